@@ -1,0 +1,3 @@
+// The one translation unit that carries Catch2's main for every test executable.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>

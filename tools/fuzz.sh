@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (pure libraries only) and runs each
+# for SECONDS (default 60) from its seed corpus in tests/fuzz/corpus/<target>.
+# Usage: tools/fuzz.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+tools/install-deps.sh
+
+build_dir=build-fuzz
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+generator=()
+if [ ! -f "$build_dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
+CXX=clang++ cmake -S . -B "$build_dir" "${generator[@]}" "${launcher[@]}" \
+  -DSMSGW_PURE_ONLY=ON -DSMSGW_TESTS=OFF -DSMSGW_FUZZ=ON -DSMSGW_WERROR=ON >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+
+status=0
+for target in "$build_dir"/tests/fuzz/fuzz_*; do
+  [ -x "$target" ] || continue
+  name=$(basename "$target")
+  corpus_seed="tests/fuzz/corpus/$name"
+  work="$build_dir/corpus/$name"
+  mkdir -p "$work"
+  echo "fuzzing $name for ${seconds}s"
+  if ! "$target" -max_total_time="$seconds" -print_final_stats=1 -max_len=4096 \
+       "$work" "$corpus_seed" >"$build_dir/$name.log" 2>&1; then
+    tail -n 60 "$build_dir/$name.log"
+    echo "$name: FAILED (crash input saved in the working directory)" >&2
+    status=1
+  else
+    grep -E 'stat::number_of_executed_units|Done' "$build_dir/$name.log" | tail -n 2
+    echo "$name: passed"
+  fi
+done
+exit $status
