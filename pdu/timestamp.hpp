@@ -1,0 +1,24 @@
+// Service-centre time stamps (TP-SCTS, TP-DT; TS 23.040 §9.2.3.11): seven
+// semi-octet fields with the time zone in quarter hours, sign in bit 3 of the
+// last octet. Kept as the fields the network sent, with their own offset.
+#pragma once
+
+#include <string>
+
+namespace smsgw::pdu {
+
+struct Timestamp {
+    int year = 2000;  // full year: two-digit 70..99 → 19xx, 00..69 → 20xx
+    int month = 1;
+    int day = 1;
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    int tz_quarters = 0;  // offset from UTC in quarter hours, -79..+79
+
+    // ISO 8601 with the offset: "2007-05-03T07:04:40+05:30".
+    std::string to_iso8601() const;
+    bool operator==(const Timestamp&) const = default;
+};
+
+}  // namespace smsgw::pdu
