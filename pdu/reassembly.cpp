@@ -1,0 +1,70 @@
+// Concatenated-message reassembly, TS 23.040 §9.2.3.24.1.
+#include "pdu/reassembly.hpp"
+
+namespace smsgw::pdu {
+
+std::optional<ReassembledMessage> Reassembler::add(InboundPart part, AddResult* result) {
+    auto set = [&](AddResult r) {
+        if (result) *result = r;
+    };
+    if (part.total == 0 || part.sequence == 0 || part.sequence > part.total) {
+        set(AddResult::invalid);
+        return std::nullopt;
+    }
+    Key key{part.sender, part.reference, part.total};
+    if (part.total == 1) {
+        set(AddResult::stored);
+        Group single;
+        single.first_received = part.received;
+        single.parts.emplace(part.sequence, std::move(part));
+        return assemble(key, single);
+    }
+    auto [it, inserted] = groups_.try_emplace(key);
+    Group& group = it->second;
+    if (inserted || part.received < group.first_received) group.first_received = part.received;
+    if (group.parts.count(part.sequence)) {
+        set(AddResult::duplicate);  // a retransmission: the first copy wins
+        return std::nullopt;
+    }
+    group.parts.emplace(part.sequence, std::move(part));
+    set(AddResult::stored);
+    if (group.parts.size() < std::get<2>(key)) return std::nullopt;
+    ReassembledMessage whole = assemble(key, group);
+    groups_.erase(it);
+    return whole;
+}
+
+std::vector<ReassembledMessage> Reassembler::expire(std::chrono::system_clock::time_point now) {
+    std::vector<ReassembledMessage> released;
+    for (auto it = groups_.begin(); it != groups_.end();) {
+        if (now - it->second.first_received >= timeout_) {
+            released.push_back(assemble(it->first, it->second));
+            it = groups_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return released;
+}
+
+ReassembledMessage Reassembler::assemble(const Key& key, const Group& group) {
+    ReassembledMessage m;
+    m.sender = std::get<0>(key);
+    m.reference = std::get<1>(key);
+    m.total = std::get<2>(key);
+    m.first_received = group.first_received;
+    for (unsigned seq = 1; seq <= m.total; ++seq) {
+        auto part = group.parts.find(static_cast<std::uint8_t>(seq));
+        if (part == group.parts.end()) {
+            m.missing.push_back(static_cast<std::uint8_t>(seq));
+            m.text += kGapMarker;
+            continue;
+        }
+        m.text += part->second.text;
+        m.tokens.push_back(part->second.token);
+    }
+    m.complete = m.missing.empty();
+    return m;
+}
+
+}  // namespace smsgw::pdu

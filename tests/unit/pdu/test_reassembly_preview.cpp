@@ -1,0 +1,115 @@
+// Reassembly of concatenated inbound parts, and the segment/cost preview.
+#include <catch2/catch.hpp>
+
+#include "pdu/preview.hpp"
+#include "pdu/reassembly.hpp"
+
+using namespace smsgw::pdu;
+using namespace std::chrono_literals;
+
+namespace {
+const auto t0 = std::chrono::system_clock::time_point{} + 1000h;
+InboundPart part(std::uint8_t seq, std::uint8_t total, std::string text, std::uint16_t ref = 42,
+                 std::string sender = "+4917012345678", std::chrono::system_clock::time_point when = t0) {
+    return InboundPart{std::move(sender), ref, total, seq, std::move(text), seq, when};
+}
+}  // namespace
+
+TEST_CASE("parts arriving out of order are joined in sequence", "[reassembly]") {
+    Reassembler r(24h);
+    CHECK_FALSE(r.add(part(3, 3, "C")));
+    CHECK_FALSE(r.add(part(1, 3, "A")));
+    CHECK(r.pending() == 1);
+    auto whole = r.add(part(2, 3, "B"));
+    REQUIRE(whole);
+    CHECK(whole->text == "ABC");
+    CHECK(whole->complete);
+    CHECK(whole->tokens == std::vector<std::uint64_t>{1, 2, 3});
+    CHECK(r.pending() == 0);
+}
+
+TEST_CASE("duplicates are ignored and invalid parts refused", "[reassembly]") {
+    Reassembler r(24h);
+    Reassembler::AddResult result{};
+    r.add(part(1, 2, "A"), &result);
+    CHECK(result == Reassembler::AddResult::stored);
+    CHECK_FALSE(r.add(part(1, 2, "A-again"), &result));
+    CHECK(result == Reassembler::AddResult::duplicate);
+    CHECK_FALSE(r.add(part(3, 2, "X"), &result));
+    CHECK(result == Reassembler::AddResult::invalid);
+    auto whole = r.add(part(2, 2, "B"));
+    REQUIRE(whole);
+    CHECK(whole->text == "AB");
+}
+
+TEST_CASE("parts are keyed by sender, reference and total", "[reassembly]") {
+    Reassembler r(24h);
+    r.add(part(1, 2, "a1", 7, "+111"));
+    r.add(part(1, 2, "b1", 7, "+222"));
+    r.add(part(1, 3, "c1", 7, "+111"));
+    CHECK(r.pending() == 3);
+    auto a = r.add(part(2, 2, "a2", 7, "+111"));
+    REQUIRE(a);
+    CHECK(a->text == "a1a2");
+    CHECK(r.pending() == 2);
+}
+
+TEST_CASE("single-part messages are whole at once", "[reassembly]") {
+    Reassembler r(24h);
+    auto whole = r.add(part(1, 1, "hello"));
+    REQUIRE(whole);
+    CHECK(whole->text == "hello");
+    CHECK(r.pending() == 0);
+}
+
+TEST_CASE("incomplete messages are released after the timeout, marked", "[reassembly]") {
+    Reassembler r(1h);
+    r.add(part(1, 3, "A", 9, "+1", t0));
+    r.add(part(3, 3, "C", 9, "+1", t0 + 10min));
+    CHECK(r.expire(t0 + 59min).empty());
+    auto released = r.expire(t0 + 1h);
+    REQUIRE(released.size() == 1);
+    CHECK_FALSE(released[0].complete);
+    CHECK(released[0].missing == std::vector<std::uint8_t>{2});
+    CHECK(released[0].text == std::string("A") + Reassembler::kGapMarker + "C");
+    CHECK(r.pending() == 0);
+}
+
+TEST_CASE("preview: GSM-7 text counts septets and escapes", "[preview]") {
+    auto p = preview_text("Price: 10€ [net]");
+    REQUIRE(p);
+    CHECK(p->count.encoding == Alphabet::gsm7);
+    CHECK(p->count.segments == 1);
+    CHECK(p->count.units == 19);  // 16 characters, 3 of them two septets
+    CHECK(p->count.units_left == 160 - 19);
+    CHECK(p->ucs2_characters.empty());
+}
+
+TEST_CASE("preview: characters forcing UCS-2 and the transliterated alternative", "[preview]") {
+    auto p = preview_text("Zażółć gęślą jaźń");
+    REQUIRE(p);
+    CHECK(p->count.encoding == Alphabet::ucs2);
+    CHECK(p->count.segments == 1);
+    CHECK(p->count.units == 17);
+    CHECK(p->count.units_left == 70 - 17);
+    REQUIRE(p->ucs2_characters.size() >= 8);
+    CHECK(p->ucs2_characters[0].character == "ż");
+    CHECK(p->ucs2_characters[0].position == 2);
+    CHECK(p->transliterated_count.encoding == Alphabet::gsm7);
+    CHECK(p->transliterated.find("Zaz") == 0);
+}
+
+TEST_CASE("preview: multi-part counts use the concatenated capacity", "[preview]") {
+    auto p = preview_text(std::string(200, 'x'));
+    REQUIRE(p);
+    CHECK(p->count.segments == 2);
+    CHECK(p->count.units_per_segment == 153);
+    CHECK(p->count.units_left == 153 - 47);
+    auto forced = preview_text("abc", Encoding::ucs2);
+    REQUIRE(forced);
+    CHECK(forced->count.encoding == Alphabet::ucs2);
+    auto refused = preview_text("ą", Encoding::gsm7);
+    REQUIRE_FALSE(refused);
+    auto bad = preview_text(std::string("\xFF", 1));
+    REQUIRE_FALSE(bad);
+}
