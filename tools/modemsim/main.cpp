@@ -1,0 +1,114 @@
+// smsgw-modemsim: a simulated GSM modem on a pseudo-terminal for integration
+// tests, benchmarks and the demo. This file only turns the command line into
+// a SimConfig and starts the loop; see README/DESIGN for the control socket.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <sstream>
+
+#include "tools/modemsim/sim_log.hpp"
+#include "tools/modemsim/simulator.hpp"
+
+using namespace smsgw::modemsim;
+
+namespace {
+
+std::vector<int> parse_codes(const std::string& list) {
+    std::vector<int> codes;
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        std::size_t used = 0;
+        int code = std::stoi(item, &used);
+        if (used != item.size() || code < 0 || code > 511) throw std::invalid_argument(item);
+        codes.push_back(code);
+    }
+    return codes;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"smsgw-modemsim — a simulated GSM modem (AT, PDU mode) on a pseudo-terminal"};
+    SimConfig c;
+    SimPaths paths;
+    std::string flavour = "generic", registration = "home", error_codes = "38,42";
+    int index_base = -1;
+
+    app.add_option("--link", paths.link, "symlink to create for the pty slave")->required();
+    app.add_option("--control", paths.control, "Unix socket for the JSON-lines control protocol");
+    app.add_option("--log", paths.log, "append one JSON line per sent part to FILE");
+    app.add_option("--flavour", flavour, "vendor dialect")
+        ->check(CLI::IsMember({"generic", "huawei", "quectel", "simcom"}))
+        ->capture_default_str();
+    app.add_option("--manufacturer", c.manufacturer, "AT+CGMI answer (default: the flavour's)");
+    app.add_option("--model", c.model, "AT+CGMM answer (default: the flavour's)");
+    app.add_option("--imei", c.imei, "AT+CGSN answer")->capture_default_str();
+    app.add_option("--imsi", c.imsi, "AT+CIMI answer; MCC+MNC are its first 5 digits")->capture_default_str();
+    app.add_option("--iccid", c.iccid, "AT+CCID answer")->capture_default_str();
+    app.add_option("--operator", c.operator_name, "operator name for AT+COPS")->capture_default_str();
+    app.add_option("--smsc", c.smsc, "SMSC address in AT+CSCA?")->capture_default_str();
+    app.add_option("--pin", c.pin, "SIM PIN; the SIM starts locked when given");
+    app.add_option("--puk", c.puk, "SIM PUK")->capture_default_str();
+    app.add_option("--storage-size", c.storage_size, "slots in each of SM and ME")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    app.add_option("--index-base", index_base, "first storage index, 0 or 1 (default: the flavour's)")
+        ->check(CLI::IsMember({0, 1}));
+    app.add_option("--cmgs-latency-ms", c.cmgs_latency_ms, "network round trip of each AT+CMGS")
+        ->check(CLI::Range(0, 600000))
+        ->capture_default_str();
+    app.add_option("--error-rate", c.error_rate, "probability that a submit gets +CMS ERROR")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    app.add_option("--error-codes", error_codes, "+CMS ERROR codes used for --error-rate")
+        ->capture_default_str();
+    app.add_option("--seed", c.seed, "random seed (errors, noise, shuffled parts)")->capture_default_str();
+    app.add_option("--signal", c.signal, "AT+CSQ <rssi>: 0..31, 99 unknown")
+        ->check(CLI::Range(0, 31) | CLI::IsMember({99}))
+        ->capture_default_str();
+    app.add_option("--registration", registration, "network registration")
+        ->check(CLI::IsMember({"home", "roaming", "searching", "denied", "none"}))
+        ->capture_default_str();
+    app.add_flag("--auto-report", c.auto_report, "status report for each part that requests one");
+    app.add_option("--report-delay-ms", c.report_delay_ms, "delay of --auto-report reports")
+        ->check(CLI::Range(0, 600000))
+        ->capture_default_str();
+    app.add_option("--first-mr", c.first_mr, "TP-MR of the first submit")
+        ->check(CLI::Range(0, 255))
+        ->capture_default_str();
+    app.add_option("--cnma-timeout-ms", c.cnma_timeout_ms, "+CMT/+CDS acknowledgement timeout (AT+CSMS=1)")
+        ->check(CLI::Range(1, 600000))
+        ->capture_default_str();
+    app.add_option("--noise-interval-ms", c.noise_interval_ms, "Huawei: period of ^RSSI/^MODE/^BOOT (0: off)")
+        ->check(CLI::Range(0, 3600000))
+        ->capture_default_str();
+    app.add_option("--noise-in-response", c.noise_in_response,
+                   "Huawei: probability of a noise line inside a response")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    app.add_option("--reset-ms", c.reset_ms, "how long AT+CFUN=1,1 leaves the modem deaf")
+        ->check(CLI::Range(0, 600000))
+        ->capture_default_str();
+    app.add_flag("-v,--verbose", c.verbose, "log every AT line to stderr");
+    CLI11_PARSE(app, argc, argv);
+
+    c.flavour = *flavour_from_string(flavour);
+    c.registration = *registration_from_string(registration);
+    if (index_base >= 0) c.index_base = index_base;
+    try {
+        c.error_codes = parse_codes(error_codes);
+    } catch (const std::exception&) {
+        std::cerr << "--error-codes: expected a comma-separated list of numbers 0..511, got \""
+                  << error_codes << "\"\n";
+        return 2;
+    }
+    log_verbose() = c.verbose;
+    try {
+        Simulator sim(std::move(c), std::move(paths));
+        return sim.run();
+    } catch (const std::exception& e) {
+        std::cerr << "smsgw-modemsim: " << e.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,392 @@
+// The byte-level life of the simulated modem: echo, command lines ending in
+// <CR> (V.250 §5.2.1), the "> " prompt of AT+CMGS/AT+CMGW ending in Ctrl-Z or
+// ESC (TS 27.005 §3.5.1), result framing for ATV1/ATV0, unsolicited lines held
+// back while a reply or a prompt owns the line, and the deaf periods of a hang
+// or a reset. Command handlers are in commands_general.cpp / commands_sms.cpp.
+#include "tools/modemsim/modem_core.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "tools/modemsim/sim_log.hpp"
+
+namespace smsgw::modemsim {
+namespace {
+
+constexpr char kCtrlZ = 0x1A;
+constexpr char kEsc = 0x1B;
+constexpr char kBackspace = 0x08;
+constexpr std::size_t kMaxLine = 2048;  // longer lines are cut, as modem buffers are
+
+bool starts_with_at(std::string_view s) {
+    return s.size() >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'T' || s[1] == 't');
+}
+
+}  // namespace
+
+ModemCore::ModemCore(SimConfig config, TimerQueue& timers)
+    : config_(std::move(config)),
+      traits_(traits_of(config_.flavour)),
+      timers_(timers),
+      rng_(config_.seed),
+      store_(config_.storage_size, config_.index_base.value_or(traits_.index_base)),
+      next_mr_(config_.first_mr & 0xFF) {
+    power_on();
+    schedule_noise();
+}
+
+// ---- power and profile ---------------------------------------------------------
+
+void ModemCore::reset_profile() {
+    echo_ = true;
+    verbose_ = true;
+    quiet_ = false;
+    cmee_ = 0;
+    creg_n_ = cgreg_n_ = cereg_n_ = 0;
+    cops_format_ = 0;
+    curc_ = true;
+    cscs_ = "IRA";
+    s_registers_ = {{0, 0}, {3, 13}, {4, 10}, {5, 8}, {7, 50}};
+    csms_ = 0;
+    cnmi_ = traits_.cnmi_on_by_default ? Cnmi{2, 1, 0, 0, 0} : Cnmi{};
+    mem1_ = mem2_ = mem3_ = Memory::sm;
+    csca_ = config_.smsc;
+    csca_type_ = !csca_.empty() && csca_[0] == '+' ? 145 : 129;
+    csmp_[0] = 17;  // SMS-SUBMIT, relative validity
+    csmp_[1] = 167;  // 24 hours
+    csmp_[2] = 0;
+    csmp_[3] = 0;
+}
+
+void ModemCore::power_on() {
+    reset_profile();
+    cfun_ = 1;
+    sim_lock_ = config_.pin.empty() ? SimLock::ready : SimLock::pin;
+    pin_ = config_.pin;
+    pin_tries_ = 3;
+    puk_tries_ = 10;
+    input_line_.clear();
+    pending_input_.clear();
+    prompt_ = {};
+    busy_ = false;
+    frame_.clear();
+    response_.clear();
+    held_urcs_.clear();
+    cnmi_buffer_.clear();
+    after_response_ = nullptr;
+    if (ack_timer_) timers_.cancel(*ack_timer_);
+    ack_timer_.reset();
+    ack_pending_ = false;
+    // What the modem had not handed over is still at the SMSC, which retries.
+    if (unacked_ && !unacked_->report) waiting_.push_back(*unacked_);
+    unacked_.reset();
+    for (auto& in : direct_queue_)
+        if (!in.report) waiting_.push_back(in);
+    direct_queue_.clear();
+    powered_ = true;
+    retry_waiting();
+}
+
+void ModemCore::power_off() {
+    powered_ = false;
+    busy_ = false;
+    prompt_ = {};
+}
+
+void ModemCore::become_deaf(std::chrono::milliseconds duration, bool boot_afterwards) {
+    deaf_until_ = Clock::now() + duration;
+    input_line_.clear();
+    pending_input_.clear();
+    prompt_ = {};
+    held_urcs_.clear();
+    timers_.at(deaf_until_, [this, boot_afterwards] {
+        if (hung()) return;  // a later hang extended the silence
+        if (boot_afterwards) {
+            for (auto line : traits_.boot_urcs) urc({std::string(line)});
+        }
+        flush_urcs();
+        retry_waiting();
+    });
+}
+
+bool ModemCore::hung() const { return Clock::now() < deaf_until_; }
+
+void ModemCore::hang(std::chrono::milliseconds duration) {
+    ++stats_.hangs;
+    log_event("hang for " + std::to_string(duration.count()) + " ms");
+    become_deaf(duration, false);
+}
+
+// ---- input ---------------------------------------------------------------------
+
+void ModemCore::on_bytes(std::string_view bytes) {
+    if (hung()) return;  // a hung modem swallows what it is sent
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (busy_ || hung()) {
+            // The network has the submit; the UART buffers what comes meanwhile.
+            if (busy_) pending_input_.append(bytes.substr(i));
+            return;
+        }
+        if (prompt_.active)
+            feed_prompt_byte(bytes[i]);
+        else
+            feed_command_byte(bytes[i]);
+    }
+}
+
+void ModemCore::resume_input() {
+    if (pending_input_.empty()) return;
+    std::string pending = std::move(pending_input_);
+    pending_input_.clear();
+    on_bytes(pending);
+}
+
+void ModemCore::feed_command_byte(char c) {
+    if (echo_) write(std::string_view(&c, 1));
+    const char s3 = static_cast<char>(s_registers_[3]);
+    if (c == s3) {
+        std::string line = std::move(input_line_);
+        input_line_.clear();
+        execute_line(line);
+    } else if (c == '\n') {
+        // <LF> after <CR> is what terminals send; V.250 ignores it.
+    } else if (c == kBackspace) {
+        if (!input_line_.empty()) input_line_.pop_back();
+    } else if (input_line_.size() < kMaxLine) {
+        input_line_ += c;
+    }
+}
+
+void ModemCore::feed_prompt_byte(char c) {
+    if (c == kCtrlZ) {
+        prompt_.active = false;
+        std::string pdu = std::move(prompt_.pdu);
+        prompt_.pdu.clear();
+        log_at("<", pdu + "<Ctrl-Z>");
+        submit_prompt(std::move(pdu));
+    } else if (c == kEsc) {
+        // TS 27.005 §3.5.1: ESC cancels the send; modems answer OK.
+        prompt_ = {};
+        log_at("<", "<ESC>");
+        finish_response(std::nullopt);
+    } else {
+        if (echo_) write(std::string_view(&c, 1));
+        if (std::isxdigit(static_cast<unsigned char>(c)) && prompt_.pdu.size() < 4 * kMaxLine)
+            prompt_.pdu += c;
+        // <CR>, <LF> and spaces inside the PDU are not part of it.
+    }
+}
+
+void ModemCore::execute_line(std::string_view raw) {
+    // Noise in front of "AT" (a stray <LF>, a Ctrl-Z) is skipped as modems do.
+    std::size_t start = 0;
+    while (start < raw.size() && !std::isalpha(static_cast<unsigned char>(raw[start]))) ++start;
+    std::string_view line = raw.substr(start);
+    if (!starts_with_at(line)) {
+        if (!line.empty()) log_at("<", std::string(line) + " (ignored: no AT prefix)");
+        return;
+    }
+    log_at("<", line);
+    auto commands = split_command_line(line.substr(2));
+    response_.clear();
+    frame_.clear();
+    if (!commands) {
+        finish_response(AtError{});
+        return;
+    }
+    for (const auto& cmd : *commands) {
+        ++stats_.commands;
+        std::string key = cmd.name;
+        if (key.size() > 1 && key[0] == 'S' && std::isdigit(static_cast<unsigned char>(key[1])))
+            key = "S";
+        const CommandRow* row = nullptr;
+        for (const auto& r : command_table())
+            if (key == r.name) row = &r;
+        if (row == nullptr) {
+            finish_response(AtError{});
+            return;
+        }
+        if (row->needs_sim != CommandRow::Sim::any && sim_lock_ != SimLock::ready) {
+            bool cms = row->needs_sim == CommandRow::Sim::cms;
+            int code = 0;
+            switch (sim_lock_) {
+                case SimLock::pin: code = cms ? cms::sim_pin_required : cme::sim_pin_required; break;
+                case SimLock::puk: code = cms ? cms::sim_puk_required : cme::sim_puk_required; break;
+                default: code = cms ? cms::sim_failure : cme::sim_failure; break;
+            }
+            finish_response(AtError{cms ? ErrorKind::cms : ErrorKind::cme, code});
+            return;
+        }
+        Outcome outcome = (this->*(row->handler))(cmd);
+        end_frame();
+        if (outcome.next == Next::error) {
+            finish_response(outcome.error);
+            return;
+        }
+        if (outcome.next == Next::prompt) {
+            // The prompt is "\r\n> " (no <LF> after it); the PDU follows.
+            std::string out;
+            for (const auto& f : response_) out += f;
+            response_.clear();
+            write(out + "\r\n> ");
+            log_at(">", "> (prompt)");
+            return;
+        }
+    }
+    finish_response(std::nullopt);
+}
+
+// ---- output --------------------------------------------------------------------
+
+void ModemCore::end_frame() {
+    if (frame_.empty()) return;
+    std::string framed;
+    for (std::size_t i = 0; i < frame_.size(); ++i) {
+        log_at(">", frame_[i]);
+        if (verbose_)
+            framed += (i == 0 ? "\r\n" : "") + frame_[i] + "\r\n";
+        else
+            framed += frame_[i] + "\r\n";
+    }
+    frame_.clear();
+    response_.push_back(std::move(framed));
+}
+
+void ModemCore::finish_response(const std::optional<AtError>& error) {
+    // Noise lands after the first information text, where Huawei puts it.
+    if (traits_.noise && curc_ && config_.noise_in_response > 0 &&
+        std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < config_.noise_in_response)
+        noise_next_response_.push_back(random_noise_line());
+    if (!noise_next_response_.empty()) {
+        std::string noise;
+        for (const auto& line : noise_next_response_) {
+            noise += "\r\n" + line + "\r\n";
+            log_at(">", line + " (noise inside response)");
+            ++stats_.noise_lines;
+        }
+        noise_next_response_.clear();
+        response_.insert(response_.begin() + (response_.empty() ? 0 : 1), noise);
+    }
+    std::string out;
+    for (const auto& f : response_) out += f;
+    response_.clear();
+    std::string result = error ? format_error(*error, cmee_) : "OK";
+    if (error) ++stats_.errors;
+    if (!quiet_) {
+        if (verbose_)
+            out += "\r\n" + result + "\r\n";
+        else if (!error)
+            out += "0\r";
+        else if (result == "ERROR")
+            out += "4\r";
+        else
+            out += result + "\r\n";
+    }
+    log_at(">", result);
+    write(out);
+    if (after_response_) {
+        auto work = std::move(after_response_);
+        after_response_ = nullptr;
+        work();
+    }
+    flush_urcs();
+}
+
+void ModemCore::write(std::string_view bytes) {
+    if (hung()) return;
+    output_.append(bytes);
+}
+
+std::string ModemCore::take_output() {
+    std::string out = std::move(output_);
+    output_.clear();
+    return out;
+}
+
+void ModemCore::urc(std::vector<std::string> lines) {
+    if (hung()) return;  // nothing leaves a hung modem
+    std::string framed;
+    for (const auto& line : lines) {
+        log_at(">", line + " (unsolicited)");
+        framed += "\r\n" + line + "\r\n";
+    }
+    if (link_busy())
+        held_urcs_.push_back(std::move(framed));
+    else
+        write(framed);
+}
+
+void ModemCore::flush_urcs() {
+    if (link_busy()) return;
+    while (!held_urcs_.empty()) {
+        write(held_urcs_.front());
+        held_urcs_.pop_front();
+    }
+}
+
+// ---- noise ---------------------------------------------------------------------
+
+std::string ModemCore::random_noise_line() {
+    switch (std::uniform_int_distribution<int>(0, 2)(rng_)) {
+        case 0: return "^RSSI: " + std::to_string(config_.signal);
+        case 1: return "^MODE: 5,4";
+        default: return "^BOOT: 20952548,0,0,0,72";
+    }
+}
+
+void ModemCore::schedule_noise() {
+    if (!traits_.noise || config_.noise_interval_ms <= 0) return;
+    noise_timer_ = timers_.after(std::chrono::milliseconds(config_.noise_interval_ms), [this] {
+        noise_timer_.reset();
+        if (curc_ && !hung()) {
+            ++stats_.noise_lines;
+            urc({random_noise_line()});
+        }
+        schedule_noise();
+    });
+}
+
+void ModemCore::noise(const std::string& line, bool during_next_response) {
+    if (during_next_response) {
+        noise_next_response_.push_back(line);
+        return;
+    }
+    ++stats_.noise_lines;
+    urc({line});
+}
+
+// ---- network -------------------------------------------------------------------
+
+Registration ModemCore::effective_registration() const {
+    if (!powered_ || cfun_ != 1 || sim_lock_ != SimLock::ready) return Registration::none;
+    return config_.registration;
+}
+
+void ModemCore::registration_changed(Registration before) {
+    Registration now = effective_registration();
+    if (now == before) return;
+    log_event(std::string("registration ") + to_string(before) + " → " + to_string(now));
+    if (creg_n_ > 0) urc({creg_line("+CREG", creg_n_, true)});
+    if (cgreg_n_ > 0) urc({creg_line("+CGREG", cgreg_n_, true)});
+    if (cereg_n_ > 0) urc({creg_line("+CEREG", cereg_n_, true)});
+    retry_waiting();
+}
+
+void ModemCore::set_registration(Registration registration) {
+    Registration before = effective_registration();
+    config_.registration = registration;
+    registration_changed(before);
+}
+
+void ModemCore::set_signal(int signal) {
+    config_.signal = signal;
+    if (traits_.noise && curc_) urc({"^RSSI: " + std::to_string(signal)});
+}
+
+std::optional<std::string> ModemCore::recipient_of(int mr) const {
+    auto it = recipients_.find(mr);
+    if (it == recipients_.end()) return std::nullopt;
+    return it->second;
+}
+
+}  // namespace smsgw::modemsim

@@ -1,0 +1,266 @@
+// The simulated modem itself: bytes from the serial line in, bytes out, with
+// the state a GSM modem keeps (echo, CMEE, SIM lock, registration, CNMI
+// routing, message memories, the TP-MR counter). It owns no file descriptor:
+// the poll() loop feeds it and writes what take_output() returns, and the
+// control socket calls its inject/fault methods. Commands live in
+// commands_general.cpp and commands_sms.cpp, inbound routing in inbound.cpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/modemsim/at_errors.hpp"
+#include "tools/modemsim/command_line.hpp"
+#include "tools/modemsim/flavour.hpp"
+#include "tools/modemsim/sim_config.hpp"
+#include "tools/modemsim/sms_storage.hpp"
+#include "tools/modemsim/timer_queue.hpp"
+
+namespace smsgw::modemsim {
+
+// One part accepted by AT+CMGS, as the network (and the recipient) got it.
+struct SentPart {
+    int mr = 0;            // the TP-MR the modem assigned
+    std::string pdu;       // hex as the client gave it, SMSC field first
+    std::string to;        // destination, "+49…" when international
+    bool srr = false;      // status report requested
+    std::int64_t unix_ms = 0;
+};
+
+struct SimStats {
+    std::uint64_t commands = 0;
+    std::uint64_t errors = 0;          // final results other than OK
+    std::uint64_t sent_parts = 0;
+    std::uint64_t cmgs_rejected = 0;   // injected network errors, 304s, no service
+    std::uint64_t inbound_stored = 0;
+    std::uint64_t inbound_routed = 0;  // given directly as +CMT
+    std::uint64_t inbound_waiting = 0; // held by the "network" now (memory full, no service)
+    std::uint64_t status_reports = 0;
+    std::uint64_t deleted = 0;
+    std::uint64_t noise_lines = 0;
+    std::uint64_t cnma_timeouts = 0;
+    std::uint64_t hangs = 0;
+    std::uint64_t resets = 0;
+};
+
+// How an injected message or report was handed to the client.
+struct InboundResult {
+    std::vector<int> indexes;  // stored at these indexes of <mem3>
+    int routed = 0;            // sent as +CMT / +CDS
+    int waiting = 0;           // memory full: kept back until a slot frees
+    int discarded = 0;         // status report with <ds>=0
+};
+
+class ModemCore {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    ModemCore(SimConfig config, TimerQueue& timers);
+
+    // ---- serial side --------------------------------------------------------
+    void on_bytes(std::string_view bytes);
+    std::string take_output();
+
+    // ---- control side -------------------------------------------------------
+    // An SMS-DELIVER (hex with SMSC field) arriving from the network; its
+    // message class (TS 23.038 §4) decides the +CNMI route.
+    InboundResult deliver_sms(const std::string& pdu, int tpdu_length,
+                              std::optional<int> message_class);
+    // An SMS-STATUS-REPORT arriving from the network.
+    InboundResult deliver_status_report(const std::string& pdu, int tpdu_length);
+    // A line of vendor noise, now or inside the next response.
+    void noise(const std::string& line, bool during_next_response);
+    void hang(std::chrono::milliseconds duration);
+    // Power lost and back (unplug, AT+CFUN=1,1): settings to their defaults,
+    // the SIM locked again, the memories and the TP-MR counter kept.
+    void power_on();
+    // Unplugged: no power, so no network either; the SMSC keeps what arrives.
+    void power_off();
+    void set_signal(int signal);
+    void set_registration(Registration registration);
+    void set_error_rate(double rate) { config_.error_rate = rate; }
+    void set_operator(const std::string& name) { config_.operator_name = name; }
+
+    const SimConfig& config() const { return config_; }
+    SimStats stats() const {
+        SimStats s = stats_;
+        s.inbound_waiting = waiting_.size();
+        return s;
+    }
+    const std::vector<SentPart>& sent() const { return sent_; }
+    MessageStore& store() { return store_; }
+    bool hung() const;
+    std::optional<std::string> recipient_of(int mr) const;
+
+    // Called for every accepted part (the JSON log file hangs here).
+    std::function<void(const SentPart&)> on_sent;
+
+private:
+    // ---- results of one command --------------------------------------------
+    enum class Next { ok, error, prompt };
+    struct Outcome {
+        Next next = Next::ok;
+        AtError error;
+    };
+    static Outcome ok() { return {}; }
+    static Outcome err_plain() { return {Next::error, {ErrorKind::plain, 0}}; }
+    static Outcome err_cme(int code) { return {Next::error, {ErrorKind::cme, code}}; }
+    static Outcome err_cms(int code) { return {Next::error, {ErrorKind::cms, code}}; }
+    void info(std::string line) { frame_.push_back(std::move(line)); }
+
+    using Handler = Outcome (ModemCore::*)(const AtCommand&);
+    struct CommandRow {
+        const char* name;
+        Handler handler;
+        enum class Sim : std::uint8_t { any, cme, cms } needs_sim;  // which error when locked
+    };
+    static const std::vector<CommandRow>& command_table();
+
+    // ---- modem_core.cpp: input, framing, URCs ---------------------------------
+    void feed_command_byte(char c);
+    void feed_prompt_byte(char c);
+    void execute_line(std::string_view line);
+    void finish_response(const std::optional<AtError>& error);
+    void end_frame();
+    void write(std::string_view bytes);
+    void urc(std::vector<std::string> lines);
+    void flush_urcs();
+    bool link_busy() const { return busy_ || prompt_.active || hung(); }
+    void resume_input();
+    void schedule_noise();
+    std::string random_noise_line();
+    Registration effective_registration() const;
+    void registration_changed(Registration before);
+    void become_deaf(std::chrono::milliseconds duration, bool boot_afterwards);
+    void reset_profile();  // ATZ / AT&F: V.250, 27.007 and 27.005 settings
+
+    // ---- commands_general.cpp -------------------------------------------------
+    Outcome cmd_basic(const AtCommand& c);
+    Outcome cmd_identity(const AtCommand& c);
+    Outcome cmd_cmee(const AtCommand& c);
+    Outcome cmd_cimi(const AtCommand& c);
+    Outcome cmd_ccid(const AtCommand& c);
+    Outcome cmd_cpin(const AtCommand& c);
+    Outcome cmd_cpinr(const AtCommand& c);
+    Outcome cmd_huawei_cpin(const AtCommand& c);
+    Outcome cmd_creg(const AtCommand& c);
+    Outcome cmd_cops(const AtCommand& c);
+    Outcome cmd_csq(const AtCommand& c);
+    Outcome cmd_cfun(const AtCommand& c);
+    Outcome cmd_curc(const AtCommand& c);
+    Outcome cmd_cscs(const AtCommand& c);
+    std::vector<std::string> identity_lines(const std::string& name) const;
+    std::string creg_line(const std::string& name, int n, bool unsolicited) const;
+
+    // ---- commands_sms.cpp -----------------------------------------------------
+    Outcome cmd_cmgf(const AtCommand& c);
+    Outcome cmd_csca(const AtCommand& c);
+    Outcome cmd_csmp(const AtCommand& c);
+    Outcome cmd_csms(const AtCommand& c);
+    Outcome cmd_cpms(const AtCommand& c);
+    Outcome cmd_cnmi(const AtCommand& c);
+    Outcome cmd_cnma(const AtCommand& c);
+    Outcome cmd_cmgl(const AtCommand& c);
+    Outcome cmd_cmgr(const AtCommand& c);
+    Outcome cmd_cmgd(const AtCommand& c);
+    Outcome cmd_cmgs(const AtCommand& c);
+    Outcome cmd_cmgw(const AtCommand& c);
+    void submit_prompt(std::string pdu);
+    void complete_cmgs(std::optional<int> cms_error, std::string pdu, std::string to, bool srr);
+    std::string cpms_counts() const;
+
+    // ---- inbound.cpp ----------------------------------------------------------
+    struct Inbound {
+        bool report = false;  // status report rather than SMS-DELIVER
+        std::string pdu;
+        int tpdu_length = 0;
+        std::optional<int> message_class;
+    };
+    InboundResult route_inbound(const Inbound& in);
+    bool store_and_indicate(const Inbound& in, InboundResult& result);
+    void route_direct(const Inbound& in);
+    void emit_direct(const Inbound& in);
+    void indication(std::vector<std::string> lines);
+    void acknowledged();
+    void ack_timed_out();
+    void retry_waiting();
+    void auto_report(int mr, const std::string& to);
+
+    // ---- state ------------------------------------------------------------------
+    SimConfig config_;
+    const FlavourTraits& traits_;
+    TimerQueue& timers_;
+    std::mt19937 rng_;
+    MessageStore store_;
+    SimStats stats_;
+    std::vector<SentPart> sent_;
+    std::map<int, std::string> recipients_;  // TP-MR → destination, for reports
+    int next_mr_ = 0;
+
+    // V.250 / 27.007 settings (reset by ATZ / power-on).
+    bool echo_ = true;
+    bool verbose_ = true;  // ATV1
+    bool quiet_ = false;   // ATQ1
+    int cmee_ = 0;
+    int creg_n_ = 0, cgreg_n_ = 0, cereg_n_ = 0;
+    int cops_format_ = 0;
+    int cfun_ = 1;
+    bool powered_ = true;
+    bool curc_ = true;
+    std::map<int, int> s_registers_;
+    std::string cscs_ = "IRA";
+
+    // SIM.
+    enum class SimLock : std::uint8_t { ready, pin, puk, blocked };
+    SimLock sim_lock_ = SimLock::ready;
+    std::string pin_;
+    int pin_tries_ = 3, puk_tries_ = 10;
+
+    // SMS settings (27.005).
+    int csms_ = 0;
+    struct Cnmi {
+        int mode = 0, mt = 0, bm = 0, ds = 0, bfr = 0;
+    } cnmi_;
+    Memory mem1_ = Memory::sm, mem2_ = Memory::sm, mem3_ = Memory::sm;
+    std::string csca_;
+    int csca_type_ = 145;
+    int csmp_[4] = {17, 167, 0, 0};
+
+    // Input and output.
+    std::string input_line_;
+    std::string pending_input_;  // bytes that arrived while a command was running
+    struct Prompt {
+        bool active = false;
+        bool write = false;  // AT+CMGW rather than AT+CMGS
+        int length = 0;
+        MessageStat stat = MessageStat::sto_unsent;
+        std::string pdu;
+    } prompt_;
+    bool busy_ = false;  // a submit is with the "network"
+    std::vector<std::string> frame_;                // info lines of the command running
+    std::vector<std::string> response_;             // framed replies of the line so far
+    std::deque<std::string> noise_next_response_;
+    std::deque<std::string> held_urcs_;             // framed, waiting for the link
+    std::deque<std::vector<std::string>> cnmi_buffer_;  // <mode>=0: kept in the TA
+    std::string output_;
+    std::function<void()> after_response_;  // work due once the final result is out
+    Clock::time_point deaf_until_{};
+    std::optional<TimerQueue::Id> noise_timer_;
+
+    // +CMT/+CDS acknowledgement (AT+CSMS=1).
+    bool ack_pending_ = false;
+    std::optional<Inbound> unacked_;
+    std::deque<Inbound> direct_queue_;
+    std::optional<TimerQueue::Id> ack_timer_;
+    std::deque<Inbound> waiting_;  // memory full: the network retries later
+};
+
+}  // namespace smsgw::modemsim

@@ -1,0 +1,55 @@
+// What one simulated modem is: its identity, SIM, network and the faults it
+// injects. Filled from the command line by main.cpp, read by every other part
+// of the simulator; changed at run time only through the control socket's
+// `set` operation. Kept free of CLI11 and JSON so the AT core stays plain.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smsgw::modemsim {
+
+// Which vendor dialect the simulator speaks (see flavour.hpp for the details).
+enum class Flavour : std::uint8_t { generic, huawei, quectel, simcom };
+const char* to_string(Flavour f);
+std::optional<Flavour> flavour_from_string(std::string_view name);
+
+// Network registration as +CREG reports it (TS 27.007 §7.2 <stat>).
+enum class Registration : std::uint8_t { none, home, searching, denied, roaming };
+const char* to_string(Registration r);
+std::optional<Registration> registration_from_string(std::string_view name);
+int creg_stat(Registration r);  // 0 none, 1 home, 2 searching, 3 denied, 5 roaming
+
+struct SimConfig {
+    Flavour flavour = Flavour::generic;
+    std::string manufacturer;  // empty: the flavour's
+    std::string model;         // empty: the flavour's
+    std::string imei = "356938035643809";
+    std::string imsi = "262019876543210";
+    std::string iccid = "89490200001234567890";
+    std::string operator_name = "smsgw-net";
+    std::string smsc = "+491722270333";
+    std::string pin;  // empty: the SIM is not PIN-locked
+    std::string puk = "12345678";
+    int storage_size = 20;              // slots per storage ("SM" and "ME")
+    std::optional<int> index_base;      // 0 or 1; empty: the flavour's
+    int cmgs_latency_ms = 0;            // network round trip of one submit
+    double error_rate = 0.0;            // probability that a submit fails
+    std::vector<int> error_codes = {38, 42};  // +CMS ERROR codes used then
+    std::uint32_t seed = 1;
+    int signal = 20;                    // +CSQ <rssi>, 0..31 or 99
+    Registration registration = Registration::home;
+    bool auto_report = false;           // a status report for each part with SRR
+    int report_delay_ms = 500;
+    int first_mr = 0;                   // TP-MR the first submit gets
+    int cnma_timeout_ms = 15000;        // +CMT/+CDS not acknowledged → routing off
+    int noise_interval_ms = 4000;       // Huawei periodic ^RSSI/^MODE/^BOOT
+    double noise_in_response = 0.1;     // Huawei: chance of a noise line inside a reply
+    int reset_ms = 500;                 // AT+CFUN=1,1: deaf while it reboots
+    bool verbose = false;               // log every AT line to stderr
+};
+
+}  // namespace smsgw::modemsim
