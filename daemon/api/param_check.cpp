@@ -1,0 +1,189 @@
+// The value checks of the op table: one function per ParamType, each error
+// naming the parameter path and what was expected. Only the checks with a
+// code of their own (invalid_number, text_too_long) differ from bad_request.
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "daemon/api/param_io.hpp"
+#include "daemon/api/timestamp.hpp"
+
+namespace smsgw::api {
+
+namespace {
+
+using nlohmann::json;
+
+// 255 parts × 153 GSM-7 characters (TS 23.040 §9.2.3.24.1 caps a concatenated
+// message at 255 parts). Anything longer can never be sent; the daemon applies
+// the configured, lower limit once it knows the encoding.
+constexpr std::size_t max_text_chars = 255 * 153;
+
+std::string range(const ParamSpec& s) { return std::to_string(s.min) + ".." + std::to_string(s.max); }
+
+std::size_t utf8_chars(const std::string& s) {
+    // nlohmann's parser has already refused ill-formed UTF-8.
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string one_of(std::span<const std::string_view> choices) {
+    std::string out;
+    for (std::string_view c : choices) out += (out.empty() ? "" : ", ") + std::string(c);
+    return "one of " + out;
+}
+
+Error bad(const std::string& path, const std::string& expected, const json& found) {
+    return {ErrorCode::bad_request, path + ": expected " + expected + ", found " + describe(found), path};
+}
+
+// Digits with the usual separators and at most one leading `+`; 3 to 17 digits
+// (E.164's 15 plus room for a national trunk prefix). libphonenumber in the
+// daemon decides whether the number really exists.
+bool plausible_number(const std::string& s) {
+    std::size_t digit_count = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c >= '0' && c <= '9')
+            ++digit_count;
+        else if (c == '+' ? i != 0 : std::string_view(" -()./").find(c) == std::string_view::npos)
+            return false;
+    }
+    return digit_count >= 3 && digit_count <= 17;
+}
+
+bool plain_name(const std::string& s, bool setting_key) {
+    return std::all_of(s.begin(), s.end(), [&](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        if (setting_key) return std::islower(u) || std::isdigit(u) || c == '_' || c == '.';
+        return std::isalnum(u) || c == '_' || c == '-' || c == '.';
+    });
+}
+
+std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::string& path) {
+    const auto& text = v.get_ref<const std::string&>();
+    switch (s.check) {
+        case ParamCheck::sms_text:
+            if (text.empty()) return bad(path, "a text of at least one character", v);
+            if (const std::size_t n = utf8_chars(text); n > max_text_chars)
+                return Error{ErrorCode::text_too_long,
+                             path + ": " + std::to_string(n) + " characters do not fit in 255 parts (at most " +
+                                 std::to_string(max_text_chars) + ")",
+                             path};
+            return std::nullopt;
+        case ParamCheck::phone_number:
+            if (!plausible_number(text))
+                return Error{ErrorCode::invalid_number,
+                             path + ": expected a phone number such as +491701234567, found " + describe(v), path};
+            return std::nullopt;
+        case ParamCheck::name:
+        case ParamCheck::setting_key:
+            if (!plain_name(text, s.check == ParamCheck::setting_key))
+                return bad(path,
+                           s.check == ParamCheck::name ? "a name of letters, digits, `_`, `-` and `.`"
+                                                       : "a setting key of lower-case letters, digits, `_` and `.`",
+                           v);
+            break;
+        case ParamCheck::none:
+            break;
+    }
+    if (text.size() < static_cast<std::size_t>(s.min) || text.size() > static_cast<std::size_t>(s.max))
+        return bad(path, "a string of " + range(s) + " bytes", v);
+    return std::nullopt;
+}
+
+std::optional<Error> check_list(const json& v, const ParamSpec& s, const std::string& path) {
+    if (!v.is_array()) return bad(path, "a list", v);
+    if (v.size() < static_cast<std::size_t>(s.min) || v.size() > static_cast<std::size_t>(s.max))
+        return Error{ErrorCode::bad_request,
+                     path + ": expected " + range(s) + " items, found " + std::to_string(v.size()), path};
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const json& item = v[i];
+        const std::string item_path = path + "[" + std::to_string(i) + "]";
+        if (s.type == ParamType::object_list) {
+            if (!item.is_object()) return bad(item_path, "an object", item);
+            continue;
+        }
+        if (!item.is_string()) return bad(item_path, "a string", item);
+        if (s.type == ParamType::enum_list) {
+            const auto& name = item.get_ref<const std::string&>();
+            if (std::find(s.choices.begin(), s.choices.end(), name) == s.choices.end())
+                return bad(item_path, one_of(s.choices), item);
+            if (!seen.insert(name).second) return bad(item_path, "each value once", item);
+            continue;
+        }
+        // string_list: each item a string of 1..128 bytes passing the check
+        ParamSpec item_spec = s;
+        item_spec.type = ParamType::string;
+        item_spec.min = 1;
+        item_spec.max = 128;
+        if (auto e = check_string(item, item_spec, item_path)) return e;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string describe(const json& v) {
+    switch (v.type()) {
+        case json::value_t::string: {
+            const auto& s = v.get_ref<const std::string&>();
+            // Cut long values without splitting a UTF-8 sequence.
+            std::size_t cut = std::min<std::size_t>(s.size(), 40);
+            while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+            return json(s.substr(0, cut) + (cut < s.size() ? "…" : "")).dump();
+        }
+        case json::value_t::null:
+            return "null";
+        case json::value_t::boolean:
+            return v.get<bool>() ? "true" : "false";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "a list";
+        default:
+            return "the number " + v.dump();
+    }
+}
+
+std::optional<Error> check_value(const json& v, const ParamSpec& s, const std::string& path) {
+    switch (s.type) {
+        case ParamType::string:
+            if (!v.is_string()) return bad(path, "a string", v);
+            return check_string(v, s, path);
+        case ParamType::integer: {
+            if (!v.is_number_integer()) return bad(path, "an integer in " + range(s), v);
+            // Non-negative numbers parse as unsigned; above INT64_MAX they are
+            // out of every range we have.
+            const bool fits = !v.is_number_unsigned() || v.get<std::uint64_t>() <= INT64_MAX;
+            const bool in_range = fits && v.get<std::int64_t>() >= s.min && v.get<std::int64_t>() <= s.max;
+            if (!in_range) return bad(path, "an integer in " + range(s), v);
+            return std::nullopt;
+        }
+        case ParamType::boolean:
+            if (!v.is_boolean()) return bad(path, "true or false", v);
+            return std::nullopt;
+        case ParamType::timestamp:
+            if (!v.is_string() || !parse_timestamp(v.get_ref<const std::string&>()))
+                return bad(path, "an ISO-8601 time with offset such as \"2024-06-01T14:30:00+02:00\"", v);
+            return std::nullopt;
+        case ParamType::enumeration:
+            if (!v.is_string() ||
+                std::find(s.choices.begin(), s.choices.end(), v.get_ref<const std::string&>()) == s.choices.end())
+                return bad(path, one_of(s.choices), v);
+            return std::nullopt;
+        case ParamType::string_list:
+        case ParamType::enum_list:
+        case ParamType::object_list:
+            return check_list(v, s, path);
+        case ParamType::scalar:
+            if (v.is_string()) return check_string(v, s, path);
+            if (v.is_boolean() || (v.is_number_integer() && !v.is_number_unsigned())) return std::nullopt;
+            if (v.is_number_unsigned() && v.get<std::uint64_t>() <= INT64_MAX) return std::nullopt;
+            return bad(path, "a string, an integer or true/false", v);
+    }
+    return std::nullopt;
+}
+
+}  // namespace smsgw::api

@@ -1,0 +1,146 @@
+// `send` and `send_batch` against the op table: defaults, every parameter read
+// into SendParams, and each kind of bad value with its code and field path.
+#include "api_test_util.hpp"
+
+using namespace smsgw::api;
+using smsgw::api::test::parsed;
+using smsgw::api::test::refused;
+
+namespace {
+const std::string head = R"({"id":1,"op":"send","to":"+491701234567","text":"Hallo")";
+std::string send_with(const std::string& extra) { return head + extra + "}"; }
+}  // namespace
+
+TEST_CASE("send with only to and text gets the protocol defaults") {
+    const auto p = parsed<SendParams>(send_with(""));
+    CHECK(p.to == "+491701234567");
+    CHECK(p.text == "Hallo");
+    CHECK(p.encoding == Encoding::auto_detect);
+    CHECK_FALSE(p.transliterate);
+    CHECK(p.report);
+    CHECK_FALSE(p.validity_minutes);
+    CHECK(p.priority == 5);
+    CHECK_FALSE(p.not_before);
+    CHECK_FALSE(p.idempotency_key);
+    CHECK_FALSE(p.modem);
+    CHECK(p.category == Category::transactional);
+}
+
+TEST_CASE("send reads every optional parameter") {
+    const auto p = parsed<SendParams>(send_with(
+        R"(,"encoding":"ucs2","transliterate":true,"report":false,"validity_minutes":60,"priority":9,)"
+        R"("not_before":"2024-06-01T14:30:00+02:00","idempotency_key":"order-77","modem":"office-1",)"
+        R"("category":"marketing")"));
+    CHECK(p.encoding == Encoding::ucs2);
+    CHECK(p.transliterate);
+    CHECK_FALSE(p.report);
+    CHECK(p.validity_minutes == 60);
+    CHECK(p.priority == 9);
+    REQUIRE(p.not_before);
+    CHECK(p.not_before->text == "2024-06-01T14:30:00+02:00");
+    CHECK(p.not_before->unix_seconds == 1717245000);
+    CHECK(p.idempotency_key == "order-77");
+    CHECK(p.modem == "office-1");
+    CHECK(p.category == Category::marketing);
+}
+
+TEST_CASE("null stands for an optional parameter not given") {
+    const auto p = parsed<SendParams>(send_with(R"(,"modem":null,"validity_minutes":null)"));
+    CHECK_FALSE(p.modem);
+    CHECK_FALSE(p.validity_minutes);
+    CHECK(refused(R"({"id":1,"op":"send","to":null,"text":"x"})").field == "to");
+}
+
+TEST_CASE("missing required parameters are named") {
+    const Error e = refused(R"({"id":1,"op":"send","to":"+491701234567"})");
+    CHECK(e.code == ErrorCode::bad_request);
+    CHECK(e.field == "text");
+    CHECK(e.message == "text: required parameter is missing");
+}
+
+TEST_CASE("unknown parameters are named, with a suggestion") {
+    const Error e = refused(R"({"id":1,"op":"send","to":"+491701234567","tetx":"x"})");
+    CHECK(e.code == ErrorCode::bad_request);
+    CHECK(e.field == "tetx");
+    CHECK(e.message == "tetx: unknown parameter for send; did you mean `text`?");
+}
+
+TEST_CASE("wrong types say what was expected and found") {
+    const Error text = refused(R"({"id":1,"op":"send","to":"+491701234567","text":5})");
+    CHECK(text.field == "text");
+    CHECK(text.message == "text: expected a string, found the number 5");
+    const Error report = refused(send_with(R"(,"report":"yes")"));
+    CHECK(report.field == "report");
+    CHECK(report.message == "report: expected true or false, found \"yes\"");
+    const Error priority = refused(send_with(R"(,"priority":1.5)"));
+    CHECK(priority.field == "priority");
+    CHECK(priority.message == "priority: expected an integer in 0..9, found the number 1.5");
+}
+
+TEST_CASE("ranges, enums and formats") {
+    CHECK(refused(send_with(R"(,"validity_minutes":4)")).message ==
+          "validity_minutes: expected an integer in 5..10080, found the number 4");
+    CHECK(refused(send_with(R"(,"validity_minutes":10081)")).field == "validity_minutes");
+    CHECK(parsed<SendParams>(send_with(R"(,"validity_minutes":5)")).validity_minutes == 5);
+    CHECK(refused(send_with(R"(,"priority":-1)")).field == "priority");
+    CHECK(refused(send_with(R"(,"priority":18446744073709551615)")).field == "priority");
+    CHECK(refused(send_with(R"(,"encoding":"utf8")")).message ==
+          "encoding: expected one of auto, gsm7, ucs2, found \"utf8\"");
+    CHECK(refused(send_with(R"(,"category":"promo")")).field == "category");
+    CHECK(refused(send_with(R"(,"not_before":"2024-06-01 14:30")")).field == "not_before");
+    CHECK(refused(send_with(R"(,"idempotency_key":")" + std::string(129, 'k') + "\"")).field ==
+          "idempotency_key");
+    CHECK(parsed<SendParams>(send_with(R"(,"idempotency_key":")" + std::string(128, 'k') + "\""))
+              .idempotency_key->size() == 128);
+    CHECK(refused(send_with(R"(,"modem":"office 1")")).field == "modem");
+}
+
+TEST_CASE("implausible numbers are invalid_number") {
+    for (const char* to : {"hello", "+49 170 1234567x", "12", "++491701234567", "49+1701234567"}) {
+        const Error e = refused(std::string(R"({"id":1,"op":"send","text":"x","to":")") + to + "\"}");
+        INFO(to);
+        CHECK(e.code == ErrorCode::invalid_number);
+        CHECK(e.field == "to");
+    }
+    for (const char* to : {"+491701234567", "0170 1234567", "(0170) 123-45.67", "112"})
+        CHECK(parsed<SendParams>(std::string(R"({"id":1,"op":"send","text":"x","to":")") + to + "\"}").to == to);
+}
+
+TEST_CASE("text: empty is bad_request, beyond 255 parts is text_too_long") {
+    CHECK(refused(R"({"id":1,"op":"send","to":"+491701234567","text":""})").code == ErrorCode::bad_request);
+    const std::string longest(255 * 153, 'a');
+    CHECK(parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" + longest + "\"}").text.size() ==
+          longest.size());
+    const Error e = refused(R"({"id":1,"op":"send","to":"+491701234567","text":")" + longest + "a\"}");
+    CHECK(e.code == ErrorCode::text_too_long);
+    CHECK(e.field == "text");
+    // Characters, not bytes: 255 × 153 two-byte characters are still in range.
+    std::string umlauts;
+    for (int i = 0; i < 255 * 153; ++i) umlauts += "\xC3\xA4";
+    CHECK(parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" + umlauts + "\"}").text ==
+          umlauts);
+}
+
+TEST_CASE("send_batch validates each message with its index in the path") {
+    const auto batch = parsed<SendBatchParams>(
+        R"({"id":1,"op":"send_batch","messages":[{"to":"+491701234567","text":"a"},)"
+        R"({"to":"+491701234568","text":"b","category":"marketing"}]})");
+    REQUIRE(batch.messages.size() == 2);
+    CHECK(batch.messages[1].to == "+491701234568");
+    CHECK(batch.messages[1].category == Category::marketing);
+
+    std::string bad = R"({"id":1,"op":"send_batch","messages":[)";
+    for (int i = 0; i < 3; ++i) bad += R"({"to":"+491701234567","text":"x"},)";
+    bad += R"({"to":"nope","text":"x"}]})";
+    const Error e = refused(bad);
+    CHECK(e.code == ErrorCode::invalid_number);
+    CHECK(e.field == "messages[3].to");
+    CHECK(e.message.rfind("messages[3].to: expected a phone number", 0) == 0);
+
+    const Error unknown = refused(R"({"id":1,"op":"send_batch","messages":[{"to":"+4917012345","text":"x","op":"send"}]})");
+    CHECK(unknown.field == "messages[0].op");
+    CHECK(refused(R"({"id":1,"op":"send_batch","messages":[]})").message ==
+          "messages: expected 1..100000 items, found 0");
+    CHECK(refused(R"({"id":1,"op":"send_batch","messages":[5]})").field == "messages[0]");
+    CHECK(refused(R"({"id":1,"op":"send_batch","messages":{}})").field == "messages");
+}
