@@ -1,0 +1,343 @@
+// The AT session state machine; see session.hpp. Every state names the timer that
+// guards it in `states[]`, and every change of state is reported as a Transition
+// action with its reason, so the log of a session is also its golden trace.
+#include "drivers/at/session.hpp"
+
+#include <algorithm>
+
+#include "drivers/at/enum_names.hpp"
+#include "drivers/at/fields.hpp"
+#include "drivers/at/final_result.hpp"
+#include "drivers/at/text.hpp"
+
+namespace smsgw::at {
+
+namespace {
+
+constexpr char ctrl_z = '\x1A';  // TS 27.005 §3.5.1: ends the PDU
+constexpr char esc = '\x1B';     // TS 27.005 §3.5.1: cancels the PDU entry
+
+struct StateDef {
+    SessionState state;
+    std::string_view name;
+    std::optional<TimerId> timer;
+};
+constexpr StateDef states[] = {
+    {SessionState::idle, "idle", std::nullopt},
+    {SessionState::awaiting_reply, "awaiting_reply", TimerId::command},
+    {SessionState::awaiting_prompt, "awaiting_prompt", TimerId::prompt},
+    {SessionState::prompt_pause, "prompt_pause", TimerId::prompt_delay},
+    {SessionState::awaiting_send, "awaiting_send", TimerId::send},
+    {SessionState::resync_quiet, "resync_quiet", TimerId::quiet},
+    {SessionState::resync_probe, "resync_probe", TimerId::probe},
+};
+
+constexpr EnumName<Outcome> outcome_names[] = {
+    {Outcome::ok, "ok"},
+    {Outcome::error, "error"},
+    {Outcome::timeout, "timeout"},
+    {Outcome::uncertain, "uncertain"},
+    {Outcome::not_sent, "not_sent"},
+    {Outcome::rejected, "rejected"},
+};
+
+const StateDef& state_def(SessionState s) { return states[static_cast<std::size_t>(s)]; }
+
+bool command_in_flight(SessionState s) {
+    return s == SessionState::awaiting_reply || s == SessionState::awaiting_prompt ||
+           s == SessionState::prompt_pause || s == SessionState::awaiting_send;
+}
+
+// Why a command cannot be written as it is; empty when it can.
+std::string invalid_reason(const Command& cmd) {
+    if (trim(cmd.text).empty()) return "empty command";
+    for (const char c : cmd.text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u >= 0x7F) return "command holds control or non-ASCII byte " + c_escape(std::string(1, c));
+    }
+    if (cmd.pdu && (cmd.pdu->size() < 2 || cmd.pdu->size() % 2 != 0 || !is_hex(*cmd.pdu)))
+        return "PDU is not an even number of hex digits";
+    return {};
+}
+
+std::string millis_text(Millis ms) { return std::to_string(ms.count()) + " ms"; }
+
+}  // namespace
+
+std::string_view to_string(SessionState s) { return state_def(s).name; }
+std::string_view to_string(Outcome o) { return enum_name(outcome_names, o); }
+
+std::string shown_command(const Command& cmd) {
+    if (!cmd.sensitive) return cmd.text;
+    const auto eq = cmd.text.find('=');
+    return eq == std::string::npos ? cmd.text : cmd.text.substr(0, eq + 1) + "****";
+}
+
+Session::Session(SessionConfig config) : config_(std::move(config)) {}
+
+std::vector<Action> Session::take_actions() {
+    std::vector<Action> out;
+    out.swap(actions_);
+    return out;
+}
+
+CommandId Session::submit(Command cmd, TimePoint now) {
+    const CommandId id = next_id_++;
+    std::string why = invalid_reason(cmd);
+    const Outcome refused = why.empty() ? Outcome::not_sent : Outcome::rejected;
+    if (why.empty() && unresponsive_) why = "modem unresponsive: no OK to the resync AT";
+    if (!why.empty()) {
+        actions_.push_back(Complete{id, shown_command(cmd), {}, Final{refused, {}, std::nullopt, std::move(why)}});
+        return id;
+    }
+    queue_.push_back({id, std::move(cmd)});
+    dispatch(now);
+    return id;
+}
+
+void Session::enter(SessionState to, std::string why, TimePoint now) {
+    actions_.push_back(Transition{state_, to, std::move(why)});
+    state_ = to;
+    deadline_.reset();
+    if (const auto timer = state_def(to).timer) {
+        Millis span = config_.timers.get(*timer);
+        const bool own_timeout = to == SessionState::awaiting_reply || to == SessionState::awaiting_send;
+        if (own_timeout && current_ && current_->cmd.timeout.count() > 0) span = current_->cmd.timeout;
+        deadline_ = now + span;
+    }
+}
+
+void Session::write(std::string bytes, std::string shown) {
+    actions_.push_back(Write{std::move(bytes), std::move(shown)});
+}
+
+void Session::dispatch(TimePoint now) {
+    if (state_ != SessionState::idle || queue_.empty()) return;
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    lines_.clear();
+    const Command& cmd = current_->cmd;
+    write(cmd.text + '\r', shown_command(cmd) + '\r');
+    const std::string why = "#" + std::to_string(current_->id) + " " + shown_command(cmd);
+    enter(cmd.pdu ? SessionState::awaiting_prompt : SessionState::awaiting_reply, why, now);
+}
+
+void Session::complete(Final final) {
+    if (!current_) return;
+    actions_.push_back(Complete{current_->id, shown_command(current_->cmd), std::move(lines_), std::move(final)});
+    current_.reset();
+    lines_.clear();
+}
+
+void Session::on_bytes(std::string_view bytes, TimePoint now) {
+    // Any byte during the quiet gap means the modem is still talking: start it over.
+    if (state_ == SessionState::resync_quiet && !bytes.empty())
+        deadline_ = now + config_.timers.get(TimerId::quiet);
+    std::vector<LexToken> tokens;
+    lexer_.feed(bytes, tokens);
+    for (auto& token : tokens) {
+        if (token.kind == LexToken::Kind::prompt) on_prompt(now);
+        else on_line(std::move(token.text), now);
+    }
+    on_tick(now);
+}
+
+void Session::on_tick(TimePoint now) {
+    // A timeout may arm the next timer; each is at least the table's value ahead,
+    // but a zero override could expire at once, hence the bound.
+    for (int guard = 0; guard < 8 && deadline_ && now >= *deadline_; ++guard) timeout(now);
+}
+
+bool Session::is_echo(std::string_view line) const {
+    if (state_ == SessionState::resync_probe) return iequals(line, "AT");
+    if (!current_ || !command_in_flight(state_)) return false;
+    if (iequals(line, trim(current_->cmd.text))) return true;
+    return state_ == SessionState::awaiting_send && current_->cmd.pdu && iequals(line, *current_->cmd.pdu);
+}
+
+// A read, test or action command claims the lines that carry its own prefix, so
+// "+CPIN: READY" answers AT+CPIN? instead of being taken for the URC. A set
+// command ("AT+CREG=2") claims nothing by prefix: a +CREG URC may follow it.
+bool Session::claims(std::string_view line) const {
+    const std::string_view text = trim(current_->cmd.text);
+    if (text.size() < 4 || !istarts_with(text, "AT")) return false;
+    const auto end = text.find_first_of("=?", 2);
+    const std::string_view name = text.substr(2, end == std::string_view::npos ? end : end - 2);
+    if (name.size() < 2 || std::string_view("+^$!#%*").find(name.front()) == std::string_view::npos) return false;
+    const bool set = end != std::string_view::npos && text[end] == '=' &&
+                     (end + 1 >= text.size() || text[end + 1] != '?');
+    return !set && info_body(line, name).has_value();
+}
+
+void Session::emit_urc(UrcKind kind, std::vector<std::string> lines) {
+    const bool noise = std::find(config_.noise.begin(), config_.noise.end(), kind) != config_.noise.end();
+    actions_.push_back(Urc{kind, std::move(lines), noise});
+}
+
+void Session::flush_partial_urc() {
+    if (!partial_urc_) return;
+    actions_.push_back(std::move(*partial_urc_));
+    partial_urc_.reset();
+}
+
+std::string Session::mask(std::string line) const {
+    if (!current_ || !current_->cmd.sensitive) return line;
+    const auto eq = current_->cmd.text.find('=');
+    if (eq == std::string::npos || eq + 1 >= current_->cmd.text.size()) return line;
+    const std::string secret = current_->cmd.text.substr(eq + 1);
+    for (auto pos = line.find(secret); pos != std::string::npos; pos = line.find(secret, pos + 4))
+        line.replace(pos, secret.size(), "****");
+    return line;
+}
+
+void Session::on_line(std::string line, TimePoint now) {
+    // TS 27.005 §3.4.1: in PDU mode the line after +CMT/+CDS/+CBM is the PDU.
+    if (partial_urc_) {
+        if (is_hex(line)) {
+            partial_urc_->lines.push_back(std::move(line));
+            flush_partial_urc();
+            return;
+        }
+        flush_partial_urc();
+    }
+    if (is_echo(line)) return;
+    const bool in_flight = current_ && command_in_flight(state_);
+    if (in_flight && claims(line)) {
+        lines_.push_back(std::move(line));
+        return;
+    }
+    if (parse_final_result(line)) {
+        on_final(line, now);
+        return;
+    }
+    if (const auto urc = classify_urc(line)) {
+        if (urc->pdu_follows) {
+            flush_partial_urc();
+            const bool noise = std::find(config_.noise.begin(), config_.noise.end(), urc->kind) != config_.noise.end();
+            partial_urc_ = Urc{urc->kind, {std::move(line)}, noise};
+        } else {
+            emit_urc(urc->kind, {std::move(line)});
+        }
+        return;
+    }
+    if (in_flight) {
+        lines_.push_back(std::move(line));
+        return;
+    }
+    const bool resync = state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
+    actions_.push_back(Stray{mask(std::move(line)), resync ? "late reply while resynchronising" : "no command in flight"});
+}
+
+void Session::on_final(const std::string& line, TimePoint now) {
+    if (command_in_flight(state_) && current_) {
+        auto parsed = parse_final_result(line, config_.vendor);
+        Final final;
+        final.line = line;
+        final.outcome = parsed->success ? Outcome::ok : Outcome::error;
+        final.error = std::move(parsed->error);
+        complete(std::move(final));
+        enter(SessionState::idle, line, now);
+        dispatch(now);
+        return;
+    }
+    if (state_ == SessionState::resync_probe && iequals(line, "OK")) {
+        failed_probes_ = 0;
+        unresponsive_ = false;
+        enter(SessionState::idle, "OK to the resync AT", now);
+        dispatch(now);
+        return;
+    }
+    const bool resync = state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
+    actions_.push_back(Stray{line, resync ? "late reply while resynchronising" : "final result with no command in flight"});
+}
+
+void Session::on_prompt(TimePoint now) {
+    flush_partial_urc();
+    if (state_ == SessionState::awaiting_prompt && current_ && current_->cmd.pdu) {
+        if (config_.timers.get(TimerId::prompt_delay).count() > 0)
+            enter(SessionState::prompt_pause, "prompt; vendor pause before the PDU", now);
+        else
+            send_pdu(now);
+        return;
+    }
+    // Nobody has a PDU for this prompt: leave the modem's text entry with ESC
+    // rather than let our next command be taken as message text.
+    write(std::string(1, esc), std::string(1, esc));
+    actions_.push_back(Stray{"> ", "prompt without a PDU to send: cancelled with ESC"});
+}
+
+void Session::send_pdu(TimePoint now) {
+    const std::string& pdu = *current_->cmd.pdu;
+    write(pdu + ctrl_z, pdu + ctrl_z);
+    enter(SessionState::awaiting_send, "PDU and Ctrl-Z written", now);
+}
+
+void Session::start_resync(std::string why, TimePoint now) {
+    lines_.clear();
+    enter(SessionState::resync_quiet, std::move(why), now);
+}
+
+void Session::fail_queue(std::string why) {
+    for (auto& p : queue_)
+        actions_.push_back(Complete{p.id, shown_command(p.cmd), {}, Final{Outcome::not_sent, {}, std::nullopt, why}});
+    queue_.clear();
+}
+
+void Session::timeout(TimePoint now) {
+    const Millis waited = deadline_ && current_ ? config_.timers.get(*state_def(state_).timer) : Millis{};
+    switch (state_) {
+        case SessionState::awaiting_reply: {
+            const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
+            complete(Final{Outcome::timeout, {}, std::nullopt, "no final result within " + millis_text(span)});
+            start_resync("timeout", now);
+            break;
+        }
+        case SessionState::awaiting_prompt:
+            write(std::string(1, esc), std::string(1, esc));
+            complete(Final{Outcome::timeout, {}, std::nullopt,
+                           "no \"> \" prompt within " + millis_text(waited) + "; cancelled with ESC, PDU not sent"});
+            start_resync("prompt timeout", now);
+            break;
+        case SessionState::prompt_pause: send_pdu(now); break;
+        case SessionState::awaiting_send: {
+            const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
+            complete(Final{Outcome::uncertain, {}, std::nullopt,
+                           "no answer within " + millis_text(span) +
+                               " after the PDU: the network may have taken the message"});
+            start_resync("timeout after Ctrl-Z", now);
+            break;
+        }
+        case SessionState::resync_quiet:
+            // After a failed probe the modem may sit in PDU entry: ESC first.
+            if (failed_probes_ > 0) write(std::string(1, esc), std::string(1, esc));
+            write("AT\r", "AT\r");
+            enter(SessionState::resync_probe, "line quiet", now);
+            break;
+        case SessionState::resync_probe:
+            ++failed_probes_;
+            if (failed_probes_ >= config_.probes_before_unresponsive && !unresponsive_) {
+                unresponsive_ = true;
+                fail_queue("modem unresponsive: no OK to " + std::to_string(failed_probes_) + " resync probes");
+            }
+            enter(SessionState::resync_quiet, "no OK to AT (" + std::to_string(failed_probes_) + ")", now);
+            break;
+        case SessionState::idle: deadline_.reset(); break;
+    }
+}
+
+void Session::reset(TimePoint now) {
+    if (current_) {
+        const bool after_ctrl_z = state_ == SessionState::awaiting_send;
+        const bool before_pdu = state_ == SessionState::awaiting_prompt || state_ == SessionState::prompt_pause;
+        complete(Final{after_ctrl_z ? Outcome::uncertain : before_pdu ? Outcome::not_sent : Outcome::timeout, {},
+                       std::nullopt, "session reset"});
+    }
+    fail_queue("session reset");
+    flush_partial_urc();
+    lexer_.reset();
+    failed_probes_ = 0;
+    unresponsive_ = false;
+    enter(SessionState::idle, "reset", now);
+}
+
+}  // namespace smsgw::at

@@ -1,0 +1,96 @@
+// The AT session as a pure state machine (sans-io, after Boost.Redis's reader_fsm):
+// bytes, commands and the time go in; Writes, command results, URCs and stray lines
+// come out. Exactly one command is in flight; unsolicited lines are recognised by
+// prefix and routed even in the middle of another command's answer; echo is
+// tolerated whether on or off. After a timeout the session resynchronises — waits
+// for a quiet line, sends AT and releases the queue only on that OK — so a late
+// reply never lands on the next command. A timeout after the Ctrl-Z of +CMGS is
+// 'uncertain', never retried here.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drivers/at/action.hpp"
+#include "drivers/at/command.hpp"
+#include "drivers/at/line_lexer.hpp"
+#include "drivers/at/timers.hpp"
+
+namespace smsgw::at {
+
+struct SessionConfig {
+    Timers timers;
+    // Failed resync probes before queued commands are failed as not_sent and new
+    // ones refused, so the modem lifecycle can recover (reopen, power-cycle).
+    int probes_before_unresponsive = 3;
+    std::string vendor;           // quirk name: selects vendor +CMS codes (error_table)
+    std::vector<UrcKind> noise;   // URC kinds reported with noise = true
+};
+
+class Session {
+public:
+    explicit Session(SessionConfig config = {});
+
+    // Queues a command; it is written at once when nothing is in flight. Malformed
+    // commands complete at once as `rejected`, and as `not_sent` while unresponsive.
+    CommandId submit(Command cmd, TimePoint now);
+    // Bytes read from the port, in order, split anywhere.
+    void on_bytes(std::string_view bytes, TimePoint now);
+    // The clock; call at next_deadline() (earlier or later is harmless).
+    void on_tick(TimePoint now);
+    // The port was reopened: in-flight and queued commands complete (uncertain
+    // after a Ctrl-Z, else not_sent or timeout), buffered bytes are dropped.
+    void reset(TimePoint now);
+
+    std::optional<TimePoint> next_deadline() const { return deadline_; }
+    // The actions produced so far, oldest first; the Session forgets them.
+    std::vector<Action> take_actions();
+
+    SessionState state() const { return state_; }
+    std::size_t queued() const { return queue_.size(); }
+    bool unresponsive() const { return unresponsive_; }
+    // Takes effect from the next command (quirks become known after +CGMI/+CGMM).
+    void set_config(SessionConfig config) { config_ = std::move(config); }
+    const SessionConfig& config() const { return config_; }
+
+private:
+    struct Pending {
+        CommandId id;
+        Command cmd;
+    };
+
+    void enter(SessionState to, std::string why, TimePoint now);
+    void dispatch(TimePoint now);
+    void write(std::string bytes, std::string shown);
+    void complete(Final final);
+    void on_line(std::string line, TimePoint now);
+    void on_prompt(TimePoint now);
+    void on_final(const std::string& line, TimePoint now);
+    bool claims(std::string_view line) const;
+    bool is_echo(std::string_view line) const;
+    void flush_partial_urc();
+    void emit_urc(UrcKind kind, std::vector<std::string> lines);
+    void send_pdu(TimePoint now);
+    void timeout(TimePoint now);
+    void start_resync(std::string why, TimePoint now);
+    void fail_queue(std::string why);
+    std::string mask(std::string line) const;
+
+    SessionConfig config_;
+    LineLexer lexer_;
+    std::deque<Pending> queue_;
+    std::optional<Pending> current_;
+    std::vector<std::string> lines_;  // information lines of the current command
+    std::optional<Urc> partial_urc_;  // a +CMT/+CDS/+CBM header waiting for its PDU line
+    SessionState state_ = SessionState::idle;
+    std::optional<TimePoint> deadline_;
+    std::vector<Action> actions_;
+    CommandId next_id_ = 1;
+    int failed_probes_ = 0;
+    bool unresponsive_ = false;
+};
+
+}  // namespace smsgw::at
