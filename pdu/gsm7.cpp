@@ -40,35 +40,20 @@ constexpr ExtensionRow kExtension[] = {
     {0x3D, U'~'},  {0x3E, U']'}, {0x40, U'|'}, {0x65, U'€'},
 };
 
-// Encoding index: every code point below U+0100 in a flat table (the hot path
-// for Latin texts), the few above it (Greek capitals, €) in a short list.
-struct EncodeIndex {
-    std::array<Gsm7Code, 256> latin{};
-    struct Wide {
-        char32_t cp;
-        Gsm7Code code;
-    };
-    std::array<Wide, 16> wide{};
-    std::size_t wide_count = 0;
+// Encoding index: every code point below U+0100 in a flat table (see
+// gsm7.hpp), the few above it (Greek capitals, €) in a short list.
+constexpr std::uint16_t encode_entry(std::size_t septet, bool escaped) {
+    return static_cast<std::uint16_t>(septet | (escaped ? 0x80u : 0u) | 0x100u);
+}
 
-    constexpr void add(char32_t cp, Gsm7Code code) {
-        if (cp < 0x100) {
-            if (!latin[cp].valid) latin[cp] = code;
-        } else {
-            wide[wide_count++] = {cp, code};
-        }
-    }
-
-    constexpr EncodeIndex() {
-        for (std::size_t i = 0; i < kDefault.size(); ++i) {
-            if (i == kGsm7Escape) continue;
-            add(kDefault[i], {static_cast<std::uint8_t>(i), false, true});
-        }
-        for (const auto& row : kExtension) add(row.cp, {row.septet, true, true});
-    }
-};
-
-constexpr EncodeIndex kIndex{};
+constexpr std::array<std::uint16_t, 256> make_latin_table() {
+    std::array<std::uint16_t, 256> codes{};
+    for (std::size_t i = 0; i < kDefault.size(); ++i)
+        if (i != kGsm7Escape && kDefault[i] < 0x100 && !codes[kDefault[i]]) codes[kDefault[i]] = encode_entry(i, false);
+    for (const auto& row : kExtension)
+        if (row.cp < 0x100) codes[row.cp] = encode_entry(row.septet, true);
+    return codes;
+}
 
 }  // namespace
 
@@ -80,11 +65,18 @@ char32_t gsm7_extension_char(std::uint8_t septet) {
     return 0;
 }
 
-Gsm7Code gsm7_lookup(char32_t cp) {
-    if (cp < 0x100) return kIndex.latin[cp];
-    for (std::size_t i = 0; i < kIndex.wide_count; ++i)
-        if (kIndex.wide[i].cp == cp) return kIndex.wide[i].code;
+namespace detail {
+
+const std::array<std::uint16_t, 256> kGsm7Latin = make_latin_table();
+
+Gsm7Code gsm7_lookup_wide(char32_t cp) {
+    for (std::size_t i = 0; i < kDefault.size(); ++i)
+        if (kDefault[i] == cp && i != kGsm7Escape) return {static_cast<std::uint8_t>(i), false, true};
+    for (const auto& row : kExtension)
+        if (row.cp == cp) return {row.septet, true, true};
     return {};
 }
+
+}  // namespace detail
 
 }  // namespace smsgw::pdu

@@ -4,6 +4,7 @@
 // character of every outbound message.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace smsgw::pdu {
@@ -29,7 +30,20 @@ struct Gsm7Code {
     int units() const { return valid ? (escaped ? 2 : 1) : 0; }
 };
 
-Gsm7Code gsm7_lookup(char32_t cp);
+namespace detail {
+// Code points U+0000..U+00FF, the hot path of Latin texts: bits 0-6 the
+// septet, bit 7 escaped, bit 8 representable.
+extern const std::array<std::uint16_t, 256> kGsm7Latin;
+Gsm7Code gsm7_lookup_wide(char32_t cp);
+}  // namespace detail
+
+inline Gsm7Code gsm7_lookup(char32_t cp) {
+    if (cp < 0x100) {
+        const std::uint16_t v = detail::kGsm7Latin[cp];
+        return Gsm7Code{static_cast<std::uint8_t>(v & 0x7F), (v & 0x80) != 0, (v & 0x100) != 0};
+    }
+    return detail::gsm7_lookup_wide(cp);
+}
 
 inline bool gsm7_representable(char32_t cp) { return gsm7_lookup(cp).valid; }
 

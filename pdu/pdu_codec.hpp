@@ -27,6 +27,7 @@ Expected<Pdu, DecodeError> decode_pdu(std::span<const std::uint8_t> octets);
 // Hex text → octets; the error names the first bad character or an odd length.
 Expected<std::vector<std::uint8_t>, DecodeError> hex_to_octets(std::string_view hex);
 std::string octets_to_hex(std::span<const std::uint8_t> octets);
+void append_hex(std::span<const std::uint8_t> octets, std::string& out);  // uppercase
 
 // ---- encoding ----------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 // Segmentation for concatenated SMS, TS 23.040 §9.2.3.24.1 and TS 23.038 §6.1.2.
 #include "pdu/segmenter.hpp"
 
+#include <algorithm>
+
 #include "pdu/gsm7.hpp"
 #include "pdu/text_codec.hpp"
 #include "pdu/user_data_header.hpp"
@@ -59,6 +61,48 @@ std::vector<Segment> plan_segments(std::u32string_view text, Alphabet alphabet, 
     current.end = text.size();
     segments.push_back(current);
     return segments;
+}
+
+namespace {
+
+// Greedy split of `count` units: a part ends early when its last unit would
+// be the first half of a pair (`starts_pair(i)`), so pairs are never split.
+template <typename StartsPair>
+std::vector<UnitRange> split_units(std::size_t count, int single_capacity, int capacity, StartsPair&& starts_pair) {
+    std::vector<UnitRange> parts;
+    if (count <= static_cast<std::size_t>(single_capacity)) {
+        parts.push_back({0, count});
+        return parts;
+    }
+    std::size_t begin = 0;
+    while (begin < count) {
+        std::size_t end = std::min(count, begin + static_cast<std::size_t>(capacity));
+        if (end < count && starts_pair(end - 1)) --end;
+        parts.push_back({begin, end});
+        begin = end;
+    }
+    return parts;
+}
+
+}  // namespace
+
+std::vector<UnitRange> split_septets(std::span<const std::uint8_t> septets, bool reference_16bit) {
+    // Escapes come in pairs; a part boundary after an escape prefix would split
+    // one. Walk pairs to know which 0x1B septets are prefixes.
+    return split_units(septets.size(), segment_capacity(Alphabet::gsm7, false),
+                       segment_capacity(Alphabet::gsm7, true, reference_16bit), [&](std::size_t i) {
+                           // Is septet i an escape prefix? Count the run of 0x1B ending at i:
+                           // prefixes and escaped septets alternate within the run.
+                           std::size_t run = 0;
+                           while (run <= i && septets[i - run] == kGsm7Escape) ++run;
+                           return run % 2 == 1;
+                       });
+}
+
+std::vector<UnitRange> split_utf16(std::span<const std::uint16_t> units, bool reference_16bit) {
+    return split_units(units.size(), segment_capacity(Alphabet::ucs2, false),
+                       segment_capacity(Alphabet::ucs2, true, reference_16bit),
+                       [&](std::size_t i) { return units[i] >= 0xD800 && units[i] <= 0xDBFF; });
 }
 
 }  // namespace smsgw::pdu

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +30,19 @@ struct Segment {
 // One segment without a UDH when the text fits, else concatenated segments.
 std::vector<Segment> plan_segments(std::u32string_view text, Alphabet alphabet,
                                    bool reference_16bit = false);
+
+// A part as a range of already-encoded units (septets or UTF-16 code units).
+struct UnitRange {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+// Splits encoded GSM-7 septets into parts; an escape (0x1B) and the septet it
+// escapes stay together.
+std::vector<UnitRange> split_septets(std::span<const std::uint8_t> septets, bool reference_16bit = false);
+
+// Splits UTF-16 code units into parts; a surrogate pair stays together.
+std::vector<UnitRange> split_utf16(std::span<const std::uint16_t> units, bool reference_16bit = false);
 
 // Whether every character fits the GSM-7 default alphabet + extension table.
 bool fits_gsm7(std::u32string_view text);

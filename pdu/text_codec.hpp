@@ -15,6 +15,11 @@ namespace smsgw::pdu {
 // characters that are not are written as '?').
 void gsm7_encode_text(std::u32string_view text, std::vector<std::uint8_t>& septets);
 
+// The one-pass path for outbound text: appends the septets of UTF-8 `text`
+// and returns true, or returns false (leaving `septets` in an unspecified
+// state) when the text is not valid UTF-8 or has a character outside GSM-7.
+bool utf8_to_gsm7(std::string_view text, std::vector<std::uint8_t>& septets);
+
 // Appends the UTF-8 text of `septets`. `locking_shift`/`single_shift` are
 // national language ids from the UDH (0 = default tables). An escape followed
 // by a code the extension table does not define is shown as a space followed

@@ -1,5 +1,6 @@
 // SMS-SUBMIT, SMS-DELIVER and SMS-STATUS-REPORT encoding, TS 23.040 §9.2.2,
 // with concatenation (§9.2.3.24.1) and the SMSC field of TS 24.011 §8.2.5.1.
+#include <algorithm>
 #include <atomic>
 #include <random>
 
@@ -101,67 +102,84 @@ void append_timestamp(const Timestamp& t, Octets& out) {
     out.push_back(tz);
 }
 
-// The text, its alphabet and its segments.
+// The text encoded once into units of its alphabet, and the parts' ranges.
 struct TextPlan {
     Alphabet alphabet = Alphabet::gsm7;
-    std::u32string text;
-    std::vector<Segment> segments;
+    std::vector<std::uint8_t> septets;   // GSM-7
+    std::vector<std::uint16_t> utf16;    // UCS-2
+    std::vector<UnitRange> parts;
 };
 
 Expected<TextPlan, EncodeError> plan(std::string_view utf8, Encoding requested, bool reference_16bit,
                                      int max_parts) {
     TextPlan p;
-    if (auto bad = utf8_decode(utf8, p.text))
-        return unexpected(error(EncodeErrorCode::invalid_text, "text", bad->message));
-    const bool gsm7_ok = requested != Encoding::ucs2 && fits_gsm7(p.text);
-    if (requested == Encoding::gsm7 && !gsm7_ok) {
-        for (std::size_t i = 0; i < p.text.size(); ++i)
-            if (!gsm7_representable(p.text[i]))
-                return unexpected(error(EncodeErrorCode::not_encodable, "encoding",
-                                        "character '" + utf8_encode(p.text.substr(i, 1)) + "' at position " +
-                                            std::to_string(i) +
-                                            " is not in the GSM 7-bit alphabet; use encoding ucs2 or auto"));
+    // One pass straight from UTF-8 to septets covers almost every message;
+    // only texts that need UCS-2 (or are invalid) take the strict path.
+    if (requested != Encoding::ucs2 && utf8_to_gsm7(utf8, p.septets)) {
+        p.alphabet = Alphabet::gsm7;
+        p.parts = split_septets(p.septets, reference_16bit);
+    } else {
+        std::u32string text;
+        if (auto bad = utf8_decode(utf8, text))
+            return unexpected(error(EncodeErrorCode::invalid_text, "text", bad->message));
+        if (requested == Encoding::gsm7) {
+            for (std::size_t i = 0; i < text.size(); ++i)
+                if (!gsm7_representable(text[i]))
+                    return unexpected(error(EncodeErrorCode::not_encodable, "encoding",
+                                            "character '" + utf8_encode(text.substr(i, 1)) + "' at position " +
+                                                std::to_string(i) +
+                                                " is not in the GSM 7-bit alphabet; use encoding ucs2 or auto"));
+        }
+        p.alphabet = Alphabet::ucs2;
+        std::vector<std::uint8_t> be;
+        ucs2_encode_text(text, be);
+        p.utf16.resize(be.size() / 2);
+        for (std::size_t i = 0; i < p.utf16.size(); ++i)
+            p.utf16[i] = static_cast<std::uint16_t>(be[2 * i] << 8 | be[2 * i + 1]);
+        p.parts = split_utf16(p.utf16, reference_16bit);
     }
-    p.alphabet = gsm7_ok ? Alphabet::gsm7 : Alphabet::ucs2;
-    p.segments = plan_segments(p.text, p.alphabet, reference_16bit);
     const int limit = std::min(max_parts, 255);
-    if (static_cast<int>(p.segments.size()) > limit)
+    if (static_cast<int>(p.parts.size()) > limit)
         return unexpected(error(EncodeErrorCode::text_too_long, "text",
-                                "the text needs " + std::to_string(p.segments.size()) + " parts; at most " +
+                                "the text needs " + std::to_string(p.parts.size()) + " parts; at most " +
                                     std::to_string(limit) + " are allowed"));
     return p;
 }
 
-// TP-UDL and TP-UD of one segment, with the concatenation UDH when `concat`.
-void append_user_data(const TextPlan& p, const Segment& seg, const Concatenation* concat, Octets& out) {
-    Octets header;
+// TP-UDL and TP-UD of one part, with the concatenation UDH when `concat`.
+void append_user_data(const TextPlan& p, const UnitRange& range, const Concatenation* concat, Octets& out) {
+    std::uint8_t header[7];
+    std::size_t header_size = 0;
     if (concat) {
+        const std::uint8_t ref_hi = static_cast<std::uint8_t>(concat->reference >> 8);
+        const std::uint8_t ref_lo = static_cast<std::uint8_t>(concat->reference & 0xFF);
         if (concat->reference_16bit) {
-            header = {6, kIeiConcat16, 4, static_cast<std::uint8_t>(concat->reference >> 8),
-                      static_cast<std::uint8_t>(concat->reference & 0xFF), concat->total, concat->sequence};
+            const std::uint8_t h[] = {6, kIeiConcat16, 4, ref_hi, ref_lo, concat->total, concat->sequence};
+            std::copy(std::begin(h), std::end(h), header);
+            header_size = sizeof h;
         } else {
-            header = {5, kIeiConcat8, 3, static_cast<std::uint8_t>(concat->reference & 0xFF), concat->total,
-                      concat->sequence};
+            const std::uint8_t h[] = {5, kIeiConcat8, 3, ref_lo, concat->total, concat->sequence};
+            std::copy(std::begin(h), std::end(h), header);
+            header_size = sizeof h;
         }
     }
-    const std::u32string_view text = std::u32string_view(p.text).substr(seg.begin, seg.end - seg.begin);
     if (p.alphabet == Alphabet::gsm7) {
         // After a UDH the text starts on a septet boundary (§9.2.3.24): fill bits.
-        const std::size_t header_bits = header.size() * 8;
+        const std::size_t header_bits = header_size * 8;
         const std::size_t header_septets = (header_bits + 6) / 7;
         const int fill = static_cast<int>(header_septets * 7 - header_bits);
-        thread_local Octets septets;
-        septets.clear();
-        gsm7_encode_text(text, septets);
-        out.push_back(static_cast<std::uint8_t>(header_septets + septets.size()));
-        out.insert(out.end(), header.begin(), header.end());
-        pack_septets(septets, fill, out);
+        const auto text = std::span<const std::uint8_t>(p.septets).subspan(range.begin, range.end - range.begin);
+        out.push_back(static_cast<std::uint8_t>(header_septets + text.size()));
+        out.insert(out.end(), header, header + header_size);
+        pack_septets(text, fill, out);
     } else {
-        const std::size_t udl_at = out.size();
-        out.push_back(0);
-        out.insert(out.end(), header.begin(), header.end());
-        ucs2_encode_text(text, out);
-        out[udl_at] = static_cast<std::uint8_t>(out.size() - udl_at - 1);
+        const std::size_t units = range.end - range.begin;
+        out.push_back(static_cast<std::uint8_t>(header_size + 2 * units));
+        out.insert(out.end(), header, header + header_size);
+        for (std::size_t i = range.begin; i < range.end; ++i) {
+            out.push_back(static_cast<std::uint8_t>(p.utf16[i] >> 8));
+            out.push_back(static_cast<std::uint8_t>(p.utf16[i] & 0xFF));
+        }
     }
 }
 
@@ -169,8 +187,8 @@ EncodedPart finish_part(const Octets& smsc, const Octets& tpdu) {
     EncodedPart part;
     part.tpdu_length = static_cast<int>(tpdu.size());
     part.hex.reserve(2 * (smsc.size() + tpdu.size()));
-    part.hex = octets_to_hex(smsc);
-    part.hex += octets_to_hex(tpdu);
+    append_hex(smsc, part.hex);
+    append_hex(tpdu, part.hex);
     return part;
 }
 
@@ -180,18 +198,18 @@ EncodedMessage build_parts(const TextPlan& p, const Octets& smsc, std::optional<
                            bool reference_16bit, HeaderFn&& header) {
     EncodedMessage msg;
     msg.alphabet = p.alphabet;
-    const bool concatenated = p.segments.size() > 1;
+    const bool concatenated = p.parts.size() > 1;
     if (concatenated) msg.reference = reference ? *reference : next_reference();
     if (!reference_16bit) msg.reference &= 0xFF;
-    msg.parts.reserve(p.segments.size());
+    msg.parts.reserve(p.parts.size());
     Octets tpdu;
     tpdu.reserve(176);
-    for (std::size_t i = 0; i < p.segments.size(); ++i) {
+    for (std::size_t i = 0; i < p.parts.size(); ++i) {
         tpdu.clear();
         header(concatenated, tpdu);
-        Concatenation c{msg.reference, static_cast<std::uint8_t>(p.segments.size()), static_cast<std::uint8_t>(i + 1),
+        Concatenation c{msg.reference, static_cast<std::uint8_t>(p.parts.size()), static_cast<std::uint8_t>(i + 1),
                         reference_16bit};
-        append_user_data(p, p.segments[i], concatenated ? &c : nullptr, tpdu);
+        append_user_data(p, p.parts[i], concatenated ? &c : nullptr, tpdu);
         msg.parts.push_back(finish_part(smsc, tpdu));
     }
     return msg;

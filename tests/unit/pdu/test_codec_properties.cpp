@@ -65,6 +65,10 @@ std::string round_trip(const std::string& to, const std::string& text, const Sub
         }
         joined += s.user_data.text;
     }
+    // The encoder's split and the preview's plan agree on every boundary.
+    std::u32string cps;
+    utf8_decode(text, cps);
+    CHECK(plan_segments(cps, m->alphabet, options.reference_16bit).size() == total);
     if (out) *out = *m;
     return joined;
 }
