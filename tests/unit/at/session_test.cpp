@@ -1,0 +1,442 @@
+// The Session with bytes and a fake clock: no sleeping, no port (STYLE habit 8).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "drivers/at/quirks.hpp"
+#include "drivers/at/session.hpp"
+#include "drivers/at/sms_replies.hpp"
+#include "drivers/at/trace.hpp"
+
+using namespace smsgw::at;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string pdu = "0011000B916407281553F80000AA0AE8329BFD4697D9EC37";
+
+Command command(std::string text, std::optional<std::string> payload = std::nullopt, Millis timeout = Millis{0},
+                bool sensitive = false) {
+    Command cmd;
+    cmd.text = std::move(text);
+    cmd.pdu = std::move(payload);
+    cmd.timeout = timeout;
+    cmd.sensitive = sensitive;
+    return cmd;
+}
+
+// Drives a Session and keeps every action it produced.
+struct Rig {
+    explicit Rig(SessionConfig config = {}) : session(std::move(config)) {}
+
+    Session session;
+    TimePoint now{};
+    std::vector<Action> actions;
+
+    void pump() {
+        for (auto& a : session.take_actions()) actions.push_back(std::move(a));
+    }
+    CommandId submit(Command cmd) {
+        const auto id = session.submit(std::move(cmd), now);
+        pump();
+        return id;
+    }
+    CommandId submit(std::string text) { return submit(command(std::move(text))); }
+    void feed(std::string_view bytes) {
+        session.on_bytes(bytes, now);
+        pump();
+    }
+    void advance(Millis ms) {
+        now += ms;
+        session.on_tick(now);
+        pump();
+    }
+
+    template <typename T>
+    std::vector<T> all() const {
+        std::vector<T> out;
+        for (const auto& a : actions)
+            if (const auto* x = std::get_if<T>(&a)) out.push_back(*x);
+        return out;
+    }
+    std::vector<std::string> writes() const {
+        std::vector<std::string> out;
+        for (const auto& w : all<Write>()) out.push_back(w.bytes);
+        return out;
+    }
+    Complete result(CommandId id) const {
+        for (const auto& c : all<Complete>())
+            if (c.id == id) return c;
+        FAIL("command #" << id << " did not complete");
+        return {};
+    }
+    bool completed(CommandId id) const {
+        const auto done = all<Complete>();
+        return std::any_of(done.begin(), done.end(), [&](const Complete& c) { return c.id == id; });
+    }
+    std::string trace() const {
+        std::string out;
+        for (const auto& a : actions) out += trace_line(a) + "\n";
+        return out;
+    }
+};
+
+using Lines = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("session: a command, its answer and OK") {
+    Rig rig;
+    const auto id = rig.submit("AT+CSQ");
+    CHECK(rig.writes() == Lines{"AT+CSQ\r"});
+    CHECK(rig.session.state() == SessionState::awaiting_reply);
+    CHECK(rig.session.next_deadline() == rig.now + 5s);
+    rig.feed("\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::ok);
+    CHECK(done.lines == Lines{"+CSQ: 20,99"});
+    CHECK(done.final.line == "OK");
+    CHECK(rig.session.state() == SessionState::idle);
+    CHECK_FALSE(rig.session.next_deadline());
+}
+
+TEST_CASE("session: +CMTI between +CSQ: 20,99 and OK is routed as a URC") {
+    Rig rig;
+    const auto id = rig.submit("AT+CSQ");
+    rig.feed("\r\n+CSQ: 20,99\r\n\r\n+CMTI: \"SM\",3\r\n\r\nOK\r\n");
+    CHECK(rig.result(id).lines == Lines{"+CSQ: 20,99"});
+    const auto urcs = rig.all<Urc>();
+    REQUIRE(urcs.size() == 1);
+    CHECK(urcs[0].kind == UrcKind::sms_stored);
+    CHECK(urcs[0].lines == Lines{"+CMTI: \"SM\",3"});
+    CHECK_FALSE(urcs[0].noise);
+    const auto ind = parse_message_indication(urcs[0].lines[0]);
+    REQUIRE(ind);
+    CHECK(ind->storage == "SM");
+    CHECK(ind->index == 3);
+}
+
+TEST_CASE("session: echo split across reads is not part of the answer") {
+    Rig rig;
+    const auto id = rig.submit("AT+CSQ");
+    for (auto chunk : {"AT+C", "SQ\r", "\r\n+CSQ: 1", "5,99\r\n\r\nO", "K\r\n"}) rig.feed(chunk);
+    CHECK(rig.result(id).lines == Lines{"+CSQ: 15,99"});
+    CHECK(rig.all<Stray>().empty());
+}
+
+TEST_CASE("session: echo on with LF only (gammu at-creg/huawei.dump)") {
+    Rig rig;
+    const auto id = rig.submit("AT+CREG?");
+    rig.feed("AT+CREG?\n+CREG: 2,1,4CA,81DE445\nOK\n");
+    CHECK(rig.result(id).lines == Lines{"+CREG: 2,1,4CA,81DE445"});
+    CHECK(rig.all<Urc>().empty());
+}
+
+TEST_CASE("session: +CPIN: READY answers AT+CPIN? but is a URC when idle") {
+    Rig rig;
+    const auto id = rig.submit("AT+CPIN?");
+    rig.feed("\r\n+CPIN: READY\r\n\r\nOK\r\n");
+    CHECK(rig.result(id).lines == Lines{"+CPIN: READY"});
+    CHECK(rig.all<Urc>().empty());
+    rig.feed("\r\n+CPIN: READY\r\n");
+    REQUIRE(rig.all<Urc>().size() == 1);
+    CHECK(rig.all<Urc>()[0].kind == UrcKind::pin_state);
+}
+
+TEST_CASE("session: a +CREG URC after AT+CREG=2 stays a URC") {
+    Rig rig;
+    const auto id = rig.submit("AT+CREG=2");
+    rig.feed("\r\n+CREG: 1,\"5E25\",\"605F\"\r\n\r\nOK\r\n");
+    CHECK(rig.result(id).lines.empty());
+    REQUIRE(rig.all<Urc>().size() == 1);
+    CHECK(rig.all<Urc>()[0].kind == UrcKind::registration);
+}
+
+TEST_CASE("session: CMGS two-step with prompt, echo off") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    CHECK(rig.writes() == Lines{"AT+CMGS=23\r"});
+    CHECK(rig.session.state() == SessionState::awaiting_prompt);
+    rig.feed("\r\n> ");
+    CHECK(rig.writes() == Lines{"AT+CMGS=23\r", pdu + "\x1A"});
+    CHECK(rig.session.state() == SessionState::awaiting_send);
+    CHECK(rig.session.next_deadline() == rig.now + 60s);
+    rig.feed("\r\n+CMGS: 12\r\n\r\nOK\r\n");
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::ok);
+    REQUIRE(done.lines.size() == 1);
+    CHECK(*parse_cmgs(done.lines[0]) == 12);
+}
+
+TEST_CASE("session: CMGS with echo on, the PDU echoed back") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("AT+CMGS=23\r\r\n> ");
+    rig.feed(pdu + "\x1A");
+    rig.feed("\r\n+CMGS: 7\r\n\r\nOK\r\n");
+    CHECK(rig.result(id).lines == Lines{"+CMGS: 7"});
+    CHECK(rig.all<Stray>().empty());
+}
+
+TEST_CASE("session: CMGS refused before the prompt") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\n+CMS ERROR: 330\r\n");
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::error);
+    REQUIRE(done.final.error);
+    CHECK(done.final.error->entry().name == "smsc_address_unknown");
+    CHECK(rig.writes().size() == 1);
+}
+
+TEST_CASE("session: CMGS timeout after Ctrl-Z is uncertain, then resync") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    const auto next = rig.submit("AT+CSQ");
+    rig.feed("\r\n> ");
+    rig.advance(59s);
+    CHECK_FALSE(rig.completed(id));
+    rig.advance(1s);
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::uncertain);
+    CHECK(done.final.reason.find("may have taken") != std::string::npos);
+    CHECK(rig.session.state() == SessionState::resync_quiet);
+    rig.advance(500ms);
+    CHECK(rig.writes().back() == "AT\r");
+    rig.feed("\r\nOK\r\n");
+    CHECK(rig.writes().back() == "AT+CSQ\r");
+    rig.feed("\r\n+CSQ: 3,99\r\nOK\r\n");
+    CHECK(rig.result(next).final.outcome == Outcome::ok);
+    // The PDU was written exactly once: nothing is retried silently.
+    const auto writes = rig.writes();
+    CHECK(std::count(writes.begin(), writes.end(), pdu + "\x1A") == 1);
+}
+
+TEST_CASE("session: no prompt in time: ESC, timeout, PDU never sent") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.advance(5s);
+    CHECK(rig.result(id).final.outcome == Outcome::timeout);
+    CHECK(rig.writes() == Lines{"AT+CMGS=23\r", "\x1B"});
+    // A late prompt during the resync is cancelled too, the PDU still not sent.
+    rig.feed("\r\n> ");
+    CHECK(rig.writes().back() == "\x1B");
+    CHECK(rig.all<Stray>().size() == 1);
+}
+
+TEST_CASE("session: per-command timeout for a CMGS") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu, 120s));
+    rig.feed("\r\n> ");
+    CHECK(rig.session.next_deadline() == rig.now + 120s);
+    rig.advance(119s);
+    CHECK_FALSE(rig.completed(id));
+    rig.advance(1s);
+    CHECK(rig.result(id).final.outcome == Outcome::uncertain);
+}
+
+TEST_CASE("session: timeout, then resync ignores the late reply") {
+    Rig rig;
+    const auto first = rig.submit("AT+COPS?");
+    const auto second = rig.submit("AT+CPIN?");
+    rig.advance(5s);
+    CHECK(rig.result(first).final.outcome == Outcome::timeout);
+    CHECK_FALSE(rig.completed(second));
+    // The late reply arrives during the quiet gap: stray lines, and the gap restarts.
+    rig.advance(300ms);
+    rig.feed("\r\n+COPS: 0,0,\"Vodafone.de\",2\r\n\r\nOK\r\n");
+    const auto strays = rig.all<Stray>();
+    REQUIRE(strays.size() == 2);
+    CHECK(strays[1].line == "OK");
+    rig.advance(300ms);
+    CHECK(rig.writes() == Lines{"AT+COPS?\r"});  // the gap started over at the late bytes
+    rig.advance(200ms);
+    CHECK(rig.writes() == Lines{"AT+COPS?\r", "AT\r"});
+    rig.feed("AT\r\r\nOK\r\n");  // echo of the probe, then its OK
+    CHECK(rig.writes().back() == "AT+CPIN?\r");
+    rig.feed("\r\n+CPIN: READY\r\n\r\nOK\r\n");
+    const auto done = rig.result(second);
+    CHECK(done.final.outcome == Outcome::ok);
+    CHECK(done.lines == Lines{"+CPIN: READY"});
+}
+
+TEST_CASE("session: only OK releases the queue during the probe") {
+    Rig rig;
+    rig.submit("AT+CSQ");
+    const auto next = rig.submit("AT+CGSN");
+    rig.advance(5s);
+    rig.advance(500ms);
+    REQUIRE(rig.session.state() == SessionState::resync_probe);
+    rig.feed("\r\nERROR\r\n");
+    CHECK(rig.session.state() == SessionState::resync_probe);
+    CHECK_FALSE(rig.completed(next));
+    rig.feed("\r\nOK\r\n");
+    CHECK(rig.session.state() == SessionState::awaiting_reply);
+    CHECK(rig.writes().back() == "AT+CGSN\r");
+}
+
+TEST_CASE("session: an unresponsive modem fails the queue, and recovers on OK") {
+    Rig rig;
+    rig.submit("AT+CSQ");
+    const auto queued = rig.submit("AT+CGSN");
+    rig.advance(5s);
+    for (int probe = 0; probe < 3; ++probe) {
+        rig.advance(500ms);  // quiet gap → AT
+        rig.advance(2s);     // no OK
+    }
+    CHECK(rig.session.unresponsive());
+    CHECK(rig.result(queued).final.outcome == Outcome::not_sent);
+    const auto refused = rig.submit("AT+CPIN?");
+    CHECK(rig.result(refused).final.outcome == Outcome::not_sent);
+    // Later probes start with ESC in case the modem sits in PDU entry.
+    rig.advance(500ms);
+    CHECK(rig.writes()[rig.writes().size() - 2] == "\x1B");
+    CHECK(rig.writes().back() == "AT\r");
+    rig.feed("\r\nOK\r\n");
+    CHECK_FALSE(rig.session.unresponsive());
+    CHECK(rig.session.state() == SessionState::idle);
+}
+
+TEST_CASE("session: error codes numeric and verbose") {
+    Rig rig;
+    const auto a = rig.submit("AT+CMGR=9");
+    rig.feed("\r\n+CMS ERROR: 321\r\n");
+    const auto b = rig.submit("AT+CPIN?");
+    rig.feed("\r\n+CME ERROR: SIM not inserted\r\n");
+    const auto c = rig.submit("AT+CPIN?");
+    rig.feed("\r\n+CME ERROR: 10\r\n");
+    const auto c_err = *rig.result(c).final.error;
+    const auto b_err = *rig.result(b).final.error;
+    CHECK(rig.result(a).final.error->entry().name == "invalid_memory_index");
+    CHECK(b_err.code == 10);
+    CHECK(&b_err.entry() == &c_err.entry());
+    CHECK(rig.result(b).final.outcome == Outcome::error);
+}
+
+TEST_CASE("session: two-line URCs carry their PDU line") {
+    Rig rig;
+    rig.feed("\r\n+CMT: ,24\r\n07914140279505F6040B914140123456F7000041303210658040054CBE9C0E00\r\n");
+    rig.feed("\r\n+CDS: 25\r\n07914140279505F606A10B914140123456F7413032106580404130321065804000\r\n");
+    const auto urcs = rig.all<Urc>();
+    REQUIRE(urcs.size() == 2);
+    CHECK(urcs[0].kind == UrcKind::sms_deliver);
+    CHECK(urcs[0].lines.size() == 2);
+    CHECK(parse_pdu_urc_header(urcs[0].lines[0])->length == 24);
+    CHECK(urcs[1].kind == UrcKind::status_report);
+    CHECK(urcs[1].lines.size() == 2);
+}
+
+TEST_CASE("session: +CMT in the middle of an answer keeps its PDU out of the answer") {
+    Rig rig;
+    const auto id = rig.submit("AT+CSQ");
+    rig.feed("\r\n+CMT: \"\",24\r\n0791414027950500\r\n+CSQ: 20,99\r\nOK\r\n");
+    CHECK(rig.result(id).lines == Lines{"+CSQ: 20,99"});
+    REQUIRE(rig.all<Urc>().size() == 1);
+    CHECK(rig.all<Urc>()[0].lines.back() == "0791414027950500");
+}
+
+TEST_CASE("session: a +CMT header without PDU line is delivered alone") {
+    Rig rig;
+    rig.feed("\r\n+CMT: ,24\r\nOK\r\n");
+    REQUIRE(rig.all<Urc>().size() == 1);
+    CHECK(rig.all<Urc>()[0].lines.size() == 1);
+    REQUIRE(rig.all<Stray>().size() == 1);
+    CHECK(rig.all<Stray>()[0].line == "OK");
+}
+
+TEST_CASE("session: Huawei noise is marked, unknown lines are stray, never fatal") {
+    Rig rig(session_config(find_quirks("huawei", "E1752")));
+    rig.feed("\r\n^RSSI: 12\r\n\r\n^BOOT:20952548,0,0,0,75\r\n\r\n^MODE: 5,4\r\n");
+    const auto urcs = rig.all<Urc>();
+    REQUIRE(urcs.size() == 3);
+    CHECK(std::all_of(urcs.begin(), urcs.end(), [](const Urc& u) { return u.noise; }));
+    rig.feed("\r\n^WEIRD: 1\r\n\xFF\xFE\r\n");
+    CHECK(rig.all<Stray>().size() == 2);
+    const auto id = rig.submit("AT+CSQ");
+    rig.feed("\r\n^RSSI: 13\r\n+CSQ: 13,99\r\nOK\r\n");
+    CHECK(rig.result(id).lines == Lines{"+CSQ: 13,99"});
+}
+
+TEST_CASE("session: a PIN is masked in writes and traces") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CPIN=\"1234\"", std::nullopt, Millis{0}, true));
+    const auto w = rig.all<Write>().at(0);
+    CHECK(w.bytes == "AT+CPIN=\"1234\"\r");
+    CHECK(w.shown == "AT+CPIN=****\r");
+    rig.feed("AT+CPIN=\"1234\"\r\r\n+CME ERROR: 16\r\n");
+    CHECK(rig.result(id).command == "AT+CPIN=****");
+    CHECK(rig.result(id).final.error->entry().name == "incorrect_password");
+    CHECK(rig.trace().find("1234") == std::string::npos);
+}
+
+TEST_CASE("session: a prompt nobody asked for is cancelled with ESC") {
+    Rig rig;
+    const auto id = rig.submit("AT+CMGW");
+    rig.feed("\r\n> ");
+    CHECK(rig.writes() == Lines{"AT+CMGW\r", "\x1B"});
+    rig.feed("\r\n+CMS ERROR: 304\r\n");
+    CHECK(rig.result(id).final.outcome == Outcome::error);
+}
+
+TEST_CASE("session: malformed commands are rejected without a write") {
+    Rig rig;
+    const auto a = rig.submit("AT+CMGF=0\rAT");
+    const auto b = rig.submit(command("AT+CMGS=5", std::string("00ZZ")));
+    const auto c = rig.submit("   ");
+    CHECK(rig.result(a).final.outcome == Outcome::rejected);
+    CHECK(rig.result(b).final.outcome == Outcome::rejected);
+    CHECK(rig.result(c).final.outcome == Outcome::rejected);
+    CHECK(rig.writes().empty());
+}
+
+TEST_CASE("session: SIMCom pauses between prompt and PDU") {
+    Rig rig(session_config(find_quirks("SIMCOM_Ltd", "SIMCOM_SIM800")));
+    rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\n> ");
+    CHECK(rig.session.state() == SessionState::prompt_pause);
+    CHECK(rig.writes().size() == 1);
+    rig.advance(49ms);
+    CHECK(rig.writes().size() == 1);
+    rig.advance(1ms);
+    CHECK(rig.writes().back() == pdu + "\x1A");
+    CHECK(rig.session.state() == SessionState::awaiting_send);
+}
+
+TEST_CASE("session: reset completes everything") {
+    Rig rig;
+    const auto sending = rig.submit(command("AT+CMGS=23", pdu));
+    const auto queued = rig.submit("AT+CSQ");
+    rig.feed("\r\n> ");
+    rig.session.reset(rig.now);
+    rig.pump();
+    CHECK(rig.result(sending).final.outcome == Outcome::uncertain);
+    CHECK(rig.result(queued).final.outcome == Outcome::not_sent);
+    CHECK(rig.session.state() == SessionState::idle);
+    CHECK(rig.session.queued() == 0);
+}
+
+TEST_CASE("session: commands wait their turn, one in flight") {
+    Rig rig;
+    const auto a = rig.submit("AT+CGMI");
+    const auto b = rig.submit("AT+CGMM");
+    CHECK(rig.writes() == Lines{"AT+CGMI\r"});
+    CHECK(rig.session.queued() == 1);
+    rig.feed("huawei\r\nOK\r\n");
+    CHECK(rig.writes() == Lines{"AT+CGMI\r", "AT+CGMM\r"});
+    rig.feed("E1752\r\nOK\r\n");
+    CHECK(rig.result(a).lines == Lines{"huawei"});
+    CHECK(rig.result(b).lines == Lines{"E1752"});
+}
+
+TEST_CASE("session: the trace names every transition") {
+    Rig rig;
+    rig.submit("AT");
+    rig.feed("\r\nOK\r\n");
+    CHECK(rig.trace() ==
+          "write \"AT\\r\"\n"
+          "state idle -> awaiting_reply: #1 AT\n"
+          "complete #1 \"AT\" [] \"OK\" => ok\n"
+          "state awaiting_reply -> idle: OK\n");
+}
