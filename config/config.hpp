@@ -48,7 +48,7 @@ struct ModemConfig {
     std::string pin_file;  // a file holding it (kept out of the config's mode)
     std::string smsc;      // empty: the SMSC stored on the SIM
     int send_rate_per_minute = 10;
-    int max_per_day = 0;  // 0: no daily cap (prepaid SIMs often have one)
+    int max_per_day = 0;                      // 0: no daily cap (prepaid SIMs often have one)
     std::vector<std::string> route_prefixes;  // empty: any destination
     bool enabled = true;
     bool status_reports = true;  // ask the network for delivery reports
@@ -71,8 +71,8 @@ struct OptoutConfig {
 
 struct LimitsConfig {
     int max_connections = 64;
-    int max_line_bytes = 262144;  // the socket protocol's maximum (DESIGN.md)
-    int max_queue = 100000;       // queued messages before `overloaded`
+    int max_line_bytes = 262144;       // the socket protocol's maximum (DESIGN.md)
+    int max_queue = 100000;            // queued messages before `overloaded`
     int submit_rate_per_minute = 600;  // per connection
     int max_batch_messages = 1000;
     int max_parts_per_message = 10;  // longer texts get `text_too_long`

@@ -9,11 +9,16 @@ namespace smsgw::config {
 
 std::string_view to_string(LogLevel level) {
     switch (level) {
-        case LogLevel::trace: return "trace";
-        case LogLevel::debug: return "debug";
-        case LogLevel::info: return "info";
-        case LogLevel::warn: return "warn";
-        case LogLevel::error: return "error";
+        case LogLevel::trace:
+            return "trace";
+        case LogLevel::debug:
+            return "debug";
+        case LogLevel::info:
+            return "info";
+        case LogLevel::warn:
+            return "warn";
+        case LogLevel::error:
+            return "error";
     }
     return "info";
 }
@@ -21,30 +26,62 @@ std::string_view to_string(LogLevel level) {
 const std::vector<std::string>& default_optout_keywords() {
     static const std::vector<std::string> words = {
         // English (CTIA's list plus common variants)
-        "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REMOVE",
+        "STOP",
+        "STOPALL",
+        "UNSUBSCRIBE",
+        "CANCEL",
+        "END",
+        "QUIT",
+        "OPTOUT",
+        "REMOVE",
         // German
-        "STOPP", "ENDE", "ABBRUCH", "BEENDEN", "ABMELDEN", "AUSTRAGEN",
+        "STOPP",
+        "ENDE",
+        "ABBRUCH",
+        "BEENDEN",
+        "ABMELDEN",
+        "AUSTRAGEN",
         // French
-        "ARRET", "ARRÊT", "DESABONNER", "DÉSABONNER",
+        "ARRET",
+        "ARRÊT",
+        "DESABONNER",
+        "DÉSABONNER",
         // Spanish, Portuguese
-        "ALTO", "BAJA", "PARAR", "CANCELAR", "SAIR",
+        "ALTO",
+        "BAJA",
+        "PARAR",
+        "CANCELAR",
+        "SAIR",
         // Italian
-        "BASTA", "DISISCRIVI",
+        "BASTA",
+        "DISISCRIVI",
         // Dutch
-        "STOPPEN", "AFMELDEN", "UITSCHRIJVEN",
+        "STOPPEN",
+        "AFMELDEN",
+        "UITSCHRIJVEN",
         // Nordic
-        "SLUTA", "AVSLUTA", "AFMELD", "AVMELD", "LOPETA",
+        "SLUTA",
+        "AVSLUTA",
+        "AFMELD",
+        "AVMELD",
+        "LOPETA",
         // Polish, Czech
-        "REZYGNACJA", "NIE", "ODHLASIT",
+        "REZYGNACJA",
+        "NIE",
+        "ODHLASIT",
         // Turkish, Russian/Ukrainian/Bulgarian
-        "IPTAL", "İPTAL", "СТОП", "ОТПИСКА",
+        "IPTAL",
+        "İPTAL",
+        "СТОП",
+        "ОТПИСКА",
     };
     return words;
 }
 
 const std::vector<std::string>& default_resubscribe_keywords() {
     static const std::vector<std::string> words = {
-        "START", "UNSTOP", "SUBSCRIBE", "ANMELDEN", "AANMELDEN", "ALTA", "INSCRIRE", "ISCRIVI", "СТАРТ",
+        "START", "UNSTOP",   "SUBSCRIBE", "ANMELDEN", "AANMELDEN",
+        "ALTA",  "INSCRIRE", "ISCRIVI",   "СТАРТ",
     };
     return words;
 }

@@ -11,7 +11,7 @@ namespace smsgw::config {
 
 struct Diagnostic {
     std::string file;
-    int line = 0;    // 0: the file as a whole (unreadable, say)
+    int line = 0;  // 0: the file as a whole (unreadable, say)
     int column = 0;
     std::string path;  // empty: not about one key (a YAML syntax error)
     std::string message;

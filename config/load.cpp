@@ -13,7 +13,8 @@
 
 namespace smsgw::config {
 
-LoadResult load_string(std::string_view yaml, std::string_view file_name, const LoadOptions& options) {
+LoadResult load_string(std::string_view yaml, std::string_view file_name,
+                       const LoadOptions& options) {
     LoadResult result;
     Reader reader(std::string(file_name), options);
     try {
@@ -29,9 +30,10 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name, const 
         reader.error(Location{line, column}, "", "YAML syntax error: " + e.msg);
     }
     result.errors = reader.take_errors();
-    std::stable_sort(result.errors.begin(), result.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
+    std::stable_sort(result.errors.begin(), result.errors.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                     });
     return result;
 }
 
@@ -39,7 +41,8 @@ LoadResult load_file(const std::string& path, const LoadOptions& options) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         LoadResult result;
-        result.errors.push_back({path, 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)});
+        result.errors.push_back(
+            {path, 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)});
         return result;
     }
     std::ostringstream text;

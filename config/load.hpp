@@ -32,7 +32,6 @@ LoadResult load_string(std::string_view yaml, std::string_view file_name = "<str
                        const LoadOptions& options = {});
 
 // The SMSGW_* entries of an environment block (`environ`), for LoadOptions.
-std::map<std::string, std::string, std::less<>> variables_from_environment(
-    const char* const* envp);
+std::map<std::string, std::string, std::less<>> variables_from_environment(const char* const* envp);
 
 }  // namespace smsgw::config

@@ -19,23 +19,28 @@ bool expand_placeholders(std::string_view in, const LoadOptions& options, std::s
         if (start == std::string_view::npos) break;
         out.append(in.substr(pos, start - pos));
         const auto close = in.find('}', start + 2);
-        const std::string_view name =
-            close == std::string_view::npos ? in.substr(start + 2) : in.substr(start + 2, close - start - 2);
+        const std::string_view name = close == std::string_view::npos
+                                          ? in.substr(start + 2)
+                                          : in.substr(start + 2, close - start - 2);
         bool well_formed = close != std::string_view::npos && name.size() > prefix.size() &&
                            name.substr(0, prefix.size()) == prefix;
         for (char c : name)
-            if (!(std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-                  c == '_'))
+            if (!(std::isupper(static_cast<unsigned char>(c)) ||
+                  std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
                 well_formed = false;
         if (!well_formed) {
-            problem = "expected a placeholder like ${SMSGW_DEMO_DIR} (upper case, SMSGW_ prefix), found \"" +
-                      std::string(in.substr(start, close == std::string_view::npos ? 16 : close - start + 1)) +
-                      "\"";
+            problem =
+                "expected a placeholder like ${SMSGW_DEMO_DIR} (upper case, SMSGW_ prefix), found "
+                "\"" +
+                std::string(
+                    in.substr(start, close == std::string_view::npos ? 16 : close - start + 1)) +
+                "\"";
             return false;
         }
         const auto value = options.variables.find(name);
         if (value == options.variables.end()) {
-            problem = "${" + std::string(name) + "} is not set; expected it in the environment of smsgwd";
+            problem =
+                "${" + std::string(name) + "} is not set; expected it in the environment of smsgwd";
             return false;
         }
         out.append(value->second);
@@ -45,7 +50,8 @@ bool expand_placeholders(std::string_view in, const LoadOptions& options, std::s
     return true;
 }
 
-std::map<std::string, std::string, std::less<>> variables_from_environment(const char* const* envp) {
+std::map<std::string, std::string, std::less<>> variables_from_environment(
+    const char* const* envp) {
     std::map<std::string, std::string, std::less<>> out;
     for (; envp && *envp; ++envp) {
         const std::string_view entry = *envp;

@@ -16,7 +16,8 @@ using Node = YAML::Node;
 using Path = std::string;
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // `+` and 1–15 digits: E.164 allows 15 digits after the country code's `+`.
@@ -28,7 +29,8 @@ bool is_international(std::string_view s, std::size_t min_digits) {
 bool is_account_name(std::string_view s, std::string& expected) {
     expected = "a user or group name (letters, digits, `_`, `-`, `.`)";
     return s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                      c == '.';
            });
 }
 
@@ -46,13 +48,14 @@ bool is_keyword(std::string_view s, std::string& expected) {
 // `modem` parameter of `send`, so they stay short and plain.
 bool is_modem_name(std::string_view s) {
     return s.size() <= 32 && std::all_of(s.begin(), s.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                      c == '.';
            });
 }
 
 // Rates termios can set on Linux that modems actually use.
-constexpr std::array<int, 11> standard_bauds = {1200,   2400,   4800,   9600,   19200, 38400,
-                                                57600,  115200, 230400, 460800, 921600};
+constexpr std::array<int, 11> standard_bauds = {1200,  2400,   4800,   9600,   19200, 38400,
+                                                57600, 115200, 230400, 460800, 921600};
 
 // ---- socket ----------------------------------------------------------------
 
@@ -62,8 +65,9 @@ const KeyRule<SocketConfig> socket_keys[] = {
          auto value = r.absolute_path(v, p);
          // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
          if (value && value->size() > 107)
-             r.error(v, p, "expected a socket path of at most 107 bytes, found " +
-                               std::to_string(value->size()) + " bytes");
+             r.error(v, p,
+                     "expected a socket path of at most 107 bytes, found " +
+                         std::to_string(value->size()) + " bytes");
          else
              assign(value, o.path);
      }},
@@ -72,13 +76,16 @@ const KeyRule<SocketConfig> socket_keys[] = {
          // Read as text so `0660` keeps meaning octal whatever YAML version
          // the writer had in mind.
          const std::string s = v.IsScalar() ? v.Scalar() : std::string();
-         const bool octal = (s.size() == 3 || (s.size() == 4 && s[0] == '0')) &&
-                            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '7'; });
+         const bool octal =
+             (s.size() == 3 || (s.size() == 4 && s[0] == '0')) &&
+             std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '7'; });
          if (!octal) return r.expected(v, p, "permission bits in octal such as \"0660\"");
          const unsigned mode = static_cast<unsigned>(std::stoul(s, nullptr, 8));
          if ((mode & 0600) != 0600)
-             return r.error(v, p, "expected a mode that lets the owner read and write (0600 at least), found \"" +
-                                      s + "\"");
+             return r.error(
+                 v, p,
+                 "expected a mode that lets the owner read and write (0600 at least), found \"" +
+                     s + "\"");
          o.mode = mode;
      }},
     {"group", false,
@@ -96,8 +103,8 @@ const KeyRule<SocketConfig> socket_keys[] = {
 const KeyRule<Config> log_keys[] = {
     {"level", false,
      [](Reader& r, const Node& v, const Path& p, Config& o) {
-         constexpr std::array levels = {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warn,
-                                        LogLevel::error};
+         constexpr std::array levels = {LogLevel::trace, LogLevel::debug, LogLevel::info,
+                                        LogLevel::warn, LogLevel::error};
          if (v.IsScalar())
              for (LogLevel level : levels)
                  if (v.Scalar() == to_string(level)) return void(o.log_level = level);
@@ -123,10 +130,14 @@ void read_role(Reader& r, const Node& v, const Path& p, RoleMembers& o) {
 }
 
 const KeyRule<RolesConfig> roles_keys[] = {
-    {"admin", false, [](Reader& r, const Node& v, const Path& p, RolesConfig& o) { read_role(r, v, p, o.admin); }},
+    {"admin", false,
+     [](Reader& r, const Node& v, const Path& p, RolesConfig& o) { read_role(r, v, p, o.admin); }},
     {"manager", false,
-     [](Reader& r, const Node& v, const Path& p, RolesConfig& o) { read_role(r, v, p, o.manager); }},
-    {"member", false, [](Reader& r, const Node& v, const Path& p, RolesConfig& o) { read_role(r, v, p, o.member); }},
+     [](Reader& r, const Node& v, const Path& p, RolesConfig& o) {
+         read_role(r, v, p, o.manager);
+     }},
+    {"member", false,
+     [](Reader& r, const Node& v, const Path& p, RolesConfig& o) { read_role(r, v, p, o.member); }},
 };
 
 // ---- modems ----------------------------------------------------------------
@@ -137,7 +148,9 @@ const KeyRule<ModemMatch> match_keys[] = {
          auto value = r.text(v, p);
          if (!value) return;
          if (!all_digits(*value) || (value->size() != 14 && value->size() != 15))
-             return r.error(v, p, "expected an IMEI of 15 digits (as AT+CGSN prints it), found \"" + *value + "\"");
+             return r.error(
+                 v, p,
+                 "expected an IMEI of 15 digits (as AT+CGSN prints it), found \"" + *value + "\"");
          if (value->size() == 15) {
              // The 15th digit is a Luhn check digit (3GPP TS 23.003 §6.2.1): a
              // mistyped IMEI would otherwise never match and fail silently.
@@ -148,13 +161,16 @@ const KeyRule<ModemMatch> match_keys[] = {
                  sum += d;
              }
              if ((10 - sum % 10) % 10 != (*value)[14] - '0')
-                 return r.error(v, p, "expected a valid IMEI, found \"" + *value +
-                                          "\" whose check digit (the last) is wrong; is it mistyped?");
+                 return r.error(v, p,
+                                "expected a valid IMEI, found \"" + *value +
+                                    "\" whose check digit (the last) is wrong; is it mistyped?");
          }
          o.imei = *value;
      }},
     {"usb_serial", false,
-     [](Reader& r, const Node& v, const Path& p, ModemMatch& o) { assign(r.text(v, p), o.usb_serial); }},
+     [](Reader& r, const Node& v, const Path& p, ModemMatch& o) {
+         assign(r.text(v, p), o.usb_serial);
+     }},
 };
 
 const KeyRule<ModemConfig> modem_keys[] = {
@@ -162,12 +178,16 @@ const KeyRule<ModemConfig> modem_keys[] = {
      [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
          auto value = r.text(v, p);
          if (value && !is_modem_name(*value))
-             return r.error(v, p, "expected a name of at most 32 letters, digits, `_`, `-` or `.`, found \"" +
-                                      *value + "\"");
+             return r.error(
+                 v, p,
+                 "expected a name of at most 32 letters, digits, `_`, `-` or `.`, found \"" +
+                     *value + "\"");
          assign(value, o.name);
      }},
     {"port", false,
-     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) { assign(r.absolute_path(v, p), o.port); }},
+     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
+         assign(r.absolute_path(v, p), o.port);
+     }},
     {"match", false,
      [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
          read_map<ModemMatch>(r, v, p, match_keys, o.match);
@@ -176,9 +196,13 @@ const KeyRule<ModemConfig> modem_keys[] = {
      [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
          auto value = r.integer(v, p, 1, 4000000);
          if (!value) return;
-         if (std::find(standard_bauds.begin(), standard_bauds.end(), *value) == standard_bauds.end())
-             return r.error(v, p, "expected a standard baud rate (9600, 19200, 38400, 57600, 115200, 230400, "
-                                  "460800, 921600 …), found " + std::to_string(*value));
+         if (std::find(standard_bauds.begin(), standard_bauds.end(), *value) ==
+             standard_bauds.end())
+             return r.error(
+                 v, p,
+                 "expected a standard baud rate (9600, 19200, 38400, 57600, 115200, 230400, "
+                 "460800, 921600 …), found " +
+                     std::to_string(*value));
          o.baud = static_cast<int>(*value);
      }},
     {"pin", false,
@@ -186,18 +210,25 @@ const KeyRule<ModemConfig> modem_keys[] = {
          auto value = r.text(v, p);
          // TS 51.011 §9.3: a CHV is 4 to 8 decimal digits. Not echoed: it is a secret.
          if (value && (!all_digits(*value) || value->size() < 4 || value->size() > 8))
-             return r.error(v, p, "expected a PIN of 4 to 8 digits, found " + std::to_string(value->size()) +
-                                      " characters" + (all_digits(*value) ? "" : " that are not all digits"));
+             return r.error(v, p,
+                            "expected a PIN of 4 to 8 digits, found " +
+                                std::to_string(value->size()) + " characters" +
+                                (all_digits(*value) ? "" : " that are not all digits"));
          assign(value, o.pin);
      }},
     {"pin_file", false,
-     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) { assign(r.absolute_path(v, p), o.pin_file); }},
+     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
+         assign(r.absolute_path(v, p), o.pin_file);
+     }},
     {"smsc", false,
      [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
          auto value = r.text(v, p);
          if (value && !is_international(*value, 3))
-             return r.error(v, p, "expected the SMSC as an international number such as \"+491722270333\", "
-                                  "found \"" + *value + "\"");
+             return r.error(
+                 v, p,
+                 "expected the SMSC as an international number such as \"+491722270333\", "
+                 "found \"" +
+                     *value + "\"");
          assign(value, o.smsc);
      }},
     {"send_rate_per_minute", false,
@@ -214,16 +245,22 @@ const KeyRule<ModemConfig> modem_keys[] = {
          assign(r.text_list(v, p, is_route_prefix), o.route_prefixes);
      }},
     {"enabled", false,
-     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) { assign(r.boolean(v, p), o.enabled); }},
+     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
+         assign(r.boolean(v, p), o.enabled);
+     }},
     {"status_reports", false,
-     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) { assign(r.boolean(v, p), o.status_reports); }},
+     [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
+         assign(r.boolean(v, p), o.status_reports);
+     }},
 };
 
 // ---- retry, inbound, optout, limits ------------------------------------------
 
 const KeyRule<RetryConfig> retry_keys[] = {
     {"attempts", false,
-     [](Reader& r, const Node& v, const Path& p, RetryConfig& o) { assign(r.integer(v, p, 1, 100), o.attempts); }},
+     [](Reader& r, const Node& v, const Path& p, RetryConfig& o) {
+         assign(r.integer(v, p, 1, 100), o.attempts);
+     }},
     {"backoff_seconds", false,
      [](Reader& r, const Node& v, const Path& p, RetryConfig& o) {
          if (!r.is_list(v, p)) return;
@@ -236,8 +273,9 @@ const KeyRule<RetryConfig> retry_keys[] = {
              if (!delay) {
                  good = false;
              } else if (!delays.empty() && *delay <= delays.back()) {
-                 r.error(v[i], item_path, "expected a delay longer than the one before (" +
-                                              std::to_string(delays.back()) + "), found " + std::to_string(*delay));
+                 r.error(v[i], item_path,
+                         "expected a delay longer than the one before (" +
+                             std::to_string(delays.back()) + "), found " + std::to_string(*delay));
                  good = false;
              } else {
                  delays.push_back(static_cast<int>(*delay));
@@ -262,7 +300,9 @@ void read_keywords(Reader& r, const Node& v, const Path& p, std::vector<std::str
 
 const KeyRule<OptoutConfig> optout_keys[] = {
     {"keywords", false,
-     [](Reader& r, const Node& v, const Path& p, OptoutConfig& o) { read_keywords(r, v, p, o.keywords); }},
+     [](Reader& r, const Node& v, const Path& p, OptoutConfig& o) {
+         read_keywords(r, v, p, o.keywords);
+     }},
     {"resubscribe_keywords", false,
      [](Reader& r, const Node& v, const Path& p, OptoutConfig& o) {
          read_keywords(r, v, p, o.resubscribe_keywords);
@@ -279,7 +319,8 @@ const KeyRule<LimitsConfig> limits_keys[] = {
     // The protocol's own maximum is 256 KiB; a smaller limit is allowed.
     {"max_line_bytes", false, read_limit<&LimitsConfig::max_line_bytes, 1024, 262144>},
     {"max_queue", false, read_limit<&LimitsConfig::max_queue, 1, 10000000>},
-    {"submit_rate_per_minute", false, read_limit<&LimitsConfig::submit_rate_per_minute, 1, 1000000>},
+    {"submit_rate_per_minute", false,
+     read_limit<&LimitsConfig::submit_rate_per_minute, 1, 1000000>},
     {"max_batch_messages", false, read_limit<&LimitsConfig::max_batch_messages, 1, 100000>},
     // TS 23.040 §9.2.3.24.1: the concatenation UDH counts at most 255 parts.
     {"max_parts_per_message", false, read_limit<&LimitsConfig::max_parts_per_message, 1, 255>},
@@ -289,25 +330,36 @@ const KeyRule<LimitsConfig> limits_keys[] = {
 
 const KeyRule<Config> top_keys[] = {
     {"socket", false,
-     [](Reader& r, const Node& v, const Path& p, Config& o) { read_map<SocketConfig>(r, v, p, socket_keys, o.socket); }},
+     [](Reader& r, const Node& v, const Path& p, Config& o) {
+         read_map<SocketConfig>(r, v, p, socket_keys, o.socket);
+     }},
     {"database", false,
-     [](Reader& r, const Node& v, const Path& p, Config& o) { assign(r.absolute_path(v, p), o.database); }},
+     [](Reader& r, const Node& v, const Path& p, Config& o) {
+         assign(r.absolute_path(v, p), o.database);
+     }},
     {"default_country", false,
      [](Reader& r, const Node& v, const Path& p, Config& o) {
          auto value = r.text(v, p);
          if (!value) return;
          if (!is_iso_country(*value)) {
              std::string upper = *value;
-             for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-             std::string message = "expected an ISO 3166 alpha-2 country code such as DE, found \"" + *value + "\"";
+             for (char& c : upper)
+                 c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+             std::string message =
+                 "expected an ISO 3166 alpha-2 country code such as DE, found \"" + *value + "\"";
              if (is_iso_country(upper)) message += "; did you mean `" + upper + "`?";
              return r.error(v, p, message);
          }
          o.default_country = *value;
      }},
-    {"log", false, [](Reader& r, const Node& v, const Path& p, Config& o) { read_map<Config>(r, v, p, log_keys, o); }},
+    {"log", false,
+     [](Reader& r, const Node& v, const Path& p, Config& o) {
+         read_map<Config>(r, v, p, log_keys, o);
+     }},
     {"roles", false,
-     [](Reader& r, const Node& v, const Path& p, Config& o) { read_map<RolesConfig>(r, v, p, roles_keys, o.roles); }},
+     [](Reader& r, const Node& v, const Path& p, Config& o) {
+         read_map<RolesConfig>(r, v, p, roles_keys, o.roles);
+     }},
     {"modems", false,
      [](Reader& r, const Node& v, const Path& p, Config& o) {
          if (!r.is_list(v, p)) return;
@@ -320,15 +372,21 @@ const KeyRule<Config> top_keys[] = {
          }
      }},
     {"retry", false,
-     [](Reader& r, const Node& v, const Path& p, Config& o) { read_map<RetryConfig>(r, v, p, retry_keys, o.retry); }},
+     [](Reader& r, const Node& v, const Path& p, Config& o) {
+         read_map<RetryConfig>(r, v, p, retry_keys, o.retry);
+     }},
     {"inbound", false,
      [](Reader& r, const Node& v, const Path& p, Config& o) {
          read_map<InboundConfig>(r, v, p, inbound_keys, o.inbound);
      }},
     {"optout", false,
-     [](Reader& r, const Node& v, const Path& p, Config& o) { read_map<OptoutConfig>(r, v, p, optout_keys, o.optout); }},
+     [](Reader& r, const Node& v, const Path& p, Config& o) {
+         read_map<OptoutConfig>(r, v, p, optout_keys, o.optout);
+     }},
     {"limits", false,
-     [](Reader& r, const Node& v, const Path& p, Config& o) { read_map<LimitsConfig>(r, v, p, limits_keys, o.limits); }},
+     [](Reader& r, const Node& v, const Path& p, Config& o) {
+         read_map<LimitsConfig>(r, v, p, limits_keys, o.limits);
+     }},
 };
 
 }  // namespace

@@ -42,7 +42,8 @@ std::string suggest(std::string_view wrong, const std::vector<std::string_view>&
     if (!best.empty() && best_distance <= std::max<std::size_t>(1, best.size() / 3))
         return "did you mean `" + std::string(best) + "`?";
     for (std::string_view k : known)
-        if (wrong.size() >= 4 && k.starts_with(wrong)) return "did you mean `" + std::string(k) + "`?";
+        if (wrong.size() >= 4 && k.starts_with(wrong))
+            return "did you mean `" + std::string(k) + "`?";
     return {};
 }
 

@@ -20,17 +20,18 @@ std::string modem_path(std::size_t i, std::string_view key = {}) {
 
 // Reports every value seen before under another index: "… as modems[0]".
 class UniqueCheck {
-public:
+  public:
     UniqueCheck(Reader& r, std::string_view what) : r_(r), what_(what) {}
     void add(const std::string& value, const std::string& path) {
         if (value.empty()) return;
         auto [it, inserted] = first_.emplace(value, path);
         if (!inserted)
             r_.error(r_.location_of(path), path,
-                     "expected a unique " + what_ + ", found \"" + value + "\" again (first at " + it->second + ")");
+                     "expected a unique " + what_ + ", found \"" + value + "\" again (first at " +
+                         it->second + ")");
     }
 
-private:
+  private:
     Reader& r_;
     std::string what_;
     std::map<std::string, std::string> first_;
@@ -47,7 +48,8 @@ void check_modem(Reader& r, std::size_t i) {
     if (port && match)
         r.error(r.location_of(modem_path(i, "match")), modem_path(i, "match"),
                 "expected either `port` or `match`, found both");
-    if (match && r.was_given(modem_path(i, "match.imei")) == r.was_given(modem_path(i, "match.usb_serial")))
+    if (match &&
+        r.was_given(modem_path(i, "match.imei")) == r.was_given(modem_path(i, "match.usb_serial")))
         r.error(r.location_of(modem_path(i, "match")), modem_path(i, "match"),
                 "expected exactly one of `imei` or `usb_serial`");
     if (r.was_given(modem_path(i, "pin")) && r.was_given(modem_path(i, "pin_file")))
@@ -69,8 +71,8 @@ void check_keywords(Reader& r, const OptoutConfig& o) {
             auto [it, inserted] = seen.emplace(ascii_upper(words[i]), path);
             if (!inserted)
                 r.error(r.location_of(path), path,
-                        "expected each keyword once in either list, found \"" + words[i] + "\" again (as " +
-                            it->second + ")");
+                        "expected each keyword once in either list, found \"" + words[i] +
+                            "\" again (as " + it->second + ")");
         }
     };
     check(o.keywords, "optout.keywords");
@@ -112,7 +114,8 @@ void validate_config(Reader& r, const Config& config) {
     if (config.limits.max_batch_messages > config.limits.max_queue)
         r.error(r.location_of("limits.max_batch_messages"), "limits.max_batch_messages",
                 "expected at most limits.max_queue (" + std::to_string(config.limits.max_queue) +
-                    ") messages per batch, found " + std::to_string(config.limits.max_batch_messages));
+                    ") messages per batch, found " +
+                    std::to_string(config.limits.max_batch_messages));
 }
 
 }  // namespace smsgw::config

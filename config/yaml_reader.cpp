@@ -167,6 +167,8 @@ std::optional<std::vector<std::string>> Reader::text_list(
     return out;
 }
 
-std::vector<Diagnostic> Reader::take_errors() { return std::move(errors_); }
+std::vector<Diagnostic> Reader::take_errors() {
+    return std::move(errors_);
+}
 
 }  // namespace smsgw::config

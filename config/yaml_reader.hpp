@@ -27,8 +27,9 @@ struct Location {
 std::string describe(const YAML::Node& node);
 
 class Reader {
-public:
-    Reader(std::string file, const LoadOptions& options) : file_(std::move(file)), options_(options) {}
+  public:
+    Reader(std::string file, const LoadOptions& options)
+        : file_(std::move(file)), options_(options) {}
 
     Location where(const YAML::Node& node) const;
     void error(Location at, std::string path, std::string message);
@@ -60,7 +61,7 @@ public:
     const std::string& file() const { return file_; }
     std::vector<Diagnostic> take_errors();
 
-private:
+  private:
     std::string file_;
     const LoadOptions& options_;
     std::vector<Diagnostic> errors_;

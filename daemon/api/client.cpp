@@ -12,11 +12,14 @@ std::string request_line(const Request& request) {
     json params = json::object();
     write_op_params(request.params, params);
     std::string out = "{\"id\":" + request.id + ",\"op\":" + json(to_string(request.op())).dump();
-    for (const auto& [key, value] : params.items()) out += "," + json(key).dump() + ":" + value.dump();
+    for (const auto& [key, value] : params.items())
+        out += "," + json(key).dump() + ":" + value.dump();
     return out + "}\n";
 }
 
-Request make_request(std::int64_t id, Params params) { return Request{std::to_string(id), std::move(params)}; }
+Request make_request(std::int64_t id, Params params) {
+    return Request{std::to_string(id), std::move(params)};
+}
 
 Expected<ServerLine, std::string> parse_server_line(std::string_view line) {
     json j = json::parse(line.begin(), line.end(), nullptr, false);
@@ -30,7 +33,8 @@ Expected<ServerLine, std::string> parse_server_line(std::string_view line) {
     }
     const auto id = j.find("id");
     const auto ok = j.find("ok");
-    if (id == j.end() || ok == j.end() || !ok->is_boolean()) return unexpected(std::string("neither a reply nor an event"));
+    if (id == j.end() || ok == j.end() || !ok->is_boolean())
+        return unexpected(std::string("neither a reply nor an event"));
     Reply reply;
     reply.id = id->dump();
     reply.ok = ok->get<bool>();
@@ -41,7 +45,8 @@ Expected<ServerLine, std::string> parse_server_line(std::string_view line) {
         return ServerLine{std::move(reply)};
     }
     const auto error = j.find("error");
-    if (error == j.end() || !error->is_object()) return unexpected(std::string("error reply without error object"));
+    if (error == j.end() || !error->is_object())
+        return unexpected(std::string("error reply without error object"));
     const auto text = [&](const char* key) {
         const auto it = error->find(key);
         return it != error->end() && it->is_string() ? it->get<std::string>() : std::string();

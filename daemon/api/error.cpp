@@ -9,11 +9,14 @@ namespace smsgw::api {
 
 namespace {
 constexpr std::array<std::string_view, 11> error_code_names = {
-    "bad_request", "unknown_op",       "invalid_number",       "text_too_long", "opted_out", "forbidden",
-    "not_found",   "service_disabled", "insufficient_balance", "overloaded",    "internal"};
+    "bad_request", "unknown_op", "invalid_number",   "text_too_long",        "opted_out",
+    "forbidden",   "not_found",  "service_disabled", "insufficient_balance", "overloaded",
+    "internal"};
 }
 
-std::string_view to_string(ErrorCode code) { return error_code_names[static_cast<std::size_t>(code)]; }
+std::string_view to_string(ErrorCode code) {
+    return error_code_names[static_cast<std::size_t>(code)];
+}
 
 std::optional<ErrorCode> error_code_from_string(std::string_view name) {
     return from_name<ErrorCode>(error_code_names, name);

@@ -22,7 +22,7 @@ struct SplitItem {
 };
 
 class LineSplitter {
-public:
+  public:
     explicit LineSplitter(std::size_t max_line = max_line_bytes) : max_(max_line) {}
 
     void feed(std::string_view bytes);
@@ -33,7 +33,7 @@ public:
 
     std::size_t buffered() const { return partial_.size(); }
 
-private:
+  private:
     void complete(std::string line);
 
     std::size_t max_;

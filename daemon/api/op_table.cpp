@@ -120,21 +120,36 @@ const Field<SubscribeParams> subscribe_fields[] = {
 // Rows per params struct, found by type.
 template <typename S>
 std::span<const Field<S>> fields_of() {
-    if constexpr (std::is_same_v<S, HelloParams>) return hello_fields;
-    else if constexpr (std::is_same_v<S, SendParams>) return send_fields;
-    else if constexpr (std::is_same_v<S, SendBatchParams>) return send_batch_fields;
-    else if constexpr (std::is_same_v<S, MessageGetParams>) return message_get_fields;
-    else if constexpr (std::is_same_v<S, MessageListParams>) return message_list_fields;
-    else if constexpr (std::is_same_v<S, MessageCancelParams>) return message_cancel_fields;
-    else if constexpr (std::is_same_v<S, InboundListParams>) return inbound_list_fields;
-    else if constexpr (std::is_same_v<S, OptoutListParams>) return optout_list_fields;
-    else if constexpr (std::is_same_v<S, OptoutAddParams>) return optout_add_fields;
-    else if constexpr (std::is_same_v<S, OptoutRemoveParams>) return optout_remove_fields;
-    else if constexpr (std::is_same_v<S, SettingsGetParams>) return settings_get_fields;
-    else if constexpr (std::is_same_v<S, SettingsSetParams>) return settings_set_fields;
-    else if constexpr (std::is_same_v<S, ModemListParams>) return {};
-    else if constexpr (std::is_same_v<S, PreviewParams>) return preview_fields;
-    else return subscribe_fields;
+    if constexpr (std::is_same_v<S, HelloParams>)
+        return hello_fields;
+    else if constexpr (std::is_same_v<S, SendParams>)
+        return send_fields;
+    else if constexpr (std::is_same_v<S, SendBatchParams>)
+        return send_batch_fields;
+    else if constexpr (std::is_same_v<S, MessageGetParams>)
+        return message_get_fields;
+    else if constexpr (std::is_same_v<S, MessageListParams>)
+        return message_list_fields;
+    else if constexpr (std::is_same_v<S, MessageCancelParams>)
+        return message_cancel_fields;
+    else if constexpr (std::is_same_v<S, InboundListParams>)
+        return inbound_list_fields;
+    else if constexpr (std::is_same_v<S, OptoutListParams>)
+        return optout_list_fields;
+    else if constexpr (std::is_same_v<S, OptoutAddParams>)
+        return optout_add_fields;
+    else if constexpr (std::is_same_v<S, OptoutRemoveParams>)
+        return optout_remove_fields;
+    else if constexpr (std::is_same_v<S, SettingsGetParams>)
+        return settings_get_fields;
+    else if constexpr (std::is_same_v<S, SettingsSetParams>)
+        return settings_set_fields;
+    else if constexpr (std::is_same_v<S, ModemListParams>)
+        return {};
+    else if constexpr (std::is_same_v<S, PreviewParams>)
+        return preview_fields;
+    else
+        return subscribe_fields;
 }
 
 struct OpRole {
@@ -145,13 +160,13 @@ struct OpRole {
 // DESIGN.md, "Roles": members send and read; managers also handle opt-outs and
 // feature settings (the daemon checks per key which settings need admin).
 constexpr OpRole op_roles[] = {
-    {Op::hello, Role::member},          {Op::send, Role::member},
-    {Op::send_batch, Role::member},     {Op::message_get, Role::member},
-    {Op::message_list, Role::member},   {Op::message_cancel, Role::member},
-    {Op::inbound_list, Role::member},   {Op::optout_list, Role::manager},
-    {Op::optout_add, Role::manager},    {Op::optout_remove, Role::manager},
-    {Op::settings_get, Role::manager},  {Op::settings_set, Role::manager},
-    {Op::modem_list, Role::member},     {Op::preview, Role::member},
+    {Op::hello, Role::member},         {Op::send, Role::member},
+    {Op::send_batch, Role::member},    {Op::message_get, Role::member},
+    {Op::message_list, Role::member},  {Op::message_cancel, Role::member},
+    {Op::inbound_list, Role::member},  {Op::optout_list, Role::manager},
+    {Op::optout_add, Role::manager},   {Op::optout_remove, Role::manager},
+    {Op::settings_get, Role::manager}, {Op::settings_set, Role::manager},
+    {Op::modem_list, Role::member},    {Op::preview, Role::member},
     {Op::subscribe, Role::member},
 };
 constexpr bool roles_in_op_order() {
@@ -175,8 +190,8 @@ std::array<OpInfo, sizeof...(I)> build_table(std::index_sequence<I...>) {
 }
 
 template <std::size_t... I>
-std::optional<Error> read_dispatch(std::index_sequence<I...>, const OpInfo& op, const nlohmann::json& request,
-                                   Params& out) {
+std::optional<Error> read_dispatch(std::index_sequence<I...>, const OpInfo& op,
+                                   const nlohmann::json& request, Params& out) {
     std::optional<Error> error;
     ((static_cast<std::size_t>(op.op) == I
           ? [&] {
@@ -202,17 +217,21 @@ const OpInfo* find_op(std::string_view name) {
     return nullptr;
 }
 
-const OpInfo& op_info(Op op) { return op_table()[static_cast<std::size_t>(op)]; }
+const OpInfo& op_info(Op op) {
+    return op_table()[static_cast<std::size_t>(op)];
+}
 
 std::optional<Error> read_op_params(const OpInfo& op, const nlohmann::json& request, Params& out) {
     return read_dispatch(std::make_index_sequence<op_names.size()>(), op, request, out);
 }
 
 void write_op_params(const Params& params, nlohmann::json& out) {
-    std::visit([&](const auto& p) { write_params(p, fields_of<std::decay_t<decltype(p)>>(), out); }, params);
+    std::visit([&](const auto& p) { write_params(p, fields_of<std::decay_t<decltype(p)>>(), out); },
+               params);
 }
 
-std::optional<Error> read_send_item(const nlohmann::json& item, const std::string& prefix, SendParams& out) {
+std::optional<Error> read_send_item(const nlohmann::json& item, const std::string& prefix,
+                                    SendParams& out) {
     return read_params<SendParams>(item, send_fields, "send_batch messages", prefix, false, out);
 }
 

@@ -15,8 +15,8 @@
 namespace smsgw::api {
 
 enum class ParamType {
-    string,       // length in bytes within [min, max]
-    integer,      // value within [min, max]
+    string,   // length in bytes within [min, max]
+    integer,  // value within [min, max]
     boolean,
     timestamp,    // ISO-8601 with offset
     enumeration,  // one of `choices`

@@ -16,11 +16,12 @@
 namespace smsgw::api {
 
 template <typename S>
-using Member = std::variant<std::string S::*, std::optional<std::string> S::*, bool S::*, std::int64_t S::*,
-                            std::optional<std::int64_t> S::*, std::optional<Timestamp> S::*,
-                            std::vector<std::string> S::*, Encoding S::*, Category S::*,
-                            std::optional<Category> S::*, std::optional<MessageState> S::*,
-                            std::vector<EventName> S::*, SettingValue S::*, std::vector<SendParams> S::*>;
+using Member =
+    std::variant<std::string S::*, std::optional<std::string> S::*, bool S::*, std::int64_t S::*,
+                 std::optional<std::int64_t> S::*, std::optional<Timestamp> S::*,
+                 std::vector<std::string> S::*, Encoding S::*, Category S::*,
+                 std::optional<Category> S::*, std::optional<MessageState> S::*,
+                 std::vector<EventName> S::*, SettingValue S::*, std::vector<SendParams> S::*>;
 
 template <typename S>
 struct Field {
@@ -29,7 +30,8 @@ struct Field {
 };
 
 // send_batch items are send params; defined next to the send rows.
-std::optional<Error> read_send_item(const nlohmann::json& item, const std::string& prefix, SendParams& out);
+std::optional<Error> read_send_item(const nlohmann::json& item, const std::string& prefix,
+                                    SendParams& out);
 nlohmann::json write_send_item(const SendParams& item);
 
 template <typename T>
@@ -45,7 +47,8 @@ E enum_at(std::span<const std::string_view> choices, const std::string& name) {
 
 // JSON → member, for a value check_value() accepted.
 template <typename T>
-std::optional<Error> convert(const nlohmann::json& v, const ParamSpec& spec, const std::string& path, T& out) {
+std::optional<Error> convert(const nlohmann::json& v, const ParamSpec& spec,
+                             const std::string& path, T& out) {
     if constexpr (is_optional<T>::value) {
         typename T::value_type inner{};
         auto e = convert(v, spec, path, inner);
@@ -56,15 +59,20 @@ std::optional<Error> convert(const nlohmann::json& v, const ParamSpec& spec, con
     } else if constexpr (std::is_enum_v<T>) {
         out = enum_at<T>(spec.choices, v.get_ref<const std::string&>());
     } else if constexpr (std::is_same_v<T, std::vector<EventName>>) {
-        for (const auto& item : v) out.push_back(enum_at<EventName>(spec.choices, item.get<std::string>()));
+        for (const auto& item : v)
+            out.push_back(enum_at<EventName>(spec.choices, item.get<std::string>()));
     } else if constexpr (std::is_same_v<T, SettingValue>) {
-        if (v.is_string()) out = v.get<std::string>();
-        else if (v.is_boolean()) out = v.get<bool>();
-        else out = v.get<std::int64_t>();
+        if (v.is_string())
+            out = v.get<std::string>();
+        else if (v.is_boolean())
+            out = v.get<bool>();
+        else
+            out = v.get<std::int64_t>();
     } else if constexpr (std::is_same_v<T, std::vector<SendParams>>) {
         for (std::size_t i = 0; i < v.size(); ++i) {
             SendParams item;
-            if (auto e = read_send_item(v[i], path + "[" + std::to_string(i) + "].", item)) return e;
+            if (auto e = read_send_item(v[i], path + "[" + std::to_string(i) + "].", item))
+                return e;
             out.push_back(std::move(item));
         }
     } else {
@@ -101,17 +109,21 @@ nlohmann::json to_json_value(const T& in, const ParamSpec& spec) {
 // a request; `prefix` is put before parameter names (`messages[3].`).
 template <typename S>
 std::optional<Error> read_params(const nlohmann::json& object, std::span<const Field<S>> fields,
-                                 std::string_view op_name, const std::string& prefix, bool envelope, S& out) {
+                                 std::string_view op_name, const std::string& prefix, bool envelope,
+                                 S& out) {
     // Unknown names first: a typo (`tetx`) explains the "missing `text`" too.
-    for (const auto& [key, value] : object.items()) {
+    for (auto entry = object.begin(); entry != object.end(); ++entry) {
+        const std::string& key =
+            entry.key();  // not a structured binding: clang 14 cannot capture one
         if (envelope && (key == "id" || key == "op")) continue;
-        const bool known =
-            std::any_of(fields.begin(), fields.end(), [&](const Field<S>& f) { return f.spec.name == key; });
+        const bool known = std::any_of(fields.begin(), fields.end(),
+                                       [&](const Field<S>& f) { return f.spec.name == key; });
         if (known) continue;
         std::vector<std::string_view> names;
         for (const Field<S>& f : fields) names.push_back(f.spec.name);
         return Error{ErrorCode::bad_request,
-                     prefix + key + ": unknown parameter for " + std::string(op_name) + did_you_mean(key, names),
+                     prefix + key + ": unknown parameter for " + std::string(op_name) +
+                         did_you_mean(key, names),
                      prefix + key};
     }
     for (const Field<S>& f : fields) {
@@ -120,11 +132,13 @@ std::optional<Error> read_params(const nlohmann::json& object, std::span<const F
         // null stands for "not given", as many JSON encoders write unset fields.
         if (it == object.end() || (it->is_null() && !f.spec.required)) {
             if (f.spec.required)
-                return Error{ErrorCode::bad_request, path + ": required parameter is missing", path};
+                return Error{ErrorCode::bad_request, path + ": required parameter is missing",
+                             path};
             continue;
         }
         if (auto e = check_value(*it, f.spec, path)) return e;
-        auto e = std::visit([&](auto member) { return convert(*it, f.spec, path, out.*member); }, f.member);
+        auto e = std::visit([&](auto member) { return convert(*it, f.spec, path, out.*member); },
+                            f.member);
         if (e) return e;
     }
     return std::nullopt;

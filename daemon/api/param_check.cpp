@@ -19,12 +19,14 @@ using nlohmann::json;
 // the configured, lower limit once it knows the encoding.
 constexpr std::size_t max_text_chars = 255 * 153;
 
-std::string range(const ParamSpec& s) { return std::to_string(s.min) + ".." + std::to_string(s.max); }
+std::string range(const ParamSpec& s) {
+    return std::to_string(s.min) + ".." + std::to_string(s.max);
+}
 
 std::size_t utf8_chars(const std::string& s) {
     // nlohmann's parser has already refused ill-formed UTF-8.
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string one_of(std::span<const std::string_view> choices) {
@@ -34,7 +36,8 @@ std::string one_of(std::span<const std::string_view> choices) {
 }
 
 Error bad(const std::string& path, const std::string& expected, const json& found) {
-    return {ErrorCode::bad_request, path + ": expected " + expected + ", found " + describe(found), path};
+    return {ErrorCode::bad_request, path + ": expected " + expected + ", found " + describe(found),
+            path};
 }
 
 // Digits with the usual separators and at most one leading `+`; 3 to 17 digits
@@ -67,27 +70,32 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
             if (text.empty()) return bad(path, "a text of at least one character", v);
             if (const std::size_t n = utf8_chars(text); n > max_text_chars)
                 return Error{ErrorCode::text_too_long,
-                             path + ": " + std::to_string(n) + " characters do not fit in 255 parts (at most " +
+                             path + ": " + std::to_string(n) +
+                                 " characters do not fit in 255 parts (at most " +
                                  std::to_string(max_text_chars) + ")",
                              path};
             return std::nullopt;
         case ParamCheck::phone_number:
             if (!plausible_number(text))
-                return Error{ErrorCode::invalid_number,
-                             path + ": expected a phone number such as +491701234567, found " + describe(v), path};
+                return Error{
+                    ErrorCode::invalid_number,
+                    path + ": expected a phone number such as +491701234567, found " + describe(v),
+                    path};
             return std::nullopt;
         case ParamCheck::name:
         case ParamCheck::setting_key:
             if (!plain_name(text, s.check == ParamCheck::setting_key))
                 return bad(path,
-                           s.check == ParamCheck::name ? "a name of letters, digits, `_`, `-` and `.`"
-                                                       : "a setting key of lower-case letters, digits, `_` and `.`",
+                           s.check == ParamCheck::name
+                               ? "a name of letters, digits, `_`, `-` and `.`"
+                               : "a setting key of lower-case letters, digits, `_` and `.`",
                            v);
             break;
         case ParamCheck::none:
             break;
     }
-    if (text.size() < static_cast<std::size_t>(s.min) || text.size() > static_cast<std::size_t>(s.max))
+    if (text.size() < static_cast<std::size_t>(s.min) ||
+        text.size() > static_cast<std::size_t>(s.max))
         return bad(path, "a string of " + range(s) + " bytes", v);
     return std::nullopt;
 }
@@ -96,7 +104,8 @@ std::optional<Error> check_list(const json& v, const ParamSpec& s, const std::st
     if (!v.is_array()) return bad(path, "a list", v);
     if (v.size() < static_cast<std::size_t>(s.min) || v.size() > static_cast<std::size_t>(s.max))
         return Error{ErrorCode::bad_request,
-                     path + ": expected " + range(s) + " items, found " + std::to_string(v.size()), path};
+                     path + ": expected " + range(s) + " items, found " + std::to_string(v.size()),
+                     path};
     std::set<std::string> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {
         const json& item = v[i];
@@ -131,7 +140,8 @@ std::string describe(const json& v) {
             const auto& s = v.get_ref<const std::string&>();
             // Cut long values without splitting a UTF-8 sequence.
             std::size_t cut = std::min<std::size_t>(s.size(), 40);
-            while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+            while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+                --cut;
             return json(s.substr(0, cut) + (cut < s.size() ? "…" : "")).dump();
         }
         case json::value_t::null:
@@ -157,7 +167,8 @@ std::optional<Error> check_value(const json& v, const ParamSpec& s, const std::s
             // Non-negative numbers parse as unsigned; above INT64_MAX they are
             // out of every range we have.
             const bool fits = !v.is_number_unsigned() || v.get<std::uint64_t>() <= INT64_MAX;
-            const bool in_range = fits && v.get<std::int64_t>() >= s.min && v.get<std::int64_t>() <= s.max;
+            const bool in_range =
+                fits && v.get<std::int64_t>() >= s.min && v.get<std::int64_t>() <= s.max;
             if (!in_range) return bad(path, "an integer in " + range(s), v);
             return std::nullopt;
         }
@@ -166,11 +177,12 @@ std::optional<Error> check_value(const json& v, const ParamSpec& s, const std::s
             return std::nullopt;
         case ParamType::timestamp:
             if (!v.is_string() || !parse_timestamp(v.get_ref<const std::string&>()))
-                return bad(path, "an ISO-8601 time with offset such as \"2024-06-01T14:30:00+02:00\"", v);
+                return bad(path,
+                           "an ISO-8601 time with offset such as \"2024-06-01T14:30:00+02:00\"", v);
             return std::nullopt;
         case ParamType::enumeration:
-            if (!v.is_string() ||
-                std::find(s.choices.begin(), s.choices.end(), v.get_ref<const std::string&>()) == s.choices.end())
+            if (!v.is_string() || std::find(s.choices.begin(), s.choices.end(),
+                                            v.get_ref<const std::string&>()) == s.choices.end())
                 return bad(path, one_of(s.choices), v);
             return std::nullopt;
         case ParamType::string_list:
@@ -179,7 +191,8 @@ std::optional<Error> check_value(const json& v, const ParamSpec& s, const std::s
             return check_list(v, s, path);
         case ParamType::scalar:
             if (v.is_string()) return check_string(v, s, path);
-            if (v.is_boolean() || (v.is_number_integer() && !v.is_number_unsigned())) return std::nullopt;
+            if (v.is_boolean() || (v.is_number_integer() && !v.is_number_unsigned()))
+                return std::nullopt;
             if (v.is_number_unsigned() && v.get<std::uint64_t>() <= INT64_MAX) return std::nullopt;
             return bad(path, "a string, an integer or true/false", v);
     }

@@ -24,7 +24,8 @@ void write_op_params(const Params& params, nlohmann::json& out);
 
 // Checks one value against its spec (type, bounds, choices, format); lists of
 // objects are checked for shape only, their items by the caller (param_check.cpp).
-std::optional<Error> check_value(const nlohmann::json& value, const ParamSpec& spec, const std::string& path);
+std::optional<Error> check_value(const nlohmann::json& value, const ParamSpec& spec,
+                                 const std::string& path);
 
 // A JSON value as a person would name it in an error: "a number", "\"abc\"".
 std::string describe(const nlohmann::json& value);

@@ -24,8 +24,8 @@ struct Timestamp {
 using SettingValue = std::variant<std::string, std::int64_t, bool>;
 
 struct HelloParams {
-    std::optional<std::string> client;      // the caller's name, for the log
-    std::optional<std::int64_t> protocol;   // version the client speaks (1)
+    std::optional<std::string> client;     // the caller's name, for the log
+    std::optional<std::int64_t> protocol;  // version the client speaks (1)
     bool operator==(const HelloParams&) const = default;
 };
 
@@ -128,10 +128,11 @@ struct SubscribeParams {
     bool operator==(const SubscribeParams&) const = default;
 };
 
-using Params = std::variant<HelloParams, SendParams, SendBatchParams, MessageGetParams, MessageListParams,
-                            MessageCancelParams, InboundListParams, OptoutListParams, OptoutAddParams,
-                            OptoutRemoveParams, SettingsGetParams, SettingsSetParams, ModemListParams,
-                            PreviewParams, SubscribeParams>;
+using Params =
+    std::variant<HelloParams, SendParams, SendBatchParams, MessageGetParams, MessageListParams,
+                 MessageCancelParams, InboundListParams, OptoutListParams, OptoutAddParams,
+                 OptoutRemoveParams, SettingsGetParams, SettingsSetParams, ModemListParams,
+                 PreviewParams, SubscribeParams>;
 static_assert(std::variant_size_v<Params> == op_names.size());
 
 struct Request {

@@ -9,31 +9,38 @@ namespace smsgw::api {
 
 namespace {
 
-std::string compact(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
-}  // namespace
-
-std::string success_reply(std::string_view id, const nlohmann::json& result) {
-    std::string out = "{\"id\":";
-    out += id;
-    out += ",\"ok\":true,\"result\":";
-    out += compact(result);
-    out += "}\n";
-    return out;
+std::string compact(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string error_reply(std::string_view id, const Error& error) {
-    nlohmann::json body = {{"code", to_string(error.code)}, {"message", error.message}};
-    if (!error.field.empty()) body["field"] = error.field;
+// {"id":<id>,"ok":<ok>,"<key>":<body>}\n with the id spliced in as given.
+std::string reply_line(std::string_view id, bool ok, std::string_view key,
+                       const nlohmann::json& body) {
     std::string out = "{\"id\":";
     out += id;
-    out += ",\"ok\":false,\"error\":";
+    out += ok ? ",\"ok\":true,\"" : ",\"ok\":false,\"";
+    out += key;
+    out += "\":";
     out += compact(body);
     out += "}\n";
     return out;
 }
 
-std::string error_reply(const RequestError& error) { return error_reply(error.id, error.error); }
+}  // namespace
+
+std::string success_reply(std::string_view id, const nlohmann::json& result) {
+    return reply_line(id, true, "result", result);
+}
+
+std::string error_reply(std::string_view id, const Error& error) {
+    nlohmann::json body = {{"code", to_string(error.code)}, {"message", error.message}};
+    if (!error.field.empty()) body["field"] = error.field;
+    return reply_line(id, false, "error", body);
+}
+
+std::string error_reply(const RequestError& error) {
+    return error_reply(error.id, error.error);
+}
 
 std::string event_line(EventName event, const nlohmann::json& fields) {
     nlohmann::json line = {{"event", to_string(event)}};

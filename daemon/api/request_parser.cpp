@@ -27,8 +27,10 @@ int nesting_depth(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
@@ -55,17 +57,19 @@ std::string parse_error_text(const json::parse_error& e) {
 
 Expected<Request, RequestError> parse_request(std::string_view line, Role caller) {
     if (line.size() > max_line_bytes)
-        return unexpected(fail("null", ErrorCode::bad_request,
-                               "request line longer than " + std::to_string(max_line_bytes) + " bytes"));
-    if (nesting_depth(line) > max_depth)
         return unexpected(
-            fail("null", ErrorCode::bad_request, "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
+            fail("null", ErrorCode::bad_request,
+                 "request line longer than " + std::to_string(max_line_bytes) + " bytes"));
+    if (nesting_depth(line) > max_depth)
+        return unexpected(fail("null", ErrorCode::bad_request,
+                               "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
 
     std::vector<std::set<std::string>> keys_per_object;
     std::string duplicate;
     const json::parser_callback_t watch_keys = [&](int, json::parse_event_t event, json& parsed) {
         if (event == json::parse_event_t::object_start) keys_per_object.emplace_back();
-        if (event == json::parse_event_t::object_end && !keys_per_object.empty()) keys_per_object.pop_back();
+        if (event == json::parse_event_t::object_end && !keys_per_object.empty())
+            keys_per_object.pop_back();
         if (event == json::parse_event_t::key && !keys_per_object.empty() &&
             !keys_per_object.back().insert(parsed.get<std::string>()).second && duplicate.empty())
             duplicate = parsed.get<std::string>();
@@ -75,31 +79,38 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
     try {
         request = json::parse(line.begin(), line.end(), watch_keys);
     } catch (const json::parse_error& e) {
-        return unexpected(fail("null", ErrorCode::bad_request, "malformed JSON: " + parse_error_text(e)));
+        return unexpected(
+            fail("null", ErrorCode::bad_request, "malformed JSON: " + parse_error_text(e)));
     }
     if (!request.is_object())
-        return unexpected(fail("null", ErrorCode::bad_request, "expected a JSON object, found " + describe(request)));
+        return unexpected(fail("null", ErrorCode::bad_request,
+                               "expected a JSON object, found " + describe(request)));
 
     const auto id = request.find("id");
-    if (id == request.end()) return unexpected(fail("null", ErrorCode::bad_request, "id: required", "id"));
+    if (id == request.end())
+        return unexpected(fail("null", ErrorCode::bad_request, "id: required", "id"));
     std::string id_text = id->dump();
     if (!duplicate.empty())
-        return unexpected(fail(id_text, ErrorCode::bad_request, duplicate + ": given more than once", duplicate));
+        return unexpected(
+            fail(id_text, ErrorCode::bad_request, duplicate + ": given more than once", duplicate));
 
     const auto op_name = request.find("op");
     if (op_name == request.end())
         return unexpected(fail(id_text, ErrorCode::bad_request, "op: required", "op"));
     if (!op_name->is_string())
-        return unexpected(fail(id_text, ErrorCode::bad_request, "op: expected a string, found " + describe(*op_name), "op"));
+        return unexpected(fail(id_text, ErrorCode::bad_request,
+                               "op: expected a string, found " + describe(*op_name), "op"));
     const std::string& name = op_name->get_ref<const std::string&>();
     const OpInfo* op = find_op(name);
     if (!op)
-        return unexpected(fail(id_text, ErrorCode::unknown_op,
-                               "op: unknown operation " + describe(*op_name) + did_you_mean(name, op_names), "op"));
+        return unexpected(fail(
+            id_text, ErrorCode::unknown_op,
+            "op: unknown operation " + describe(*op_name) + did_you_mean(name, op_names), "op"));
     if (caller < op->min_role)
         return unexpected(fail(id_text, ErrorCode::forbidden,
-                               std::string(op->name) + " needs the " + std::string(to_string(op->min_role)) +
-                                   " role; the caller is " + std::string(to_string(caller))));
+                               std::string(op->name) + " needs the " +
+                                   std::string(to_string(op->min_role)) + " role; the caller is " +
+                                   std::string(to_string(caller))));
 
     Request out{std::move(id_text), {}};
     if (auto error = read_op_params(*op, request, out.params))

@@ -11,8 +11,12 @@ namespace {
 constexpr std::array<std::string_view, 3> role_names = {"member", "manager", "admin"};
 }
 
-std::string_view to_string(Role role) { return role_names[static_cast<std::size_t>(role)]; }
+std::string_view to_string(Role role) {
+    return role_names[static_cast<std::size_t>(role)];
+}
 
-std::optional<Role> role_from_string(std::string_view name) { return from_name<Role>(role_names, name); }
+std::optional<Role> role_from_string(std::string_view name) {
+    return from_name<Role>(role_names, name);
+}
 
 }  // namespace smsgw::api

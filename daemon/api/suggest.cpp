@@ -35,7 +35,8 @@ std::string did_you_mean(std::string_view wrong, std::span<const std::string_vie
         if (!best || d < best_distance) best = &k, best_distance = d;
     }
     // Two slips (a swapped pair counts as two) in names of four or more bytes.
-    const std::size_t allowed = best && best->size() >= 4 ? std::max<std::size_t>(2, best->size() / 3) : 1;
+    const std::size_t allowed =
+        best && best->size() >= 4 ? std::max<std::size_t>(2, best->size() / 3) : 1;
     if (!best || best_distance > allowed) return {};
     return "; did you mean `" + std::string(*best) + "`?";
 }

@@ -24,7 +24,9 @@ bool expect(std::string_view s, std::size_t& pos, char c) {
     return true;
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
     constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -46,12 +48,13 @@ std::int64_t days_from_civil(int y, int m, int d) {
 std::optional<Timestamp> parse_timestamp(std::string_view s) {
     std::size_t pos = 0;
     int year, month, day, hour, minute, second = 0;
-    if (!digits(s, pos, 4, year) || !expect(s, pos, '-') || !digits(s, pos, 2, month) || !expect(s, pos, '-') ||
-        !digits(s, pos, 2, day))
+    if (!digits(s, pos, 4, year) || !expect(s, pos, '-') || !digits(s, pos, 2, month) ||
+        !expect(s, pos, '-') || !digits(s, pos, 2, day))
         return std::nullopt;
     if (pos >= s.size() || (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')) return std::nullopt;
     ++pos;
-    if (!digits(s, pos, 2, hour) || !expect(s, pos, ':') || !digits(s, pos, 2, minute)) return std::nullopt;
+    if (!digits(s, pos, 2, hour) || !expect(s, pos, ':') || !digits(s, pos, 2, minute))
+        return std::nullopt;
     if (pos < s.size() && s[pos] == ':') {
         ++pos;
         if (!digits(s, pos, 2, second)) return std::nullopt;
@@ -76,10 +79,11 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
     }
     if (pos != s.size()) return std::nullopt;
     // Leap second 60 is accepted and lands on the next second.
-    if (year < 1970 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
-        minute > 59 || second > 60)
+    if (year < 1970 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) ||
+        hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
-    const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+    const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 +
+                                 minute * 60 + second -
                                  static_cast<std::int64_t>(offset_minutes) * 60;
     return Timestamp{std::string(s), seconds};
 }

@@ -29,9 +29,9 @@ enum class Op {
     subscribe,
 };
 inline constexpr std::array<std::string_view, 15> op_names = {
-    "hello",        "send",          "send_batch",    "message.get",   "message.list",
-    "message.cancel", "inbound.list", "optout.list",   "optout.add",    "optout.remove",
-    "settings.get", "settings.set",  "modem.list",    "preview",       "subscribe",
+    "hello",          "send",         "send_batch",  "message.get", "message.list",
+    "message.cancel", "inbound.list", "optout.list", "optout.add",  "optout.remove",
+    "settings.get",   "settings.set", "modem.list",  "preview",     "subscribe",
 };
 
 enum class Encoding { auto_detect, gsm7, ucs2 };
@@ -60,11 +60,21 @@ inline constexpr std::array<std::string_view, 9> event_names = {
     "message.queued", "message.sent",   "message.delivered", "message.failed", "inbound.received",
     "optout.added",   "optout.removed", "modem.up",          "modem.down"};
 
-inline std::string_view to_string(Op v) { return op_names[static_cast<std::size_t>(v)]; }
-inline std::string_view to_string(Encoding v) { return encoding_names[static_cast<std::size_t>(v)]; }
-inline std::string_view to_string(Category v) { return category_names[static_cast<std::size_t>(v)]; }
-inline std::string_view to_string(MessageState v) { return message_state_names[static_cast<std::size_t>(v)]; }
-inline std::string_view to_string(EventName v) { return event_names[static_cast<std::size_t>(v)]; }
+inline std::string_view to_string(Op v) {
+    return op_names[static_cast<std::size_t>(v)];
+}
+inline std::string_view to_string(Encoding v) {
+    return encoding_names[static_cast<std::size_t>(v)];
+}
+inline std::string_view to_string(Category v) {
+    return category_names[static_cast<std::size_t>(v)];
+}
+inline std::string_view to_string(MessageState v) {
+    return message_state_names[static_cast<std::size_t>(v)];
+}
+inline std::string_view to_string(EventName v) {
+    return event_names[static_cast<std::size_t>(v)];
+}
 
 // Index of `name` in `names`, as the enum E.
 template <typename E, std::size_t N>

@@ -27,7 +27,8 @@ TEST_CASE("request_line leaves defaults out") {
     SendParams p;
     p.to = "+491701234567";
     p.text = "Hi";
-    CHECK(request_line(make_request(3, p)) == "{\"id\":3,\"op\":\"send\",\"text\":\"Hi\",\"to\":\"+491701234567\"}\n");
+    CHECK(request_line(make_request(3, p)) ==
+          "{\"id\":3,\"op\":\"send\",\"text\":\"Hi\",\"to\":\"+491701234567\"}\n");
     CHECK(request_line(make_request(4, ModemListParams{})) == "{\"id\":4,\"op\":\"modem.list\"}\n");
 }
 
@@ -62,7 +63,8 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
         MessageGetParams{12},
         list,
         MessageCancelParams{13},
-        InboundListParams{"DHL", "office-1", std::nullopt, Timestamp{"2024-02-01T00:00:00Z", 1706745600}, 5, 7},
+        InboundListParams{"DHL", "office-1", std::nullopt,
+                          Timestamp{"2024-02-01T00:00:00Z", 1706745600}, 5, 7},
         OptoutListParams{"+491701234567", 20, std::nullopt},
         OptoutAddParams{"+491701234567", "asked by phone"},
         OptoutRemoveParams{"+491701234567"},
@@ -86,7 +88,8 @@ TEST_CASE("parse_server_line reads replies") {
     CHECK(r.ok);
     CHECK(r.result.at("message_id") == 9);
 
-    auto err = parse_server_line(error_reply("\"x\"", Error{ErrorCode::opted_out, "number opted out", "to"}));
+    auto err = parse_server_line(
+        error_reply("\"x\"", Error{ErrorCode::opted_out, "number opted out", "to"}));
     REQUIRE(err.has_value());
     const Reply& e = std::get<Reply>(*err);
     CHECK(e.id == "\"x\"");
@@ -95,7 +98,8 @@ TEST_CASE("parse_server_line reads replies") {
 }
 
 TEST_CASE("parse_server_line keeps unknown error codes readable") {
-    auto r = parse_server_line(R"({"id":1,"ok":false,"error":{"code":"quota_exceeded","message":"later"}})");
+    auto r = parse_server_line(
+        R"({"id":1,"ok":false,"error":{"code":"quota_exceeded","message":"later"}})");
     REQUIRE(r.has_value());
     const Reply& e = std::get<Reply>(*r);
     CHECK(e.error.code == ErrorCode::internal);
@@ -103,7 +107,8 @@ TEST_CASE("parse_server_line keeps unknown error codes readable") {
 }
 
 TEST_CASE("parse_server_line reads events") {
-    auto r = parse_server_line(event_line(EventName::inbound_received, {{"from", "+4917012345"}, {"text", "STOP"}}));
+    auto r = parse_server_line(
+        event_line(EventName::inbound_received, {{"from", "+4917012345"}, {"text", "STOP"}}));
     REQUIRE(r.has_value());
     const EventMessage& ev = std::get<EventMessage>(*r);
     CHECK(ev.name == "inbound.received");
@@ -111,8 +116,9 @@ TEST_CASE("parse_server_line reads events") {
 }
 
 TEST_CASE("parse_server_line refuses what is neither") {
-    for (const char* bad : {"", "nope", "[1]", R"({"id":1})", R"({"id":1,"ok":"yes"})", R"({"id":1,"ok":true})",
-                            R"({"id":1,"ok":false})", R"({"event":5})", R"({"id":1,"ok":false,"error":{"code":5}})"}) {
+    for (const char* bad : {"", "nope", "[1]", R"({"id":1})", R"({"id":1,"ok":"yes"})",
+                            R"({"id":1,"ok":true})", R"({"id":1,"ok":false})", R"({"event":5})",
+                            R"({"id":1,"ok":false,"error":{"code":5}})"}) {
         INFO(bad);
         auto r = parse_server_line(bad);
         if (r) {

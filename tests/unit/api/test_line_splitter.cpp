@@ -19,7 +19,8 @@ std::vector<SplitItem> drain(LineSplitter& s) {
 
 std::vector<std::string> describe(const std::vector<SplitItem>& items) {
     std::vector<std::string> out;
-    for (const auto& i : items) out.push_back(i.kind == SplitItem::Kind::line ? i.line : "<too long>");
+    for (const auto& i : items)
+        out.push_back(i.kind == SplitItem::Kind::line ? i.line : "<too long>");
     return out;
 }
 
@@ -35,11 +36,13 @@ TEST_CASE("lines come out in order, endings removed") {
 }
 
 TEST_CASE("any chunking of the stream gives the same lines") {
-    const std::string stream = "one\ntwo\r\n\nthree " + std::string(50, 'x') + "\n" + std::string(70, 'y') + "\nfour\n";
+    const std::string stream =
+        "one\ntwo\r\n\nthree " + std::string(50, 'x') + "\n" + std::string(70, 'y') + "\nfour\n";
     LineSplitter whole(64);
     whole.feed(stream);
     const auto expected = describe(drain(whole));
-    CHECK(expected == std::vector<std::string>{"one", "two", "three " + std::string(50, 'x'), "<too long>", "four"});
+    CHECK(expected == std::vector<std::string>{"one", "two", "three " + std::string(50, 'x'),
+                                               "<too long>", "four"});
     std::mt19937 rng(7);
     for (int round = 0; round < 200; ++round) {
         LineSplitter s(64);

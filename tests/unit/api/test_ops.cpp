@@ -11,8 +11,9 @@ using smsgw::api::test::refused;
 
 TEST_CASE("the op table covers every core op of DESIGN.md with its role") {
     const std::set<std::string_view> expected = {
-        "hello", "send", "send_batch", "message.get", "message.list", "message.cancel", "inbound.list", "optout.list",
-        "optout.add", "optout.remove", "settings.get", "settings.set", "modem.list", "preview", "subscribe"};
+        "hello",          "send",         "send_batch",  "message.get", "message.list",
+        "message.cancel", "inbound.list", "optout.list", "optout.add",  "optout.remove",
+        "settings.get",   "settings.set", "modem.list",  "preview",     "subscribe"};
     std::set<std::string_view> names;
     for (const OpInfo& op : op_table()) {
         names.insert(op.name);
@@ -21,8 +22,10 @@ TEST_CASE("the op table covers every core op of DESIGN.md with its role") {
         for (const ParamSpec& p : op.params) {
             INFO(op.name << "." << p.name);
             CHECK(!p.name.empty());
-            if (p.type == ParamType::enumeration || p.type == ParamType::enum_list) CHECK(!p.choices.empty());
-            if (p.type == ParamType::object_list) CHECK(p.item_params.size() == op_info(Op::send).params.size());
+            if (p.type == ParamType::enumeration || p.type == ParamType::enum_list)
+                CHECK(!p.choices.empty());
+            if (p.type == ParamType::object_list)
+                CHECK(p.item_params.size() == op_info(Op::send).params.size());
         }
     }
     CHECK(names == expected);
@@ -39,11 +42,14 @@ TEST_CASE("hello") {
 }
 
 TEST_CASE("message.get and message.cancel need a positive message_id") {
-    CHECK(parsed<MessageGetParams>(R"({"id":1,"op":"message.get","message_id":42})").message_id == 42);
-    CHECK(parsed<MessageCancelParams>(R"({"id":1,"op":"message.cancel","message_id":9})").message_id == 9);
+    CHECK(parsed<MessageGetParams>(R"({"id":1,"op":"message.get","message_id":42})").message_id ==
+          42);
+    CHECK(parsed<MessageCancelParams>(R"({"id":1,"op":"message.cancel","message_id":9})")
+              .message_id == 9);
     CHECK(refused(R"({"id":1,"op":"message.get","message_id":0})").field == "message_id");
     CHECK(refused(R"({"id":1,"op":"message.cancel","message_id":"9"})").field == "message_id");
-    CHECK(refused(R"({"id":1,"op":"message.get"})").message == "message_id: required parameter is missing");
+    CHECK(refused(R"({"id":1,"op":"message.get"})").message ==
+          "message_id: required parameter is missing");
 }
 
 TEST_CASE("message.list filters and pagination") {
@@ -62,35 +68,44 @@ TEST_CASE("message.list filters and pagination") {
     CHECK(parsed<MessageListParams>(R"({"id":1,"op":"message.list"})").limit == 100);
     CHECK(refused(R"({"id":1,"op":"message.list","limit":1001})").field == "limit");
     CHECK(refused(R"({"id":1,"op":"message.list","state":"lost"})").message ==
-          "state: expected one of queued, sending, sent, delivered, failed, expired, cancelled, uncertain, found "
+          "state: expected one of queued, sending, sent, delivered, failed, expired, cancelled, "
+          "uncertain, found "
           "\"lost\"");
 }
 
 TEST_CASE("inbound.list accepts alphanumeric senders") {
-    const auto p = parsed<InboundListParams>(R"({"id":1,"op":"inbound.list","from":"DHL","limit":10})");
+    const auto p =
+        parsed<InboundListParams>(R"({"id":1,"op":"inbound.list","from":"DHL","limit":10})");
     CHECK(p.from == "DHL");
     CHECK(p.limit == 10);
 }
 
 TEST_CASE("opt-out ops") {
-    CHECK(parsed<OptoutListParams>(R"({"id":1,"op":"optout.list","number":"+491701234567"})").number ==
-          "+491701234567");
-    const auto add = parsed<OptoutAddParams>(R"({"id":1,"op":"optout.add","number":"+491701234567","note":"phone"})");
+    CHECK(parsed<OptoutListParams>(R"({"id":1,"op":"optout.list","number":"+491701234567"})")
+              .number == "+491701234567");
+    const auto add = parsed<OptoutAddParams>(
+        R"({"id":1,"op":"optout.add","number":"+491701234567","note":"phone"})");
     CHECK(add.note == "phone");
     CHECK(refused(R"({"id":1,"op":"optout.add","number":"x"})").code == ErrorCode::invalid_number);
-    CHECK(parsed<OptoutRemoveParams>(R"({"id":1,"op":"optout.remove","number":"+491701234567"})").number ==
-          "+491701234567");
+    CHECK(parsed<OptoutRemoveParams>(R"({"id":1,"op":"optout.remove","number":"+491701234567"})")
+              .number == "+491701234567");
 }
 
 TEST_CASE("settings.get and settings.set") {
     CHECK(parsed<SettingsGetParams>(R"({"id":1,"op":"settings.get"})").keys.empty());
-    CHECK(parsed<SettingsGetParams>(R"({"id":1,"op":"settings.get","keys":["quiet_hours.start","a"]})").keys ==
-          std::vector<std::string>{"quiet_hours.start", "a"});
+    CHECK(parsed<SettingsGetParams>(
+              R"({"id":1,"op":"settings.get","keys":["quiet_hours.start","a"]})")
+              .keys == std::vector<std::string>{"quiet_hours.start", "a"});
     CHECK(refused(R"({"id":1,"op":"settings.get","keys":["Bad Key"]})").field == "keys[0]");
     CHECK(refused(R"({"id":1,"op":"settings.get","keys":[1]})").field == "keys[0]");
-    CHECK(std::get<std::string>(parsed<SettingsSetParams>(R"({"id":1,"op":"settings.set","key":"a.b","value":"x"})").value) == "x");
-    CHECK(std::get<std::int64_t>(parsed<SettingsSetParams>(R"({"id":1,"op":"settings.set","key":"a","value":-3})").value) == -3);
-    CHECK(std::get<bool>(parsed<SettingsSetParams>(R"({"id":1,"op":"settings.set","key":"a","value":true})").value));
+    CHECK(std::get<std::string>(
+              parsed<SettingsSetParams>(R"({"id":1,"op":"settings.set","key":"a.b","value":"x"})")
+                  .value) == "x");
+    CHECK(std::get<std::int64_t>(
+              parsed<SettingsSetParams>(R"({"id":1,"op":"settings.set","key":"a","value":-3})")
+                  .value) == -3);
+    CHECK(std::get<bool>(
+        parsed<SettingsSetParams>(R"({"id":1,"op":"settings.set","key":"a","value":true})").value));
     CHECK(refused(R"({"id":1,"op":"settings.set","key":"a","value":[1]})").field == "value");
     CHECK(refused(R"({"id":1,"op":"settings.set","key":"a","value":1.5})").field == "value");
     CHECK(refused(R"({"id":1,"op":"settings.set","key":"a"})").field == "value");
@@ -98,21 +113,25 @@ TEST_CASE("settings.get and settings.set") {
 
 TEST_CASE("modem.list takes no parameters") {
     parsed<ModemListParams>(R"({"id":1,"op":"modem.list"})");
-    CHECK(refused(R"({"id":1,"op":"modem.list","all":true})").message == "all: unknown parameter for modem.list");
+    CHECK(refused(R"({"id":1,"op":"modem.list","all":true})").message ==
+          "all: unknown parameter for modem.list");
 }
 
 TEST_CASE("preview") {
-    const auto p = parsed<PreviewParams>(R"({"id":1,"op":"preview","text":"€ 5","encoding":"gsm7","to":"+4917012345"})");
+    const auto p = parsed<PreviewParams>(
+        R"({"id":1,"op":"preview","text":"€ 5","encoding":"gsm7","to":"+4917012345"})");
     CHECK(p.text == "€ 5");
     CHECK(p.encoding == Encoding::gsm7);
     CHECK(refused(R"({"id":1,"op":"preview"})").field == "text");
 }
 
 TEST_CASE("subscribe takes distinct known event names") {
-    const auto p = parsed<SubscribeParams>(R"({"id":1,"op":"subscribe","events":["message.delivered","modem.down"]})");
+    const auto p = parsed<SubscribeParams>(
+        R"({"id":1,"op":"subscribe","events":["message.delivered","modem.down"]})");
     CHECK(p.events == std::vector<EventName>{EventName::message_delivered, EventName::modem_down});
     CHECK(refused(R"({"id":1,"op":"subscribe","events":["message.lost"]})").field == "events[0]");
-    CHECK(refused(R"({"id":1,"op":"subscribe","events":["modem.up","modem.up"]})").field == "events[1]");
+    CHECK(refused(R"({"id":1,"op":"subscribe","events":["modem.up","modem.up"]})").field ==
+          "events[1]");
     CHECK(refused(R"({"id":1,"op":"subscribe","events":[]})").field == "events");
     CHECK(refused(R"({"id":1,"op":"subscribe"})").field == "events");
 }

@@ -27,7 +27,8 @@ TEST_CASE("a minimal request parses with its id kept as JSON text") {
 }
 
 TEST_CASE("ids of every JSON type are kept exactly") {
-    for (const char* id : {R"("abc")", "-12", "3.5", "null", "true", R"({"a":[1,"x"]})", "[]", R"("ü\n")"}) {
+    for (const char* id :
+         {R"("abc")", "-12", "3.5", "null", "true", R"({"a":[1,"x"]})", "[]", R"("ü\n")"}) {
         auto r = parse_request(std::string(R"({"op":"modem.list","id":)") + id + "}", Role::member);
         INFO(id);
         REQUIRE(r.has_value());
@@ -44,7 +45,8 @@ TEST_CASE("malformed JSON is bad_request with a null id") {
 }
 
 TEST_CASE("ill-formed UTF-8 is malformed JSON") {
-    const RequestError e = refused("{\"id\":1,\"op\":\"send\",\"to\":\"+4917\",\"text\":\"\xC3\x28\"}");
+    const RequestError e =
+        refused("{\"id\":1,\"op\":\"send\",\"to\":\"+4917\",\"text\":\"\xC3\x28\"}");
     CHECK(e.error.code == ErrorCode::bad_request);
 }
 
@@ -73,7 +75,8 @@ TEST_CASE("missing, non-string and unknown op") {
     CHECK(unknown.error.code == ErrorCode::unknown_op);
     CHECK(unknown.error.field == "op");
     CHECK(unknown.error.message == "op: unknown operation \"sned\"; did you mean `send`?");
-    CHECK(refused(R"({"id":1,"op":"frobnicate"})").error.message == "op: unknown operation \"frobnicate\"");
+    CHECK(refused(R"({"id":1,"op":"frobnicate"})").error.message ==
+          "op: unknown operation \"frobnicate\"");
 }
 
 TEST_CASE("role below the op's least role is forbidden, before parameters are looked at") {
@@ -81,24 +84,31 @@ TEST_CASE("role below the op's least role is forbidden, before parameters are lo
     CHECK(e.error.code == ErrorCode::forbidden);
     CHECK(e.error.message == "optout.add needs the manager role; the caller is member");
     CHECK(e.id == "1");
-    CHECK(parse_request(R"({"id":1,"op":"optout.add","number":"+491701234567"})", Role::manager).has_value());
-    CHECK(parse_request(R"({"id":1,"op":"optout.add","number":"+491701234567"})", Role::admin).has_value());
+    CHECK(parse_request(R"({"id":1,"op":"optout.add","number":"+491701234567"})", Role::manager)
+              .has_value());
+    CHECK(parse_request(R"({"id":1,"op":"optout.add","number":"+491701234567"})", Role::admin)
+              .has_value());
 }
 
 TEST_CASE("duplicate keys are refused") {
-    const RequestError e = refused(R"({"id":1,"op":"send","to":"+491701234567","to":"+491709999999","text":"x"})");
+    const RequestError e =
+        refused(R"({"id":1,"op":"send","to":"+491701234567","to":"+491709999999","text":"x"})");
     CHECK(e.error.code == ErrorCode::bad_request);
     CHECK(e.error.field == "to");
     // The same key in different objects is fine.
-    CHECK(parse_request(R"({"id":{"to":1},"op":"send","to":"+491701234567","text":"x"})", Role::member).has_value());
+    CHECK(parse_request(R"({"id":{"to":1},"op":"send","to":"+491701234567","text":"x"})",
+                        Role::member)
+              .has_value());
 }
 
 TEST_CASE("line length and nesting are bounded") {
     std::string long_line = R"({"id":1,"op":"send","to":"+491701234567","text":")";
     long_line += std::string(max_line_bytes, 'a') + "\"}";
     CHECK(refused(long_line).error.message == "request line longer than 262144 bytes");
-    const std::string deep = R"({"id":)" + std::string(40, '[') + std::string(40, ']') + R"(,"op":"hello"})";
+    const std::string deep =
+        R"({"id":)" + std::string(40, '[') + std::string(40, ']') + R"(,"op":"hello"})";
     CHECK(refused(deep).error.message == "JSON nested deeper than 32 levels");
     // Brackets inside strings do not count.
-    CHECK(parse_request(R"({"id":")" + std::string(40, '[') + R"(","op":"hello"})", Role::member).has_value());
+    CHECK(parse_request(R"({"id":")" + std::string(40, '[') + R"(","op":"hello"})", Role::member)
+              .has_value());
 }

@@ -38,18 +38,30 @@ const char* const valid_requests[] = {
 
 json random_value(std::mt19937& rng) {
     switch (rng() % 12) {
-        case 0: return nullptr;
-        case 1: return true;
-        case 2: return -1;
-        case 3: return 0;
-        case 4: return 18446744073709551615ULL;
-        case 5: return 2.5;
-        case 6: return "";
-        case 7: return "+491701234567";
-        case 8: return json::array({1, "x"});
-        case 9: return json::object({{"k", 1}});
-        case 10: return std::string(300, 'z');
-        default: return "2024-06-01T14:30:00Z";
+        case 0:
+            return nullptr;
+        case 1:
+            return true;
+        case 2:
+            return -1;
+        case 3:
+            return 0;
+        case 4:
+            return 18446744073709551615ULL;
+        case 5:
+            return 2.5;
+        case 6:
+            return "";
+        case 7:
+            return "+491701234567";
+        case 8:
+            return json::array({1, "x"});
+        case 9:
+            return json::object({{"k", 1}});
+        case 10:
+            return std::string(300, 'z');
+        default:
+            return "2024-06-01T14:30:00Z";
     }
 }
 
@@ -63,15 +75,21 @@ void mutate(json& j, std::mt19937& rng) {
     std::advance(it, static_cast<long>(rng() % target->size()));
     const std::string key = it.key();
     switch (rng() % 4) {
-        case 0: (*target)[key] = random_value(rng); break;
-        case 1: target->erase(key); break;
+        case 0:
+            (*target)[key] = random_value(rng);
+            break;
+        case 1:
+            target->erase(key);
+            break;
         case 2: {
             json value = (*target)[key];
             target->erase(key);
             (*target)[key + (rng() % 2 ? "x" : "")] = value;
             break;
         }
-        default: (*target)["extra" + std::to_string(rng() % 3)] = random_value(rng); break;
+        default:
+            (*target)["extra" + std::to_string(rng() % 3)] = random_value(rng);
+            break;
     }
 }
 
@@ -135,9 +153,15 @@ TEST_CASE("random byte mutations never crash the parser") {
         for (int i = 0; i < n; ++i) {
             const std::size_t pos = rng() % line.size();
             switch (rng() % 3) {
-                case 0: line[pos] = static_cast<char>(rng() % 256); break;
-                case 1: line.erase(pos, 1 + rng() % 4); break;
-                default: line.insert(pos, 1, "{}[]\",:\\0-e"[rng() % 11]); break;
+                case 0:
+                    line[pos] = static_cast<char>(rng() % 256);
+                    break;
+                case 1:
+                    line.erase(pos, 1 + rng() % 4);
+                    break;
+                default:
+                    line.insert(pos, 1, "{}[]\",:\\0-e"[rng() % 11]);
+                    break;
             }
             if (line.empty()) line = "{";
         }

@@ -8,7 +8,9 @@ using smsgw::api::test::refused;
 
 namespace {
 const std::string head = R"({"id":1,"op":"send","to":"+491701234567","text":"Hallo")";
-std::string send_with(const std::string& extra) { return head + extra + "}"; }
+std::string send_with(const std::string& extra) {
+    return head + extra + "}";
+}
 }  // namespace
 
 TEST_CASE("send with only to and text gets the protocol defaults") {
@@ -97,28 +99,35 @@ TEST_CASE("ranges, enums and formats") {
 
 TEST_CASE("implausible numbers are invalid_number") {
     for (const char* to : {"hello", "+49 170 1234567x", "12", "++491701234567", "49+1701234567"}) {
-        const Error e = refused(std::string(R"({"id":1,"op":"send","text":"x","to":")") + to + "\"}");
+        const Error e =
+            refused(std::string(R"({"id":1,"op":"send","text":"x","to":")") + to + "\"}");
         INFO(to);
         CHECK(e.code == ErrorCode::invalid_number);
         CHECK(e.field == "to");
     }
     for (const char* to : {"+491701234567", "0170 1234567", "(0170) 123-45.67", "112"})
-        CHECK(parsed<SendParams>(std::string(R"({"id":1,"op":"send","text":"x","to":")") + to + "\"}").to == to);
+        CHECK(
+            parsed<SendParams>(std::string(R"({"id":1,"op":"send","text":"x","to":")") + to + "\"}")
+                .to == to);
 }
 
 TEST_CASE("text: empty is bad_request, beyond 255 parts is text_too_long") {
-    CHECK(refused(R"({"id":1,"op":"send","to":"+491701234567","text":""})").code == ErrorCode::bad_request);
+    CHECK(refused(R"({"id":1,"op":"send","to":"+491701234567","text":""})").code ==
+          ErrorCode::bad_request);
     const std::string longest(255 * 153, 'a');
-    CHECK(parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" + longest + "\"}").text.size() ==
-          longest.size());
-    const Error e = refused(R"({"id":1,"op":"send","to":"+491701234567","text":")" + longest + "a\"}");
+    CHECK(
+        parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" + longest + "\"}")
+            .text.size() == longest.size());
+    const Error e =
+        refused(R"({"id":1,"op":"send","to":"+491701234567","text":")" + longest + "a\"}");
     CHECK(e.code == ErrorCode::text_too_long);
     CHECK(e.field == "text");
     // Characters, not bytes: 255 × 153 two-byte characters are still in range.
     std::string umlauts;
     for (int i = 0; i < 255 * 153; ++i) umlauts += "\xC3\xA4";
-    CHECK(parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" + umlauts + "\"}").text ==
-          umlauts);
+    CHECK(
+        parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" + umlauts + "\"}")
+            .text == umlauts);
 }
 
 TEST_CASE("send_batch validates each message with its index in the path") {
@@ -137,7 +146,8 @@ TEST_CASE("send_batch validates each message with its index in the path") {
     CHECK(e.field == "messages[3].to");
     CHECK(e.message.rfind("messages[3].to: expected a phone number", 0) == 0);
 
-    const Error unknown = refused(R"({"id":1,"op":"send_batch","messages":[{"to":"+4917012345","text":"x","op":"send"}]})");
+    const Error unknown = refused(
+        R"({"id":1,"op":"send_batch","messages":[{"to":"+4917012345","text":"x","op":"send"}]})");
     CHECK(unknown.field == "messages[0].op");
     CHECK(refused(R"({"id":1,"op":"send_batch","messages":[]})").message ==
           "messages: expected 1..100000 items, found 0");

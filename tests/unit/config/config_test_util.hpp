@@ -11,7 +11,9 @@
 
 namespace smsgw::config::test {
 
-inline LoadResult load(const std::string& yaml) { return load_string(yaml, "test.yaml"); }
+inline LoadResult load(const std::string& yaml) {
+    return load_string(yaml, "test.yaml");
+}
 
 // The diagnostic about `path`, or a failed check listing what was reported.
 inline Diagnostic error_at(const LoadResult& result, const std::string& path) {

@@ -37,10 +37,13 @@ retry: { attempts: 0 }
 )");
     REQUIRE(r.errors.size() == 3);
     CHECK(r.errors[0].to_string() ==
-          "test.yaml:1:15: log.level: expected one of trace, debug, info, warn, error, found \"loud\"");
+          "test.yaml:1:15: log.level: expected one of trace, debug, info, warn, error, found "
+          "\"loud\"");
     CHECK(r.errors[1].to_string() ==
-          "test.yaml:2:17: socket.mode: expected permission bits in octal such as \"0660\", found \"0777x\"");
-    CHECK(r.errors[2].to_string() == "test.yaml:3:20: retry.attempts: expected a whole number in 1..100, found 0");
+          "test.yaml:2:17: socket.mode: expected permission bits in octal such as \"0660\", found "
+          "\"0777x\"");
+    CHECK(r.errors[2].to_string() ==
+          "test.yaml:3:20: retry.attempts: expected a whole number in 1..100, found 0");
 }
 
 TEST_CASE("wrong types name what was expected and what was found") {
@@ -126,7 +129,8 @@ modems:
     CHECK(contains(neither.message, "found neither"));
     CHECK(neither.line == 3);
     CHECK(contains(error_at(r, "modems[1].match").message, "either `port` or `match`, found both"));
-    CHECK(contains(error_at(r, "modems[1].pin_file").message, "either `pin` or `pin_file`, found both"));
+    CHECK(contains(error_at(r, "modems[1].pin_file").message,
+                   "either `pin` or `pin_file`, found both"));
     CHECK(contains(error_at(r, "modems[2].match").message, "one of `imei` or `usb_serial`"));
 }
 
@@ -171,8 +175,9 @@ TEST_CASE("backoff must increase") {
     const LoadResult r = load("retry: { backoff_seconds: [10, 60, 30, 30] }\n");
     CHECK(error_at(r, "retry.backoff_seconds[2]").message ==
           "expected a delay longer than the one before (60), found 30");
-    CHECK(contains(error_at(load("retry: { backoff_seconds: [] }"), "retry.backoff_seconds").message,
-                   "at least one delay"));
+    CHECK(
+        contains(error_at(load("retry: { backoff_seconds: [] }"), "retry.backoff_seconds").message,
+                 "at least one delay"));
 }
 
 TEST_CASE("socket path and mode") {
@@ -182,38 +187,50 @@ TEST_CASE("socket path and mode") {
     CHECK(contains(error_at(load("socket: { mode: \"0060\" }"), "socket.mode").message,
                    "owner read and write"));
     CHECK(contains(error_at(load("socket: { mode: 0880 }"), "socket.mode").message, "octal"));
-    CHECK(contains(error_at(load("socket: { group: \"a b\" }"), "socket.group").message, "group name"));
+    CHECK(contains(error_at(load("socket: { group: \"a b\" }"), "socket.group").message,
+                   "group name"));
 }
 
 TEST_CASE("default_country must be an assigned ISO code") {
     CHECK(load("default_country: GB").ok());
     CHECK(error_at(load("default_country: de"), "default_country").message ==
           "expected an ISO 3166 alpha-2 country code such as DE, found \"de\"; did you mean `DE`?");
-    CHECK(contains(error_at(load("default_country: UK"), "default_country").message, "found \"UK\""));
+    CHECK(
+        contains(error_at(load("default_country: UK"), "default_country").message, "found \"UK\""));
     CHECK(contains(error_at(load("default_country: DEU"), "default_country").message, "alpha-2"));
 }
 
 TEST_CASE("keywords: no duplicates, no overlap between the lists") {
-    const LoadResult r = load("optout: { keywords: [STOP, stop], resubscribe_keywords: [START, Stop] }");
-    CHECK(contains(error_at(r, "optout.keywords[1]").message, "found \"stop\" again (as optout.keywords[0])"));
-    CHECK(contains(error_at(r, "optout.resubscribe_keywords[1]").message, "again (as optout.keywords[0])"));
-    CHECK(contains(error_at(load("optout: { keywords: [] }"), "optout.keywords").message, "at least one keyword"));
-    CHECK(contains(error_at(load("optout: { keywords: [\" STOP\"] }"), "optout.keywords[0]").message,
-                   "without leading or trailing spaces"));
+    const LoadResult r =
+        load("optout: { keywords: [STOP, stop], resubscribe_keywords: [START, Stop] }");
+    CHECK(contains(error_at(r, "optout.keywords[1]").message,
+                   "found \"stop\" again (as optout.keywords[0])"));
+    CHECK(contains(error_at(r, "optout.resubscribe_keywords[1]").message,
+                   "again (as optout.keywords[0])"));
+    CHECK(contains(error_at(load("optout: { keywords: [] }"), "optout.keywords").message,
+                   "at least one keyword"));
+    CHECK(
+        contains(error_at(load("optout: { keywords: [\" STOP\"] }"), "optout.keywords[0]").message,
+                 "without leading or trailing spaces"));
 }
 
 TEST_CASE("a user or group may hold one role only") {
-    const LoadResult r = load("roles: { admin: { users: [alice] }, member: { users: [alice], groups: [g, g] } }");
+    const LoadResult r =
+        load("roles: { admin: { users: [alice] }, member: { users: [alice], groups: [g, g] } }");
     CHECK(contains(error_at(r, "roles.member.users[0]").message, "first at roles.admin.users[0]"));
     CHECK(contains(error_at(r, "roles.member.groups[1]").message, "listed twice"));
 }
 
 TEST_CASE("limits are bounded by the protocol and each other") {
-    CHECK(contains(error_at(load("limits: { max_line_bytes: 300000 }"), "limits.max_line_bytes").message,
-                   "1024..262144"));
-    CHECK(contains(error_at(load("limits: { max_parts_per_message: 256 }"), "limits.max_parts_per_message").message,
-                   "1..255"));
-    CHECK(contains(error_at(load("limits: { max_queue: 10, max_batch_messages: 20 }"), "limits.max_batch_messages")
+    CHECK(contains(
+        error_at(load("limits: { max_line_bytes: 300000 }"), "limits.max_line_bytes").message,
+        "1024..262144"));
+    CHECK(contains(
+        error_at(load("limits: { max_parts_per_message: 256 }"), "limits.max_parts_per_message")
+            .message,
+        "1..255"));
+    CHECK(contains(error_at(load("limits: { max_queue: 10, max_batch_messages: 20 }"),
+                            "limits.max_batch_messages")
                        .message,
                    "at most limits.max_queue (10)"));
 }

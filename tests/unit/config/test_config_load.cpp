@@ -27,8 +27,8 @@ TEST_CASE("empty document gives every default") {
 
 TEST_CASE("default opt-out keywords cover the common languages") {
     const auto& words = default_optout_keywords();
-    for (const char* w : {"STOP", "STOPP", "ENDE", "ABBRUCH", "BEENDEN", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-                          "STOPALL", "ARRET", "ALTO", "BASTA", "REZYGNACJA", "NIE"})
+    for (const char* w : {"STOP", "STOPP", "ENDE", "ABBRUCH", "BEENDEN", "UNSUBSCRIBE", "CANCEL",
+                          "END", "QUIT", "STOPALL", "ARRET", "ALTO", "BASTA", "REZYGNACJA", "NIE"})
         CHECK(std::find(words.begin(), words.end(), w) != words.end());
     const auto& back = default_resubscribe_keywords();
     CHECK(std::find(back.begin(), back.end(), "START") != back.end());
@@ -129,7 +129,8 @@ limits: { max_connections: 8, max_line_bytes: 4096, max_queue: 50, submit_rate_p
 }
 
 TEST_CASE("log levels have one name each") {
-    for (auto level : {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error}) {
+    for (auto level :
+         {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error}) {
         const LoadResult r = load("log: { level: " + std::string(to_string(level)) + " }");
         REQUIRE(r.ok());
         CHECK(r.config.log_level == level);

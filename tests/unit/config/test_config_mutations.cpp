@@ -26,9 +26,10 @@ std::vector<std::string> split_lines(const std::string& text) {
 }
 
 std::string mutate(const std::string& base, std::mt19937& rng) {
-    static const char* const tokens[] = {"0",  "-1", "\"\"", "[]", "{}", "~",     "true", "+49",
-                                          "x", ":",  "- ",   "[",  "&a", "*a",    "\t",   "99999999999999999999",
-                                          "#", "'",  "\"",   ",",  "}",  "\xC3", "${SMSGW_X}"};
+    static const char* const tokens[] = {
+        "0", "-1", "\"\"", "[]", "{}", "~",    "true",      "+49",
+        "x", ":",  "- ",   "[",  "&a", "*a",   "\t",        "99999999999999999999",
+        "#", "'",  "\"",   ",",  "}",  "\xC3", "${SMSGW_X}"};
     std::string text = base;
     std::uniform_int_distribution<int> op_pick(0, 4);
     const int mutations = 1 + static_cast<int>(rng() % 4);
@@ -56,19 +57,18 @@ std::string mutate(const std::string& base, std::mt19937& rng) {
                 break;
             }
             default:  // swap two values after their colons
-                {
-                    auto lines = split_lines(text);
-                    const std::size_t a = rng() % lines.size(), b = rng() % lines.size();
-                    const auto ca = lines[a].find(": "), cb = lines[b].find(": ");
-                    if (ca != std::string::npos && cb != std::string::npos) {
-                        const std::string va = lines[a].substr(ca), vb = lines[b].substr(cb);
-                        lines[a] = lines[a].substr(0, ca) + vb;
-                        lines[b] = lines[b].substr(0, cb) + va;
-                    }
-                    text.clear();
-                    for (const auto& l : lines) text += l + "\n";
+            {
+                auto lines = split_lines(text);
+                const std::size_t a = rng() % lines.size(), b = rng() % lines.size();
+                const auto ca = lines[a].find(": "), cb = lines[b].find(": ");
+                if (ca != std::string::npos && cb != std::string::npos) {
+                    const std::string va = lines[a].substr(ca), vb = lines[b].substr(cb);
+                    lines[a] = lines[a].substr(0, ca) + vb;
+                    lines[b] = lines[b].substr(0, cb) + va;
                 }
-                break;
+                text.clear();
+                for (const auto& l : lines) text += l + "\n";
+            } break;
         }
     }
     return text;

@@ -8,7 +8,8 @@ using smsgw::config::test::error_at;
 
 namespace {
 
-LoadResult load_with(const std::string& yaml, std::map<std::string, std::string, std::less<>> vars) {
+LoadResult load_with(const std::string& yaml,
+                     std::map<std::string, std::string, std::less<>> vars) {
     LoadOptions options;
     options.variables = std::move(vars);
     return load_string(yaml, "p.yaml", options);
@@ -17,7 +18,8 @@ LoadResult load_with(const std::string& yaml, std::map<std::string, std::string,
 }  // namespace
 
 TEST_CASE("placeholders are replaced anywhere in a string value") {
-    const LoadResult r = load_with("database: ${SMSGW_A}/x/${SMSGW_B}.db\n", {{"SMSGW_A", "/var"}, {"SMSGW_B", "db1"}});
+    const LoadResult r = load_with("database: ${SMSGW_A}/x/${SMSGW_B}.db\n",
+                                   {{"SMSGW_A", "/var"}, {"SMSGW_B", "db1"}});
     INFO(to_string(r.errors));
     REQUIRE(r.ok());
     CHECK(r.config.database == "/var/x/db1.db");
@@ -31,9 +33,11 @@ TEST_CASE("a lone dollar sign is plain text") {
 
 TEST_CASE("malformed or foreign placeholders are refused") {
     for (const char* bad : {"${HOME}/x", "${SMSGW_}/x", "${smsgw_dir}/x", "${SMSGW_DIR/x"}) {
-        const LoadResult r = load_with(std::string("database: \"") + bad + "\"\n", {{"HOME", "/root"}});
+        const LoadResult r =
+            load_with(std::string("database: \"") + bad + "\"\n", {{"HOME", "/root"}});
         INFO(bad);
-        CHECK(contains(error_at(r, "database").message, "expected a placeholder like ${SMSGW_DEMO_DIR}"));
+        CHECK(contains(error_at(r, "database").message,
+                       "expected a placeholder like ${SMSGW_DEMO_DIR}"));
     }
 }
 
@@ -43,7 +47,8 @@ TEST_CASE("a placeholder that expands to nothing is an empty value") {
 }
 
 TEST_CASE("variables_from_environment keeps only SMSGW_ entries") {
-    const char* env[] = {"HOME=/root", "SMSGW_DEMO_DIR=/tmp/d", "SMSGW_X=a=b", "SMSGWX=no", nullptr};
+    const char* env[] = {"HOME=/root", "SMSGW_DEMO_DIR=/tmp/d", "SMSGW_X=a=b", "SMSGWX=no",
+                         nullptr};
     const auto vars = variables_from_environment(env);
     REQUIRE(vars.size() == 2);
     CHECK(vars.at("SMSGW_DEMO_DIR") == "/tmp/d");
