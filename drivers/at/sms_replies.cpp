@@ -65,13 +65,28 @@ ParseResult<int> parse_cmgs(std::string_view line) {
 ParseResult<StoredPdu> parse_cmgr(std::string_view header, std::string_view pdu_line) {
     auto args = body_args(header, "+CMGR");
     if (!args) return parse_error(args.error().reason);
-    if (args->size() < 2 || args->size() > 3)
-        return parse_error("expected <stat>,[<alpha>],<length> in " + quote(header));
     StoredPdu msg;
-    const std::string_view stat = args->front();
-    msg.status = status_of(stat);
-    if (!stat.empty() && !msg.status) return parse_error("<stat> " + quote(stat) + " is not 0-3");
-    if (args->size() == 3) msg.alpha = unquote((*args)[1]);
+    // TS 27.005 §3.4.3 gives <stat>,[<alpha>],<length>; captures also show
+    // <length> alone (gammu at-sms/38), <stat>,<length> (at-sms/10) and a leading
+    // <index> as in +CMGL (at-sms/26).
+    std::size_t stat_at = 0;
+    switch (args->size()) {
+        case 1: stat_at = std::string_view::npos; break;
+        case 2:
+        case 3: break;
+        case 4:
+            msg.index = int_in(args->front(), 0, 65535);
+            if (!msg.index) return parse_error("<index> " + quote(args->front()) + " is not a number");
+            stat_at = 1;
+            break;
+        default: return parse_error("expected <stat>,[<alpha>],<length> in " + quote(header));
+    }
+    if (stat_at != std::string_view::npos) {
+        const std::string_view stat = (*args)[stat_at];
+        msg.status = status_of(stat);
+        if (!stat.empty() && !msg.status) return parse_error("<stat> " + quote(stat) + " is not 0-3");
+    }
+    if (args->size() >= 3) msg.alpha = unquote((*args)[args->size() - 2]);
     return with_pdu(std::move(msg), args->back(), pdu_line);
 }
 

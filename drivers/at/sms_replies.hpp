@@ -24,7 +24,7 @@ std::string_view to_string(MessageStatus s);
 
 // One stored message as +CMGR or +CMGL shows it.
 struct StoredPdu {
-    std::optional<int> index;            // +CMGL only
+    std::optional<int> index;            // +CMGL, and +CMGR on some firmware
     std::optional<MessageStatus> status; // some ZTE firmware leaves <stat> empty
     std::string alpha;
     int length = 0;                      // TPDU octets, the SMSC field excluded
@@ -35,7 +35,7 @@ struct StoredPdu {
 };
 
 // +CMGR: <stat>,[<alpha>],<length><CR><LF><pdu> — TS 27.005 §3.4.3. Also accepts
-// the two-field "+CMGR: <stat>,<length>" of older modems (gammu at-sms/10.dump).
+// the forms real modems send: "<length>", "<stat>,<length>" and "<index>,<stat>,,<length>".
 ParseResult<StoredPdu> parse_cmgr(std::string_view header, std::string_view pdu_line);
 
 // +CMGL: <index>,<stat>,[<alpha>],<length><CR><LF><pdu>[…] — TS 27.005 §3.4.2.

@@ -237,6 +237,21 @@ TEST_CASE("gammu at-sms/10: CMGR with two fields and no alpha") {
     CHECK_FALSE(m->length_consistent);
 }
 
+TEST_CASE("gammu at-sms/26: CMGR with a leading index, gammu at-sms/38: length only") {
+    auto m = parse_cmgr("+CMGR: 4,1,,151",
+                        "0791539111161616640C915391616175500000902012117215408C0B05040B8423F00003A40201");
+    REQUIRE(m);
+    CHECK(m->index == 4);
+    CHECK(m->status == MessageStatus::received_read);
+    CHECK(m->length == 151);
+    CHECK_FALSE(m->length_consistent);  // this excerpt of the PDU is shorter than 151 octets
+    m = parse_cmgr("+CMGR: 24", "079124602009999006B4098106326906F2212041");
+    REQUIRE(m);
+    CHECK_FALSE(m->status);
+    CHECK(m->length == 24);
+    CHECK_FALSE(parse_cmgr("+CMGR: 1,2,3,4,5", "00"));
+}
+
 TEST_CASE("ZTE status report: CMGR without stat") {
     const auto m = parse_cmgr("+CMGR: ,,27", "0297F1061C0F910B487228297020F5317062419272803170624192138000");
     REQUIRE(m);
@@ -250,7 +265,8 @@ TEST_CASE("CMGR garbage") {
     CHECK_FALSE(parse_cmgr("+CMGR: 1,,29", "0791361"));
     CHECK_FALSE(parse_cmgr("+CMGR: 9,,29", "00"));
     CHECK_FALSE(parse_cmgr("+CMGR: 1,,999", "00"));
-    CHECK_FALSE(parse_cmgr("+CMGR: 1", "00"));
+    CHECK_FALSE(parse_cmgr("+CMGR: ", "00"));
+    CHECK_FALSE(parse_cmgr("+CMGR: x", "00"));
     const auto short_pdu = parse_cmgr("+CMGR: 1,,29", "0011");
     REQUIRE(short_pdu);
     CHECK_FALSE(short_pdu->length_consistent);
