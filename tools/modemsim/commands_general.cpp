@@ -362,6 +362,53 @@ ModemCore::Outcome ModemCore::cmd_cscs(const AtCommand& c) {
     return ok();
 }
 
+ModemCore::Outcome ModemCore::cmd_cgatt(const AtCommand& c) {
+    Registration r = effective_registration();
+    bool attached = r == Registration::home || r == Registration::roaming;
+    switch (c.form) {
+        case CommandForm::query: info(std::string("+CGATT: ") + (attached ? "1" : "0")); return ok();
+        case CommandForm::test: info("+CGATT: (0,1)"); return ok();
+        case CommandForm::action: return err_plain();
+        case CommandForm::set: break;
+    }
+    auto args = split_args(c.args);
+    auto v = args ? arg_int(*args, 0) : std::nullopt;
+    if (!v || *v < 0 || *v > 1) return err_cme(cme::incorrect_parameters);
+    if (*v == 1 && !attached) return err_cme(cme::no_network_service);
+    return ok();  // packet data is not simulated; attach state follows registration
+}
+
+// Caller id and USSD presentation: an SMS modem has them, the simulator only
+// keeps the switches (no calls, no USSD sessions are simulated).
+ModemCore::Outcome ModemCore::cmd_clip(const AtCommand& c) {
+    switch (c.form) {
+        case CommandForm::query: info("+CLIP: " + std::to_string(clip_) + ",1"); return ok();
+        case CommandForm::test: info("+CLIP: (0,1)"); return ok();
+        case CommandForm::action: return err_plain();
+        case CommandForm::set: break;
+    }
+    auto args = split_args(c.args);
+    auto v = args ? arg_int(*args, 0) : std::nullopt;
+    if (!v || *v < 0 || *v > 1) return err_cme(cme::incorrect_parameters);
+    clip_ = *v;
+    return ok();
+}
+
+ModemCore::Outcome ModemCore::cmd_cusd(const AtCommand& c) {
+    switch (c.form) {
+        case CommandForm::query: info("+CUSD: " + std::to_string(cusd_)); return ok();
+        case CommandForm::test: info("+CUSD: (0-2)"); return ok();
+        case CommandForm::action: return ok();
+        case CommandForm::set: break;
+    }
+    auto args = split_args(c.args);
+    auto v = args ? arg_int(*args, 0) : std::nullopt;
+    if (!v || *v < 0 || *v > 2) return err_cme(cme::incorrect_parameters);
+    if (args->size() > 1) return err_cme(cme::operation_not_supported);  // a USSD request
+    cusd_ = *v;
+    return ok();
+}
+
 const std::vector<ModemCore::CommandRow>& ModemCore::command_table() {
     using S = CommandRow::Sim;
     static const std::vector<CommandRow> table = {
@@ -407,6 +454,9 @@ const std::vector<ModemCore::CommandRow>& ModemCore::command_table() {
         {"+COPS", &ModemCore::cmd_cops, S::any},
         {"+CSQ", &ModemCore::cmd_csq, S::any},
         {"+CFUN", &ModemCore::cmd_cfun, S::any},
+        {"+CGATT", &ModemCore::cmd_cgatt, S::any},
+        {"+CLIP", &ModemCore::cmd_clip, S::any},
+        {"+CUSD", &ModemCore::cmd_cusd, S::any},
         {"^CURC", &ModemCore::cmd_curc, S::any},
         // SMS (TS 27.005 §3, §4).
         {"+CMGF", &ModemCore::cmd_cmgf, S::any},

@@ -305,10 +305,11 @@ std::string ModemCore::take_output() {
 
 void ModemCore::urc(std::vector<std::string> lines) {
     if (hung()) return;  // nothing leaves a hung modem
-    std::string framed;
+    // "\r\n+CMT: ,24\r\n<pdu>\r\n": one frame, the PDU right after its header line.
+    std::string framed = "\r\n";
     for (const auto& line : lines) {
         log_at(">", line + " (unsolicited)");
-        framed += "\r\n" + line + "\r\n";
+        framed += line + "\r\n";
     }
     if (link_busy())
         held_urcs_.push_back(std::move(framed));

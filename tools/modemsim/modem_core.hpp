@@ -157,6 +157,9 @@ private:
     Outcome cmd_cfun(const AtCommand& c);
     Outcome cmd_curc(const AtCommand& c);
     Outcome cmd_cscs(const AtCommand& c);
+    Outcome cmd_cgatt(const AtCommand& c);
+    Outcome cmd_clip(const AtCommand& c);
+    Outcome cmd_cusd(const AtCommand& c);
     std::vector<std::string> identity_lines(const std::string& name) const;
     std::string creg_line(const std::string& name, int n, bool unsolicited) const;
 
@@ -217,6 +220,8 @@ private:
     bool curc_ = true;
     std::map<int, int> s_registers_;
     std::string cscs_ = "IRA";
+    int clip_ = 0;
+    int cusd_ = 0;
 
     // SIM.
     enum class SimLock : std::uint8_t { ready, pin, puk, blocked };
