@@ -142,6 +142,13 @@ std::optional<int> arg_int(const std::vector<AtArg>& args, std::size_t i) {
     return value;
 }
 
+std::optional<int> first_int_in(std::string_view args, int lo, int hi) {
+    auto split = split_args(args);
+    auto v = split ? arg_int(*split, 0) : std::nullopt;
+    if (!v || *v < lo || *v > hi) return std::nullopt;
+    return v;
+}
+
 std::optional<std::string> arg_string(const std::vector<AtArg>& args, std::size_t i) {
     if (i >= args.size() || args[i].empty()) return std::nullopt;
     return args[i].text;

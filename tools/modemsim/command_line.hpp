@@ -36,6 +36,9 @@ std::optional<std::vector<AtArg>> split_args(std::string_view args);
 
 // A decimal parameter; nullopt when empty, quoted or not a number.
 std::optional<int> arg_int(const std::vector<AtArg>& args, std::size_t i);
+// The first parameter of `args` when it is a number in [lo, hi]: the shape of
+// every on/off and mode switch (AT+CMEE=2, AT+CREG=1, AT^CURC=0).
+std::optional<int> first_int_in(std::string_view args, int lo, int hi);
 // A string parameter (quoted or not); nullopt when absent.
 std::optional<std::string> arg_string(const std::vector<AtArg>& args, std::size_t i);
 

@@ -106,9 +106,8 @@ ModemCore::Outcome ModemCore::cmd_cmee(const AtCommand& c) {
         case CommandForm::action: cmee_ = 0; return ok();
         case CommandForm::set: break;
     }
-    auto args = split_args(c.args);
-    auto v = args ? arg_int(*args, 0) : std::nullopt;
-    if (!v || *v < 0 || *v > 2) return err_cme(cme::incorrect_parameters);
+    auto v = first_int_in(c.args, 0, 2);
+    if (!v) return err_cme(cme::incorrect_parameters);
     cmee_ = *v;
     return ok();
 }
@@ -244,9 +243,8 @@ ModemCore::Outcome ModemCore::cmd_creg(const AtCommand& c) {
         case CommandForm::action: n = 0; return ok();
         case CommandForm::set: break;
     }
-    auto args = split_args(c.args);
-    auto v = args ? arg_int(*args, 0) : std::nullopt;
-    if (!v || *v < 0 || *v > 2) return err_cme(cme::incorrect_parameters);
+    auto v = first_int_in(c.args, 0, 2);
+    if (!v) return err_cme(cme::incorrect_parameters);
     n = *v;
     return ok();
 }
@@ -339,9 +337,8 @@ ModemCore::Outcome ModemCore::cmd_curc(const AtCommand& c) {
         case CommandForm::action: return err_plain();
         case CommandForm::set: break;
     }
-    auto args = split_args(c.args);
-    auto v = args ? arg_int(*args, 0) : std::nullopt;
-    if (!v || *v < 0 || *v > 1) return err_plain();
+    auto v = first_int_in(c.args, 0, 1);
+    if (!v) return err_plain();
     curc_ = *v == 1;
     return ok();
 }
@@ -371,9 +368,8 @@ ModemCore::Outcome ModemCore::cmd_cgatt(const AtCommand& c) {
         case CommandForm::action: return err_plain();
         case CommandForm::set: break;
     }
-    auto args = split_args(c.args);
-    auto v = args ? arg_int(*args, 0) : std::nullopt;
-    if (!v || *v < 0 || *v > 1) return err_cme(cme::incorrect_parameters);
+    auto v = first_int_in(c.args, 0, 1);
+    if (!v) return err_cme(cme::incorrect_parameters);
     if (*v == 1 && !attached) return err_cme(cme::no_network_service);
     return ok();  // packet data is not simulated; attach state follows registration
 }
@@ -387,9 +383,8 @@ ModemCore::Outcome ModemCore::cmd_clip(const AtCommand& c) {
         case CommandForm::action: return err_plain();
         case CommandForm::set: break;
     }
-    auto args = split_args(c.args);
-    auto v = args ? arg_int(*args, 0) : std::nullopt;
-    if (!v || *v < 0 || *v > 1) return err_cme(cme::incorrect_parameters);
+    auto v = first_int_in(c.args, 0, 1);
+    if (!v) return err_cme(cme::incorrect_parameters);
     clip_ = *v;
     return ok();
 }
@@ -401,10 +396,10 @@ ModemCore::Outcome ModemCore::cmd_cusd(const AtCommand& c) {
         case CommandForm::action: return ok();
         case CommandForm::set: break;
     }
-    auto args = split_args(c.args);
-    auto v = args ? arg_int(*args, 0) : std::nullopt;
-    if (!v || *v < 0 || *v > 2) return err_cme(cme::incorrect_parameters);
-    if (args->size() > 1) return err_cme(cme::operation_not_supported);  // a USSD request
+    auto v = first_int_in(c.args, 0, 2);
+    if (!v) return err_cme(cme::incorrect_parameters);
+    if (c.args.find(',') != std::string::npos)  // a USSD request: not simulated
+        return err_cme(cme::operation_not_supported);
     cusd_ = *v;
     return ok();
 }
