@@ -20,7 +20,8 @@ enum class Outcome {
     ok,         // OK (or CONNECT)
     error,      // ERROR / +CME ERROR / +CMS ERROR / NO CARRIER …: `error` says which
     timeout,    // no final result in time; the session resynchronises before the next command
-    uncertain,  // timeout after the PDU and Ctrl-Z: the network may have taken the SMS — never resend silently
+    uncertain,  // timeout after the PDU and Ctrl-Z: the network may have taken the SMS — never
+                // resend silently
     not_sent,   // dropped before it was written (modem unresponsive, session reset)
     rejected,   // malformed command (control characters, PDU not hex); nothing was written
 };
@@ -34,13 +35,13 @@ struct Final {
 };
 
 enum class SessionState {
-    idle,            // nothing in flight
-    awaiting_reply,  // command written, collecting its lines until a final result
-    awaiting_prompt, // AT+CMGS=<len> written, waiting for "> "
-    prompt_pause,    // prompt seen, waiting the vendor's delay before the PDU
-    awaiting_send,   // PDU and Ctrl-Z written, waiting for +CMGS and the final result
-    resync_quiet,    // after a timeout: waiting for the line to go quiet
-    resync_probe,    // "AT" written; only its OK releases the queue
+    idle,             // nothing in flight
+    awaiting_reply,   // command written, collecting its lines until a final result
+    awaiting_prompt,  // AT+CMGS=<len> written, waiting for "> "
+    prompt_pause,     // prompt seen, waiting the vendor's delay before the PDU
+    awaiting_send,    // PDU and Ctrl-Z written, waiting for +CMGS and the final result
+    resync_quiet,     // after a timeout: waiting for the line to go quiet
+    resync_probe,     // "AT" written; only its OK releases the queue
 };
 std::string_view to_string(SessionState s);
 

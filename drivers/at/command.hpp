@@ -18,8 +18,8 @@ using Millis = std::chrono::milliseconds;
 using CommandId = std::uint64_t;
 
 struct Command {
-    std::string text;                // "AT+CSQ", "AT+CMGS=23"; no trailing <CR>
-    Millis timeout{0};               // 0: the timer table's default (T-command, or T-send with a PDU)
+    std::string text;   // "AT+CSQ", "AT+CMGS=23"; no trailing <CR>
+    Millis timeout{0};  // 0: the timer table's default (T-command, or T-send with a PDU)
     std::optional<std::string> pdu;  // hex, SMSC field first; sent after the "> " prompt
     bool sensitive = false;          // a PIN/PUK: traces and logs show "AT+CPIN=****"
 };

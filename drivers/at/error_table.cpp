@@ -22,9 +22,11 @@ constexpr auto M = ErrorClass::modem;
 constexpr std::string_view pin_hint = "set the SIM PIN in the modem's pin or pin_file";
 constexpr std::string_view puk_hint =
     "SIM blocked after wrong PINs: unlock it with its PUK in a phone, then fix the configured PIN";
-constexpr std::string_view sim_hint = "check that the SIM sits in the tray and its contacts are clean";
+constexpr std::string_view sim_hint =
+    "check that the SIM sits in the tray and its contacts are clean";
 constexpr std::string_view lock_hint = "the modem is locked to another operator's SIMs";
-constexpr std::string_view storage_hint = "delete stored messages (AT+CMGD) or choose another storage";
+constexpr std::string_view storage_hint =
+    "delete stored messages (AT+CMGD) or choose another storage";
 constexpr std::string_view coverage_hint = "check the antenna and the network coverage at the site";
 constexpr std::string_view pdu_hint =
     "the modem refused our PDU: check the TPDU length given to AT+CMGS and the PDU itself";
@@ -79,27 +81,50 @@ constexpr ErrorEntry table[] = {
     {D::cme, 50, "incorrect_parameters", "incorrect parameters", P, {}},
     {D::cme, 51, "command_disabled", "command implemented but currently disabled", P, {}},
     {D::cme, 52, "command_aborted", "command aborted by user", T, {}},
-    {D::cme, 53, "not_attached_restricted", "not attached to network due to MT functionality restrictions", M,
+    {D::cme, 53, "not_attached_restricted",
+     "not attached to network due to MT functionality restrictions", M,
      "the radio is restricted (AT+CFUN): set AT+CFUN=1"},
-    {D::cme, 54, "emergency_only_restricted", "modem not allowed - MT restricted to emergency calls only", M,
+    {D::cme,
+     54,
+     "emergency_only_restricted",
+     "modem not allowed - MT restricted to emergency calls only",
+     M,
      {}},
-    {D::cme, 55, "not_allowed_functionality", "operation not allowed because of MT functionality restrictions",
-     M, "the radio is off or in flight mode: set AT+CFUN=1"},
+    {D::cme, 55, "not_allowed_functionality",
+     "operation not allowed because of MT functionality restrictions", M,
+     "the radio is off or in flight mode: set AT+CFUN=1"},
     {D::cme, 56, "fixed_dial_number_only", "fixed dial number only allowed", M,
      "fixed dialling (FDN) is enabled on the SIM and the number is not on its list"},
-    {D::cme, 57, "out_of_service_other_usage", "temporarily out of service due to other MT usage", T, {}},
+    {D::cme,
+     57,
+     "out_of_service_other_usage",
+     "temporarily out of service due to other MT usage",
+     T,
+     {}},
     {D::cme, 58, "language_not_supported", "language/alphabet not supported", P, {}},
     {D::cme, 59, "unexpected_data_value", "unexpected data value", P, {}},
     {D::cme, 60, "system_failure", "system failure", T, {}},
     {D::cme, 61, "data_missing", "data missing", P, {}},
     {D::cme, 62, "call_barred", "call barred", P, {}},
-    {D::cme, 63, "mwi_subscription_failure", "message waiting indication subscription failure", P, {}},
+    {D::cme,
+     63,
+     "mwi_subscription_failure",
+     "message waiting indication subscription failure",
+     P,
+     {}},
     {D::cme, 100, "unknown", "unknown", T, {}},
     // TS 27.007 §9.2.2 — GPRS/EPS errors, TS 24.008 reject causes + 100
-    {D::cme, 103, "illegal_ms", "illegal MS", M, "the network rejected the SIM (cause #3): call the operator"},
-    {D::cme, 106, "illegal_me", "illegal ME", M, "the network rejected the modem's IMEI (cause #6)"},
+    {D::cme, 103, "illegal_ms", "illegal MS", M,
+     "the network rejected the SIM (cause #3): call the operator"},
+    {D::cme, 106, "illegal_me", "illegal ME", M,
+     "the network rejected the modem's IMEI (cause #6)"},
     {D::cme, 107, "gprs_not_allowed", "GPRS services not allowed", M, {}},
-    {D::cme, 108, "gprs_and_non_gprs_not_allowed", "GPRS services and non-GPRS services not allowed", M, {}},
+    {D::cme,
+     108,
+     "gprs_and_non_gprs_not_allowed",
+     "GPRS services and non-GPRS services not allowed",
+     M,
+     {}},
     {D::cme, 111, "plmn_not_allowed", "PLMN not allowed", M, "the SIM may not use this network"},
     {D::cme, 112, "location_area_not_allowed", "location area not allowed", T, {}},
     {D::cme, 113, "roaming_not_allowed", "roaming not allowed in this location area", M,
@@ -110,7 +135,12 @@ constexpr ErrorEntry table[] = {
     {D::cme, 126, "insufficient_resources", "insufficient resources", T, {}},
     {D::cme, 127, "missing_or_unknown_apn", "missing or unknown APN", M, {}},
     {D::cme, 132, "service_option_not_supported", "service option not supported", P, {}},
-    {D::cme, 133, "service_option_not_subscribed", "requested service option not subscribed", M, {}},
+    {D::cme,
+     133,
+     "service_option_not_subscribed",
+     "requested service option not subscribed",
+     M,
+     {}},
     {D::cme, 134, "service_option_out_of_order", "service option temporarily out of order", T, {}},
     {D::cme, 148, "unspecified_gprs_error", "unspecified GPRS error", T, {}},
     {D::cme, 149, "pdp_authentication_failure", "PDP authentication failure", M, {}},
@@ -135,16 +165,41 @@ constexpr ErrorEntry table[] = {
     {D::cms, 50, "facility_not_subscribed", "requested facility not subscribed", M,
      "the SIM's subscription does not include SMS"},
     {D::cms, 69, "facility_not_implemented", "requested facility not implemented", P, {}},
-    {D::cms, 81, "invalid_transfer_reference", "invalid short message transfer reference value", T, {}},
+    {D::cms,
+     81,
+     "invalid_transfer_reference",
+     "invalid short message transfer reference value",
+     T,
+     {}},
     {D::cms, 95, "semantically_incorrect_message", "semantically incorrect message", P, pdu_hint},
     {D::cms, 96, "invalid_mandatory_information", "invalid mandatory information", P, pdu_hint},
-    {D::cms, 97, "message_type_not_implemented", "message type non-existent or not implemented", P, {}},
-    {D::cms, 98, "message_not_compatible", "message not compatible with short message protocol state", T, {}},
-    {D::cms, 99, "ie_not_implemented", "information element non-existent or not implemented", P, {}},
+    {D::cms,
+     97,
+     "message_type_not_implemented",
+     "message type non-existent or not implemented",
+     P,
+     {}},
+    {D::cms,
+     98,
+     "message_not_compatible",
+     "message not compatible with short message protocol state",
+     T,
+     {}},
+    {D::cms,
+     99,
+     "ie_not_implemented",
+     "information element non-existent or not implemented",
+     P,
+     {}},
     {D::cms, 111, "protocol_error", "protocol error, unspecified", T, {}},
     {D::cms, 127, "interworking_unspecified", "interworking, unspecified", T, {}},
     // TS 23.040 §9.2.3.22 — TP-FCS values
-    {D::cms, 128, "telematic_interworking_not_supported", "telematic interworking not supported", P, {}},
+    {D::cms,
+     128,
+     "telematic_interworking_not_supported",
+     "telematic interworking not supported",
+     P,
+     {}},
     {D::cms, 129, "sm_type_0_not_supported", "short message type 0 not supported", P, {}},
     {D::cms, 130, "cannot_replace_sm", "cannot replace short message", P, {}},
     {D::cms, 143, "unspecified_tp_pid_error", "unspecified TP-PID error", P, pdu_hint},
@@ -158,7 +213,8 @@ constexpr ErrorEntry table[] = {
     {D::cms, 192, "sc_busy", "SC busy", T, {}},
     {D::cms, 193, "no_sc_subscription", "no SC subscription", M, "the SMSC does not know this SIM"},
     {D::cms, 194, "sc_system_failure", "SC system failure", T, {}},
-    {D::cms, 195, "invalid_sme_address", "invalid SME address", P, "the recipient number is malformed"},
+    {D::cms, 195, "invalid_sme_address", "invalid SME address", P,
+     "the recipient number is malformed"},
     {D::cms, 196, "destination_sme_barred", "destination SME barred", P, {}},
     {D::cms, 197, "duplicate_sm_rejected", "SM rejected-duplicate SM", P,
      "the SMSC already holds a message with this reference: an earlier attempt likely got through"},
@@ -182,9 +238,22 @@ constexpr ErrorEntry table[] = {
      "the modem is in text mode: AT+CMGF=0 selects PDU mode"},
     {D::cms, 310, "sim_not_inserted", "(U)SIM not inserted", M, sim_hint, {}, "SIM not inserted"},
     {D::cms, 311, "sim_pin_required", "(U)SIM PIN required", M, pin_hint, {}, "SIM PIN required"},
-    {D::cms, 312, "ph_sim_pin_required", "PH-(U)SIM PIN required", M, lock_hint, {}, "PH-SIM PIN required"},
+    {D::cms,
+     312,
+     "ph_sim_pin_required",
+     "PH-(U)SIM PIN required",
+     M,
+     lock_hint,
+     {},
+     "PH-SIM PIN required"},
     {D::cms, 313, "sim_failure", "(U)SIM failure", M, sim_hint, {}, "SIM failure"},
-    {D::cms, 314, "sim_busy", "(U)SIM busy", T, "the SIM is still starting up; retry in a few seconds", {},
+    {D::cms,
+     314,
+     "sim_busy",
+     "(U)SIM busy",
+     T,
+     "the SIM is still starting up; retry in a few seconds",
+     {},
      "SIM busy"},
     {D::cms, 315, "sim_wrong", "(U)SIM wrong", M, {}, {}, "SIM wrong"},
     {D::cms, 316, "sim_puk_required", "(U)SIM PUK required", M, puk_hint, {}, "SIM PUK required"},
@@ -203,23 +272,34 @@ constexpr ErrorEntry table[] = {
     {D::cms, 512, "sim_not_ready", "SIM not ready", T, {}, "simcom"},
     {D::cms, 513, "unread_records_on_sim", "unread records on SIM", T, {}, "simcom"},
     {D::cms, 515, "ps_busy", "PS busy", T, {}, "simcom"},
-    {D::cms, 517, "sm_bl_not_ready", "SM BL not ready", T, "the SIM's SMS storage is still loading after start-up",
-     "simcom"},
+    {D::cms, 517, "sm_bl_not_ready", "SM BL not ready", T,
+     "the SIM's SMS storage is still loading after start-up", "simcom"},
     {D::cms, 528, "non_hex_chars_in_pdu", "invalid (non-hex) chars in PDU", P, pdu_hint, "simcom"},
     {D::cms, 529, "incorrect_pdu_length", "incorrect PDU length", P, pdu_hint, "simcom"},
     {D::cms, 530, "invalid_mti", "invalid MTI", P, pdu_hint, "simcom"},
-    {D::cms, 531, "non_hex_chars_in_address", "invalid (non-hex) chars in address", P, pdu_hint, "simcom"},
+    {D::cms, 531, "non_hex_chars_in_address", "invalid (non-hex) chars in address", P, pdu_hint,
+     "simcom"},
     {D::cms, 532, "invalid_address", "invalid address (no digits read)", P, pdu_hint, "simcom"},
     {D::cms, 533, "incorrect_udl", "incorrect PDU length (UDL)", P, pdu_hint, "simcom"},
     {D::cms, 534, "incorrect_sca_length", "incorrect SCA length", P, pdu_hint, "simcom"},
-    {D::cms, 536, "invalid_first_octet", "invalid first octet (should be 2 or 34)", P, pdu_hint, "simcom"},
-    {D::cms, 512, "mm_establishment_failure", "MM establishment failure (for SMS)", T, coverage_hint, "wavecom"},
-    {D::cms, 513, "lower_layer_failure", "lower layer failure (for SMS)", T, coverage_hint, "wavecom"},
+    {D::cms, 536, "invalid_first_octet", "invalid first octet (should be 2 or 34)", P, pdu_hint,
+     "simcom"},
+    {D::cms, 512, "mm_establishment_failure", "MM establishment failure (for SMS)", T,
+     coverage_hint, "wavecom"},
+    {D::cms, 513, "lower_layer_failure", "lower layer failure (for SMS)", T, coverage_hint,
+     "wavecom"},
     {D::cms, 514, "cp_error", "CP error (for SMS)", T, {}, "wavecom"},
-    {D::cms, 515, "init_in_progress", "please wait, init or command processing in progress", T, {}, "wavecom"},
+    {D::cms,
+     515,
+     "init_in_progress",
+     "please wait, init or command processing in progress",
+     T,
+     {},
+     "wavecom"},
 
     // V.250 §5.7.1 final result codes that end a command unsuccessfully, and vendor words
-    {D::v250, 4, "error", "ERROR", T, "the modem gave no reason: AT+CMEE=1 makes it report error codes"},
+    {D::v250, 4, "error", "ERROR", T,
+     "the modem gave no reason: AT+CMEE=1 makes it report error codes"},
     {D::v250, 3, "no_carrier", "NO CARRIER", T, {}},
     {D::v250, 6, "no_dialtone", "NO DIALTONE", T, {}},
     {D::v250, 7, "busy", "BUSY", T, {}},
@@ -230,25 +310,45 @@ constexpr ErrorEntry table[] = {
 };
 
 // Codes outside the table: the number is kept in ModemError, the entry is generic.
-constexpr ErrorEntry unknown_cme{D::cme, -1, "cme_unknown", "unlisted +CME ERROR", T,
+constexpr ErrorEntry unknown_cme{D::cme,
+                                 -1,
+                                 "cme_unknown",
+                                 "unlisted +CME ERROR",
+                                 T,
                                  "not in TS 27.007: look the code up in the modem's AT manual"};
-constexpr ErrorEntry unknown_cms{D::cms, -1, "cms_unknown", "unlisted +CMS ERROR", T,
+constexpr ErrorEntry unknown_cms{D::cms,
+                                 -1,
+                                 "cms_unknown",
+                                 "unlisted +CMS ERROR",
+                                 T,
                                  "not in TS 27.005: look the code up in the modem's AT manual"};
-constexpr ErrorEntry vendor_cms{D::cms, -1, "cms_vendor_specific", "manufacturer-specific +CMS ERROR", T,
-                                "codes from 512 up are the manufacturer's: see the modem's AT manual"};
+constexpr ErrorEntry vendor_cms{
+    D::cms,
+    -1,
+    "cms_vendor_specific",
+    "manufacturer-specific +CMS ERROR",
+    T,
+    "codes from 512 up are the manufacturer's: see the modem's AT manual"};
 constexpr ErrorEntry unknown_final{D::v250, -1, "error", "ERROR", T, {}};
 
 }  // namespace
 
-std::string_view to_string(ErrorDomain d) { return enum_name(domain_names, d); }
-std::string_view to_string(ErrorClass c) { return enum_name(class_names, c); }
+std::string_view to_string(ErrorDomain d) {
+    return enum_name(domain_names, d);
+}
+std::string_view to_string(ErrorClass c) {
+    return enum_name(class_names, c);
+}
 
-std::span<const ErrorEntry> error_table() { return table; }
+std::span<const ErrorEntry> error_table() {
+    return table;
+}
 
 const ErrorEntry* find_error(ErrorDomain domain, int code, std::string_view vendor) {
     if (code < 0) return nullptr;
     for (const auto& e : table)
-        if (e.domain == domain && e.code == code && (e.vendor.empty() || e.vendor == vendor)) return &e;
+        if (e.domain == domain && e.code == code && (e.vendor.empty() || e.vendor == vendor))
+            return &e;
     return nullptr;
 }
 
@@ -257,7 +357,8 @@ const ErrorEntry* find_error_text(ErrorDomain domain, std::string_view verbose) 
     if (key.empty()) return nullptr;
     for (const auto& e : table) {
         if (e.domain != domain) continue;
-        if (normalize_words(e.text) == key || (!e.alias.empty() && normalize_words(e.alias) == key)) return &e;
+        if (normalize_words(e.text) == key || (!e.alias.empty() && normalize_words(e.alias) == key))
+            return &e;
     }
     return nullptr;
 }
@@ -279,9 +380,12 @@ ModemError make_modem_error(ErrorDomain domain, std::string_view err, std::strin
 const ErrorEntry& ModemError::entry() const {
     if (known) return *known;
     switch (domain) {
-        case ErrorDomain::cme: return unknown_cme;
-        case ErrorDomain::cms: return code >= 512 ? vendor_cms : unknown_cms;
-        case ErrorDomain::v250: break;
+        case ErrorDomain::cme:
+            return unknown_cme;
+        case ErrorDomain::cms:
+            return code >= 512 ? vendor_cms : unknown_cms;
+        case ErrorDomain::v250:
+            break;
     }
     return unknown_final;
 }

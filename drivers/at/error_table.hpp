@@ -30,9 +30,9 @@ std::string_view to_string(ErrorClass c);
 
 struct ErrorEntry {
     ErrorDomain domain;
-    int code;                   // -1 for entries known by text only
-    std::string_view name;      // snake_case id shared by logs and JSON
-    std::string_view text;      // the spec's verbose text (what AT+CMEE=2 prints)
+    int code;               // -1 for entries known by text only
+    std::string_view name;  // snake_case id shared by logs and JSON
+    std::string_view text;  // the spec's verbose text (what AT+CMEE=2 prints)
     ErrorClass error_class;
     std::string_view hint;      // what a technician should do; may be empty
     std::string_view vendor{};  // non-empty: the code means this only on that vendor

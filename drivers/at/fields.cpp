@@ -13,6 +13,16 @@ std::optional<std::string_view> info_body(std::string_view line, std::string_vie
     return trim(line.substr(1));
 }
 
+std::optional<int> int_field(std::string_view field, long lo, long hi) {
+    const auto v = to_long(field);
+    if (!v || *v < lo || *v > hi) return std::nullopt;
+    return static_cast<int>(*v);
+}
+
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
+
 std::vector<std::string_view> split_args(std::string_view body) {
     std::vector<std::string_view> out;
     int depth = 0;
@@ -20,10 +30,14 @@ std::vector<std::string_view> split_args(std::string_view body) {
     std::size_t start = 0;
     for (std::size_t i = 0; i < body.size(); ++i) {
         const char c = body[i];
-        if (c == '"') quoted = !quoted;
-        else if (quoted) continue;
-        else if (c == '(') ++depth;
-        else if (c == ')' && depth > 0) --depth;
+        if (c == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == '(')
+            ++depth;
+        else if (c == ')' && depth > 0)
+            --depth;
         else if (c == ',' && depth == 0) {
             out.push_back(trim(body.substr(start, i - start)));
             start = i + 1;

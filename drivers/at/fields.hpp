@@ -22,11 +22,19 @@ struct ParseError {
 template <typename T>
 using ParseResult = Expected<T, ParseError>;
 
-inline Unexpected<ParseError> parse_error(std::string reason) { return {ParseError{std::move(reason)}}; }
+inline Unexpected<ParseError> parse_error(std::string reason) {
+    return {ParseError{std::move(reason)}};
+}
 
 // The body of "+CSQ: 20,99" for name "+CSQ": "20,99". Case-insensitive, the space
 // after the colon optional; nullopt when the line does not start with name + ':'.
 std::optional<std::string_view> info_body(std::string_view line, std::string_view name);
+
+// An integer field (quotes and spaces allowed) within [lo, hi]; nullopt otherwise.
+std::optional<int> int_field(std::string_view field, long lo, long hi);
+
+// 'text', for the reasons of parse errors.
+std::string quoted(std::string_view text);
 
 // Top-level comma split, fields trimmed; "" yields one empty field.
 std::vector<std::string_view> split_args(std::string_view body);

@@ -30,9 +30,11 @@ std::string_view strip_tag(std::string_view line) {
         line = args[2];
     }
     const auto colon = line.find(':');
-    if (colon != std::string_view::npos && colon < 12 && !line.empty() && !is_digits(line.substr(0, 1)))
+    if (colon != std::string_view::npos && colon < 12 && !line.empty() &&
+        !is_digits(line.substr(0, 1)))
         line = trim(line.substr(colon + 1));
-    if (line.size() >= 2 && line.front() == '"' && line.back() == '"') line = trim(line.substr(1, line.size() - 2));
+    if (line.size() >= 2 && line.front() == '"' && line.back() == '"')
+        line = trim(line.substr(1, line.size() - 2));
     return line;
 }
 
@@ -44,7 +46,9 @@ std::string swap_nibbles(std::string_view s) {
 
 }  // namespace
 
-std::string_view to_string(IdentityKind k) { return enum_name(kind_names, k); }
+std::string_view to_string(IdentityKind k) {
+    return enum_name(kind_names, k);
+}
 
 ParseResult<std::string> parse_identity(std::span<const std::string> lines, IdentityKind kind) {
     const DigitRule* rule = &rules[0];
@@ -63,8 +67,9 @@ ParseResult<std::string> parse_identity(std::span<const std::string> lines, Iden
             continue;
         }
         if (value.size() < rule->min || value.size() > rule->max) {
-            last_reason = std::string(to_string(kind)) + " '" + value + "' has " + std::to_string(value.size()) +
-                          " digits, expected " + std::to_string(rule->min) + "-" + std::to_string(rule->max);
+            last_reason = std::string(to_string(kind)) + " '" + value + "' has " +
+                          std::to_string(value.size()) + " digits, expected " +
+                          std::to_string(rule->min) + "-" + std::to_string(rule->max);
             continue;
         }
         return value;

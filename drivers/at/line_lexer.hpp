@@ -20,7 +20,7 @@ struct LexToken {
 };
 
 class LineLexer {
-public:
+  public:
     // Longest line kept; a longer run without a terminator is cut into lines of
     // this size (no AT answer is that long: a +CMGL PDU line is under 400 chars).
     static constexpr std::size_t max_line = 4096;
@@ -32,7 +32,7 @@ public:
     // Bytes received since the last terminator.
     std::size_t pending() const { return partial_.size(); }
 
-private:
+  private:
     void finish_line(std::vector<LexToken>& out);
 
     std::string partial_;

@@ -50,16 +50,8 @@ struct BarStep {
 };
 constexpr BarStep bar_steps[] = {{20, 5}, {15, 4}, {10, 3}, {5, 2}, {1, 1}, {0, 0}};
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
-
-std::optional<int> int_in(std::string_view field, long lo, long hi) {
-    const auto v = to_long(field);
-    if (!v || *v < lo || *v > hi) return std::nullopt;
-    return static_cast<int>(*v);
-}
-
 std::optional<AccessTech> act_of(std::string_view field) {
-    const auto v = int_in(field, 0, 13);
+    const auto v = int_field(field, 0, 13);
     if (!v) return std::nullopt;
     return static_cast<AccessTech>(*v);
 }
@@ -72,9 +64,15 @@ bool looks_like_cell_field(std::string_view f) {
 
 }  // namespace
 
-std::string_view to_string(RegStatus s) { return enum_name(status_names, s); }
-std::string_view to_string(AccessTech a) { return enum_name(act_names, a); }
-std::string_view to_string(RegDomain d) { return enum_name(domain_names, d); }
+std::string_view to_string(RegStatus s) {
+    return enum_name(status_names, s);
+}
+std::string_view to_string(AccessTech a) {
+    return enum_name(act_names, a);
+}
+std::string_view to_string(RegDomain d) {
+    return enum_name(domain_names, d);
+}
 
 bool is_registered(RegStatus s) {
     switch (s) {
@@ -83,8 +81,10 @@ bool is_registered(RegStatus s) {
         case RegStatus::home_sms_only:
         case RegStatus::roaming_sms_only:
         case RegStatus::home_csfb_not_preferred:
-        case RegStatus::roaming_csfb_not_preferred: return true;
-        default: return false;
+        case RegStatus::roaming_csfb_not_preferred:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -109,22 +109,27 @@ SignalQuality signal_from_rssi(int rssi, int ber) {
 
 ParseResult<SignalQuality> parse_csq(std::string_view line) {
     const auto body = info_body(line, "+CSQ");
-    if (!body) return parse_error("expected +CSQ: in " + quote(line));
+    if (!body) return parse_error("expected +CSQ: in " + quoted(line));
     const auto args = split_args(*body);
-    const auto rssi = int_in(args.front(), 0, 99);
-    if (!rssi || (*rssi > 31 && *rssi != 99)) return parse_error("<rssi> " + quote(args.front()) + " is not 0-31 or 99");
-    const auto ber = args.size() >= 2 ? int_in(args[1], 0, 99) : std::optional<int>{99};
-    if (!ber) return parse_error("<ber> " + quote(args[1]) + " is not a number");
+    const auto rssi = int_field(args.front(), 0, 99);
+    if (!rssi || (*rssi > 31 && *rssi != 99))
+        return parse_error("<rssi> " + quoted(args.front()) + " is not 0-31 or 99");
+    const auto ber = args.size() >= 2 ? int_field(args[1], 0, 99) : std::optional<int>{99};
+    if (!ber) return parse_error("<ber> " + quoted(args[1]) + " is not a number");
     return signal_from_rssi(*rssi, *ber);
 }
 
 ParseResult<Registration> parse_registration(std::string_view line) {
     Registration r;
     std::optional<std::string_view> body;
-    if ((body = info_body(line, "+CREG"))) r.domain = RegDomain::circuit;
-    else if ((body = info_body(line, "+CGREG"))) r.domain = RegDomain::gprs;
-    else if ((body = info_body(line, "+CEREG"))) r.domain = RegDomain::eps;
-    else return parse_error("expected +CREG:, +CGREG: or +CEREG: in " + quote(line));
+    if ((body = info_body(line, "+CREG")))
+        r.domain = RegDomain::circuit;
+    else if ((body = info_body(line, "+CGREG")))
+        r.domain = RegDomain::gprs;
+    else if ((body = info_body(line, "+CEREG")))
+        r.domain = RegDomain::eps;
+    else
+        return parse_error("expected +CREG:, +CGREG: or +CEREG: in " + quoted(line));
 
     const auto args = split_args(*body);
     // Read answer: <n>,<stat>[,<lac>,<ci>[,<AcT>…]]; URC: <stat>[,<lac>,<ci>[,<AcT>…]].
@@ -135,46 +140,46 @@ ParseResult<Registration> parse_registration(std::string_view line) {
         (args.size() >= 4 && looks_like_cell_field(args[1]))) {
         r.unsolicited = true;
     } else {
-        r.n = int_in(args[0], 0, 5);
-        if (!r.n) return parse_error("<n> " + quote(args[0]) + " is not 0-5");
+        r.n = int_field(args[0], 0, 5);
+        if (!r.n) return parse_error("<n> " + quoted(args[0]) + " is not 0-5");
         at = 1;
     }
-    const auto stat = int_in(args[at], 0, 10);
-    if (!stat) return parse_error("<stat> " + quote(args[at]) + " is not 0-10");
+    const auto stat = int_field(args[at], 0, 10);
+    if (!stat) return parse_error("<stat> " + quoted(args[at]) + " is not 0-10");
     r.status = static_cast<RegStatus>(*stat);
     if (args.size() >= at + 3) {
         // Empty lac/ci are allowed (TS 27.007 §7.2: "[<lac>],[<ci>]").
         if (!args[at + 1].empty() && !(r.lac = to_hex_ulong(args[at + 1])))
-            return parse_error("<lac> " + quote(args[at + 1]) + " is not hex");
+            return parse_error("<lac> " + quoted(args[at + 1]) + " is not hex");
         if (!args[at + 2].empty() && !(r.ci = to_hex_ulong(args[at + 2])))
-            return parse_error("<ci> " + quote(args[at + 2]) + " is not hex");
+            return parse_error("<ci> " + quoted(args[at + 2]) + " is not hex");
         if (args.size() >= at + 4 && !args[at + 3].empty()) {
             r.act = act_of(args[at + 3]);
-            if (!r.act) return parse_error("<AcT> " + quote(args[at + 3]) + " is not 0-13");
+            if (!r.act) return parse_error("<AcT> " + quoted(args[at + 3]) + " is not 0-13");
         }
     } else if (args.size() != at + 1) {
-        return parse_error("expected <lac>,<ci> after <stat> in " + quote(line));
+        return parse_error("expected <lac>,<ci> after <stat> in " + quoted(line));
     }
     return r;
 }
 
 ParseResult<OperatorInfo> parse_cops(std::string_view line) {
     const auto body = info_body(line, "+COPS");
-    if (!body) return parse_error("expected +COPS: in " + quote(line));
+    if (!body) return parse_error("expected +COPS: in " + quoted(line));
     const auto args = split_args(*body);
     OperatorInfo op;
-    const auto mode = int_in(args[0], 0, 4);
-    if (!mode) return parse_error("<mode> " + quote(args[0]) + " is not 0-4");
+    const auto mode = int_field(args[0], 0, 4);
+    if (!mode) return parse_error("<mode> " + quoted(args[0]) + " is not 0-4");
     op.mode = *mode;
     if (args.size() >= 3) {
-        op.format = int_in(args[1], 0, 2);
-        if (!op.format) return parse_error("<format> " + quote(args[1]) + " is not 0-2");
+        op.format = int_field(args[1], 0, 2);
+        if (!op.format) return parse_error("<format> " + quoted(args[1]) + " is not 0-2");
         op.name = unquote(args[2]);
     } else if (args.size() == 2) {
-        return parse_error("<format> without <oper> in " + quote(line));
+        return parse_error("<format> without <oper> in " + quoted(line));
     }
     if (args.size() >= 4 && !(op.act = act_of(args[3])))
-        return parse_error("<AcT> " + quote(args[3]) + " is not 0-13");
+        return parse_error("<AcT> " + quoted(args[3]) + " is not 0-13");
     return op;
 }
 

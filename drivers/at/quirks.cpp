@@ -27,10 +27,12 @@ constexpr AtStep cnmi_default[] = {
 
 // Huawei sticks interleave periodic status reports with command answers unless
 // AT^CURC=0 stops them; until then they are dropped on purpose.
-constexpr UrcKind huawei_noise[] = {UrcKind::huawei_rssi, UrcKind::huawei_hcsq,  UrcKind::huawei_boot,
-                                    UrcKind::huawei_mode, UrcKind::huawei_srvst, UrcKind::huawei_dsflowrpt};
+constexpr UrcKind huawei_noise[] = {UrcKind::huawei_rssi,  UrcKind::huawei_hcsq,
+                                    UrcKind::huawei_boot,  UrcKind::huawei_mode,
+                                    UrcKind::huawei_srvst, UrcKind::huawei_dsflowrpt};
 constexpr AtStep huawei_init[] = {
-    {"AT^CURC=0", "stop the periodic ^RSSI/^BOOT/^MODE/^DSFLOWRPT reports (Huawei E1550/E1752/E3372)"},
+    {"AT^CURC=0",
+     "stop the periodic ^RSSI/^BOOT/^MODE/^DSFLOWRPT reports (Huawei E1550/E1752/E3372)"},
 };
 
 // ZTE/Qualcomm sticks (K3565-Z, MF190) report PS attach and SIM state on their own.
@@ -39,9 +41,12 @@ constexpr UrcKind zte_noise[] = {UrcKind::zte_status};
 constexpr UrcKind wavecom_noise[] = {UrcKind::wavecom_wind};
 
 // Before the vendor is known, the chatter that never carries anything we act on.
-constexpr UrcKind generic_noise[] = {UrcKind::huawei_rssi, UrcKind::huawei_hcsq, UrcKind::huawei_boot,
-                                     UrcKind::huawei_mode, UrcKind::huawei_dsflowrpt};
+constexpr UrcKind generic_noise[] = {UrcKind::huawei_rssi, UrcKind::huawei_hcsq,
+                                     UrcKind::huawei_boot, UrcKind::huawei_mode,
+                                     UrcKind::huawei_dsflowrpt};
 
+// One row per vendor; clang-format would put each field on its own line.
+// clang-format off
 constexpr Quirks table[] = {
     {"huawei", "huawei", "",
      "E160G/E1550/E1752/K3715/E3372 sticks (python-gsmmodem HuaweiE1752/HuaweiK3715, gammu at-creg/huawei.dump)",
@@ -77,6 +82,7 @@ constexpr Quirks table[] = {
     {"generic", "", "", "any modem following TS 27.005/27.007", Millis{0}, "AT+CCID", "AT+CPINR", {},
      cnmi_default, generic_noise, 1, false, true},
 };
+// clang-format on
 
 // "AT+CNMI=2,1,0,2,0" → {2,1,0,2,0}; missing values are 0 (TS 27.005 defaults).
 std::optional<std::array<int, 5>> cnmi_values(std::string_view command) {
@@ -101,8 +107,12 @@ bool matches(std::string_view pattern, std::string_view answer) {
 
 }  // namespace
 
-std::span<const Quirks> quirk_table() { return table; }
-const Quirks& generic_quirks() { return table[std::size(table) - 1]; }
+std::span<const Quirks> quirk_table() {
+    return table;
+}
+const Quirks& generic_quirks() {
+    return table[std::size(table) - 1];
+}
 
 const Quirks& find_quirks(std::string_view cgmi, std::string_view cgmm) {
     for (const auto& q : table)

@@ -29,13 +29,13 @@ struct Quirks {
     std::string_view devices;       // the devices and sources this row comes from
     Millis prompt_delay{0};         // wait between "> " and the PDU
     std::string_view iccid_command;
-    std::string_view pin_retries_command;  // "" when the vendor has none we can read
-    std::span<const AtStep> init;          // vendor commands after the common init
+    std::string_view pin_retries_command;     // "" when the vendor has none we can read
+    std::span<const AtStep> init;             // vendor commands after the common init
     std::span<const AtStep> cnmi_candidates;  // first supported one wins (choose_cnmi)
-    std::span<const UrcKind> noise;        // URCs reported with noise = true
-    int storage_index_base = 1;            // first index of +CMGR/+CMTI in SM storage
-    bool needs_cnma = false;               // +CMT/+CDS must be acknowledged with AT+CNMA
-    bool sms_storage = true;               // false: the device keeps no SMS storage over AT
+    std::span<const UrcKind> noise;           // URCs reported with noise = true
+    int storage_index_base = 1;               // first index of +CMGR/+CMTI in SM storage
+    bool needs_cnma = false;                  // +CMT/+CDS must be acknowledged with AT+CNMA
+    bool sms_storage = true;                  // false: the device keeps no SMS storage over AT
 };
 
 std::span<const Quirks> quirk_table();

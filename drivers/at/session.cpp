@@ -41,7 +41,9 @@ constexpr EnumName<Outcome> outcome_names[] = {
     {Outcome::rejected, "rejected"},
 };
 
-const StateDef& state_def(SessionState s) { return states[static_cast<std::size_t>(s)]; }
+const StateDef& state_def(SessionState s) {
+    return states[static_cast<std::size_t>(s)];
+}
 
 bool command_in_flight(SessionState s) {
     return s == SessionState::awaiting_reply || s == SessionState::awaiting_prompt ||
@@ -53,19 +55,26 @@ std::string invalid_reason(const Command& cmd) {
     if (trim(cmd.text).empty()) return "empty command";
     for (const char c : cmd.text) {
         const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u >= 0x7F) return "command holds control or non-ASCII byte " + c_escape(std::string(1, c));
+        if (u < 0x20 || u >= 0x7F)
+            return "command holds control or non-ASCII byte " + c_escape(std::string(1, c));
     }
     if (cmd.pdu && (cmd.pdu->size() < 2 || cmd.pdu->size() % 2 != 0 || !is_hex(*cmd.pdu)))
         return "PDU is not an even number of hex digits";
     return {};
 }
 
-std::string millis_text(Millis ms) { return std::to_string(ms.count()) + " ms"; }
+std::string millis_text(Millis ms) {
+    return std::to_string(ms.count()) + " ms";
+}
 
 }  // namespace
 
-std::string_view to_string(SessionState s) { return state_def(s).name; }
-std::string_view to_string(Outcome o) { return enum_name(outcome_names, o); }
+std::string_view to_string(SessionState s) {
+    return state_def(s).name;
+}
+std::string_view to_string(Outcome o) {
+    return enum_name(outcome_names, o);
+}
 
 std::string shown_command(const Command& cmd) {
     if (!cmd.sensitive) return cmd.text;
@@ -87,7 +96,8 @@ CommandId Session::submit(Command cmd, TimePoint now) {
     const Outcome refused = why.empty() ? Outcome::not_sent : Outcome::rejected;
     if (why.empty() && unresponsive_) why = "modem unresponsive: no OK to the resync AT";
     if (!why.empty()) {
-        actions_.push_back(Complete{id, shown_command(cmd), {}, Final{refused, {}, std::nullopt, std::move(why)}});
+        actions_.push_back(
+            Complete{id, shown_command(cmd), {}, Final{refused, {}, std::nullopt, std::move(why)}});
         return id;
     }
     queue_.push_back({id, std::move(cmd)});
@@ -101,8 +111,10 @@ void Session::enter(SessionState to, std::string why, TimePoint now) {
     deadline_.reset();
     if (const auto timer = state_def(to).timer) {
         Millis span = config_.timers.get(*timer);
-        const bool own_timeout = to == SessionState::awaiting_reply || to == SessionState::awaiting_send;
-        if (own_timeout && current_ && current_->cmd.timeout.count() > 0) span = current_->cmd.timeout;
+        const bool own_timeout =
+            to == SessionState::awaiting_reply || to == SessionState::awaiting_send;
+        if (own_timeout && current_ && current_->cmd.timeout.count() > 0)
+            span = current_->cmd.timeout;
         deadline_ = now + span;
     }
 }
@@ -124,7 +136,8 @@ void Session::dispatch(TimePoint now) {
 
 void Session::complete(Final final) {
     if (!current_) return;
-    actions_.push_back(Complete{current_->id, shown_command(current_->cmd), std::move(lines_), std::move(final)});
+    actions_.push_back(
+        Complete{current_->id, shown_command(current_->cmd), std::move(lines_), std::move(final)});
     current_.reset();
     lines_.clear();
 }
@@ -136,8 +149,10 @@ void Session::on_bytes(std::string_view bytes, TimePoint now) {
     std::vector<LexToken> tokens;
     lexer_.feed(bytes, tokens);
     for (auto& token : tokens) {
-        if (token.kind == LexToken::Kind::prompt) on_prompt(now);
-        else on_line(std::move(token.text), now);
+        if (token.kind == LexToken::Kind::prompt)
+            on_prompt(now);
+        else
+            on_line(std::move(token.text), now);
     }
     on_tick(now);
 }
@@ -152,7 +167,8 @@ bool Session::is_echo(std::string_view line) const {
     if (state_ == SessionState::resync_probe) return iequals(line, "AT");
     if (!current_ || !command_in_flight(state_)) return false;
     if (iequals(line, trim(current_->cmd.text))) return true;
-    return state_ == SessionState::awaiting_send && current_->cmd.pdu && iequals(line, *current_->cmd.pdu);
+    return state_ == SessionState::awaiting_send && current_->cmd.pdu &&
+           iequals(line, *current_->cmd.pdu);
 }
 
 // A read, test or action command claims the lines that carry its own prefix, so
@@ -163,14 +179,16 @@ bool Session::claims(std::string_view line) const {
     if (text.size() < 4 || !istarts_with(text, "AT")) return false;
     const auto end = text.find_first_of("=?", 2);
     const std::string_view name = text.substr(2, end == std::string_view::npos ? end : end - 2);
-    if (name.size() < 2 || std::string_view("+^$!#%*").find(name.front()) == std::string_view::npos) return false;
+    if (name.size() < 2 || std::string_view("+^$!#%*").find(name.front()) == std::string_view::npos)
+        return false;
     const bool set = end != std::string_view::npos && text[end] == '=' &&
                      (end + 1 >= text.size() || text[end + 1] != '?');
     return !set && info_body(line, name).has_value();
 }
 
 void Session::emit_urc(UrcKind kind, std::vector<std::string> lines) {
-    const bool noise = std::find(config_.noise.begin(), config_.noise.end(), kind) != config_.noise.end();
+    const bool noise =
+        std::find(config_.noise.begin(), config_.noise.end(), kind) != config_.noise.end();
     actions_.push_back(Urc{kind, std::move(lines), noise});
 }
 
@@ -213,7 +231,8 @@ void Session::on_line(std::string line, TimePoint now) {
     if (const auto urc = classify_urc(line)) {
         if (urc->pdu_follows) {
             flush_partial_urc();
-            const bool noise = std::find(config_.noise.begin(), config_.noise.end(), urc->kind) != config_.noise.end();
+            const bool noise = std::find(config_.noise.begin(), config_.noise.end(), urc->kind) !=
+                               config_.noise.end();
             partial_urc_ = Urc{urc->kind, {std::move(line)}, noise};
         } else {
             emit_urc(urc->kind, {std::move(line)});
@@ -224,8 +243,10 @@ void Session::on_line(std::string line, TimePoint now) {
         lines_.push_back(std::move(line));
         return;
     }
-    const bool resync = state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
-    actions_.push_back(Stray{mask(std::move(line)), resync ? "late reply while resynchronising" : "no command in flight"});
+    const bool resync =
+        state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
+    actions_.push_back(Stray{mask(std::move(line)),
+                             resync ? "late reply while resynchronising" : "no command in flight"});
 }
 
 void Session::on_final(const std::string& line, TimePoint now) {
@@ -247,8 +268,10 @@ void Session::on_final(const std::string& line, TimePoint now) {
         dispatch(now);
         return;
     }
-    const bool resync = state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
-    actions_.push_back(Stray{line, resync ? "late reply while resynchronising" : "final result with no command in flight"});
+    const bool resync =
+        state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
+    actions_.push_back(Stray{line, resync ? "late reply while resynchronising"
+                                          : "final result with no command in flight"});
 }
 
 void Session::on_prompt(TimePoint now) {
@@ -279,29 +302,39 @@ void Session::start_resync(std::string why, TimePoint now) {
 
 void Session::fail_queue(std::string why) {
     for (auto& p : queue_)
-        actions_.push_back(Complete{p.id, shown_command(p.cmd), {}, Final{Outcome::not_sent, {}, std::nullopt, why}});
+        actions_.push_back(Complete{
+            p.id, shown_command(p.cmd), {}, Final{Outcome::not_sent, {}, std::nullopt, why}});
     queue_.clear();
 }
 
 void Session::timeout(TimePoint now) {
-    const Millis waited = deadline_ && current_ ? config_.timers.get(*state_def(state_).timer) : Millis{};
+    const Millis waited =
+        deadline_ && current_ ? config_.timers.get(*state_def(state_).timer) : Millis{};
     switch (state_) {
         case SessionState::awaiting_reply: {
             const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
-            complete(Final{Outcome::timeout, {}, std::nullopt, "no final result within " + millis_text(span)});
+            complete(Final{
+                Outcome::timeout, {}, std::nullopt, "no final result within " + millis_text(span)});
             start_resync("timeout", now);
             break;
         }
         case SessionState::awaiting_prompt:
             write(std::string(1, esc), std::string(1, esc));
-            complete(Final{Outcome::timeout, {}, std::nullopt,
-                           "no \"> \" prompt within " + millis_text(waited) + "; cancelled with ESC, PDU not sent"});
+            complete(Final{Outcome::timeout,
+                           {},
+                           std::nullopt,
+                           "no \"> \" prompt within " + millis_text(waited) +
+                               "; cancelled with ESC, PDU not sent"});
             start_resync("prompt timeout", now);
             break;
-        case SessionState::prompt_pause: send_pdu(now); break;
+        case SessionState::prompt_pause:
+            send_pdu(now);
+            break;
         case SessionState::awaiting_send: {
             const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
-            complete(Final{Outcome::uncertain, {}, std::nullopt,
+            complete(Final{Outcome::uncertain,
+                           {},
+                           std::nullopt,
                            "no answer within " + millis_text(span) +
                                " after the PDU: the network may have taken the message"});
             start_resync("timeout after Ctrl-Z", now);
@@ -317,20 +350,29 @@ void Session::timeout(TimePoint now) {
             ++failed_probes_;
             if (failed_probes_ >= config_.probes_before_unresponsive && !unresponsive_) {
                 unresponsive_ = true;
-                fail_queue("modem unresponsive: no OK to " + std::to_string(failed_probes_) + " resync probes");
+                fail_queue("modem unresponsive: no OK to " + std::to_string(failed_probes_) +
+                           " resync probes");
             }
-            enter(SessionState::resync_quiet, "no OK to AT (" + std::to_string(failed_probes_) + ")", now);
+            enter(SessionState::resync_quiet,
+                  "no OK to AT (" + std::to_string(failed_probes_) + ")", now);
             break;
-        case SessionState::idle: deadline_.reset(); break;
+        case SessionState::idle:
+            deadline_.reset();
+            break;
     }
 }
 
 void Session::reset(TimePoint now) {
     if (current_) {
         const bool after_ctrl_z = state_ == SessionState::awaiting_send;
-        const bool before_pdu = state_ == SessionState::awaiting_prompt || state_ == SessionState::prompt_pause;
-        complete(Final{after_ctrl_z ? Outcome::uncertain : before_pdu ? Outcome::not_sent : Outcome::timeout, {},
-                       std::nullopt, "session reset"});
+        const bool before_pdu =
+            state_ == SessionState::awaiting_prompt || state_ == SessionState::prompt_pause;
+        complete(Final{after_ctrl_z ? Outcome::uncertain
+                       : before_pdu ? Outcome::not_sent
+                                    : Outcome::timeout,
+                       {},
+                       std::nullopt,
+                       "session reset"});
     }
     fail_queue("session reset");
     flush_partial_urc();

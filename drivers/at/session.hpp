@@ -26,12 +26,12 @@ struct SessionConfig {
     // Failed resync probes before queued commands are failed as not_sent and new
     // ones refused, so the modem lifecycle can recover (reopen, power-cycle).
     int probes_before_unresponsive = 3;
-    std::string vendor;           // quirk name: selects vendor +CMS codes (error_table)
-    std::vector<UrcKind> noise;   // URC kinds reported with noise = true
+    std::string vendor;          // quirk name: selects vendor +CMS codes (error_table)
+    std::vector<UrcKind> noise;  // URC kinds reported with noise = true
 };
 
 class Session {
-public:
+  public:
     explicit Session(SessionConfig config = {});
 
     // Queues a command; it is written at once when nothing is in flight. Malformed
@@ -56,7 +56,7 @@ public:
     void set_config(SessionConfig config) { config_ = std::move(config); }
     const SessionConfig& config() const { return config_; }
 
-private:
+  private:
     struct Pending {
         CommandId id;
         Command cmd;

@@ -45,13 +45,10 @@ std::optional<PinState> pin_code(std::string_view text) {
     return std::nullopt;
 }
 
+// An attempt counter: 0-99.
 std::optional<int> count(std::string_view field) {
-    const auto v = to_long(field);
-    if (!v || *v < 0 || *v > 99) return std::nullopt;
-    return static_cast<int>(*v);
+    return int_field(field, 0, 99);
 }
-
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
 
@@ -63,9 +60,9 @@ std::string_view to_string(PinState s) {
 
 ParseResult<PinState> parse_cpin(std::string_view line) {
     const auto body = info_body(line, "+CPIN");
-    if (!body) return parse_error("expected +CPIN: in " + quote(line));
+    if (!body) return parse_error("expected +CPIN: in " + quoted(line));
     const auto state = pin_code(unquote(*body));
-    if (!state) return parse_error("unknown +CPIN code " + quote(*body));
+    if (!state) return parse_error("unknown +CPIN code " + quoted(*body));
     return *state;
 }
 
@@ -78,41 +75,51 @@ ParseResult<PinRetries> parse_pin_retries(std::span<const std::string> lines) {
             const auto args = split_args(*body);
             const auto code = pin_code(unquote(args[0]));
             const auto n = args.size() >= 2 ? count(args[1]) : std::nullopt;
-            if (!code || !n) return parse_error("expected <code>,<retries> in " + quote(line));
-            if (*code == PinState::sim_pin) r.pin = n;
-            else if (*code == PinState::sim_puk) r.puk = n;
-            else if (*code == PinState::sim_pin2) r.pin2 = n;
-            else if (*code == PinState::sim_puk2) r.puk2 = n;
+            if (!code || !n) return parse_error("expected <code>,<retries> in " + quoted(line));
+            if (*code == PinState::sim_pin)
+                r.pin = n;
+            else if (*code == PinState::sim_puk)
+                r.puk = n;
+            else if (*code == PinState::sim_pin2)
+                r.pin2 = n;
+            else if (*code == PinState::sim_puk2)
+                r.puk2 = n;
             found = true;
         } else if (const auto hw = info_body(line, "^CPIN")) {
             // Huawei: <code>,[<times>],<puk_times>,<pin_times>,<puk2_times>,<pin2_times>
             const auto args = split_args(*hw);
-            if (args.size() < 6) return parse_error("expected six ^CPIN fields in " + quote(line));
+            if (args.size() < 6) return parse_error("expected six ^CPIN fields in " + quoted(line));
             r.puk = count(args[2]);
             r.pin = count(args[3]);
             r.puk2 = count(args[4]);
             r.pin2 = count(args[5]);
-            if (!r.pin || !r.puk) return parse_error("^CPIN counters are not numbers in " + quote(line));
+            if (!r.pin || !r.puk)
+                return parse_error("^CPIN counters are not numbers in " + quoted(line));
             found = true;
         } else if (const auto qc = info_body(line, "+QPINC")) {
             // Quectel: <facility>,<pincounter>,<pukcounter>
             const auto args = split_args(*qc);
-            if (args.size() < 3) return parse_error("expected <facility>,<pin>,<puk> in " + quote(line));
+            if (args.size() < 3)
+                return parse_error("expected <facility>,<pin>,<puk> in " + quoted(line));
             const std::string facility = unquote(args[0]);
             const auto pin = count(args[1]);
             const auto puk = count(args[2]);
-            if (!pin || !puk) return parse_error("+QPINC counters are not numbers in " + quote(line));
-            if (iequals(facility, "SC")) r.pin = pin, r.puk = puk;
-            else if (iequals(facility, "P2")) r.pin2 = pin, r.puk2 = puk;
+            if (!pin || !puk)
+                return parse_error("+QPINC counters are not numbers in " + quoted(line));
+            if (iequals(facility, "SC"))
+                r.pin = pin, r.puk = puk;
+            else if (iequals(facility, "P2"))
+                r.pin2 = pin, r.puk2 = puk;
             found = true;
         } else if (const auto sc = info_body(line, "+SPIC")) {
             // SIMCom: <pin1>,<puk1>,<pin2>,<puk2>
             const auto args = split_args(*sc);
-            if (args.size() < 2) return parse_error("expected <pin1>,<puk1>… in " + quote(line));
+            if (args.size() < 2) return parse_error("expected <pin1>,<puk1>… in " + quoted(line));
             r.pin = count(args[0]);
             r.puk = count(args[1]);
             if (args.size() >= 4) r.pin2 = count(args[2]), r.puk2 = count(args[3]);
-            if (!r.pin || !r.puk) return parse_error("+SPIC counters are not numbers in " + quote(line));
+            if (!r.pin || !r.puk)
+                return parse_error("+SPIC counters are not numbers in " + quoted(line));
             found = true;
         }
     }

@@ -16,10 +16,22 @@ namespace smsgw::at {
 
 enum class PinState {
     ready,
-    sim_pin, sim_puk, sim_pin2, sim_puk2,
-    ph_sim_pin, ph_sim_puk, ph_fsim_pin, ph_fsim_puk,
-    ph_net_pin, ph_net_puk, ph_netsub_pin, ph_netsub_puk,
-    ph_sp_pin, ph_sp_puk, ph_corp_pin, ph_corp_puk,
+    sim_pin,
+    sim_puk,
+    sim_pin2,
+    sim_puk2,
+    ph_sim_pin,
+    ph_sim_puk,
+    ph_fsim_pin,
+    ph_fsim_puk,
+    ph_net_pin,
+    ph_net_puk,
+    ph_netsub_pin,
+    ph_netsub_puk,
+    ph_sp_pin,
+    ph_sp_puk,
+    ph_corp_pin,
+    ph_corp_puk,
     not_inserted,  // outside the spec: some firmware answers "+CPIN: NOT INSERTED"
     not_ready,     // outside the spec: "+CPIN: NOT READY" while the SIM starts
 };

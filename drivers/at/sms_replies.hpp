@@ -19,16 +19,22 @@ namespace smsgw::at {
 ParseResult<int> parse_cmgs(std::string_view line);
 
 // <stat> of TS 27.005 §3.1, integer form used in PDU mode.
-enum class MessageStatus { received_unread = 0, received_read = 1, stored_unsent = 2, stored_sent = 3, all = 4 };
+enum class MessageStatus {
+    received_unread = 0,
+    received_read = 1,
+    stored_unsent = 2,
+    stored_sent = 3,
+    all = 4
+};
 std::string_view to_string(MessageStatus s);
 
 // One stored message as +CMGR or +CMGL shows it.
 struct StoredPdu {
-    std::optional<int> index;            // +CMGL, and +CMGR on some firmware
-    std::optional<MessageStatus> status; // some ZTE firmware leaves <stat> empty
+    std::optional<int> index;             // +CMGL, and +CMGR on some firmware
+    std::optional<MessageStatus> status;  // some ZTE firmware leaves <stat> empty
     std::string alpha;
-    int length = 0;                      // TPDU octets, the SMSC field excluded
-    std::string pdu;                     // upper-case hex, SMSC field first
+    int length = 0;   // TPDU octets, the SMSC field excluded
+    std::string pdu;  // upper-case hex, SMSC field first
     // The PDU holds exactly 1 + SMSC length + <length> octets. Real captures exist
     // where it does not (gammu at-sms-failing): the decoder decides what to do.
     bool length_consistent = false;

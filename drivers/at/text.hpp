@@ -13,7 +13,7 @@ std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 bool is_hex_digit(char c);
-bool is_hex(std::string_view s);  // non-empty, hex digits only
+bool is_hex(std::string_view s);     // non-empty, hex digits only
 bool is_digits(std::string_view s);  // non-empty, decimal digits only
 std::string to_upper(std::string_view s);
 

@@ -30,12 +30,12 @@ const TimerDef& timer_def(TimerId id);
 
 // The values in force for one Session: the table's defaults unless overridden.
 class Timers {
-public:
+  public:
     Timers();
     Millis get(TimerId id) const { return values_[static_cast<std::size_t>(id)]; }
     void set(TimerId id, Millis value) { values_[static_cast<std::size_t>(id)] = value; }
 
-private:
+  private:
     std::array<Millis, 6> values_;
 };
 

@@ -95,7 +95,9 @@ constexpr UrcPattern patterns[] = {
 
 }  // namespace
 
-std::string_view to_string(UrcKind k) { return enum_name(kind_names, k); }
+std::string_view to_string(UrcKind k) {
+    return enum_name(kind_names, k);
+}
 
 std::optional<UrcInfo> classify_urc(std::string_view line) {
     line = trim(line);
@@ -114,18 +116,13 @@ std::optional<std::vector<std::string_view>> urc_args(std::string_view line) {
     if (colon == std::string_view::npos) return std::nullopt;
     return split_args(trim(line.substr(colon + 1)));
 }
-
-std::optional<int> small_int(std::string_view field, long lo, long hi) {
-    const auto v = to_long(field);
-    if (!v || *v < lo || *v > hi) return std::nullopt;
-    return static_cast<int>(*v);
-}
 }  // namespace
 
 ParseResult<MessageIndication> parse_message_indication(std::string_view line) {
     const auto args = urc_args(line);
-    if (!args || args->size() < 2) return parse_error("expected <mem>,<index> in '" + std::string(line) + "'");
-    const auto index = small_int((*args)[1], 0, 65535);
+    if (!args || args->size() < 2)
+        return parse_error("expected <mem>,<index> in '" + std::string(line) + "'");
+    const auto index = int_field((*args)[1], 0, 65535);
     if (!index) return parse_error("<index> '" + std::string((*args)[1]) + "' is not a number");
     return MessageIndication{unquote((*args)[0]), *index};
 }
@@ -134,7 +131,7 @@ ParseResult<PduHeader> parse_pdu_urc_header(std::string_view line) {
     const auto args = urc_args(line);
     if (!args || args->empty() || args->back().empty())
         return parse_error("expected [<alpha>,]<length> in '" + std::string(line) + "'");
-    const auto length = small_int(args->back(), 0, 255);
+    const auto length = int_field(args->back(), 0, 255);
     if (!length) return parse_error("<length> '" + std::string(args->back()) + "' is not 0-255");
     PduHeader h;
     h.length = *length;
@@ -144,20 +141,22 @@ ParseResult<PduHeader> parse_pdu_urc_header(std::string_view line) {
 
 ParseResult<UssdReply> parse_cusd(std::string_view line) {
     const auto args = urc_args(line);
-    const auto status = args ? small_int(args->front(), 0, 5) : std::nullopt;
+    const auto status = args ? int_field(args->front(), 0, 5) : std::nullopt;
     if (!status) return parse_error("expected <m> 0-5 in '" + std::string(line) + "'");
     UssdReply r;
     r.status = *status;
     if (args->size() >= 2) r.text = unquote((*args)[1]);
-    if (args->size() >= 3) r.dcs = small_int((*args)[2], 0, 255);
+    if (args->size() >= 3) r.dcs = int_field((*args)[2], 0, 255);
     return r;
 }
 
 ParseResult<int> parse_huawei_number(std::string_view line, std::string_view prefix) {
     const auto body = info_body(line, prefix);
     const auto args = body ? split_args(*body) : std::vector<std::string_view>{};
-    const auto v = args.empty() ? std::nullopt : small_int(args.front(), 0, 255);
-    if (!v) return parse_error("expected " + std::string(prefix) + ": <n> in '" + std::string(line) + "'");
+    const auto v = args.empty() ? std::nullopt : int_field(args.front(), 0, 255);
+    if (!v)
+        return parse_error("expected " + std::string(prefix) + ": <n> in '" + std::string(line) +
+                           "'");
     return *v;
 }
 
@@ -169,7 +168,7 @@ ParseResult<HuaweiHcsq> parse_huawei_hcsq(std::string_view line) {
     h.sysmode = unquote(args.front());
     if (h.sysmode.empty()) return parse_error("^HCSQ without <sysmode>");
     for (std::size_t i = 1; i < args.size(); ++i) {
-        const auto v = small_int(args[i], 0, 255);
+        const auto v = int_field(args[i], 0, 255);
         if (!v) return parse_error("^HCSQ value '" + std::string(args[i]) + "' is not 0-255");
         h.values.push_back(*v);
     }

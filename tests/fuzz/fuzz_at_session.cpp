@@ -53,7 +53,8 @@ void parse_everything(const std::vector<std::string>& lines) {
         (void)parse_cpms_test(l);
         (void)parse_csca(l);
         (void)parse_cnmi_test(l);
-        if (const auto cnmi = parse_cnmi_test(l)) (void)choose_cnmi(generic_quirks().cnmi_candidates, *cnmi);
+        if (const auto cnmi = parse_cnmi_test(l))
+            (void)choose_cnmi(generic_quirks().cnmi_candidates, *cnmi);
         (void)parse_message_indication(l);
         (void)parse_pdu_urc_header(l);
         (void)parse_cusd(l);
@@ -65,7 +66,8 @@ void parse_everything(const std::vector<std::string>& lines) {
     (void)parse_cmgl(lines);
     (void)parse_pin_retries(lines);
     (void)parse_text_answer(lines);
-    for (auto kind : {IdentityKind::imei, IdentityKind::imsi, IdentityKind::iccid}) (void)parse_identity(lines, kind);
+    for (auto kind : {IdentityKind::imei, IdentityKind::imsi, IdentityKind::iccid})
+        (void)parse_identity(lines, kind);
 }
 
 }  // namespace
@@ -77,10 +79,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Session session(session_config(quirks[static_cast<std::uint8_t>(in[0]) % quirks.size()]));
 
     const Command commands[] = {
-        make("AT+CSQ"),          make("AT+CPIN?"),           make("AT+CREG?"),
-        make("AT+CMGS=23", true), make("AT+CPIN=\"1234\"", false, true), make("AT+CMGR=1"),
-        make("AT+CMGL=4"),       make("AT+CPMS=?"),          make("AT+CNMI=?"),
-        make("AT+CGSN"),         make("AT\r"),               make("AT+CMGW=23", true),
+        make("AT+CSQ"),
+        make("AT+CPIN?"),
+        make("AT+CREG?"),
+        make("AT+CMGS=23", true),
+        make("AT+CPIN=\"1234\"", false, true),
+        make("AT+CMGR=1"),
+        make("AT+CMGL=4"),
+        make("AT+CPMS=?"),
+        make("AT+CNMI=?"),
+        make("AT+CGSN"),
+        make("AT\r"),
+        make("AT+CMGW=23", true),
     };
     constexpr std::size_t command_count = sizeof(commands) / sizeof(commands[0]);
 
@@ -91,12 +101,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     while (i < in.size()) {
         const auto op = static_cast<std::uint8_t>(in[i++]);
         switch (op % 8) {
-            case 0: open.insert(session.submit(commands[(op / 8) % command_count], now)); break;
+            case 0:
+                open.insert(session.submit(commands[(op / 8) % command_count], now));
+                break;
             case 1:
                 now += Millis(250) * (op / 8);
                 session.on_tick(now);
                 break;
-            case 2: session.reset(now); break;
+            case 2:
+                session.reset(now);
+                break;
             default: {
                 const std::size_t n = std::min<std::size_t>(op / 8 + 1, in.size() - i);
                 const std::string_view chunk = in.substr(i, n);
@@ -108,13 +122,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& action : session.take_actions()) {
             if (trace_line(action).empty()) __builtin_trap();
             if (const auto* c = std::get_if<Complete>(&action)) {
-                if (open.erase(c->id) != 1) __builtin_trap();  // completed twice, or never submitted
+                if (open.erase(c->id) != 1)
+                    __builtin_trap();  // completed twice, or never submitted
                 parse_everything(c->lines);
             } else if (const auto* u = std::get_if<Urc>(&action)) {
                 parse_everything(u->lines);
             }
         }
-        if (const auto deadline = session.next_deadline(); deadline && *deadline < now) __builtin_trap();
+        if (const auto deadline = session.next_deadline(); deadline && *deadline < now)
+            __builtin_trap();
     }
     parse_everything(raw_lines);
     return 0;

@@ -77,7 +77,8 @@ TEST_CASE("+CMS ERROR codes of TS 27.005 and the RP causes of TS 24.011") {
     CHECK(final_error("+CMS ERROR: 38").entry().error_class == ErrorClass::temporary);
     CHECK(final_error("+CMS ERROR: 42").entry().name == "congestion");
     CHECK(final_error("+CMS ERROR: invalid memory index").code == 321);
-    CHECK(final_error("+CMS ERROR: SIM not inserted").code == 310);  // alias of "(U)SIM not inserted"
+    CHECK(final_error("+CMS ERROR: SIM not inserted").code ==
+          310);  // alias of "(U)SIM not inserted"
     CHECK(final_error("+CMS ERROR: (U)SIM busy").code == 314);
 }
 
@@ -104,8 +105,8 @@ TEST_CASE("error table: unique keys, texts and names") {
     for (const auto& e : error_table()) {
         CHECK_FALSE(e.name.empty());
         CHECK_FALSE(e.text.empty());
-        const std::string key = std::string(to_string(e.domain)) + "/" + std::string(e.vendor) + "/" +
-                                (e.code >= 0 ? std::to_string(e.code) : std::string(e.text));
+        const std::string key = std::string(to_string(e.domain)) + "/" + std::string(e.vendor) +
+                                "/" + (e.code >= 0 ? std::to_string(e.code) : std::string(e.text));
         INFO(key);
         CHECK(keys.insert({e.code, key}).second);
         // Every verbose text finds its own row (vendor rows excepted: same code, other vendors)

@@ -15,7 +15,8 @@ std::vector<std::string> lex(std::initializer_list<std::string_view> chunks) {
     std::vector<LexToken> tokens;
     for (auto c : chunks) lexer.feed(c, tokens);
     std::vector<std::string> out;
-    for (const auto& t : tokens) out.push_back(t.kind == LexToken::Kind::prompt ? "<prompt>" : t.text);
+    for (const auto& t : tokens)
+        out.push_back(t.kind == LexToken::Kind::prompt ? "<prompt>" : t.text);
     return out;
 }
 using Lines = std::vector<std::string>;

@@ -185,17 +185,25 @@ TEST_CASE("PIN retries: +CPINR, Huawei ^CPIN, Quectel +QPINC, SIMCom +SPIC") {
 TEST_CASE("identities: IMEI, IMSI and the ICCID forms") {
     using V = std::vector<std::string>;
     CHECK(*parse_identity(V{"356938035643809"}, IdentityKind::imei) == "356938035643809");
-    CHECK(*parse_identity(V{"+CGSN: \"356938035643809\""}, IdentityKind::imei) == "356938035643809");
+    CHECK(*parse_identity(V{"+CGSN: \"356938035643809\""}, IdentityKind::imei) ==
+          "356938035643809");
     CHECK(*parse_identity(V{"111111111111111"}, IdentityKind::imsi) == "111111111111111");
     // SIMCom SIM800: AT+CCID answers the bare digits, some with a trailing F
     CHECK(*parse_identity(V{"8949020000012345678F"}, IdentityKind::iccid) == "8949020000012345678");
-    CHECK(*parse_identity(V{"+CCID: \"89440000000000000017\""}, IdentityKind::iccid) == "89440000000000000017");
-    CHECK(*parse_identity(V{"+QCCID: 89860318760123456789"}, IdentityKind::iccid) == "89860318760123456789");
+    CHECK(*parse_identity(V{"+CCID: \"89440000000000000017\""}, IdentityKind::iccid) ==
+          "89440000000000000017");
+    CHECK(*parse_identity(V{"+QCCID: 89860318760123456789"}, IdentityKind::iccid) ==
+          "89860318760123456789");
     // Huawei ^ICCID? on some firmware returns the nibble-swapped EF_ICCID bytes
-    CHECK(*parse_identity(V{"^ICCID: 98683081670132547698"}, IdentityKind::iccid) == "89860318761023456789");
+    CHECK(*parse_identity(V{"^ICCID: 98683081670132547698"}, IdentityKind::iccid) ==
+          "89860318761023456789");
     // ZTE: EF_ICCID read through +CRSM, swapped, 90 00
     CHECK(*parse_identity(V{"+CRSM: 144,0,\"98940000000000000071\""}, IdentityKind::iccid) ==
           "89490000000000000017");
+    // Telit #CCID, Sierra !ICCID, Siemens ^SCID
+    CHECK(*parse_identity(V{"#CCID: 89390100001234567890"}, IdentityKind::iccid) == "89390100001234567890");
+    CHECK(*parse_identity(V{"!ICCID: 89014104212345678901"}, IdentityKind::iccid) == "89014104212345678901");
+    CHECK(*parse_identity(V{"^SCID: 8949222074512345678"}, IdentityKind::iccid) == "8949222074512345678");
     CHECK_FALSE(parse_identity(V{"+CRSM: 106,130,\"\""}, IdentityKind::iccid));
     CHECK_FALSE(parse_identity(V{"ERROR"}, IdentityKind::imei));
     CHECK_FALSE(parse_identity(V{"12345"}, IdentityKind::imei));
@@ -219,8 +227,9 @@ TEST_CASE("CMGS message reference") {
 }
 
 TEST_CASE("gammu at-sms/02: CMGR stored-sent with empty alpha") {
-    const auto m = parse_cmgr("+CMGR: 3,,29",
-                              "0791361907001003B17A0C913619397750320000AD11CD701E340FB3C3F23CC81D0689C3BF");
+    const auto m =
+        parse_cmgr("+CMGR: 3,,29",
+                   "0791361907001003B17A0C913619397750320000AD11CD701E340FB3C3F23CC81D0689C3BF");
     REQUIRE(m);
     CHECK(m->status == MessageStatus::stored_sent);
     CHECK(m->length == 29);
@@ -229,7 +238,9 @@ TEST_CASE("gammu at-sms/02: CMGR stored-sent with empty alpha") {
 }
 
 TEST_CASE("gammu at-sms/10: CMGR with two fields and no alpha") {
-    const auto m = parse_cmgr("+CMGR: 0,23", "07912374151616F6040B912374786468F30000201003024550400B54C29E2E1F8300A0800B");
+    const auto m =
+        parse_cmgr("+CMGR: 0,23",
+                   "07912374151616F6040B912374786468F30000201003024550400B54C29E2E1F8300A0800B");
     REQUIRE(m);
     CHECK(m->status == MessageStatus::received_unread);
     CHECK(m->length == 23);
@@ -238,8 +249,9 @@ TEST_CASE("gammu at-sms/10: CMGR with two fields and no alpha") {
 }
 
 TEST_CASE("gammu at-sms/26: CMGR with a leading index, gammu at-sms/38: length only") {
-    auto m = parse_cmgr("+CMGR: 4,1,,151",
-                        "0791539111161616640C915391616175500000902012117215408C0B05040B8423F00003A40201");
+    auto m = parse_cmgr(
+        "+CMGR: 4,1,,151",
+        "0791539111161616640C915391616175500000902012117215408C0B05040B8423F00003A40201");
     REQUIRE(m);
     CHECK(m->index == 4);
     CHECK(m->status == MessageStatus::received_read);
@@ -253,7 +265,8 @@ TEST_CASE("gammu at-sms/26: CMGR with a leading index, gammu at-sms/38: length o
 }
 
 TEST_CASE("ZTE status report: CMGR without stat") {
-    const auto m = parse_cmgr("+CMGR: ,,27", "0297F1061C0F910B487228297020F5317062419272803170624192138000");
+    const auto m =
+        parse_cmgr("+CMGR: ,,27", "0297F1061C0F910B487228297020F5317062419272803170624192138000");
     REQUIRE(m);
     CHECK_FALSE(m->status);
     CHECK(m->length == 27);
@@ -275,13 +288,19 @@ TEST_CASE("CMGR garbage") {
 TEST_CASE("python-gsmmodem CMGL listing in PDU mode") {
     const std::vector<std::string> lines{
         "+CMGL: 1,1,,161",
-        "07917248010080F020109172480010359099990000312070101344809FCEF21D14769341E8B2BC0CA2BF41737A381F0211DFEE131DA4AECFE"
-        "92079798C0ECBCF65D0B40A0D0E9141E9B1080ABBC9A073990ECABFEB7290BC3C4687E5E73219144ECBE9E976796594168BA06199CD1E82E"
-        "86FD0B0CC660F41EDB47B0E3281A6CDE97C659497CB2072981E06D1DFA0FABC0C0ABBF3F474BBEC02514D4350180E67E75DA06199CD060D01",
+        "07917248010080F020109172480010359099990000312070101344809FCEF21D14769341E8B2BC0CA2BF41737A"
+        "381F0211DFEE131DA4AECFE"
+        "92079798C0ECBCF65D0B40A0D0E9141E9B1080ABBC9A073990ECABFEB7290BC3C4687E5E73219144ECBE9E9767"
+        "96594168BA06199CD1E82E"
+        "86FD0B0CC660F41EDB47B0E3281A6CDE97C659497CB2072981E06D1DFA0FABC0C0ABBF3F474BBEC02514D43501"
+        "80E67E75DA06199CD060D01",
         "+CMGL: 2,1,,159",
-        "07917248010080F0240B917248001064F30000312070604220809F537AD84D0ECBC92061D8BDD681B2EFBA1C141E8FDF75377D0E0ACBCB20F7"
-        "1BC47EBBCF6539C8981C0641E3771BCE4E87DD741708CA2E87E76590589E769F414922C80482CBDF6F33E86D06C9CBF334B9EC1E9741F4372"
-        "8ECCE83C4F2B07B8C06D1DF2079393CA6A7ED617A19947FD7E5A0F078FCAEBBE97317285A2FCBD3E5F90F04C3D96030D88C2693B900",
+        "07917248010080F0240B917248001064F30000312070604220809F537AD84D0ECBC92061D8BDD681B2EFBA1C14"
+        "1E8FDF75377D0E0ACBCB20F7"
+        "1BC47EBBCF6539C8981C0641E3771BCE4E87DD741708CA2E87E76590589E769F414922C80482CBDF6F33E86D06"
+        "C9CBF334B9EC1E9741F4372"
+        "8ECCE83C4F2B07B8C06D1DF2079393CA6A7ED617A19947FD7E5A0F078FCAEBBE97317285A2FCBD3E5F90F04C3D"
+        "96030D88C2693B900",
     };
     const auto list = parse_cmgl(lines);
     REQUIRE(list);
@@ -299,7 +318,8 @@ TEST_CASE("python-gsmmodem CMGL listing in PDU mode") {
 
 TEST_CASE("CPMS test answers: Alcatel S320, Huawei E3372, Wavecom, Nokia N79, Samsung J700") {
     auto t = parse_cpms_test(
-        "+CPMS: (\"SM\", \"ME\", \"SM_P\", \"ME_P\", \"MT\"), (\"SM\", \"ME\", \"SM_P\", \"ME_P\", \"MT\"), (\"SM\", "
+        "+CPMS: (\"SM\", \"ME\", \"SM_P\", \"ME_P\", \"MT\"), (\"SM\", \"ME\", \"SM_P\", \"ME_P\", "
+        "\"MT\"), (\"SM\", "
         "\"ME\", \"SM_P\", \"ME_P\", \"MT\")");
     REQUIRE(t);
     REQUIRE(t->size() == 3);

@@ -18,7 +18,9 @@ std::string show(const ParseResult<T>& r, F&& describe) {
     return describe(*r);
 }
 
-std::string opt(const std::optional<int>& v) { return v ? std::to_string(*v) : "-"; }
+std::string opt(const std::optional<int>& v) {
+    return v ? std::to_string(*v) : "-";
+}
 
 std::string hex(const std::optional<std::uint32_t>& v) {
     if (!v) return "-";
@@ -35,13 +37,14 @@ std::string hex(const std::optional<std::uint32_t>& v) {
 std::string registration(const ParseResult<Registration>& r) {
     return show(r, [](const Registration& x) {
         return std::string(to_string(x.domain)) + (x.unsolicited ? " urc" : " n=" + opt(x.n)) +
-               " stat=" + std::string(to_string(x.status)) + " lac=" + hex(x.lac) + " ci=" + hex(x.ci) +
-               " act=" + (x.act ? std::string(to_string(*x.act)) : "-");
+               " stat=" + std::string(to_string(x.status)) + " lac=" + hex(x.lac) +
+               " ci=" + hex(x.ci) + " act=" + (x.act ? std::string(to_string(*x.act)) : "-");
     });
 }
 
 std::string stored(const StoredPdu& m) {
-    return "index=" + opt(m.index) + " stat=" + (m.status ? std::string(to_string(*m.status)) : "-") +
+    return "index=" + opt(m.index) +
+           " stat=" + (m.status ? std::string(to_string(*m.status)) : "-") +
            " length=" + std::to_string(m.length) + " octets=" + std::to_string(m.pdu.size() / 2) +
            (m.length_consistent ? " consistent" : " length-mismatch");
 }
@@ -49,8 +52,8 @@ std::string stored(const StoredPdu& m) {
 std::string storages(const std::vector<StorageUse>& list) {
     std::string out;
     for (const auto& s : list)
-        out += (out.empty() ? "" : " ") + (s.storage.empty() ? "?" : s.storage) + "=" + std::to_string(s.used) + "/" +
-               std::to_string(s.total);
+        out += (out.empty() ? "" : " ") + (s.storage.empty() ? "?" : s.storage) + "=" +
+               std::to_string(s.used) + "/" + std::to_string(s.total);
     return out;
 }
 
@@ -75,14 +78,18 @@ std::optional<std::string> summarize(const Complete& done) {
                    (is("AT+CGMI") ? " quirks=" + std::string(find_quirks(text, "").name) : "");
         });
     }
-    if (is("AT+CGSN")) return show(parse_identity(lines, IdentityKind::imei), [](auto& s) { return "imei " + s; });
-    if (is("AT+CIMI")) return show(parse_identity(lines, IdentityKind::imsi), [](auto& s) { return "imsi " + s; });
+    if (is("AT+CGSN"))
+        return show(parse_identity(lines, IdentityKind::imei), [](auto& s) { return "imei " + s; });
+    if (is("AT+CIMI"))
+        return show(parse_identity(lines, IdentityKind::imsi), [](auto& s) { return "imsi " + s; });
     if (is("AT+CCID") || is("AT^ICCID") || is("AT+QCCID") || is("AT+CRSM=176,12258"))
-        return show(parse_identity(lines, IdentityKind::iccid), [](auto& s) { return "iccid " + s; });
+        return show(parse_identity(lines, IdentityKind::iccid),
+                    [](auto& s) { return "iccid " + s; });
     if (lines.empty()) return std::nullopt;
     if (is("AT+CSQ")) {
         return show(parse_csq(lines.front()), [](const SignalQuality& q) {
-            return "signal rssi=" + std::to_string(q.rssi) + " dbm=" + opt(q.dbm) + " bars=" + std::to_string(q.bars);
+            return "signal rssi=" + std::to_string(q.rssi) + " dbm=" + opt(q.dbm) +
+                   " bars=" + std::to_string(q.bars);
         });
     }
     if (is("AT+CREG?")) return registration(parse_registration(*line_with(lines, "+CREG")));
@@ -109,8 +116,9 @@ std::optional<std::string> summarize(const Complete& done) {
     if (is("AT+CNMI=?")) {
         return show(parse_cnmi_test(*line_with(lines, "+CNMI")), [](const CnmiSupport& s) {
             const auto pick = choose_cnmi(generic_quirks().cnmi_candidates, s);
-            return "cnmi mode=" + s.mode.to_string() + " mt=" + s.mt.to_string() + " bm=" + s.bm.to_string() +
-                   " ds=" + s.ds.to_string() + " bfr=" + s.bfr.to_string() +
+            return "cnmi mode=" + s.mode.to_string() + " mt=" + s.mt.to_string() +
+                   " bm=" + s.bm.to_string() + " ds=" + s.ds.to_string() +
+                   " bfr=" + s.bfr.to_string() +
                    " choose=" + (pick ? std::string(pick->command) : "none");
         });
     }
@@ -134,7 +142,9 @@ std::optional<std::string> summarize(const Complete& done) {
             return out;
         });
     }
-    if (is("AT+CMGS=")) return show(parse_cmgs(*line_with(lines, "+CMGS")), [](int mr) { return "mr " + std::to_string(mr); });
+    if (is("AT+CMGS="))
+        return show(parse_cmgs(*line_with(lines, "+CMGS")),
+                    [](int mr) { return "mr " + std::to_string(mr); });
     return std::nullopt;
 }
 
@@ -149,12 +159,15 @@ std::optional<std::string> summarize(const Urc& urc) {
         case UrcKind::sms_deliver:
         case UrcKind::status_report:
             return show(parse_pdu_urc_header(line), [&](const PduHeader& h) {
-                return "pdu length=" + std::to_string(h.length) + (urc.lines.size() > 1 ? " with PDU" : " without PDU");
+                return "pdu length=" + std::to_string(h.length) +
+                       (urc.lines.size() > 1 ? " with PDU" : " without PDU");
             });
         case UrcKind::registration:
         case UrcKind::gprs_registration:
-        case UrcKind::eps_registration: return registration(parse_registration(line));
-        default: return std::nullopt;
+        case UrcKind::eps_registration:
+            return registration(parse_registration(line));
+        default:
+            return std::nullopt;
     }
 }
 

@@ -17,8 +17,8 @@ namespace {
 
 const std::string pdu = "0011000B916407281553F80000AA0AE8329BFD4697D9EC37";
 
-Command command(std::string text, std::optional<std::string> payload = std::nullopt, Millis timeout = Millis{0},
-                bool sensitive = false) {
+Command command(std::string text, std::optional<std::string> payload = std::nullopt,
+                Millis timeout = Millis{0}, bool sensitive = false) {
     Command cmd;
     cmd.text = std::move(text);
     cmd.pdu = std::move(payload);
@@ -317,8 +317,10 @@ TEST_CASE("session: error codes numeric and verbose") {
 
 TEST_CASE("session: two-line URCs carry their PDU line") {
     Rig rig;
-    rig.feed("\r\n+CMT: ,24\r\n07914140279505F6040B914140123456F7000041303210658040054CBE9C0E00\r\n");
-    rig.feed("\r\n+CDS: 25\r\n07914140279505F606A10B914140123456F7413032106580404130321065804000\r\n");
+    rig.feed(
+        "\r\n+CMT: ,24\r\n07914140279505F6040B914140123456F7000041303210658040054CBE9C0E00\r\n");
+    rig.feed(
+        "\r\n+CDS: 25\r\n07914140279505F606A10B914140123456F7413032106580404130321065804000\r\n");
     const auto urcs = rig.all<Urc>();
     REQUIRE(urcs.size() == 2);
     CHECK(urcs[0].kind == UrcKind::sms_deliver);

@@ -14,9 +14,9 @@ namespace smsgw::at::test {
 struct TranscriptStep {
     enum class Kind { send, receive, advance };
     Kind kind;
-    std::string bytes;              // send / receive, unescaped
+    std::string bytes;                  // send / receive, unescaped
     std::chrono::milliseconds step{0};  // advance
-    int line = 0;                   // line number in the file
+    int line = 0;                       // line number in the file
 };
 
 struct Transcript {

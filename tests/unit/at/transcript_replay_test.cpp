@@ -39,11 +39,11 @@ std::string without_cr(std::string s) {
 // has already written them (the PDU after a prompt, the resync AT), in which case
 // they must match what it wrote.
 class Replay {
-public:
+  public:
     explicit Replay(const test::Transcript& t) : transcript_(t) {
         const auto quirks = t.headers.find("Quirks");
-        SessionConfig config = session_config(quirks == t.headers.end() ? generic_quirks()
-                                                                        : find_quirks(quirks->second, ""));
+        SessionConfig config = session_config(
+            quirks == t.headers.end() ? generic_quirks() : find_quirks(quirks->second, ""));
         session_.set_config(std::move(config));
     }
 
@@ -56,18 +56,23 @@ public:
                     now_ += step.step;
                     session_.on_tick(now_);
                     break;
-                case test::TranscriptStep::Kind::receive: session_.on_bytes(step.bytes, now_); break;
-                case test::TranscriptStep::Kind::send: send(i); break;
+                case test::TranscriptStep::Kind::receive:
+                    session_.on_bytes(step.bytes, now_);
+                    break;
+                case test::TranscriptStep::Kind::send:
+                    send(i);
+                    break;
             }
             collect();
         }
-        for (const auto& w : written_) problem("the session wrote \"" + c_escape(w) + "\" that the transcript lacks");
+        for (const auto& w : written_)
+            problem("the session wrote \"" + c_escape(w) + "\" that the transcript lacks");
         return trace_;
     }
 
     const std::vector<std::string>& problems() const { return problems_; }
 
-private:
+  private:
     void send(std::size_t i) {
         const std::string& text = transcript_.steps[i].bytes;
         if (written_.empty() && istarts_with(text, "AT")) {
@@ -87,20 +92,23 @@ private:
             collect();
         }
         if (written_.empty()) {
-            problem("line " + std::to_string(transcript_.steps[i].line) + ": the transcript sends \"" +
-                    c_escape(text) + "\" but the session wrote nothing");
+            problem("line " + std::to_string(transcript_.steps[i].line) +
+                    ": the transcript sends \"" + c_escape(text) +
+                    "\" but the session wrote nothing");
             return;
         }
         if (written_.front() != text)
             problem("line " + std::to_string(transcript_.steps[i].line) + ": the session wrote \"" +
-                    c_escape(written_.front()) + "\", the transcript sends \"" + c_escape(text) + "\"");
+                    c_escape(written_.front()) + "\", the transcript sends \"" + c_escape(text) +
+                    "\"");
         written_.pop_front();
     }
 
     void collect() {
         for (const auto& action : session_.take_actions()) {
             line(trace_line(action));
-            if (const auto* w = std::get_if<Write>(&action)) written_.push_back(without_cr(w->bytes));
+            if (const auto* w = std::get_if<Write>(&action))
+                written_.push_back(without_cr(w->bytes));
             std::optional<std::string> summary;
             if (const auto* c = std::get_if<Complete>(&action)) summary = test::summarize(*c);
             if (const auto* u = std::get_if<Urc>(&action)) summary = test::summarize(*u);
@@ -128,7 +136,8 @@ private:
 
 std::vector<fs::path> transcript_files() {
     std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(fs::path(SMSGW_SOURCE_DIR) / "tests" / "transcripts"))
+    for (const auto& entry :
+         fs::directory_iterator(fs::path(SMSGW_SOURCE_DIR) / "tests" / "transcripts"))
         if (entry.path().extension() == ".at") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     return files;
@@ -142,7 +151,8 @@ std::string first_difference(const std::string& want, const std::string& got) {
         const bool ea = !std::getline(a, la), eb = !std::getline(b, lb);
         if (ea && eb) return "identical";
         if (ea != eb || la != lb)
-            return "line " + std::to_string(n) + "\n  golden: " + (ea ? "<end>" : la) + "\n  replay: " + (eb ? "<end>" : lb);
+            return "line " + std::to_string(n) + "\n  golden: " + (ea ? "<end>" : la) +
+                   "\n  replay: " + (eb ? "<end>" : lb);
     }
 }
 
@@ -155,7 +165,8 @@ TEST_CASE("transcripts carry provenance and parse cleanly") {
         INFO(file.filename().string());
         const auto t = test::parse_transcript(read_file(file));
         CHECK(t.errors.empty());
-        for (const char* key : {"Name", "Firmware", "Source", "Date"}) CHECK(t.headers.count(key) == 1);
+        for (const char* key : {"Name", "Firmware", "Source", "Date"})
+            CHECK(t.headers.count(key) == 1);
         CHECK_FALSE(t.steps.empty());
     }
 }
