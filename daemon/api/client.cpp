@@ -12,8 +12,9 @@ std::string request_line(const Request& request) {
     json params = json::object();
     write_op_params(request.params, params);
     std::string out = "{\"id\":" + request.id + ",\"op\":" + json(to_string(request.op())).dump();
+    constexpr auto replace = json::error_handler_t::replace;
     for (const auto& [key, value] : params.items())
-        out += "," + json(key).dump() + ":" + value.dump();
+        out += "," + json(key).dump() + ":" + value.dump(-1, ' ', false, replace);
     return out + "}\n";
 }
 

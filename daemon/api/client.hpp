@@ -17,7 +17,8 @@
 namespace smsgw::api {
 
 // One request line, '\n' terminated; optional parameters at their default are
-// left out. `request.id` must be JSON text ("1", "\"a\"").
+// left out. `request.id` must be JSON text ("1", "\"a\""). Texts must be UTF-8:
+// ill-formed bytes become U+FFFD, so check command-line input before this.
 std::string request_line(const Request& request);
 Request make_request(std::int64_t id, Params params);
 

@@ -4,6 +4,7 @@
 // rows, so validation, conversion and serialisation cannot drift apart.
 #pragma once
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <type_traits>

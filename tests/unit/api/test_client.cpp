@@ -129,3 +129,14 @@ TEST_CASE("parse_server_line refuses what is neither") {
         }
     }
 }
+
+TEST_CASE("request_line never throws on ill-formed UTF-8; it sends U+FFFD") {
+    PreviewParams p;
+    p.text = std::string("a\xFF") + "b";
+    std::string line;
+    REQUIRE_NOTHROW(line = request_line(make_request(1, p)));
+    CHECK(line.find("a\xEF\xBF\xBD"
+                    "b") != std::string::npos);
+    CHECK(
+        parse_request(std::string_view(line).substr(0, line.size() - 1), Role::member).has_value());
+}
