@@ -16,6 +16,23 @@ CXX=clang++ cmake -S . -B "$build_dir" "${generator[@]}" "${launcher[@]}" \
   -DSMSGW_PURE_ONLY=ON -DSMSGW_TESTS=OFF -DSMSGW_FUZZ=ON -DSMSGW_WERROR=ON >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 
+# The decoder's corpus also starts from the public real-world PDUs beside the
+# repository (../shared/vectors), when they are there.
+vectors=../shared/vectors/pdus.jsonl
+if [ -f "$vectors" ]; then
+  mkdir -p "$build_dir/corpus/fuzz_pdu_decode"
+  python3 - "$vectors" "$build_dir/corpus/fuzz_pdu_decode" <<'PY'
+import binascii, json, sys
+for line in open(sys.argv[1]):
+    v = json.loads(line)
+    try:
+        data = binascii.unhexlify(v["pdu"])
+    except (binascii.Error, ValueError):
+        continue
+    open(f"{sys.argv[2]}/vector-{v['id']}", "wb").write(data)
+PY
+fi
+
 status=0
 for target in "$build_dir"/tests/fuzz/fuzz_*; do
   [ -x "$target" ] || continue

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost-dev libserialport-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libspdlog-dev
   catch2 nlohmann-json3-dev libcli11-dev libsystemd-dev libphonenumber-dev
-  clang libclang-rt-14-dev gammu python3 socat
+  clang libclang-rt-14-dev gammu python3 python3-gammu socat
   "$@"
 )
 
@@ -25,7 +25,7 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # gammu is only needed by one integration test: a failure to install it is reported, not fatal.
 if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
-  optional=(gammu)
+  optional=(gammu python3-gammu)
   required=()
   for p in "${missing[@]}"; do [[ " ${optional[*]} " == *" $p "* ]] || required+=("$p"); done
   $sudo apt-get install -y -qq --no-install-recommends "${required[@]}" >/dev/null
