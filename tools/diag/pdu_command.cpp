@@ -6,13 +6,14 @@
 #include "tools/diag/commands.hpp"
 #include "tools/diag/pdu_explain.hpp"
 #include "tools/diag/pdu_json.hpp"
+#include "pdu/preview.hpp"
 
 namespace smsgw::diag {
 namespace {
 
 struct EncodeArgs {
     std::string to, text, smsc, encoding = "auto";
-    bool report = false, flash = false, ref16 = false, json = false;
+    bool report = false, flash = false, ref16 = false, json = false, transliterate = false;
     std::optional<int> ref, validity;
 };
 
@@ -21,7 +22,27 @@ struct DecodeArgs {
     bool json = false;
 };
 
+// For people: which characters force UCS-2 and what the GSM-7 alternative costs.
+void print_preview(const std::string& text) {
+    const auto preview = pdu::preview_text(text);
+    if (!preview || preview->ucs2_characters.empty()) return;
+    std::cout << "characters that need UCS-2:";
+    for (const auto& c : preview->ucs2_characters) std::cout << " " << c.character << " (" << c.position << ")";
+    std::cout << "\ntransliterated GSM-7 alternative (--transliterate), " << preview->transliterated_count.segments
+              << (preview->transliterated_count.segments == 1 ? " part" : " parts") << " instead of "
+              << preview->count.segments << ":\n  " << preview->transliterated << "\n";
+}
+
 int run_encode(const EncodeArgs& a) {
+    std::string text = a.text;
+    if (a.transliterate) {
+        const auto preview = pdu::preview_text(text);
+        if (!preview) {
+            std::cerr << "smsgw-diag: invalid_text: --text: " << preview.error() << "\n";
+            return 1;
+        }
+        text = preview->transliterated;
+    }
     pdu::SubmitOptions o;
     o.smsc = a.smsc;
     o.encoding = *pdu::encoding_from_string(a.encoding);  // CLI11 checked the set
@@ -30,7 +51,7 @@ int run_encode(const EncodeArgs& a) {
     o.validity_minutes = a.validity;
     o.reference_16bit = a.ref16;
     if (a.ref) o.reference = static_cast<std::uint16_t>(*a.ref);
-    const auto encoded = pdu::encode_submit(a.to, a.text, o);
+    const auto encoded = pdu::encode_submit(a.to, text, o);
     if (!encoded) {
         const auto& e = encoded.error();
         std::cerr << "smsgw-diag: " << pdu::to_string(e.code) << ": --" << e.field << ": " << e.message << "\n";
@@ -45,6 +66,7 @@ int run_encode(const EncodeArgs& a) {
               << (m.parts.size() == 1 ? " part" : " parts");
     if (m.parts.size() > 1) std::cout << ", concatenation reference " << m.reference;
     std::cout << "\n";
+    print_preview(text);
     for (std::size_t i = 0; i < m.parts.size(); ++i) {
         const auto& part = m.parts[i];
         std::cout << "\npart " << i + 1 << ": AT+CMGS=" << part.tpdu_length << "\n" << part.hex << "\n";
@@ -99,6 +121,8 @@ void add_pdu_command(CLI::App& app, int& status) {
     e->add_flag("--ref16", enc->ref16, "Use a 16-bit concatenation reference (IEI 08)");
     e->add_option("--validity", enc->validity, "Relative validity period in minutes (5 .. 635040)")
         ->check(CLI::Range(1, 635040));
+    e->add_flag("--transliterate", enc->transliterate,
+                "Replace characters outside GSM-7 by their closest GSM-7 spelling first");
     e->add_flag("--json", enc->json, "Print the JSON contract object");
     e->callback([enc, &status] { status = run_encode(*enc); });
 
