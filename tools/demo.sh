@@ -10,11 +10,7 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh
 build_dir=${BUILD_DIR:-build}
-launcher=()
-if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-generator=()
-if [ ! -f "$build_dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
-cmake -S . -B "$build_dir" "${generator[@]}" "${launcher[@]}" >/dev/null
+tools/configure.sh "$build_dir"
 cmake --build "$build_dir" --target smsgw-diag -j "$(nproc)" >/dev/null
 diag="$build_dir/tools/diag/smsgw-diag"
 

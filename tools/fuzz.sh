@@ -8,12 +8,7 @@ seconds=${1:-60}
 tools/install-deps.sh
 
 build_dir=build-fuzz
-launcher=()
-if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-generator=()
-if [ ! -f "$build_dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
-CXX=clang++ cmake -S . -B "$build_dir" "${generator[@]}" "${launcher[@]}" \
-  -DSMSGW_PURE_ONLY=ON -DSMSGW_TESTS=OFF -DSMSGW_FUZZ=ON -DSMSGW_WERROR=ON >/dev/null
+CXX=clang++ tools/configure.sh "$build_dir" -DSMSGW_PURE_ONLY=ON -DSMSGW_TESTS=OFF -DSMSGW_FUZZ=ON -DSMSGW_WERROR=ON
 cmake --build "$build_dir" -j "$(nproc)"
 
 # The decoder's corpus also starts from the public real-world PDUs beside the

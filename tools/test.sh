@@ -9,13 +9,8 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh
 
 build_dir=${BUILD_DIR:-build}
-launcher=()
-if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-generator=()
-if [ ! -f "$build_dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then generator=(-G Ninja); fi
-
 # shellcheck disable=SC2086
-cmake -S . -B "$build_dir" "${generator[@]}" "${launcher[@]}" -DSMSGW_WERROR=ON ${SMSGW_CMAKE_ARGS:-} >/dev/null
+tools/configure.sh "$build_dir" -DSMSGW_WERROR=ON ${SMSGW_CMAKE_ARGS:-}
 cmake --build "$build_dir" -j "$(nproc)"
 
 tools/check-deps.sh
