@@ -1,0 +1,95 @@
+// AtEngine: the Asio shell around one at::Session (sans-io core). A reader()
+// coroutine feeds the bytes it reads, a ticker() sleeps until the Session's next
+// deadline, a writer() drains the Writes in order, and command() waits for its
+// Complete on a steady_timer used as an event (as Asio's chat_server.cpp waits
+// for messages). Everything runs on one single-threaded io_context: no locks.
+// Every exchange is logged at debug, PINs masked (the Session masks them).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "drivers/asio.hpp"
+#include "drivers/at/action.hpp"
+#include "drivers/at/session.hpp"
+
+namespace smsgw::drivers {
+
+// What command() answers: the Session's Complete for it.
+struct Reply {
+    std::vector<std::string> lines;
+    at::Final final;
+
+    bool ok() const { return final.outcome == at::Outcome::ok; }
+    // The first information line starting with `prefix` ("+CSQ:"), or "".
+    std::string line(std::string_view prefix) const;
+};
+
+class AtEngine : public std::enable_shared_from_this<AtEngine> {
+  public:
+    using UrcHandler = std::function<void(const at::Urc&)>;
+    using GoneHandler = std::function<void(const std::string& why)>;
+    using CompleteHandler = std::function<void(const at::Complete&)>;
+
+    // `log_name` prefixes the debug lines: "modem[office-1]".
+    AtEngine(asio::any_io_executor executor, std::string log_name, at::SessionConfig config);
+    ~AtEngine();
+
+    // Starts reading `stream` (owned by the caller, alive until detach()) with a
+    // fresh Session state. A read error or EOF calls the gone handler once.
+    void attach(asio::posix::stream_descriptor& stream);
+    // Stops reading and writing; commands in flight complete (not_sent / uncertain).
+    void detach();
+    // detach() and stop the ticker for good: the engine can then be destroyed.
+    void shutdown();
+    bool attached() const { return stream_ != nullptr; }
+
+    // Queues `cmd`; completes with its result. Never throws for modem trouble:
+    // timeouts, errors and a vanished port all arrive as the Reply's Final.
+    awaitable<Reply> command(at::Command cmd);
+    // Raw bytes outside any command (ESC to leave a stuck PDU entry).
+    void write_raw(std::string bytes);
+
+    void on_urc(UrcHandler handler) { urc_handler_ = std::move(handler); }
+    void on_gone(GoneHandler handler) { gone_handler_ = std::move(handler); }
+    // Every completed command (the Modem watches for timeouts there).
+    void on_complete(CompleteHandler handler) { complete_handler_ = std::move(handler); }
+
+    void set_config(at::SessionConfig config) { session_.set_config(std::move(config)); }
+    const at::Session& session() const { return session_; }
+
+  private:
+    struct Waiter {
+        std::optional<Reply> reply;
+        asio::steady_timer event;
+        explicit Waiter(asio::any_io_executor ex) : event(std::move(ex)) {}
+    };
+
+    awaitable<void> reader(std::shared_ptr<AtEngine> self, std::uint64_t generation);
+    awaitable<void> ticker(std::shared_ptr<AtEngine> self);
+    awaitable<void> writer(std::shared_ptr<AtEngine> self, std::uint64_t generation);
+    void process();
+    void rearm_ticker();
+    void gone(const std::string& why);
+
+    asio::any_io_executor executor_;
+    std::string log_name_;
+    at::Session session_;
+    asio::posix::stream_descriptor* stream_ = nullptr;
+    std::uint64_t generation_ = 0;  // one per attach(): old coroutines recognise they are stale
+    asio::steady_timer tick_timer_;
+    asio::steady_timer write_event_;
+    std::deque<std::string> out_;
+    bool ticker_running_ = false;
+    bool shut_down_ = false;
+    std::map<at::CommandId, Waiter*> waiters_;
+    UrcHandler urc_handler_;
+    GoneHandler gone_handler_;
+    CompleteHandler complete_handler_;
+};
+
+}  // namespace smsgw::drivers

@@ -1,0 +1,726 @@
+// The modem lifecycle as one coroutine, top to bottom: open → identify →
+// unlock → register → configure → ready → recover. Every state change is one
+// info line, "modem[office-1] registering → ready (+CREG: 0,1)"; every AT
+// exchange is at debug (AtEngine). Hang recovery is a ladder, each rung logged:
+// ESC and AT (the Session resynchronises), then a port re-open, then AT+CFUN=1,1.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "drivers/at/identity_replies.hpp"
+#include "drivers/at/network_replies.hpp"
+#include "drivers/at/sim_replies.hpp"
+#include "drivers/at/sms_replies.hpp"
+#include "drivers/at/text.hpp"
+#include "drivers/modem_impl.hpp"
+
+namespace smsgw::drivers {
+
+namespace {
+
+struct StateName {
+    ModemState state;
+    std::string_view name;
+};
+constexpr StateName state_names[] = {
+    {ModemState::stopped, "stopped"},         {ModemState::opening, "opening"},
+    {ModemState::identifying, "identifying"}, {ModemState::unlocking, "unlocking"},
+    {ModemState::registering, "registering"}, {ModemState::configuring, "configuring"},
+    {ModemState::ready, "ready"},             {ModemState::recovering, "recovering"},
+    {ModemState::down, "down"},               {ModemState::failed, "failed"},
+};
+
+constexpr char esc[] = "\x1B";
+
+std::string first_line(const Reply& r) {
+    return r.lines.empty() ? std::string() : r.lines.front();
+}
+
+}  // namespace
+
+std::string_view to_string(ModemState s) {
+    for (const auto& row : state_names)
+        if (row.state == s) return row.name;
+    return "unknown";
+}
+
+std::string_view to_string(SendResult::Status s) {
+    switch (s) {
+        case SendResult::Status::sent: return "sent";
+        case SendResult::Status::failed: return "failed";
+        case SendResult::Status::uncertain: return "uncertain";
+        case SendResult::Status::not_ready: return "not_ready";
+    }
+    return "unknown";
+}
+
+// ---- Modem: the owner's handle ---------------------------------------------------
+
+Modem::Modem(asio::io_context& io, ModemSettings settings, ModemObserver* observer)
+    : impl_(std::make_shared<Impl>(io, std::move(settings), observer)) {}
+Modem::~Modem() {
+    impl_->stop();
+}
+void Modem::start() {
+    impl_->start();
+}
+void Modem::stop() {
+    impl_->stop();
+}
+awaitable<void> Modem::run() {
+    auto keep = impl_;
+    co_await keep->run();
+}
+awaitable<SendResult> Modem::send(std::string pdu_hex, int tpdu_length) {
+    auto keep = impl_;
+    co_return co_await keep->send(std::move(pdu_hex), tpdu_length);
+}
+void Modem::confirm_committed(const InboundPdu& pdu) {
+    impl_->confirm_committed(pdu);
+}
+const ModemStatus& Modem::status() const {
+    return impl_->status_;
+}
+const ModemSettings& Modem::settings() const {
+    return impl_->settings_;
+}
+
+// ---- Impl: helpers -------------------------------------------------------------
+
+Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* observer)
+    : settings_(std::move(settings)),
+      io_(io),
+      observer_(observer),
+      wake_(io),
+      quirks_(&at::generic_quirks()) {
+    status_.name = settings_.name;
+    engine_ = std::make_shared<AtEngine>(io.get_executor(), log_name(), session_config());
+}
+
+at::SessionConfig Modem::Impl::session_config() const {
+    at::SessionConfig base;
+    base.timers.set(at::TimerId::command, settings_.command_timeout);
+    base.timers.set(at::TimerId::prompt, settings_.command_timeout);
+    base.timers.set(at::TimerId::send, settings_.send_timeout);
+    base.timers.set(at::TimerId::quiet, settings_.resync_quiet);
+    base.timers.set(at::TimerId::probe, settings_.resync_probe);
+    return at::session_config(*quirks_, base);
+}
+
+void Modem::Impl::start() {
+    if (running_) return;
+    running_ = true;
+    stopping_ = false;
+    engine_->on_urc([this](const at::Urc& u) { on_urc(u); });
+    engine_->on_gone([this](const std::string& why) {
+        gone_ = why.empty() ? "gone" : why;
+        wake();
+    });
+    engine_->on_complete([this](const at::Complete& c) {
+        const auto o = c.final.outcome;
+        const bool unresponsive = o == at::Outcome::not_sent && engine_->session().unresponsive();
+        if ((o == at::Outcome::timeout || o == at::Outcome::uncertain || unresponsive) &&
+            hang_.empty() && gone_.empty())
+            hang_ = "no answer to " + c.command + " (" + c.final.reason + ")";
+    });
+    auto self = shared_from_this();
+    asio::co_spawn(io_, run(), [self](std::exception_ptr e) {
+        self->running_ = false;
+        if (!e || self->stopping_) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            spdlog::error("{} lifecycle ended by an exception: {}; restarting", self->log_name(),
+                          ex.what());
+        } catch (...) {
+            spdlog::error("{} lifecycle ended by an unknown exception; restarting", self->log_name());
+        }
+        self->close_port();
+        auto timer = std::make_shared<asio::steady_timer>(self->io_, self->settings_.backoff_min);
+        timer->async_wait([self, timer](const boost::system::error_code&) {
+            if (!self->stopping_) self->start();
+        });
+    });
+}
+
+void Modem::Impl::stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    observer_ = nullptr;
+    engine_->shutdown();
+    if (port_) port_->close();
+    wake_.cancel();
+    if (status_.state != ModemState::stopped) {
+        spdlog::info("{} {} → stopped (stop requested)", log_name(), to_string(status_.state));
+        status_.state = ModemState::stopped;
+    }
+}
+
+void Modem::Impl::wake() {
+    wake_.cancel();
+}
+
+awaitable<bool> Modem::Impl::sleep(std::chrono::milliseconds d) {
+    if (stopping_) co_return false;
+    wake_.expires_after(d);
+    boost::system::error_code ec;
+    co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return !stopping_;
+}
+
+awaitable<Reply> Modem::Impl::cmd(std::string text, std::chrono::milliseconds timeout,
+                                  bool sensitive) {
+    at::Command c;
+    c.text = std::move(text);
+    c.timeout = timeout;
+    c.sensitive = sensitive;
+    auto engine = engine_;
+    co_return co_await engine->command(std::move(c));
+}
+
+void Modem::Impl::set_state(ModemState to, const std::string& why) {
+    if (stopping_) return;
+    const ModemState from = status_.state;
+    status_.state = to;
+    if (from != to)
+        spdlog::info("{} {} → {}{}", log_name(), to_string(from), to_string(to),
+                     why.empty() ? std::string() : " (" + why + ")");
+    if (observer_) observer_->on_state(status_, from, why);
+}
+
+void Modem::Impl::publish(const std::string& why) {
+    if (observer_ && !stopping_) observer_->on_state(status_, status_.state, why);
+}
+
+void Modem::Impl::set_error(std::string name, std::string text) {
+    status_.last_error = std::move(name);
+    status_.last_error_text = std::move(text);
+}
+
+Exit Modem::Impl::exit_for(const Reply& r) const {
+    if (stopping_) return Exit::stopped;
+    if (!gone_.empty()) return Exit::gone;
+    if (r.final.outcome == at::Outcome::timeout || r.final.outcome == at::Outcome::uncertain ||
+        r.final.outcome == at::Outcome::not_sent)
+        return Exit::hang;
+    return Exit::ok;
+}
+
+void Modem::Impl::close_port() {
+    engine_->detach();
+    if (port_) port_->close();
+}
+
+// ---- the lifecycle ---------------------------------------------------------------
+
+awaitable<void> Modem::Impl::run() {
+    auto self = shared_from_this();
+    auto backoff = settings_.backoff_min;
+    bool have_port = false;
+    while (!stopping_) {
+        if (!have_port) {
+            set_state(ModemState::opening,
+                      settings_.port.empty() ? "looking for IMEI " + settings_.imei : settings_.port);
+            const Exit e = co_await open_port();
+            if (e == Exit::stopped) break;
+            if (e != Exit::ok) {
+                set_state(e == Exit::failed ? ModemState::failed : ModemState::down,
+                          status_.last_error_text + "; retry in " +
+                              std::to_string(backoff.count()) + " ms");
+                if (!co_await sleep(backoff)) break;
+                backoff = std::min(backoff * 2, settings_.backoff_max);
+                continue;
+            }
+            have_port = true;
+        }
+        Exit e = co_await identify();
+        if (e == Exit::ok) e = co_await unlock();
+        while (e == Exit::ok || e == Exit::reregister) {
+            e = co_await register_network();
+            if (e == Exit::ok) e = co_await configure();
+            if (e == Exit::ok) e = co_await ready_loop();
+        }
+        if (e == Exit::stopped || stopping_) break;
+        if (e == Exit::hang) {
+            const std::string why = hang_.empty() ? "no answer" : hang_;
+            e = co_await recover(why);
+            if (e == Exit::ok) {
+                backoff = settings_.backoff_min;
+                continue;  // port open and answering: identify again
+            }
+            if (e == Exit::stopped) break;
+        }
+        close_port();
+        have_port = false;
+        if (e == Exit::gone || e == Exit::hang) {
+            set_state(ModemState::down,
+                      gone_.empty() ? status_.last_error_text : "port gone: " + gone_);
+            // A replugged stick takes a moment to enumerate: the first retry is quick.
+            backoff = settings_.backoff_min;
+            if (!co_await sleep(backoff)) break;
+            continue;
+        }
+        // failed: a technician must act. Retry slowly (a SIM may be inserted, a PIN
+        // entered by hand) but never with a PIN the SIM refused.
+        set_state(ModemState::failed, status_.last_error_text);
+        if (!co_await sleep(settings_.backoff_max)) break;
+    }
+    close_port();
+}
+
+// Opens the fixed port or scans the candidates for the IMEI; leaves the engine
+// attached to an answering modem whose IMEI is known.
+awaitable<Exit> Modem::Impl::open_port() {
+    gone_.clear();
+    hang_.clear();
+    if (!settings_.port.empty()) co_return co_await try_port(settings_.port, !settings_.imei.empty());
+    const auto candidates = expand_globs(settings_.candidates);
+    for (const auto& path : candidates) {
+        if (stopping_) co_return Exit::stopped;
+        if (!settings_.usb_serial.empty()) {
+            // The USB serial number comes from sysfs without opening the port.
+            const auto serial = usb_serial_of(path);
+            if (!serial || *serial != settings_.usb_serial) continue;
+        }
+        const Exit e = co_await try_port(path, !settings_.imei.empty());
+        if (e == Exit::ok || e == Exit::stopped) co_return e;
+    }
+    set_error("port_not_found",
+              "no port with " +
+                  (settings_.imei.empty() ? "USB serial " + settings_.usb_serial
+                                          : "IMEI " + settings_.imei) +
+                  " among " + std::to_string(candidates.size()) + " candidate(s)");
+    co_return Exit::gone;
+}
+
+awaitable<Exit> Modem::Impl::try_port(const std::string& path, bool must_match) {
+    if (!port_) port_ = std::make_unique<SerialPort>(io_.get_executor());
+    std::string detail;
+    const SerialOptions options{settings_.baud,
+                                settings_.rtscts ? FlowControl::rtscts : FlowControl::none};
+    if (const auto ec = port_->open(path, options, &detail)) {
+        const bool busy = ec == SerialError::busy;
+        set_error(busy ? "port_busy" : ec == SerialError::not_found ? "port_not_found" : "port_error",
+                  ec.message() + ": " + detail);
+        spdlog::debug("{} {}", log_name(), status_.last_error_text);
+        co_return Exit::gone;
+    }
+    gone_.clear();
+    hang_.clear();
+    status_.port = path;
+    quirks_ = &at::generic_quirks();
+    engine_->set_config(session_config());
+    engine_->attach(port_->stream());
+    const Exit e = co_await identify_basic();
+    if (e == Exit::ok && must_match && status_.imei != settings_.imei) {
+        set_error("wrong_modem",
+                  path + " has IMEI " + status_.imei + ", not " + settings_.imei);
+        spdlog::debug("{} {}", log_name(), status_.last_error_text);
+        close_port();
+        co_return settings_.port.empty() ? Exit::gone : Exit::failed;
+    }
+    if (e != Exit::ok) {
+        if (e != Exit::stopped)
+            set_error("no_answer", path + " does not answer AT");
+        close_port();
+        co_return e == Exit::stopped ? e : Exit::gone;
+    }
+    co_return Exit::ok;
+}
+
+// AT, echo off, numeric errors, IMEI: enough to know which modem this is.
+awaitable<Exit> Modem::Impl::identify_basic() {
+    if (!co_await responds()) {
+        co_return stopping_ ? Exit::stopped : gone_.empty() ? Exit::hang : Exit::gone;
+    }
+    for (const char* c : {"ATE0", "AT+CMEE=1"}) {
+        const Reply r = co_await cmd(c);
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    }
+    const Reply imei = co_await cmd("AT+CGSN");
+    if (const Exit e = exit_for(imei); e != Exit::ok) co_return e;
+    if (auto v = at::parse_identity(imei.lines, at::IdentityKind::imei)) {
+        if (!status_.imei.empty() && status_.imei != *v)
+            spdlog::warn("{} a different modem is now on {}: IMEI {} (was {})", log_name(),
+                         status_.port, *v, status_.imei);
+        status_.imei = *v;
+    }
+    co_return Exit::ok;
+}
+
+// ESC (a modem may sit in PDU entry), then AT up to three times: a freshly
+// opened port may deliver a stale half line first.
+awaitable<bool> Modem::Impl::responds() {
+    for (int attempt = 0; attempt < 3 && !stopping_ && gone_.empty(); ++attempt) {
+        engine_->write_raw(esc);
+        const Reply r = co_await cmd("AT");
+        if (r.ok()) {
+            hang_.clear();
+            co_return true;
+        }
+    }
+    co_return false;
+}
+
+awaitable<Exit> Modem::Impl::identify() {
+    set_state(ModemState::identifying, status_.port);
+    if (status_.imei.empty() || in_recovery_) {
+        if (const Exit e = co_await identify_basic(); e != Exit::ok) co_return e;
+    }
+    in_recovery_ = false;
+    auto text = [&](const Reply& r) {
+        auto v = at::parse_text_answer(r.lines);
+        return v ? *v : std::string();
+    };
+    Reply r = co_await cmd("AT+CGMI");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    status_.manufacturer = text(r);
+    r = co_await cmd("AT+CGMM");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    status_.model = text(r);
+    r = co_await cmd("AT+CGMR");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    status_.firmware = text(r);
+    quirks_ = &at::find_quirks(status_.manufacturer, status_.model);
+    engine_->set_config(session_config());
+    needs_cnma_ = quirks_->needs_cnma;
+    for (const auto& step : quirks_->init) {
+        r = co_await cmd(std::string(step.command));
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (!r.ok())
+            spdlog::debug("{} {} refused ({}): {}", log_name(), step.command, step.why,
+                          r.final.line);
+    }
+    spdlog::debug("{} {} {} {} IMEI {}, quirks {}", log_name(), status_.manufacturer,
+                  status_.model, status_.firmware, status_.imei, quirks_->name);
+    co_return Exit::ok;
+}
+
+awaitable<Exit> Modem::Impl::unlock() {
+    set_state(ModemState::unlocking, status_.manufacturer + " " + status_.model);
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        const Reply r = co_await cmd("AT+CPIN?");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (!r.ok()) {
+            const auto& entry = r.final.error ? r.final.error->entry() : at::ModemError{}.entry();
+            if (entry.name == "sim_not_inserted" || entry.name == "sim_failure") {
+                set_error("sim_missing", r.final.line + ": " + std::string(entry.text) +
+                                             (entry.hint.empty() ? "" : "; " + std::string(entry.hint)));
+                co_return Exit::failed;
+            }
+            if (!co_await sleep(settings_.register_poll)) co_return Exit::stopped;  // SIM busy
+            continue;
+        }
+        const auto state = at::parse_cpin(r.line("+CPIN:"));
+        if (!state) {
+            set_error("cpin_unreadable", "AT+CPIN? answer not understood: " + first_line(r));
+            co_return Exit::failed;
+        }
+        switch (*state) {
+            case at::PinState::ready: {
+                const Reply imsi = co_await cmd("AT+CIMI");
+                if (const Exit e = exit_for(imsi); e != Exit::ok) co_return e;
+                if (auto v = at::parse_identity(imsi.lines, at::IdentityKind::imsi)) status_.imsi = *v;
+                if (!quirks_->iccid_command.empty()) {
+                    const Reply iccid = co_await cmd(std::string(quirks_->iccid_command));
+                    if (const Exit e = exit_for(iccid); e != Exit::ok) co_return e;
+                    if (auto v = at::parse_identity(iccid.lines, at::IdentityKind::iccid))
+                        status_.iccid = *v;
+                }
+                co_return Exit::ok;
+            }
+            case at::PinState::not_ready:
+                if (!co_await sleep(settings_.register_poll)) co_return Exit::stopped;
+                continue;
+            case at::PinState::sim_pin: {
+                if (!quirks_->pin_retries_command.empty()) {
+                    const Reply left = co_await cmd(std::string(quirks_->pin_retries_command));
+                    if (const Exit e = exit_for(left); e != Exit::ok) co_return e;
+                    if (auto v = at::parse_pin_retries(left.lines)) status_.pin_retries = v->pin;
+                }
+                const std::string left_text =
+                    status_.pin_retries ? std::to_string(*status_.pin_retries) + " attempt(s) left"
+                                        : "attempts left unknown";
+                if (settings_.pin.empty()) {
+                    set_error("pin_required", "the SIM needs a PIN and none is configured (" +
+                                                  left_text + ")");
+                    co_return Exit::failed;
+                }
+                if (pin_rejected_) {
+                    set_error("pin_rejected", "the configured PIN was refused before; not tried again (" +
+                                                  left_text + "): fix the PIN in the config");
+                    co_return Exit::failed;
+                }
+                if (status_.pin_retries && *status_.pin_retries <= 1) {
+                    set_error("pin_last_attempt",
+                              "only 1 PIN attempt left: not spent automatically; enter the PIN by "
+                              "hand (smsgw-diag at) once you are sure of it");
+                    co_return Exit::failed;
+                }
+                const Reply entered = co_await cmd("AT+CPIN=\"" + settings_.pin + "\"", {}, true);
+                if (const Exit e = exit_for(entered); e != Exit::ok) co_return e;
+                if (!entered.ok()) {
+                    pin_rejected_ = true;
+                    if (!quirks_->pin_retries_command.empty()) {
+                        const Reply left = co_await cmd(std::string(quirks_->pin_retries_command));
+                        if (auto v = at::parse_pin_retries(left.lines)) status_.pin_retries = v->pin;
+                    }
+                    set_error("pin_rejected",
+                              "the SIM refused the configured PIN (" + entered.final.line + "); " +
+                                  (status_.pin_retries
+                                       ? std::to_string(*status_.pin_retries) + " attempt(s) left"
+                                       : std::string("attempts left unknown")) +
+                                  "; not retried: fix the PIN in the config");
+                    co_return Exit::failed;
+                }
+                spdlog::info("{} PIN accepted", log_name());
+                continue;  // AT+CPIN? again until READY
+            }
+            case at::PinState::sim_puk:
+                set_error("puk_required", "the SIM is blocked and needs its PUK (too many wrong PINs)");
+                co_return Exit::failed;
+            case at::PinState::not_inserted:
+                set_error("sim_missing", "no SIM card inserted");
+                co_return Exit::failed;
+            default:
+                set_error("sim_locked", "the SIM waits for " + std::string(at::to_string(*state)));
+                co_return Exit::failed;
+        }
+    }
+    set_error("sim_not_ready", "the SIM did not become ready");
+    co_return Exit::failed;
+}
+
+awaitable<Exit> Modem::Impl::register_network() {
+    set_state(ModemState::registering, status_.imsi.empty() ? "" : "IMSI " + status_.imsi);
+    reregister_ = false;
+    // Registration URCs with location wake us as soon as the network answers.
+    Reply r = co_await cmd("AT+CREG=2");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    if (!r.ok()) (void)co_await cmd("AT+CREG=1");
+    const auto deadline = std::chrono::steady_clock::now() + settings_.register_timeout;
+    bool denied_logged = false;
+    for (;;) {
+        for (const char* query : {"AT+CREG?", "AT+CEREG?"}) {
+            r = co_await cmd(query);
+            if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+            if (!r.ok() || r.lines.empty()) continue;
+            const auto reg = at::parse_registration(r.lines.front());
+            if (!reg) continue;
+            status_.registration = std::string(at::to_string(reg->status));
+            if (at::is_registered(reg->status)) {
+                hang_.clear();
+                co_return Exit::ok;
+            }
+            if (reg->status == at::RegStatus::denied && !denied_logged) {
+                denied_logged = true;
+                set_error("registration_denied",
+                          "the network denied registration (" + r.lines.front() +
+                              "): SIM barred, not activated or roaming not allowed");
+                spdlog::warn("{} {}", log_name(), status_.last_error_text);
+                publish(r.lines.front());
+            }
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            if (status_.last_error != "registration_denied")
+                set_error("not_registered", "not registered after " +
+                                                std::to_string(settings_.register_timeout.count()) +
+                                                " ms (" + status_.registration +
+                                                "): check antenna, coverage and SIM");
+            co_return Exit::failed;
+        }
+        if (!co_await sleep(settings_.register_poll)) co_return Exit::stopped;
+        if (!gone_.empty()) co_return Exit::gone;
+    }
+}
+
+awaitable<Exit> Modem::Impl::configure() {
+    set_state(ModemState::configuring, status_.registration);
+    Reply r = co_await cmd("AT+CMGF=0");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    if (!r.ok()) {
+        set_error("no_pdu_mode", "the modem refuses PDU mode (AT+CMGF=0: " + r.final.line + ")");
+        co_return Exit::failed;
+    }
+    if (!settings_.smsc.empty()) {
+        r = co_await cmd("AT+CSCA=\"" + settings_.smsc + "\"," +
+                         (settings_.smsc.front() == '+' ? "145" : "129"));
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (!r.ok()) spdlog::warn("{} setting the SMSC refused: {}", log_name(), r.final.line);
+    }
+    r = co_await cmd("AT+CSCA?");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    if (auto sca = at::parse_csca(r.line("+CSCA:")); sca && !sca->number.empty())
+        status_.smsc = sca->number;
+    else
+        spdlog::warn("{} no SMS centre on the SIM and none configured: sending will fail",
+                     log_name());
+    if (quirks_->sms_storage) {
+        r = co_await cmd("AT+CPMS=\"SM\",\"SM\",\"SM\"");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (r.ok()) {
+            mem1_ = "SM";
+            if (auto use = at::parse_cpms_set(r.line("+CPMS:")); use && !use->empty()) {
+                status_.storage = "SM";
+                status_.storage_used = use->front().used;
+                status_.storage_total = use->front().total;
+            }
+        } else {
+            r = co_await cmd("AT+CPMS?");
+            if (auto use = at::parse_cpms_query(r.line("+CPMS:")); use && !use->empty()) {
+                mem1_ = status_.storage = use->front().storage;
+                status_.storage_used = use->front().used;
+                status_.storage_total = use->front().total;
+            }
+        }
+    }
+    if (needs_cnma_) {
+        r = co_await cmd("AT+CSMS=1");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        needs_cnma_ = r.ok();
+    }
+    // +CNMI: the first candidate the modem lists, then the later ones if refused.
+    r = co_await cmd("AT+CNMI=?");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    const auto candidates = quirks_->cnmi_candidates;
+    std::size_t first = 0;
+    if (auto support = at::parse_cnmi_test(r.line("+CNMI:"))) {
+        if (auto chosen = at::choose_cnmi(candidates, *support))
+            for (std::size_t i = 0; i < candidates.size(); ++i)
+                if (candidates[i].command == chosen->command) first = i;
+    }
+    status_.cnmi.clear();
+    for (std::size_t i = first; i < candidates.size(); ++i) {
+        r = co_await cmd(std::string(candidates[i].command));
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (r.ok()) {
+            status_.cnmi = std::string(candidates[i].command);
+            spdlog::debug("{} {}: {}", log_name(), candidates[i].command, candidates[i].why);
+            break;
+        }
+    }
+    if (status_.cnmi.empty())
+        spdlog::warn("{} no +CNMI setting accepted: new messages found by the periodic drain only",
+                     log_name());
+    co_return Exit::ok;
+}
+
+awaitable<Exit> Modem::Impl::ready_loop() {
+    {
+        const Reply csq = co_await cmd("AT+CSQ");
+        if (const Exit e = exit_for(csq); e != Exit::ok) co_return e;
+        if (auto q = at::parse_csq(csq.line("+CSQ:"))) {
+            status_.signal_dbm = q->dbm;
+            status_.signal_bars = q->bars;
+        }
+    }
+    set_error("", "");
+    set_state(ModemState::ready, status_.registration + (status_.operator_name.empty()
+                                                             ? std::string()
+                                                             : ", " + status_.operator_name));
+    using clock = std::chrono::steady_clock;
+    drain_requested_ = true;  // stored messages from before we came
+    auto next_health = clock::now() + settings_.health_interval;
+    auto next_drain = clock::now() + settings_.drain_interval;
+    for (;;) {
+        if (stopping_) co_return Exit::stopped;
+        if (!gone_.empty()) co_return Exit::gone;
+        if (!hang_.empty()) co_return Exit::hang;
+        if (reregister_) co_return Exit::reregister;
+        if (!to_delete_.empty()) {
+            InboundPdu pdu = std::move(to_delete_.front());
+            to_delete_.pop_front();
+            co_await delete_stored(std::move(pdu));
+            continue;
+        }
+        if (!to_read_.empty()) {
+            auto [storage, index] = to_read_.front();
+            to_read_.pop_front();
+            co_await read_stored(storage, index);
+            continue;
+        }
+        const auto now = clock::now();
+        if (drain_requested_ || now >= next_drain) {
+            drain_requested_ = false;
+            co_await drain();
+            next_drain = clock::now() + settings_.drain_interval;
+            continue;
+        }
+        if (now >= next_health) {
+            co_await health();
+            next_health = clock::now() + settings_.health_interval;
+            continue;
+        }
+        const auto until = std::min(next_health, next_drain);
+        if (!co_await sleep(std::chrono::duration_cast<std::chrono::milliseconds>(until - now) +
+                            1ms))
+            co_return Exit::stopped;
+    }
+}
+
+bool Modem::Impl::reopen(const std::string& path) {
+    close_port();
+    std::string detail;
+    const SerialOptions options{settings_.baud,
+                                settings_.rtscts ? FlowControl::rtscts : FlowControl::none};
+    if (port_->open(path, options, &detail)) {
+        spdlog::warn("{} cannot re-open {}: {}", log_name(), path, detail);
+        return false;
+    }
+    gone_.clear();
+    engine_->attach(port_->stream());
+    return true;
+}
+
+awaitable<bool> Modem::Impl::answered_after_recovery() {
+    hang_.clear();
+    const bool ok = co_await responds();
+    hang_.clear();
+    co_return ok;
+}
+
+// The hang ladder. Each rung is logged; the first that gets an OK to AT wins and
+// the lifecycle identifies the modem again (a reboot may have reset its settings).
+awaitable<Exit> Modem::Impl::recover(std::string why) {
+    set_state(ModemState::recovering, why);
+    in_recovery_ = true;
+    const std::string path = status_.port;
+    spdlog::warn("{} recovery 1/3: ESC and AT", log_name());
+    if (!gone_.empty()) co_return Exit::gone;
+    if (co_await answered_after_recovery()) {
+        spdlog::warn("{} recovery 1/3: the modem answers again", log_name());
+        co_return Exit::ok;
+    }
+    if (stopping_) co_return Exit::stopped;
+    if (!gone_.empty()) co_return Exit::gone;
+
+    spdlog::warn("{} recovery 2/3: re-opening {}", log_name(), path);
+    if (reopen(path) && co_await answered_after_recovery()) {
+        spdlog::warn("{} recovery 2/3: the modem answers after the re-open", log_name());
+        co_return Exit::ok;
+    }
+    if (stopping_) co_return Exit::stopped;
+
+    spdlog::warn("{} recovery 3/3: AT+CFUN=1,1 (modem reset)", log_name());
+    if (port_->is_open() && gone_.empty()) {
+        engine_->attach(port_->stream());  // a fresh Session: the reset must not queue behind a resync
+        engine_->write_raw(esc);
+        (void)co_await cmd("AT+CFUN=1,1");
+        hang_.clear();
+    }
+    // URCs may wake sleep(): sleep until the deadline all the same.
+    const auto rebooted = std::chrono::steady_clock::now() + settings_.reboot_wait;
+    for (auto now = std::chrono::steady_clock::now(); now < rebooted;
+         now = std::chrono::steady_clock::now())
+        if (!co_await sleep(std::chrono::duration_cast<std::chrono::milliseconds>(rebooted - now) +
+                            1ms))
+            co_return Exit::stopped;
+    if (reopen(path) && co_await answered_after_recovery()) {
+        spdlog::warn("{} recovery 3/3: the modem answers after the reset", log_name());
+        co_return Exit::ok;
+    }
+    set_error("unresponsive", "no answer to AT after ESC, a port re-open and AT+CFUN=1,1");
+    co_return Exit::hang;
+}
+
+}  // namespace smsgw::drivers

@@ -1,0 +1,102 @@
+// Modem's private half, shared by modem.cpp (the lifecycle) and modem_io.cpp
+// (sending, receiving, health). Not installed; only drivers/*.cpp include it.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "drivers/at/quirks.hpp"
+#include "drivers/at_engine.hpp"
+#include "drivers/modem.hpp"
+#include "drivers/serial_port.hpp"
+
+namespace smsgw::drivers {
+
+// Why a step of the lifecycle ended.
+enum class Exit {
+    ok,          // go on to the next step
+    gone,        // read error / EOF: the device went away
+    hang,        // no answer in time: recovery ladder
+    failed,      // a technician must act; retried slowly, never with a rejected PIN
+    reregister,  // registration lost while ready
+    stopped,     // stop() was called
+};
+
+class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
+  public:
+    Impl(asio::io_context& io, ModemSettings settings, ModemObserver* observer);
+
+    void start();
+    void stop();
+    awaitable<void> run();
+    awaitable<SendResult> send(std::string pdu_hex, int tpdu_length);
+    void confirm_committed(const InboundPdu& pdu);
+
+    ModemSettings settings_;
+    ModemStatus status_;
+
+  private:
+    // ---- modem.cpp: lifecycle -----------------------------------------------
+    awaitable<Exit> open_port();
+    awaitable<Exit> try_port(const std::string& path, bool must_match);
+    awaitable<Exit> identify_basic();
+    awaitable<Exit> identify();
+    awaitable<Exit> unlock();
+    awaitable<Exit> register_network();
+    awaitable<Exit> configure();
+    awaitable<Exit> ready_loop();
+    awaitable<Exit> recover(std::string why);
+    awaitable<bool> responds();
+    awaitable<bool> answered_after_recovery();
+    bool reopen(const std::string& path);
+    void close_port();
+
+    // ---- modem_io.cpp: traffic and health -----------------------------------
+    awaitable<void> health();
+    awaitable<void> drain();
+    awaitable<void> read_stored(std::string storage, int index);
+    awaitable<void> delete_stored(InboundPdu pdu);
+    awaitable<bool> select_storage(const std::string& storage);
+    awaitable<void> acknowledge();
+    void report(InboundPdu pdu);
+    void on_urc(const at::Urc& urc);
+
+    // ---- helpers ------------------------------------------------------------
+    awaitable<Reply> cmd(std::string text, std::chrono::milliseconds timeout = {},
+                         bool sensitive = false);
+    // Sleeps for `d` or until wake(); true unless stopped.
+    awaitable<bool> sleep(std::chrono::milliseconds d);
+    void wake();
+    void set_state(ModemState to, const std::string& why);
+    void publish(const std::string& why);  // same state, new values
+    void set_error(std::string name, std::string text);
+    Exit exit_for(const Reply& r) const;  // gone/hang/stopped for a failed Reply, else ok
+    at::SessionConfig session_config() const;
+    std::string log_name() const { return "modem[" + settings_.name + "]"; }
+
+    asio::io_context& io_;
+    ModemObserver* observer_;
+    std::shared_ptr<AtEngine> engine_;
+    std::unique_ptr<SerialPort> port_;
+    asio::steady_timer wake_;
+    const at::Quirks* quirks_;
+
+    bool running_ = false;
+    bool stopping_ = false;
+    bool in_recovery_ = false;
+    std::string gone_;  // why the port went away; empty while it is there
+    std::string hang_;  // the command that got no answer; empty when none
+    bool reregister_ = false;
+    bool drain_requested_ = false;
+    bool pin_rejected_ = false;
+    bool needs_cnma_ = false;
+    std::string mem1_;  // storage AT+CMGR/AT+CMGD work on
+    std::deque<std::pair<std::string, int>> to_read_;  // +CMTI/+CDSI
+    std::deque<InboundPdu> to_delete_;                 // confirmed by the owner
+    std::set<std::pair<std::string, int>> outstanding_;  // reported, not yet confirmed
+};
+
+}  // namespace smsgw::drivers

@@ -1,0 +1,288 @@
+// What a ready modem does besides its lifecycle: sending a part, reading what
+// arrives (+CMTI → AT+CMGR; +CMT/+CDS direct, acknowledged with AT+CNMA when the
+// quirk table says so; AT+CMGL=4 drains at start, every few minutes and when the
+// storage is full), deleting a stored PDU only once the owner has committed it,
+// and the health poll (signal, registration, operator, storage).
+#include <spdlog/spdlog.h>
+
+#include "drivers/at/network_replies.hpp"
+#include "drivers/at/sms_replies.hpp"
+#include "drivers/at/text.hpp"
+#include "drivers/at/urc.hpp"
+#include "drivers/modem_impl.hpp"
+#include "pdu/pdu_codec.hpp"
+#include "pdu/status_report.hpp"
+
+namespace smsgw::drivers {
+
+namespace {
+
+constexpr int cms_memory_full = 322;  // TS 27.005 §3.2.5
+
+bool is_memory_full(const at::Final& f) {
+    return f.error && f.error->domain == at::ErrorDomain::cms && f.error->code == cms_memory_full;
+}
+
+// Decodes the PDU: a status report gets its TP-MR, recipient and TP-ST.
+void decode_into(InboundPdu& in) {
+    const auto decoded = pdu::decode_pdu(in.hex);
+    if (!decoded) {
+        in.decode_error = decoded.error().to_string();
+        return;
+    }
+    if (const auto* sr = std::get_if<pdu::SmsStatusReport>(&decoded->tpdu)) {
+        const auto meaning = pdu::describe_status(sr->status);
+        StatusReport r;
+        r.mr = sr->message_reference;
+        r.recipient = sr->recipient.display();
+        r.status = sr->status;
+        r.delivered = meaning.outcome == pdu::DeliveryOutcome::delivered;
+        r.final = meaning.outcome != pdu::DeliveryOutcome::pending;
+        r.text = meaning.text;
+        in.status_report = std::move(r);
+    }
+}
+
+}  // namespace
+
+awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
+    auto self = shared_from_this();
+    SendResult result;
+    if (status_.state != ModemState::ready) {
+        result.reason = "modem " + std::string(to_string(status_.state)) + ", not ready";
+        co_return result;
+    }
+    at::Command c;
+    c.text = "AT+CMGS=" + std::to_string(tpdu_length);
+    c.pdu = std::move(pdu_hex);
+    auto engine = engine_;
+    const Reply r = co_await engine->command(std::move(c));
+    switch (r.final.outcome) {
+        case at::Outcome::ok: {
+            result.status = SendResult::Status::sent;
+            if (auto mr = at::parse_cmgs(r.line("+CMGS:")))
+                result.mr = *mr;
+            else
+                result.reason = "OK without a readable +CMGS: <mr>: status reports cannot be matched";
+            break;
+        }
+        case at::Outcome::error:
+            result.status = SendResult::Status::failed;
+            result.error = r.final.error;
+            result.reason = r.final.error ? r.final.error->to_string() : r.final.line;
+            if (is_memory_full(r.final)) {
+                drain_requested_ = true;
+                wake();
+            }
+            break;
+        case at::Outcome::uncertain:
+            result.status = SendResult::Status::uncertain;
+            result.reason = r.final.reason;
+            break;
+        case at::Outcome::rejected:
+            // Malformed PDU: nothing was written; the same PDU will never go out.
+            result.status = SendResult::Status::failed;
+            result.error = at::make_modem_error(at::ErrorDomain::cms, "304");
+            result.reason = "PDU refused before sending: " + r.final.reason;
+            break;
+        case at::Outcome::timeout:
+        case at::Outcome::not_sent:
+            result.status = SendResult::Status::not_ready;
+            result.reason = r.final.reason;
+            break;
+    }
+    spdlog::debug("{} send: {} {}", log_name(), to_string(result.status), result.reason);
+    co_return result;
+}
+
+void Modem::Impl::confirm_committed(const InboundPdu& pdu) {
+    if (!pdu.index || stopping_) return;
+    to_delete_.push_back(pdu);
+    wake();
+}
+
+void Modem::Impl::report(InboundPdu in) {
+    in.modem = settings_.name;
+    decode_into(in);
+    if (in.index) outstanding_.insert({in.storage, *in.index});
+    if (!observer_) return;
+    if (in.status_report) {
+        spdlog::debug("{} status report for TP-MR {}: {} ({})", log_name(), in.status_report->mr,
+                      in.status_report->status, in.status_report->text);
+        observer_->on_status_report(in);
+    } else {
+        if (!in.decode_error.empty())
+            spdlog::warn("{} inbound PDU does not decode: {}", log_name(), in.decode_error);
+        observer_->on_inbound(in);
+    }
+}
+
+awaitable<bool> Modem::Impl::select_storage(const std::string& storage) {
+    if (storage.empty() || at::iequals(storage, mem1_)) co_return true;
+    const Reply r = co_await cmd("AT+CPMS=\"" + storage + "\"");
+    if (r.ok()) mem1_ = storage;
+    co_return r.ok();
+}
+
+awaitable<void> Modem::Impl::read_stored(std::string storage, int index) {
+    if (outstanding_.count({storage, index})) co_return;
+    if (!co_await select_storage(storage)) co_return;
+    const Reply r = co_await cmd("AT+CMGR=" + std::to_string(index));
+    if (!r.ok() || r.lines.size() < 2) {
+        if (!r.ok() && exit_for(r) == Exit::ok)
+            spdlog::debug("{} AT+CMGR={} gave nothing: {}", log_name(), index, r.final.line);
+        co_return;
+    }
+    const auto stored = at::parse_cmgr(r.lines[0], r.lines[1]);
+    if (!stored) {
+        spdlog::warn("{} AT+CMGR={} answer not understood: {}", log_name(), index,
+                     stored.error().reason);
+        co_return;
+    }
+    if (stored->status && (*stored->status == at::MessageStatus::stored_sent ||
+                           *stored->status == at::MessageStatus::stored_unsent))
+        co_return;  // an outgoing message someone wrote to the SIM
+    report(InboundPdu{{}, storage, index, stored->pdu, stored->length, std::nullopt, {}});
+}
+
+awaitable<void> Modem::Impl::drain() {
+    if (!quirks_->sms_storage) co_return;
+    if (!co_await select_storage("SM")) co_return;
+    // <stat>=4: all messages, read ones included (a crash may have left them).
+    const Reply r = co_await cmd("AT+CMGL=4");
+    if (!r.ok()) co_return;
+    const auto list = at::parse_cmgl(r.lines);
+    if (!list) {
+        spdlog::warn("{} AT+CMGL=4 answer not understood: {}", log_name(), list.error().reason);
+        co_return;
+    }
+    int fresh = 0;
+    for (const auto& stored : *list) {
+        if (!stored.index || outstanding_.count({mem1_, *stored.index})) continue;
+        if (stored.status && (*stored.status == at::MessageStatus::stored_sent ||
+                              *stored.status == at::MessageStatus::stored_unsent))
+            continue;
+        ++fresh;
+        report(InboundPdu{{}, mem1_, *stored.index, stored.pdu, stored.length, std::nullopt, {}});
+    }
+    if (fresh > 0)
+        spdlog::debug("{} drain: {} stored message(s) reported", log_name(), fresh);
+}
+
+awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
+    if (!co_await select_storage(pdu.storage)) co_return;
+    const Reply r = co_await cmd("AT+CMGD=" + std::to_string(*pdu.index));
+    if (r.ok() || (r.final.error && r.final.error->code == 321)) {  // already gone
+        outstanding_.erase({pdu.storage, *pdu.index});
+        if (status_.storage_used > 0) --status_.storage_used;
+    } else if (exit_for(r) == Exit::ok) {
+        spdlog::warn("{} AT+CMGD={} refused: {}", log_name(), *pdu.index, r.final.line);
+    } else {
+        to_delete_.push_front(std::move(pdu));  // after the recovery
+    }
+}
+
+awaitable<void> Modem::Impl::acknowledge() {
+    auto self = shared_from_this();
+    const Reply r = co_await cmd("AT+CNMA");
+    if (!r.ok() && exit_for(r) == Exit::ok)
+        spdlog::warn("{} AT+CNMA refused: {}", log_name(), r.final.line);
+}
+
+awaitable<void> Modem::Impl::health() {
+    bool changed = false;
+    Reply r = co_await cmd("AT+CSQ");
+    if (exit_for(r) != Exit::ok) co_return;
+    if (auto q = at::parse_csq(r.line("+CSQ:"))) {
+        changed |= status_.signal_dbm != q->dbm;
+        status_.signal_dbm = q->dbm;
+        status_.signal_bars = q->bars;
+    }
+    r = co_await cmd("AT+CREG?");
+    if (exit_for(r) != Exit::ok) co_return;
+    if (auto reg = at::parse_registration(r.line("+CREG:"))) {
+        const std::string now(at::to_string(reg->status));
+        changed |= now != status_.registration;
+        status_.registration = now;
+        if (!at::is_registered(reg->status)) {
+            reregister_ = true;
+            co_return;
+        }
+    }
+    r = co_await cmd("AT+COPS?");
+    if (exit_for(r) != Exit::ok) co_return;
+    if (auto op = at::parse_cops(r.line("+COPS:"))) {
+        changed |= op->name != status_.operator_name;
+        status_.operator_name = op->name;
+    }
+    if (quirks_->sms_storage) {
+        r = co_await cmd("AT+CPMS?");
+        if (exit_for(r) != Exit::ok) co_return;
+        if (auto use = at::parse_cpms_query(r.line("+CPMS:")); use && !use->empty()) {
+            changed |= use->front().used != status_.storage_used;
+            status_.storage = use->front().storage;
+            status_.storage_used = use->front().used;
+            status_.storage_total = use->front().total;
+            if (status_.storage_total > 0 && status_.storage_used >= status_.storage_total) {
+                spdlog::warn("{} storage {} full ({}/{}): draining", log_name(), status_.storage,
+                             status_.storage_used, status_.storage_total);
+                drain_requested_ = true;
+            }
+        }
+    }
+    if (changed) publish("health");
+}
+
+void Modem::Impl::on_urc(const at::Urc& urc) {
+    if (urc.lines.empty() || stopping_) return;
+    const std::string& line = urc.lines.front();
+    switch (urc.kind) {
+        case at::UrcKind::sms_stored:
+        case at::UrcKind::report_stored: {
+            const auto where = at::parse_message_indication(line);
+            if (!where) {
+                spdlog::warn("{} unreadable indication {}", log_name(), line);
+                drain_requested_ = true;
+            } else {
+                to_read_.emplace_back(where->storage, where->index);
+            }
+            wake();
+            break;
+        }
+        case at::UrcKind::sms_deliver:
+        case at::UrcKind::status_report: {
+            if (urc.lines.size() < 2) {
+                spdlog::warn("{} {} without its PDU line", log_name(), line);
+                break;
+            }
+            const auto header = at::parse_pdu_urc_header(line);
+            report(InboundPdu{{}, {}, std::nullopt, at::to_upper(urc.lines[1]),
+                              header ? header->length : 0, std::nullopt, {}});
+            // TS 27.005 §3.4.1: with AT+CSMS=1 the modem waits for +CNMA after the
+            // observer has taken the PDU, else it stops routing to us.
+            if (needs_cnma_) asio::co_spawn(io_, acknowledge(), asio::detached);
+            break;
+        }
+        case at::UrcKind::registration:
+        case at::UrcKind::eps_registration: {
+            const auto reg = at::parse_registration(line);
+            if (!reg) break;
+            const bool was = status_.registration == "home" || status_.registration == "roaming" ||
+                             status_.registration.find("sms_only") != std::string::npos;
+            status_.registration = std::string(at::to_string(reg->status));
+            if (status_.state == ModemState::ready && was && !at::is_registered(reg->status))
+                reregister_ = true;
+            wake();
+            break;
+        }
+        case at::UrcKind::modem_ready:
+        case at::UrcKind::huawei_boot:
+            spdlog::debug("{} start-up indication {}", log_name(), line);
+            break;
+        default:
+            spdlog::debug("{} unsolicited {} ignored", log_name(), line);
+            break;
+    }
+}
+
+}  // namespace smsgw::drivers

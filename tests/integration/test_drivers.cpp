@@ -1,0 +1,378 @@
+// smsgw_drivers against a real smsgw-modemsim process over a real pty: the Modem
+// lifecycle to ready, sending (single and concatenated), receiving (single and
+// out-of-order parts), status reports matched by TP-MR, noise inside answers,
+// a hang, an unplug with re-identification by IMEI on a new path, a full
+// storage, PIN entry and +CMS ERROR classes. Conditions are polled with
+// deadlines; timeouts in ModemSettings are short so each case takes seconds.
+#include <catch2/catch.hpp>
+
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sys/wait.h>
+#include <csignal>
+
+#include "pdu/pdu_codec.hpp"
+#include "drivers/serial_port.hpp"
+#include "tests/integration/drivers_harness.hpp"
+#include "tests/integration/sim_harness.hpp"
+
+using namespace smsgw;
+using namespace smsgw::test;
+using drivers::ModemState;
+using drivers::SendResult;
+using nlohmann::json;
+
+namespace {
+
+// A Modem on `io` with a recording observer, started.
+struct Rig {
+    boost::asio::io_context io;
+    RecordingObserver observer;
+    std::unique_ptr<drivers::Modem> modem;
+
+    explicit Rig(drivers::ModemSettings settings) {
+        modem = std::make_unique<drivers::Modem>(io, std::move(settings), &observer);
+        observer.modem = modem.get();
+        modem->start();
+    }
+    ~Rig() {
+        modem->stop();
+        io.restart();
+        io.run_for(std::chrono::milliseconds(50));  // let the coroutines unwind
+    }
+    bool ready(std::chrono::milliseconds t = std::chrono::milliseconds(5000)) {
+        return run_until(io, [&] { return modem->status().state == ModemState::ready; }, t);
+    }
+    SendResult send(const pdu::EncodedPart& part) {
+        return run_task(io, modem->send(part.hex, part.tpdu_length));
+    }
+};
+
+pdu::EncodedMessage encode(const std::string& to, const std::string& text, bool report = false) {
+    pdu::SubmitOptions options;
+    options.status_report = report;
+    auto m = pdu::encode_submit(to, text, options);
+    REQUIRE(m.has_value());
+    return *m;
+}
+
+// The texts of the parts the simulator was sent, from its JSON-lines log.
+std::vector<json> sent_log(const SimProcess& sim) {
+    std::vector<json> out;
+    std::ifstream in(sim.sent_log());
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(json::parse(line));
+    return out;
+}
+
+// Reassembles the decoded SMS-DELIVER parts by their concatenation sequence.
+std::string reassemble(const std::vector<drivers::InboundPdu>& parts) {
+    std::map<int, std::string> by_seq;
+    for (const auto& p : parts) {
+        auto decoded = pdu::decode_pdu(p.hex);
+        REQUIRE(decoded.has_value());
+        REQUIRE(std::holds_alternative<pdu::SmsDeliver>(decoded->tpdu));
+        const auto& d = std::get<pdu::SmsDeliver>(decoded->tpdu);
+        const int seq = d.user_data.header && d.user_data.header->concat
+                            ? d.user_data.header->concat->sequence
+                            : 1;
+        by_seq[seq] = d.user_data.text;
+    }
+    std::string text;
+    for (auto& [seq, part] : by_seq) text += part;
+    return text;
+}
+
+std::size_t stored_count(const SimProcess& sim) {
+    const json s = sim.control({{"op", "storage"}});
+    std::size_t n = 0;
+    for (auto& [mem, list] : s["storage"].items()) n += list.size();
+    return n;
+}
+
+const std::string long_text =
+    "Dear customer, your appointment on Tuesday at 10:30 is confirmed. Please bring your "
+    "insurance card and arrive ten minutes early. Reply STOP to opt out of reminders. "
+    "Thank you for choosing our practice - the team.";
+
+}  // namespace
+
+TEST_CASE("Modem: init to ready fills the status from the modem") {
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    const auto& st = rig.modem->status();
+    CHECK(st.imei == "356938035643809");
+    CHECK(st.imsi == "262019876543210");
+    CHECK(st.iccid == "89490200001234567890");
+    CHECK_FALSE(st.manufacturer.empty());
+    CHECK(st.registration == "home");
+    CHECK(st.smsc == "+491722270333");
+    CHECK(st.storage_total == 20);
+    CHECK(st.cnmi == "AT+CNMI=2,1,0,2,0");
+    CHECK(st.signal_dbm.has_value());
+    // The states in the order of the lifecycle, each reported once.
+    std::vector<ModemState> seen;
+    for (const auto& c : rig.observer.changes) seen.push_back(c.to);
+    CHECK(seen == std::vector<ModemState>{ModemState::opening, ModemState::identifying,
+                                          ModemState::unlocking, ModemState::registering,
+                                          ModemState::configuring, ModemState::ready});
+    // The health poll reads the operator.
+    REQUIRE(run_until(rig.io, [&] { return st.operator_name == "smsgw-net"; }));
+}
+
+TEST_CASE("Modem: single and multi-part messages reach the network as encoded") {
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+
+    const auto single = encode("+4917012345678", "Hello from smsgw");
+    REQUIRE(single.parts.size() == 1);
+    const auto r1 = rig.send(single.parts[0]);
+    REQUIRE(r1.status == SendResult::Status::sent);
+    CHECK(r1.mr >= 0);
+
+    const auto multi = encode("+4917012345678", long_text);
+    REQUIRE(multi.parts.size() == 2);
+    std::vector<int> mrs;
+    for (const auto& part : multi.parts) {
+        const auto r = rig.send(part);
+        REQUIRE(r.status == SendResult::Status::sent);
+        mrs.push_back(r.mr);
+    }
+    CHECK(mrs[0] != mrs[1]);
+
+    REQUIRE(wait_for([&] { return sent_log(sim).size() == 3; }));
+    const auto log = sent_log(sim);
+    CHECK(log[0]["text"] == "Hello from smsgw");
+    CHECK(log[0]["to"] == "+4917012345678");
+    CHECK(log[1]["text"].get<std::string>() + log[2]["text"].get<std::string>() == long_text);
+    CHECK(log[1]["mr"] == mrs[0]);
+    CHECK(log[2]["mr"] == mrs[1]);
+}
+
+TEST_CASE("Modem: inbound single and reversed multi-part, deleted only after commit") {
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    rig.observer.auto_confirm = false;
+    REQUIRE(rig.ready());
+
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "STOP"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }));
+    const auto first = rig.observer.inbound[0];
+    CHECK(first.index.has_value());
+    CHECK(first.storage == "SM");
+    CHECK(first.decode_error.empty());
+    CHECK(reassemble({first}) == "STOP");
+
+    json r = sim.control({{"op", "inject_sms"},
+                          {"from", "+4915112345678"},
+                          {"text", long_text},
+                          {"parts_order", "reverse"}});
+    REQUIRE(r["parts"] == 2);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 3; }));
+    // Each part is reported on its own, in the order the network gave them.
+    const std::vector<drivers::InboundPdu> parts(rig.observer.inbound.begin() + 1,
+                                                 rig.observer.inbound.end());
+    {
+        auto d = pdu::decode_pdu(parts[0].hex);
+        REQUIRE(d.has_value());
+        CHECK(std::get<pdu::SmsDeliver>(d->tpdu).user_data.header->concat->sequence == 2);
+        CHECK(std::get<pdu::SmsDeliver>(d->tpdu).user_data.header->concat->total == 2);
+    }
+    CHECK(reassemble(parts) == long_text);
+
+    // Nothing is deleted before the owner commits; the periodic drain does not
+    // report the same messages twice.
+    CHECK(stored_count(sim) == 3);
+    REQUIRE_FALSE(run_until(rig.io, [&] { return rig.observer.inbound.size() > 3; }, 2500ms));
+    for (const auto& p : rig.observer.inbound) rig.modem->confirm_committed(p);
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
+TEST_CASE("Modem: status report matched to the TP-MR of a sent part") {
+    SimProcess sim({"--first-mr", "41"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    const auto msg = encode("+4917099887766", "Your code is 4711", true);
+    const auto sent = rig.send(msg.parts[0]);
+    REQUIRE(sent.status == SendResult::Status::sent);
+    CHECK(sent.mr == 41);
+
+    sim.control({{"op", "status_report"}, {"mr", sent.mr}, {"status", 0}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.reports.size() == 1; }));
+    const auto& rep = rig.observer.reports[0];
+    REQUIRE(rep.status_report.has_value());
+    CHECK(rep.status_report->mr == sent.mr);
+    CHECK(rep.status_report->recipient == "+4917099887766");
+    CHECK(rep.status_report->status == 0);
+    CHECK(rep.status_report->delivered);
+    // Confirmed by the observer: the stored report is deleted.
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
+TEST_CASE("Modem: noise in the middle of responses (Huawei flavour)") {
+    SimProcess sim({"--flavour", "huawei", "--noise-in-response", "0.5", "--noise-interval-ms",
+                    "150"});
+    Rig rig(test_settings("huawei-1", sim.link()));
+    REQUIRE(rig.ready());
+    CHECK(rig.modem->status().manufacturer.find("huawei") != std::string::npos);
+    // A line nobody knows, inside the very next answer.
+    sim.control({{"op", "noise"}, {"line", "+XYZZY: 1,2"}, {"during_next_response", true}});
+    sim.control({{"op", "noise"}, {"line", "^RSSI: 17"}, {"during_next_response", true}});
+    for (int i = 0; i < 3; ++i) {
+        const auto r = rig.send(encode("+4917012345678", "noise " + std::to_string(i)).parts[0]);
+        REQUIRE(r.status == SendResult::Status::sent);
+    }
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "through the noise"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }));
+    CHECK(reassemble(rig.observer.inbound) == "through the noise");
+    CHECK(rig.observer.count(ModemState::ready) == 1);  // never fell out of ready
+    const json stats = sim.control({{"op", "stats"}});
+    CHECK(stats["stats"]["noise_lines"].get<int>() > 0);
+}
+
+TEST_CASE("Modem: a hang is recovered and sending works again") {
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "hang"}, {"seconds", 2}});
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::recovering); }, 3s));
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 8s));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    WARN("hang of 2 s: ready again after "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    const auto r = rig.send(encode("+4917012345678", "after the hang").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+}
+
+TEST_CASE("Modem: unplug and re-plug, re-identified by IMEI on a new path") {
+    TempDir dir;
+    SimProcess other({"--imei", "490154203237518"});  // a second modem the scan must skip
+    SimProcess sim({"--imei", "356938035643809"});
+    namespace fs = std::filesystem;
+    // Our own /dev/ttyUSB*: symlinks to the simulators' ptys, renumbered on re-plug.
+    fs::create_symlink(other.link(), dir.path() + "/ttyUSB0");
+    fs::create_symlink(sim.link(), dir.path() + "/ttyUSB1");
+
+    auto settings = test_settings("office-1", "");
+    settings.imei = "356938035643809";
+    settings.candidates = {dir.path() + "/ttyUSB*"};
+    Rig rig(settings);
+    REQUIRE(rig.ready());
+    CHECK(rig.modem->status().port == dir.path() + "/ttyUSB1");
+
+    sim.control({{"op", "unplug"}, {"seconds", 0.5}});
+    const auto t0 = std::chrono::steady_clock::now();
+    fs::remove(dir.path() + "/ttyUSB1");
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::down); }, 3s));
+    // The stick comes back under another number.
+    REQUIRE(wait_for([&] { return fs::exists(sim.link()); }, 3s));
+    fs::create_symlink(sim.link(), dir.path() + "/ttyUSB2");
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 8s));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    WARN("unplug for 0.5 s: ready again after "
+         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    CHECK(rig.modem->status().port == dir.path() + "/ttyUSB2");
+    CHECK(rig.modem->status().imei == "356938035643809");
+    const auto r = rig.send(encode("+4917012345678", "after the re-plug").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+    CHECK(sent_log(other).empty());
+}
+
+TEST_CASE("Modem: a full storage is drained and held-back messages arrive") {
+    SimProcess sim({"--storage-size", "3"});
+    // Five messages before the driver starts: three fill the SIM, two wait in the network.
+    for (int i = 0; i < 5; ++i)
+        sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "msg " + std::to_string(i)}});
+    REQUIRE(stored_count(sim) == 3);
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 5; }, 8s));
+    std::set<std::string> texts;
+    for (const auto& p : rig.observer.inbound) texts.insert(reassemble({p}));
+    CHECK(texts == std::set<std::string>{"msg 0", "msg 1", "msg 2", "msg 3", "msg 4"});
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
+TEST_CASE("Modem: the right PIN unlocks the SIM") {
+    SimProcess sim({"--pin", "4321"});
+    auto settings = test_settings("office-1", sim.link());
+    settings.pin = "4321";
+    Rig rig(settings);
+    REQUIRE(rig.ready());
+    CHECK(rig.modem->status().imsi == "262019876543210");
+}
+
+TEST_CASE("Modem: a wrong PIN is tried once and never again") {
+    SimProcess sim({"--pin", "4321"});
+    auto settings = test_settings("office-1", sim.link());
+    settings.pin = "1111";
+    Rig rig(settings);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::failed); }));
+    CHECK(rig.modem->status().last_error == "pin_rejected");
+    REQUIRE(rig.modem->status().pin_retries.has_value());
+    CHECK(*rig.modem->status().pin_retries == 2);
+    // Several more rounds of the lifecycle (backoff_max is 400 ms): no second attempt.
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::failed) >= 3; }, 5s));
+    CHECK(*rig.modem->status().pin_retries == 2);
+    CHECK(rig.modem->status().last_error == "pin_rejected");
+}
+
+TEST_CASE("Modem: +CMS ERROR classes — congestion is temporary, a rejected transfer permanent") {
+    {
+        SimProcess sim({"--error-rate", "1", "--error-codes", "42"});
+        Rig rig(test_settings("office-1", sim.link()));
+        REQUIRE(rig.ready());
+        const auto r = rig.send(encode("+4917012345678", "busy network").parts[0]);
+        REQUIRE(r.status == SendResult::Status::failed);
+        REQUIRE(r.error.has_value());
+        CHECK(r.error->code == 42);
+        CHECK(r.error_class() == at::ErrorClass::temporary);
+        CHECK(rig.modem->status().state == ModemState::ready);
+    }
+    {
+        SimProcess sim({"--error-rate", "1", "--error-codes", "21"});
+        Rig rig(test_settings("office-1", sim.link()));
+        REQUIRE(rig.ready());
+        const auto r = rig.send(encode("+4917012345678", "rejected").parts[0]);
+        REQUIRE(r.status == SendResult::Status::failed);
+        CHECK(r.error->code == 21);
+        CHECK(r.error_class() == at::ErrorClass::permanent);
+    }
+}
+
+TEST_CASE("Modem: not ready before the lifecycle reaches ready") {
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    const auto r = rig.send(encode("+4917012345678", "too early").parts[0]);
+    CHECK(r.status == SendResult::Status::not_ready);
+    REQUIRE(rig.ready());
+}
+
+TEST_CASE("Modem: a port held by another program is reported busy, with its name") {
+    SimProcess sim;
+    // flock(1) holds the lock on the pty like another serial program would.
+    const pid_t holder = ::fork();
+    REQUIRE(holder >= 0);
+    if (holder == 0) {
+        ::setpgid(0, 0);  // flock and its sleep in one group, ended together
+        ::execlp("flock", "flock", sim.link().c_str(), "sleep", "20", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    REQUIRE(wait_for([&] { return drivers::port_holder(sim.link()).has_value(); }));
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::down); }));
+    CHECK(rig.modem->status().last_error == "port_busy");
+    CHECK(rig.modem->status().last_error_text.find("(pid ") != std::string::npos);
+    ::kill(-holder, SIGTERM);
+    ::waitpid(holder, nullptr, 0);
+    REQUIRE(rig.ready());
+}
