@@ -95,6 +95,19 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
       quirks_(&at::generic_quirks()) {
     status_.name = settings_.name;
     engine_ = std::make_shared<AtEngine>(io.get_executor(), log_name(), session_config());
+    // The engine is ours and its handlers are cleared in stop(), so `this` is safe.
+    engine_->on_urc([this](const at::Urc& u) { on_urc(u); });
+    engine_->on_gone([this](const std::string& why) {
+        gone_ = why.empty() ? "gone" : why;
+        wake();
+    });
+    engine_->on_complete([this](const at::Complete& c) {
+        const auto o = c.final.outcome;
+        const bool unresponsive = o == at::Outcome::not_sent && engine_->session().unresponsive();
+        if ((o == at::Outcome::timeout || o == at::Outcome::uncertain || unresponsive) &&
+            hang_.empty() && gone_.empty())
+            hang_ = "no answer to " + c.command + " (" + c.final.reason + ")";
+    });
 }
 
 at::SessionConfig Modem::Impl::session_config() const {
@@ -111,18 +124,6 @@ void Modem::Impl::start() {
     if (running_) return;
     running_ = true;
     stopping_ = false;
-    engine_->on_urc([this](const at::Urc& u) { on_urc(u); });
-    engine_->on_gone([this](const std::string& why) {
-        gone_ = why.empty() ? "gone" : why;
-        wake();
-    });
-    engine_->on_complete([this](const at::Complete& c) {
-        const auto o = c.final.outcome;
-        const bool unresponsive = o == at::Outcome::not_sent && engine_->session().unresponsive();
-        if ((o == at::Outcome::timeout || o == at::Outcome::uncertain || unresponsive) &&
-            hang_.empty() && gone_.empty())
-            hang_ = "no answer to " + c.command + " (" + c.final.reason + ")";
-    });
     auto self = shared_from_this();
     asio::co_spawn(io_, run(), [self](std::exception_ptr e) {
         self->running_ = false;
@@ -148,6 +149,9 @@ void Modem::Impl::stop() {
     stopping_ = true;
     observer_ = nullptr;
     engine_->shutdown();
+    engine_->on_urc(nullptr);
+    engine_->on_gone(nullptr);
+    engine_->on_complete(nullptr);
     if (port_) port_->close();
     wake_.cancel();
     if (status_.state != ModemState::stopped) {

@@ -17,6 +17,10 @@
 #include <sys/wait.h>
 #include <csignal>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "pdu/pdu_codec.hpp"
 #include "drivers/serial_port.hpp"
 #include "tests/integration/drivers_harness.hpp"
@@ -250,6 +254,41 @@ TEST_CASE("Modem: a hang is recovered and sending works again") {
     WARN("hang of 2 s: ready again after "
          << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     const auto r = rig.send(encode("+4917012345678", "after the hang").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+}
+
+TEST_CASE("Modem: a long hang climbs the ladder — ESC and AT, re-open, AT+CFUN=1,1 — in order") {
+    // Every log line is kept to check the rungs and their order.
+    auto ring = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(512);
+    auto previous = spdlog::default_logger();
+    auto logger = std::make_shared<spdlog::logger>(
+        "capture", spdlog::sinks_init_list{ring, std::make_shared<spdlog::sinks::stderr_color_sink_mt>()});
+    logger->set_level(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+    struct Restore {
+        std::shared_ptr<spdlog::logger> logger;
+        ~Restore() { spdlog::set_default_logger(logger); }
+    } restore{previous};
+
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "hang"}, {"seconds", 3.5}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 12s));
+    std::vector<std::string> rungs;
+    for (const auto& line : ring->last_formatted())
+        for (const char* rung : {"recovery 1/3: ESC and AT", "recovery 2/3: re-opening",
+                                 "recovery 3/3: AT+CFUN=1,1", "recovery 3/3: the modem answers"})
+            if (line.find(rung) != std::string::npos) rungs.push_back(rung);
+    CHECK(rungs == std::vector<std::string>{"recovery 1/3: ESC and AT", "recovery 2/3: re-opening",
+                                            "recovery 3/3: AT+CFUN=1,1",
+                                            "recovery 3/3: the modem answers"});
+    // The state line format of DESIGN.md: one info line per change.
+    bool formatted = false;
+    for (const auto& line : ring->last_formatted())
+        formatted |= line.find("modem[office-1] configuring → ready (home") != std::string::npos;
+    CHECK(formatted);
+    const auto r = rig.send(encode("+4917012345678", "after the reset").parts[0]);
     CHECK(r.status == SendResult::Status::sent);
 }
 
