@@ -415,3 +415,16 @@ TEST_CASE("Modem: a port held by another program is reported busy, with its name
     ::waitpid(holder, nullptr, 0);
     REQUIRE(rig.ready());
 }
+
+TEST_CASE("Modem: registration denied is reported, and the modem comes up once the network accepts it") {
+    SimProcess sim({"--registration", "denied"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::failed); }, 8s));
+    CHECK(rig.modem->status().last_error == "registration_denied");
+    CHECK(rig.modem->status().registration == "denied");
+    CHECK(rig.modem->status().last_error_text.find("denied") != std::string::npos);
+    // The operator unbars the SIM: the next round of the lifecycle registers.
+    sim.control({{"op", "set"}, {"registration", "home"}});
+    REQUIRE(rig.ready(8s));
+    CHECK(rig.modem->status().registration == "home");
+}
