@@ -11,5 +11,8 @@ namespace smsgw::diag {
 // Exit statuses: 0 all good, 1 the checked thing is bad (bad PDU, failed
 // probe), 2 usage error.
 void add_pdu_command(CLI::App& app, int& status);
+// The modem checklist.
+void add_probe_command(CLI::App& app, int& status);
+
 
 }  // namespace smsgw::diag

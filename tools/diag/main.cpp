@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
     CLI::App app{"smsgw-diag — diagnostics for GSM modems and SMS PDUs"};
     app.require_subcommand(1);
     int status = 0;
+    smsgw::diag::add_probe_command(app, status);
     smsgw::diag::add_pdu_command(app, status);
     try {
         app.parse(argc, argv);

@@ -1,0 +1,247 @@
+// smsgw-diag's modem commands (probe, send, at, scan) as a technician runs
+// them: the real binary against real smsgw-modemsim processes over ptys. Each
+// run has a deadline; nothing sleeps blindly.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/integration/sim_harness.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using smsgw::test::SimProcess;
+
+struct Run {
+    int status = -1;  // exit status; -1 when killed at the deadline
+    std::string out, err;
+};
+
+// Runs smsgw-diag with `args`, feeding `input` on stdin (then EOF); kills it
+// at the deadline.
+Run diag(std::vector<std::string> args, const std::string& input = {},
+         std::chrono::milliseconds deadline = 30000ms) {
+    args.insert(args.begin(), smsgw::test::binary_dir() + "/tools/diag/smsgw-diag");
+    int in[2], out[2], err[2];
+    REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    REQUIRE(::pipe2(err, O_CLOEXEC) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    REQUIRE(rc == 0);
+    if (!input.empty()) REQUIRE(::write(in[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+    ::close(in[1]);
+
+    Run r;
+    const auto end = std::chrono::steady_clock::now() + deadline;
+    bool out_open = true, err_open = true, killed = false;
+    while (out_open || err_open) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+        if (left <= 0ms) {
+            ::kill(pid, SIGKILL);
+            killed = true;
+            break;
+        }
+        pollfd p[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
+        if (::poll(p, 2, static_cast<int>(left.count())) <= 0) continue;
+        char buf[4096];
+        for (int i = 0; i < 2; ++i) {
+            if (!(p[i].revents & (POLLIN | POLLHUP))) continue;
+            const ssize_t n = ::read(p[i].fd, buf, sizeof buf);
+            if (n > 0)
+                (i == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+            else
+                (i == 0 ? out_open : err_open) = false;
+        }
+    }
+    ::close(out[0]);
+    ::close(err[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.status = !killed && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    INFO("smsgw-diag stderr: " << r.err);
+    return r;
+}
+
+json parse(const Run& r) {
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    json j;
+    REQUIRE_NOTHROW(j = json::parse(r.out));
+    return j;
+}
+
+// The probe's row for `item`.
+json check(const json& probe, const std::string& item) {
+    for (const auto& c : probe.at("checks"))
+        if (c.at("item") == item) return c;
+    FAIL("no check named " << item << " in " << probe.dump());
+    return {};
+}
+
+bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("probe: a healthy simulated modem passes every check", "[probe]") {
+    SimProcess sim;
+    const auto r = diag({"probe", sim.link(), "--json"});
+    const auto j = parse(r);
+    CHECK(r.status == 0);
+    CHECK(j.at("ok") == true);
+    CHECK(j.at("port") == sim.link());
+    REQUIRE(j.at("checks").size() >= 13);
+    for (const auto& c : j.at("checks")) {
+        INFO(c.dump());
+        CHECK(c.at("status") == "OK");
+        CHECK(c.contains("value"));
+        CHECK(c.contains("hint"));
+    }
+    CHECK(check(j, "IMEI").at("value") == "356938035643809");
+    CHECK(contains(check(j, "signal").at("value"), "-73 dBm"));
+    CHECK(check(j, "SMSC").at("value") == "+491722270333");
+    CHECK(contains(check(j, "IMSI/ICCID").at("value"), "262019876543210"));
+
+    // The table for people names every item with its status.
+    const auto text = diag({"probe", sim.link()});
+    CHECK(text.status == 0);
+    CHECK(contains(text.out, "ITEM"));
+    CHECK(contains(text.out, "registration"));
+    CHECK(contains(text.out, "ready for SMS: 13 OK, 0 WARN, 0 FAIL, 0 SKIP"));
+}
+
+TEST_CASE("probe: a PIN-locked SIM, with and without --pin", "[probe]") {
+    SimProcess sim({"--pin", "1234"});
+    const auto locked = diag({"probe", sim.link(), "--json"});
+    const auto j = parse(locked);
+    CHECK(locked.status == 1);
+    CHECK(j.at("ok") == false);
+    const auto sim_row = check(j, "SIM/PIN");
+    CHECK(sim_row.at("status") == "FAIL");
+    CHECK(contains(sim_row.at("value"), "SIM PIN"));
+    CHECK(contains(sim_row.at("value"), "PIN 3"));
+    CHECK(contains(sim_row.at("hint"), "--pin"));
+    CHECK(check(j, "registration").at("status") == "SKIP");
+
+    const auto unlocked = diag({"probe", sim.link(), "--pin", "1234", "--json"});
+    const auto u = parse(unlocked);
+    CHECK(unlocked.status == 0);
+    CHECK(check(u, "SIM/PIN").at("status") == "OK");
+    CHECK(contains(check(u, "SIM/PIN").at("value"), "PIN accepted"));
+    CHECK(check(u, "registration").at("status") == "OK");
+}
+
+TEST_CASE("probe: a wrong PIN shows the tries left and the last one is kept", "[probe]") {
+    SimProcess sim({"--pin", "1234"});
+    const auto wrong = diag({"probe", sim.link(), "--pin", "0000", "--json"});
+    const auto j = parse(wrong);
+    CHECK(wrong.status == 1);
+    const auto row = check(j, "SIM/PIN");
+    CHECK(row.at("status") == "FAIL");
+    CHECK(contains(row.at("value"), "PIN rejected"));
+    CHECK(contains(row.at("value"), "2 tries left"));
+    // The PIN is masked in logs; never printed back.
+    CHECK(!contains(wrong.out, "0000"));
+
+    // Second wrong PIN leaves one try; with one try left nothing is sent without --force.
+    parse(diag({"probe", sim.link(), "--pin", "0000", "--json"}));
+    const auto last = parse(diag({"probe", sim.link(), "--pin", "0000", "--json"}));
+    CHECK(contains(check(last, "SIM/PIN").at("value"), "PIN 1"));
+    CHECK(contains(check(last, "SIM/PIN").at("hint"), "NOT sent"));
+    const auto still = parse(diag({"probe", sim.link(), "--json"}));
+    CHECK(contains(check(still, "SIM/PIN").at("value"), "PIN 1"));  // the try was not burnt
+    // The right PIN with --force unlocks.
+    const auto forced = diag({"probe", sim.link(), "--pin", "1234", "--force", "--json"});
+    CHECK(forced.status == 0);
+    CHECK(check(parse(forced), "SIM/PIN").at("status") == "OK");
+}
+
+TEST_CASE("probe: registration denied is a FAIL with what to do", "[probe]") {
+    SimProcess sim({"--registration", "denied"});
+    const auto r = diag({"probe", sim.link(), "--json"});
+    const auto j = parse(r);
+    CHECK(r.status == 1);
+    const auto row = check(j, "registration");
+    CHECK(row.at("status") == "FAIL");
+    CHECK(row.at("value") == "denied");
+    CHECK(contains(row.at("hint"), "refused"));
+    CHECK(contains(row.at("hint"), "operator"));
+}
+
+TEST_CASE("probe: weak signal is a WARN in dBm, no signal a FAIL", "[probe]") {
+    SimProcess sim({"--signal", "5"});
+    auto j = parse(diag({"probe", sim.link(), "--json"}));
+    auto row = check(j, "signal");
+    CHECK(row.at("status") == "WARN");
+    CHECK(contains(row.at("value"), "-103 dBm"));
+    CHECK(contains(row.at("value"), "/5 bars"));
+    CHECK(contains(row.at("hint"), "antenna"));
+    CHECK(j.at("ok") == true);  // a WARN alone does not fail the probe
+
+    REQUIRE(sim.control({{"op", "set"}, {"signal", 99}}).at("ok") == true);
+    const auto none = diag({"probe", sim.link(), "--json"});
+    CHECK(none.status == 1);
+    CHECK(check(parse(none), "signal").at("status") == "FAIL");
+}
+
+TEST_CASE("probe: full SMS storage is a WARN", "[probe]") {
+    SimProcess sim({"--storage-size", "2"});
+    for (int i = 0; i < 2; ++i)
+        REQUIRE(sim.control({{"op", "inject_sms"}, {"from", "+4917011111"}, {"text", "reply " + std::to_string(i)}})
+                    .at("ok") == true);
+    const auto r = diag({"probe", sim.link(), "--json"});
+    const auto row = check(parse(r), "SMS storage");
+    CHECK(row.at("status") == "WARN");
+    CHECK(contains(row.at("value"), "2/2"));
+    CHECK(contains(row.at("hint"), "full"));
+    CHECK(r.status == 0);
+}
+
+TEST_CASE("probe: a port held by another process names the holder", "[probe]") {
+    SimProcess sim;
+    const int fd = ::open(sim.link().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    const auto r = diag({"probe", sim.link(), "--json"});
+    ::close(fd);
+    const auto j = parse(r);
+    CHECK(r.status == 1);
+    const auto row = check(j, "port opens");
+    CHECK(row.at("status") == "FAIL");
+    const std::string pid = "(pid " + std::to_string(::getpid()) + ")";
+    CHECK(contains(row.at("value"), pid));
+    CHECK(contains(row.at("hint"), pid));
+    CHECK(check(j, "responds to AT").at("status") == "SKIP");
+
+    // Released: the same port probes fine.
+    CHECK(diag({"probe", sim.link(), "--json"}).status == 0);
+}

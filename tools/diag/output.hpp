@@ -1,0 +1,26 @@
+// Output shared by the modem commands of smsgw-diag: a plain text table for
+// people (columns sized to their widest cell, the last column never cut) and
+// the switch that shows every AT exchange of the engine on stderr.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace smsgw::diag {
+
+class TextTable {
+  public:
+    explicit TextTable(std::vector<std::string> header);
+    void add(std::vector<std::string> row);
+    void print(std::ostream& out) const;
+
+  private:
+    std::vector<std::vector<std::string>> rows_;
+};
+
+// Logs go to stderr (stdout is for results); `verbose` shows the AT engine's
+// debug lines: every write, reply and state change, PINs masked.
+void set_verbose(bool verbose);
+
+}  // namespace smsgw::diag

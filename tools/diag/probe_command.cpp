@@ -1,0 +1,318 @@
+// `smsgw-diag probe PORT`: the checklist a technician reads at a customer's
+// site. The checks are a table (probe_steps below), in the order a modem comes
+// up, each with why it is there and what it needs; each row's run function asks
+// the modem through the daemon's own SerialPort + AtEngine and hands the answers
+// to a pure judge (probe_checks.cpp). Exit 0 when nothing FAILs, 1 otherwise.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "drivers/at/quirks.hpp"
+#include "tools/diag/commands.hpp"
+#include "tools/diag/output.hpp"
+#include "tools/diag/port_link.hpp"
+#include "tools/diag/probe_checks.hpp"
+
+namespace smsgw::diag {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct ProbeArgs {
+    std::string port;
+    std::optional<std::string> pin;
+    int baud = 115200;
+    int wait_seconds = 15;
+    bool force = false;
+    bool json = false;
+    bool verbose = false;
+};
+
+// What the steps learn and later steps rely on.
+struct ProbeContext {
+    PortLink& link;
+    const ProbeArgs& args;
+    bool port_open = false;
+    bool responds = false;
+    bool sim_ready = false;
+    bool registered = false;
+    bool pin_entered = false;
+    const at::Quirks* quirks = &at::generic_quirks();
+};
+
+awaitable<Answer> ask(ProbeContext& c, std::string text, at::Millis timeout = at::Millis{0}) {
+    auto reply = co_await c.link.ask(std::move(text), timeout);
+    co_return Answer{std::move(reply.lines), std::move(reply.final)};
+}
+
+// Waits `d` on the engine's executor; used between polls of a state that
+// changes by itself (SIM start-up, network search), always with a deadline.
+awaitable<void> pause(ProbeContext& c, at::Millis d) {
+    (void)c;
+    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
+// --- the steps ------------------------------------------------------------
+
+awaitable<Check> step_responds(ProbeContext& c) {
+    auto a = co_await ask(c, "AT", 3000ms);
+    if (!a.ok())
+        co_return Check{"responds to AT", Status::fail, describe_final(a.final),
+                        "no OK to AT: wrong port (USB modems offer several; the AT port is often the "
+                        "second or third — see `smsgw-diag scan --probe`), wrong --baud, or the modem "
+                        "is still booting (wait 20 s)"};
+    c.responds = true;
+    // Echo off, numeric +CME/+CMS errors: answers then read the same on every
+    // modem and failures map onto the error table (the daemon sets both too).
+    co_await ask(c, "ATE0");
+    co_await ask(c, "AT+CMEE=1");
+    co_return Check{"responds to AT", Status::ok, "OK", {}};
+}
+
+awaitable<Check> step_identity(ProbeContext& c) {
+    auto cgmi = co_await ask(c, "AT+CGMI");
+    auto cgmm = co_await ask(c, "AT+CGMM");
+    auto cgmr = co_await ask(c, "AT+CGMR");
+    auto text = [](const Answer& a) { return a.ok() && !a.lines.empty() ? a.lines.front() : std::string(); };
+    c.quirks = &at::find_quirks(text(cgmi), text(cgmm));
+    c.link.engine().set_config(at::session_config(*c.quirks));
+    auto check = judge_identity(cgmi, cgmm, cgmr);
+    if (check.status == Status::ok && c.quirks->name != "generic")
+        check.hint = "vendor quirks: " + std::string(c.quirks->name);
+    co_return check;
+}
+
+awaitable<Check> step_imei(ProbeContext& c) {
+    co_return judge_imei(co_await ask(c, "AT+CGSN"));
+}
+
+awaitable<SimState> read_sim(ProbeContext& c) {
+    SimState s;
+    // A SIM that is still starting answers "SIM busy" or "NOT READY" for a few seconds.
+    const auto deadline = at::Clock::now() + std::chrono::seconds(c.args.wait_seconds);
+    for (;;) {
+        auto a = co_await ask(c, "AT+CPIN?");
+        s.cpin = a.final;
+        s.state.reset();
+        if (a.ok()) {
+            for (const auto& l : a.lines)
+                if (auto st = at::parse_cpin(l)) s.state = *st;
+        }
+        const bool starting = s.state == at::PinState::not_ready ||
+                              (a.final.error && a.final.error->entry().name == "sim_busy");
+        if (!starting || at::Clock::now() >= deadline) break;
+        co_await pause(c, 500ms);
+    }
+    s.retries.reset();
+    if (!c.quirks->pin_retries_command.empty()) {
+        auto r = co_await ask(c, std::string(c.quirks->pin_retries_command));
+        if (r.ok())
+            if (auto parsed = at::parse_pin_retries(r.lines)) s.retries = *parsed;
+    }
+    co_return s;
+}
+
+awaitable<Check> step_sim(ProbeContext& c) {
+    auto sim = co_await read_sim(c);
+    const bool pin_given = c.args.pin.has_value();
+    if (sim.state == at::PinState::sim_pin && pin_given && (!last_pin_attempt(sim) || c.args.force)) {
+        at::Command cmd;
+        cmd.text = "AT+CPIN=\"" + *c.args.pin + "\"";
+        cmd.sensitive = true;
+        auto reply = co_await c.link.ask(std::move(cmd));
+        if (!reply.ok()) {
+            auto after = co_await read_sim(c);
+            co_return judge_wrong_pin(after, reply.final);
+        }
+        c.pin_entered = true;
+        // The SIM answers READY once it has checked the PIN; some take seconds.
+        const auto deadline = at::Clock::now() + std::chrono::seconds(c.args.wait_seconds);
+        do {
+            sim = co_await read_sim(c);
+            if (sim.state == at::PinState::ready) break;
+            co_await pause(c, 500ms);
+        } while (at::Clock::now() < deadline);
+    }
+    c.sim_ready = sim.state == at::PinState::ready;
+    co_return judge_sim(sim, pin_given, c.pin_entered);
+}
+
+awaitable<Check> step_sim_identity(ProbeContext& c) {
+    auto cimi = co_await ask(c, "AT+CIMI");
+    auto iccid = co_await ask(c, std::string(c.quirks->iccid_command));
+    co_return judge_sim_identity(cimi, iccid);
+}
+
+// The best of +CREG/+CEREG/+CGREG: LTE-only modems register (and carry SMS)
+// in the EPS domain and may leave +CREG at "not registered".
+awaitable<std::pair<std::optional<at::Registration>, Answer>> read_registration(ProbeContext& c) {
+    std::optional<at::Registration> best;
+    Answer first;
+    for (const char* cmd : {"AT+CREG?", "AT+CEREG?", "AT+CGREG?"}) {
+        auto a = co_await ask(c, cmd);
+        if (first.lines.empty() && first.final.line.empty()) first = a;
+        if (!a.ok()) continue;
+        for (const auto& l : a.lines) {
+            auto r = at::parse_registration(l);
+            if (!r) continue;
+            if (!best || (at::is_registered(r->status) && !at::is_registered(best->status))) best = *r;
+        }
+        if (best && at::is_registered(best->status)) break;
+    }
+    co_return std::pair{best, first};
+}
+
+awaitable<Check> step_registration(ProbeContext& c) {
+    auto [reg, answer] = co_await read_registration(c);
+    // Searching (or just unlocked): give the network the time a phone would get.
+    const auto deadline = at::Clock::now() + std::chrono::seconds(c.args.wait_seconds);
+    auto settling = [&] {
+        return reg && (reg->status == at::RegStatus::searching ||
+                       (c.pin_entered && reg->status == at::RegStatus::not_registered));
+    };
+    while (settling() && at::Clock::now() < deadline) {
+        co_await pause(c, 1000ms);
+        std::tie(reg, answer) = co_await read_registration(c);
+    }
+    c.registered = reg && at::is_registered(reg->status);
+    co_return judge_registration(reg, answer);
+}
+
+awaitable<Check> step_operator(ProbeContext& c) {
+    co_await ask(c, "AT+COPS=3,0");  // names, not MCC/MNC digits, in the answer
+    co_return judge_operator(co_await ask(c, "AT+COPS?"), c.registered);
+}
+
+awaitable<Check> step_signal(ProbeContext& c) {
+    co_return judge_signal(co_await ask(c, "AT+CSQ"));
+}
+
+awaitable<Check> step_smsc(ProbeContext& c) {
+    co_return judge_smsc(co_await ask(c, "AT+CSCA?"));
+}
+
+awaitable<Check> step_storage(ProbeContext& c) {
+    co_return judge_storage(co_await ask(c, "AT+CPMS?"));
+}
+
+awaitable<Check> step_pdu_mode(ProbeContext& c) {
+    co_return judge_pdu_mode(co_await ask(c, "AT+CMGF=?"));
+}
+
+awaitable<Check> step_cnmi(ProbeContext& c) {
+    co_return judge_cnmi(co_await ask(c, "AT+CNMI=?"), c.quirks->cnmi_candidates);
+}
+
+// What a step needs from the ones before it; without it the row is SKIPped.
+enum class Needs { port, at, sim };
+
+struct ProbeStep {
+    std::string_view item;
+    Needs needs;
+    awaitable<Check> (*run)(ProbeContext&);
+    std::string_view why;
+};
+
+// clang-format off
+constexpr ProbeStep probe_steps[] = {
+    {"responds to AT", Needs::port, step_responds,
+     "a port that opens is not yet the AT port: USB modems also offer diagnostics and data ports"},
+    {"manufacturer/model/firmware", Needs::at, step_identity,
+     "selects the vendor quirks (ICCID and PIN-attempt commands, +CNMI choices) like the daemon does"},
+    {"IMEI", Needs::at, step_imei,
+     "the config can match a modem by IMEI; ttyUSB numbers change after re-plugging"},
+    {"SIM/PIN", Needs::at, step_sim,
+     "a locked SIM blocks everything after it; a wrong PIN in the config burns the tries, so they are shown"},
+    {"IMSI/ICCID", Needs::sim, step_sim_identity,
+     "what the operator asks for when a SIM is refused or barred"},
+    {"registration", Needs::sim, step_registration,
+     "no SMS without registration; denied/searching point at the SIM contract or the coverage"},
+    {"operator", Needs::sim, step_operator, "which network the SIM is on (roaming shows here)"},
+    {"signal", Needs::at, step_signal,
+     "weak signal makes sends fail and retry; shown in dBm and bars for the antenna placement"},
+    {"SMSC", Needs::sim, step_smsc,
+     "PDUs are sent with the SIM's SMS centre; without one every send fails"},
+    {"SMS storage", Needs::sim, step_storage,
+     "a full storage makes the network hold back incoming messages"},
+    {"PDU mode", Needs::at, step_pdu_mode, "smsgw speaks PDU mode only (AT+CMGF=0)"},
+    {"new message indications", Needs::at, step_cnmi,
+     "+CNMI announcements deliver replies at once; without them the daemon polls the storage"},
+};
+// clang-format on
+
+std::string skip_reason(Needs needs, const ProbeContext& c) {
+    if (!c.port_open) return "the port did not open";
+    if (needs != Needs::port && !c.responds) return "the modem does not answer AT";
+    if (needs == Needs::sim && !c.sim_ready) return "needs the SIM unlocked (see SIM/PIN)";
+    return {};
+}
+
+awaitable<int> run_probe(asio::any_io_executor ex, const ProbeArgs& args, std::vector<Check>& checks) {
+    PortLink link(ex, args.port);
+    ProbeContext c{link, args};
+    if (auto failure = link.open(args.baud)) {
+        checks.push_back({"port opens", Status::fail, failure->what, failure->hint});
+    } else {
+        c.port_open = true;
+        checks.push_back({"port opens", Status::ok, args.port + " at " + std::to_string(args.baud) + " baud", {}});
+    }
+    for (const auto& step : probe_steps) {
+        if (auto why = skip_reason(step.needs, c); !why.empty()) {
+            checks.push_back({std::string(step.item), Status::skip, "", why});
+            continue;
+        }
+        checks.push_back(co_await step.run(c));
+    }
+    link.close();
+    co_return 0;
+}
+
+int probe(const ProbeArgs& args) {
+    std::vector<Check> checks;
+    run_on_io([&](asio::any_io_executor ex) { return run_probe(ex, args, checks); });
+    const bool ok = std::none_of(checks.begin(), checks.end(),
+                                 [](const Check& c) { return c.status == Status::fail; });
+    if (args.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& c : checks)
+            list.push_back({{"item", c.item}, {"status", to_string(c.status)}, {"value", c.value}, {"hint", c.hint}});
+        std::cout << nlohmann::json{{"port", args.port}, {"checks", list}, {"ok", ok}}.dump() << "\n";
+    } else {
+        TextTable table({"ITEM", "STATUS", "VALUE", "HINT"});
+        for (const auto& c : checks) table.add({c.item, std::string(to_string(c.status)), c.value, c.hint});
+        std::cout << "smsgw-diag probe " << args.port << "\n\n";
+        table.print(std::cout);
+        const auto count = [&](Status s) {
+            return std::count_if(checks.begin(), checks.end(), [&](const Check& c) { return c.status == s; });
+        };
+        std::cout << "\n"
+                  << (ok ? "ready for SMS" : "NOT ready for SMS") << ": " << count(Status::ok) << " OK, "
+                  << count(Status::warn) << " WARN, " << count(Status::fail) << " FAIL, " << count(Status::skip)
+                  << " SKIP\n";
+    }
+    return ok ? 0 : 1;
+}
+
+}  // namespace
+
+void add_probe_command(CLI::App& app, int& status) {
+    auto args = std::make_shared<ProbeArgs>();
+    auto* cmd = app.add_subcommand("probe", "checklist of a modem: AT, SIM/PIN, registration, signal, SMSC, storage, PDU mode");
+    cmd->add_option("port", args->port, "serial port of the modem (e.g. /dev/ttyUSB2)")->required();
+    cmd->add_option("--pin", args->pin, "SIM PIN to enter when the SIM asks for it");
+    cmd->add_option("--baud", args->baud, "line speed")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--wait", args->wait_seconds, "seconds to wait for a starting SIM or a searching modem")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 300));
+    cmd->add_flag("--force", args->force, "send --pin even when only one try is left");
+    cmd->add_flag("--json", args->json, "one JSON object: {port, checks:[{item,status,value,hint}], ok}");
+    cmd->add_flag("-v,--verbose", args->verbose, "log every AT exchange to stderr");
+    cmd->callback([args, &status] {
+        set_verbose(args->verbose);
+        status = probe(*args);
+    });
+}
+
+}  // namespace smsgw::diag
