@@ -1,0 +1,161 @@
+// Inbound: concatenation fragments waiting for their siblings, received
+// messages (raw PDUs kept), and the opt-out list their keywords feed. A
+// fragment leaves the store only in the transaction that stores the message
+// built from it, so a crash between the two cannot lose a received text.
+#include "daemon/store/rows.hpp"
+#include "daemon/store/sqlite.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::store {
+
+bool Store::store_fragment(const Fragment& f) {
+    Transaction tx(*db_);
+    Statement st = db_->prepare(
+        "INSERT INTO inbound_fragments (modem, sender, ref, total, seq, text, pdu, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, ref, total, modem, seq) DO NOTHING");
+    st.bind_all(f.modem, f.sender, f.ref, f.total, f.seq, f.text, f.pdu, to_millis(f.received_at)).run();
+    const bool added = db_->changes() > 0;
+    tx.commit();
+    return added;
+}
+
+std::vector<Fragment> Store::fragments_for(std::string_view modem, std::string_view sender, int ref, int total) {
+    static const std::string sql = "SELECT " + rows::fragment_columns +
+                                   " FROM inbound_fragments WHERE sender = ? AND ref = ? AND total = ? AND modem = ?"
+                                   " ORDER BY seq";
+    Statement st = db_->prepare(sql);
+    st.bind_all(sender, ref, total, modem);
+    std::vector<Fragment> out;
+    while (st.step()) out.push_back(rows::fragment(st));
+    return out;
+}
+
+std::vector<FragmentGroup> Store::expired_fragments(Time older_than) {
+    std::vector<FragmentGroup> groups;
+    {
+        Statement st = db_->prepare(
+            "SELECT DISTINCT modem, sender, ref, total FROM inbound_fragments WHERE received_at < ? "
+            "ORDER BY received_at");
+        st.bind(1, to_millis(older_than));
+        while (st.step()) {
+            FragmentGroup g;
+            g.modem = st.text(0);
+            g.sender = st.text(1);
+            g.ref = static_cast<int>(st.int64(2));
+            g.total = static_cast<int>(st.int64(3));
+            groups.push_back(std::move(g));
+        }
+    }
+    for (FragmentGroup& g : groups) g.fragments = fragments_for(g.modem, g.sender, g.ref, g.total);
+    return groups;
+}
+
+std::int64_t Store::insert_inbound(const NewInbound& in, std::span<const std::int64_t> consumed_fragments) {
+    Transaction tx(*db_);
+    for (std::int64_t id : consumed_fragments) {
+        Statement st = db_->prepare("DELETE FROM inbound_fragments WHERE id = ?");
+        st.bind(1, id).run();
+        if (db_->changes() != 1)
+            throw StoreError("insert_inbound: fragment " + std::to_string(id) + " is gone (already consumed)");
+    }
+    Statement st = db_->prepare(
+        "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus, complete, concat_ref, parts_total, "
+        "parts_received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind_all(in.modem, in.sender, in.text, to_millis(in.received_at), rows::json_array(in.raw_pdus), in.complete,
+                in.concat_ref, in.parts_total, static_cast<std::int64_t>(in.raw_pdus.size()));
+    st.run();
+    const std::int64_t id = db_->last_insert_rowid();
+    tx.commit();
+    return id;
+}
+
+namespace {
+
+Inbound read_inbound(Database& db, const Statement& st) {
+    Inbound in;
+    in.id = st.int64(0);
+    in.modem = st.text(1);
+    in.sender = st.text(2);
+    in.text = st.text(3);
+    in.received_at = from_millis(st.int64(4));
+    in.complete = st.int64(6) != 0;
+    in.concat_ref = rows::optional_int(st, 7);
+    in.parts_total = static_cast<int>(st.int64(8));
+    in.parts_received = static_cast<int>(st.int64(9));
+    Statement pdus = db.prepare("SELECT value FROM json_each(?) ORDER BY key");
+    pdus.bind(1, st.text(5));
+    while (pdus.step()) in.raw_pdus.push_back(pdus.text(0));
+    return in;
+}
+
+}  // namespace
+
+std::optional<Inbound> Store::get_inbound(std::int64_t id) {
+    static const std::string sql = "SELECT " + rows::inbound_columns + " FROM inbound WHERE id = ?";
+    Statement st = db_->prepare(sql);
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    return read_inbound(*db_, st);
+}
+
+std::vector<Inbound> Store::list_inbound(const InboundFilter& filter, std::optional<std::int64_t> before_id,
+                                         int limit) {
+    std::string sql = "SELECT " + rows::inbound_columns + " FROM inbound WHERE 1";
+    if (filter.sender) sql += " AND sender = :sender";
+    if (filter.modem) sql += " AND modem = :modem";
+    if (filter.since) sql += " AND received_at >= :since";
+    if (filter.until) sql += " AND received_at < :until";
+    if (before_id) sql += " AND id < :before";
+    sql += " ORDER BY id DESC LIMIT :limit";
+    Statement st = db_->prepare(sql);
+    int i = 0;
+    if (filter.sender) st.bind(++i, *filter.sender);
+    if (filter.modem) st.bind(++i, *filter.modem);
+    if (filter.since) st.bind(++i, to_millis(*filter.since));
+    if (filter.until) st.bind(++i, to_millis(*filter.until));
+    if (before_id) st.bind(++i, *before_id);
+    st.bind(++i, std::max(limit, 0));
+    std::vector<Inbound> out;
+    while (st.step()) out.push_back(read_inbound(*db_, st));
+    return out;
+}
+
+bool Store::add_optout(const OptOut& o) {
+    Transaction tx(*db_);
+    Statement st = db_->prepare(
+        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (number) DO NOTHING");
+    st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source).run();
+    const bool added = db_->changes() > 0;
+    tx.commit();
+    return added;
+}
+
+bool Store::remove_optout(std::string_view number) {
+    Transaction tx(*db_);
+    Statement st = db_->prepare("DELETE FROM optouts WHERE number = ?");
+    st.bind(1, number).run();
+    const bool removed = db_->changes() > 0;
+    tx.commit();
+    return removed;
+}
+
+std::optional<OptOut> Store::get_optout(std::string_view number) {
+    static const std::string sql = "SELECT " + rows::optout_columns + " FROM optouts WHERE number = ?";
+    Statement st = db_->prepare(sql);
+    st.bind(1, number);
+    if (!st.step()) return std::nullopt;
+    return rows::optout(st);
+}
+
+std::vector<OptOut> Store::list_optouts(std::optional<std::int64_t> before_id, int limit) {
+    static const std::string sql = "SELECT " + rows::optout_columns +
+                                   " FROM optouts WHERE id < ? ORDER BY id DESC LIMIT ?";
+    Statement st = db_->prepare(sql);
+    st.bind_all(before_id.value_or(INT64_MAX), std::max(limit, 0));
+    std::vector<OptOut> out;
+    while (st.step()) out.push_back(rows::optout(st));
+    return out;
+}
+
+}  // namespace smsgw::store

@@ -1,0 +1,365 @@
+// The outbound queue: accepting batches (idempotency, wallet), claiming parts
+// for a modem, and every transition a part makes until its status report.
+#include <algorithm>
+#include <unordered_map>
+
+#include "daemon/store/rows.hpp"
+#include "daemon/store/sqlite.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::store {
+namespace {
+
+// prefixes as a JSON array for json_each(), so one cached statement serves any list.
+
+void require_state(const Part& part, State expected, std::string_view operation) {
+    if (part.state != expected)
+        throw StoreError(std::string(operation) + ": part " + std::to_string(part.id) + " is " +
+                         std::string(to_string(part.state)) + ", not " + std::string(to_string(expected)));
+}
+
+// TS 23.040 §9.2.3.15, TP-Status: bits 6..5 say what the SC is doing.
+enum class ReportOutcome { delivered, still_trying, failed, unknown };
+ReportOutcome classify(int status) {
+    if (status < 0x20) return ReportOutcome::delivered;     // transaction completed
+    if (status < 0x40) return ReportOutcome::still_trying;  // temporary error, SC still trying
+    if (status < 0x80) return ReportOutcome::failed;        // permanent, or temporary and SC gave up
+    return ReportOutcome::unknown;                          // reserved values
+}
+
+std::string hex_status(int status) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string s = "TP-ST 0x";
+    s += digits[(status >> 4) & 0xF];
+    s += digits[status & 0xF];
+    return s;
+}
+
+}  // namespace
+
+std::vector<InsertResult> Store::insert_messages(std::span<const NewMessage> batch, Time now, bool charge_wallet) {
+    std::vector<InsertResult> results;
+    results.reserve(batch.size());
+    std::unordered_map<std::string_view, std::int64_t> batch_keys;
+    Transaction tx(*db_);
+    for (const NewMessage& m : batch) {
+        if (m.parts.empty()) throw std::invalid_argument("insert_messages: a message without parts");
+        if (m.idempotency_key) {
+            if (auto it = batch_keys.find(*m.idempotency_key); it != batch_keys.end()) {
+                results.push_back({InsertResult::Kind::duplicate_in_batch, it->second});
+                continue;
+            }
+            Statement st = db_->prepare("SELECT id FROM messages WHERE idempotency_key = ?");
+            st.bind(1, *m.idempotency_key);
+            if (st.step()) {
+                results.push_back({InsertResult::Kind::existing, st.int64(0)});
+                continue;
+            }
+        }
+        auto id = insert_one(m, now, charge_wallet);
+        if (!id) {
+            results.push_back({InsertResult::Kind::insufficient_balance, 0});
+            continue;
+        }
+        if (m.idempotency_key) batch_keys.emplace(*m.idempotency_key, *id);
+        results.push_back({InsertResult::Kind::inserted, *id});
+    }
+    tx.commit();
+    return results;
+}
+
+std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time now, bool charge_wallet) {
+    if (charge_wallet && m.cost > 0 && balance() < m.cost) return std::nullopt;
+    const Time not_before = m.not_before.value_or(now);
+    {
+        Statement st = db_->prepare(
+            "INSERT INTO messages (recipient, text, encoding, category, priority, not_before, expires_at, report, "
+            "validity_minutes, requested_modem, idempotency_key, state, cost, created_at, updated_at, caller_uid) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)");
+        st.bind_all(m.recipient, m.text, m.encoding, m.category, m.priority, to_millis(not_before),
+                    m.expires_at ? std::optional<std::int64_t>(to_millis(*m.expires_at)) : std::nullopt, m.report,
+                    m.validity_minutes, m.requested_modem, m.idempotency_key, m.cost, to_millis(now), to_millis(now),
+                    m.caller_uid);
+        st.run();
+    }
+    const std::int64_t id = db_->last_insert_rowid();
+    const int total = static_cast<int>(m.parts.size());
+    for (int seq = 1; seq <= total; ++seq) {
+        const NewPart& p = m.parts[static_cast<std::size_t>(seq - 1)];
+        Statement st = db_->prepare(
+            "INSERT INTO parts (message_id, seq, total, pdu, tpdu_length, priority, state, next_attempt_at, "
+            "concat_ref) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)");
+        st.bind_all(id, seq, total, p.pdu, p.tpdu_length, m.priority, to_millis(not_before), p.concat_ref);
+        st.run();
+    }
+    record_change("message", id, std::nullopt, State::queued, now, std::nullopt);
+    if (charge_wallet && m.cost > 0) apply_ledger(-m.cost, "send", id, m.caller_uid, now);
+    return id;
+}
+
+std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int limit,
+                                          std::span<const std::string> route_prefixes) {
+    // Walks parts_queue (state, priority DESC, message_id, seq) from the head;
+    // rows not yet due or bound elsewhere are skipped, never sorted.
+    static const std::string base =
+        "SELECT " + rows::part_columns +
+        " FROM parts p JOIN messages m ON m.id = p.message_id"
+        " WHERE p.state = 'queued' AND p.next_attempt_at <= ?1"
+        " AND (m.modem IS NULL OR m.modem = ?2)"
+        " AND (m.requested_modem IS NULL OR m.requested_modem = ?2)"
+        " AND (m.expires_at IS NULL OR m.expires_at > ?1)";
+    static const std::string order = " ORDER BY p.priority DESC, p.message_id, p.seq LIMIT ?3";
+    static const std::string any_sql = base + order;
+    static const std::string routed_sql =
+        base +
+        " AND (m.modem = ?2 OR m.requested_modem = ?2 OR EXISTS (SELECT 1 FROM json_each(?4)"
+        " WHERE substr(m.recipient, 1, length(value)) = value))" +
+        order;
+    Transaction tx(*db_);
+    std::vector<Part> parts;
+    {
+        Statement st = db_->prepare(route_prefixes.empty() ? any_sql : routed_sql);
+        st.bind(1, to_millis(now)).bind(2, modem).bind(3, std::max(limit, 0));
+        if (!route_prefixes.empty()) st.bind(4, rows::json_array(route_prefixes));
+        while (st.step()) parts.push_back(rows::part(st));
+    }
+    std::vector<std::int64_t> messages;
+    for (Part& p : parts) {
+        Statement st = db_->prepare("UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?");
+        st.bind_all(modem, p.id).run();
+        record_change("part", p.id, State::queued, State::sending, now, modem);
+        Statement bind = db_->prepare("UPDATE messages SET modem = ?, updated_at = ? WHERE id = ? AND modem IS NULL");
+        bind.bind_all(modem, to_millis(now), p.message_id).run();
+        p.state = State::sending;
+        p.modem = std::string(modem);
+        ++p.attempts;
+        if (std::find(messages.begin(), messages.end(), p.message_id) == messages.end())
+            messages.push_back(p.message_id);
+    }
+    for (std::int64_t id : messages) refresh_message_state(id, now);
+    tx.commit();
+    return parts;
+}
+
+StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {
+    Transaction tx(*db_);
+    Part part = load_part(part_id);
+    require_state(part, State::sending, "mark_sent");
+    Statement st = db_->prepare("UPDATE parts SET tp_mr = ?, sent_at = ?, error = NULL WHERE id = ?");
+    st.bind_all(tp_mr & 0xFF, to_millis(at), part_id).run();
+    set_part_state(part, State::sent, at, "TP-MR " + std::to_string(tp_mr & 0xFF));
+    StateUpdate u = finish_update(part, State::sent, at);
+    tx.commit();
+    return u;
+}
+
+StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind, Time now) {
+    Transaction tx(*db_);
+    Part part = load_part(part_id);
+    require_state(part, State::sending, "mark_failed");
+    const auto& backoff = options_.retry.backoff;
+    const bool retry = kind == FailureKind::temporary && part.attempts < options_.retry.attempts;
+    if (retry) {
+        auto wait = backoff.empty() ? std::chrono::seconds(0)
+                                    : backoff[std::min(static_cast<std::size_t>(std::max(part.attempts, 1) - 1),
+                                                       backoff.size() - 1)];
+        const Time retry_at = now + wait;
+        Statement st = db_->prepare("UPDATE parts SET next_attempt_at = ?, error = ? WHERE id = ?");
+        st.bind_all(to_millis(retry_at), error, part_id).run();
+        set_part_state(part, State::queued, now, error);
+        // Nothing of the message went out: let any modem take the retry (the
+        // error may be this modem's); a partly sent message stays bound.
+        Statement unbind = db_->prepare(
+            "UPDATE messages SET modem = NULL WHERE id = ?1 AND requested_modem IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM parts WHERE message_id = ?1 AND state <> 'queued')");
+        unbind.bind(1, part.message_id).run();
+        StateUpdate u = finish_update(part, State::queued, now);
+        u.retry_at = retry_at;
+        tx.commit();
+        return u;
+    }
+    std::string text(error);
+    if (kind == FailureKind::temporary) text += " (gave up after " + std::to_string(part.attempts) + " attempts)";
+    {
+        Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+        st.bind_all(text, part_id).run();
+    }
+    set_part_state(part, State::failed, now, text);
+    // The recipient can never get the whole text: the unsent siblings fail too.
+    std::vector<Part> siblings;
+    {
+        static const std::string sql =
+            "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? AND p.state = 'queued'";
+        Statement st = db_->prepare(sql);
+        st.bind(1, part.message_id);
+        while (st.step()) siblings.push_back(rows::part(st));
+    }
+    const std::string sibling_error = "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " failed";
+    for (const Part& s : siblings) {
+        Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+        st.bind_all(sibling_error, s.id).run();
+        set_part_state(s, State::failed, now, sibling_error);
+    }
+    StateUpdate u = finish_update(part, State::failed, now);
+    tx.commit();
+    return u;
+}
+
+StateUpdate Store::mark_uncertain(std::int64_t part_id, std::string_view detail, Time now) {
+    Transaction tx(*db_);
+    Part part = load_part(part_id);
+    require_state(part, State::sending, "mark_uncertain");
+    Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+    st.bind_all(detail, part_id).run();
+    set_part_state(part, State::uncertain, now, detail);
+    StateUpdate u = finish_update(part, State::uncertain, now);
+    tx.commit();
+    return u;
+}
+
+std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Time now) {
+    Transaction tx(*db_);
+    std::vector<std::int64_t> released;
+    {
+        // Bound, unfinished, and not one part has left the queue.
+        Statement st = db_->prepare(
+            "SELECT m.id FROM messages m WHERE m.modem = ?1 AND m.state IN ('queued', 'sending') "
+            "AND (m.requested_modem IS NULL OR m.requested_modem <> ?1) "
+            "AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id AND p.state <> 'queued')");
+        st.bind(1, modem);
+        while (st.step()) released.push_back(st.int64(0));
+    }
+    for (std::int64_t id : released) {
+        Statement st = db_->prepare("UPDATE messages SET modem = NULL, updated_at = ? WHERE id = ?");
+        st.bind_all(to_millis(now), id).run();
+    }
+    tx.commit();
+    return released;
+}
+
+std::vector<Part> Store::recover_after_crash(Time now) {
+    static const std::string sql = "SELECT " + rows::part_columns + " FROM parts p WHERE p.state = 'sending'";
+    static constexpr std::string_view detail = "smsgwd stopped during AT+CMGS; whether the network took it is unknown";
+    Transaction tx(*db_);
+    std::vector<Part> parts;
+    {
+        Statement st = db_->prepare(sql);
+        while (st.step()) parts.push_back(rows::part(st));
+    }
+    for (Part& p : parts) {
+        Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+        st.bind_all(detail, p.id).run();
+        set_part_state(p, State::uncertain, now, detail);
+        refresh_message_state(p.message_id, now);
+        p.state = State::uncertain;
+        p.error = std::string(detail);
+    }
+    tx.commit();
+    return parts;
+}
+
+CancelResult Store::cancel(std::int64_t message_id, Time now) {
+    Transaction tx(*db_);
+    State state;
+    {
+        Statement st = db_->prepare("SELECT state FROM messages WHERE id = ?");
+        st.bind(1, message_id);
+        if (!st.step()) return CancelResult::not_found;
+        state = rows::state(st, 0);
+    }
+    if (state != State::queued && state != State::sending) return CancelResult::already_final;
+    std::vector<Part> parts;
+    {
+        static const std::string sql = "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ?";
+        Statement st = db_->prepare(sql);
+        st.bind(1, message_id);
+        while (st.step()) parts.push_back(rows::part(st));
+    }
+    // A temporarily failed part is queued again and has not been sent, so it
+    // does not block; anything else has been handed to a modem.
+    if (std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.state != State::queued; }))
+        return CancelResult::already_sending;
+    for (const Part& p : parts) set_part_state(p, State::cancelled, now, "cancelled");
+    refresh_message_state(message_id, now);
+    tx.commit();
+    return CancelResult::cancelled;
+}
+
+std::vector<StateUpdate> Store::expire(Time now) {
+    Transaction tx(*db_);
+    std::vector<std::int64_t> ids;
+    {
+        Statement st = db_->prepare(
+            "SELECT id FROM messages WHERE expires_at IS NOT NULL AND state IN ('queued', 'sending') "
+            "AND expires_at <= ?");
+        st.bind(1, to_millis(now));
+        while (st.step()) ids.push_back(st.int64(0));
+    }
+    std::vector<StateUpdate> updates;
+    for (std::int64_t id : ids) {
+        std::vector<Part> parts;
+        {
+            static const std::string sql =
+                "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? AND p.state = 'queued'";
+            Statement st = db_->prepare(sql);
+            st.bind(1, id);
+            while (st.step()) parts.push_back(rows::part(st));
+        }
+        if (parts.empty()) continue;  // only in-flight parts left: their outcome decides
+        for (const Part& p : parts) set_part_state(p, State::expired, now, "validity ended before it was sent");
+        updates.push_back(finish_update(parts.front(), State::expired, now));
+        updates.back().part_id = 0;
+    }
+    tx.commit();
+    return updates;
+}
+
+std::optional<StateUpdate> Store::match_status_report(const StatusReport& report, Time now,
+                                                      std::chrono::milliseconds window) {
+    // TP-MR wraps at 256, so a (modem, MR) pair recurs; the recipient and the
+    // most recent send inside the window pick the right part.
+    Transaction tx(*db_);
+    std::optional<Part> found;
+    {
+        static const std::string sql =
+            "SELECT " + rows::part_columns +
+            " FROM parts p JOIN messages m ON m.id = p.message_id"
+            " WHERE p.modem = ? AND p.tp_mr = ? AND p.sent_at >= ? AND p.sent_at <= ? AND m.recipient = ?"
+            " ORDER BY p.sent_at DESC LIMIT 1";
+        Statement st = db_->prepare(sql);
+        st.bind_all(report.modem, report.tp_mr & 0xFF, to_millis(now - window), to_millis(now), report.recipient);
+        if (st.step()) found = rows::part(st);
+    }
+    if (!found) return std::nullopt;
+    const Part& part = *found;
+    {
+        Statement st = db_->prepare("UPDATE parts SET status = ? WHERE id = ?");
+        st.bind_all(report.status, part.id).run();
+    }
+    State to = part.state;
+    if (part.state == State::sent) {
+        switch (classify(report.status)) {
+        case ReportOutcome::delivered: {
+            Statement st = db_->prepare("UPDATE parts SET delivered_at = ? WHERE id = ?");
+            st.bind_all(to_millis(now), part.id).run();
+            to = State::delivered;
+            break;
+        }
+        case ReportOutcome::failed: {
+            Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+            st.bind_all("status report: " + hex_status(report.status), part.id).run();
+            to = State::failed;
+            break;
+        }
+        case ReportOutcome::still_trying:
+        case ReportOutcome::unknown:
+            break;
+        }
+        if (to != part.state) set_part_state(part, to, now, hex_status(report.status));
+    }
+    StateUpdate u = finish_update(part, to, now);
+    tx.commit();
+    return u;
+}
+
+}  // namespace smsgw::store

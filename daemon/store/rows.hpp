@@ -1,0 +1,42 @@
+// Internal to daemon/store: the column lists the Store selects and the readers
+// that turn a row into a record, shared by the operation files so a column is
+// added in one place. Messages are aliased m and parts p in every query.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "daemon/store/sqlite.hpp"
+#include "daemon/store/types.hpp"
+
+namespace smsgw::store::rows {
+
+inline const std::string message_columns =
+    "m.id, m.recipient, m.text, m.encoding, m.category, m.priority, m.not_before, m.expires_at, m.report, "
+    "m.validity_minutes, m.requested_modem, m.modem, m.idempotency_key, m.state, m.error, m.cost, m.created_at, "
+    "m.updated_at, m.caller_uid, (SELECT count(*) FROM parts c WHERE c.message_id = m.id)";
+
+inline const std::string part_columns =
+    "p.id, p.message_id, p.seq, p.total, p.pdu, p.tpdu_length, p.state, p.modem, p.tp_mr, p.attempts, "
+    "p.next_attempt_at, p.error, p.sent_at, p.delivered_at, p.status, p.concat_ref";
+
+inline const std::string fragment_columns = "id, modem, sender, ref, total, seq, text, pdu, received_at";
+
+inline const std::string inbound_columns =
+    "id, modem, sender, text, received_at, raw_pdus, complete, concat_ref, parts_total, parts_received";
+
+inline const std::string optout_columns = "id, number, keyword, at, source_inbound_id, source";
+
+State state(const Statement& st, int column);
+std::optional<Time> optional_time(const Statement& st, int column);
+std::optional<int> optional_int(const Statement& st, int column);
+
+// A JSON array of strings (route prefixes for json_each, raw PDUs).
+std::string json_array(std::span<const std::string> items);
+
+Message message(const Statement& st);
+Part part(const Statement& st);
+Fragment fragment(const Statement& st);
+OptOut optout(const Statement& st);
+
+}  // namespace smsgw::store::rows

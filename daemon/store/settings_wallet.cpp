@@ -1,0 +1,91 @@
+// Run-time settings (JSON values, who changed them and when) and the wallet,
+// which is its ledger: the balance is the last row's balance_after, a CHECK
+// keeps it from going below zero, and every change is a row.
+#include "daemon/store/sqlite.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::store {
+
+std::optional<Setting> Store::get_setting(std::string_view key) {
+    Statement st = db_->prepare("SELECT key, value, updated_at, updated_by FROM settings WHERE key = ?");
+    st.bind(1, key);
+    if (!st.step()) return std::nullopt;
+    return Setting{st.text(0), st.text(1), from_millis(st.int64(2)), st.optional_int64(3)};
+}
+
+void Store::set_setting(std::string_view key, std::string_view json_value, std::optional<std::int64_t> uid, Time at) {
+    Transaction tx(*db_);
+    std::optional<std::string> old;
+    {
+        Statement st = db_->prepare("SELECT value FROM settings WHERE key = ?");
+        st.bind(1, key);
+        if (st.step()) old = st.text(0);
+    }
+    {
+        Statement st = db_->prepare(
+            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, json(?2), ?3, ?4) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+            "updated_by = excluded.updated_by");
+        st.bind_all(key, json_value, to_millis(at), uid).run();
+    }
+    Statement st = db_->prepare(
+        "INSERT INTO settings_changes (key, old_value, new_value, at, uid) VALUES (?, ?, json(?), ?, ?)");
+    st.bind_all(key, old, json_value, to_millis(at), uid).run();
+    tx.commit();
+}
+
+std::vector<Setting> Store::all_settings() {
+    Statement st = db_->prepare("SELECT key, value, updated_at, updated_by FROM settings ORDER BY key");
+    std::vector<Setting> out;
+    while (st.step()) out.push_back({st.text(0), st.text(1), from_millis(st.int64(2)), st.optional_int64(3)});
+    return out;
+}
+
+std::int64_t Store::balance() {
+    Statement st = db_->prepare("SELECT balance_after FROM wallet_ledger ORDER BY id DESC LIMIT 1");
+    return st.step() ? st.int64(0) : 0;
+}
+
+// Within the caller's transaction: nullopt when amount would take the balance below zero.
+std::optional<std::int64_t> Store::apply_ledger(std::int64_t amount, std::string_view reason,
+                                                std::optional<std::int64_t> message_id,
+                                                std::optional<std::int64_t> uid, Time at) {
+    const std::int64_t after = balance() + amount;
+    if (after < 0) return std::nullopt;
+    Statement st = db_->prepare(
+        "INSERT INTO wallet_ledger (at, amount, balance_after, reason, message_id, uid) VALUES (?, ?, ?, ?, ?, ?)");
+    st.bind_all(to_millis(at), amount, after, reason, message_id, uid).run();
+    return after;
+}
+
+ChargeResult Store::charge(std::int64_t amount, std::optional<std::int64_t> message_id,
+                           std::optional<std::int64_t> uid, Time at) {
+    if (amount < 0) throw std::invalid_argument("charge: negative amount");
+    Transaction tx(*db_);
+    auto after = apply_ledger(-amount, "send", message_id, uid, at);
+    if (!after) return {false, balance()};
+    tx.commit();
+    return {true, *after};
+}
+
+std::int64_t Store::top_up(std::int64_t amount, std::optional<std::int64_t> uid, std::string_view reason, Time at) {
+    if (amount <= 0) throw std::invalid_argument("top_up: the amount must be positive");
+    Transaction tx(*db_);
+    auto after = apply_ledger(amount, reason, std::nullopt, uid, at);
+    tx.commit();
+    return *after;
+}
+
+std::vector<LedgerEntry> Store::ledger(std::optional<std::int64_t> before_id, int limit) {
+    Statement st = db_->prepare(
+        "SELECT id, at, amount, balance_after, reason, message_id, uid FROM wallet_ledger WHERE id < ? "
+        "ORDER BY id DESC LIMIT ?");
+    st.bind_all(before_id.value_or(INT64_MAX), std::max(limit, 0));
+    std::vector<LedgerEntry> out;
+    while (st.step())
+        out.push_back({st.int64(0), from_millis(st.int64(1)), st.int64(2), st.int64(3), st.text(4),
+                       st.optional_int64(5), st.optional_int64(6)});
+    return out;
+}
+
+}  // namespace smsgw::store

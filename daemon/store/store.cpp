@@ -1,0 +1,247 @@
+// Opening the store (pragmas, migrations), the bookkeeping every transition
+// shares (state_changes, the message state derived from its parts), and reads.
+//
+// Durability: WAL with synchronous=FULL. DESIGN.md acknowledges a `send` only
+// after its transaction commits and promises it survives a crash at any
+// instant, power loss included. In WAL mode synchronous=NORMAL fsyncs only at
+// checkpoints, so the last commits before a power cut can vanish after the
+// client was told "queued" — that breaks the contract. FULL fsyncs the WAL at
+// every commit; its cost is one fsync per transaction, which the daemon's group
+// commit (insert_messages takes a batch) spreads over every submission that
+// arrived meanwhile. tests/bench/store_bench.cpp measures both modes.
+#include "daemon/store/store.hpp"
+
+#include <algorithm>
+
+#include "daemon/store/migrations.hpp"
+#include "daemon/store/rows.hpp"
+#include "daemon/store/sqlite.hpp"
+
+namespace smsgw::store {
+
+Store::Store(const std::string& path, StoreOptions options)
+    : options_(std::move(options)), db_(std::make_unique<Database>(path)) {
+    configure();
+    migrate();
+}
+
+Store::~Store() = default;
+
+void Store::configure() {
+    db_->exec("PRAGMA busy_timeout = " + std::to_string(options_.busy_timeout.count()));
+    {
+        Statement st = db_->prepare("PRAGMA journal_mode = WAL");
+        if (!st.step() || st.text(0) != "wal")
+            throw StoreError("cannot switch the database to WAL mode (is it on a network file system?)");
+    }
+    db_->exec(options_.durability == StoreOptions::Durability::full ? "PRAGMA synchronous = FULL"
+                                                                    : "PRAGMA synchronous = NORMAL");
+    db_->exec("PRAGMA foreign_keys = ON");
+    db_->exec("PRAGMA temp_store = MEMORY");
+    // 8 MiB of page cache: DESIGN's footprint is 64 MiB with a million queued.
+    db_->exec("PRAGMA cache_size = -8192");
+    // After a checkpoint, truncate a WAL grown by a burst back to 64 MiB.
+    db_->exec("PRAGMA journal_size_limit = 67108864");
+}
+
+int Store::latest_schema_version() {
+    return migrations().back().version;
+}
+
+int Store::schema_version() const {
+    return static_cast<int>(db_->pragma_int("user_version"));
+}
+
+void Store::migrate() {
+    const int latest = latest_schema_version();
+    const int found = schema_version();
+    if (found > latest)
+        throw StoreError("database schema version " + std::to_string(found) + " is newer than this smsgwd (" +
+                         std::to_string(latest) + "); run a newer smsgwd or restore a backup made for this one");
+    for (const Migration& m : migrations()) {
+        if (m.version <= found) continue;
+        Transaction tx(*db_);
+        // Another process may have migrated since we looked: re-check under the lock.
+        if (schema_version() >= m.version) continue;
+        try {
+            db_->exec(m.sql);
+        } catch (const StoreError& e) {
+            throw StoreError("migration " + std::string(m.name) + " failed: " + e.what(), e.sqlite_code());
+        }
+        db_->exec("PRAGMA user_version = " + std::to_string(m.version));
+        tx.commit();
+    }
+}
+
+void Store::record_change(std::string_view entity, std::int64_t id, std::optional<State> from, State to, Time at,
+                          std::optional<std::string_view> detail) {
+    Statement st = db_->prepare(
+        "INSERT INTO state_changes (entity, entity_id, from_state, to_state, at, detail) VALUES (?, ?, ?, ?, ?, ?)");
+    st.bind(1, entity).bind(2, id);
+    if (from)
+        st.bind(3, to_string(*from));
+    else
+        st.bind(3, std::nullopt);
+    st.bind(4, to_string(to)).bind(5, to_millis(at)).bind(6, detail);
+    st.run();
+}
+
+std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Time at) {
+    std::vector<State> states;
+    std::optional<std::string> failure;
+    {
+        Statement st = db_->prepare("SELECT state, error, seq, total FROM parts WHERE message_id = ? ORDER BY seq");
+        st.bind(1, message_id);
+        while (st.step()) {
+            states.push_back(rows::state(st, 0));
+            if (states.back() == State::failed && !failure) {
+                failure = "part " + std::to_string(st.int64(2)) + "/" + std::to_string(st.int64(3)) + ": " +
+                          st.optional_text(1).value_or("failed");
+            }
+        }
+    }
+    State before;
+    {
+        Statement st = db_->prepare("SELECT state FROM messages WHERE id = ?");
+        st.bind(1, message_id);
+        if (!st.step()) throw StoreError("message " + std::to_string(message_id) + " not found");
+        before = rows::state(st, 0);
+    }
+    const State after = derive_message_state(states);
+    if (after != before) {
+        Statement st = db_->prepare("UPDATE messages SET state = ?, error = ?, updated_at = ? WHERE id = ?");
+        st.bind_all(to_string(after), after == State::failed ? failure : std::nullopt, to_millis(at), message_id);
+        st.run();
+        record_change("message", message_id, before, after, at,
+                      after == State::failed ? std::optional<std::string_view>(*failure) : std::nullopt);
+    }
+    return {before, after};
+}
+
+Part Store::load_part(std::int64_t part_id) {
+    static const std::string sql = "SELECT " + rows::part_columns + " FROM parts p WHERE p.id = ?";
+    Statement st = db_->prepare(sql);
+    st.bind(1, part_id);
+    if (!st.step()) throw StoreError("part " + std::to_string(part_id) + " not found");
+    return rows::part(st);
+}
+
+void Store::set_part_state(const Part& part, State to, Time at, std::optional<std::string_view> detail) {
+    Statement st = db_->prepare("UPDATE parts SET state = ? WHERE id = ?");
+    st.bind_all(to_string(to), part.id).run();
+    record_change("part", part.id, part.state, to, at, detail);
+}
+
+StateUpdate Store::finish_update(const Part& part, State part_state, Time at) {
+    auto [from, to] = refresh_message_state(part.message_id, at);
+    StateUpdate u;
+    u.part_id = part.id;
+    u.message_id = part.message_id;
+    u.part_state = part_state;
+    u.message_from = from;
+    u.message_to = to;
+    return u;
+}
+
+std::optional<MessageDetail> Store::get_message(std::int64_t message_id) {
+    static const std::string message_sql = "SELECT " + rows::message_columns + " FROM messages m WHERE m.id = ?";
+    static const std::string parts_sql =
+        "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? ORDER BY p.seq";
+    MessageDetail d;
+    {
+        Statement st = db_->prepare(message_sql);
+        st.bind(1, message_id);
+        if (!st.step()) return std::nullopt;
+        d.message = rows::message(st);
+    }
+    Statement st = db_->prepare(parts_sql);
+    st.bind(1, message_id);
+    while (st.step()) d.parts.push_back(rows::part(st));
+    return d;
+}
+
+std::optional<Message> Store::find_by_idempotency_key(std::string_view key) {
+    static const std::string sql = "SELECT " + rows::message_columns + " FROM messages m WHERE m.idempotency_key = ?";
+    Statement st = db_->prepare(sql);
+    st.bind(1, key);
+    if (!st.step()) return std::nullopt;
+    return rows::message(st);
+}
+
+std::vector<Message> Store::list_messages(const MessageFilter& filter, std::optional<std::int64_t> before_id,
+                                          int limit) {
+    // The WHERE clause has only the terms in use, so SQLite can pick the
+    // (state, id) or (recipient, id) index and walk it backwards from before_id.
+    std::string sql = "SELECT " + rows::message_columns + " FROM messages m WHERE 1";
+    if (filter.state) sql += " AND m.state = :state";
+    if (filter.recipient) sql += " AND m.recipient = :recipient";
+    if (filter.modem) sql += " AND m.modem = :modem";
+    if (filter.category) sql += " AND m.category = :category";
+    if (filter.since) sql += " AND m.created_at >= :since";
+    if (filter.until) sql += " AND m.created_at < :until";
+    if (before_id) sql += " AND m.id < :before";
+    sql += " ORDER BY m.id DESC LIMIT :limit";
+    Statement st = db_->prepare(sql);
+    int i = 0;
+    if (filter.state) st.bind(++i, to_string(*filter.state));
+    if (filter.recipient) st.bind(++i, *filter.recipient);
+    if (filter.modem) st.bind(++i, *filter.modem);
+    if (filter.category) st.bind(++i, *filter.category);
+    if (filter.since) st.bind(++i, to_millis(*filter.since));
+    if (filter.until) st.bind(++i, to_millis(*filter.until));
+    if (before_id) st.bind(++i, *before_id);
+    st.bind(++i, std::max(limit, 0));
+    std::vector<Message> out;
+    while (st.step()) out.push_back(rows::message(st));
+    return out;
+}
+
+std::vector<StateChange> Store::message_history(std::int64_t message_id) {
+    Statement st = db_->prepare(
+        "SELECT entity, entity_id, from_state, to_state, at, detail FROM state_changes "
+        "WHERE entity = 'message' AND entity_id = ?1 "
+        "UNION ALL "
+        "SELECT s.entity, s.entity_id, s.from_state, s.to_state, s.at, s.detail FROM parts p "
+        "JOIN state_changes s ON s.entity = 'part' AND s.entity_id = p.id WHERE p.message_id = ?1 "
+        "ORDER BY 5, 1 DESC, 2");
+    st.bind(1, message_id);
+    std::vector<StateChange> out;
+    while (st.step()) {
+        StateChange c;
+        c.entity = st.text(0);
+        c.entity_id = st.int64(1);
+        if (!st.is_null(2)) c.from = rows::state(st, 2);
+        c.to = rows::state(st, 3);
+        c.at = from_millis(st.int64(4));
+        c.detail = st.optional_text(5);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::int64_t Store::queue_length() {
+    Statement st = db_->prepare(
+        "SELECT (SELECT count(*) FROM messages WHERE state = 'queued') + "
+        "(SELECT count(*) FROM messages WHERE state = 'sending')");
+    st.step();
+    return st.int64(0);
+}
+
+Stats Store::stats() {
+    Stats s;
+    {
+        Statement st = db_->prepare("SELECT state, count(*) FROM messages GROUP BY state");
+        while (st.step()) s.messages[static_cast<std::size_t>(rows::state(st, 0))] = st.int64(1);
+    }
+    Statement st = db_->prepare(
+        "SELECT (SELECT count(*) FROM parts WHERE state = 'queued'), (SELECT count(*) FROM inbound), "
+        "(SELECT count(*) FROM inbound_fragments), (SELECT count(*) FROM optouts)");
+    st.step();
+    s.parts_queued = st.int64(0);
+    s.inbound = st.int64(1);
+    s.fragments_waiting = st.int64(2);
+    s.optouts = st.int64(3);
+    return s;
+}
+
+}  // namespace smsgw::store

@@ -1,0 +1,146 @@
+// smsgwd's durable state: the outbound queue, inbound messages and fragments,
+// opt-outs, settings and the wallet, in one SQLite file (WAL). Each public
+// operation is one transaction: when it returns, what it did is on disk and
+// survives a crash or power loss (synchronous=FULL, see store.cpp). One Store
+// is used from one thread (the daemon's io_context); it holds no locks.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/store/types.hpp"
+
+namespace smsgw::store {
+
+class Database;
+class Statement;
+
+struct StoreOptions {
+    RetryPolicy retry;
+    std::chrono::milliseconds busy_timeout{5000};
+    // full: a commit is fsynced before it returns (the contract). normal exists
+    // for benchmarks that measure index cost without the disk's fsync latency.
+    enum class Durability { full, normal } durability = Durability::full;
+};
+
+class Store {
+public:
+    // Opens or creates the database and applies pending migrations. Throws
+    // StoreError if the file is unusable or its schema is newer than this build.
+    explicit Store(const std::string& path, StoreOptions options = {});
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    int schema_version() const;
+    static int latest_schema_version();
+
+    // --- outbound ---
+    // One transaction for the whole batch (group commit); one result per item
+    // in order. With charge_wallet, each item's cost is charged in the same
+    // transaction and an item the balance cannot pay is not inserted.
+    std::vector<InsertResult> insert_messages(std::span<const NewMessage> batch, Time now,
+                                              bool charge_wallet = false);
+    // Up to limit queued parts due at now that this modem may send, best first
+    // (priority, then age), moved to sending. The first claimed part of a message
+    // binds the message to this modem; its other parts go to no other modem.
+    // With route_prefixes, only recipients starting with one of them (or messages
+    // already bound to or requested for this modem).
+    std::vector<Part> claim_next_parts(std::string_view modem, Time now, int limit,
+                                       std::span<const std::string> route_prefixes = {});
+    StateUpdate mark_sent(std::int64_t part_id, int tp_mr, Time at);
+    // temporary: back to queued after the policy's backoff, or failed when the
+    // attempts are used up; permanent: failed now, with the message's unsent parts.
+    StateUpdate mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind, Time now);
+    // AT+CMGS outcome unknown (timeout after Ctrl-Z, modem gone mid-send).
+    StateUpdate mark_uncertain(std::int64_t part_id, std::string_view detail, Time now);
+    // The modem went down: messages bound to it of which nothing was sent yet are
+    // unbound so another modem can take them; partly sent ones stay bound.
+    // Returns the ids of the released messages.
+    std::vector<std::int64_t> requeue_modem_parts(std::string_view modem, Time now);
+    // At start: every part still in sending becomes uncertain (never re-sent
+    // silently). Returns those parts, in their new state, for the daemon to report.
+    std::vector<Part> recover_after_crash(Time now);
+    // Only while none of its parts has been handed to a modem.
+    CancelResult cancel(std::int64_t message_id, Time now);
+    // Queued parts of messages whose expires_at <= now become expired.
+    std::vector<StateUpdate> expire(Time now);
+    // The most recent part sent on modem with this TP-MR to this recipient within
+    // window before now, updated from the report's TP-ST (TS 23.040 §9.2.3.15):
+    // completed → delivered, permanent or final temporary error → failed,
+    // "still trying" → status recorded, state unchanged.
+    std::optional<StateUpdate> match_status_report(const StatusReport& report, Time now,
+                                                   std::chrono::milliseconds window);
+
+    std::optional<MessageDetail> get_message(std::int64_t message_id);
+    std::optional<Message> find_by_idempotency_key(std::string_view key);
+    // Newest first; before_id continues after the last id of the previous page.
+    std::vector<Message> list_messages(const MessageFilter& filter, std::optional<std::int64_t> before_id,
+                                       int limit);
+    // The message's and its parts' state changes, oldest first.
+    std::vector<StateChange> message_history(std::int64_t message_id);
+
+    // --- inbound ---
+    // false: this (modem, sender, ref, total, seq) was already stored.
+    bool store_fragment(const Fragment& fragment);
+    std::vector<Fragment> fragments_for(std::string_view modem, std::string_view sender, int ref, int total);
+    // Groups whose first fragment arrived before older_than. Nothing is deleted:
+    // insert_inbound(…, consumed) does that in the transaction that keeps the text.
+    std::vector<FragmentGroup> expired_fragments(Time older_than);
+    // Stores a received message and deletes the fragments it was built from, in
+    // one transaction. Throws if a consumed fragment is gone (taken twice).
+    std::int64_t insert_inbound(const NewInbound& inbound, std::span<const std::int64_t> consumed_fragments = {});
+    std::optional<Inbound> get_inbound(std::int64_t id);
+    std::vector<Inbound> list_inbound(const InboundFilter& filter, std::optional<std::int64_t> before_id, int limit);
+
+    // --- opt-outs ---
+    // false: the number was already opted out (the first record is kept).
+    bool add_optout(const OptOut& optout);
+    bool remove_optout(std::string_view number);
+    std::optional<OptOut> get_optout(std::string_view number);
+    std::vector<OptOut> list_optouts(std::optional<std::int64_t> before_id, int limit);
+
+    // --- settings (values are JSON text) ---
+    std::optional<Setting> get_setting(std::string_view key);
+    void set_setting(std::string_view key, std::string_view json_value, std::optional<std::int64_t> uid, Time at);
+    std::vector<Setting> all_settings();
+
+    // --- wallet (amounts in the daemon's smallest unit) ---
+    std::int64_t balance();
+    ChargeResult charge(std::int64_t amount, std::optional<std::int64_t> message_id,
+                        std::optional<std::int64_t> uid, Time at);
+    std::int64_t top_up(std::int64_t amount, std::optional<std::int64_t> uid, std::string_view reason, Time at);
+    std::vector<LedgerEntry> ledger(std::optional<std::int64_t> before_id, int limit);
+
+    // Messages not yet finished sending (queued or sending).
+    std::int64_t queue_length();
+    Stats stats();
+
+    // For tests and diagnostics: the connection underneath.
+    Database& database() { return *db_; }
+
+private:
+    void configure();
+    void migrate();
+    void record_change(std::string_view entity, std::int64_t id, std::optional<State> from, State to, Time at,
+                       std::optional<std::string_view> detail);
+    // Re-derives a message's state from its parts and records a change.
+    std::pair<State, State> refresh_message_state(std::int64_t message_id, Time at);
+    Part load_part(std::int64_t part_id);
+    void set_part_state(const Part& part, State to, Time at, std::optional<std::string_view> detail);
+    StateUpdate finish_update(const Part& part, State part_state, Time at);
+    std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);
+    std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view reason,
+                                             std::optional<std::int64_t> message_id,
+                                             std::optional<std::int64_t> uid, Time at);
+
+    StoreOptions options_;
+    std::unique_ptr<Database> db_;
+};
+
+}  // namespace smsgw::store

@@ -1,0 +1,258 @@
+// The records the Store reads and writes, and the one table of state names.
+// Messages and parts share DESIGN.md's states; times are UTC milliseconds.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smsgw::store {
+
+using Time = std::chrono::sys_time<std::chrono::milliseconds>;
+
+inline std::int64_t to_millis(Time t) {
+    return t.time_since_epoch().count();
+}
+inline Time from_millis(std::int64_t ms) {
+    return Time(std::chrono::milliseconds(ms));
+}
+
+// DESIGN.md, "Message states". A part has the same states as a message.
+enum class State { queued, sending, sent, delivered, failed, expired, cancelled, uncertain };
+inline constexpr std::array<std::string_view, 8> state_names = {
+    "queued", "sending", "sent", "delivered", "failed", "expired", "cancelled", "uncertain"};
+
+std::string_view to_string(State state);
+std::optional<State> state_from_string(std::string_view name);
+
+// A message's state from its parts' (see states.cpp for the rules).
+State derive_message_state(std::span<const State> parts);
+
+enum class FailureKind { temporary, permanent };
+
+// config `retry:` — attempts per part, and the wait before attempt n+1.
+struct RetryPolicy {
+    int attempts = 5;
+    std::vector<std::chrono::seconds> backoff = {std::chrono::seconds(10), std::chrono::seconds(60),
+                                                 std::chrono::seconds(300), std::chrono::seconds(900)};
+};
+
+struct NewPart {
+    std::string pdu;  // hex, starting with the SMSC information field
+    int tpdu_length = 0;
+    std::optional<int> concat_ref;
+};
+
+struct NewMessage {
+    std::string recipient;  // E.164, already normalised by the caller
+    std::string text;
+    std::string encoding = "gsm7";  // gsm7 | ucs2 | 8bit
+    std::string category = "transactional";
+    int priority = 5;  // 0 (lowest) … 9 (highest)
+    std::optional<Time> not_before;
+    std::optional<Time> expires_at;
+    bool report = false;
+    std::optional<int> validity_minutes;
+    std::optional<std::string> requested_modem;
+    std::optional<std::string> idempotency_key;
+    std::int64_t cost = 0;
+    std::optional<std::int64_t> caller_uid;
+    std::vector<NewPart> parts;  // in seq order, at least one
+};
+
+struct InsertResult {
+    enum class Kind {
+        inserted,              // a new message
+        existing,              // idempotency_key of an earlier committed message
+        duplicate_in_batch,    // idempotency_key of an earlier item of the same batch
+        insufficient_balance,  // charging its cost would take the wallet below zero
+    };
+    Kind kind = Kind::inserted;
+    std::int64_t message_id = 0;  // 0 only for insufficient_balance
+};
+
+struct Message {
+    std::int64_t id = 0;
+    std::string recipient;
+    std::string text;
+    std::string encoding;
+    std::string category;
+    int priority = 5;
+    Time not_before{};
+    std::optional<Time> expires_at;
+    bool report = false;
+    std::optional<int> validity_minutes;
+    std::optional<std::string> requested_modem;
+    std::optional<std::string> modem;
+    std::optional<std::string> idempotency_key;
+    State state = State::queued;
+    std::optional<std::string> error;
+    std::int64_t cost = 0;
+    Time created_at{};
+    Time updated_at{};
+    std::optional<std::int64_t> caller_uid;
+    int parts_total = 0;
+};
+
+struct Part {
+    std::int64_t id = 0;
+    std::int64_t message_id = 0;
+    int seq = 1;
+    int total = 1;
+    std::string pdu;
+    int tpdu_length = 0;
+    State state = State::queued;
+    std::optional<std::string> modem;
+    std::optional<int> tp_mr;
+    int attempts = 0;
+    Time next_attempt_at{};
+    std::optional<std::string> error;
+    std::optional<Time> sent_at;
+    std::optional<Time> delivered_at;
+    std::optional<int> status;  // TP-ST
+    std::optional<int> concat_ref;
+};
+
+struct MessageDetail {
+    Message message;
+    std::vector<Part> parts;
+};
+
+struct StateChange {
+    std::string entity;  // "message" | "part"
+    std::int64_t entity_id = 0;
+    std::optional<State> from;
+    State to = State::queued;
+    Time at{};
+    std::optional<std::string> detail;
+};
+
+// What a part transition did to the part and to its message: the daemon emits
+// a message.* event when message_from != message_to.
+struct StateUpdate {
+    std::int64_t part_id = 0;
+    std::int64_t message_id = 0;
+    State part_state = State::queued;
+    State message_from = State::queued;
+    State message_to = State::queued;
+    std::optional<Time> retry_at;  // mark_failed: when the part will be tried again
+    bool message_changed() const { return message_from != message_to; }
+};
+
+// message.list filters; all optional, combined with AND. Newest first.
+struct MessageFilter {
+    std::optional<State> state;
+    std::optional<std::string> recipient;
+    std::optional<std::string> modem;
+    std::optional<std::string> category;
+    std::optional<Time> since;  // created_at >= since
+    std::optional<Time> until;  // created_at < until
+};
+
+enum class CancelResult { cancelled, not_found, already_sending, already_final };
+std::string_view to_string(CancelResult result);
+
+struct StatusReport {
+    std::string modem;
+    int tp_mr = 0;          // 0…255
+    std::string recipient;  // E.164, normalised like the message's
+    int status = 0;         // TP-ST, TS 23.040 §9.2.3.15
+};
+
+struct Fragment {
+    std::int64_t id = 0;
+    std::string modem;
+    std::string sender;
+    int ref = 0;
+    int total = 0;
+    int seq = 0;
+    std::string text;
+    std::string pdu;
+    Time received_at{};
+};
+
+// All fragments of one concatenated message waiting for its siblings.
+struct FragmentGroup {
+    std::string modem;
+    std::string sender;
+    int ref = 0;
+    int total = 0;
+    std::vector<Fragment> fragments;  // by seq
+};
+
+struct NewInbound {
+    std::string modem;
+    std::string sender;
+    std::string text;
+    Time received_at{};
+    std::vector<std::string> raw_pdus;  // hex, in seq order
+    bool complete = true;
+    std::optional<int> concat_ref;
+    int parts_total = 1;
+};
+
+struct Inbound {
+    std::int64_t id = 0;
+    std::string modem;
+    std::string sender;
+    std::string text;
+    Time received_at{};
+    std::vector<std::string> raw_pdus;
+    bool complete = true;
+    std::optional<int> concat_ref;
+    int parts_total = 1;
+    int parts_received = 1;
+};
+
+struct InboundFilter {
+    std::optional<std::string> sender;
+    std::optional<std::string> modem;
+    std::optional<Time> since;
+    std::optional<Time> until;
+};
+
+struct OptOut {
+    std::int64_t id = 0;
+    std::string number;
+    std::optional<std::string> keyword;
+    Time at{};
+    std::optional<std::int64_t> source_inbound_id;
+    std::string source = "api";  // keyword | api | import
+};
+
+struct Setting {
+    std::string key;
+    std::string value;  // JSON text
+    Time updated_at{};
+    std::optional<std::int64_t> updated_by;
+};
+
+struct LedgerEntry {
+    std::int64_t id = 0;
+    Time at{};
+    std::int64_t amount = 0;
+    std::int64_t balance_after = 0;
+    std::string reason;
+    std::optional<std::int64_t> message_id;
+    std::optional<std::int64_t> uid;
+};
+
+struct ChargeResult {
+    bool ok = false;  // false: insufficient balance, nothing charged
+    std::int64_t balance = 0;
+};
+
+struct Stats {
+    std::array<std::int64_t, state_names.size()> messages{};  // by State
+    std::int64_t parts_queued = 0;
+    std::int64_t inbound = 0;
+    std::int64_t fragments_waiting = 0;
+    std::int64_t optouts = 0;
+};
+
+}  // namespace smsgw::store
