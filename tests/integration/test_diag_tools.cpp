@@ -245,3 +245,87 @@ TEST_CASE("probe: a port held by another process names the holder", "[probe]") {
     // Released: the same port probes fine.
     CHECK(diag({"probe", sim.link(), "--json"}).status == 0);
 }
+
+namespace {
+
+// The parts the simulator logged as sent (one JSON object per line).
+std::vector<json> sent_parts(const SimProcess& sim) {
+    std::vector<json> parts;
+    std::ifstream in(sim.sent_log());
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) parts.push_back(json::parse(line));
+    return parts;
+}
+
+}  // namespace
+
+TEST_CASE("send: a single part shows every exchange and ends with the TP-MR", "[send]") {
+    SimProcess sim({"--first-mr", "12"});
+    const auto r = diag({"send", sim.link(), "--to", "+4917012345678", "--text", "Test from the technician"});
+    INFO(r.out << r.err);
+    CHECK(r.status == 0);
+    CHECK(contains(r.out, "> AT+CMGF=0\n< OK\n"));
+    CHECK(contains(r.out, "> AT+CMGS="));
+    CHECK(contains(r.out, "\n< > \n> 00"));
+    CHECK(contains(r.out, "<Ctrl-Z>\n< +CMGS: 12\n< OK\n"));
+    CHECK(contains(r.out, "part 1/1: sent, TP-MR 12"));
+    REQUIRE(smsgw::test::wait_for([&] { return sent_parts(sim).size() == 1; }));
+    const auto parts = sent_parts(sim);
+    CHECK(parts[0].at("text") == "Test from the technician");
+    CHECK(parts[0].at("to") == "+4917012345678");
+}
+
+TEST_CASE("send: a multi-part message goes part after part, --json", "[send]") {
+    SimProcess sim;
+    std::string text;
+    for (int i = 0; i < 12; ++i) text += "Grüße aus Köln, Teil " + std::to_string(i) + ". ";
+    const auto r = diag({"send", sim.link(), "--to", "+4917012345678", "--text", text, "--report", "--json"});
+    const auto j = parse(r);
+    CHECK(r.status == 0);
+    CHECK(j.at("ok") == true);
+    REQUIRE(j.at("parts").size() >= 2);
+    for (const auto& p : j.at("parts")) CHECK(p.at("mr").is_number());
+    int prompts = 0;
+    for (const auto& l : j.at("transcript")) prompts += l == "< > ";
+    CHECK(prompts == static_cast<int>(j.at("parts").size()));
+
+    REQUIRE(smsgw::test::wait_for([&] { return sent_parts(sim).size() == j.at("parts").size(); }));
+    std::string joined;
+    for (const auto& p : sent_parts(sim)) {
+        CHECK(p.at("srr") == true);
+        CHECK(p.at("concat").at("total") == j.at("parts").size());
+        joined += p.at("text").get<std::string>();
+    }
+    CHECK(joined == text);
+}
+
+TEST_CASE("send: a +CMS ERROR is shown with its text, class and exit 1", "[send]") {
+    SimProcess sim({"--error-rate", "1", "--error-codes", "38"});
+    const auto r = diag({"send", sim.link(), "--to", "+4917012345678", "--text", "Hello"});
+    INFO(r.out << r.err);
+    CHECK(r.status == 1);
+    CHECK(contains(r.out, "< +CMS ERROR: 38"));
+    CHECK(contains(r.out, "network out of order"));
+    CHECK(contains(r.out, "class: temporary"));
+
+    const auto j = parse(diag({"send", sim.link(), "--to", "+4917012345678", "--text", "Hello", "--json"}));
+    CHECK(j.at("ok") == false);
+    const auto& err = j.at("parts").at(0).at("error");
+    CHECK(err.at("code") == 38);
+    CHECK(err.at("class") == "temporary");
+    CHECK(err.at("text") == "network out of order");
+    CHECK(sent_parts(sim).empty());
+}
+
+TEST_CASE("send: a PIN-locked SIM is unlocked with --pin, masked in the transcript", "[send]") {
+    SimProcess sim({"--pin", "4321"});
+    const auto locked = diag({"send", sim.link(), "--to", "+4917012345678", "--text", "Hi"});
+    CHECK(locked.status == 1);
+    CHECK(contains(locked.out, "NOT SENT: SIM not ready"));
+    const auto r = diag({"send", sim.link(), "--to", "+4917012345678", "--text", "Hi", "--pin", "4321"});
+    INFO(r.out);
+    CHECK(r.status == 0);
+    CHECK(contains(r.out, "> AT+CPIN=****"));
+    CHECK(!contains(r.out, "4321"));
+    CHECK(contains(r.out, "part 1/1: sent"));
+}

@@ -1,6 +1,8 @@
 // TextTable and the log switch; see output.hpp.
 #include "tools/diag/output.hpp"
 
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -15,6 +17,20 @@ std::size_t width(const std::string& s) {
     return static_cast<std::size_t>(
         std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
+
+std::function<void(std::string_view)>& trace_observer() {
+    static std::function<void(std::string_view)> observer;
+    return observer;
+}
+
+// Hands each log line's text to the trace observer (single-threaded: one io_context).
+class ObserverSink : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+  protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        if (auto& f = trace_observer()) f(std::string_view(msg.payload.data(), msg.payload.size()));
+    }
+    void flush_() override {}
+};
 
 }  // namespace
 
@@ -44,10 +60,17 @@ void TextTable::print(std::ostream& out) const {
 }
 
 void set_verbose(bool verbose) {
-    auto logger = spdlog::stderr_logger_st("smsgw-diag");
+    auto stderr_sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
+    stderr_sink->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+    auto logger = std::make_shared<spdlog::logger>(
+        "smsgw-diag", spdlog::sinks_init_list{stderr_sink, std::make_shared<ObserverSink>()});
     logger->set_pattern("%H:%M:%S.%e %v");
-    logger->set_level(verbose ? spdlog::level::debug : spdlog::level::warn);
+    logger->set_level(spdlog::level::debug);
     spdlog::set_default_logger(logger);
+}
+
+void on_engine_trace(std::function<void(std::string_view)> observer) {
+    trace_observer() = std::move(observer);
 }
 
 }  // namespace smsgw::diag

@@ -3,7 +3,9 @@
 // the switch that shows every AT exchange of the engine on stderr.
 #pragma once
 
+#include <functional>
 #include <ostream>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -22,5 +24,9 @@ class TextTable {
 // Logs go to stderr (stdout is for results); `verbose` shows the AT engine's
 // debug lines: every write, reply and state change, PINs masked.
 void set_verbose(bool verbose);
+
+// Calls `observer` with every debug line of the AT engine (at::trace_line
+// form), whatever the verbosity; null stops it. Set before the engine runs.
+void on_engine_trace(std::function<void(std::string_view)> observer);
 
 }  // namespace smsgw::diag

@@ -1,6 +1,8 @@
 // PortLink and the reading of open failures; see port_link.hpp.
 #include "tools/diag/port_link.hpp"
 
+#include "tools/diag/transcript.hpp"
+
 #include <exception>
 #include <string_view>
 
@@ -95,11 +97,22 @@ awaitable<drivers::Reply> PortLink::ask(std::string text, at::Millis timeout) {
     at::Command cmd;
     cmd.text = std::move(text);
     cmd.timeout = timeout;
-    co_return co_await engine_->command(std::move(cmd));
+    co_return co_await ask(std::move(cmd));
 }
 
 awaitable<drivers::Reply> PortLink::ask(at::Command cmd) {
-    co_return co_await engine_->command(std::move(cmd));
+    if (transcript_) transcript_->command(cmd);
+    auto reply = co_await engine_->command(std::move(cmd));
+    if (transcript_) transcript_->reply(reply);
+    co_return reply;
+}
+
+void PortLink::show(Transcript* transcript) {
+    transcript_ = transcript;
+    if (transcript)
+        engine_->on_urc([transcript](const at::Urc& u) { transcript->urc(u); });
+    else
+        engine_->on_urc(nullptr);
 }
 
 void PortLink::close() {

@@ -17,6 +17,8 @@
 
 namespace smsgw::diag {
 
+class Transcript;
+
 namespace asio = drivers::asio;
 using drivers::awaitable;
 
@@ -47,6 +49,8 @@ class PortLink {
     awaitable<drivers::Reply> ask(std::string text, at::Millis timeout = at::Millis{0});
     awaitable<drivers::Reply> ask(at::Command cmd);
     drivers::AtEngine& engine() { return *engine_; }
+    // Shows every exchange (and unsolicited line) from now on; null stops it.
+    void show(Transcript* transcript);
     const std::string& path() const { return path_; }
     // Detaches and stops the engine so the io_context can run out.
     void close();
@@ -55,6 +59,7 @@ class PortLink {
     std::string path_;
     drivers::SerialPort port_;
     std::shared_ptr<drivers::AtEngine> engine_;
+    Transcript* transcript_ = nullptr;
 };
 
 // Runs `task` on a fresh io_context until it finishes and returns its value;

@@ -9,6 +9,7 @@
 
 #include "drivers/at/quirks.hpp"
 #include "tools/diag/commands.hpp"
+#include "tools/diag/modem_steps.hpp"
 #include "tools/diag/output.hpp"
 #include "tools/diag/port_link.hpp"
 #include "tools/diag/probe_checks.hpp"
@@ -42,16 +43,7 @@ struct ProbeContext {
 };
 
 awaitable<Answer> ask(ProbeContext& c, std::string text, at::Millis timeout = at::Millis{0}) {
-    auto reply = co_await c.link.ask(std::move(text), timeout);
-    co_return Answer{std::move(reply.lines), std::move(reply.final)};
-}
-
-// Waits `d` on the engine's executor; used between polls of a state that
-// changes by itself (SIM start-up, network search), always with a deadline.
-awaitable<void> pause(ProbeContext& c, at::Millis d) {
-    (void)c;
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(asio::use_awaitable);
+    return diag::ask(c.link, std::move(text), timeout);
 }
 
 // --- the steps ------------------------------------------------------------
@@ -64,21 +56,14 @@ awaitable<Check> step_responds(ProbeContext& c) {
                         "second or third — see `smsgw-diag scan --probe`), wrong --baud, or the modem "
                         "is still booting (wait 20 s)"};
     c.responds = true;
-    // Echo off, numeric +CME/+CMS errors: answers then read the same on every
-    // modem and failures map onto the error table (the daemon sets both too).
-    co_await ask(c, "ATE0");
-    co_await ask(c, "AT+CMEE=1");
+    co_await set_up_session(c.link);
     co_return Check{"responds to AT", Status::ok, "OK", {}};
 }
 
 awaitable<Check> step_identity(ProbeContext& c) {
-    auto cgmi = co_await ask(c, "AT+CGMI");
-    auto cgmm = co_await ask(c, "AT+CGMM");
-    auto cgmr = co_await ask(c, "AT+CGMR");
-    auto text = [](const Answer& a) { return a.ok() && !a.lines.empty() ? a.lines.front() : std::string(); };
-    c.quirks = &at::find_quirks(text(cgmi), text(cgmm));
-    c.link.engine().set_config(at::session_config(*c.quirks));
-    auto check = judge_identity(cgmi, cgmm, cgmr);
+    auto id = co_await identify(c.link);
+    c.quirks = id.quirks;
+    auto check = judge_identity(id.cgmi, id.cgmm, co_await ask(c, "AT+CGMR"));
     if (check.status == Status::ok && c.quirks->name != "generic")
         check.hint = "vendor quirks: " + std::string(c.quirks->name);
     co_return check;
@@ -88,55 +73,13 @@ awaitable<Check> step_imei(ProbeContext& c) {
     co_return judge_imei(co_await ask(c, "AT+CGSN"));
 }
 
-awaitable<SimState> read_sim(ProbeContext& c) {
-    SimState s;
-    // A SIM that is still starting answers "SIM busy" or "NOT READY" for a few seconds.
-    const auto deadline = at::Clock::now() + std::chrono::seconds(c.args.wait_seconds);
-    for (;;) {
-        auto a = co_await ask(c, "AT+CPIN?");
-        s.cpin = a.final;
-        s.state.reset();
-        if (a.ok()) {
-            for (const auto& l : a.lines)
-                if (auto st = at::parse_cpin(l)) s.state = *st;
-        }
-        const bool starting = s.state == at::PinState::not_ready ||
-                              (a.final.error && a.final.error->entry().name == "sim_busy");
-        if (!starting || at::Clock::now() >= deadline) break;
-        co_await pause(c, 500ms);
-    }
-    s.retries.reset();
-    if (!c.quirks->pin_retries_command.empty()) {
-        auto r = co_await ask(c, std::string(c.quirks->pin_retries_command));
-        if (r.ok())
-            if (auto parsed = at::parse_pin_retries(r.lines)) s.retries = *parsed;
-    }
-    co_return s;
-}
-
 awaitable<Check> step_sim(ProbeContext& c) {
-    auto sim = co_await read_sim(c);
-    const bool pin_given = c.args.pin.has_value();
-    if (sim.state == at::PinState::sim_pin && pin_given && (!last_pin_attempt(sim) || c.args.force)) {
-        at::Command cmd;
-        cmd.text = "AT+CPIN=\"" + *c.args.pin + "\"";
-        cmd.sensitive = true;
-        auto reply = co_await c.link.ask(std::move(cmd));
-        if (!reply.ok()) {
-            auto after = co_await read_sim(c);
-            co_return judge_wrong_pin(after, reply.final);
-        }
-        c.pin_entered = true;
-        // The SIM answers READY once it has checked the PIN; some take seconds.
-        const auto deadline = at::Clock::now() + std::chrono::seconds(c.args.wait_seconds);
-        do {
-            sim = co_await read_sim(c);
-            if (sim.state == at::PinState::ready) break;
-            co_await pause(c, 500ms);
-        } while (at::Clock::now() < deadline);
-    }
-    c.sim_ready = sim.state == at::PinState::ready;
-    co_return judge_sim(sim, pin_given, c.pin_entered);
+    const auto wait = std::chrono::seconds(c.args.wait_seconds);
+    auto u = co_await unlock_sim(c.link, *c.quirks, c.args.pin, c.args.force, wait);
+    c.pin_entered = u.entered;
+    c.sim_ready = u.sim.state == at::PinState::ready;
+    if (u.rejected) co_return judge_wrong_pin(u.sim, *u.rejected);
+    co_return judge_sim(u.sim, c.args.pin.has_value(), u.entered);
 }
 
 awaitable<Check> step_sim_identity(ProbeContext& c) {
@@ -173,7 +116,7 @@ awaitable<Check> step_registration(ProbeContext& c) {
                        (c.pin_entered && reg->status == at::RegStatus::not_registered));
     };
     while (settling() && at::Clock::now() < deadline) {
-        co_await pause(c, 1000ms);
+        co_await pause(1000ms);
         std::tie(reg, answer) = co_await read_registration(c);
     }
     c.registered = reg && at::is_registered(reg->status);
