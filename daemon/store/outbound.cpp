@@ -218,10 +218,27 @@ StateUpdate Store::mark_uncertain(std::int64_t part_id, std::string_view detail,
 }
 
 std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Time now) {
+    static const std::string claimed_sql =
+        "SELECT " + rows::part_columns + " FROM parts p WHERE p.state = 'sending' AND p.modem = ?";
     Transaction tx(*db_);
+    // Parts claimed but never written to the modem: the daemon has already
+    // resolved the one in AT+CMGS (mark_uncertain / mark_failed), so these did
+    // not count as an attempt.
+    std::vector<Part> claimed;
+    {
+        Statement st = db_->prepare(claimed_sql);
+        st.bind(1, modem);
+        while (st.step()) claimed.push_back(rows::part(st));
+    }
+    for (const Part& p : claimed) {
+        Statement st = db_->prepare("UPDATE parts SET attempts = attempts - 1 WHERE id = ?");
+        st.bind(1, p.id).run();
+        set_part_state(p, State::queued, now, "modem " + std::string(modem) + " went down before sending it");
+    }
     std::vector<std::int64_t> released;
     {
-        // Bound, unfinished, and not one part has left the queue.
+        // Bound, unfinished, not requested for this modem, and not one part has
+        // left the queue: any modem may send it.
         Statement st = db_->prepare(
             "SELECT m.id FROM messages m WHERE m.modem = ?1 AND m.state IN ('queued', 'sending') "
             "AND (m.requested_modem IS NULL OR m.requested_modem <> ?1) "
@@ -233,6 +250,11 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
         Statement st = db_->prepare("UPDATE messages SET modem = NULL, updated_at = ? WHERE id = ?");
         st.bind_all(to_millis(now), id).run();
     }
+    std::vector<std::int64_t> touched;
+    for (const Part& p : claimed) touched.push_back(p.message_id);
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (std::int64_t id : touched) refresh_message_state(id, now);
     tx.commit();
     return released;
 }
@@ -291,7 +313,7 @@ std::vector<StateUpdate> Store::expire(Time now) {
     {
         Statement st = db_->prepare(
             "SELECT id FROM messages WHERE expires_at IS NOT NULL AND state IN ('queued', 'sending') "
-            "AND expires_at <= ?");
+            "AND expires_at <= ? ORDER BY expires_at, id");
         st.bind(1, to_millis(now));
         while (st.step()) ids.push_back(st.int64(0));
     }

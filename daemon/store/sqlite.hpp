@@ -8,27 +8,16 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include "daemon/store/error.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace smsgw::store {
-
-// A failure SQLite reported (or a refused database): startup errors and bugs,
-// never an expected outcome such as a duplicate key the Store handles itself.
-class StoreError : public std::runtime_error {
-public:
-    explicit StoreError(const std::string& what, int sqlite_code = 0)
-        : std::runtime_error(what), code_(sqlite_code) {}
-    int sqlite_code() const { return code_; }
-
-private:
-    int code_;
-};
 
 // A prepared statement borrowed from the Database's cache. Binding indexes
 // start at 1, column indexes at 0, as in SQLite.

@@ -198,12 +198,12 @@ std::vector<Message> Store::list_messages(const MessageFilter& filter, std::opti
 
 std::vector<StateChange> Store::message_history(std::int64_t message_id) {
     Statement st = db_->prepare(
-        "SELECT entity, entity_id, from_state, to_state, at, detail FROM state_changes "
+        "SELECT entity, entity_id, from_state, to_state, at, detail, id FROM state_changes "
         "WHERE entity = 'message' AND entity_id = ?1 "
         "UNION ALL "
-        "SELECT s.entity, s.entity_id, s.from_state, s.to_state, s.at, s.detail FROM parts p "
+        "SELECT s.entity, s.entity_id, s.from_state, s.to_state, s.at, s.detail, s.id FROM parts p "
         "JOIN state_changes s ON s.entity = 'part' AND s.entity_id = p.id WHERE p.message_id = ?1 "
-        "ORDER BY 5, 1 DESC, 2");
+        "ORDER BY 7");
     st.bind(1, message_id);
     std::vector<StateChange> out;
     while (st.step()) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/store/error.hpp"
 #include "daemon/store/types.hpp"
 
 namespace smsgw::store {
@@ -59,9 +60,11 @@ public:
     StateUpdate mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind, Time now);
     // AT+CMGS outcome unknown (timeout after Ctrl-Z, modem gone mid-send).
     StateUpdate mark_uncertain(std::int64_t part_id, std::string_view detail, Time now);
-    // The modem went down: messages bound to it of which nothing was sent yet are
-    // unbound so another modem can take them; partly sent ones stay bound.
-    // Returns the ids of the released messages.
+    // The modem went down. Call after resolving the part that was in AT+CMGS
+    // (mark_uncertain or mark_failed): every other part still in sending on this
+    // modem was claimed but never written and goes back to queued; messages
+    // bound to it of which nothing left the queue are unbound so another modem
+    // can take them; partly sent ones stay bound. Returns the released messages.
     std::vector<std::int64_t> requeue_modem_parts(std::string_view modem, Time now);
     // At start: every part still in sending becomes uncertain (never re-sent
     // silently). Returns those parts, in their new state, for the daemon to report.

@@ -1,0 +1,540 @@
+// The outbound queue: idempotency, claim order, modem binding, retries,
+// crash recovery, status reports, derived states, cancel and expiry.
+#include <catch2/catch.hpp>
+
+#include "store_test_util.hpp"
+
+using namespace smsgw::store;
+using namespace smsgw::store::test;
+using namespace std::chrono_literals;
+using Kind = InsertResult::Kind;
+
+namespace {
+
+std::int64_t insert(Store& store, NewMessage m, Time at = t0()) {
+    auto r = store.insert_messages({&m, 1}, at);
+    REQUIRE(r.at(0).kind == Kind::inserted);
+    return r[0].message_id;
+}
+
+State message_state(Store& store, std::int64_t id) {
+    auto m = store.get_message(id);
+    REQUIRE(m);
+    return m->message.state;
+}
+
+}  // namespace
+
+TEST_CASE("a message is stored with its parts in order and starts queued", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    NewMessage m = message("+491701111111", 3, 7);
+    m.report = true;
+    m.validity_minutes = 60;
+    m.caller_uid = 1000;
+    const auto id = insert(store, m);
+    auto got = store.get_message(id);
+    REQUIRE(got);
+    CHECK(got->message.state == State::queued);
+    CHECK(got->message.priority == 7);
+    CHECK(got->message.report);
+    CHECK(got->message.validity_minutes == 60);
+    CHECK(got->message.caller_uid == 1000);
+    CHECK(got->message.parts_total == 3);
+    CHECK(got->message.created_at == t0());
+    REQUIRE(got->parts.size() == 3);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(got->parts[static_cast<std::size_t>(i)].seq == i + 1);
+        CHECK(got->parts[static_cast<std::size_t>(i)].total == 3);
+        CHECK(got->parts[static_cast<std::size_t>(i)].pdu == m.parts[static_cast<std::size_t>(i)].pdu);
+        CHECK(got->parts[static_cast<std::size_t>(i)].concat_ref == 42);
+    }
+    auto history = store.message_history(id);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].entity == "message");
+    CHECK(!history[0].from);
+    CHECK(history[0].to == State::queued);
+    CHECK(store.queue_length() == 1);
+}
+
+TEST_CASE("an idempotency key returns the first message, across and within batches", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    NewMessage a = message("+491701111111");
+    a.idempotency_key = "order-17";
+    const auto first = insert(store, a);
+
+    NewMessage b = message("+491702222222");
+    NewMessage c = message("+491703333333");
+    c.idempotency_key = "order-18";
+    NewMessage d = message("+491704444444");
+    d.idempotency_key = "order-18";
+    std::vector<NewMessage> batch = {a, b, c, d};
+    auto r = store.insert_messages(batch, at_seconds(1));
+    REQUIRE(r.size() == 4);
+    CHECK(r[0].kind == Kind::existing);
+    CHECK(r[0].message_id == first);
+    CHECK(r[1].kind == Kind::inserted);
+    CHECK(r[2].kind == Kind::inserted);
+    CHECK(r[3].kind == Kind::duplicate_in_batch);
+    CHECK(r[3].message_id == r[2].message_id);
+    CHECK(store.find_by_idempotency_key("order-18")->recipient == "+491703333333");
+    CHECK(store.stats().messages[static_cast<std::size_t>(State::queued)] == 3);
+    // Messages without a key never collide.
+    auto again = store.insert_messages({&b, 1}, at_seconds(2));
+    CHECK(again[0].kind == Kind::inserted);
+}
+
+TEST_CASE("a batch with a bad item is rolled back as a whole", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    NewMessage ok = message("+491701111111");
+    NewMessage bad = message("+491702222222");
+    bad.encoding = "ebcdic";  // refused by the schema's CHECK
+    std::vector<NewMessage> batch = {ok, bad};
+    CHECK_THROWS_AS(store.insert_messages(batch, t0()), StoreError);
+    CHECK(store.list_messages({}, std::nullopt, 10).empty());
+    NewMessage empty = message("+491703333333");
+    empty.parts.clear();
+    CHECK_THROWS_AS(store.insert_messages({&empty, 1}, t0()), std::invalid_argument);
+}
+
+TEST_CASE("claims go by priority, then age, and wait for not_before", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto low_old = insert(store, message("+491700000001", 1, 1), at_seconds(0));
+    const auto high_new = insert(store, message("+491700000002", 1, 9), at_seconds(5));
+    const auto mid = insert(store, message("+491700000003", 1, 5), at_seconds(1));
+    NewMessage later = message("+491700000004", 1, 9);
+    later.not_before = at_seconds(100);
+    const auto scheduled = insert(store, later, at_seconds(2));
+    const auto low_new = insert(store, message("+491700000005", 1, 1), at_seconds(6));
+
+    auto claimed = store.claim_next_parts("m1", at_seconds(10), 10);
+    REQUIRE(claimed.size() == 4);
+    CHECK(claimed[0].message_id == high_new);
+    CHECK(claimed[1].message_id == mid);
+    CHECK(claimed[2].message_id == low_old);
+    CHECK(claimed[3].message_id == low_new);
+    for (const auto& p : claimed) {
+        CHECK(p.state == State::sending);
+        CHECK(p.modem == "m1");
+        CHECK(p.attempts == 1);
+        CHECK(message_state(store, p.message_id) == State::sending);
+    }
+    CHECK(store.claim_next_parts("m1", at_seconds(99), 10).empty());
+    auto due = store.claim_next_parts("m1", at_seconds(100), 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].message_id == scheduled);
+}
+
+TEST_CASE("all parts of a message go through the modem that took its first part", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto three = insert(store, message("+491700000001", 3));
+    const auto other = insert(store, message("+491700000002", 1), at_seconds(1));
+
+    auto first = store.claim_next_parts("m1", at_seconds(2), 1);
+    REQUIRE(first.size() == 1);
+    CHECK(first[0].message_id == three);
+    CHECK(first[0].seq == 1);
+    CHECK(store.get_message(three)->message.modem == "m1");
+
+    // m2 may not take part 2 or 3: it gets the other message.
+    auto second = store.claim_next_parts("m2", at_seconds(2), 10);
+    REQUIRE(second.size() == 1);
+    CHECK(second[0].message_id == other);
+
+    store.mark_sent(first[0].id, 1, at_seconds(3));
+    auto rest = store.claim_next_parts("m1", at_seconds(4), 10);
+    REQUIRE(rest.size() == 2);
+    CHECK(rest[0].seq == 2);
+    CHECK(rest[1].seq == 3);
+    CHECK(rest[0].modem == "m1");
+}
+
+TEST_CASE("a requested modem is the only one that sends the message", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    NewMessage m = message("+491700000001");
+    m.requested_modem = "office-2";
+    const auto id = insert(store, m);
+    CHECK(store.claim_next_parts("office-1", at_seconds(1), 10).empty());
+    auto claimed = store.claim_next_parts("office-2", at_seconds(1), 10);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].message_id == id);
+}
+
+TEST_CASE("route prefixes limit what a modem claims", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto de = insert(store, message("+491700000001"));
+    const auto at = insert(store, message("+436641234567"), at_seconds(1));
+    std::vector<std::string> german = {"+49"};
+    std::vector<std::string> austrian_or_swiss = {"+41", "+43"};
+    auto claimed = store.claim_next_parts("de-modem", at_seconds(2), 10, german);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].message_id == de);
+    claimed = store.claim_next_parts("at-modem", at_seconds(2), 10, austrian_or_swiss);
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].message_id == at);
+}
+
+TEST_CASE("a temporary failure retries after the policy's backoff, then gives up", "[store][outbound]") {
+    TempDir dir;
+    StoreOptions options;
+    options.retry.attempts = 3;
+    options.retry.backoff = {10s, 60s};
+    Store store(dir.file("q.db"), options);
+    const auto id = insert(store, message("+491700000001", 2));
+
+    auto p = store.claim_next_parts("m1", at_seconds(0), 1).at(0);
+    CHECK(p.seq == 1);
+    auto u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary, at_seconds(0));
+    CHECK(u.part_state == State::queued);
+    REQUIRE(u.retry_at);
+    CHECK(*u.retry_at == at_seconds(10));
+    CHECK(u.message_to == State::queued);
+    // Nothing of the message went out: it is free for any modem again.
+    CHECK(!store.get_message(id)->message.modem);
+    // Part 1 waits for its backoff; part 2 is due and binds the message to m2.
+    auto second = store.claim_next_parts("m2", at_seconds(9), 10);
+    REQUIRE(second.size() == 1);
+    CHECK(second[0].seq == 2);
+    store.mark_sent(second[0].id, 9, at_seconds(9));
+
+    CHECK(store.claim_next_parts("m1", at_seconds(10), 10).empty());
+    p = store.claim_next_parts("m2", at_seconds(10), 1).at(0);
+    CHECK(p.seq == 1);
+    CHECK(p.attempts == 2);
+    u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary, at_seconds(10));
+    CHECK(*u.retry_at == at_seconds(70));  // the last backoff step repeats
+    CHECK(store.get_message(id)->message.modem == "m2");  // partly sent: stays bound
+
+    CHECK(store.claim_next_parts("m2", at_seconds(69), 1).empty());
+    p = store.claim_next_parts("m2", at_seconds(70), 1).at(0);
+    CHECK(p.attempts == 3);
+    u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary, at_seconds(70));
+    CHECK(u.part_state == State::failed);
+    CHECK(!u.retry_at);
+    CHECK(u.message_to == State::failed);
+    auto got = store.get_message(id);
+    CHECK_THAT(*got->message.error, Catch::Contains("gave up after 3 attempts"));
+    CHECK_THAT(*got->message.error, Catch::Contains("part 1/2"));
+    CHECK(store.claim_next_parts("m2", at_seconds(1000), 10).empty());
+}
+
+TEST_CASE("a permanent failure fails the message and its unsent parts at once", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto id = insert(store, message("+491700000001", 3));
+    auto p = store.claim_next_parts("m1", t0(), 1).at(0);
+    auto u = store.mark_failed(p.id, "+CMS ERROR: 21 short message transfer rejected", FailureKind::permanent, t0());
+    CHECK(u.part_state == State::failed);
+    CHECK(u.message_from == State::sending);
+    CHECK(u.message_to == State::failed);
+    auto got = store.get_message(id);
+    CHECK_THAT(*got->message.error, Catch::Contains("rejected"));
+    for (std::size_t i = 1; i < 3; ++i) {
+        CHECK(got->parts[i].state == State::failed);
+        CHECK(got->parts[i].error == "part 1/3 failed");
+    }
+    CHECK(store.claim_next_parts("m1", at_seconds(1), 10).empty());
+}
+
+TEST_CASE("a retry of a partly sent message stays on its modem", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto id = insert(store, message("+491700000001", 2));
+    auto parts = store.claim_next_parts("m1", t0(), 2);
+    store.mark_sent(parts[0].id, 5, t0());
+    store.mark_failed(parts[1].id, "+CMS ERROR: 42", FailureKind::temporary, t0());
+    CHECK(store.get_message(id)->message.modem == "m1");
+    CHECK(store.claim_next_parts("m2", at_seconds(3600), 10).empty());
+    CHECK(store.claim_next_parts("m1", at_seconds(3600), 10).size() == 1);
+}
+
+TEST_CASE("transitions from the wrong state are refused", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto id = insert(store, message("+491700000001"));
+    const auto part = store.get_message(id)->parts[0].id;
+    CHECK_THROWS_AS(store.mark_sent(part, 1, t0()), StoreError);  // still queued
+    CHECK_THROWS_AS(store.mark_sent(987654, 1, t0()), StoreError);
+}
+
+TEST_CASE("a modem going down releases its messages of which nothing was sent", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto partly = insert(store, message("+491700000001", 2));
+    const auto in_flight = insert(store, message("+491700000002"), at_seconds(1));
+    const auto prefetched = insert(store, message("+491700000003", 2), at_seconds(2));
+    const auto elsewhere = insert(store, message("+491700000004"), at_seconds(3));
+    auto p1 = store.claim_next_parts("m1", at_seconds(4), 1).at(0);
+    CHECK(p1.message_id == partly);
+    store.mark_sent(p1.id, 1, at_seconds(5));
+    // m1 claims three more parts: part 2 of `partly`, `in_flight`, and part 1 of
+    // `prefetched`; m2 takes `elsewhere`.
+    auto batch = store.claim_next_parts("m1", at_seconds(6), 3);
+    REQUIRE(batch.size() == 3);
+    CHECK(store.claim_next_parts("m2", at_seconds(6), 10).at(0).message_id == elsewhere);
+    // m1 dies with `in_flight` in AT+CMGS; the daemon resolves that part first.
+    store.mark_uncertain(batch[1].id, "modem unplugged during AT+CMGS", at_seconds(7));
+
+    auto released = store.requeue_modem_parts("m1", at_seconds(8));
+    REQUIRE(released.size() == 1);
+    CHECK(released[0] == prefetched);
+    auto pre = store.get_message(prefetched);
+    CHECK(!pre->message.modem);
+    CHECK(pre->message.state == State::queued);
+    CHECK(pre->parts[0].attempts == 0);  // claimed but never written: no attempt
+    // Partly sent stays bound to m1 with its unsent part queued for m1 only.
+    auto part = store.get_message(partly);
+    CHECK(part->message.modem == "m1");
+    CHECK(part->parts[1].state == State::queued);
+    CHECK(store.get_message(in_flight)->message.state == State::uncertain);
+    CHECK(store.get_message(elsewhere)->parts[0].state == State::sending);  // m2's claim untouched
+
+    auto m2 = store.claim_next_parts("m2", at_seconds(9), 10);
+    REQUIRE(m2.size() == 2);
+    CHECK(m2[0].message_id == prefetched);
+    CHECK(m2[1].message_id == prefetched);
+    auto m1 = store.claim_next_parts("m1", at_seconds(9), 10);
+    REQUIRE(m1.size() == 1);
+    CHECK(m1[0].message_id == partly);
+}
+
+TEST_CASE("after a crash every part in sending becomes uncertain and is never re-sent", "[store][outbound]") {
+    TempDir dir;
+    std::int64_t in_flight_message = 0, sent_message = 0, queued_message = 0;
+    {
+        Store store(dir.file("q.db"));
+        in_flight_message = insert(store, message("+491700000001", 2));
+        sent_message = insert(store, message("+491700000002"), at_seconds(1));
+        queued_message = insert(store, message("+491700000003"), at_seconds(2));
+        auto parts = store.claim_next_parts("m1", at_seconds(3), 3);
+        REQUIRE(parts.size() == 3);
+        store.mark_sent(parts[0].id, 1, at_seconds(4));  // part 1 of in_flight_message
+        store.mark_sent(parts[2].id, 2, at_seconds(4));  // sent_message
+        // parts[1] (part 2/2) is "in AT+CMGS" when the process dies: the Store is
+        // closed without any further call.
+    }
+    Store store(dir.file("q.db"));
+    auto uncertain = store.recover_after_crash(at_seconds(60));
+    REQUIRE(uncertain.size() == 1);
+    CHECK(uncertain[0].message_id == in_flight_message);
+    CHECK(uncertain[0].seq == 2);
+    CHECK(uncertain[0].state == State::uncertain);
+    CHECK(message_state(store, in_flight_message) == State::uncertain);
+    CHECK(message_state(store, sent_message) == State::sent);
+    CHECK(message_state(store, queued_message) == State::queued);
+    // Nothing uncertain is handed out again; the queued message still is.
+    auto next = store.claim_next_parts("m1", at_seconds(61), 10);
+    REQUIRE(next.size() == 1);
+    CHECK(next[0].message_id == queued_message);
+    CHECK(store.recover_after_crash(at_seconds(62)).size() == 1);  // the claim above, in flight again
+    auto history = store.message_history(in_flight_message);
+    REQUIRE(history.size() >= 2);
+    const auto& part_change = history[history.size() - 2];
+    CHECK(part_change.entity == "part");
+    CHECK(part_change.from == State::sending);
+    CHECK(part_change.to == State::uncertain);
+    REQUIRE(part_change.detail);
+    CHECK_THAT(*part_change.detail, Catch::Contains("AT+CMGS"));
+    CHECK(history.back().entity == "message");
+    CHECK(history.back().to == State::uncertain);
+}
+
+TEST_CASE("status reports match the most recent part with that MR and recipient", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto window = std::chrono::milliseconds(48h);
+    // Message A to +4917001 gets MR 255, then 256 sends later MR wraps to 0 …
+    const auto a = insert(store, message("+4917001"));
+    const auto b = insert(store, message("+4917002"), at_seconds(1));
+    const auto c = insert(store, message("+4917001"), at_seconds(2));
+    auto parts = store.claim_next_parts("m1", at_seconds(3), 3);
+    REQUIRE(parts.size() == 3);
+    store.mark_sent(parts[0].id, 255, at_seconds(10));  // a
+    store.mark_sent(parts[1].id, 256 + 7, at_seconds(20));  // b: MR wraps to 7
+    store.mark_sent(parts[2].id, 7, at_seconds(30));  // c: the same MR 7, another recipient
+    CHECK(store.get_message(b)->parts[0].tp_mr == 7);
+
+    // Two recipients share MR 7: the recipient decides.
+    auto rb = store.match_status_report({"m1", 7, "+4917002", 0x00}, at_seconds(40), window);
+    REQUIRE(rb);
+    CHECK(rb->message_id == b);
+    CHECK(rb->part_state == State::delivered);
+    CHECK(rb->message_to == State::delivered);
+    auto rc = store.match_status_report({"m1", 7, "+4917001", 0x00}, at_seconds(41), window);
+    REQUIRE(rc);
+    CHECK(rc->message_id == c);
+
+    // Wrong modem, unknown MR, or outside the window: no match.
+    CHECK(!store.match_status_report({"m2", 255, "+4917001", 0}, at_seconds(42), window));
+    CHECK(!store.match_status_report({"m1", 100, "+4917001", 0}, at_seconds(42), window));
+    CHECK(!store.match_status_report({"m1", 255, "+4917001", 0}, at_seconds(10) + 49h, window));
+
+    // SC still trying (TP-ST 0x21): recorded, still sent; then a permanent error.
+    auto trying = store.match_status_report({"m1", 255, "+4917001", 0x21}, at_seconds(50), window);
+    REQUIRE(trying);
+    CHECK(trying->message_id == a);
+    CHECK(trying->part_state == State::sent);
+    CHECK(!trying->message_changed());
+    CHECK(store.get_message(a)->parts[0].status == 0x21);
+    auto failed = store.match_status_report({"m1", 255, "+4917001", 0x41}, at_seconds(60), window);
+    REQUIRE(failed);
+    CHECK(failed->part_state == State::failed);
+    CHECK(failed->message_to == State::failed);
+    CHECK_THAT(*store.get_message(a)->message.error, Catch::Contains("TP-ST 0x41"));
+}
+
+TEST_CASE("after the MR wraps, a report goes to the newer of two sends with the same MR", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto old_msg = insert(store, message("+4917001"));
+    const auto new_msg = insert(store, message("+4917001"), at_seconds(1));
+    auto parts = store.claim_next_parts("m1", at_seconds(2), 2);
+    store.mark_sent(parts[0].id, 3, at_seconds(10));
+    store.mark_sent(parts[1].id, 256 + 3, at_seconds(500));  // 256 sends later, MR 3 again
+    auto r = store.match_status_report({"m1", 3, "+4917001", 0}, at_seconds(600), std::chrono::milliseconds(24h));
+    REQUIRE(r);
+    CHECK(r->message_id == new_msg);
+    CHECK(message_state(store, old_msg) == State::sent);
+    // A short window that no longer reaches the old send cannot pick it either.
+    auto late = store.match_status_report({"m1", 3, "+4917001", 0}, at_seconds(700), std::chrono::milliseconds(100s));
+    CHECK(!late);
+}
+
+TEST_CASE("a message's state is derived from its parts", "[store][outbound]") {
+    using S = State;
+    auto derive = [](std::initializer_list<State> parts) {
+        std::vector<State> v(parts);
+        return derive_message_state(v);
+    };
+    CHECK(derive({S::queued, S::queued}) == S::queued);
+    CHECK(derive({S::sending, S::queued}) == S::sending);
+    CHECK(derive({S::sent, S::queued}) == S::sending);
+    CHECK(derive({S::sent, S::sent}) == S::sent);
+    CHECK(derive({S::delivered, S::sent}) == S::sent);
+    CHECK(derive({S::delivered, S::delivered}) == S::delivered);
+    CHECK(derive({S::delivered, S::failed}) == S::failed);
+    CHECK(derive({S::sending, S::failed}) == S::failed);
+    CHECK(derive({S::sent, S::uncertain}) == S::uncertain);
+    CHECK(derive({S::uncertain, S::queued}) == S::sending);
+    CHECK(derive({S::sent, S::expired}) == S::expired);
+    CHECK(derive({S::cancelled, S::cancelled}) == S::cancelled);
+
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto id = insert(store, message("+4917001", 2));
+    auto parts = store.claim_next_parts("m1", t0(), 2);
+    auto u = store.mark_sent(parts[0].id, 1, at_seconds(1));
+    CHECK(u.message_to == State::sending);
+    CHECK(!u.message_changed());
+    u = store.mark_sent(parts[1].id, 2, at_seconds(2));
+    CHECK(u.message_from == State::sending);
+    CHECK(u.message_to == State::sent);
+    u = *store.match_status_report({"m1", 1, "+4917001", 0}, at_seconds(3), std::chrono::milliseconds(1h));
+    CHECK(u.message_to == State::sent);
+    u = *store.match_status_report({"m1", 2, "+4917001", 0}, at_seconds(4), std::chrono::milliseconds(1h));
+    CHECK(u.message_to == State::delivered);
+    std::vector<State> message_states;
+    for (const auto& c : store.message_history(id))
+        if (c.entity == "message") message_states.push_back(c.to);
+    CHECK(message_states == std::vector<State>{State::queued, State::sending, State::sent, State::delivered});
+}
+
+TEST_CASE("cancel works only while nothing was handed to a modem", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto waiting = insert(store, message("+4917001", 2));
+    const auto started = insert(store, message("+4917002", 2), at_seconds(1));
+    CHECK(store.cancel(waiting, at_seconds(2)) == CancelResult::cancelled);
+    CHECK(message_state(store, waiting) == State::cancelled);
+    auto cancelled = store.get_message(waiting);
+    for (const auto& p : cancelled->parts) CHECK(p.state == State::cancelled);
+    CHECK(store.cancel(waiting, at_seconds(3)) == CancelResult::already_final);
+
+    auto p = store.claim_next_parts("m1", at_seconds(3), 1).at(0);
+    CHECK(p.message_id == started);
+    CHECK(store.cancel(started, at_seconds(4)) == CancelResult::already_sending);
+    // Back in the queue after a temporary failure, still never sent: cancellable.
+    store.mark_failed(p.id, "+CMS ERROR: 42", FailureKind::temporary, at_seconds(5));
+    CHECK(store.cancel(started, at_seconds(6)) == CancelResult::cancelled);
+    CHECK(store.cancel(424242, at_seconds(7)) == CancelResult::not_found);
+    CHECK(store.claim_next_parts("m1", at_seconds(3600), 10).empty());
+    CHECK(to_string(CancelResult::already_sending) == "already_sending");
+}
+
+TEST_CASE("expiry takes queued parts of messages past their expires_at", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    NewMessage m = message("+4917001", 2);
+    m.expires_at = at_seconds(60);
+    const auto partly = insert(store, m);
+    NewMessage n = message("+4917002");
+    n.expires_at = at_seconds(60);
+    const auto untouched = insert(store, n, at_seconds(1));
+    NewMessage forever = message("+4917003");
+    const auto no_expiry = insert(store, forever, at_seconds(2));
+
+    auto p = store.claim_next_parts("m1", at_seconds(10), 1).at(0);
+    store.mark_sent(p.id, 1, at_seconds(11));
+    CHECK(store.expire(at_seconds(59)).empty());
+    // Expired messages are not claimed even before expire() ran.
+    auto claimable = store.claim_next_parts("m2", at_seconds(60), 10);
+    REQUIRE(claimable.size() == 1);
+    CHECK(claimable[0].message_id == no_expiry);
+
+    auto updates = store.expire(at_seconds(60));
+    REQUIRE(updates.size() == 2);
+    CHECK(updates[0].message_id == partly);
+    CHECK(updates[0].message_to == State::expired);
+    CHECK(updates[1].message_id == untouched);
+    CHECK(message_state(store, untouched) == State::expired);
+    CHECK(store.expire(at_seconds(61)).empty());
+}
+
+TEST_CASE("message.list pages newest first with before_id and filters", "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 25; ++i)
+        ids.push_back(insert(store, message(i % 2 ? "+4917001" : "+4917002"), at_seconds(i)));
+    std::vector<std::int64_t> seen;
+    std::optional<std::int64_t> before;
+    for (;;) {
+        auto page = store.list_messages({}, before, 10);
+        if (page.empty()) break;
+        CHECK(page.size() <= 10);
+        for (const auto& m : page) seen.push_back(m.id);
+        before = page.back().id;
+    }
+    std::vector<std::int64_t> expected(ids.rbegin(), ids.rend());
+    CHECK(seen == expected);
+
+    MessageFilter to_one;
+    to_one.recipient = "+4917001";
+    auto odd = store.list_messages(to_one, std::nullopt, 100);
+    CHECK(odd.size() == 12);
+    for (const auto& m : odd) CHECK(m.recipient == "+4917001");
+
+    store.claim_next_parts("m1", at_seconds(100), 3);
+    MessageFilter sending;
+    sending.state = State::sending;
+    auto s = store.list_messages(sending, std::nullopt, 2);
+    REQUIRE(s.size() == 2);
+    CHECK(s[0].id == ids[2]);
+    CHECK(s[1].id == ids[1]);
+    CHECK(store.list_messages(sending, s[1].id, 10).size() == 1);
+
+    MessageFilter window;
+    window.since = at_seconds(5);
+    window.until = at_seconds(8);
+    CHECK(store.list_messages(window, std::nullopt, 100).size() == 3);
+    CHECK(store.queue_length() == 25);
+    auto stats = store.stats();
+    CHECK(stats.messages[static_cast<std::size_t>(State::sending)] == 3);
+    CHECK(stats.parts_queued == 22);
+}
