@@ -294,7 +294,7 @@ TEST_CASE("Huawei flavour: ^ICCID, ^CPIN, 0-based storage, periodic noise until 
     CHECK(modem.command("AT+CMGR=20") == "\r\nERROR\r\n");  // past the end (CMEE=0)
 }
 
-TEST_CASE("--index-base 0 on the generic modem") {
+TEST_CASE("Option --index-base 0 on the generic modem") {
     SimProcess sim({"--index-base", "0", "--storage-size", "5"});
     PtyClient modem(sim.link());
     REQUIRE(modem.command("ATE0;+CMEE=1;+CNMI=2,1") == "ATE0;+CMEE=1;+CNMI=2,1\r\r\nOK\r\n");
@@ -331,7 +331,7 @@ TEST_CASE("SIM storage full: no +CMTI, the message waits until a slot frees") {
     CHECK(deliver.user_data.text == "three");
 }
 
-TEST_CASE("--error-rate answers the configured +CMS ERROR codes") {
+TEST_CASE("Option --error-rate answers the configured +CMS ERROR codes") {
     SimProcess sim({"--error-rate", "1", "--error-codes", "42"});
     PtyClient modem(sim.link());
     REQUIRE(modem.command("ATE0;+CMEE=1") == "ATE0;+CMEE=1\r\r\nOK\r\n");
@@ -385,7 +385,7 @@ TEST_CASE("registration changes: +CREG URCs and +CMS ERROR: 331 without service"
     CHECK(submit(modem, message->parts[0]).find("+CMGS: ") != std::string::npos);
 }
 
-TEST_CASE("--cmgs-latency-ms: the answer comes late and input typed meanwhile waits") {
+TEST_CASE("Option --cmgs-latency-ms: the answer comes late and input typed meanwhile waits") {
     SimProcess sim({"--cmgs-latency-ms", "300"});
     PtyClient modem(sim.link());
     REQUIRE(modem.command("ATE0") == "ATE0\r\r\nOK\r\n");
