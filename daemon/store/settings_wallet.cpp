@@ -42,7 +42,9 @@ std::vector<Setting> Store::all_settings() {
 }
 
 std::int64_t Store::balance() {
-    Statement st = db_->prepare("SELECT balance_after FROM wallet_ledger ORDER BY id DESC LIMIT 1");
+    // max(id) is one b-tree descent; the row it names holds the balance.
+    Statement st = db_->prepare(
+        "SELECT balance_after FROM wallet_ledger WHERE id = (SELECT max(id) FROM wallet_ledger)");
     return st.step() ? st.int64(0) : 0;
 }
 

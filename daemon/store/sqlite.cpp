@@ -134,6 +134,12 @@ std::int64_t Database::pragma_int(std::string_view name) {
     return st.int64(0);
 }
 
+std::vector<std::string> Database::prepared_sql() const {
+    std::vector<std::string> out;
+    for (const auto& [sql, stmt] : cache_) out.push_back(sql);
+    return out;
+}
+
 std::int64_t Database::last_insert_rowid() const {
     return sqlite3_last_insert_rowid(db_);
 }

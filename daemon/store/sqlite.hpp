@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "daemon/store/error.hpp"
 
@@ -79,6 +80,9 @@ public:
     Statement prepare(std::string_view sql);
     // The single integer a pragma such as user_version answers.
     std::int64_t pragma_int(std::string_view name);
+
+    // The SQL of every statement prepared so far (for query-plan tests).
+    std::vector<std::string> prepared_sql() const;
 
     std::int64_t last_insert_rowid() const;
     int changes() const;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "daemon/store/sqlite.hpp"
 #include "daemon/store/store.hpp"
 
 namespace smsgw::store::test {

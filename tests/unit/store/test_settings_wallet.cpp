@@ -1,0 +1,118 @@
+// Settings (JSON values with who and when, kept across restarts) and the
+// wallet: never below zero, every change in the ledger, ledger sums = balance.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "store_test_util.hpp"
+
+using namespace smsgw::store;
+using namespace smsgw::store::test;
+
+TEST_CASE("settings persist across reopen with who and when", "[store][settings]") {
+    TempDir dir;
+    {
+        Store store(dir.file("s.db"));
+        CHECK(!store.get_setting("sms.enabled"));
+        store.set_setting("sms.enabled", "true", 0, at_seconds(1));
+        store.set_setting("sms.company_name", "\"Acme GmbH\"", 1000, at_seconds(2));
+        store.set_setting("sms.enabled", " false ", 1001, at_seconds(3));
+        CHECK_THROWS_AS(store.set_setting("sms.max_segments", "{not json", 1000, at_seconds(4)), StoreError);
+    }
+    Store store(dir.file("s.db"));
+    auto enabled = store.get_setting("sms.enabled");
+    REQUIRE(enabled);
+    CHECK(enabled->value == "false");  // stored as minified JSON
+    CHECK(enabled->updated_by == 1001);
+    CHECK(enabled->updated_at == at_seconds(3));
+    auto all = store.all_settings();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].key == "sms.company_name");
+    CHECK(all[0].value == "\"Acme GmbH\"");
+    CHECK(all[1].key == "sms.enabled");
+    CHECK(!store.get_setting("sms.max_segments"));
+    // The change log keeps both changes of sms.enabled with old and new value.
+    Statement st = store.database().prepare(
+        "SELECT old_value, new_value, uid FROM settings_changes WHERE key = 'sms.enabled' ORDER BY id");
+    REQUIRE(st.step());
+    CHECK(st.is_null(0));
+    CHECK(st.text(1) == "true");
+    REQUIRE(st.step());
+    CHECK(st.text(0) == "true");
+    CHECK(st.text(1) == "false");
+    CHECK(st.int64(2) == 1001);
+    CHECK(!st.step());
+}
+
+TEST_CASE("the wallet refuses to go below zero and records every change", "[store][wallet]") {
+    TempDir dir;
+    Store store(dir.file("w.db"));
+    CHECK(store.balance() == 0);
+    CHECK(!store.charge(1, std::nullopt, 1000, t0()).ok);
+    CHECK(store.top_up(500, 0, "invoice 2024-01", at_seconds(1)) == 500);
+    auto c = store.charge(300, std::nullopt, 1000, at_seconds(2));
+    CHECK(c.ok);
+    CHECK(c.balance == 200);
+    auto refused = store.charge(201, std::nullopt, 1000, at_seconds(3));
+    CHECK(!refused.ok);
+    CHECK(refused.balance == 200);
+    CHECK(store.charge(200, std::nullopt, 1000, at_seconds(4)).balance == 0);
+    CHECK_THROWS_AS(store.top_up(0, 0, "nothing", at_seconds(5)), std::invalid_argument);
+    CHECK_THROWS_AS(store.charge(-5, std::nullopt, 0, at_seconds(5)), std::invalid_argument);
+    auto entries = store.ledger(std::nullopt, 10);
+    REQUIRE(entries.size() == 3);  // refused charges leave no row
+    CHECK(entries[0].amount == -200);
+    CHECK(entries[2].amount == 500);
+    CHECK(entries[2].reason == "invoice 2024-01");
+    CHECK(entries[1].uid == 1000);
+}
+
+TEST_CASE("a batch charged to the wallet inserts what the balance pays for", "[store][wallet]") {
+    TempDir dir;
+    Store store(dir.file("w.db"));
+    store.top_up(25, 0, "start", t0());
+    std::vector<NewMessage> batch;
+    for (int cost : {10, 10, 10, 5}) {
+        batch.push_back(message("+4917001"));
+        batch.back().cost = cost;
+        batch.back().caller_uid = 1000;
+    }
+    auto r = store.insert_messages(batch, at_seconds(1), true);
+    CHECK(r[0].kind == InsertResult::Kind::inserted);
+    CHECK(r[1].kind == InsertResult::Kind::inserted);
+    CHECK(r[2].kind == InsertResult::Kind::insufficient_balance);
+    CHECK(r[2].message_id == 0);
+    CHECK(r[3].kind == InsertResult::Kind::inserted);
+    CHECK(store.balance() == 0);
+    auto entries = store.ledger(std::nullopt, 10);
+    REQUIRE(entries.size() == 4);
+    CHECK(entries[0].message_id == r[3].message_id);
+    CHECK(entries[0].amount == -5);
+    CHECK(store.get_message(r[3].message_id)->message.cost == 5);
+}
+
+TEST_CASE("random top-ups and charges: never negative, the ledger sums to the balance", "[store][wallet]") {
+    TempDir dir;
+    Store store(dir.file("w.db"));
+    std::mt19937 rng(20240601);
+    std::int64_t expected = 0;
+    int refused = 0;
+    for (int i = 0; i < 400; ++i) {
+        const std::int64_t amount = std::uniform_int_distribution<std::int64_t>(1, 100)(rng);
+        if (rng() % 3 == 0) {
+            expected = store.top_up(amount, 0, "top-up", at_seconds(i));
+        } else {
+            auto c = store.charge(amount, std::nullopt, 1000, at_seconds(i));
+            CHECK(c.ok == (amount <= expected));  // refused exactly when it would go below zero
+            if (c.ok) expected -= amount;
+            else ++refused;
+            CHECK(c.balance == expected);
+        }
+        REQUIRE(store.balance() == expected);
+        REQUIRE(expected >= 0);
+    }
+    CHECK(refused > 0);
+    Statement st = store.database().prepare("SELECT sum(amount), min(balance_after) FROM wallet_ledger");
+    REQUIRE(st.step());
+    CHECK(st.int64(0) == store.balance());
+    CHECK(st.int64(1) >= 0);
+}
