@@ -1,0 +1,255 @@
+// The settings key table and its validation: parse → validate → apply, with the
+// key and the expectation named in every error (STYLE.md habit 9).
+#include "daemon/policy/settings_schema.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "daemon/api/suggest.hpp"
+#include "daemon/policy/sender_caption.hpp"
+#include "pdu/preview.hpp"
+#include "pdu/utf8.hpp"
+
+namespace smsgw::policy {
+namespace {
+
+using api::Role;
+using json = nlohmann::json;
+using T = SettingType;
+
+// Roles follow DESIGN.md ("managers … feature settings; admins … wallet, every
+// setting"): what spends money or changes what recipients see as the sender is
+// admin's; what shapes the messages and replies is a manager's.
+constexpr SettingSpec specs[] = {
+    {"sms.enabled", T::boolean, "true", Role::admin, 0, 0,
+     "Send SMS at all. Off: every send is refused with service_disabled (a paid service)."},
+    {"sms.company_name", T::text, R"("")", Role::manager, 0, 50,
+     "The company name, for the prefix of marketing messages."},
+    {"sms.prefix_company_name", T::boolean, "false", Role::manager, 0, 0,
+     "Start every marketing message with \"<company name>: \" (not transactional ones)."},
+    {"sms.cost_per_segment", T::money, R"("0")", Role::admin, 0, 0,
+     "Price of one SMS segment in sms.currency, a decimal with up to 6 places (\"0.09\")."},
+    {"sms.currency", T::currency, R"("EUR")", Role::admin, 0, 0,
+     "ISO 4217 code of the currency costs and the wallet are kept in."},
+    {"wallet.enabled", T::boolean, "false", Role::admin, 0, 0,
+     "Charge each message's cost to the wallet; refuse sends it cannot pay "
+     "(insufficient_balance)."},
+    {"sms.max_segments", T::integer, "10", Role::admin, 1, 255,
+     "The most segments one message may have; longer texts are refused (text_too_long)."},
+    {"sms.sender_caption", T::sender_caption, R"("")", Role::admin, 0, 0,
+     "Originator shown to recipients: up to 11 letters/digits (A-Z, 0-9, space, - _) or up "
+     "to 15 digits; empty: the SIM's number. Only where the network lets it through."},
+    {"optout.confirmation_enabled", T::boolean, "false", Role::manager, 0, 0,
+     "Reply to an opt-out with optout.confirmation_text."},
+    {"optout.confirmation_text", T::reply_text,
+     R"("You are unsubscribed and will get no more messages. Reply START to subscribe again.")",
+     Role::manager, 0, 0, "The opt-out confirmation reply; must fit in one SMS."},
+    {"optout.help_enabled", T::boolean, "false", Role::manager, 0, 0,
+     "Reply to HELP/INFO (and translations) with optout.help_text."},
+    {"optout.help_text", T::reply_text,
+     R"("Reply STOP to unsubscribe or START to subscribe again.")", Role::manager, 0, 0,
+     "The HELP reply; must fit in one SMS."},
+    {"optout.allow_transactional", T::boolean, "false", Role::admin, 0, 0,
+     "Let transactional messages reach opted-out numbers (marketing never does)."},
+};
+
+SettingError invalid(const SettingSpec& spec, std::string_view expected, const json& got) {
+    std::string shown = got.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+    return {SettingErrorKind::invalid_value, std::string(spec.key), "value",
+            std::string(spec.key) + ": expected " + std::string(expected) + ", got " + shown};
+}
+
+SettingError invalid_because(const SettingSpec& spec, std::string_view why) {
+    return {SettingErrorKind::invalid_value, std::string(spec.key), "value",
+            std::string(spec.key) + ": " + std::string(why)};
+}
+
+Expected<json, SettingError> check_text(const SettingSpec& spec, const json& value) {
+    if (!value.is_string()) return unexpected(invalid(spec, "a string", value));
+    const auto& text = value.get_ref<const std::string&>();
+    std::u32string cps;
+    if (pdu::utf8_decode(text, cps)) return unexpected(invalid_because(spec, "not valid UTF-8"));
+    if (spec.type == T::text) {
+        if (std::any_of(cps.begin(), cps.end(), [](char32_t c) { return c < 0x20 || c == 0x7F; }))
+            return unexpected(invalid_because(spec, "one line without control characters"));
+        if (static_cast<std::int64_t>(cps.size()) > spec.max)
+            return unexpected(invalid_because(spec, "at most " + std::to_string(spec.max) +
+                                                        " characters, got " +
+                                                        std::to_string(cps.size())));
+        return value;
+    }
+    // reply_text: sent automatically for each STOP/HELP, so one segment each.
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        return unexpected(invalid_because(spec, "a reply text cannot be empty"));
+    if (std::any_of(cps.begin(), cps.end(),
+                    [](char32_t c) { return (c < 0x20 && c != U'\n') || c == 0x7F; }))
+        return unexpected(invalid_because(spec, "no control characters other than line breaks"));
+    auto preview = pdu::preview_text(text);
+    if (!preview) return unexpected(invalid_because(spec, preview.error()));
+    if (preview->count.segments > 1)
+        return unexpected(invalid_because(
+            spec, "must fit in one SMS (160 GSM-7 characters, or 70 when a character needs "
+                  "UCS-2); this text needs " +
+                      std::to_string(preview->count.segments) + " segments"));
+    return value;
+}
+
+Expected<json, SettingError> check_value(const SettingSpec& spec, const json& value) {
+    switch (spec.type) {
+        case T::boolean:
+            if (!value.is_boolean()) return unexpected(invalid(spec, "true or false", value));
+            return value;
+        case T::integer: {
+            const std::string expected = "an integer from " + std::to_string(spec.min) + " to " +
+                                         std::to_string(spec.max);
+            if (!value.is_number_integer()) return unexpected(invalid(spec, expected, value));
+            if (value.is_number_unsigned() && value.get<std::uint64_t>() > 0x7FFFFFFFu)
+                return unexpected(invalid(spec, expected, value));
+            const auto v = value.get<std::int64_t>();
+            if (v < spec.min || v > spec.max) return unexpected(invalid(spec, expected, value));
+            return value;
+        }
+        case T::text:
+        case T::reply_text:
+            return check_text(spec, value);
+        case T::money: {
+            constexpr std::string_view expected = "a decimal amount ≥ 0 such as \"0.09\"";
+            std::string text;
+            if (value.is_string())
+                text = value.get<std::string>();
+            else if (value.is_number())
+                text = value.dump();  // a float dumps in its shortest exact form: 0.09 → "0.09"
+            else
+                return unexpected(invalid(spec, expected, value));
+            if (text.starts_with('-')) return unexpected(invalid(spec, expected, value));
+            auto micros = parse_decimal(text);
+            if (!micros)
+                return unexpected(invalid(spec, std::string(expected) + " (" + micros.error() + ")",
+                                          value));
+            if (*micros > max_cost_per_segment)
+                return unexpected(invalid(
+                    spec, "at most " + format_decimal(max_cost_per_segment) + " per segment",
+                    value));
+            return json(format_decimal(*micros));
+        }
+        case T::currency: {
+            constexpr std::string_view expected = "an ISO 4217 currency code such as \"EUR\"";
+            if (!value.is_string()) return unexpected(invalid(spec, expected, value));
+            std::string code = value.get<std::string>();
+            std::transform(code.begin(), code.end(), code.begin(), [](char c) {
+                return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+            });
+            if (!currency_minor_digits(code)) return unexpected(invalid(spec, expected, value));
+            return json(code);
+        }
+        case T::sender_caption: {
+            if (!value.is_string())
+                return unexpected(invalid(spec, "a string (a name or a number)", value));
+            auto ok = check_sender_caption(value.get_ref<const std::string&>());
+            if (!ok) return unexpected(invalid_because(spec, ok.error()));
+            return value;
+        }
+    }
+    return unexpected(invalid_because(spec, "unknown type"));
+}
+
+SettingError unknown_key(std::string_view key) {
+    std::array<std::string_view, std::size(specs)> keys{};
+    std::transform(std::begin(specs), std::end(specs), keys.begin(),
+                   [](const SettingSpec& s) { return s.key; });
+    return {SettingErrorKind::unknown_key, std::string(key), "key",
+            "unknown setting `" + std::string(key) + "`" + api::did_you_mean(key, keys)};
+}
+
+}  // namespace
+
+std::string_view to_string(SettingType type) {
+    switch (type) {
+        case T::boolean:
+            return "boolean";
+        case T::integer:
+            return "integer";
+        case T::text:
+            return "text";
+        case T::reply_text:
+            return "reply_text";
+        case T::money:
+            return "money";
+        case T::currency:
+            return "currency";
+        case T::sender_caption:
+            return "sender_caption";
+    }
+    return "text";
+}
+
+std::string_view SettingError::code() const {
+    return kind == SettingErrorKind::forbidden ? "forbidden" : "bad_request";
+}
+
+std::span<const SettingSpec> setting_specs() { return specs; }
+
+const SettingSpec* find_setting(std::string_view key) {
+    const auto* it = std::find_if(std::begin(specs), std::end(specs),
+                                  [key](const SettingSpec& s) { return s.key == key; });
+    return it == std::end(specs) ? nullptr : it;
+}
+
+Expected<json, SettingError> validate(std::string_view key, const json& value) {
+    const SettingSpec* spec = find_setting(key);
+    if (!spec) return unexpected(unknown_key(key));
+    return check_value(*spec, value);
+}
+
+Expected<json, SettingError> validate_change(std::string_view key, const json& value,
+                                             api::Role caller) {
+    const SettingSpec* spec = find_setting(key);
+    if (!spec) return unexpected(unknown_key(key));
+    if (caller < spec->min_role)
+        return unexpected(SettingError{
+            SettingErrorKind::forbidden, std::string(key), "key",
+            std::string(key) + ": only " + std::string(api::to_string(spec->min_role)) +
+                (spec->min_role == Role::admin ? "s" : "s and admins") + " may change it"});
+    return check_value(*spec, value);
+}
+
+const json& defaults() {
+    static const json values = [] {
+        json out = json::object();
+        for (const auto& spec : specs) out[std::string(spec.key)] = json::parse(spec.default_json);
+        return out;
+    }();
+    return values;
+}
+
+Settings resolve(const json& stored, std::vector<SettingError>* problems) {
+    json values = defaults();
+    if (stored.is_object()) {
+        for (const auto& [key, value] : stored.items()) {
+            if (!find_setting(key)) continue;
+            auto checked = validate(key, value);
+            if (checked)
+                values[key] = std::move(*checked);
+            else if (problems)
+                problems->push_back(std::move(checked).error());
+        }
+    }
+    Settings s;
+    s.sms_enabled = values["sms.enabled"].get<bool>();
+    s.company_name = values["sms.company_name"].get<std::string>();
+    s.prefix_company_name = values["sms.prefix_company_name"].get<bool>();
+    s.cost_per_segment = *parse_decimal(values["sms.cost_per_segment"].get<std::string>());
+    s.currency = values["sms.currency"].get<std::string>();
+    s.wallet_enabled = values["wallet.enabled"].get<bool>();
+    s.max_segments = values["sms.max_segments"].get<int>();
+    s.sender_caption = values["sms.sender_caption"].get<std::string>();
+    s.optout_confirmation_enabled = values["optout.confirmation_enabled"].get<bool>();
+    s.optout_confirmation_text = values["optout.confirmation_text"].get<std::string>();
+    s.optout_help_enabled = values["optout.help_enabled"].get<bool>();
+    s.optout_help_text = values["optout.help_text"].get<std::string>();
+    s.optout_allow_transactional = values["optout.allow_transactional"].get<bool>();
+    return s;
+}
+
+}  // namespace smsgw::policy

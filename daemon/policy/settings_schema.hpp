@@ -1,0 +1,96 @@
+// The run-time settings staff change over the socket (`settings.get`/`set`,
+// issue 4, "Settings over the socket"), as one key table in the manner of
+// mavlink-router's option_table[]: key, type, default, the least role that may
+// change it, the limits, and a description `settings.get` can show. The store
+// persists key → JSON value (daemon/store); this file decides what a valid
+// value is, its canonical JSON, and the typed Settings the daemon works with.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/api/role.hpp"
+#include "daemon/policy/cost.hpp"
+#include "pdu/expected.hpp"
+
+namespace smsgw::policy {
+
+enum class SettingType {
+    boolean,         // true / false only (not 0/1, not "yes")
+    integer,         // JSON integer within [min, max]
+    text,            // one line, at most `max` characters (code points); may be empty
+    reply_text,      // an automatic reply: non-empty, fits in one SMS segment
+    money,           // decimal ≥ 0 as "0.09" or 0.09; canonical JSON "0.09"; typed Micros
+    currency,        // ISO 4217 code; canonical upper case
+    sender_caption,  // sender_caption.hpp
+};
+std::string_view to_string(SettingType type);
+
+struct SettingSpec {
+    std::string_view key;
+    SettingType type;
+    std::string_view default_json;  // the default value as JSON text
+    api::Role min_role;             // the least role that may change it
+    std::int64_t min = 0;           // integer: bounds; text: max = characters
+    std::int64_t max = 0;
+    std::string_view description;
+};
+
+// Every setting, in the order `settings.get` lists them.
+std::span<const SettingSpec> setting_specs();
+const SettingSpec* find_setting(std::string_view key);
+
+enum class SettingErrorKind { unknown_key, invalid_value, forbidden };
+
+struct SettingError {
+    SettingErrorKind kind;
+    std::string key;      // the setting ("sms.max_segments")
+    std::string field;    // the socket parameter at fault: "key" or "value"
+    std::string message;  // "sms.max_segments: expected an integer from 1 to 255, got 300"
+    // The socket protocol's error code (DESIGN.md): bad_request or forbidden.
+    std::string_view code() const;
+};
+
+// The canonical JSON of a valid value for `key`, or what was expected.
+Expected<nlohmann::json, SettingError> validate(std::string_view key, const nlohmann::json& value);
+
+// validate(), after checking that `caller` may change `key` (DESIGN.md,
+// "Roles": managers change feature settings, admins every setting).
+Expected<nlohmann::json, SettingError> validate_change(std::string_view key,
+                                                       const nlohmann::json& value,
+                                                       api::Role caller);
+
+// {key: default} for every setting.
+const nlohmann::json& defaults();
+
+// The typed view the daemon decides with.
+struct Settings {
+    bool sms_enabled = false;  // off: every send is refused with service_disabled
+    std::string company_name;
+    bool prefix_company_name = false;  // marketing messages only (company_prefix.hpp)
+    Micros cost_per_segment = 0;
+    std::string currency;
+    bool wallet_enabled = false;
+    int max_segments = 0;
+    std::string sender_caption;  // empty: the SIM's number
+    bool optout_confirmation_enabled = false;
+    std::string optout_confirmation_text;
+    bool optout_help_enabled = false;
+    std::string optout_help_text;
+    bool optout_allow_transactional = false;  // transactional sends reach opted-out numbers
+    bool operator==(const Settings&) const = default;
+};
+
+// Settings from the stored values ({key: value}, e.g. from Store::all_settings),
+// each missing key at its default. A stored value this build finds invalid (an
+// older build's rules, a hand-edited database) falls back to the default and
+// is reported in `problems`, so the daemon logs it instead of refusing to start.
+// Unknown keys are ignored (a newer build's settings).
+Settings resolve(const nlohmann::json& stored, std::vector<SettingError>* problems = nullptr);
+
+}  // namespace smsgw::policy
