@@ -33,60 +33,111 @@ struct Run {
     std::string out, err;
 };
 
-// Runs smsgw-diag with `args`, feeding `input` on stdin (then EOF); kills it
-// at the deadline.
-Run diag(std::vector<std::string> args, const std::string& input = {},
-         std::chrono::milliseconds deadline = 30000ms) {
-    args.insert(args.begin(), smsgw::test::binary_dir() + "/tools/diag/smsgw-diag");
-    int in[2], out[2], err[2];
-    REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
-    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-    REQUIRE(::pipe2(err, O_CLOEXEC) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(in[0]);
-    ::close(out[1]);
-    ::close(err[1]);
-    REQUIRE(rc == 0);
-    if (!input.empty()) REQUIRE(::write(in[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
-    ::close(in[1]);
-
-    Run r;
-    const auto end = std::chrono::steady_clock::now() + deadline;
-    bool out_open = true, err_open = true, killed = false;
-    while (out_open || err_open) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-        if (left <= 0ms) {
-            ::kill(pid, SIGKILL);
-            killed = true;
-            break;
+// smsgw-diag as a child process with its stdin, stdout and stderr on pipes.
+class DiagProcess {
+  public:
+    explicit DiagProcess(std::vector<std::string> args) {
+        args.insert(args.begin(), smsgw::test::binary_dir() + "/tools/diag/smsgw-diag");
+        int in[2], out[2], err[2];
+        REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
+        REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+        REQUIRE(::pipe2(err, O_CLOEXEC) == 0);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+        posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+        posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        ::close(in[0]);
+        ::close(out[1]);
+        ::close(err[1]);
+        REQUIRE(rc == 0);
+        in_ = in[1];
+        out_ = out[0];
+        err_ = err[0];
+    }
+    ~DiagProcess() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            finish(0ms);
         }
-        pollfd p[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
-        if (::poll(p, 2, static_cast<int>(left.count())) <= 0) continue;
+        for (int fd : {in_, out_, err_})
+            if (fd >= 0) ::close(fd);
+    }
+    void write(const std::string& bytes) {
+        REQUIRE(::write(in_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    }
+    void close_stdin() {
+        ::close(in_);
+        in_ = -1;
+    }
+    // Reads output until `needle` is in stdout or the deadline passes.
+    bool wait_output(const std::string& needle, std::chrono::milliseconds timeout = 10000ms) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        while (!contains(run_.out, needle)) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+            if (left <= 0ms || !pump(left)) return contains(run_.out, needle);
+        }
+        return true;
+    }
+    // Reads to the end of output (killing the process at the deadline) and reaps it.
+    Run finish(std::chrono::milliseconds timeout = 30000ms) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        bool killed = false;
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+            if (left <= 0ms) {
+                ::kill(pid_, SIGKILL);
+                killed = true;
+                break;
+            }
+            if (!pump(left)) break;
+        }
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        run_.status = !killed && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return run_;
+    }
+
+  private:
+    static bool contains(const std::string& hay, const std::string& needle) {
+        return hay.find(needle) != std::string::npos;
+    }
+    // One poll of stdout/stderr; false once both have ended.
+    bool pump(std::chrono::milliseconds timeout) {
+        if (out_ < 0 && err_ < 0) return false;
+        pollfd p[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
+        if (::poll(p, 2, static_cast<int>(timeout.count())) <= 0) return true;
         char buf[4096];
         for (int i = 0; i < 2; ++i) {
-            if (!(p[i].revents & (POLLIN | POLLHUP))) continue;
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP))) continue;
             const ssize_t n = ::read(p[i].fd, buf, sizeof buf);
-            if (n > 0)
-                (i == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
-            else
-                (i == 0 ? out_open : err_open) = false;
+            if (n > 0) {
+                (i == 0 ? run_.out : run_.err).append(buf, static_cast<std::size_t>(n));
+            } else {
+                ::close(p[i].fd);
+                (i == 0 ? out_ : err_) = -1;
+            }
         }
+        return true;
     }
-    ::close(out[0]);
-    ::close(err[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    r.status = !killed && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+
+    pid_t pid_ = -1;
+    int in_ = -1, out_ = -1, err_ = -1;
+    Run run_;
+};
+
+// Runs smsgw-diag with `args`, feeding `input` on stdin (then EOF).
+Run diag(std::vector<std::string> args, const std::string& input = {}) {
+    DiagProcess p(std::move(args));
+    if (!input.empty()) p.write(input);
+    p.close_stdin();
+    auto r = p.finish();
     INFO("smsgw-diag stderr: " << r.err);
     return r;
 }
@@ -328,4 +379,43 @@ TEST_CASE("send: a PIN-locked SIM is unlocked with --pin, masked in the transcri
     CHECK(contains(r.out, "> AT+CPIN=****"));
     CHECK(!contains(r.out, "4321"));
     CHECK(contains(r.out, "part 1/1: sent"));
+}
+
+TEST_CASE("at: piped commands get their replies, then the terminal exits", "[at]") {
+    SimProcess sim;
+    const auto r = diag({"at", sim.link()}, "ATI\nAT+CSQ\nAT+CMEE=1\nAT+CMGR=99\n");
+    INFO(r.out << r.err);
+    CHECK(r.status == 0);
+    CHECK(contains(r.out, "> ATI\n"));
+    CHECK(contains(r.out, "< Manufacturer: smsgw"));
+    CHECK(contains(r.out, "> AT+CSQ\n< +CSQ: 20,99\n< OK\n"));
+    // A failure is explained from the error table.
+    CHECK(contains(r.out, "< +CMS ERROR"));
+
+    const auto j = diag({"at", sim.link(), "--json"}, "AT+CSQ\n");
+    const auto line = json::parse(j.out);
+    CHECK(line.at("command") == "AT+CSQ");
+    CHECK(line.at("lines") == json::array({"+CSQ: 20,99"}));
+    CHECK(line.at("outcome") == "ok");
+}
+
+TEST_CASE("at: AT+CMGS takes the next line as the PDU; URCs show as they come", "[at]") {
+    SimProcess sim;
+    DiagProcess p({"at", sim.link()});
+    p.write("AT+CMGF=0\nAT+CNMI=2,1,0,2,0\n");
+    REQUIRE(p.wait_output("> AT+CNMI=2,1,0,2,0\n< OK\n"));
+    // Nothing typed: the modem announces an inbound message on its own.
+    REQUIRE(sim.control({{"op", "inject_sms"}, {"from", "+4917099999"}, {"text", "ping"}}).at("ok") == true);
+    CHECK(p.wait_output("+CMTI: \"SM\",1   (unsolicited)"));
+    const auto encoded = diag({"pdu", "encode", "--to", "+4917012345678", "--text", "via the terminal", "--json"});
+    const auto part = json::parse(encoded.out).at("parts").at(0);
+    p.write("AT+CMGS=" + std::to_string(part.at("length").get<int>()) + "\n" + part.at("pdu").get<std::string>() +
+            "\n");
+    p.close_stdin();
+    const auto r = p.finish();
+    INFO(r.out << r.err);
+    CHECK(r.status == 0);
+    CHECK(contains(r.out, "< > \n> " + part.at("pdu").get<std::string>() + "<Ctrl-Z>\n< +CMGS: "));
+    REQUIRE(smsgw::test::wait_for([&] { return sent_parts(sim).size() == 1; }));
+    CHECK(sent_parts(sim)[0].at("text") == "via the terminal");
 }

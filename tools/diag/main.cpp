@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     int status = 0;
     smsgw::diag::add_probe_command(app, status);
+    smsgw::diag::add_at_command(app, status);
     smsgw::diag::add_send_command(app, status);
     smsgw::diag::add_pdu_command(app, status);
     try {

@@ -5,7 +5,7 @@
 
 namespace smsgw::diag {
 
-Transcript::Transcript(std::ostream* out) : out_(out) {
+Transcript::Transcript(std::ostream* out, bool echo_commands) : out_(out), echo_commands_(echo_commands) {
     on_engine_trace([this](std::string_view l) { trace(l); });
 }
 
@@ -19,7 +19,7 @@ void Transcript::line(std::string text) {
 }
 
 void Transcript::command(const at::Command& cmd) {
-    line("> " + at::shown_command(cmd));
+    if (echo_commands_) line("> " + at::shown_command(cmd));
     pdu_ = cmd.pdu.value_or("");
     prompted_ = false;
 }

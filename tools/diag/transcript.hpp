@@ -17,8 +17,9 @@ namespace smsgw::diag {
 
 class Transcript {
   public:
-    // `out` null: only keep the lines (for --json).
-    explicit Transcript(std::ostream* out);
+    // `out` null: only keep the lines (for --json). Without `echo_commands`
+    // the commands are not printed (a terminal user sees what they typed).
+    explicit Transcript(std::ostream* out, bool echo_commands = true);
     ~Transcript();
     Transcript(const Transcript&) = delete;
     Transcript& operator=(const Transcript&) = delete;
@@ -33,6 +34,7 @@ class Transcript {
     void trace(std::string_view engine_line);
 
     std::ostream* out_;
+    bool echo_commands_;
     std::vector<std::string> lines_;
     std::string pdu_;  // the PDU of the +CMGS in flight, shown after the prompt
     bool prompted_ = false;
