@@ -1,0 +1,33 @@
+// EventBus: one serialisation per event, then a pointer copy per subscriber.
+#include "daemon/server/event_bus.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+#include "daemon/api/reply.hpp"
+
+namespace smsgw::server {
+
+void EventBus::publish(api::EventName event, const nlohmann::json& fields) {
+    ++published_;
+    const EventMask bit = event_bit(event);
+    // Collected first: a sink may unsubscribe itself (dropped) while delivering.
+    std::vector<EventSink*> targets;
+    for (const auto& [sink, mask] : subscribers_)
+        if (mask & bit) targets.push_back(sink);
+    if (targets.empty()) return;
+    const auto line = std::make_shared<const std::string>(
+        api::event_line(event, fields.is_object() ? fields : nlohmann::json::object()));
+    for (EventSink* sink : targets)
+        if (subscribers_.contains(sink)) sink->deliver_event(line);
+}
+
+void EventBus::subscribe(EventSink& sink, EventMask events) {
+    if (events == 0)
+        subscribers_.erase(&sink);
+    else
+        subscribers_[&sink] = events;
+}
+
+}  // namespace smsgw::server

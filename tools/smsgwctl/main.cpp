@@ -1,0 +1,463 @@
+// smsgwctl: the command-line client of smsgwd's socket (DESIGN.md, "Programs"
+// and "Socket protocol"). One subcommand per operation; each builds the op's
+// parameters from its options, sends one request, and prints the result as
+// tables (or exactly the daemon's JSON with --json). Exit status: 0 success,
+// 1 the daemon answered an error, 2 usage error, 3 the daemon is unreachable.
+// Validation is the daemon's: what it refuses comes back with the field named.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/socket.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/api/client.hpp"
+#include "daemon/api/error.hpp"
+#include "daemon/api/vocabulary.hpp"
+#include "tools/smsgwctl/daemon_link.hpp"
+#include "tools/smsgwctl/render.hpp"
+
+namespace {
+
+using nlohmann::json;
+using smsgw::ctl::DaemonLink;
+
+enum Exit : int { exit_ok = 0, exit_error_answer = 1, exit_usage = 2, exit_unreachable = 3 };
+
+constexpr const char* default_socket = "/run/smsgw/smsgw.sock";
+
+// A usage problem found after parsing (an unreadable file, a bad JSON line).
+struct UsageError {
+    std::string message;
+};
+
+// One subcommand: the op it sends and how its options become parameters.
+struct Command {
+    CLI::App* app = nullptr;
+    std::string op;
+    std::vector<std::function<void(json&)>> fill;
+    std::function<void(json&)> prepare;  // may throw UsageError
+};
+
+template <std::size_t N>
+std::vector<std::string> names(const std::array<std::string_view, N>& list) {
+    return {list.begin(), list.end()};
+}
+
+template <typename T>
+CLI::Option* param(Command& c, const std::string& flags, const std::string& key,
+                   const std::string& help) {
+    auto value = std::make_shared<T>();
+    CLI::Option* option = c.app->add_option(flags, *value, help);
+    c.fill.push_back([option, value, key](json& p) {
+        if (option->count()) p[key] = *value;
+    });
+    return option;
+}
+
+// A flag that sets `key` to `value` when given.
+void flag(Command& c, const std::string& flags, const std::string& key, bool value,
+          const std::string& help) {
+    CLI::Option* option = c.app->add_flag(flags, help);
+    c.fill.push_back([option, key, value](json& p) {
+        if (option->count()) p[key] = value;
+    });
+}
+
+std::string read_all(std::istream& in) {
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// `--text -`: the message is stdin, without the newline an `echo` adds.
+void text_from_stdin(json& p) {
+    if (!p.contains("text") || p["text"] != "-") return;
+    std::string text = read_all(std::cin);
+    if (text.ends_with("\r\n"))
+        text.resize(text.size() - 2);
+    else if (text.ends_with('\n'))
+        text.pop_back();
+    p["text"] = std::move(text);
+}
+
+// `settings set KEY VALUE`: true/false and integers are sent typed.
+json setting_value(const std::string& text, bool as_string) {
+    if (as_string) return text;
+    if (text == "true") return true;
+    if (text == "false") return false;
+    if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos &&
+        text.find('-', 1) == std::string::npos) {
+        try {
+            std::size_t used = 0;
+            const long long v = std::stoll(text, &used);
+            if (used == text.size()) return v;
+        } catch (const std::exception&) {
+        }
+    }
+    return text;
+}
+
+// Prints the daemon's error answer the way scripts and people both read it.
+int report_error(const smsgw::api::Error& error) {
+    std::cerr << "smsgwctl: " << smsgw::api::to_string(error.code) << ": " << error.message;
+    if (!error.field.empty()) std::cerr << " (field: " << error.field << ")";
+    std::cerr << "\n";
+    return exit_error_answer;
+}
+
+// Sends one request and waits for its reply (events on the way are skipped).
+// `reply` receives the reply line when the daemon answered.
+int exchange(const std::string& socket, const json& request, std::optional<DaemonLink>& link,
+             smsgw::api::Reply& reply, std::string& reply_line) {
+    auto connected = DaemonLink::connect(socket);
+    if (!connected) {
+        std::cerr << "smsgwctl: " << connected.error() << "\n";
+        return exit_unreachable;
+    }
+    link.emplace(std::move(*connected));
+    if (auto written = link->write(request.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+        !written) {
+        std::cerr << "smsgwctl: lost the daemon at " << socket << ": " << written.error() << "\n";
+        return exit_unreachable;
+    }
+    for (;;) {
+        const auto read = link->read_line(reply_line);
+        if (read == DaemonLink::Read::closed) {
+            std::cerr << "smsgwctl: the daemon at " << socket
+                      << " closed the connection without answering\n";
+            return exit_unreachable;
+        }
+        if (read == DaemonLink::Read::failed || read == DaemonLink::Read::interrupted) {
+            std::cerr << "smsgwctl: lost the daemon at " << socket << ": " << link->failure() << "\n";
+            return exit_unreachable;
+        }
+        auto parsed = smsgw::api::parse_server_line(reply_line);
+        if (!parsed) {
+            std::cerr << "smsgwctl: " << socket << " answered something else than smsgw protocol 1 ("
+                      << parsed.error() << ")\n";
+            return exit_unreachable;
+        }
+        if (auto* r = std::get_if<smsgw::api::Reply>(&*parsed)) {
+            // id null: the daemon refused the connection itself (overloaded).
+            if (r->id != "1" && r->id != "null") continue;
+            reply = std::move(*r);
+            return reply.ok ? exit_ok : report_error(reply.error);
+        }
+    }
+}
+
+int run_request(const std::string& socket, bool json_out, const std::string& op, json params) {
+    params["id"] = 1;
+    params["op"] = op;
+    std::optional<DaemonLink> link;
+    smsgw::api::Reply reply;
+    std::string line;
+    if (const int rc = exchange(socket, params, link, reply, line); rc != exit_ok) return rc;
+    // The result as the daemon wrote it: key order kept, nothing added.
+    const auto ordered = nlohmann::ordered_json::parse(line, nullptr, false);
+    const auto& result = ordered.is_object() && ordered.contains("result")
+                             ? ordered["result"]
+                             : nlohmann::ordered_json::object();
+    if (json_out)
+        std::cout << result.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    else
+        std::cout << smsgw::ctl::render_result(result);
+    return exit_ok;
+}
+
+// `events`: SIGINT/SIGTERM shut the socket down, which ends the blocking read
+// whenever the signal lands (no window between a flag check and read()).
+volatile std::sig_atomic_t interrupted = 0;
+volatile std::sig_atomic_t events_fd = -1;
+
+extern "C" void on_interrupt(int) {
+    interrupted = 1;
+    if (events_fd >= 0) ::shutdown(events_fd, SHUT_RDWR);
+}
+
+int run_events(const std::string& socket, bool json_out, std::vector<std::string> events) {
+    if (events.empty()) events = names(smsgw::api::event_names);
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+
+    std::optional<DaemonLink> link;
+    smsgw::api::Reply reply;
+    std::string line;
+    const json request = {{"id", 1}, {"op", "subscribe"}, {"events", events}};
+    if (const int rc = exchange(socket, request, link, reply, line); rc != exit_ok) return rc;
+    events_fd = link->fd();
+    if (interrupted) return exit_ok;
+    std::cerr << "smsgwctl: streaming " << reply.result.value("events", json::array()).size()
+              << " event type(s) from " << socket << "; Ctrl-C ends\n";
+    for (;;) {
+        const auto read = link->read_line(line, true);
+        if (interrupted) return exit_ok;
+        if (read == DaemonLink::Read::interrupted) continue;
+        if (read != DaemonLink::Read::line) {
+            std::cerr << "smsgwctl: the daemon at " << socket << " closed the event stream"
+                      << (read == DaemonLink::Read::failed ? ": " + link->failure() : "") << "\n";
+            return exit_unreachable;
+        }
+        auto parsed = smsgw::api::parse_server_line(line);
+        if (!parsed) continue;
+        const auto* event = std::get_if<smsgw::api::EventMessage>(&*parsed);
+        if (!event) continue;
+        if (json_out)
+            std::cout << line << "\n" << std::flush;
+        else {
+            auto fields = nlohmann::ordered_json::parse(line, nullptr, false);
+            fields.erase("event");
+            std::cout << smsgw::ctl::render_event(event->name, fields) << std::flush;
+        }
+        if (event->name == "subscription.dropped") {
+            std::cerr << "smsgwctl: the daemon dropped this subscription: "
+                      << event->fields.value("reason", "no reason given")
+                      << " (read events faster, or subscribe to fewer)\n";
+            return exit_error_answer;
+        }
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"smsgwctl — talk to the smsgw SMS gateway daemon (smsgwd) over its Unix socket.\n"
+                 "Every subcommand sends one operation of socket protocol 1 and prints its result;\n"
+                 "the daemon checks the parameters and your role (member, manager, admin) and\n"
+                 "answers errors with the parameter at fault.",
+                 "smsgwctl"};
+    app.fallthrough();  // --socket and --json may also follow the subcommand
+    app.require_subcommand(1);
+    const char* env_socket = std::getenv("SMSGW_SOCKET");
+    std::string socket = env_socket && *env_socket ? env_socket : default_socket;
+    bool json_out = false;
+    app.add_option("--socket", socket,
+                   "the daemon's socket (default: $SMSGW_SOCKET, else /run/smsgw/smsgw.sock)")
+        ->capture_default_str();
+    app.add_flag("--json", json_out,
+                 "print exactly the daemon's JSON result on one line instead of tables");
+
+    std::vector<std::unique_ptr<Command>> commands;
+    const auto command = [&](CLI::App* parent, const std::string& name, const std::string& op,
+                             const std::string& help) -> Command& {
+        auto& c = *commands.emplace_back(std::make_unique<Command>());
+        c.app = parent->add_subcommand(name, help);
+        c.op = op;
+        return c;
+    };
+    const auto group = [&](const std::string& name, const std::string& help) {
+        CLI::App* sub = app.add_subcommand(name, help);
+        sub->require_subcommand(1);
+        return sub;
+    };
+
+    // ---- hello ------------------------------------------------------------------
+    command(&app, "hello", "hello",
+            "Show the daemon's version, its protocol version and your role.")
+        .app->footer("Example:\n  smsgwctl hello\n");
+
+    // ---- send -------------------------------------------------------------------
+    auto& send = command(&app, "send", "send",
+                         "Queue one SMS. Answers once the message is stored durably: its id, "
+                         "segments, encoding, cost and state.");
+    param<std::string>(send, "--to", "to", "recipient, E.164 (+4917…) or national with default_country")
+        ->required();
+    param<std::string>(send, "--text", "text", "message text (UTF-8); '-' reads it from stdin")
+        ->required();
+    param<std::string>(send, "--encoding", "encoding", "auto (default), gsm7 or ucs2")
+        ->check(CLI::IsMember(names(smsgw::api::encoding_names)));
+    flag(send, "--transliterate", "transliterate", true,
+         "replace characters outside GSM-7 (é → e, „ → \") instead of sending UCS-2");
+    flag(send, "--no-report", "report", false, "do not ask the network for a delivery report");
+    param<std::int64_t>(send, "--validity", "validity_minutes",
+                        "minutes the network keeps trying (5…10080)");
+    param<std::int64_t>(send, "--priority", "priority", "0 (lowest) … 9 (highest), default 5");
+    param<std::string>(send, "--not-before", "not_before",
+                       "send no earlier than this ISO-8601 time with offset");
+    param<std::string>(send, "--idempotency-key", "idempotency_key",
+                       "a repeated send with the same key returns the first message");
+    param<std::string>(send, "--modem", "modem", "send through this modem only");
+    param<std::string>(send, "--category", "category", "transactional (default) or marketing")
+        ->check(CLI::IsMember(names(smsgw::api::category_names)));
+    send.prepare = text_from_stdin;
+    send.app->footer(
+        "Examples:\n"
+        "  smsgwctl send --to +4917612345678 --text \"Your order has shipped\"\n"
+        "  df -h | smsgwctl send --to +4917612345678 --text - --category transactional\n"
+        "  smsgwctl --json send --to +4917612345678 --text Hi --idempotency-key order-981\n"
+        "A refused message exits 1 with the reason: invalid_number, opted_out, text_too_long,\n"
+        "service_disabled, insufficient_balance, overloaded.\n");
+
+    // ---- send-batch -------------------------------------------------------------
+    auto& batch = command(&app, "send-batch", "send_batch",
+                          "Queue many SMS in one transaction: all are stored, or none.");
+    auto batch_file = std::make_shared<std::string>("-");
+    batch.app->add_option("file", *batch_file,
+                          "JSON lines, one send's parameters per line ('-' or none: stdin)");
+    batch.prepare = [batch_file](json& p) {
+        std::ifstream file;
+        if (*batch_file != "-") {
+            file.open(*batch_file);
+            if (!file) throw UsageError{"cannot read " + *batch_file};
+        }
+        std::istream& in = *batch_file == "-" ? std::cin : file;
+        json messages = json::array();
+        std::string line;
+        for (int number = 1; std::getline(in, line); ++number) {
+            if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+            json item = json::parse(line, nullptr, false);
+            if (!item.is_object())
+                throw UsageError{*batch_file + " line " + std::to_string(number) +
+                                 ": expected a JSON object like {\"to\":\"+49…\",\"text\":\"…\"}"};
+            messages.push_back(std::move(item));
+        }
+        if (messages.empty()) throw UsageError{"no messages in " + *batch_file};
+        p["messages"] = std::move(messages);
+    };
+    batch.app->footer(
+        "Each line holds the parameters of one send (to, text, encoding, category, …):\n"
+        "  {\"to\":\"+4917612345678\",\"text\":\"Reminder: appointment at 10:00\"}\n"
+        "  {\"to\":\"+4915112345678\",\"text\":\"Spring sale\",\"category\":\"marketing\"}\n"
+        "Example:\n  smsgwctl send-batch reminders.jsonl\n"
+        "An error names the item at fault: messages[3].to.\n");
+
+    // ---- message get|list|cancel ------------------------------------------------
+    CLI::App* message = group("message", "Look up, list and cancel outbound messages.");
+    auto& get = command(message, "get", "message.get",
+                        "One message with its parts: state, modem, TP-MR, times, error.");
+    param<std::int64_t>(get, "message_id", "message_id", "the message id")->required();
+    auto& list = command(message, "list", "message.list", "Messages, newest first.");
+    param<std::string>(list, "--state", "state", "only messages in this state")
+        ->check(CLI::IsMember(names(smsgw::api::message_state_names)));
+    param<std::string>(list, "--to", "to", "only to this number");
+    param<std::string>(list, "--modem", "modem", "only through this modem");
+    param<std::string>(list, "--category", "category", "transactional or marketing")
+        ->check(CLI::IsMember(names(smsgw::api::category_names)));
+    param<std::string>(list, "--since", "since", "created at or after (ISO-8601 with offset)");
+    param<std::string>(list, "--until", "until", "created before (ISO-8601 with offset)");
+    param<std::int64_t>(list, "--limit", "limit", "at most this many (1…1000, default 100)");
+    param<std::int64_t>(list, "--before-id", "before_id",
+                        "continue after the last id of the previous page");
+    list.app->footer("Example:\n  smsgwctl message list --state failed --since 2024-05-01T00:00:00+02:00\n");
+    auto& cancel = command(message, "cancel", "message.cancel",
+                           "Cancel a message none of whose parts has been handed to a modem yet.");
+    param<std::int64_t>(cancel, "message_id", "message_id", "the message id")->required();
+
+    // ---- inbound list -----------------------------------------------------------
+    CLI::App* inbound = group("inbound", "Received messages.");
+    auto& inbound_list = command(inbound, "list", "inbound.list", "Received messages, newest first.");
+    param<std::string>(inbound_list, "--from", "from", "only from this sender");
+    param<std::string>(inbound_list, "--modem", "modem", "only received by this modem");
+    param<std::string>(inbound_list, "--since", "since", "received at or after (ISO-8601)");
+    param<std::string>(inbound_list, "--until", "until", "received before (ISO-8601)");
+    param<std::int64_t>(inbound_list, "--limit", "limit", "at most this many (1…1000)");
+    param<std::int64_t>(inbound_list, "--before-id", "before_id", "continue after this id");
+
+    // ---- optout list|add|remove -------------------------------------------------
+    CLI::App* optout = group("optout", "The opt-out list (STOP replies and manual entries); manager role.");
+    auto& optout_list = command(optout, "list", "optout.list", "Opted-out numbers, newest first.");
+    param<std::string>(optout_list, "--number", "number", "only this number");
+    param<std::int64_t>(optout_list, "--limit", "limit", "at most this many (1…1000)");
+    param<std::int64_t>(optout_list, "--before-id", "before_id", "continue after this id");
+    auto& optout_add = command(optout, "add", "optout.add",
+                               "Opt a number out: marketing sends to it are refused.");
+    param<std::string>(optout_add, "number", "number", "the number")->required();
+    param<std::string>(optout_add, "--note", "note", "why (kept with the entry)");
+    auto& optout_remove = command(optout, "remove", "optout.remove", "Take a number off the list.");
+    param<std::string>(optout_remove, "number", "number", "the number")->required();
+
+    // ---- settings get|set -------------------------------------------------------
+    CLI::App* settings = group("settings", "Run-time settings kept in the database; manager role "
+                                           "(some keys admin).");
+    auto& settings_get = command(settings, "get", "settings.get", "Show settings.");
+    param<std::vector<std::string>>(settings_get, "keys", "keys", "keys to show (default: all you may read)");
+    auto& settings_set = command(settings, "set", "settings.set", "Change one setting (logged with your uid).");
+    auto set_key = std::make_shared<std::string>();
+    auto set_value = std::make_shared<std::string>();
+    auto set_string = std::make_shared<bool>(false);
+    settings_set.app->add_option("key", *set_key, "the setting, e.g. sms.enabled")->required();
+    settings_set.app->add_option("value", *set_value, "true/false, an integer, or text")->required();
+    settings_set.app->add_flag("--string", *set_string, "send the value as text even if it looks like a number or boolean");
+    settings_set.prepare = [set_key, set_value, set_string](json& p) {
+        p["key"] = *set_key;
+        p["value"] = setting_value(*set_value, *set_string);
+    };
+    settings_set.app->footer(
+        "Examples:\n"
+        "  smsgwctl settings set sms.enabled false\n"
+        "  smsgwctl settings set sms.company_name \"ACME GmbH\"\n"
+        "  smsgwctl settings set sms.sender_caption 4915112345678 --string\n");
+
+    // ---- modem list, preview ----------------------------------------------------
+    CLI::App* modem = group("modem", "The modems the daemon drives.");
+    command(modem, "list", "modem.list",
+            "Each modem: state, operator, signal, registration, queue.");
+    auto& preview = command(&app, "preview", "preview",
+                            "How a text would be sent: encoding, segments, offending characters, "
+                            "transliterated alternative, cost. Sends nothing.");
+    param<std::string>(preview, "--text", "text", "the text; '-' reads stdin")->required();
+    param<std::string>(preview, "--encoding", "encoding", "auto (default), gsm7 or ucs2")
+        ->check(CLI::IsMember(names(smsgw::api::encoding_names)));
+    flag(preview, "--transliterate", "transliterate", true, "preview the transliterated text");
+    param<std::string>(preview, "--to", "to", "the destination, for its cost");
+    preview.prepare = text_from_stdin;
+
+    // ---- events -----------------------------------------------------------------
+    CLI::App* events = app.add_subcommand(
+        "events", "Stream events (message.*, inbound.received, optout.*, modem.*) until Ctrl-C.");
+    std::vector<std::string> event_filter;
+    events->add_option("--event", event_filter, "an event to receive (repeatable; default: all)")
+        ->check(CLI::IsMember(names(smsgw::api::event_names)));
+    events->footer(
+        "One line per event: the name and key=value pairs, or with --json the daemon's line.\n"
+        "Ctrl-C (SIGINT) or SIGTERM ends it with status 0. A reader too slow for the event rate\n"
+        "is dropped by the daemon (exit 1, 'subscription.dropped').\n"
+        "Example:\n  smsgwctl --json events --event message.delivered --event message.failed\n");
+
+    app.footer(
+        "Exit status:\n"
+        "  0  success\n"
+        "  1  the daemon answered an error (printed on stderr as code: message (field: name))\n"
+        "  2  usage error\n"
+        "  3  the daemon cannot be reached (the message names the socket and why)\n"
+        "Environment:\n"
+        "  SMSGW_SOCKET  the socket path when --socket is not given\n"
+        "Examples:\n"
+        "  smsgwctl send --to +4917612345678 --text \"Server backup failed\"\n"
+        "  smsgwctl message list --state queued\n"
+        "  smsgwctl --json modem list\n"
+        "Run 'smsgwctl COMMAND --help' for a command's options.\n");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? exit_ok : exit_usage;
+    }
+
+    if (events->parsed()) return run_events(socket, json_out, event_filter);
+    for (const auto& c : commands) {
+        if (!c->app->parsed()) continue;
+        json params = json::object();
+        for (const auto& fill : c->fill) fill(params);
+        try {
+            if (c->prepare) c->prepare(params);
+        } catch (const UsageError& e) {
+            std::cerr << "smsgwctl: " << e.message << "\n";
+            return exit_usage;
+        }
+        return run_request(socket, json_out, c->op, std::move(params));
+    }
+    std::cerr << app.help();
+    return exit_usage;
+}
