@@ -9,12 +9,12 @@
 namespace smsgw::store {
 
 class StoreError : public std::runtime_error {
-public:
+  public:
     explicit StoreError(const std::string& what, int sqlite_code = 0)
         : std::runtime_error(what), code_(sqlite_code) {}
     int sqlite_code() const { return code_; }
 
-private:
+  private:
     int code_;
 };
 

@@ -13,28 +13,28 @@ bool Store::store_fragment(const Fragment& f) {
     Statement st = db_->prepare(
         "INSERT INTO inbound_fragments (modem, sender, ref, total, seq, text, pdu, received_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, ref, total, modem, seq) DO NOTHING");
-    st.bind_all(f.modem, f.sender, f.ref, f.total, f.seq, f.text, f.pdu, to_millis(f.received_at)).run();
+    st.bind_all(f.modem, f.sender, f.ref, f.total, f.seq, f.text, f.pdu, to_millis(f.received_at))
+        .run();
     const bool added = db_->changes() > 0;
     tx.commit();
     return added;
 }
 
-std::vector<Fragment> Store::fragments_for(std::string_view modem, std::string_view sender, int ref, int total) {
-    static const std::string sql = "SELECT " + rows::fragment_columns +
-                                   " FROM inbound_fragments WHERE sender = ? AND ref = ? AND total = ? AND modem = ?"
-                                   " ORDER BY seq";
-    Statement st = db_->prepare(sql);
-    st.bind_all(sender, ref, total, modem);
-    std::vector<Fragment> out;
-    while (st.step()) out.push_back(rows::fragment(st));
-    return out;
+std::vector<Fragment> Store::fragments_for(std::string_view modem, std::string_view sender, int ref,
+                                           int total) {
+    static const std::string sql =
+        "SELECT " + rows::fragment_columns +
+        " FROM inbound_fragments WHERE sender = ? AND ref = ? AND total = ? AND modem = ?"
+        " ORDER BY seq";
+    return rows::all(*db_, sql, rows::fragment, sender, ref, total, modem);
 }
 
 std::vector<FragmentGroup> Store::expired_fragments(Time older_than) {
     std::vector<FragmentGroup> groups;
     {
         Statement st = db_->prepare(
-            "SELECT DISTINCT modem, sender, ref, total FROM inbound_fragments WHERE received_at < ? "
+            "SELECT DISTINCT modem, sender, ref, total FROM inbound_fragments WHERE received_at < "
+            "? "
             "ORDER BY received_at");
         st.bind(1, to_millis(older_than));
         while (st.step()) {
@@ -50,19 +50,23 @@ std::vector<FragmentGroup> Store::expired_fragments(Time older_than) {
     return groups;
 }
 
-std::int64_t Store::insert_inbound(const NewInbound& in, std::span<const std::int64_t> consumed_fragments) {
+std::int64_t Store::insert_inbound(const NewInbound& in,
+                                   std::span<const std::int64_t> consumed_fragments) {
     Transaction tx(*db_);
     for (std::int64_t id : consumed_fragments) {
         Statement st = db_->prepare("DELETE FROM inbound_fragments WHERE id = ?");
         st.bind(1, id).run();
         if (db_->changes() != 1)
-            throw StoreError("insert_inbound: fragment " + std::to_string(id) + " is gone (already consumed)");
+            throw StoreError("insert_inbound: fragment " + std::to_string(id) +
+                             " is gone (already consumed)");
     }
     Statement st = db_->prepare(
-        "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus, complete, concat_ref, parts_total, "
+        "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus, complete, concat_ref, "
+        "parts_total, "
         "parts_received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    st.bind_all(in.modem, in.sender, in.text, to_millis(in.received_at), rows::json_array(in.raw_pdus), in.complete,
-                in.concat_ref, in.parts_total, static_cast<std::int64_t>(in.raw_pdus.size()));
+    st.bind_all(in.modem, in.sender, in.text, to_millis(in.received_at),
+                rows::json_array(in.raw_pdus), in.complete, in.concat_ref, in.parts_total,
+                static_cast<std::int64_t>(in.raw_pdus.size()));
     st.run();
     const std::int64_t id = db_->last_insert_rowid();
     tx.commit();
@@ -98,8 +102,8 @@ std::optional<Inbound> Store::get_inbound(std::int64_t id) {
     return read_inbound(*db_, st);
 }
 
-std::vector<Inbound> Store::list_inbound(const InboundFilter& filter, std::optional<std::int64_t> before_id,
-                                         int limit) {
+std::vector<Inbound> Store::list_inbound(const InboundFilter& filter,
+                                         std::optional<std::int64_t> before_id, int limit) {
     // A time window reads its range of inbound_received_at (and sorts that
     // range by id) rather than walking every newer row by id; the planner has
     // no statistics to know that, so it is told.
@@ -128,7 +132,8 @@ std::vector<Inbound> Store::list_inbound(const InboundFilter& filter, std::optio
 bool Store::add_optout(const OptOut& o) {
     Transaction tx(*db_);
     Statement st = db_->prepare(
-        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source) VALUES (?, ?, ?, ?, "
+        "?) "
         "ON CONFLICT (number) DO NOTHING");
     st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source).run();
     const bool added = db_->changes() > 0;
@@ -146,21 +151,15 @@ bool Store::remove_optout(std::string_view number) {
 }
 
 std::optional<OptOut> Store::get_optout(std::string_view number) {
-    static const std::string sql = "SELECT " + rows::optout_columns + " FROM optouts WHERE number = ?";
-    Statement st = db_->prepare(sql);
-    st.bind(1, number);
-    if (!st.step()) return std::nullopt;
-    return rows::optout(st);
+    static const std::string sql =
+        "SELECT " + rows::optout_columns + " FROM optouts WHERE number = ?";
+    return rows::one(*db_, sql, rows::optout, number);
 }
 
 std::vector<OptOut> Store::list_optouts(std::optional<std::int64_t> before_id, int limit) {
-    static const std::string sql = "SELECT " + rows::optout_columns +
-                                   " FROM optouts WHERE id < ? ORDER BY id DESC LIMIT ?";
-    Statement st = db_->prepare(sql);
-    st.bind_all(before_id.value_or(INT64_MAX), std::max(limit, 0));
-    std::vector<OptOut> out;
-    while (st.step()) out.push_back(rows::optout(st));
-    return out;
+    static const std::string sql =
+        "SELECT " + rows::optout_columns + " FROM optouts WHERE id < ? ORDER BY id DESC LIMIT ?";
+    return rows::all(*db_, sql, rows::optout, before_id.value_or(INT64_MAX), std::max(limit, 0));
 }
 
 }  // namespace smsgw::store

@@ -12,10 +12,14 @@ namespace {
 
 // prefixes as a JSON array for json_each(), so one cached statement serves any list.
 
+const std::string queued_parts_sql =
+    "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? AND p.state = 'queued'";
+
 void require_state(const Part& part, State expected, std::string_view operation) {
     if (part.state != expected)
         throw StoreError(std::string(operation) + ": part " + std::to_string(part.id) + " is " +
-                         std::string(to_string(part.state)) + ", not " + std::string(to_string(expected)));
+                         std::string(to_string(part.state)) + ", not " +
+                         std::string(to_string(expected)));
 }
 
 // TS 23.040 §9.2.3.15, TP-Status: bits 6..5 say what the SC is doing.
@@ -23,8 +27,8 @@ enum class ReportOutcome { delivered, still_trying, failed, unknown };
 ReportOutcome classify(int status) {
     if (status < 0x20) return ReportOutcome::delivered;     // transaction completed
     if (status < 0x40) return ReportOutcome::still_trying;  // temporary error, SC still trying
-    if (status < 0x80) return ReportOutcome::failed;        // permanent, or temporary and SC gave up
-    return ReportOutcome::unknown;                          // reserved values
+    if (status < 0x80) return ReportOutcome::failed;  // permanent, or temporary and SC gave up
+    return ReportOutcome::unknown;                    // reserved values
 }
 
 std::string hex_status(int status) {
@@ -37,13 +41,15 @@ std::string hex_status(int status) {
 
 }  // namespace
 
-std::vector<InsertResult> Store::insert_messages(std::span<const NewMessage> batch, Time now, bool charge_wallet) {
+std::vector<InsertResult> Store::insert_messages(std::span<const NewMessage> batch, Time now,
+                                                 bool charge_wallet) {
     std::vector<InsertResult> results;
     results.reserve(batch.size());
     std::unordered_map<std::string_view, std::int64_t> batch_keys;
     Transaction tx(*db_);
     for (const NewMessage& m : batch) {
-        if (m.parts.empty()) throw std::invalid_argument("insert_messages: a message without parts");
+        if (m.parts.empty())
+            throw std::invalid_argument("insert_messages: a message without parts");
         if (m.idempotency_key) {
             if (auto it = batch_keys.find(*m.idempotency_key); it != batch_keys.end()) {
                 results.push_back({InsertResult::Kind::duplicate_in_batch, it->second});
@@ -73,13 +79,16 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time now, boo
     const Time not_before = m.not_before.value_or(now);
     {
         Statement st = db_->prepare(
-            "INSERT INTO messages (recipient, text, encoding, category, priority, not_before, expires_at, report, "
-            "validity_minutes, requested_modem, idempotency_key, state, cost, created_at, updated_at, caller_uid) "
+            "INSERT INTO messages (recipient, text, encoding, category, priority, not_before, "
+            "expires_at, report, "
+            "validity_minutes, requested_modem, idempotency_key, state, cost, created_at, "
+            "updated_at, caller_uid) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)");
-        st.bind_all(m.recipient, m.text, m.encoding, m.category, m.priority, to_millis(not_before),
-                    m.expires_at ? std::optional<std::int64_t>(to_millis(*m.expires_at)) : std::nullopt, m.report,
-                    m.validity_minutes, m.requested_modem, m.idempotency_key, m.cost, to_millis(now), to_millis(now),
-                    m.caller_uid);
+        st.bind_all(
+            m.recipient, m.text, m.encoding, m.category, m.priority, to_millis(not_before),
+            m.expires_at ? std::optional<std::int64_t>(to_millis(*m.expires_at)) : std::nullopt,
+            m.report, m.validity_minutes, m.requested_modem, m.idempotency_key, m.cost,
+            to_millis(now), to_millis(now), m.caller_uid);
         st.run();
     }
     const std::int64_t id = db_->last_insert_rowid();
@@ -87,9 +96,11 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time now, boo
     for (int seq = 1; seq <= total; ++seq) {
         const NewPart& p = m.parts[static_cast<std::size_t>(seq - 1)];
         Statement st = db_->prepare(
-            "INSERT INTO parts (message_id, seq, total, pdu, tpdu_length, priority, state, next_attempt_at, "
+            "INSERT INTO parts (message_id, seq, total, pdu, tpdu_length, priority, state, "
+            "next_attempt_at, "
             "concat_ref) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)");
-        st.bind_all(id, seq, total, p.pdu, p.tpdu_length, m.priority, to_millis(not_before), p.concat_ref);
+        st.bind_all(id, seq, total, p.pdu, p.tpdu_length, m.priority, to_millis(not_before),
+                    p.concat_ref);
         st.run();
     }
     record_change("message", id, std::nullopt, State::queued, now, std::nullopt);
@@ -101,13 +112,12 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
                                           std::span<const std::string> route_prefixes) {
     // Walks parts_queue (state, priority DESC, message_id, seq) from the head;
     // rows not yet due or bound elsewhere are skipped, never sorted.
-    static const std::string base =
-        "SELECT " + rows::part_columns +
-        " FROM parts p JOIN messages m ON m.id = p.message_id"
-        " WHERE p.state = 'queued' AND p.next_attempt_at <= ?1"
-        " AND (m.modem IS NULL OR m.modem = ?2)"
-        " AND (m.requested_modem IS NULL OR m.requested_modem = ?2)"
-        " AND (m.expires_at IS NULL OR m.expires_at > ?1)";
+    static const std::string base = "SELECT " + rows::part_columns +
+                                    " FROM parts p JOIN messages m ON m.id = p.message_id"
+                                    " WHERE p.state = 'queued' AND p.next_attempt_at <= ?1"
+                                    " AND (m.modem IS NULL OR m.modem = ?2)"
+                                    " AND (m.requested_modem IS NULL OR m.requested_modem = ?2)"
+                                    " AND (m.expires_at IS NULL OR m.expires_at > ?1)";
     static const std::string order = " ORDER BY p.priority DESC, p.message_id, p.seq LIMIT ?3";
     static const std::string any_sql = base + order;
     static const std::string routed_sql =
@@ -125,10 +135,12 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
     }
     std::vector<std::int64_t> messages;
     for (Part& p : parts) {
-        Statement st = db_->prepare("UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?");
+        Statement st = db_->prepare(
+            "UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?");
         st.bind_all(modem, p.id).run();
         record_change("part", p.id, State::queued, State::sending, now, modem);
-        Statement bind = db_->prepare("UPDATE messages SET modem = ?, updated_at = ? WHERE id = ? AND modem IS NULL");
+        Statement bind = db_->prepare(
+            "UPDATE messages SET modem = ?, updated_at = ? WHERE id = ? AND modem IS NULL");
         bind.bind_all(modem, to_millis(now), p.message_id).run();
         p.state = State::sending;
         p.modem = std::string(modem);
@@ -145,7 +157,8 @@ StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {
     Transaction tx(*db_);
     Part part = load_part(part_id);
     require_state(part, State::sending, "mark_sent");
-    Statement st = db_->prepare("UPDATE parts SET tp_mr = ?, sent_at = ?, error = NULL WHERE id = ?");
+    Statement st =
+        db_->prepare("UPDATE parts SET tp_mr = ?, sent_at = ?, error = NULL WHERE id = ?");
     st.bind_all(tp_mr & 0xFF, to_millis(at), part_id).run();
     set_part_state(part, State::sent, at, "TP-MR " + std::to_string(tp_mr & 0xFF));
     StateUpdate u = finish_update(part, State::sent, at);
@@ -153,16 +166,18 @@ StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {
     return u;
 }
 
-StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind, Time now) {
+StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind,
+                               Time now) {
     Transaction tx(*db_);
     Part part = load_part(part_id);
     require_state(part, State::sending, "mark_failed");
     const auto& backoff = options_.retry.backoff;
     const bool retry = kind == FailureKind::temporary && part.attempts < options_.retry.attempts;
     if (retry) {
-        auto wait = backoff.empty() ? std::chrono::seconds(0)
-                                    : backoff[std::min(static_cast<std::size_t>(std::max(part.attempts, 1) - 1),
-                                                       backoff.size() - 1)];
+        auto wait = backoff.empty()
+                        ? std::chrono::seconds(0)
+                        : backoff[std::min(static_cast<std::size_t>(std::max(part.attempts, 1) - 1),
+                                           backoff.size() - 1)];
         const Time retry_at = now + wait;
         Statement st = db_->prepare("UPDATE parts SET next_attempt_at = ?, error = ? WHERE id = ?");
         st.bind_all(to_millis(retry_at), error, part_id).run();
@@ -170,7 +185,8 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
         // Nothing of the message went out: let any modem take the retry (the
         // error may be this modem's); a partly sent message stays bound.
         Statement unbind = db_->prepare(
-            "UPDATE messages SET modem = NULL WHERE id = ?1 AND requested_modem IS NULL AND NOT EXISTS "
+            "UPDATE messages SET modem = NULL WHERE id = ?1 AND requested_modem IS NULL AND NOT "
+            "EXISTS "
             "(SELECT 1 FROM parts WHERE message_id = ?1 AND state <> 'queued')");
         unbind.bind(1, part.message_id).run();
         StateUpdate u = finish_update(part, State::queued, now);
@@ -179,22 +195,17 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
         return u;
     }
     std::string text(error);
-    if (kind == FailureKind::temporary) text += " (gave up after " + std::to_string(part.attempts) + " attempts)";
+    if (kind == FailureKind::temporary)
+        text += " (gave up after " + std::to_string(part.attempts) + " attempts)";
     {
         Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
         st.bind_all(text, part_id).run();
     }
     set_part_state(part, State::failed, now, text);
     // The recipient can never get the whole text: the unsent siblings fail too.
-    std::vector<Part> siblings;
-    {
-        static const std::string sql =
-            "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? AND p.state = 'queued'";
-        Statement st = db_->prepare(sql);
-        st.bind(1, part.message_id);
-        while (st.step()) siblings.push_back(rows::part(st));
-    }
-    const std::string sibling_error = "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " failed";
+    const auto siblings = rows::all(*db_, queued_parts_sql, rows::part, part.message_id);
+    const std::string sibling_error =
+        "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " failed";
     for (const Part& s : siblings) {
         Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
         st.bind_all(sibling_error, s.id).run();
@@ -224,16 +235,12 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
     // Parts claimed but never written to the modem: the daemon has already
     // resolved the one in AT+CMGS (mark_uncertain / mark_failed), so these did
     // not count as an attempt.
-    std::vector<Part> claimed;
-    {
-        Statement st = db_->prepare(claimed_sql);
-        st.bind(1, modem);
-        while (st.step()) claimed.push_back(rows::part(st));
-    }
+    const auto claimed = rows::all(*db_, claimed_sql, rows::part, modem);
     for (const Part& p : claimed) {
         Statement st = db_->prepare("UPDATE parts SET attempts = attempts - 1 WHERE id = ?");
         st.bind(1, p.id).run();
-        set_part_state(p, State::queued, now, "modem " + std::string(modem) + " went down before sending it");
+        set_part_state(p, State::queued, now,
+                       "modem " + std::string(modem) + " went down before sending it");
     }
     std::vector<std::int64_t> released;
     {
@@ -242,12 +249,14 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
         Statement st = db_->prepare(
             "SELECT m.id FROM messages m WHERE m.modem = ?1 AND m.state IN ('queued', 'sending') "
             "AND (m.requested_modem IS NULL OR m.requested_modem <> ?1) "
-            "AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id AND p.state <> 'queued')");
+            "AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id AND p.state <> "
+            "'queued')");
         st.bind(1, modem);
         while (st.step()) released.push_back(st.int64(0));
     }
     for (std::int64_t id : released) {
-        Statement st = db_->prepare("UPDATE messages SET modem = NULL, updated_at = ? WHERE id = ?");
+        Statement st =
+            db_->prepare("UPDATE messages SET modem = NULL, updated_at = ? WHERE id = ?");
         st.bind_all(to_millis(now), id).run();
     }
     std::vector<std::int64_t> touched;
@@ -260,14 +269,12 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
 }
 
 std::vector<Part> Store::recover_after_crash(Time now) {
-    static const std::string sql = "SELECT " + rows::part_columns + " FROM parts p WHERE p.state = 'sending'";
-    static constexpr std::string_view detail = "smsgwd stopped during AT+CMGS; whether the network took it is unknown";
+    static const std::string sql =
+        "SELECT " + rows::part_columns + " FROM parts p WHERE p.state = 'sending'";
+    static constexpr std::string_view detail =
+        "smsgwd stopped during AT+CMGS; whether the network took it is unknown";
     Transaction tx(*db_);
-    std::vector<Part> parts;
-    {
-        Statement st = db_->prepare(sql);
-        while (st.step()) parts.push_back(rows::part(st));
-    }
+    auto parts = rows::all(*db_, sql, rows::part);
     for (Part& p : parts) {
         Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
         st.bind_all(detail, p.id).run();
@@ -290,16 +297,13 @@ CancelResult Store::cancel(std::int64_t message_id, Time now) {
         state = rows::state(st, 0);
     }
     if (state != State::queued && state != State::sending) return CancelResult::already_final;
-    std::vector<Part> parts;
-    {
-        static const std::string sql = "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ?";
-        Statement st = db_->prepare(sql);
-        st.bind(1, message_id);
-        while (st.step()) parts.push_back(rows::part(st));
-    }
+    static const std::string sql =
+        "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ?";
+    const auto parts = rows::all(*db_, sql, rows::part, message_id);
     // A temporarily failed part is queued again and has not been sent, so it
     // does not block; anything else has been handed to a modem.
-    if (std::any_of(parts.begin(), parts.end(), [](const Part& p) { return p.state != State::queued; }))
+    if (std::any_of(parts.begin(), parts.end(),
+                    [](const Part& p) { return p.state != State::queued; }))
         return CancelResult::already_sending;
     for (const Part& p : parts) set_part_state(p, State::cancelled, now, "cancelled");
     refresh_message_state(message_id, now);
@@ -312,23 +316,18 @@ std::vector<StateUpdate> Store::expire(Time now) {
     std::vector<std::int64_t> ids;
     {
         Statement st = db_->prepare(
-            "SELECT id FROM messages WHERE expires_at IS NOT NULL AND state IN ('queued', 'sending') "
+            "SELECT id FROM messages WHERE expires_at IS NOT NULL AND state IN ('queued', "
+            "'sending') "
             "AND expires_at <= ? ORDER BY expires_at, id");
         st.bind(1, to_millis(now));
         while (st.step()) ids.push_back(st.int64(0));
     }
     std::vector<StateUpdate> updates;
     for (std::int64_t id : ids) {
-        std::vector<Part> parts;
-        {
-            static const std::string sql =
-                "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? AND p.state = 'queued'";
-            Statement st = db_->prepare(sql);
-            st.bind(1, id);
-            while (st.step()) parts.push_back(rows::part(st));
-        }
+        const auto parts = rows::all(*db_, queued_parts_sql, rows::part, id);
         if (parts.empty()) continue;  // only in-flight parts left: their outcome decides
-        for (const Part& p : parts) set_part_state(p, State::expired, now, "validity ended before it was sent");
+        for (const Part& p : parts)
+            set_part_state(p, State::expired, now, "validity ended before it was sent");
         updates.push_back(finish_update(parts.front(), State::expired, now));
         updates.back().part_id = 0;
     }
@@ -343,13 +342,14 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
     Transaction tx(*db_);
     std::optional<Part> found;
     {
-        static const std::string sql =
-            "SELECT " + rows::part_columns +
-            " FROM parts p JOIN messages m ON m.id = p.message_id"
-            " WHERE p.modem = ? AND p.tp_mr = ? AND p.sent_at >= ? AND p.sent_at <= ? AND m.recipient = ?"
-            " ORDER BY p.sent_at DESC LIMIT 1";
+        static const std::string sql = "SELECT " + rows::part_columns +
+                                       " FROM parts p JOIN messages m ON m.id = p.message_id"
+                                       " WHERE p.modem = ? AND p.tp_mr = ? AND p.sent_at >= ? AND "
+                                       "p.sent_at <= ? AND m.recipient = ?"
+                                       " ORDER BY p.sent_at DESC LIMIT 1";
         Statement st = db_->prepare(sql);
-        st.bind_all(report.modem, report.tp_mr & 0xFF, to_millis(now - window), to_millis(now), report.recipient);
+        st.bind_all(report.modem, report.tp_mr & 0xFF, to_millis(now - window), to_millis(now),
+                    report.recipient);
         if (st.step()) found = rows::part(st);
     }
     if (!found) return std::nullopt;
@@ -361,21 +361,21 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
     State to = part.state;
     if (part.state == State::sent) {
         switch (classify(report.status)) {
-        case ReportOutcome::delivered: {
-            Statement st = db_->prepare("UPDATE parts SET delivered_at = ? WHERE id = ?");
-            st.bind_all(to_millis(now), part.id).run();
-            to = State::delivered;
-            break;
-        }
-        case ReportOutcome::failed: {
-            Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
-            st.bind_all("status report: " + hex_status(report.status), part.id).run();
-            to = State::failed;
-            break;
-        }
-        case ReportOutcome::still_trying:
-        case ReportOutcome::unknown:
-            break;
+            case ReportOutcome::delivered: {
+                Statement st = db_->prepare("UPDATE parts SET delivered_at = ? WHERE id = ?");
+                st.bind_all(to_millis(now), part.id).run();
+                to = State::delivered;
+                break;
+            }
+            case ReportOutcome::failed: {
+                Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+                st.bind_all("status report: " + hex_status(report.status), part.id).run();
+                to = State::failed;
+                break;
+            }
+            case ReportOutcome::still_trying:
+            case ReportOutcome::unknown:
+                break;
         }
         if (to != part.state) set_part_state(part, to, now, hex_status(report.status));
     }

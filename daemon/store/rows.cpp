@@ -27,7 +27,8 @@ std::string json_array(std::span<const std::string> items) {
         out += '"';
         for (char c : item) {
             if (c == '"' || c == '\\') out += '\\';
-            if (static_cast<unsigned char>(c) >= 0x20) out += c;  // PDUs and prefixes have no controls
+            if (static_cast<unsigned char>(c) >= 0x20)
+                out += c;  // PDUs and prefixes have no controls
         }
         out += '"';
     }

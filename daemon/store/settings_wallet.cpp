@@ -7,13 +7,15 @@
 namespace smsgw::store {
 
 std::optional<Setting> Store::get_setting(std::string_view key) {
-    Statement st = db_->prepare("SELECT key, value, updated_at, updated_by FROM settings WHERE key = ?");
+    Statement st =
+        db_->prepare("SELECT key, value, updated_at, updated_by FROM settings WHERE key = ?");
     st.bind(1, key);
     if (!st.step()) return std::nullopt;
     return Setting{st.text(0), st.text(1), from_millis(st.int64(2)), st.optional_int64(3)};
 }
 
-void Store::set_setting(std::string_view key, std::string_view json_value, std::optional<std::int64_t> uid, Time at) {
+void Store::set_setting(std::string_view key, std::string_view json_value,
+                        std::optional<std::int64_t> uid, Time at) {
     Transaction tx(*db_);
     std::optional<std::string> old;
     {
@@ -23,21 +25,26 @@ void Store::set_setting(std::string_view key, std::string_view json_value, std::
     }
     {
         Statement st = db_->prepare(
-            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, json(?2), ?3, ?4) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?1, json(?2), ?3, "
+            "?4) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = "
+            "excluded.updated_at, "
             "updated_by = excluded.updated_by");
         st.bind_all(key, json_value, to_millis(at), uid).run();
     }
     Statement st = db_->prepare(
-        "INSERT INTO settings_changes (key, old_value, new_value, at, uid) VALUES (?, ?, json(?), ?, ?)");
+        "INSERT INTO settings_changes (key, old_value, new_value, at, uid) VALUES (?, ?, json(?), "
+        "?, ?)");
     st.bind_all(key, old, json_value, to_millis(at), uid).run();
     tx.commit();
 }
 
 std::vector<Setting> Store::all_settings() {
-    Statement st = db_->prepare("SELECT key, value, updated_at, updated_by FROM settings ORDER BY key");
+    Statement st =
+        db_->prepare("SELECT key, value, updated_at, updated_by FROM settings ORDER BY key");
     std::vector<Setting> out;
-    while (st.step()) out.push_back({st.text(0), st.text(1), from_millis(st.int64(2)), st.optional_int64(3)});
+    while (st.step())
+        out.push_back({st.text(0), st.text(1), from_millis(st.int64(2)), st.optional_int64(3)});
     return out;
 }
 
@@ -55,7 +62,8 @@ std::optional<std::int64_t> Store::apply_ledger(std::int64_t amount, std::string
     const std::int64_t after = balance() + amount;
     if (after < 0) return std::nullopt;
     Statement st = db_->prepare(
-        "INSERT INTO wallet_ledger (at, amount, balance_after, reason, message_id, uid) VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO wallet_ledger (at, amount, balance_after, reason, message_id, uid) VALUES (?, "
+        "?, ?, ?, ?, ?)");
     st.bind_all(to_millis(at), amount, after, reason, message_id, uid).run();
     return after;
 }
@@ -70,7 +78,8 @@ ChargeResult Store::charge(std::int64_t amount, std::optional<std::int64_t> mess
     return {true, *after};
 }
 
-std::int64_t Store::top_up(std::int64_t amount, std::optional<std::int64_t> uid, std::string_view reason, Time at) {
+std::int64_t Store::top_up(std::int64_t amount, std::optional<std::int64_t> uid,
+                           std::string_view reason, Time at) {
     if (amount <= 0) throw std::invalid_argument("top_up: the amount must be positive");
     Transaction tx(*db_);
     auto after = apply_ledger(amount, reason, std::nullopt, uid, at);
@@ -80,7 +89,8 @@ std::int64_t Store::top_up(std::int64_t amount, std::optional<std::int64_t> uid,
 
 std::vector<LedgerEntry> Store::ledger(std::optional<std::int64_t> before_id, int limit) {
     Statement st = db_->prepare(
-        "SELECT id, at, amount, balance_after, reason, message_id, uid FROM wallet_ledger WHERE id < ? "
+        "SELECT id, at, amount, balance_after, reason, message_id, uid FROM wallet_ledger WHERE id "
+        "< ? "
         "ORDER BY id DESC LIMIT ?");
     st.bind_all(before_id.value_or(INT64_MAX), std::max(limit, 0));
     std::vector<LedgerEntry> out;

@@ -31,7 +31,8 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-    int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                                 SQLITE_UTF8);
     if (rc != SQLITE_OK) fail(db_, rc, "bind");
     return *this;
 }
@@ -66,7 +67,8 @@ std::int64_t Statement::int64(int column) const {
 std::string Statement::text(int column) const {
     const auto* data = sqlite3_column_text(stmt_, column);
     if (!data) return {};
-    return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+    return std::string(reinterpret_cast<const char*>(data),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 std::optional<std::int64_t> Statement::optional_int64(int column) const {
@@ -84,8 +86,9 @@ void Database::Finalize::operator()(sqlite3_stmt* stmt) const {
 }
 
 Database::Database(const std::string& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string what = "cannot open database " + path;
         if (db_) {
@@ -118,8 +121,8 @@ Statement Database::prepare(std::string_view sql) {
     auto it = cache_.find(key);
     if (it == cache_.end()) {
         sqlite3_stmt* stmt = nullptr;
-        int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                                    nullptr);
+        int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
         if (rc != SQLITE_OK) fail(db_, rc, "prepare " + key);
         it = cache_.emplace(std::move(key), std::unique_ptr<sqlite3_stmt, Finalize>(stmt)).first;
     }

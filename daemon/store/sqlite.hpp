@@ -23,7 +23,7 @@ namespace smsgw::store {
 // A prepared statement borrowed from the Database's cache. Binding indexes
 // start at 1, column indexes at 0, as in SQLite.
 class Statement {
-public:
+  public:
     Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
     ~Statement();
     Statement(const Statement&) = delete;
@@ -34,7 +34,9 @@ public:
     Statement& bind(int index, bool value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, double value);
     Statement& bind(int index, std::string_view value);
-    Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+    Statement& bind(int index, const std::string& value) {
+        return bind(index, std::string_view(value));
+    }
     Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
     Statement& bind(int index, std::nullopt_t);
     template <typename T>
@@ -60,13 +62,13 @@ public:
     std::optional<std::int64_t> optional_int64(int column) const;
     std::optional<std::string> optional_text(int column) const;
 
-private:
+  private:
     sqlite3_stmt* stmt_;
     sqlite3* db_;
 };
 
 class Database {
-public:
+  public:
     // Opens (creating if needed) the file at path, read-write.
     explicit Database(const std::string& path);
     ~Database();
@@ -88,7 +90,7 @@ public:
     int changes() const;
     sqlite3* handle() const { return db_; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
     struct Finalize {
         void operator()(sqlite3_stmt* stmt) const;
@@ -99,14 +101,14 @@ private:
 // BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front, so a
 // writer never fails half-way with SQLITE_BUSY on a read-to-write upgrade.
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     ~Transaction();  // rolls back unless commit() returned
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     Database& db_;
     bool open_ = true;
 };

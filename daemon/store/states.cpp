@@ -39,7 +39,8 @@ State derive_message_state(std::span<const State> parts) {
 }
 
 std::string_view to_string(CancelResult result) {
-    static constexpr std::string_view names[] = {"cancelled", "not_found", "already_sending", "already_final"};
+    static constexpr std::string_view names[] = {"cancelled", "not_found", "already_sending",
+                                                 "already_final"};
     return names[static_cast<std::size_t>(result)];
 }
 

@@ -32,10 +32,12 @@ void Store::configure() {
     {
         Statement st = db_->prepare("PRAGMA journal_mode = WAL");
         if (!st.step() || st.text(0) != "wal")
-            throw StoreError("cannot switch the database to WAL mode (is it on a network file system?)");
+            throw StoreError(
+                "cannot switch the database to WAL mode (is it on a network file system?)");
     }
-    db_->exec(options_.durability == StoreOptions::Durability::full ? "PRAGMA synchronous = FULL"
-                                                                    : "PRAGMA synchronous = NORMAL");
+    db_->exec(options_.durability == StoreOptions::Durability::full
+                  ? "PRAGMA synchronous = FULL"
+                  : "PRAGMA synchronous = NORMAL");
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA temp_store = MEMORY");
     // 8 MiB of page cache: DESIGN's footprint is 64 MiB with a million queued.
@@ -56,8 +58,9 @@ void Store::migrate() {
     const int latest = latest_schema_version();
     const int found = schema_version();
     if (found > latest)
-        throw StoreError("database schema version " + std::to_string(found) + " is newer than this smsgwd (" +
-                         std::to_string(latest) + "); run a newer smsgwd or restore a backup made for this one");
+        throw StoreError("database schema version " + std::to_string(found) +
+                         " is newer than this smsgwd (" + std::to_string(latest) +
+                         "); run a newer smsgwd or restore a backup made for this one");
     for (const Migration& m : migrations()) {
         if (m.version <= found) continue;
         Transaction tx(*db_);
@@ -66,17 +69,19 @@ void Store::migrate() {
         try {
             db_->exec(m.sql);
         } catch (const StoreError& e) {
-            throw StoreError("migration " + std::string(m.name) + " failed: " + e.what(), e.sqlite_code());
+            throw StoreError("migration " + std::string(m.name) + " failed: " + e.what(),
+                             e.sqlite_code());
         }
         db_->exec("PRAGMA user_version = " + std::to_string(m.version));
         tx.commit();
     }
 }
 
-void Store::record_change(std::string_view entity, std::int64_t id, std::optional<State> from, State to, Time at,
-                          std::optional<std::string_view> detail) {
+void Store::record_change(std::string_view entity, std::int64_t id, std::optional<State> from,
+                          State to, Time at, std::optional<std::string_view> detail) {
     Statement st = db_->prepare(
-        "INSERT INTO state_changes (entity, entity_id, from_state, to_state, at, detail) VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO state_changes (entity, entity_id, from_state, to_state, at, detail) VALUES "
+        "(?, ?, ?, ?, ?, ?)");
     st.bind(1, entity).bind(2, id);
     if (from)
         st.bind(3, to_string(*from));
@@ -90,12 +95,14 @@ std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Ti
     std::vector<State> states;
     std::optional<std::string> failure;
     {
-        Statement st = db_->prepare("SELECT state, error, seq, total FROM parts WHERE message_id = ? ORDER BY seq");
+        Statement st = db_->prepare(
+            "SELECT state, error, seq, total FROM parts WHERE message_id = ? ORDER BY seq");
         st.bind(1, message_id);
         while (st.step()) {
             states.push_back(rows::state(st, 0));
             if (states.back() == State::failed && !failure) {
-                failure = "part " + std::to_string(st.int64(2)) + "/" + std::to_string(st.int64(3)) + ": " +
+                failure = "part " + std::to_string(st.int64(2)) + "/" +
+                          std::to_string(st.int64(3)) + ": " +
                           st.optional_text(1).value_or("failed");
             }
         }
@@ -109,24 +116,27 @@ std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Ti
     }
     const State after = derive_message_state(states);
     if (after != before) {
-        Statement st = db_->prepare("UPDATE messages SET state = ?, error = ?, updated_at = ? WHERE id = ?");
-        st.bind_all(to_string(after), after == State::failed ? failure : std::nullopt, to_millis(at), message_id);
+        Statement st =
+            db_->prepare("UPDATE messages SET state = ?, error = ?, updated_at = ? WHERE id = ?");
+        st.bind_all(to_string(after), after == State::failed ? failure : std::nullopt,
+                    to_millis(at), message_id);
         st.run();
-        record_change("message", message_id, before, after, at,
-                      after == State::failed ? std::optional<std::string_view>(*failure) : std::nullopt);
+        record_change(
+            "message", message_id, before, after, at,
+            after == State::failed ? std::optional<std::string_view>(*failure) : std::nullopt);
     }
     return {before, after};
 }
 
 Part Store::load_part(std::int64_t part_id) {
     static const std::string sql = "SELECT " + rows::part_columns + " FROM parts p WHERE p.id = ?";
-    Statement st = db_->prepare(sql);
-    st.bind(1, part_id);
-    if (!st.step()) throw StoreError("part " + std::to_string(part_id) + " not found");
-    return rows::part(st);
+    auto part = rows::one(*db_, sql, rows::part, part_id);
+    if (!part) throw StoreError("part " + std::to_string(part_id) + " not found");
+    return *part;
 }
 
-void Store::set_part_state(const Part& part, State to, Time at, std::optional<std::string_view> detail) {
+void Store::set_part_state(const Part& part, State to, Time at,
+                           std::optional<std::string_view> detail) {
     Statement st = db_->prepare("UPDATE parts SET state = ? WHERE id = ?");
     st.bind_all(to_string(to), part.id).run();
     record_change("part", part.id, part.state, to, at, detail);
@@ -144,32 +154,23 @@ StateUpdate Store::finish_update(const Part& part, State part_state, Time at) {
 }
 
 std::optional<MessageDetail> Store::get_message(std::int64_t message_id) {
-    static const std::string message_sql = "SELECT " + rows::message_columns + " FROM messages m WHERE m.id = ?";
+    static const std::string message_sql =
+        "SELECT " + rows::message_columns + " FROM messages m WHERE m.id = ?";
     static const std::string parts_sql =
         "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? ORDER BY p.seq";
-    MessageDetail d;
-    {
-        Statement st = db_->prepare(message_sql);
-        st.bind(1, message_id);
-        if (!st.step()) return std::nullopt;
-        d.message = rows::message(st);
-    }
-    Statement st = db_->prepare(parts_sql);
-    st.bind(1, message_id);
-    while (st.step()) d.parts.push_back(rows::part(st));
-    return d;
+    auto message = rows::one(*db_, message_sql, rows::message, message_id);
+    if (!message) return std::nullopt;
+    return MessageDetail{std::move(*message), rows::all(*db_, parts_sql, rows::part, message_id)};
 }
 
 std::optional<Message> Store::find_by_idempotency_key(std::string_view key) {
-    static const std::string sql = "SELECT " + rows::message_columns + " FROM messages m WHERE m.idempotency_key = ?";
-    Statement st = db_->prepare(sql);
-    st.bind(1, key);
-    if (!st.step()) return std::nullopt;
-    return rows::message(st);
+    static const std::string sql =
+        "SELECT " + rows::message_columns + " FROM messages m WHERE m.idempotency_key = ?";
+    return rows::one(*db_, sql, rows::message, key);
 }
 
-std::vector<Message> Store::list_messages(const MessageFilter& filter, std::optional<std::int64_t> before_id,
-                                          int limit) {
+std::vector<Message> Store::list_messages(const MessageFilter& filter,
+                                          std::optional<std::int64_t> before_id, int limit) {
     // The WHERE clause has only the terms in use, so SQLite can pick the
     // (state, id) or (recipient, id) index and walk it backwards from before_id.
     std::string sql = "SELECT " + rows::message_columns + " FROM messages m WHERE 1";
@@ -234,7 +235,8 @@ Stats Store::stats() {
         while (st.step()) s.messages[static_cast<std::size_t>(rows::state(st, 0))] = st.int64(1);
     }
     Statement st = db_->prepare(
-        "SELECT (SELECT count(*) FROM parts WHERE state = 'queued'), (SELECT count(*) FROM inbound), "
+        "SELECT (SELECT count(*) FROM parts WHERE state = 'queued'), (SELECT count(*) FROM "
+        "inbound), "
         "(SELECT count(*) FROM inbound_fragments), (SELECT count(*) FROM optouts)");
     st.step();
     s.parts_queued = st.int64(0);

@@ -30,7 +30,7 @@ struct StoreOptions {
 };
 
 class Store {
-public:
+  public:
     // Opens or creates the database and applies pending migrations. Throws
     // StoreError if the file is unusable or its schema is newer than this build.
     explicit Store(const std::string& path, StoreOptions options = {});
@@ -57,7 +57,8 @@ public:
     StateUpdate mark_sent(std::int64_t part_id, int tp_mr, Time at);
     // temporary: back to queued after the policy's backoff, or failed when the
     // attempts are used up; permanent: failed now, with the message's unsent parts.
-    StateUpdate mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind, Time now);
+    StateUpdate mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind,
+                            Time now);
     // AT+CMGS outcome unknown (timeout after Ctrl-Z, modem gone mid-send).
     StateUpdate mark_uncertain(std::int64_t part_id, std::string_view detail, Time now);
     // The modem went down. Call after resolving the part that was in AT+CMGS
@@ -83,23 +84,26 @@ public:
     std::optional<MessageDetail> get_message(std::int64_t message_id);
     std::optional<Message> find_by_idempotency_key(std::string_view key);
     // Newest first; before_id continues after the last id of the previous page.
-    std::vector<Message> list_messages(const MessageFilter& filter, std::optional<std::int64_t> before_id,
-                                       int limit);
+    std::vector<Message> list_messages(const MessageFilter& filter,
+                                       std::optional<std::int64_t> before_id, int limit);
     // The message's and its parts' state changes, oldest first.
     std::vector<StateChange> message_history(std::int64_t message_id);
 
     // --- inbound ---
     // false: this (modem, sender, ref, total, seq) was already stored.
     bool store_fragment(const Fragment& fragment);
-    std::vector<Fragment> fragments_for(std::string_view modem, std::string_view sender, int ref, int total);
+    std::vector<Fragment> fragments_for(std::string_view modem, std::string_view sender, int ref,
+                                        int total);
     // Groups whose first fragment arrived before older_than. Nothing is deleted:
     // insert_inbound(…, consumed) does that in the transaction that keeps the text.
     std::vector<FragmentGroup> expired_fragments(Time older_than);
     // Stores a received message and deletes the fragments it was built from, in
     // one transaction. Throws if a consumed fragment is gone (taken twice).
-    std::int64_t insert_inbound(const NewInbound& inbound, std::span<const std::int64_t> consumed_fragments = {});
+    std::int64_t insert_inbound(const NewInbound& inbound,
+                                std::span<const std::int64_t> consumed_fragments = {});
     std::optional<Inbound> get_inbound(std::int64_t id);
-    std::vector<Inbound> list_inbound(const InboundFilter& filter, std::optional<std::int64_t> before_id, int limit);
+    std::vector<Inbound> list_inbound(const InboundFilter& filter,
+                                      std::optional<std::int64_t> before_id, int limit);
 
     // --- opt-outs ---
     // false: the number was already opted out (the first record is kept).
@@ -110,14 +114,16 @@ public:
 
     // --- settings (values are JSON text) ---
     std::optional<Setting> get_setting(std::string_view key);
-    void set_setting(std::string_view key, std::string_view json_value, std::optional<std::int64_t> uid, Time at);
+    void set_setting(std::string_view key, std::string_view json_value,
+                     std::optional<std::int64_t> uid, Time at);
     std::vector<Setting> all_settings();
 
     // --- wallet (amounts in the daemon's smallest unit) ---
     std::int64_t balance();
     ChargeResult charge(std::int64_t amount, std::optional<std::int64_t> message_id,
                         std::optional<std::int64_t> uid, Time at);
-    std::int64_t top_up(std::int64_t amount, std::optional<std::int64_t> uid, std::string_view reason, Time at);
+    std::int64_t top_up(std::int64_t amount, std::optional<std::int64_t> uid,
+                        std::string_view reason, Time at);
     std::vector<LedgerEntry> ledger(std::optional<std::int64_t> before_id, int limit);
 
     // Messages not yet finished sending (queued or sending).
@@ -127,15 +133,16 @@ public:
     // For tests and diagnostics: the connection underneath.
     Database& database() { return *db_; }
 
-private:
+  private:
     void configure();
     void migrate();
-    void record_change(std::string_view entity, std::int64_t id, std::optional<State> from, State to, Time at,
-                       std::optional<std::string_view> detail);
+    void record_change(std::string_view entity, std::int64_t id, std::optional<State> from,
+                       State to, Time at, std::optional<std::string_view> detail);
     // Re-derives a message's state from its parts and records a change.
     std::pair<State, State> refresh_message_state(std::int64_t message_id, Time at);
     Part load_part(std::int64_t part_id);
-    void set_part_state(const Part& part, State to, Time at, std::optional<std::string_view> detail);
+    void set_part_state(const Part& part, State to, Time at,
+                        std::optional<std::string_view> detail);
     StateUpdate finish_update(const Part& part, State part_state, Time at);
     std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);
     std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view reason,

@@ -39,7 +39,8 @@ enum class FailureKind { temporary, permanent };
 struct RetryPolicy {
     int attempts = 5;
     std::vector<std::chrono::seconds> backoff = {std::chrono::seconds(10), std::chrono::seconds(60),
-                                                 std::chrono::seconds(300), std::chrono::seconds(900)};
+                                                 std::chrono::seconds(300),
+                                                 std::chrono::seconds(900)};
 };
 
 struct NewPart {

@@ -21,7 +21,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 Time now() {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
 }
 
 // A realistic single-part message: an E.164 recipient, a 160-character GSM-7
@@ -52,7 +53,8 @@ struct Counter {
 
 double insert_rate(Store& store, Counter& counter, std::size_t batch_size, std::size_t total) {
     std::vector<std::vector<NewMessage>> batches;
-    for (std::size_t done = 0; done < total; done += batch_size) batches.push_back(counter.batch(batch_size));
+    for (std::size_t done = 0; done < total; done += batch_size)
+        batches.push_back(counter.batch(batch_size));
     auto start = Clock::now();
     for (auto& b : batches) store.insert_messages(b, now());
     return static_cast<double>(batches.size() * batch_size) / seconds_since(start);
@@ -83,15 +85,21 @@ int main(int argc, char** argv) {
     std::int64_t rows = 1'000'000;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string arg = argv[i];
-        if (arg == "--dir") dir = argv[i + 1];
-        else if (arg == "--rows") rows = std::atoll(argv[i + 1]);
+        if (arg == "--dir")
+            dir = argv[i + 1];
+        else if (arg == "--rows")
+            rows = std::atoll(argv[i + 1]);
         else {
             std::fprintf(stderr, "usage: store_bench [--dir DIR] [--rows N]\n");
             return 2;
         }
     }
-    const auto path = (dir / "store_bench.db").string();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    auto fresh = [&](const char* name) {
+        const auto path = (dir / name).string();
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        return path;
+    };
+    const auto path = fresh("store_bench.db");
     Store store(path);
     Counter counter;
 
@@ -102,11 +110,14 @@ int main(int argc, char** argv) {
         set_sync(store, mode);
         std::printf("| 1 message | %s | %.0f |\n", mode, insert_rate(store, counter, 1, 2000));
         for (std::size_t b : {16u, 256u, 4096u})
-            std::printf("| batch of %zu | %s | %.0f |\n", b, mode, insert_rate(store, counter, b, b * std::max<std::size_t>(4, 65536 / b)));
+            std::printf("| batch of %zu | %s | %.0f |\n", b, mode,
+                        insert_rate(store, counter, b, b * std::max<std::size_t>(4, 16384 / b)));
     }
     set_sync(store, "FULL");
 
-    std::printf("\n## Claims (claim_next_parts + mark_sent, synchronous FULL)\n\n");
+    std::printf(
+        "\n## Claims (claim_next_parts + mark_sent per part, synchronous FULL, %lld queued)\n\n",
+        static_cast<long long>(store.queue_length()));
     std::printf("| parts per claim | parts/s |\n|---|---:|\n");
     for (int limit : {1, 16}) {
         std::int64_t claimed = 0;
@@ -119,25 +130,33 @@ int main(int argc, char** argv) {
         std::printf("| %d | %.0f |\n", limit, static_cast<double>(claimed) / seconds_since(start));
     }
 
+    // A fresh file, so the first row of the table starts near empty.
+    Store growing(fresh("store_bench_growth.db"));
+    Counter grown;
     std::printf("\n## Single-message insert latency as the table grows (µs)\n\n");
-    std::printf("| messages in table | median FULL | p99 FULL | median NORMAL | p99 NORMAL |\n|---:|---:|---:|---:|---:|\n");
-    std::vector<std::int64_t> checkpoints = {10'000, 100'000, 250'000, 500'000, 750'000, 1'000'000};
-    checkpoints.erase(std::remove_if(checkpoints.begin(), checkpoints.end(), [&](auto c) { return c > rows; }),
-                      checkpoints.end());
+    std::printf(
+        "| messages in table | median FULL | p99 FULL | median NORMAL | p99 NORMAL "
+        "|\n|---:|---:|---:|---:|---:|\n");
+    std::vector<std::int64_t> checkpoints = {1'000,   10'000,  100'000,  250'000,
+                                             500'000, 750'000, 1'000'000};
+    checkpoints.erase(
+        std::remove_if(checkpoints.begin(), checkpoints.end(), [&](auto c) { return c > rows; }),
+        checkpoints.end());
     if (checkpoints.empty() || checkpoints.back() != rows) checkpoints.push_back(rows);
     for (std::int64_t target : checkpoints) {
-        while (counter.next < target) {
-            auto b = counter.batch(static_cast<std::size_t>(std::min<std::int64_t>(4096, target - counter.next)));
-            store.insert_messages(b, now());
+        while (grown.next < target) {
+            auto b = grown.batch(
+                static_cast<std::size_t>(std::min<std::int64_t>(4096, target - grown.next)));
+            growing.insert_messages(b, now());
         }
-        auto [full_median, full_p99] = single_insert_latency(store, counter, 300);
-        set_sync(store, "NORMAL");
-        auto [normal_median, normal_p99] = single_insert_latency(store, counter, 300);
-        set_sync(store, "FULL");
-        std::printf("| %lld | %.0f | %.0f | %.0f | %.0f |\n", static_cast<long long>(counter.next), full_median,
-                    full_p99, normal_median, normal_p99);
+        auto [full_median, full_p99] = single_insert_latency(growing, grown, 300);
+        set_sync(growing, "NORMAL");
+        auto [normal_median, normal_p99] = single_insert_latency(growing, grown, 300);
+        set_sync(growing, "FULL");
+        std::printf("| %lld | %.0f | %.0f | %.0f | %.0f |\n", static_cast<long long>(grown.next),
+                    full_median, full_p99, normal_median, normal_p99);
         std::fflush(stdout);
     }
-    std::printf("\nqueue_length: %lld messages\n", static_cast<long long>(store.queue_length()));
+    std::printf("\nqueue_length: %lld messages\n", static_cast<long long>(growing.queue_length()));
     return 0;
 }

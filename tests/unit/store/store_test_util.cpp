@@ -22,7 +22,8 @@ NewMessage message(const std::string& recipient, int parts, int priority) {
     m.text = "text for " + recipient;
     m.priority = priority;
     for (int i = 1; i <= parts; ++i)
-        m.parts.push_back({"0011000B91" + std::to_string(i), 20 + i, parts > 1 ? std::optional<int>(42) : std::nullopt});
+        m.parts.push_back({"0011000B91" + std::to_string(i), 20 + i,
+                           parts > 1 ? std::optional<int>(42) : std::nullopt});
     return m;
 }
 

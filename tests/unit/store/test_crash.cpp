@@ -2,15 +2,15 @@
 // batch over a pipe only after insert_messages (the commit) returned; the
 // parent kills it with SIGKILL at random moments, reopens the file and checks
 // that every reported batch is there, intact, and that no batch is half there.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <cstdint>
-#include <fcntl.h>
 #include <map>
 #include <random>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 #include "store_test_util.hpp"
 
@@ -29,7 +29,8 @@ std::string key(int batch, int item) {
 }
 
 // The child: never returns. Batch numbers start at first_batch.
-[[noreturn]] void insert_forever(const std::string& path, int first_batch, int pipe_fd, unsigned seed) {
+[[noreturn]] void insert_forever(const std::string& path, int first_batch, int pipe_fd,
+                                 unsigned seed) {
     try {
         Store store(path);
         std::mt19937 rng(seed);
@@ -95,8 +96,8 @@ TEST_CASE("batches reported committed survive SIGKILL at random moments", "[stor
             for (int i = 0; i < size; ++i) {
                 auto m = store.find_by_idempotency_key(key(batch, i));
                 REQUIRE(m);
-                REQUIRE(m->text == "batch " + std::to_string(batch) + " item " + std::to_string(i) + " of " +
-                                       std::to_string(size));
+                REQUIRE(m->text == "batch " + std::to_string(batch) + " item " + std::to_string(i) +
+                                       " of " + std::to_string(size));
                 REQUIRE(m->parts_total == 1 + i % 3);
             }
         }

@@ -10,8 +10,17 @@ using namespace smsgw::store::test;
 
 namespace {
 
-Fragment fragment(const std::string& sender, int ref, int total, int seq, Time at, const std::string& modem = "m1") {
-    return {0, modem, sender, ref, total, seq, "part" + std::to_string(seq), "07911326" + std::to_string(seq), at};
+Fragment fragment(const std::string& sender, int ref, int total, int seq, Time at,
+                  const std::string& modem = "m1") {
+    return {0,
+            modem,
+            sender,
+            ref,
+            total,
+            seq,
+            "part" + std::to_string(seq),
+            "07911326" + std::to_string(seq),
+            at};
 }
 
 std::vector<std::int64_t> ids_of(const std::vector<Fragment>& fragments) {
@@ -27,7 +36,8 @@ TEST_CASE("fragments wait for their siblings and become one inbound message", "[
     Store store(dir.file("in.db"));
     CHECK(store.store_fragment(fragment("+4917001", 7, 3, 3, at_seconds(1))));
     CHECK(store.store_fragment(fragment("+4917001", 7, 3, 1, at_seconds(2))));
-    CHECK(!store.store_fragment(fragment("+4917001", 7, 3, 1, at_seconds(3))));  // the modem delivered it twice
+    CHECK(!store.store_fragment(
+        fragment("+4917001", 7, 3, 1, at_seconds(3))));  // the modem delivered it twice
     // Same sender and ref, but another total, modem or sender: another message.
     CHECK(store.store_fragment(fragment("+4917001", 7, 2, 1, at_seconds(3))));
     CHECK(store.store_fragment(fragment("+4917001", 7, 3, 1, at_seconds(3), "m2")));
@@ -40,8 +50,17 @@ TEST_CASE("fragments wait for their siblings and become one inbound message", "[
     CHECK(waiting[0].received_at == at_seconds(2));
 
     // Part 2 arrives: the daemon reassembles and stores it, consuming the two waiting.
-    NewInbound in{"m1", "+4917001", "part1part2part3", at_seconds(4),
-                  {waiting[0].pdu, "07911326" "2", waiting[1].pdu}, true, 7, 3};
+    NewInbound in{"m1",
+                  "+4917001",
+                  "part1part2part3",
+                  at_seconds(4),
+                  {waiting[0].pdu,
+                   "07911326"
+                   "2",
+                   waiting[1].pdu},
+                  true,
+                  7,
+                  3};
     const auto id = store.insert_inbound(in, ids_of(waiting));
     CHECK(store.fragments_for("m1", "+4917001", 7, 3).empty());
     CHECK(store.stats().fragments_waiting == 3);  // the other three groups
@@ -67,7 +86,8 @@ TEST_CASE("consuming a fragment twice rolls the whole insert back", "[store][inb
     CHECK(store.list_inbound({}, std::nullopt, 10).size() == 1);
 }
 
-TEST_CASE("a fragment group past the timeout is released incomplete, in one transaction", "[store][inbound]") {
+TEST_CASE("a fragment group past the timeout is released incomplete, in one transaction",
+          "[store][inbound]") {
     TempDir dir;
     Store store(dir.file("in.db"));
     store.store_fragment(fragment("+4917001", 1, 3, 1, at_seconds(0)));
@@ -101,8 +121,14 @@ TEST_CASE("inbound lists newest first with filters and before_id", "[store][inbo
     Store store(dir.file("in.db"));
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 12; ++i)
-        ids.push_back(store.insert_inbound({i % 3 ? "m1" : "m2", i % 2 ? "+4917001" : "+4917002", "hi",
-                                            at_seconds(i), {"AB"}, true, std::nullopt, 1}));
+        ids.push_back(store.insert_inbound({i % 3 ? "m1" : "m2",
+                                            i % 2 ? "+4917001" : "+4917002",
+                                            "hi",
+                                            at_seconds(i),
+                                            {"AB"},
+                                            true,
+                                            std::nullopt,
+                                            1}));
     auto page = store.list_inbound({}, std::nullopt, 5);
     REQUIRE(page.size() == 5);
     CHECK(page[0].id == ids[11]);
@@ -124,7 +150,8 @@ TEST_CASE("inbound lists newest first with filters and before_id", "[store][inbo
 TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]") {
     TempDir dir;
     Store store(dir.file("in.db"));
-    const auto source = store.insert_inbound({"m1", "+4917001", "Stop", at_seconds(1), {"AB"}, true, std::nullopt, 1});
+    const auto source = store.insert_inbound(
+        {"m1", "+4917001", "Stop", at_seconds(1), {"AB"}, true, std::nullopt, 1});
     CHECK(store.add_optout({0, "+4917001", "STOP", at_seconds(1), source, "keyword"}));
     CHECK(!store.add_optout({0, "+4917001", "ENDE", at_seconds(2), std::nullopt, "api"}));
     auto o = store.get_optout("+4917001");
@@ -136,7 +163,8 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     CHECK(!store.get_optout("+4917999"));
 
     for (int i = 0; i < 5; ++i)
-        store.add_optout({0, "+49170100" + std::to_string(i), std::nullopt, at_seconds(10 + i), std::nullopt, "api"});
+        store.add_optout({0, "+49170100" + std::to_string(i), std::nullopt, at_seconds(10 + i),
+                          std::nullopt, "api"});
     auto page = store.list_optouts(std::nullopt, 4);
     REQUIRE(page.size() == 4);
     CHECK(page[0].number == "+491701004");
@@ -149,5 +177,6 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     CHECK(!store.get_optout("+4917001"));
     CHECK(store.stats().optouts == 5);
     // An unknown source is refused by the schema.
-    CHECK_THROWS_AS(store.add_optout({0, "+4917002", std::nullopt, t0(), std::nullopt, "rumour"}), StoreError);
+    CHECK_THROWS_AS(store.add_optout({0, "+4917002", std::nullopt, t0(), std::nullopt, "rumour"}),
+                    StoreError);
 }

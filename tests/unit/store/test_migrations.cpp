@@ -8,7 +8,8 @@
 using namespace smsgw::store;
 using namespace smsgw::store::test;
 
-TEST_CASE("a fresh file gets every migration and WAL with synchronous FULL", "[store][migrations]") {
+TEST_CASE("a fresh file gets every migration and WAL with synchronous FULL",
+          "[store][migrations]") {
     TempDir dir;
     Store store(dir.file("smsgw.db"));
     REQUIRE(store.schema_version() == Store::latest_schema_version());
@@ -19,9 +20,10 @@ TEST_CASE("a fresh file gets every migration and WAL with synchronous FULL", "[s
     CHECK(store.database().pragma_int("synchronous") == 2);  // FULL
     CHECK(store.database().pragma_int("foreign_keys") == 1);
     CHECK(store.database().pragma_int("busy_timeout") == 5000);
-    for (const char* table : {"messages", "parts", "state_changes", "inbound", "inbound_fragments", "optouts",
-                              "settings", "wallet_ledger"}) {
-        Statement st = store.database().prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    for (const char* table : {"messages", "parts", "state_changes", "inbound", "inbound_fragments",
+                              "optouts", "settings", "wallet_ledger"}) {
+        Statement st = store.database().prepare(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?");
         st.bind(1, table);
         REQUIRE(st.step());
         CHECK(st.int64(0) == 1);
@@ -76,7 +78,8 @@ TEST_CASE("a file that is not a database is refused", "[store][migrations]") {
     {
         std::FILE* f = std::fopen(dir.file("junk.db").c_str(), "w");
         REQUIRE(f);
-        std::fputs("this is not an SQLite database, just text long enough to have a header........", f);
+        std::fputs("this is not an SQLite database, just text long enough to have a header........",
+                   f);
         std::fclose(f);
     }
     CHECK_THROWS_AS(Store(dir.file("junk.db")), StoreError);

@@ -46,7 +46,8 @@ TEST_CASE("a message is stored with its parts in order and starts queued", "[sto
     for (int i = 0; i < 3; ++i) {
         CHECK(got->parts[static_cast<std::size_t>(i)].seq == i + 1);
         CHECK(got->parts[static_cast<std::size_t>(i)].total == 3);
-        CHECK(got->parts[static_cast<std::size_t>(i)].pdu == m.parts[static_cast<std::size_t>(i)].pdu);
+        CHECK(got->parts[static_cast<std::size_t>(i)].pdu ==
+              m.parts[static_cast<std::size_t>(i)].pdu);
         CHECK(got->parts[static_cast<std::size_t>(i)].concat_ref == 42);
     }
     auto history = store.message_history(id);
@@ -57,7 +58,8 @@ TEST_CASE("a message is stored with its parts in order and starts queued", "[sto
     CHECK(store.queue_length() == 1);
 }
 
-TEST_CASE("an idempotency key returns the first message, across and within batches", "[store][outbound]") {
+TEST_CASE("an idempotency key returns the first message, across and within batches",
+          "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
     NewMessage a = message("+491701111111");
@@ -128,7 +130,8 @@ TEST_CASE("claims go by priority, then age, and wait for not_before", "[store][o
     CHECK(due[0].message_id == scheduled);
 }
 
-TEST_CASE("all parts of a message go through the modem that took its first part", "[store][outbound]") {
+TEST_CASE("all parts of a message go through the modem that took its first part",
+          "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
     const auto three = insert(store, message("+491700000001", 3));
@@ -180,7 +183,8 @@ TEST_CASE("route prefixes limit what a modem claims", "[store][outbound]") {
     CHECK(claimed[0].message_id == at);
 }
 
-TEST_CASE("a temporary failure retries after the policy's backoff, then gives up", "[store][outbound]") {
+TEST_CASE("a temporary failure retries after the policy's backoff, then gives up",
+          "[store][outbound]") {
     TempDir dir;
     StoreOptions options;
     options.retry.attempts = 3;
@@ -190,7 +194,8 @@ TEST_CASE("a temporary failure retries after the policy's backoff, then gives up
 
     auto p = store.claim_next_parts("m1", at_seconds(0), 1).at(0);
     CHECK(p.seq == 1);
-    auto u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary, at_seconds(0));
+    auto u =
+        store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary, at_seconds(0));
     CHECK(u.part_state == State::queued);
     REQUIRE(u.retry_at);
     CHECK(*u.retry_at == at_seconds(10));
@@ -207,14 +212,16 @@ TEST_CASE("a temporary failure retries after the policy's backoff, then gives up
     p = store.claim_next_parts("m2", at_seconds(10), 1).at(0);
     CHECK(p.seq == 1);
     CHECK(p.attempts == 2);
-    u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary, at_seconds(10));
-    CHECK(*u.retry_at == at_seconds(70));  // the last backoff step repeats
+    u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary,
+                          at_seconds(10));
+    CHECK(*u.retry_at == at_seconds(70));                 // the last backoff step repeats
     CHECK(store.get_message(id)->message.modem == "m2");  // partly sent: stays bound
 
     CHECK(store.claim_next_parts("m2", at_seconds(69), 1).empty());
     p = store.claim_next_parts("m2", at_seconds(70), 1).at(0);
     CHECK(p.attempts == 3);
-    u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary, at_seconds(70));
+    u = store.mark_failed(p.id, "+CMS ERROR: 42 congestion", FailureKind::temporary,
+                          at_seconds(70));
     CHECK(u.part_state == State::failed);
     CHECK(!u.retry_at);
     CHECK(u.message_to == State::failed);
@@ -224,12 +231,14 @@ TEST_CASE("a temporary failure retries after the policy's backoff, then gives up
     CHECK(store.claim_next_parts("m2", at_seconds(1000), 10).empty());
 }
 
-TEST_CASE("a permanent failure fails the message and its unsent parts at once", "[store][outbound]") {
+TEST_CASE("a permanent failure fails the message and its unsent parts at once",
+          "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
     const auto id = insert(store, message("+491700000001", 3));
     auto p = store.claim_next_parts("m1", t0(), 1).at(0);
-    auto u = store.mark_failed(p.id, "+CMS ERROR: 21 short message transfer rejected", FailureKind::permanent, t0());
+    auto u = store.mark_failed(p.id, "+CMS ERROR: 21 short message transfer rejected",
+                               FailureKind::permanent, t0());
     CHECK(u.part_state == State::failed);
     CHECK(u.message_from == State::sending);
     CHECK(u.message_to == State::failed);
@@ -263,7 +272,8 @@ TEST_CASE("transitions from the wrong state are refused", "[store][outbound]") {
     CHECK_THROWS_AS(store.mark_sent(987654, 1, t0()), StoreError);
 }
 
-TEST_CASE("a modem going down releases its messages of which nothing was sent", "[store][outbound]") {
+TEST_CASE("a modem going down releases its messages of which nothing was sent",
+          "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
     const auto partly = insert(store, message("+491700000001", 2));
@@ -304,7 +314,8 @@ TEST_CASE("a modem going down releases its messages of which nothing was sent", 
     CHECK(m1[0].message_id == partly);
 }
 
-TEST_CASE("after a crash every part in sending becomes uncertain and is never re-sent", "[store][outbound]") {
+TEST_CASE("after a crash every part in sending becomes uncertain and is never re-sent",
+          "[store][outbound]") {
     TempDir dir;
     std::int64_t in_flight_message = 0, sent_message = 0, queued_message = 0;
     {
@@ -332,7 +343,8 @@ TEST_CASE("after a crash every part in sending becomes uncertain and is never re
     auto next = store.claim_next_parts("m1", at_seconds(61), 10);
     REQUIRE(next.size() == 1);
     CHECK(next[0].message_id == queued_message);
-    CHECK(store.recover_after_crash(at_seconds(62)).size() == 1);  // the claim above, in flight again
+    CHECK(store.recover_after_crash(at_seconds(62)).size() ==
+          1);  // the claim above, in flight again
     auto history = store.message_history(in_flight_message);
     REQUIRE(history.size() >= 2);
     const auto& part_change = history[history.size() - 2];
@@ -345,7 +357,8 @@ TEST_CASE("after a crash every part in sending becomes uncertain and is never re
     CHECK(history.back().to == State::uncertain);
 }
 
-TEST_CASE("status reports match the most recent part with that MR and recipient", "[store][outbound]") {
+TEST_CASE("status reports match the most recent part with that MR and recipient",
+          "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
     const auto window = std::chrono::milliseconds(48h);
@@ -355,9 +368,9 @@ TEST_CASE("status reports match the most recent part with that MR and recipient"
     const auto c = insert(store, message("+4917001"), at_seconds(2));
     auto parts = store.claim_next_parts("m1", at_seconds(3), 3);
     REQUIRE(parts.size() == 3);
-    store.mark_sent(parts[0].id, 255, at_seconds(10));  // a
+    store.mark_sent(parts[0].id, 255, at_seconds(10));      // a
     store.mark_sent(parts[1].id, 256 + 7, at_seconds(20));  // b: MR wraps to 7
-    store.mark_sent(parts[2].id, 7, at_seconds(30));  // c: the same MR 7, another recipient
+    store.mark_sent(parts[2].id, 7, at_seconds(30));        // c: the same MR 7, another recipient
     CHECK(store.get_message(b)->parts[0].tp_mr == 7);
 
     // Two recipients share MR 7: the recipient decides.
@@ -389,7 +402,8 @@ TEST_CASE("status reports match the most recent part with that MR and recipient"
     CHECK_THAT(*store.get_message(a)->message.error, Catch::Contains("TP-ST 0x41"));
 }
 
-TEST_CASE("after the MR wraps, a report goes to the newer of two sends with the same MR", "[store][outbound]") {
+TEST_CASE("after the MR wraps, a report goes to the newer of two sends with the same MR",
+          "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
     const auto old_msg = insert(store, message("+4917001"));
@@ -397,12 +411,14 @@ TEST_CASE("after the MR wraps, a report goes to the newer of two sends with the 
     auto parts = store.claim_next_parts("m1", at_seconds(2), 2);
     store.mark_sent(parts[0].id, 3, at_seconds(10));
     store.mark_sent(parts[1].id, 256 + 3, at_seconds(500));  // 256 sends later, MR 3 again
-    auto r = store.match_status_report({"m1", 3, "+4917001", 0}, at_seconds(600), std::chrono::milliseconds(24h));
+    auto r = store.match_status_report({"m1", 3, "+4917001", 0}, at_seconds(600),
+                                       std::chrono::milliseconds(24h));
     REQUIRE(r);
     CHECK(r->message_id == new_msg);
     CHECK(message_state(store, old_msg) == State::sent);
     // A short window that no longer reaches the old send cannot pick it either.
-    auto late = store.match_status_report({"m1", 3, "+4917001", 0}, at_seconds(700), std::chrono::milliseconds(100s));
+    auto late = store.match_status_report({"m1", 3, "+4917001", 0}, at_seconds(700),
+                                          std::chrono::milliseconds(100s));
     CHECK(!late);
 }
 
@@ -435,14 +451,17 @@ TEST_CASE("a message's state is derived from its parts", "[store][outbound]") {
     u = store.mark_sent(parts[1].id, 2, at_seconds(2));
     CHECK(u.message_from == State::sending);
     CHECK(u.message_to == State::sent);
-    u = *store.match_status_report({"m1", 1, "+4917001", 0}, at_seconds(3), std::chrono::milliseconds(1h));
+    u = *store.match_status_report({"m1", 1, "+4917001", 0}, at_seconds(3),
+                                   std::chrono::milliseconds(1h));
     CHECK(u.message_to == State::sent);
-    u = *store.match_status_report({"m1", 2, "+4917001", 0}, at_seconds(4), std::chrono::milliseconds(1h));
+    u = *store.match_status_report({"m1", 2, "+4917001", 0}, at_seconds(4),
+                                   std::chrono::milliseconds(1h));
     CHECK(u.message_to == State::delivered);
     std::vector<State> message_states;
     for (const auto& c : store.message_history(id))
         if (c.entity == "message") message_states.push_back(c.to);
-    CHECK(message_states == std::vector<State>{State::queued, State::sending, State::sent, State::delivered});
+    CHECK(message_states ==
+          std::vector<State>{State::queued, State::sending, State::sent, State::delivered});
 }
 
 TEST_CASE("cancel works only while nothing was handed to a modem", "[store][outbound]") {

@@ -21,7 +21,8 @@ std::vector<std::string> plan(Database& db, const std::string& sql) {
 bool is_table_scan(const std::string& step) {
     if (!step.starts_with("SCAN ")) return false;
     // Virtual tables (json_each over a bound parameter) and constant rows are not tables.
-    return step.find("VIRTUAL TABLE") == std::string::npos && step.find("CONSTANT ROW") == std::string::npos;
+    return step.find("VIRTUAL TABLE") == std::string::npos &&
+           step.find("CONSTANT ROW") == std::string::npos;
 }
 
 void exercise_hot_paths(Store& store) {
@@ -58,7 +59,8 @@ void exercise_hot_paths(Store& store) {
     store.list_messages({}, 40, 10);
     store.store_fragment({0, "m1", "+4917001", 5, 2, 1, "a", "AA", at_seconds(8)});
     auto waiting = store.fragments_for("m1", "+4917001", 5, 2);
-    store.insert_inbound({"m1", "+4917001", "ab", at_seconds(9), {"AA", "BB"}, true, 5, 2}, {&waiting[0].id, 1});
+    store.insert_inbound({"m1", "+4917001", "ab", at_seconds(9), {"AA", "BB"}, true, 5, 2},
+                         {&waiting[0].id, 1});
     store.expired_fragments(at_seconds(10));
     InboundFilter since;
     since.since = at_seconds(9);
@@ -101,7 +103,8 @@ TEST_CASE("the claim walks parts_queue in order without sorting", "[store][plans
     store.claim_next_parts("m1", t0(), 1);
     bool found = false;
     for (const auto& sql : store.database().prepared_sql()) {
-        if (!sql.starts_with("SELECT") || sql.find("p.state = 'queued' AND p.next_attempt_at") == std::string::npos)
+        if (!sql.starts_with("SELECT") ||
+            sql.find("p.state = 'queued' AND p.next_attempt_at") == std::string::npos)
             continue;
         found = true;
         auto steps = plan(store.database(), sql);

@@ -16,7 +16,8 @@ TEST_CASE("settings persist across reopen with who and when", "[store][settings]
         store.set_setting("sms.enabled", "true", 0, at_seconds(1));
         store.set_setting("sms.company_name", "\"Acme GmbH\"", 1000, at_seconds(2));
         store.set_setting("sms.enabled", " false ", 1001, at_seconds(3));
-        CHECK_THROWS_AS(store.set_setting("sms.max_segments", "{not json", 1000, at_seconds(4)), StoreError);
+        CHECK_THROWS_AS(store.set_setting("sms.max_segments", "{not json", 1000, at_seconds(4)),
+                        StoreError);
     }
     Store store(dir.file("s.db"));
     auto enabled = store.get_setting("sms.enabled");
@@ -32,7 +33,8 @@ TEST_CASE("settings persist across reopen with who and when", "[store][settings]
     CHECK(!store.get_setting("sms.max_segments"));
     // The change log keeps both changes of sms.enabled with old and new value.
     Statement st = store.database().prepare(
-        "SELECT old_value, new_value, uid FROM settings_changes WHERE key = 'sms.enabled' ORDER BY id");
+        "SELECT old_value, new_value, uid FROM settings_changes WHERE key = 'sms.enabled' ORDER BY "
+        "id");
     REQUIRE(st.step());
     CHECK(st.is_null(0));
     CHECK(st.text(1) == "true");
@@ -90,7 +92,8 @@ TEST_CASE("a batch charged to the wallet inserts what the balance pays for", "[s
     CHECK(store.get_message(r[3].message_id)->message.cost == 5);
 }
 
-TEST_CASE("random top-ups and charges: never negative, the ledger sums to the balance", "[store][wallet]") {
+TEST_CASE("random top-ups and charges: never negative, the ledger sums to the balance",
+          "[store][wallet]") {
     TempDir dir;
     Store store(dir.file("w.db"));
     std::mt19937 rng(20240601);
@@ -103,15 +106,18 @@ TEST_CASE("random top-ups and charges: never negative, the ledger sums to the ba
         } else {
             auto c = store.charge(amount, std::nullopt, 1000, at_seconds(i));
             CHECK(c.ok == (amount <= expected));  // refused exactly when it would go below zero
-            if (c.ok) expected -= amount;
-            else ++refused;
+            if (c.ok)
+                expected -= amount;
+            else
+                ++refused;
             CHECK(c.balance == expected);
         }
         REQUIRE(store.balance() == expected);
         REQUIRE(expected >= 0);
     }
     CHECK(refused > 0);
-    Statement st = store.database().prepare("SELECT sum(amount), min(balance_after) FROM wallet_ledger");
+    Statement st =
+        store.database().prepare("SELECT sum(amount), min(balance_after) FROM wallet_ledger");
     REQUIRE(st.step());
     CHECK(st.int64(0) == store.balance());
     CHECK(st.int64(1) >= 0);
