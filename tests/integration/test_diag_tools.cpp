@@ -419,3 +419,51 @@ TEST_CASE("at: AT+CMGS takes the next line as the PDU; URCs show as they come", 
     REQUIRE(smsgw::test::wait_for([&] { return sent_parts(sim).size() == 1; }));
     CHECK(sent_parts(sim)[0].at("text") == "via the terminal");
 }
+
+namespace {
+
+json port_entry(const json& scan, const std::string& path) {
+    for (const auto& p : scan.at("ports"))
+        if (p.at("path") == path) return p;
+    FAIL("no port " << path << " in " << scan.dump());
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("scan: an included pty is probed and answers AT", "[scan]") {
+    SimProcess sim({"--flavour", "huawei"});
+    const auto r = diag({"scan", "--include", sim.link(), "--probe", "--json"});
+    CHECK(r.status == 0);
+    const auto p = port_entry(parse(r), sim.link());
+    CHECK(p.at("modem_candidate") == true);
+    CHECK(p.at("answers_at") == true);
+    CHECK(contains(p.at("model").get<std::string>(), "E1752"));
+    CHECK(p.at("holder").is_null());
+    CHECK(p.at("transport") == "other");
+
+    // Without --probe nothing is sent: answers_at stays unknown.
+    const auto quiet = port_entry(parse(diag({"scan", "--include", sim.link(), "--json"})), sim.link());
+    CHECK(quiet.at("answers_at").is_null());
+
+    // The table for people.
+    const auto text = diag({"scan", "--include", sim.link(), "--probe"});
+    CHECK(contains(text.out, "PORT"));
+    CHECK(contains(text.out, sim.link()));
+    CHECK(contains(text.out, "OK (huawei E1752)"));
+}
+
+TEST_CASE("scan: a held port names its holder and is not probed into", "[scan]") {
+    SimProcess sim;
+    const int fd = ::open(sim.link().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    const auto r = diag({"scan", "--include", sim.link(), "--probe", "--json"});
+    ::close(fd);
+    const auto p = port_entry(parse(r), sim.link());
+    const std::string pid = "(pid " + std::to_string(::getpid()) + ")";
+    REQUIRE(p.at("holder").is_string());
+    CHECK(contains(p.at("holder"), pid));
+    CHECK(p.at("answers_at").is_null());
+    CHECK(contains(p.at("probe"), "locked"));
+}

@@ -11,7 +11,8 @@ namespace smsgw::diag {
 // Exit statuses: 0 all good, 1 the checked thing is bad (bad PDU, failed
 // probe), 2 usage error.
 void add_pdu_command(CLI::App& app, int& status);
-// The modem commands: a checklist, a terminal and a test send.
+// The modem commands: a port list, a checklist, a terminal and a test send.
+void add_scan_command(CLI::App& app, int& status);
 void add_probe_command(CLI::App& app, int& status);
 void add_at_command(CLI::App& app, int& status);
 void add_send_command(CLI::App& app, int& status);

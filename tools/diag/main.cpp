@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
     CLI::App app{"smsgw-diag — diagnostics for GSM modems and SMS PDUs"};
     app.require_subcommand(1);
     int status = 0;
+    smsgw::diag::add_scan_command(app, status);
     smsgw::diag::add_probe_command(app, status);
     smsgw::diag::add_at_command(app, status);
     smsgw::diag::add_send_command(app, status);
