@@ -126,6 +126,10 @@ Statement Database::prepare(std::string_view sql) {
         if (rc != SQLITE_OK) fail(db_, rc, "prepare " + key);
         it = cache_.emplace(std::move(key), std::unique_ptr<sqlite3_stmt, Finalize>(stmt)).first;
     }
+    // A lease of this SQL is still stepping: a second one would reset it under
+    // the first. Nested reads must use different SQL.
+    if (sqlite3_stmt_busy(it->second.get()))
+        throw StoreError("statement already in use: " + std::string(sql));
     return Statement(it->second.get(), db_);
 }
 
