@@ -85,7 +85,9 @@ Expected<Micros, std::string> parse_decimal(std::string_view text) {
     return units * micros_per_unit + micros;
 }
 
-std::string format_decimal(Micros amount) { return with_decimals(amount, decimals_needed(amount)); }
+std::string format_decimal(Micros amount) {
+    return with_decimals(amount, decimals_needed(amount));
+}
 
 std::optional<int> currency_minor_digits(std::string_view code) {
     for (const auto& m : other_minor)

@@ -21,7 +21,9 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 using i18n::phonenumbers::ShortNumberInfo;
 
-const PhoneNumberUtil& util() { return *PhoneNumberUtil::GetInstance(); }
+const PhoneNumberUtil& util() {
+    return *PhoneNumberUtil::GetInstance();
+}
 
 const ShortNumberInfo& short_numbers() {
     static const ShortNumberInfo info;
@@ -165,8 +167,8 @@ Expected<Number, NumberError> check(const std::string& text, const std::string& 
     if (!util().IsValidNumber(n)) {
         switch (util().IsPossibleNumberWithReason(n)) {
             case PhoneNumberUtil::INVALID_COUNTRY_CODE:
-                return unexpected(NumberError{"unknown country code +" +
-                                              std::to_string(n.country_code())});
+                return unexpected(
+                    NumberError{"unknown country code +" + std::to_string(n.country_code())});
             case PhoneNumberUtil::TOO_SHORT:
                 return unexpected(NumberError{"too short for " + where(n)});
             case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY:
@@ -243,8 +245,7 @@ Expected<Number, NumberError> parse_number(std::string_view input,
     if (digits.size() >= short_code_min_digits && digits.size() <= short_code_max_digits &&
         digits.front() != '0') {
         if (short_numbers().IsEmergencyNumber(digits, region))
-            return unexpected(
-                NumberError{digits + " is an emergency number in " + region});
+            return unexpected(NumberError{digits + " is an emergency number in " + region});
         return Number{digits, NumberKind::short_code, region};
     }
     return national;
@@ -272,8 +273,8 @@ Sender normalize_sender(std::string_view input, std::string_view default_country
     if (has_letter) return {std::string(text), SenderKind::alphanumeric};
 
     if (auto n = parse_number(text, default_country))
-        return {n->number, n->kind == NumberKind::short_code ? SenderKind::short_code
-                                                             : SenderKind::e164};
+        return {n->number,
+                n->kind == NumberKind::short_code ? SenderKind::short_code : SenderKind::e164};
     auto scanned = scan(text);
     if (!scanned) return {std::string(text), SenderKind::unverified};
     return {(scanned->plus ? "+" : "") + scanned->digits, SenderKind::unverified};

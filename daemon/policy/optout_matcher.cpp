@@ -8,16 +8,13 @@
 namespace smsgw::policy {
 namespace {
 
+// Indexed by KeywordKind: its wire name and the config list it comes from.
+constexpr std::string_view kind_names[] = {"opt_out", "resubscribe", "help"};
+constexpr std::string_view list_names[] = {"optout.keywords", "optout.resubscribe_keywords",
+                                           "help keywords"};
+
 std::string_view list_name(KeywordKind kind) {
-    switch (kind) {
-        case KeywordKind::opt_out:
-            return "optout.keywords";
-        case KeywordKind::resubscribe:
-            return "optout.resubscribe_keywords";
-        case KeywordKind::help:
-            return "help keywords";
-    }
-    return "?";
+    return list_names[static_cast<int>(kind)];
 }
 
 std::size_t code_points(std::string_view utf8) {
@@ -30,31 +27,23 @@ std::size_t code_points(std::string_view utf8) {
 }  // namespace
 
 std::string_view to_string(KeywordKind kind) {
-    switch (kind) {
-        case KeywordKind::opt_out:
-            return "opt_out";
-        case KeywordKind::resubscribe:
-            return "resubscribe";
-        case KeywordKind::help:
-            return "help";
-    }
-    return "opt_out";
+    return kind_names[static_cast<int>(kind)];
 }
 
 const std::vector<std::string>& default_help_keywords() {
     static const std::vector<std::string> words = {
-        "HELP",   // English (CTIA)
-        "INFO",   // English (CTIA)
-        "HILFE",  // German
-        "AIDE",   // French
-        "AYUDA",  // Spanish
-        "AJUDA",  // Portuguese
-        "AIUTO",  // Italian
-        "HULP",   // Dutch
-        "POMOC",  // Polish, Czech
-        "AJUTOR", // Romanian
+        "HELP",     // English (CTIA)
+        "INFO",     // English (CTIA)
+        "HILFE",    // German
+        "AIDE",     // French
+        "AYUDA",    // Spanish
+        "AJUDA",    // Portuguese
+        "AIUTO",    // Italian
+        "HULP",     // Dutch
+        "POMOC",    // Polish, Czech
+        "AJUTOR",   // Romanian
         "ΒΟΗΘΕΙΑ",  // Greek
-        "ПОМОЩЬ", // Russian
+        "ПОМОЩЬ",   // Russian
     };
     return words;
 }
@@ -76,8 +65,8 @@ Expected<OptoutMatcher, KeywordListError> OptoutMatcher::create(
                                                    ": a keyword is not valid UTF-8"});
             std::string key = fold_key(word);
             if (key.empty())
-                return unexpected(KeywordListError{std::string(list_name(kind)) + ": \"" +
-                                                   word + "\" has no letters or digits"});
+                return unexpected(KeywordListError{std::string(list_name(kind)) + ": \"" + word +
+                                                   "\" has no letters or digits"});
             const auto [it, inserted] = m.by_key_.try_emplace(key, KeywordMatch{kind, word});
             if (!inserted && it->second.kind != kind)
                 return unexpected(KeywordListError{

@@ -37,7 +37,7 @@ struct KeywordListError {
 const std::vector<std::string>& default_help_keywords();
 
 class OptoutMatcher {
-public:
+  public:
     // Each keyword is compared after the same folding as the text
     // (text_fold.hpp): letters and digits only, so "OPT-OUT", "opt out" and
     // "OptOut" are the one key OPTOUT, and "STOP ALL" matches STOPALL. A key in
@@ -52,7 +52,7 @@ public:
     // keyword, not the message length.
     std::optional<KeywordMatch> match(std::string_view text) const;
 
-private:
+  private:
     OptoutMatcher() = default;
     std::unordered_map<std::string, KeywordMatch> by_key_;
     std::size_t longest_key_ = 0;  // in code points

@@ -11,8 +11,12 @@ namespace {
 constexpr std::size_t max_alphanumeric = 11;  // TS 23.040 §9.1.2.5: 10 octets of septets
 constexpr std::size_t max_digits = 15;        // ITU-T E.164
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_letter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
 
 }  // namespace
 
@@ -35,9 +39,9 @@ Expected<CaptionKind, std::string> check_sender_caption(std::string_view caption
         return unexpected("a name caption has at most 11 characters, this one has " +
                           std::to_string(cps.size()));
     for (char32_t cp : cps) {
-        const bool ok = cp < 0x80 && (is_letter(static_cast<char>(cp)) ||
-                                      is_digit(static_cast<char>(cp)) || cp == U' ' ||
-                                      cp == U'-' || cp == U'_');
+        const bool ok =
+            cp < 0x80 && (is_letter(static_cast<char>(cp)) || is_digit(static_cast<char>(cp)) ||
+                          cp == U' ' || cp == U'-' || cp == U'_');
         if (!ok) {
             std::string shown;
             pdu::utf8_append(shown, cp);

@@ -89,9 +89,10 @@ Expected<json, SettingError> check_text(const SettingSpec& spec, const json& val
     if (!preview) return unexpected(invalid_because(spec, preview.error()));
     if (preview->count.segments > 1)
         return unexpected(invalid_because(
-            spec, "must fit in one SMS (160 GSM-7 characters, or 70 when a character needs "
-                  "UCS-2); this text needs " +
-                      std::to_string(preview->count.segments) + " segments"));
+            spec,
+            "must fit in one SMS (160 GSM-7 characters, or 70 when a character needs "
+            "UCS-2); this text needs " +
+                std::to_string(preview->count.segments) + " segments"));
     return value;
 }
 
@@ -101,8 +102,8 @@ Expected<json, SettingError> check_value(const SettingSpec& spec, const json& va
             if (!value.is_boolean()) return unexpected(invalid(spec, "true or false", value));
             return value;
         case T::integer: {
-            const std::string expected = "an integer from " + std::to_string(spec.min) + " to " +
-                                         std::to_string(spec.max);
+            const std::string expected =
+                "an integer from " + std::to_string(spec.min) + " to " + std::to_string(spec.max);
             if (!value.is_number_integer()) return unexpected(invalid(spec, expected, value));
             if (value.is_number_unsigned() && value.get<std::uint64_t>() > 0x7FFFFFFFu)
                 return unexpected(invalid(spec, expected, value));
@@ -125,8 +126,8 @@ Expected<json, SettingError> check_value(const SettingSpec& spec, const json& va
             if (text.starts_with('-')) return unexpected(invalid(spec, expected, value));
             auto micros = parse_decimal(text);
             if (!micros)
-                return unexpected(invalid(spec, std::string(expected) + " (" + micros.error() + ")",
-                                          value));
+                return unexpected(
+                    invalid(spec, std::string(expected) + " (" + micros.error() + ")", value));
             if (*micros > max_cost_per_segment)
                 return unexpected(invalid(
                     spec, "at most " + format_decimal(max_cost_per_segment) + " per segment",
@@ -188,7 +189,9 @@ std::string_view SettingError::code() const {
     return kind == SettingErrorKind::forbidden ? "forbidden" : "bad_request";
 }
 
-std::span<const SettingSpec> setting_specs() { return specs; }
+std::span<const SettingSpec> setting_specs() {
+    return specs;
+}
 
 const SettingSpec* find_setting(std::string_view key) {
     const auto* it = std::find_if(std::begin(specs), std::end(specs),

@@ -75,19 +75,19 @@ TEST_CASE("numbers: Unicode layout characters copied from documents") {
 
 TEST_CASE("numbers: too short and too long, with the country named") {
     CHECK(reason("0151 234", "DE") == "too short for DE (+49)");
-    CHECK(reason("+49 151", "") .starts_with("too short for DE (+49)"));
+    CHECK(reason("+49 151", "").starts_with("too short for DE (+49)"));
     CHECK(reason("+48 512 345", "") == "too short for PL (+48)");
     CHECK(reason("+49 1512345678901234", "") == "too long for DE (+49)");
     CHECK(reason("+48 512 345 678 901", "") == "too long for PL (+48)");
-    CHECK(reason("+40 721 123 4567", "") .find("RO (+40)") != std::string::npos);
+    CHECK(reason("+40 721 123 4567", "").find("RO (+40)") != std::string::npos);
     // A US local number without its area code.
     CHECK(reason("555-0123", "US").starts_with("too short for US (+1)"));
 }
 
 TEST_CASE("numbers: possible length but not a valid number") {
     CHECK(reason("+48 112 345 678", "") == "not a valid number for PL (+48)");
-    CHECK(reason("+30 591 234 5678", "") .find("GR (+30)") != std::string::npos);
-    CHECK(reason("+1 099 555 0123", "") .find("(+1)") != std::string::npos);
+    CHECK(reason("+30 591 234 5678", "").find("GR (+30)") != std::string::npos);
+    CHECK(reason("+1 099 555 0123", "").find("(+1)") != std::string::npos);
 }
 
 TEST_CASE("numbers: letters and other characters are refused") {
@@ -159,12 +159,10 @@ TEST_CASE("numbers: parse_number names kind and region") {
 }
 
 TEST_CASE("numbers: inbound senders") {
-    CHECK(normalize_sender("+4915123456789", "DE") ==
-          Sender{"+4915123456789", SenderKind::e164});
+    CHECK(normalize_sender("+4915123456789", "DE") == Sender{"+4915123456789", SenderKind::e164});
     CHECK(normalize_sender("015123456789", "DE") == Sender{"+4915123456789", SenderKind::e164});
     CHECK(normalize_sender("MyBank", "DE") == Sender{"MyBank", SenderKind::alphanumeric});
-    CHECK(normalize_sender("  DHL Paket ", "DE") ==
-          Sender{"DHL Paket", SenderKind::alphanumeric});
+    CHECK(normalize_sender("  DHL Paket ", "DE") == Sender{"DHL Paket", SenderKind::alphanumeric});
     CHECK(normalize_sender("Ελλάδα", "GR") == Sender{"Ελλάδα", SenderKind::alphanumeric});
     CHECK(normalize_sender("bank24", "PL") == Sender{"bank24", SenderKind::alphanumeric});
     CHECK(normalize_sender("3200", "PL") == Sender{"3200", SenderKind::short_code});

@@ -21,9 +21,13 @@ const OptoutMatcher& defaults() {
     return m;
 }
 
-std::optional<KeywordMatch> match(std::string_view text) { return defaults().match(text); }
+std::optional<KeywordMatch> match(std::string_view text) {
+    return defaults().match(text);
+}
 
-KeywordMatch opt_out(std::string keyword) { return {KeywordKind::opt_out, std::move(keyword)}; }
+KeywordMatch opt_out(std::string keyword) {
+    return {KeywordKind::opt_out, std::move(keyword)};
+}
 
 // Lower case by the same rules a phone keyboard would: ASCII, Latin-1, Greek,
 // Cyrillic (enough to produce the variants the tests need).
@@ -31,10 +35,14 @@ std::string lower(std::string_view upper) {
     std::u32string cps;
     REQUIRE_FALSE(smsgw::pdu::utf8_decode(upper, cps));
     for (char32_t& c : cps) {
-        if ((c >= U'A' && c <= U'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) c += 0x20;
-        else if (c >= 0x0391 && c <= 0x03A9) c += 0x20;
-        else if (c >= 0x0410 && c <= 0x042F) c += 0x20;
-        else if (c == 0x0130) c = U'i';  // İ → i
+        if ((c >= U'A' && c <= U'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
+            c += 0x20;
+        else if (c >= 0x0391 && c <= 0x03A9)
+            c += 0x20;
+        else if (c >= 0x0410 && c <= 0x042F)
+            c += 0x20;
+        else if (c == 0x0130)
+            c = U'i';  // İ → i
     }
     return smsgw::pdu::utf8_encode(cps);
 }
@@ -94,7 +102,7 @@ TEST_CASE("optout: accents are ignored both ways") {
     CHECK(match("Odhlásit") == opt_out("ODHLASIT"));
     CHECK(match("Lopetä") == opt_out("LOPETA"));
     CHECK(match("Arre\u0302t") == opt_out("ARRET"));  // decomposed: e + combining circumflex
-    CHECK(match("ＳＴＯＰ") == opt_out("STOP"));        // fullwidth
+    CHECK(match("ＳＴＯＰ") == opt_out("STOP"));      // fullwidth
 }
 
 TEST_CASE("optout: Turkish dotted and dotless i fold to one key") {
@@ -206,15 +214,17 @@ TEST_CASE("text_fold: case folding and accent stripping decisions") {
 
 TEST_CASE("optout: property — random variants of every keyword match, extra words never") {
     std::mt19937 rng(20240611);
-    const std::vector<std::string> pads = {" ", "  ", "\t", "\n", "\u00A0", ".", "!", "!!", "?",
-                                           ",", ";", ":", "-", "\"", "'", "(", ")", "*", "…",
-                                           "\u2014", "🙏", "\u3000", "¿", "»"};
+    const std::vector<std::string> pads = {" ", "  ", "\t", "\n",     "\u00A0", ".",      "!", "!!",
+                                           "?", ",",  ";",  ":",      "-",      "\"",     "'", "(",
+                                           ")", "*",  "…",  "\u2014", "🙏",      "\u3000", "¿", "»"};
     // None of these completes a keyword when joined to one: the matcher ignores
     // separators, so "STOP" + "ALL" is the keyword STOPALL by design.
-    const std::vector<std::string> extra = {"please", "now", "bitte", "sofort", "me", "danke",
-                                            "proszę", "merci", "ok", "2", "ads", "grazie", "x"};
+    const std::vector<std::string> extra = {"please", "now",    "bitte", "sofort", "me",
+                                            "danke",  "proszę", "merci", "ok",     "2",
+                                            "ads",    "grazie", "x"};
     std::vector<std::pair<std::string, KeywordKind>> words;
-    for (const auto& w : config::default_optout_keywords()) words.emplace_back(w, KeywordKind::opt_out);
+    for (const auto& w : config::default_optout_keywords())
+        words.emplace_back(w, KeywordKind::opt_out);
     for (const auto& w : config::default_resubscribe_keywords())
         words.emplace_back(w, KeywordKind::resubscribe);
 
