@@ -1,6 +1,8 @@
 // Shared AT sequences of smsgw-diag; see modem_steps.hpp.
 #include "tools/diag/modem_steps.hpp"
 
+#include <CLI/CLI.hpp>
+
 namespace smsgw::diag {
 
 using namespace std::chrono_literals;
@@ -81,6 +83,52 @@ awaitable<Unlock> unlock_sim(PortLink& link, const at::Quirks& quirks, const std
         co_await pause(500ms);
     }
     co_return u;
+}
+
+namespace {
+
+awaitable<RegistrationRead> read_registration(PortLink& link) {
+    RegistrationRead out;
+    bool first = true;
+    for (const char* cmd : {"AT+CREG?", "AT+CEREG?", "AT+CGREG?"}) {
+        auto a = co_await ask(link, cmd);
+        if (first) out.answer = a;
+        first = false;
+        if (!a.ok()) continue;
+        auto& best = out.registration;
+        for (const auto& l : a.lines)
+            if (auto r = at::parse_registration(l))
+                if (!best || (at::is_registered(r->status) && !at::is_registered(best->status))) best = *r;
+        if (best && at::is_registered(best->status)) break;
+    }
+    co_return out;
+}
+
+}  // namespace
+
+awaitable<RegistrationRead> wait_registration(PortLink& link, bool just_unlocked, std::chrono::seconds wait) {
+    auto read = co_await read_registration(link);
+    const auto deadline = at::Clock::now() + wait;
+    auto settling = [&] {
+        const auto& r = read.registration;
+        return r && (r->status == at::RegStatus::searching ||
+                     (just_unlocked && r->status == at::RegStatus::not_registered));
+    };
+    while (settling() && at::Clock::now() < deadline) {
+        co_await pause(1000ms);
+        read = co_await read_registration(link);
+    }
+    co_return read;
+}
+
+void add_modem_options(CLI::App& cmd, ModemOptions& o) {
+    cmd.add_option("--baud", o.baud, "line speed")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd.add_option("--pin", o.pin, "SIM PIN to enter when the SIM asks for it (never with 1 try left)");
+    cmd.add_flag("--force", o.force, "send --pin even when only one try is left");
+    cmd.add_option("--wait", o.wait_seconds, "seconds to wait for a starting SIM or a searching modem")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 300));
+    cmd.add_flag("-v,--verbose", o.verbose, "log every AT exchange of the engine to stderr");
 }
 
 }  // namespace smsgw::diag

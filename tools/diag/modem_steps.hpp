@@ -13,6 +13,10 @@
 #include "tools/diag/port_link.hpp"
 #include "tools/diag/probe_checks.hpp"
 
+namespace CLI {
+class App;
+}
+
 namespace smsgw::diag {
 
 awaitable<Answer> ask(PortLink& link, std::string text, at::Millis timeout = at::Millis{0});
@@ -44,5 +48,25 @@ struct Unlock {
 // `force`), then waits (up to `wait`) for READY.
 awaitable<Unlock> unlock_sim(PortLink& link, const at::Quirks& quirks, const std::optional<std::string>& pin,
                              bool force, std::chrono::seconds wait);
+
+// The best of +CREG/+CEREG/+CGREG (LTE-only modems register, and carry SMS,
+// in the EPS domain and may leave +CREG at "not registered"), polled while
+// the modem searches — or, `just_unlocked`, has not begun yet — up to `wait`.
+struct RegistrationRead {
+    std::optional<at::Registration> registration;
+    Answer answer;  // the +CREG? answer, for the judge's failure text
+};
+awaitable<RegistrationRead> wait_registration(PortLink& link, bool just_unlocked, std::chrono::seconds wait);
+
+// The options every command that works a modem takes: --baud, --pin,
+// --force, --wait, -v.
+struct ModemOptions {
+    int baud = 115200;
+    std::optional<std::string> pin;
+    bool force = false;
+    int wait_seconds = 15;
+    bool verbose = false;
+};
+void add_modem_options(CLI::App& cmd, ModemOptions& options);
 
 }  // namespace smsgw::diag

@@ -22,12 +22,8 @@ using namespace std::chrono_literals;
 
 struct ProbeArgs {
     std::string port;
-    std::optional<std::string> pin;
-    int baud = 115200;
-    int wait_seconds = 15;
-    bool force = false;
+    ModemOptions modem;
     bool json = false;
-    bool verbose = false;
 };
 
 // What the steps learn and later steps rely on.
@@ -74,12 +70,12 @@ awaitable<Check> step_imei(ProbeContext& c) {
 }
 
 awaitable<Check> step_sim(ProbeContext& c) {
-    const auto wait = std::chrono::seconds(c.args.wait_seconds);
-    auto u = co_await unlock_sim(c.link, *c.quirks, c.args.pin, c.args.force, wait);
+    const auto wait = std::chrono::seconds(c.args.modem.wait_seconds);
+    auto u = co_await unlock_sim(c.link, *c.quirks, c.args.modem.pin, c.args.modem.force, wait);
     c.pin_entered = u.entered;
     c.sim_ready = u.sim.state == at::PinState::ready;
     if (u.rejected) co_return judge_wrong_pin(u.sim, *u.rejected);
-    co_return judge_sim(u.sim, c.args.pin.has_value(), u.entered);
+    co_return judge_sim(u.sim, c.args.modem.pin.has_value(), u.entered);
 }
 
 awaitable<Check> step_sim_identity(ProbeContext& c) {
@@ -88,39 +84,10 @@ awaitable<Check> step_sim_identity(ProbeContext& c) {
     co_return judge_sim_identity(cimi, iccid);
 }
 
-// The best of +CREG/+CEREG/+CGREG: LTE-only modems register (and carry SMS)
-// in the EPS domain and may leave +CREG at "not registered".
-awaitable<std::pair<std::optional<at::Registration>, Answer>> read_registration(ProbeContext& c) {
-    std::optional<at::Registration> best;
-    Answer first;
-    for (const char* cmd : {"AT+CREG?", "AT+CEREG?", "AT+CGREG?"}) {
-        auto a = co_await ask(c, cmd);
-        if (first.lines.empty() && first.final.line.empty()) first = a;
-        if (!a.ok()) continue;
-        for (const auto& l : a.lines) {
-            auto r = at::parse_registration(l);
-            if (!r) continue;
-            if (!best || (at::is_registered(r->status) && !at::is_registered(best->status))) best = *r;
-        }
-        if (best && at::is_registered(best->status)) break;
-    }
-    co_return std::pair{best, first};
-}
-
 awaitable<Check> step_registration(ProbeContext& c) {
-    auto [reg, answer] = co_await read_registration(c);
-    // Searching (or just unlocked): give the network the time a phone would get.
-    const auto deadline = at::Clock::now() + std::chrono::seconds(c.args.wait_seconds);
-    auto settling = [&] {
-        return reg && (reg->status == at::RegStatus::searching ||
-                       (c.pin_entered && reg->status == at::RegStatus::not_registered));
-    };
-    while (settling() && at::Clock::now() < deadline) {
-        co_await pause(1000ms);
-        std::tie(reg, answer) = co_await read_registration(c);
-    }
-    c.registered = reg && at::is_registered(reg->status);
-    co_return judge_registration(reg, answer);
+    const auto reg = co_await wait_registration(c.link, c.pin_entered, std::chrono::seconds(c.args.modem.wait_seconds));
+    c.registered = reg.registration && at::is_registered(reg.registration->status);
+    co_return judge_registration(reg.registration, reg.answer);
 }
 
 awaitable<Check> step_operator(ProbeContext& c) {
@@ -195,11 +162,11 @@ std::string skip_reason(Needs needs, const ProbeContext& c) {
 awaitable<int> run_probe(asio::any_io_executor ex, const ProbeArgs& args, std::vector<Check>& checks) {
     PortLink link(ex, args.port);
     ProbeContext c{link, args};
-    if (auto failure = link.open(args.baud)) {
+    if (auto failure = link.open(args.modem.baud)) {
         checks.push_back({"port opens", Status::fail, failure->what, failure->hint});
     } else {
         c.port_open = true;
-        checks.push_back({"port opens", Status::ok, args.port + " at " + std::to_string(args.baud) + " baud", {}});
+        checks.push_back({"port opens", Status::ok, args.port + " at " + std::to_string(args.modem.baud) + " baud", {}});
     }
     for (const auto& step : probe_steps) {
         if (auto why = skip_reason(step.needs, c); !why.empty()) {
@@ -244,16 +211,10 @@ void add_probe_command(CLI::App& app, int& status) {
     auto args = std::make_shared<ProbeArgs>();
     auto* cmd = app.add_subcommand("probe", "checklist of a modem: AT, SIM/PIN, registration, signal, SMSC, storage, PDU mode");
     cmd->add_option("port", args->port, "serial port of the modem (e.g. /dev/ttyUSB2)")->required();
-    cmd->add_option("--pin", args->pin, "SIM PIN to enter when the SIM asks for it");
-    cmd->add_option("--baud", args->baud, "line speed")->capture_default_str()->check(CLI::PositiveNumber);
-    cmd->add_option("--wait", args->wait_seconds, "seconds to wait for a starting SIM or a searching modem")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 300));
-    cmd->add_flag("--force", args->force, "send --pin even when only one try is left");
+    add_modem_options(*cmd, args->modem);
     cmd->add_flag("--json", args->json, "one JSON object: {port, checks:[{item,status,value,hint}], ok}");
-    cmd->add_flag("-v,--verbose", args->verbose, "log every AT exchange to stderr");
     cmd->callback([args, &status] {
-        set_verbose(args->verbose);
+        set_verbose(args->modem.verbose);
         status = probe(*args);
     });
 }

@@ -23,10 +23,8 @@ using namespace std::chrono_literals;
 
 struct SendArgs {
     std::string port, to, text, smsc, encoding = "auto";
-    std::optional<std::string> pin;
-    int baud = 115200;
-    int wait_seconds = 15;
-    bool report = false, force = false, json = false, verbose = false;
+    ModemOptions modem;
+    bool report = false, json = false;
 };
 
 struct PartResult {
@@ -61,7 +59,7 @@ awaitable<int> run_send(asio::any_io_executor ex, const SendArgs& a, const pdu::
                         Transcript& transcript, SendResult& result) {
     for (const auto& p : message.parts) result.parts.push_back({p.hex, p.tpdu_length, {}, {}});
     PortLink link(ex, a.port);
-    if (auto failure = link.open(a.baud)) {
+    if (auto failure = link.open(a.modem.baud)) {
         result.problem = failure->what;
         result.hint = failure->hint;
         co_return 1;
@@ -75,26 +73,17 @@ awaitable<int> run_send(asio::any_io_executor ex, const SendArgs& a, const pdu::
     }
     co_await set_up_session(link);
     const auto id = co_await identify(link);  // vendor prompt delay and +CMS codes
-    const auto unlock = co_await unlock_sim(link, *id.quirks, a.pin, a.force, std::chrono::seconds(a.wait_seconds));
+    const auto wait = std::chrono::seconds(a.modem.wait_seconds);
+    const auto unlock = co_await unlock_sim(link, *id.quirks, a.modem.pin, a.modem.force, wait);
     if (unlock.sim.state != at::PinState::ready) {
         const auto check = unlock.rejected ? judge_wrong_pin(unlock.sim, *unlock.rejected)
-                                           : judge_sim(unlock.sim, a.pin.has_value(), false);
+                                           : judge_sim(unlock.sim, a.modem.pin.has_value(), false);
         result.problem = "SIM not ready: " + check.value;
         result.hint = check.hint;
         co_return 1;
     }
-    if (unlock.entered) {
-        // Just unlocked: the modem registers on its own; give it the time a phone gets.
-        const auto deadline = at::Clock::now() + std::chrono::seconds(a.wait_seconds);
-        while (at::Clock::now() < deadline) {
-            const auto creg = co_await ask(link, "AT+CREG?");
-            bool registered = false;
-            for (const auto& l : creg.lines)
-                if (auto r = at::parse_registration(l)) registered = at::is_registered(r->status);
-            if (registered) break;
-            co_await pause(1000ms);
-        }
-    }
+    // Just unlocked: the modem registers on its own; give it the time a phone gets.
+    if (unlock.entered) co_await wait_registration(link, true, wait);
     const auto cmgf = co_await ask(link, "AT+CMGF=0");
     if (!cmgf.ok()) {
         result.problem = "PDU mode refused: " + describe_final(cmgf.final);
@@ -197,16 +186,10 @@ void add_send_command(CLI::App& app, int& status) {
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "gsm7", "ucs2"}));
     cmd->add_flag("--report", args->report, "request a delivery status report");
-    cmd->add_option("--pin", args->pin, "SIM PIN to enter when the SIM asks for it");
-    cmd->add_flag("--force", args->force, "send --pin even when only one try is left");
-    cmd->add_option("--baud", args->baud, "line speed")->capture_default_str()->check(CLI::PositiveNumber);
-    cmd->add_option("--wait", args->wait_seconds, "seconds to wait for the SIM and registration after a PIN")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 300));
+    add_modem_options(*cmd, args->modem);
     cmd->add_flag("--json", args->json, "one JSON object: parts with TP-MR or error, the transcript, ok");
-    cmd->add_flag("-v,--verbose", args->verbose, "log the AT engine's every step to stderr");
     cmd->callback([args, &status] {
-        set_verbose(args->verbose);
+        set_verbose(args->modem.verbose);
         status = send(*args);
     });
 }
