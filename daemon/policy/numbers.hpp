@@ -40,10 +40,17 @@ struct Number {
 // - The number must be *valid* for its country in libphonenumber's metadata
 //   (not only of a possible length), so a typo in an area or mobile prefix is
 //   caught before a modem spends money on it.
-// - Short codes: see parse_number() in numbers.cpp. In short: only with a
-//   default_country, digits only, 3–6 of them, no leading 0, never an
-//   emergency number; not checked against libphonenumber's short-number
-//   metadata, which knows service numbers but not commercial SMS short codes.
+// - Short codes ("3200", "11833") are accepted when the input is not a valid
+//   national number and: a default_country is configured (a short code is
+//   national: "3200" is another service in each country), it is digits only
+//   (no '+', no 00), 3–6 digits (US 5–6, UK 5, DE 4–5, PL 4–5, FR 5, RO 4,
+//   GR 5; 7 and more would be local numbers missing their area code), no
+//   leading 0 (a truncated national number), and not an emergency number
+//   (ShortNumberInfo::IsEmergencyNumber: 112, 110, 911, 997 are refused). They
+//   are kept as digits, never E.164. libphonenumber 8.12's ShortNumberInfo
+//   validity is not required: its metadata knows service numbers (DE 11833,
+//   US 898211) but not commercial SMS short codes (PL 3200 and 7100 are
+//   "invalid" there).
 // default_country: ISO 3166 alpha-2 (any case), or empty: then only +CC/00CC.
 Expected<Number, NumberError> parse_number(std::string_view input,
                                            std::string_view default_country);
