@@ -44,7 +44,9 @@ struct Gammu {
 
     // Runs gammu with `args`; exit status and everything it printed.
     std::pair<int, std::string> run(const std::vector<std::string>& args) const {
-        std::string cmd = shell_quote(binary) + " -c " + shell_quote(rc) + " -d textall -f " +
+        // A gammu that waits forever fails the test after two minutes instead of
+        // holding up the whole suite.
+        std::string cmd = "timeout -k 5 120 " + shell_quote(binary) + " -c " + shell_quote(rc) + " -d textall -f " +
                           shell_quote(debug);
         for (const auto& a : args) cmd += " " + shell_quote(a);
         cmd += " 2>&1 </dev/null";

@@ -77,8 +77,11 @@ nlohmann::json reply_json(const std::string& shown, const drivers::Reply& r) {
                      {"outcome", at::to_string(r.final.outcome)}};
     if (r.final.error) {
         const auto& e = r.final.error->entry();
-        j["error"] = {{"code", r.final.error->code}, {"name", e.name}, {"text", e.text},
-                      {"class", at::to_string(e.error_class)}, {"hint", e.hint}};
+        j["error"] = {{"code", r.final.error->code},
+                      {"name", e.name},
+                      {"text", e.text},
+                      {"class", at::to_string(e.error_class)},
+                      {"hint", e.hint}};
     }
     if (!r.final.reason.empty()) j["reason"] = r.final.reason;
     return j;
@@ -93,7 +96,9 @@ awaitable<int> run_terminal(asio::any_io_executor ex, const AtArgs& a) {
     }
     Transcript transcript(&std::cout, /*echo_commands=*/!interactive);
     if (a.json)
-        link.engine().on_urc([](const at::Urc& u) { std::cout << nlohmann::json{{"urc", u.lines}}.dump() << std::endl; });
+        link.engine().on_urc([](const at::Urc& u) {
+            std::cout << nlohmann::json{{"urc", u.lines}}.dump() << std::endl;
+        });
     else
         link.show(&transcript);
     if (interactive && !a.json)
@@ -144,14 +149,18 @@ awaitable<int> run_terminal(asio::any_io_executor ex, const AtArgs& a) {
 
 void add_at_command(CLI::App& app, int& status) {
     auto args = std::make_shared<AtArgs>();
-    auto* cmd = app.add_subcommand("at", "interactive AT terminal (reads commands from stdin when it is not a terminal)");
+    auto* cmd = app.add_subcommand(
+        "at", "interactive AT terminal (reads commands from stdin when it is not a terminal)");
     cmd->add_option("port", args->port, "serial port of the modem")->required();
-    cmd->add_option("--baud", args->baud, "line speed")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--baud", args->baud, "line speed")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--timeout", args->timeout_seconds,
                     "seconds to wait for each answer (default: 5, 60 after a PDU)")
         ->check(CLI::Range(0.0, 3600.0));
-    cmd->add_flag("--json", args->json, "one JSON object per answer: {command, lines, final, outcome, error}, "
-                                        "and {urc} for unsolicited lines");
+    cmd->add_flag("--json", args->json,
+                  "one JSON object per answer: {command, lines, final, outcome, error}, "
+                  "and {urc} for unsolicited lines");
     cmd->add_flag("-v,--verbose", args->verbose, "log the AT engine's every step to stderr");
     cmd->callback([args, &status] {
         set_verbose(args->verbose);

@@ -26,7 +26,9 @@ awaitable<Identity> identify(PortLink& link) {
     Identity id;
     id.cgmi = co_await ask(link, "AT+CGMI");
     id.cgmm = co_await ask(link, "AT+CGMM");
-    auto text = [](const Answer& a) { return a.ok() && !a.lines.empty() ? a.lines.front() : std::string(); };
+    auto text = [](const Answer& a) {
+        return a.ok() && !a.lines.empty() ? a.lines.front() : std::string();
+    };
     id.quirks = &at::find_quirks(text(id.cgmi), text(id.cgmm));
     link.engine().set_config(at::session_config(*id.quirks));
     co_return id;
@@ -56,8 +58,9 @@ awaitable<SimState> read_sim(PortLink& link, const at::Quirks& quirks, std::chro
     co_return s;
 }
 
-awaitable<Unlock> unlock_sim(PortLink& link, const at::Quirks& quirks, const std::optional<std::string>& pin,
-                             bool force, std::chrono::seconds wait) {
+awaitable<Unlock> unlock_sim(PortLink& link, const at::Quirks& quirks,
+                             const std::optional<std::string>& pin, bool force,
+                             std::chrono::seconds wait) {
     Unlock u;
     u.sim = co_await read_sim(link, quirks, wait);
     if (u.sim.state != at::PinState::sim_pin || !pin) co_return u;
@@ -98,7 +101,8 @@ awaitable<RegistrationRead> read_registration(PortLink& link) {
         auto& best = out.registration;
         for (const auto& l : a.lines)
             if (auto r = at::parse_registration(l))
-                if (!best || (at::is_registered(r->status) && !at::is_registered(best->status))) best = *r;
+                if (!best || (at::is_registered(r->status) && !at::is_registered(best->status)))
+                    best = *r;
         if (best && at::is_registered(best->status)) break;
     }
     co_return out;
@@ -106,7 +110,8 @@ awaitable<RegistrationRead> read_registration(PortLink& link) {
 
 }  // namespace
 
-awaitable<RegistrationRead> wait_registration(PortLink& link, bool just_unlocked, std::chrono::seconds wait) {
+awaitable<RegistrationRead> wait_registration(PortLink& link, bool just_unlocked,
+                                              std::chrono::seconds wait) {
     auto read = co_await read_registration(link);
     const auto deadline = at::Clock::now() + wait;
     auto settling = [&] {
@@ -122,10 +127,14 @@ awaitable<RegistrationRead> wait_registration(PortLink& link, bool just_unlocked
 }
 
 void add_modem_options(CLI::App& cmd, ModemOptions& o) {
-    cmd.add_option("--baud", o.baud, "line speed")->capture_default_str()->check(CLI::PositiveNumber);
-    cmd.add_option("--pin", o.pin, "SIM PIN to enter when the SIM asks for it (never with 1 try left)");
+    cmd.add_option("--baud", o.baud, "line speed")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--pin", o.pin,
+                   "SIM PIN to enter when the SIM asks for it (never with 1 try left)");
     cmd.add_flag("--force", o.force, "send --pin even when only one try is left");
-    cmd.add_option("--wait", o.wait_seconds, "seconds to wait for a starting SIM or a searching modem")
+    cmd.add_option("--wait", o.wait_seconds,
+                   "seconds to wait for a starting SIM or a searching modem")
         ->capture_default_str()
         ->check(CLI::Range(0, 300));
     cmd.add_flag("-v,--verbose", o.verbose, "log every AT exchange of the engine to stderr");

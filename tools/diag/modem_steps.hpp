@@ -39,15 +39,16 @@ awaitable<SimState> read_sim(PortLink& link, const at::Quirks& quirks, std::chro
 
 // What came of offering a PIN.
 struct Unlock {
-    SimState sim;           // the state afterwards
-    bool entered = false;   // AT+CPIN=<pin> was sent and accepted
-    bool refused_last_try = false;  // not sent: one try left and no --force
+    SimState sim;                       // the state afterwards
+    bool entered = false;               // AT+CPIN=<pin> was sent and accepted
+    bool refused_last_try = false;      // not sent: one try left and no --force
     std::optional<at::Final> rejected;  // sent and refused: its final result
 };
 // Enters `pin` when the SIM asks for one (not with one try left unless
 // `force`), then waits (up to `wait`) for READY.
-awaitable<Unlock> unlock_sim(PortLink& link, const at::Quirks& quirks, const std::optional<std::string>& pin,
-                             bool force, std::chrono::seconds wait);
+awaitable<Unlock> unlock_sim(PortLink& link, const at::Quirks& quirks,
+                             const std::optional<std::string>& pin, bool force,
+                             std::chrono::seconds wait);
 
 // The best of +CREG/+CEREG/+CGREG (LTE-only modems register, and carry SMS,
 // in the EPS domain and may leave +CREG at "not registered"), polled while
@@ -56,7 +57,8 @@ struct RegistrationRead {
     std::optional<at::Registration> registration;
     Answer answer;  // the +CREG? answer, for the judge's failure text
 };
-awaitable<RegistrationRead> wait_registration(PortLink& link, bool just_unlocked, std::chrono::seconds wait);
+awaitable<RegistrationRead> wait_registration(PortLink& link, bool just_unlocked,
+                                              std::chrono::seconds wait);
 
 // The options every command that works a modem takes: --baud, --pin,
 // --force, --wait, -v.

@@ -14,8 +14,8 @@ namespace {
 
 // Display width of UTF-8 text: code points, not bytes ("→", "é" are one column).
 std::size_t width(const std::string& s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::function<void(std::string_view)>& trace_observer() {

@@ -5,8 +5,8 @@
 
 #include <functional>
 #include <ostream>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smsgw::diag {

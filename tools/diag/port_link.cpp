@@ -27,7 +27,9 @@ constexpr HolderHint holder_hints[] = {
      "the gateway itself is using this modem: stop it with `systemctl stop smsgwd` while you "
      "diagnose, start it again afterwards"},
     {"gammu-smsd", "another SMS daemon uses this modem: `systemctl stop gammu-smsd`"},
-    {"pppd", "a dial-up/data connection uses this port: bring it down (`poff`) or use another of the modem's ports"},
+    {"pppd",
+     "a dial-up/data connection uses this port: bring it down (`poff`) or use another of the "
+     "modem's ports"},
     {"minicom", "a terminal program has the port open: quit it (minicom: Ctrl-A X)"},
     {"picocom", "a terminal program has the port open: quit it (picocom: Ctrl-A Ctrl-X)"},
     {"screen", "a `screen` session has the port open: quit it (Ctrl-A k)"},
@@ -53,22 +55,27 @@ OpenFailure explain_open_failure(const std::error_code& ec, const std::string& p
             if (f.what.find(*f.holder) == std::string::npos) f.what += " by " + *f.holder;
             f.hint = "port held by " + *f.holder + ": " + holder_hint(*f.holder);
         } else {
-            f.hint = "another program holds the port (not visible to this user: run as root to "
-                     "name it, or try `fuser -v " +
-                     path + "`); ModemManager is the usual one: `systemctl stop ModemManager`";
+            f.hint =
+                "another program holds the port (not visible to this user: run as root to "
+                "name it, or try `fuser -v " +
+                path + "`); ModemManager is the usual one: `systemctl stop ModemManager`";
         }
     } else if (ec == SerialError::permission_denied) {
-        f.hint = "no permission: add the user to group dialout (`usermod -aG dialout USER`, then "
-                 "log in again) or run as root";
+        f.hint =
+            "no permission: add the user to group dialout (`usermod -aG dialout USER`, then "
+            "log in again) or run as root";
     } else if (ec == SerialError::not_found) {
-        f.hint = "no such device: check the cable and `smsgw-diag scan`; USB numbers "
-                 "(ttyUSB0, ttyUSB1…) change after re-plugging — prefer /dev/serial/by-id/ paths";
+        f.hint =
+            "no such device: check the cable and `smsgw-diag scan`; USB numbers "
+            "(ttyUSB0, ttyUSB1…) change after re-plugging — prefer /dev/serial/by-id/ paths";
     } else if (ec == SerialError::configure_failed) {
-        f.hint = "the port refused the line settings: try another --baud (115200, 9600) or check "
-                 "that this is a serial device";
+        f.hint =
+            "the port refused the line settings: try another --baud (115200, 9600) or check "
+            "that this is a serial device";
     } else {
-        f.hint = "the port could not be opened: check `dmesg` for USB errors and that this is a "
-                 "serial device";
+        f.hint =
+            "the port could not be opened: check `dmesg` for USB errors and that this is a "
+            "serial device";
     }
     return f;
 }
@@ -138,7 +145,8 @@ std::string describe_final(const at::Final& final) {
     if (final.error) {
         const auto& e = *final.error;
         const auto& entry = e.entry();
-        std::string out = e.to_string() + " (" + std::string(at::to_string(entry.error_class)) + ")";
+        std::string out =
+            e.to_string() + " (" + std::string(at::to_string(entry.error_class)) + ")";
         if (!entry.hint.empty()) out += " — " + std::string(entry.hint);
         return out;
     }

@@ -40,17 +40,22 @@ std::string first_line(const Answer& a, std::string_view prefix) {
 
 std::string tries(std::optional<int> n, std::string_view what) {
     if (!n) return {};
-    return std::to_string(*n) + (*n == 1 ? " try" : " tries") + " left for the " + std::string(what);
+    return std::to_string(*n) + (*n == 1 ? " try" : " tries") + " left for the " +
+           std::string(what);
 }
 
 }  // namespace
 
 std::string_view to_string(Status s) {
     switch (s) {
-        case Status::ok: return "OK";
-        case Status::warn: return "WARN";
-        case Status::fail: return "FAIL";
-        case Status::skip: return "SKIP";
+        case Status::ok:
+            return "OK";
+        case Status::warn:
+            return "WARN";
+        case Status::fail:
+            return "FAIL";
+        case Status::skip:
+            return "SKIP";
     }
     return "?";
 }
@@ -92,13 +97,15 @@ Check judge_sim_identity(const Answer& cimi, const Answer& iccid) {
                                 : at::ParseResult<std::string>(at::parse_error(failure_of(cimi)));
     const auto ccid = iccid.ok() ? at::parse_identity(iccid.lines, at::IdentityKind::iccid)
                                  : at::ParseResult<std::string>(at::parse_error(failure_of(iccid)));
-    value = "IMSI " + (imsi ? *imsi : std::string("?")) + ", ICCID " + (ccid ? *ccid : std::string("?"));
+    value = "IMSI " + (imsi ? *imsi : std::string("?")) + ", ICCID " +
+            (ccid ? *ccid : std::string("?"));
     if (!imsi)
         return make(item, Status::warn, value,
                     "the SIM does not give its IMSI (" + imsi.error().reason +
                         "): it may still be starting — probe again in a few seconds");
     std::string hint = "operator (MCC+MNC) " + imsi->substr(0, 5);
-    if (!ccid) hint += "; ICCID not readable (" + ccid.error().reason + "), read it off the SIM card";
+    if (!ccid)
+        hint += "; ICCID not readable (" + ccid.error().reason + "), read it off the SIM card";
     return make(item, imsi && ccid ? Status::ok : Status::warn, value, hint);
 }
 
@@ -106,10 +113,12 @@ Check judge_registration(const std::optional<at::Registration>& reg, const Answe
     const std::string item = "registration";
     if (!reg)
         return make(item, Status::fail, creg.ok() ? "unreadable answer" : failure_of(creg),
-                    hint_of(creg, "the modem does not report registration (AT+CREG?): check the SIM and "
-                                  "that the radio is on (AT+CFUN=1)"));
+                    hint_of(creg,
+                            "the modem does not report registration (AT+CREG?): check the SIM and "
+                            "that the radio is on (AT+CFUN=1)"));
     std::string value = std::string(at::to_string(reg->status));
-    if (reg->domain != at::RegDomain::circuit) value += " (" + std::string(at::to_string(reg->domain)) + ")";
+    if (reg->domain != at::RegDomain::circuit)
+        value += " (" + std::string(at::to_string(reg->domain)) + ")";
     if (reg->act) value += ", " + std::string(at::to_string(*reg->act));
     using at::RegStatus;
     switch (reg->status) {
@@ -154,13 +163,15 @@ Check judge_operator(const Answer& cops, bool registered) {
     const auto op = at::parse_cops(first_line(cops, "+COPS"));
     if (!op) return make(item, Status::warn, op.error().reason, "unreadable +COPS answer");
     if (op->name.empty())
-        return registered ? make(item, Status::warn, "none", "registered, but the modem names no operator")
-                          : make(item, Status::skip, "none", "not registered: see registration");
+        return registered
+                   ? make(item, Status::warn, "none", "registered, but the modem names no operator")
+                   : make(item, Status::skip, "none", "not registered: see registration");
     std::string value = op->name;
     if (op->act) value += " (" + std::string(at::to_string(*op->act)) + ")";
     if (op->mode == 1)
-        return make(item, Status::ok, value + ", manual selection",
-                    "the network is fixed by hand (AT+COPS=1): use AT+COPS=0 unless this is intended");
+        return make(
+            item, Status::ok, value + ", manual selection",
+            "the network is fixed by hand (AT+COPS=1): use AT+COPS=0 unless this is intended");
     return make(item, Status::ok, value);
 }
 
@@ -199,7 +210,8 @@ Check judge_smsc(const Answer& csca) {
 
 Check judge_storage(const Answer& cpms) {
     const std::string item = "SMS storage";
-    if (!cpms.ok()) return make(item, Status::warn, failure_of(cpms), hint_of(cpms, "AT+CPMS? failed"));
+    if (!cpms.ok())
+        return make(item, Status::warn, failure_of(cpms), hint_of(cpms, "AT+CPMS? failed"));
     const auto use = at::parse_cpms_query(first_line(cpms, "+CPMS"));
     if (!use || use->empty()) return make(item, Status::warn, "unreadable +CPMS answer", "");
     std::string value;
@@ -243,7 +255,8 @@ Check judge_cnmi(const Answer& cnmi_test, std::span<const at::AtStep> candidates
     const std::string poll =
         "smsgwd will not be told of new messages and falls back to polling the storage "
         "(AT+CMGL) every few minutes: replies arrive late";
-    if (!cnmi_test.ok()) return make(item, Status::warn, failure_of(cnmi_test), "AT+CNMI=? failed: " + poll);
+    if (!cnmi_test.ok())
+        return make(item, Status::warn, failure_of(cnmi_test), "AT+CNMI=? failed: " + poll);
     const auto support = at::parse_cnmi_test(first_line(cnmi_test, "+CNMI"));
     if (!support) return make(item, Status::warn, support.error().reason, poll);
     const auto chosen = at::choose_cnmi(candidates, *support);
@@ -256,12 +269,15 @@ std::string describe_sim(const SimState& sim) {
     if (sim.state) {
         for (char c : at::to_upper(at::to_string(*sim.state))) out += c == '_' ? ' ' : c;
     } else {
-        out = sim.cpin.error ? sim.cpin.error->to_string() : std::string(at::to_string(sim.cpin.outcome));
+        out = sim.cpin.error ? sim.cpin.error->to_string()
+                             : std::string(at::to_string(sim.cpin.outcome));
     }
     if (sim.retries) {
         std::string left;
         if (sim.retries->pin) left = "PIN " + std::to_string(*sim.retries->pin);
-        if (sim.retries->puk) left += (left.empty() ? "" : ", ") + std::string("PUK ") + std::to_string(*sim.retries->puk);
+        if (sim.retries->puk)
+            left += (left.empty() ? "" : ", ") + std::string("PUK ") +
+                    std::to_string(*sim.retries->puk);
         if (!left.empty()) out += " (tries left: " + left + ")";
     }
     return out;
@@ -282,15 +298,18 @@ Check judge_sim(const SimState& sim, bool pin_given, bool pin_was_entered) {
                         "marked), power on; check the SIM size adapter is not loose");
         if (e && e->name == "sim_busy")
             return make(item, Status::warn, value, std::string(e->hint));
-        return make(item, Status::fail, value,
-                    e && !e->hint.empty() ? std::string(e->hint)
-                                          : "the SIM does not answer (AT+CPIN?): reseat it and power-cycle the modem");
+        return make(
+            item, Status::fail, value,
+            e && !e->hint.empty()
+                ? std::string(e->hint)
+                : "the SIM does not answer (AT+CPIN?): reseat it and power-cycle the modem");
     }
     using at::PinState;
     switch (*sim.state) {
         case PinState::ready:
-            if (pin_was_entered) return make(item, Status::ok, "READY (PIN accepted)",
-                                             "put the same PIN in this modem's config (pin_file)");
+            if (pin_was_entered)
+                return make(item, Status::ok, "READY (PIN accepted)",
+                            "put the same PIN in this modem's config (pin_file)");
             if (pin_given)
                 return make(item, Status::ok, value,
                             "the SIM is not PIN-locked (or already unlocked): --pin was not sent");
@@ -299,32 +318,38 @@ Check judge_sim(const SimState& sim, bool pin_given, bool pin_was_entered) {
             return make(item, Status::fail, "SIM missing",
                         "no SIM: power the modem off, insert the SIM (contacts down), power on");
         case PinState::not_ready:
-            return make(item, Status::warn, value,
-                        "the SIM is still starting: probe again in a few seconds; if it stays, reseat it");
+            return make(
+                item, Status::warn, value,
+                "the SIM is still starting: probe again in a few seconds; if it stays, reseat it");
         case PinState::sim_pin:
             if (!pin_given)
-                return make(item, Status::fail, value,
-                            "the SIM wants its PIN: run again with --pin PIN, and put the PIN in this "
-                            "modem's config (pin_file) so smsgwd can unlock it");
+                return make(
+                    item, Status::fail, value,
+                    "the SIM wants its PIN: run again with --pin PIN, and put the PIN in this "
+                    "modem's config (pin_file) so smsgwd can unlock it");
             if (last_pin_attempt(sim))
-                return make(item, Status::fail, value,
-                            "only 1 PIN try left: the PIN was NOT sent — a wrong one blocks the SIM "
-                            "(PUK needed). Check the PIN, then re-run with --force");
+                return make(
+                    item, Status::fail, value,
+                    "only 1 PIN try left: the PIN was NOT sent — a wrong one blocks the SIM "
+                    "(PUK needed). Check the PIN, then re-run with --force");
             return make(item, Status::fail, value, "the PIN was not accepted");
         case PinState::sim_puk:
-            return make(item, Status::fail, value,
-                        "the SIM is blocked after wrong PINs: unlock it with the PUK from the SIM's card "
-                        "holder — in `smsgw-diag at`: AT+CPIN=\"<PUK>\",\"<new PIN>\"; 10 wrong PUKs "
-                        "destroy the SIM");
+            return make(
+                item, Status::fail, value,
+                "the SIM is blocked after wrong PINs: unlock it with the PUK from the SIM's card "
+                "holder — in `smsgw-diag at`: AT+CPIN=\"<PUK>\",\"<new PIN>\"; 10 wrong PUKs "
+                "destroy the SIM");
         case PinState::sim_pin2:
         case PinState::sim_puk2:
-            return make(item, Status::warn, value,
-                        "the modem asks for PIN2/PUK2 (only for fixed dialling): SMS may still work; "
-                        "power-cycle the modem if sends fail");
+            return make(
+                item, Status::warn, value,
+                "the modem asks for PIN2/PUK2 (only for fixed dialling): SMS may still work; "
+                "power-cycle the modem if sends fail");
         default:
-            return make(item, Status::fail, value,
-                        "the modem itself is locked (" + value +
-                            "): to a network or another SIM — ask the seller/operator for the unlock code");
+            return make(
+                item, Status::fail, value,
+                "the modem itself is locked (" + value +
+                    "): to a network or another SIM — ask the seller/operator for the unlock code");
     }
 }
 
@@ -333,12 +358,14 @@ Check judge_wrong_pin(const SimState& after, const at::Final& cpin_set) {
     std::string value = "PIN rejected";
     if (cpin_set.error) value += " (" + std::string(cpin_set.error->entry().text) + ")";
     if (after.state == at::PinState::sim_puk)
-        return make(item, Status::fail, value + "; SIM now wants the PUK" ,
-                    "that was the last PIN try: unlock with the PUK from the SIM's card holder — in "
-                    "`smsgw-diag at`: AT+CPIN=\"<PUK>\",\"<new PIN>\"");
+        return make(
+            item, Status::fail, value + "; SIM now wants the PUK",
+            "that was the last PIN try: unlock with the PUK from the SIM's card holder — in "
+            "`smsgw-diag at`: AT+CPIN=\"<PUK>\",\"<new PIN>\"");
     std::string left = after.retries ? tries(after.retries->pin, "PIN") : std::string();
     if (!left.empty()) value += "; " + left;
-    std::string hint = "wrong PIN: check it (the SIM's card holder, or whoever set it) before trying again";
+    std::string hint =
+        "wrong PIN: check it (the SIM's card holder, or whoever set it) before trying again";
     if (after.retries && after.retries->pin && *after.retries->pin <= 1)
         hint += " — the next wrong PIN blocks the SIM; --force is needed to send it";
     else if (left.empty())

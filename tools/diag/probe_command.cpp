@@ -47,10 +47,11 @@ awaitable<Answer> ask(ProbeContext& c, std::string text, at::Millis timeout = at
 awaitable<Check> step_responds(ProbeContext& c) {
     auto a = co_await ask(c, "AT", 3000ms);
     if (!a.ok())
-        co_return Check{"responds to AT", Status::fail, describe_final(a.final),
-                        "no OK to AT: wrong port (USB modems offer several; the AT port is often the "
-                        "second or third — see `smsgw-diag scan --probe`), wrong --baud, or the modem "
-                        "is still booting (wait 20 s)"};
+        co_return Check{
+            "responds to AT", Status::fail, describe_final(a.final),
+            "no OK to AT: wrong port (USB modems offer several; the AT port is often the "
+            "second or third — see `smsgw-diag scan --probe`), wrong --baud, or the modem "
+            "is still booting (wait 20 s)"};
     c.responds = true;
     co_await set_up_session(c.link);
     co_return Check{"responds to AT", Status::ok, "OK", {}};
@@ -85,7 +86,8 @@ awaitable<Check> step_sim_identity(ProbeContext& c) {
 }
 
 awaitable<Check> step_registration(ProbeContext& c) {
-    const auto reg = co_await wait_registration(c.link, c.pin_entered, std::chrono::seconds(c.args.modem.wait_seconds));
+    const auto reg = co_await wait_registration(c.link, c.pin_entered,
+                                                std::chrono::seconds(c.args.modem.wait_seconds));
     c.registered = reg.registration && at::is_registered(reg.registration->status);
     co_return judge_registration(reg.registration, reg.answer);
 }
@@ -159,14 +161,18 @@ std::string skip_reason(Needs needs, const ProbeContext& c) {
     return {};
 }
 
-awaitable<int> run_probe(asio::any_io_executor ex, const ProbeArgs& args, std::vector<Check>& checks) {
+awaitable<int> run_probe(asio::any_io_executor ex, const ProbeArgs& args,
+                         std::vector<Check>& checks) {
     PortLink link(ex, args.port);
     ProbeContext c{link, args};
     if (auto failure = link.open(args.modem.baud)) {
         checks.push_back({"port opens", Status::fail, failure->what, failure->hint});
     } else {
         c.port_open = true;
-        checks.push_back({"port opens", Status::ok, args.port + " at " + std::to_string(args.modem.baud) + " baud", {}});
+        checks.push_back({"port opens",
+                          Status::ok,
+                          args.port + " at " + std::to_string(args.modem.baud) + " baud",
+                          {}});
     }
     for (const auto& step : probe_steps) {
         if (auto why = skip_reason(step.needs, c); !why.empty()) {
@@ -187,20 +193,26 @@ int probe(const ProbeArgs& args) {
     if (args.json) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& c : checks)
-            list.push_back({{"item", c.item}, {"status", to_string(c.status)}, {"value", c.value}, {"hint", c.hint}});
-        std::cout << nlohmann::json{{"port", args.port}, {"checks", list}, {"ok", ok}}.dump() << "\n";
+            list.push_back({{"item", c.item},
+                            {"status", to_string(c.status)},
+                            {"value", c.value},
+                            {"hint", c.hint}});
+        std::cout << nlohmann::json{{"port", args.port}, {"checks", list}, {"ok", ok}}.dump()
+                  << "\n";
     } else {
         TextTable table({"ITEM", "STATUS", "VALUE", "HINT"});
-        for (const auto& c : checks) table.add({c.item, std::string(to_string(c.status)), c.value, c.hint});
+        for (const auto& c : checks)
+            table.add({c.item, std::string(to_string(c.status)), c.value, c.hint});
         std::cout << "smsgw-diag probe " << args.port << "\n\n";
         table.print(std::cout);
         const auto count = [&](Status s) {
-            return std::count_if(checks.begin(), checks.end(), [&](const Check& c) { return c.status == s; });
+            return std::count_if(checks.begin(), checks.end(),
+                                 [&](const Check& c) { return c.status == s; });
         };
         std::cout << "\n"
-                  << (ok ? "ready for SMS" : "NOT ready for SMS") << ": " << count(Status::ok) << " OK, "
-                  << count(Status::warn) << " WARN, " << count(Status::fail) << " FAIL, " << count(Status::skip)
-                  << " SKIP\n";
+                  << (ok ? "ready for SMS" : "NOT ready for SMS") << ": " << count(Status::ok)
+                  << " OK, " << count(Status::warn) << " WARN, " << count(Status::fail) << " FAIL, "
+                  << count(Status::skip) << " SKIP\n";
     }
     return ok ? 0 : 1;
 }
@@ -209,10 +221,13 @@ int probe(const ProbeArgs& args) {
 
 void add_probe_command(CLI::App& app, int& status) {
     auto args = std::make_shared<ProbeArgs>();
-    auto* cmd = app.add_subcommand("probe", "checklist of a modem: AT, SIM/PIN, registration, signal, SMSC, storage, PDU mode");
+    auto* cmd = app.add_subcommand(
+        "probe",
+        "checklist of a modem: AT, SIM/PIN, registration, signal, SMSC, storage, PDU mode");
     cmd->add_option("port", args->port, "serial port of the modem (e.g. /dev/ttyUSB2)")->required();
     add_modem_options(*cmd, args->modem);
-    cmd->add_flag("--json", args->json, "one JSON object: {port, checks:[{item,status,value,hint}], ok}");
+    cmd->add_flag("--json", args->json,
+                  "one JSON object: {port, checks:[{item,status,value,hint}], ok}");
     cmd->callback([args, &status] {
         set_verbose(args->modem.verbose);
         status = probe(*args);

@@ -31,12 +31,28 @@ struct ModemVendor {
     std::string_view name;
 };
 constexpr ModemVendor modem_vendors[] = {
-    {0x12d1, "Huawei"},   {0x19d2, "ZTE"},       {0x2c7c, "Quectel"},    {0x1e0e, "SIMCom"},
-    {0x1199, "Sierra Wireless"}, {0x1bc7, "Telit"}, {0x1546, "u-blox"},  {0x05c6, "Qualcomm"},
-    {0x2cb7, "Fibocom"},  {0x1e2d, "Cinterion"}, {0x0681, "Siemens"},    {0x114f, "Wavecom"},
-    {0x106c, "Pantech"},  {0x1410, "Novatel"},   {0x0bdb, "Ericsson"},   {0x413c, "Dell (Sierra/Telit inside)"},
-    {0x03f0, "HP (Huawei/Sierra inside)"},       {0x2001, "D-Link"},     {0x0af0, "Option"},
-    {0x1c9e, "Longcheer/4G Systems"},            {0x2020, "MediaTek-based"}, {0x1782, "Spreadtrum/Unisoc"},
+    {0x12d1, "Huawei"},
+    {0x19d2, "ZTE"},
+    {0x2c7c, "Quectel"},
+    {0x1e0e, "SIMCom"},
+    {0x1199, "Sierra Wireless"},
+    {0x1bc7, "Telit"},
+    {0x1546, "u-blox"},
+    {0x05c6, "Qualcomm"},
+    {0x2cb7, "Fibocom"},
+    {0x1e2d, "Cinterion"},
+    {0x0681, "Siemens"},
+    {0x114f, "Wavecom"},
+    {0x106c, "Pantech"},
+    {0x1410, "Novatel"},
+    {0x0bdb, "Ericsson"},
+    {0x413c, "Dell (Sierra/Telit inside)"},
+    {0x03f0, "HP (Huawei/Sierra inside)"},
+    {0x2001, "D-Link"},
+    {0x0af0, "Option"},
+    {0x1c9e, "Longcheer/4G Systems"},
+    {0x2020, "MediaTek-based"},
+    {0x1782, "Spreadtrum/Unisoc"},
 };
 
 // Words in the USB interface name that tell an AT port from the others.
@@ -45,15 +61,10 @@ struct InterfaceHint {
     bool at_port;
 };
 constexpr InterfaceHint interface_hints[] = {
-    {"PC UI", true},    // Huawei's AT command port
-    {"Application", true},
-    {"Modem", true},
-    {" AT", true},
-    {"AT ", true},
-    {"Diag", false},    // Qualcomm DM/diagnostics: binary, never send AT there
-    {"NMEA", false},
-    {"GPS", false},
-    {"GNSS", false},
+    {"PC UI", true},  // Huawei's AT command port
+    {"Application", true}, {"Modem", true}, {" AT", true},
+    {"AT ", true},         {"Diag", false},  // Qualcomm DM/diagnostics: binary, never send AT there
+    {"NMEA", false},       {"GPS", false},  {"GNSS", false},
 };
 
 struct PortInfo {
@@ -92,7 +103,8 @@ void read_interface(PortInfo& info) {
         if (!fs::exists(dir / "bInterfaceNumber", ec)) continue;
         const auto number = read_line_of(dir / "bInterfaceNumber");
         if (!number.empty()) info.interface_number = std::stoi(number, nullptr, 16);
-        if (fs::exists(dir / "interface", ec)) info.interface_name = read_line_of(dir / "interface");
+        if (fs::exists(dir / "interface", ec))
+            info.interface_name = read_line_of(dir / "interface");
         return;
     }
 }
@@ -141,9 +153,15 @@ std::vector<PortInfo> list_ports() {
         p.path = sp_get_port_name(port);
         if (const char* d = sp_get_port_description(port)) p.description = d;
         switch (sp_get_port_transport(port)) {
-            case SP_TRANSPORT_USB: p.transport = "usb"; break;
-            case SP_TRANSPORT_BLUETOOTH: p.transport = "bluetooth"; break;
-            default: p.transport = "native"; break;
+            case SP_TRANSPORT_USB:
+                p.transport = "usb";
+                break;
+            case SP_TRANSPORT_BLUETOOTH:
+                p.transport = "bluetooth";
+                break;
+            default:
+                p.transport = "native";
+                break;
         }
         if (p.transport == "usb") {
             int vid = 0, pid = 0;
@@ -186,7 +204,8 @@ awaitable<int> probe_port(asio::any_io_executor ex, PortInfo& p, int baud) {
         const auto cgmm = co_await ask(link, "AT+CGMM", 1500ms);
         for (const auto* a : {&cgmi, &cgmm})
             if (a->ok())
-                if (auto t = at::parse_text_answer(a->lines)) p.model += (p.model.empty() ? "" : " ") + *t;
+                if (auto t = at::parse_text_answer(a->lines))
+                    p.model += (p.model.empty() ? "" : " ") + *t;
     }
     link.close();
     co_return 0;
@@ -197,13 +216,14 @@ nlohmann::json to_json(const PortInfo& p) {
     auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
     json usb = nullptr;
     if (p.transport == "usb") {
-        usb = {{"vid", p.vid ? json(hex4(*p.vid)) : json(nullptr)},
-               {"pid", p.pid ? json(hex4(*p.pid)) : json(nullptr)},
-               {"manufacturer", opt(p.manufacturer)},
-               {"product", opt(p.product)},
-               {"serial", opt(p.serial)},
-               {"interface", p.interface_name ? json(*p.interface_name) : json(nullptr)},
-               {"interface_number", p.interface_number ? json(*p.interface_number) : json(nullptr)}};
+        usb = {
+            {"vid", p.vid ? json(hex4(*p.vid)) : json(nullptr)},
+            {"pid", p.pid ? json(hex4(*p.pid)) : json(nullptr)},
+            {"manufacturer", opt(p.manufacturer)},
+            {"product", opt(p.product)},
+            {"serial", opt(p.serial)},
+            {"interface", p.interface_name ? json(*p.interface_name) : json(nullptr)},
+            {"interface_number", p.interface_number ? json(*p.interface_number) : json(nullptr)}};
     }
     json j{{"path", p.path},
            {"description", opt(p.description)},
@@ -223,7 +243,9 @@ int scan(const ScanArgs& a) {
     auto ports = list_ports();
     for (auto& p : ports) classify(p);
     for (const auto& path : a.include) {
-        if (std::any_of(ports.begin(), ports.end(), [&](const PortInfo& p) { return p.path == path; })) continue;
+        if (std::any_of(ports.begin(), ports.end(),
+                        [&](const PortInfo& p) { return p.path == path; }))
+            continue;
         PortInfo p;
         p.path = path;
         p.transport = "other";
@@ -234,7 +256,8 @@ int scan(const ScanArgs& a) {
     for (auto& p : ports) p.holder = drivers::port_holder(p.path);
     if (a.probe)
         for (auto& p : ports)
-            if (p.candidate) run_on_io([&](asio::any_io_executor ex) { return probe_port(ex, p, a.baud); });
+            if (p.candidate)
+                run_on_io([&](asio::any_io_executor ex) { return probe_port(ex, p, a.baud); });
 
     if (a.json) {
         nlohmann::json list = nlohmann::json::array();
@@ -243,7 +266,8 @@ int scan(const ScanArgs& a) {
         return 0;
     }
     if (ports.empty()) {
-        std::cout << "no serial ports found.\n  hint: check `lsusb`; a USB stick that shows up as a CD-ROM or "
+        std::cout << "no serial ports found.\n  hint: check `lsusb`; a USB stick that shows up as "
+                     "a CD-ROM or "
                      "storage device needs usb_modeswitch to become a modem\n";
         return 0;
     }
@@ -259,7 +283,11 @@ int scan(const ScanArgs& a) {
         std::string iface;
         if (p.interface_number) iface = "#" + std::to_string(*p.interface_number);
         if (p.interface_name) iface += (iface.empty() ? "" : " ") + *p.interface_name;
-        std::vector<std::string> row = {p.path, usb, device, iface, (p.candidate ? "yes: " : "no: ") + p.why,
+        std::vector<std::string> row = {p.path,
+                                        usb,
+                                        device,
+                                        iface,
+                                        (p.candidate ? "yes: " : "no: ") + p.why,
                                         p.holder.value_or("-")};
         if (a.probe) {
             if (!p.candidate)
@@ -272,9 +300,11 @@ int scan(const ScanArgs& a) {
         table.add(std::move(row));
     }
     table.print(std::cout);
-    const bool held = std::any_of(ports.begin(), ports.end(), [](const PortInfo& p) { return p.holder.has_value(); });
+    const bool held = std::any_of(ports.begin(), ports.end(),
+                                  [](const PortInfo& p) { return p.holder.has_value(); });
     if (held)
-        std::cout << "\nheld ports: " << holder_hint("ModemManager") << " (for ModemManager); other programs: "
+        std::cout << "\nheld ports: " << holder_hint("ModemManager")
+                  << " (for ModemManager); other programs: "
                   << "close them before using the port\n";
     if (!a.probe) std::cout << "\nsend AT to the modem candidates with --probe\n";
     return 0;
@@ -284,11 +314,19 @@ int scan(const ScanArgs& a) {
 
 void add_scan_command(CLI::App& app, int& status) {
     auto args = std::make_shared<ScanArgs>();
-    auto* cmd = app.add_subcommand("scan", "list serial ports, their USB identity, which look like modem AT ports, who holds them");
-    cmd->add_option("--include", args->include, "also list these paths (ptys, socat/ser2net devices)");
-    cmd->add_flag("--probe", args->probe, "send AT to each modem candidate (1.5 s each) and show which answer");
-    cmd->add_option("--baud", args->baud, "line speed for --probe")->capture_default_str()->check(CLI::PositiveNumber);
-    cmd->add_flag("--json", args->json, "one JSON object: {ports:[{path, usb:{vid,pid,…}, modem_candidate, holder, answers_at,…}]}");
+    auto* cmd = app.add_subcommand(
+        "scan",
+        "list serial ports, their USB identity, which look like modem AT ports, who holds them");
+    cmd->add_option("--include", args->include,
+                    "also list these paths (ptys, socat/ser2net devices)");
+    cmd->add_flag("--probe", args->probe,
+                  "send AT to each modem candidate (1.5 s each) and show which answer");
+    cmd->add_option("--baud", args->baud, "line speed for --probe")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--json", args->json,
+                  "one JSON object: {ports:[{path, usb:{vid,pid,…}, modem_candidate, holder, "
+                  "answers_at,…}]}");
     cmd->add_flag("-v,--verbose", args->verbose, "log the AT engine's every step to stderr");
     cmd->callback([args, &status] {
         set_verbose(args->verbose);

@@ -55,8 +55,9 @@ nlohmann::json final_json(const at::Final& f) {
     return j;
 }
 
-awaitable<int> run_send(asio::any_io_executor ex, const SendArgs& a, const pdu::EncodedMessage& message,
-                        Transcript& transcript, SendResult& result) {
+awaitable<int> run_send(asio::any_io_executor ex, const SendArgs& a,
+                        const pdu::EncodedMessage& message, Transcript& transcript,
+                        SendResult& result) {
     for (const auto& p : message.parts) result.parts.push_back({p.hex, p.tpdu_length, {}, {}});
     PortLink link(ex, a.port);
     if (auto failure = link.open(a.modem.baud)) {
@@ -116,7 +117,8 @@ int send(const SendArgs& a) {
     const auto encoded = pdu::encode_submit(a.to, a.text, o);
     if (!encoded) {
         const auto& e = encoded.error();
-        std::cerr << "smsgw-diag: " << pdu::to_string(e.code) << ": --" << e.field << ": " << e.message << "\n";
+        std::cerr << "smsgw-diag: " << pdu::to_string(e.code) << ": --" << e.field << ": "
+                  << e.message << "\n";
         return 2;
     }
     if (!a.json)
@@ -125,7 +127,8 @@ int send(const SendArgs& a) {
                   << pdu::to_string(encoded->alphabet) << "\n";
     Transcript transcript(a.json ? nullptr : &std::cout);
     SendResult result;
-    run_on_io([&](asio::any_io_executor ex) { return run_send(ex, a, *encoded, transcript, result); });
+    run_on_io(
+        [&](asio::any_io_executor ex) { return run_send(ex, a, *encoded, transcript, result); });
 
     const bool all_sent =
         result.problem.empty() && std::all_of(result.parts.begin(), result.parts.end(),
@@ -138,11 +141,14 @@ int send(const SendArgs& a) {
             if (p.failure) j["error"] = final_json(*p.failure);
             parts.push_back(std::move(j));
         }
-        nlohmann::json out{{"port", a.port},          {"to", a.to},
+        nlohmann::json out{{"port", a.port},
+                           {"to", a.to},
                            {"encoding", pdu::to_string(encoded->alphabet)},
-                           {"parts", parts},          {"transcript", transcript.lines()},
+                           {"parts", parts},
+                           {"transcript", transcript.lines()},
                            {"ok", all_sent}};
-        if (!result.problem.empty()) out["problem"] = {{"what", result.problem}, {"hint", result.hint}};
+        if (!result.problem.empty())
+            out["problem"] = {{"what", result.problem}, {"hint", result.hint}};
         std::cout << out.dump() << "\n";
         return all_sent ? 0 : 1;
     }
@@ -158,12 +164,15 @@ int send(const SendArgs& a) {
             std::cout << "sent, TP-MR " << *p.mr << "\n";
         } else if (p.failure && p.failure->error) {
             const auto& e = p.failure->error->entry();
-            std::cout << "FAILED " << p.failure->error->to_string() << "\n  class: " << at::to_string(e.error_class)
-                      << (e.error_class == at::ErrorClass::temporary ? " (may succeed later)" : "") << "\n";
+            std::cout << "FAILED " << p.failure->error->to_string()
+                      << "\n  class: " << at::to_string(e.error_class)
+                      << (e.error_class == at::ErrorClass::temporary ? " (may succeed later)" : "")
+                      << "\n";
             if (!e.hint.empty()) std::cout << "  hint: " << e.hint << "\n";
         } else if (p.failure && p.failure->outcome == at::Outcome::uncertain) {
-            std::cout << "UNCERTAIN: no answer after the PDU — the network may have taken it; check the "
-                         "recipient's phone before sending again\n";
+            std::cout
+                << "UNCERTAIN: no answer after the PDU — the network may have taken it; check the "
+                   "recipient's phone before sending again\n";
         } else if (p.failure) {
             std::cout << "FAILED " << describe_final(*p.failure) << "\n";
         } else {
@@ -180,14 +189,16 @@ void add_send_command(CLI::App& app, int& status) {
     auto* cmd = app.add_subcommand("send", "send a test SMS, showing every AT exchange");
     cmd->add_option("port", args->port, "serial port of the modem")->required();
     cmd->add_option("--to", args->to, "recipient, international (+49…) preferred")->required();
-    cmd->add_option("--text", args->text, "message text (long texts go as several parts)")->required();
+    cmd->add_option("--text", args->text, "message text (long texts go as several parts)")
+        ->required();
     cmd->add_option("--smsc", args->smsc, "SMS centre to use instead of the SIM's");
     cmd->add_option("--encoding", args->encoding, "auto, gsm7 or ucs2")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "gsm7", "ucs2"}));
     cmd->add_flag("--report", args->report, "request a delivery status report");
     add_modem_options(*cmd, args->modem);
-    cmd->add_flag("--json", args->json, "one JSON object: parts with TP-MR or error, the transcript, ok");
+    cmd->add_flag("--json", args->json,
+                  "one JSON object: parts with TP-MR or error, the transcript, ok");
     cmd->callback([args, &status] {
         set_verbose(args->modem.verbose);
         status = send(*args);

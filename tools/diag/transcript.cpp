@@ -5,7 +5,8 @@
 
 namespace smsgw::diag {
 
-Transcript::Transcript(std::ostream* out, bool echo_commands) : out_(out), echo_commands_(echo_commands) {
+Transcript::Transcript(std::ostream* out, bool echo_commands)
+    : out_(out), echo_commands_(echo_commands) {
     on_engine_trace([this](std::string_view l) { trace(l); });
 }
 
@@ -26,7 +27,9 @@ void Transcript::command(const at::Command& cmd) {
 
 void Transcript::trace(std::string_view engine_line) {
     // at::trace_line of a Transition: "state <from> -> awaiting_send: PDU and Ctrl-Z written".
-    if (pdu_.empty() || prompted_ || engine_line.find(" -> awaiting_send") == std::string_view::npos) return;
+    if (pdu_.empty() || prompted_ ||
+        engine_line.find(" -> awaiting_send") == std::string_view::npos)
+        return;
     prompted_ = true;
     line("< > ");
     line("> " + pdu_ + "<Ctrl-Z>");

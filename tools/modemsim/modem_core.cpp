@@ -148,6 +148,7 @@ void ModemCore::feed_command_byte(char c) {
         std::string line = std::move(input_line_);
         input_line_.clear();
         execute_line(line);
+        flush_urcs();  // held while the line was typed; a no-AT line answers nothing
     } else if (c == '\n') {
         // <LF> after <CR> is what terminals send; V.250 ignores it.
     } else if (c == kBackspace) {

@@ -133,7 +133,9 @@ private:
     void write(std::string_view bytes);
     void urc(std::vector<std::string> lines);
     void flush_urcs();
-    bool link_busy() const { return busy_ || prompt_.active || hung(); }
+    // A command line being typed holds URCs back as modems do: a URC inside the
+    // echo would split it, and clients match the echo against their command.
+    bool link_busy() const { return busy_ || prompt_.active || hung() || !input_line_.empty(); }
     void resume_input();
     void schedule_noise();
     std::string random_noise_line();

@@ -1,0 +1,272 @@
+// Server test harness: the canned handler, the fixture thread, the client.
+#include "tests/integration/server_harness.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace smsgw::test {
+
+namespace asio = server::asio;
+
+json TestHandler::send_result(const api::SendParams& p, std::int64_t id) {
+    const std::size_t segments = p.text.size() <= 160 ? 1 : (p.text.size() + 152) / 153;
+    return {{"message_id", id},
+            {"segments", segments},
+            {"encoding", "gsm7"},
+            {"cost", 0.09 * static_cast<double>(segments)},
+            {"state", "queued"}};
+}
+
+namespace {
+
+json message_row(std::int64_t id, std::string state) {
+    return {{"message_id", id},      {"to", "+4917612345678"}, {"state", std::move(state)},
+            {"segments", 1},         {"modem", "office-1"},    {"category", "transactional"},
+            {"created", "2024-05-02T10:15:00+02:00"}};
+}
+
+api::Error error(api::ErrorCode code, std::string message, std::string field = {}) {
+    return {code, std::move(message), std::move(field)};
+}
+
+}  // namespace
+
+server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request& request,
+                                                             const server::CallerInfo& caller) {
+    seen.push_back(request);
+    last_caller = caller;
+    switch (request.op()) {
+        case api::Op::send: {
+            const auto& p = std::get<api::SendParams>(request.params);
+            if (p.text == "boom") throw std::runtime_error("store exploded (test)");
+            if (p.to == "+4915199999999")
+                co_return unexpected(error(api::ErrorCode::opted_out,
+                                           "+4915199999999 opted out (STOP, 2024-04-30)", "to"));
+            co_return send_result(p, 42);
+        }
+        case api::Op::send_batch: {
+            const auto& p = std::get<api::SendBatchParams>(request.params);
+            json items = json::array();
+            for (std::size_t i = 0; i < p.messages.size(); ++i)
+                items.push_back(send_result(p.messages[i], 100 + static_cast<std::int64_t>(i)));
+            co_return json{{"messages", items}};
+        }
+        case api::Op::message_get: {
+            const auto id = std::get<api::MessageGetParams>(request.params).message_id;
+            if (id == 404)
+                co_return unexpected(error(api::ErrorCode::not_found, "no message 404", "message_id"));
+            if (id >= 1000 && std::find(released_.begin(), released_.end(), id) == released_.end()) {
+                auto gate = std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
+                gates_[id] = gate;
+                boost::system::error_code ec;
+                co_await gate->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            }
+            json m = message_row(id, "delivered");
+            m["parts"] = json::array({{{"seq", 1}, {"state", "delivered"}, {"modem", "office-1"},
+                                       {"tp_mr", 17}, {"sent", "2024-05-02T10:15:03+02:00"},
+                                       {"delivered", "2024-05-02T10:15:09+02:00"}}});
+            co_return m;
+        }
+        case api::Op::message_list: {
+            const auto& p = std::get<api::MessageListParams>(request.params);
+            json rows = json::array();
+            for (std::int64_t i = 0; i < std::min<std::int64_t>(p.limit, 3); ++i)
+                rows.push_back(message_row(900 - i, i == 0 ? "queued" : "sent"));
+            for (std::int64_t i = 3; i < p.limit; ++i) {
+                json row = message_row(900 - i, "sent");
+                row["text"] = std::string(900, 'x');
+                rows.push_back(std::move(row));
+            }
+            co_return json{{"messages", rows}, {"next_before_id", 898}};
+        }
+        case api::Op::message_cancel:
+            co_return json{{"message_id", std::get<api::MessageCancelParams>(request.params).message_id},
+                           {"state", "cancelled"}};
+        case api::Op::inbound_list:
+            co_return json{{"messages",
+                            json::array({{{"id", 7},
+                                          {"from", "+4917612345678"},
+                                          {"modem", "office-1"},
+                                          {"text", "Stop"},
+                                          {"received", "2024-05-02T11:00:00+02:00"},
+                                          {"complete", true}}})}};
+        case api::Op::optout_list:
+            co_return json{{"optouts", json::array({{{"number", "+4917612345678"},
+                                                     {"keyword", "STOP"},
+                                                     {"source", "inbound"},
+                                                     {"created", "2024-05-02T11:00:01+02:00"}}})}};
+        case api::Op::optout_add:
+            co_return json{{"number", std::get<api::OptoutAddParams>(request.params).number},
+                           {"added", true}};
+        case api::Op::optout_remove:
+            co_return json{{"number", std::get<api::OptoutRemoveParams>(request.params).number},
+                           {"removed", true}};
+        case api::Op::settings_get:
+            co_return json{{"settings",
+                            {{"sms.enabled", true},
+                             {"sms.company_name", "ACME GmbH"},
+                             {"sms.cost_per_segment", 0.09},
+                             {"sms.max_segments", 10}}}};
+        case api::Op::settings_set: {
+            const auto& p = std::get<api::SettingsSetParams>(request.params);
+            json value;
+            std::visit([&](const auto& v) { value = v; }, p.value);
+            co_return json{{"key", p.key}, {"value", value}};
+        }
+        case api::Op::modem_list:
+            co_return json{{"modems", json::array({{{"name", "office-1"},
+                                                    {"state", "ready"},
+                                                    {"operator", "Telekom.de"},
+                                                    {"signal_dbm", -71},
+                                                    {"bars", 4},
+                                                    {"registration", "home"},
+                                                    {"queue", 0}},
+                                                   {{"name", "office-2"},
+                                                    {"state", "registering"},
+                                                    {"operator", nullptr},
+                                                    {"signal_dbm", nullptr},
+                                                    {"bars", 0},
+                                                    {"registration", "searching"},
+                                                    {"queue", 3}}})}};
+        case api::Op::preview: {
+            const auto& p = std::get<api::PreviewParams>(request.params);
+            co_return json{{"encoding", "gsm7"},
+                           {"segments", 1},
+                           {"characters", p.text.size()},
+                           {"offending", json::array()},
+                           {"cost", 0.09}};
+        }
+        case api::Op::hello:
+        case api::Op::subscribe:
+            break;
+    }
+    co_return unexpected(error(api::ErrorCode::internal, "the server answers this op itself"));
+}
+
+void TestHandler::release(std::int64_t id) {
+    released_.push_back(id);
+    if (const auto it = gates_.find(id); it != gates_.end()) it->second->cancel();
+}
+
+std::string temp_dir() {
+    char pattern[] = "/tmp/smsgw-srv-XXXXXX";
+    const char* made = ::mkdtemp(pattern);
+    REQUIRE(made != nullptr);
+    return made;
+}
+
+ServerFixture::ServerFixture(const std::function<void(server::ServerOptions&)>& tune)
+    : dir(temp_dir()), path(dir + "/smsgw.sock") {
+    options.socket.path = path;
+    options.socket.mode = 0660;
+    options.linger = 2s;
+    options.drain_timeout = 10s;
+    if (tune) tune(options);
+    srv = std::make_unique<server::Server>(io, options, handler);
+    srv->start();
+    thread_ = std::thread([this] {
+        auto work = asio::make_work_guard(io);
+        io.run();
+    });
+}
+
+void ServerFixture::stop() {
+    on_io([this] {
+        srv->stop([this] { stopped_ = true; });
+        return 0;
+    });
+}
+
+ServerFixture::~ServerFixture() {
+    stop();
+    wait_for([this] { return stopped_.load(); }, 15s);
+    io.stop();
+    thread_.join();
+    srv.reset();
+    ::unlink(path.c_str());
+    ::rmdir(dir.c_str());
+}
+
+Client::Client(const std::string& path) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+}
+
+Client::~Client() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void Client::send(const std::string& bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+std::optional<std::string> Client::line(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
+            std::string out = buffer_.substr(0, nl);
+            buffer_.erase(0, nl + 1);
+            return out;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return std::nullopt;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+        char chunk[65536];
+        const ssize_t n = ::read(fd_, chunk, sizeof(chunk));
+        if (n <= 0) return std::nullopt;
+        buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+std::optional<json> Client::reply(std::chrono::milliseconds timeout) {
+    auto text = line(timeout);
+    if (!text) return std::nullopt;
+    return json::parse(*text);
+}
+
+json Client::request(const json& request) {
+    send(request.dump() + "\n");
+    auto answer = reply();
+    REQUIRE(answer.has_value());
+    return *answer;
+}
+
+bool Client::closed(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+        char chunk[65536];
+        const ssize_t n = ::read(fd_, chunk, sizeof(chunk));
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+        if (n > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace smsgw::test
