@@ -1,0 +1,73 @@
+#include "daemon/core/event_publisher.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/core/views.hpp"
+#include "daemon/server/event_bus.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::core {
+
+using api::EventName;
+using nlohmann::json;
+
+bool EventPublisher::listening() const {
+    return bus_ != nullptr && bus_->subscriber_count() > 0;
+}
+
+void EventPublisher::message_queued(const store::Message& message) {
+    if (!listening()) return;
+    bus_->publish(EventName::message_queued, message_json(message, false));
+}
+
+void EventPublisher::message_update(store::Store& store, const store::StateUpdate& update) {
+    if (!update.message_changed() || !listening()) return;
+    EventName event;
+    switch (update.message_to) {
+        case store::State::sent: event = EventName::message_sent; break;
+        case store::State::delivered: event = EventName::message_delivered; break;
+        case store::State::failed:
+        case store::State::expired:
+        case store::State::cancelled:
+        case store::State::uncertain: event = EventName::message_failed; break;
+        default: return;  // queued/sending: not an event of the protocol
+    }
+    auto detail = store.get_message(update.message_id);
+    if (!detail) return;
+    json fields = message_json(detail->message, false);
+    fields["previous_state"] = store::to_string(update.message_from);
+    bus_->publish(event, fields);
+}
+
+void EventPublisher::inbound_received(const store::Inbound& inbound,
+                                      std::string_view keyword_kind) {
+    if (!listening()) return;
+    json fields = inbound_json(inbound);
+    fields.erase("raw_pdus");
+    fields["keyword"] = keyword_kind.empty() ? json(nullptr) : json(keyword_kind);
+    bus_->publish(EventName::inbound_received, fields);
+}
+
+void EventPublisher::optout_added(const store::OptOut& optout) {
+    if (!listening()) return;
+    bus_->publish(EventName::optout_added, optout_json(optout));
+}
+
+void EventPublisher::optout_removed(std::string_view number, std::string_view source) {
+    if (!listening()) return;
+    bus_->publish(EventName::optout_removed, {{"number", number}, {"source", source}});
+}
+
+void EventPublisher::modem_up(const drivers::ModemStatus& status) {
+    if (!listening()) return;
+    bus_->publish(EventName::modem_up, modem_json(status));
+}
+
+void EventPublisher::modem_down(const drivers::ModemStatus& status, std::string_view why) {
+    if (!listening()) return;
+    json fields = modem_json(status);
+    fields["why"] = why;
+    bus_->publish(EventName::modem_down, fields);
+}
+
+}  // namespace smsgw::core

@@ -1,0 +1,43 @@
+// Turns what the daemon did into the protocol's events (DESIGN.md, "Events").
+// message.* events fire when a message's derived state changes: message.sent
+// once every part is sent, message.delivered once every part is delivered, and
+// message.failed for every end that did not reach the handset — failed,
+// expired, cancelled and uncertain (its `state` says which), so a client that
+// waits for "sent or failed" never waits forever.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "daemon/store/types.hpp"
+#include "drivers/modem.hpp"
+
+namespace smsgw::store {
+class Store;
+}
+namespace smsgw::server {
+class EventBus;
+}
+
+namespace smsgw::core {
+
+class EventPublisher {
+  public:
+    // bus may be null (tools and tests that run without a server).
+    explicit EventPublisher(server::EventBus* bus) : bus_(bus) {}
+
+    void message_queued(const store::Message& message);
+    // Reads the message when the update changed its state and someone listens.
+    void message_update(store::Store& store, const store::StateUpdate& update);
+    void inbound_received(const store::Inbound& inbound, std::string_view keyword_kind = {});
+    void optout_added(const store::OptOut& optout);
+    void optout_removed(std::string_view number, std::string_view source);
+    void modem_up(const drivers::ModemStatus& status);
+    void modem_down(const drivers::ModemStatus& status, std::string_view why);
+
+  private:
+    bool listening() const;
+    server::EventBus* bus_;
+};
+
+}  // namespace smsgw::core

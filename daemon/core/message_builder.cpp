@@ -1,0 +1,112 @@
+#include "daemon/core/message_builder.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "daemon/policy/company_prefix.hpp"
+#include "daemon/policy/cost.hpp"
+#include "daemon/policy/numbers.hpp"
+#include "pdu/pdu_codec.hpp"
+#include "pdu/transliterate.hpp"
+#include "pdu/utf8.hpp"
+
+namespace smsgw::core {
+
+namespace {
+
+api::Error error(api::ErrorCode code, std::string message, std::string_view prefix,
+                 std::string_view field) {
+    return api::Error{code, std::move(message), std::string(prefix) + std::string(field)};
+}
+
+pdu::Encoding pdu_encoding(api::Encoding e) {
+    switch (e) {
+        case api::Encoding::gsm7: return pdu::Encoding::gsm7;
+        case api::Encoding::ucs2: return pdu::Encoding::ucs2;
+        case api::Encoding::auto_detect: break;
+    }
+    return pdu::Encoding::automatic;
+}
+
+}  // namespace
+
+std::string outgoing_text(std::string_view text, api::Category category, bool transliterate,
+                          const policy::Settings& settings) {
+    std::string out = policy::apply_company_prefix(text, category, settings);
+    if (!transliterate) return out;
+    std::u32string code_points;
+    if (pdu::utf8_decode(out, code_points)) return out;  // the encoder reports the bad byte
+    return pdu::utf8_encode(pdu::transliterate_to_gsm7(code_points));
+}
+
+Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
+                                                      const BuildContext& ctx,
+                                                      std::optional<std::int64_t> caller_uid,
+                                                      std::string_view prefix) {
+    auto number = policy::normalize(p.to, ctx.default_country);
+    if (!number)
+        return unexpected(error(api::ErrorCode::invalid_number,
+                                "\"" + p.to + "\" is not a phone number: " + number.error().reason,
+                                prefix, "to"));
+
+    std::string text = outgoing_text(p.text, p.category, p.transliterate, ctx.settings);
+
+    pdu::SubmitOptions options;
+    options.encoding = pdu_encoding(p.encoding);
+    options.status_report = p.report;
+    if (p.validity_minutes) options.validity_minutes = static_cast<int>(*p.validity_minutes);
+    options.max_parts = std::max(1, ctx.max_parts);
+    auto encoded = pdu::encode_submit(*number, text, options);
+    if (!encoded) {
+        const auto& e = encoded.error();
+        switch (e.code) {
+            case pdu::EncodeErrorCode::text_too_long:
+                return unexpected(error(api::ErrorCode::text_too_long,
+                                        e.message + " (at most " + std::to_string(ctx.max_parts) +
+                                            " segments; see sms.max_segments)",
+                                        prefix, "text"));
+            case pdu::EncodeErrorCode::invalid_number:
+                return unexpected(error(api::ErrorCode::invalid_number, e.message, prefix, "to"));
+            case pdu::EncodeErrorCode::invalid_option:
+                return unexpected(
+                    error(api::ErrorCode::bad_request, e.message, prefix, "validity_minutes"));
+            case pdu::EncodeErrorCode::not_encodable:
+                return unexpected(error(api::ErrorCode::bad_request,
+                                        e.message + " (use encoding auto or ucs2, or transliterate)",
+                                        prefix, "text"));
+            case pdu::EncodeErrorCode::invalid_text:
+                return unexpected(error(api::ErrorCode::bad_request, e.message, prefix, "text"));
+        }
+    }
+
+    store::NewMessage m;
+    m.recipient = *number;
+    m.text = std::move(text);
+    m.encoding = pdu::to_string(encoded->alphabet);
+    m.category = std::string(api::to_string(p.category));
+    m.priority = static_cast<int>(p.priority);
+    if (p.not_before)
+        m.not_before = store::Time(std::chrono::seconds(p.not_before->unix_seconds));
+    if (p.validity_minutes) {
+        m.validity_minutes = static_cast<int>(*p.validity_minutes);
+        const store::Time start = m.not_before && *m.not_before > ctx.now ? *m.not_before : ctx.now;
+        m.expires_at = start + std::chrono::minutes(*p.validity_minutes);
+    }
+    m.report = p.report;
+    m.requested_modem = p.modem;
+    m.idempotency_key = p.idempotency_key;
+    m.caller_uid = caller_uid;
+    const int segments = static_cast<int>(encoded->parts.size());
+    m.cost = policy::message_cost(segments, ctx.settings.cost_per_segment);
+    m.parts.reserve(encoded->parts.size());
+    for (auto& part : encoded->parts) {
+        store::NewPart np;
+        np.pdu = std::move(part.hex);
+        np.tpdu_length = part.tpdu_length;
+        if (segments > 1) np.concat_ref = encoded->reference;
+        m.parts.push_back(std::move(np));
+    }
+    return m;
+}
+
+}  // namespace smsgw::core

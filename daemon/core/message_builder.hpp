@@ -1,0 +1,39 @@
+// A `send` request as the store keeps it: the recipient in E.164, the company
+// prefix applied, the text transliterated when asked, every part encoded as the
+// SMS-SUBMIT PDU the modem will get, and the cost. What does not depend on the
+// database (opt-outs, wallet, idempotency) is decided here, so the socket
+// handler, the batch path and the daemon's own replies (opt-out confirmations)
+// build messages the same way.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "daemon/api/error.hpp"
+#include "daemon/api/params.hpp"
+#include "daemon/policy/settings_schema.hpp"
+#include "daemon/store/types.hpp"
+#include "pdu/expected.hpp"
+
+namespace smsgw::core {
+
+struct BuildContext {
+    std::string_view default_country;
+    const policy::Settings& settings;
+    int max_parts = 10;  // min(limits.max_parts_per_message, sms.max_segments)
+    store::Time now{};
+};
+
+// `field_prefix` names the request path for errors ("messages[3]." in a batch).
+Expected<store::NewMessage, api::Error> build_message(const api::SendParams& params,
+                                                      const BuildContext& context,
+                                                      std::optional<std::int64_t> caller_uid,
+                                                      std::string_view field_prefix = {});
+
+// The text as it will be sent (prefix, transliteration), for `preview`.
+std::string outgoing_text(std::string_view text, api::Category category, bool transliterate,
+                          const policy::Settings& settings);
+
+}  // namespace smsgw::core

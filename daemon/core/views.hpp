@@ -1,0 +1,28 @@
+// The JSON a client sees for the daemon's records: messages and their parts,
+// inbound messages, opt-outs, ledger entries and modems. One rendering per
+// record, shared by replies and events, so `message.get` and `message.sent`
+// spell a message the same way. Times are ISO-8601 UTC with milliseconds.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "daemon/store/types.hpp"
+#include "drivers/modem.hpp"
+
+namespace smsgw::core {
+
+std::string format_time(store::Time t);  // "2026-11-23T10:15:00.123Z"
+
+// Without the text when `with_text` is false (events stay small; a client that
+// wants the text asks message.get).
+nlohmann::json message_json(const store::Message& m, bool with_text = true);
+nlohmann::json part_json(const store::Part& p);
+nlohmann::json message_detail_json(const store::MessageDetail& d);
+nlohmann::json state_change_json(const store::StateChange& c);
+nlohmann::json inbound_json(const store::Inbound& i);
+nlohmann::json optout_json(const store::OptOut& o);
+nlohmann::json modem_json(const drivers::ModemStatus& s);
+
+}  // namespace smsgw::core
