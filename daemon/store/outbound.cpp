@@ -109,7 +109,8 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time now, boo
 }
 
 std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int limit,
-                                          std::span<const std::string> route_prefixes) {
+                                          std::span<const std::string> route_prefixes,
+                                          std::span<const std::string> exclude_prefixes) {
     // Walks parts_queue (state, priority DESC, message_id, seq) from the head;
     // rows not yet due or bound elsewhere are skipped, never sorted.
     static const std::string base = "SELECT " + rows::part_columns +
@@ -118,19 +119,26 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
                                     " AND (m.modem IS NULL OR m.modem = ?2)"
                                     " AND (m.requested_modem IS NULL OR m.requested_modem = ?2)"
                                     " AND (m.expires_at IS NULL OR m.expires_at > ?1)";
-    static const std::string order = " ORDER BY p.priority DESC, p.message_id, p.seq LIMIT ?3";
-    static const std::string any_sql = base + order;
-    static const std::string routed_sql =
-        base +
+    static const std::string routed =
         " AND (m.modem = ?2 OR m.requested_modem = ?2 OR EXISTS (SELECT 1 FROM json_each(?4)"
-        " WHERE substr(m.recipient, 1, length(value)) = value))" +
-        order;
+        " WHERE substr(m.recipient, 1, length(value)) = value))";
+    static const std::string excluded =
+        " AND (m.modem = ?2 OR m.requested_modem = ?2 OR NOT EXISTS (SELECT 1 FROM json_each(?5)"
+        " WHERE substr(m.recipient, 1, length(value)) = value))";
+    static const std::string order = " ORDER BY p.priority DESC, p.message_id, p.seq LIMIT ?3";
+    // One cached statement per combination: [routed][excluded].
+    static const std::string sql[2][2] = {
+        {base + order, base + excluded + order},
+        {base + routed + order, base + routed + excluded + order}};
+    const bool with_routes = !route_prefixes.empty();
+    const bool with_exclusions = !exclude_prefixes.empty();
     Transaction tx(*db_);
     std::vector<Part> parts;
     {
-        Statement st = db_->prepare(route_prefixes.empty() ? any_sql : routed_sql);
+        Statement st = db_->prepare(sql[with_routes][with_exclusions]);
         st.bind(1, to_millis(now)).bind(2, modem).bind(3, std::max(limit, 0));
-        if (!route_prefixes.empty()) st.bind(4, rows::json_array(route_prefixes));
+        if (with_routes) st.bind(4, rows::json_array(route_prefixes));
+        if (with_exclusions) st.bind(5, rows::json_array(exclude_prefixes));
         while (st.step()) parts.push_back(rows::part(st));
     }
     std::vector<std::int64_t> messages;
@@ -151,6 +159,23 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
     for (std::int64_t id : messages) refresh_message_state(id, now);
     tx.commit();
     return parts;
+}
+
+std::optional<Time> Store::next_due_time(Time after) {
+    // A SEARCH of parts_queue's queued range; only idle senders ask.
+    Statement st = db_->prepare(
+        "SELECT min(next_attempt_at) FROM parts WHERE state = 'queued' AND next_attempt_at > ?");
+    st.bind(1, to_millis(after));
+    if (!st.step() || st.is_null(0)) return std::nullopt;
+    return from_millis(st.int64(0));
+}
+
+std::int64_t Store::sent_count(std::string_view modem, Time since) {
+    // parts_report holds every part with a TP-MR, i.e. every part mark_sent saw.
+    Statement st = db_->prepare(
+        "SELECT count(*) FROM parts WHERE modem = ? AND tp_mr IS NOT NULL AND sent_at >= ?");
+    st.bind(1, modem).bind(2, to_millis(since));
+    return st.step() ? st.int64(0) : 0;
 }
 
 StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {

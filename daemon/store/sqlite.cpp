@@ -155,18 +155,25 @@ int Database::changes() const {
     return sqlite3_changes(db_);
 }
 
-Transaction::Transaction(Database& db) : db_(db) {
-    db_.prepare("BEGIN IMMEDIATE").run();
+Transaction::Transaction(Database& db)
+    : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+    db_.prepare(nested_ ? "SAVEPOINT op" : "BEGIN IMMEDIATE").run();
 }
 
 Transaction::~Transaction() {
     if (!open_) return;
-    // A rollback that fails leaves SQLite to roll back on close; never throw here.
-    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    // A rollback that fails leaves SQLite to roll back on close (or the outer
+    // transaction to fail its commit); never throw here.
+    if (nested_) {
+        sqlite3_exec(db_.handle(), "ROLLBACK TO op", nullptr, nullptr, nullptr);
+        sqlite3_exec(db_.handle(), "RELEASE op", nullptr, nullptr, nullptr);
+    } else {
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
 }
 
 void Transaction::commit() {
-    db_.prepare("COMMIT").run();
+    db_.prepare(nested_ ? "RELEASE op" : "COMMIT").run();
     open_ = false;
 }
 

@@ -100,6 +100,9 @@ class Database {
 
 // BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front, so a
 // writer never fails half-way with SQLITE_BUSY on a read-to-write upgrade.
+// BEGIN IMMEDIATE … COMMIT; inside another transaction (Store::Batch) a
+// SAVEPOINT instead, so an operation stays atomic within the caller's batch and
+// only the outermost commit reaches the disk.
 class Transaction {
   public:
     explicit Transaction(Database& db);
@@ -111,6 +114,7 @@ class Transaction {
   private:
     Database& db_;
     bool open_ = true;
+    bool nested_ = false;
 };
 
 }  // namespace smsgw::store

@@ -46,6 +46,12 @@ void Store::configure() {
     db_->exec("PRAGMA journal_size_limit = 67108864");
 }
 
+Store::Batch::Batch(Store& store) : tx_(std::make_unique<Transaction>(*store.db_)) {}
+Store::Batch::~Batch() = default;
+void Store::Batch::commit() {
+    tx_->commit();
+}
+
 int Store::latest_schema_version() {
     return migrations().back().version;
 }

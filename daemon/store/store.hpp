@@ -20,6 +20,7 @@ namespace smsgw::store {
 
 class Database;
 class Statement;
+class Transaction;
 
 struct StoreOptions {
     RetryPolicy retry;
@@ -41,6 +42,24 @@ class Store {
     int schema_version() const;
     static int latest_schema_version();
 
+    // Group commit: every operation until commit() shares one transaction and
+    // one fsync (the dispatcher records many modems' results and claims their
+    // next parts together). Each operation inside stays atomic — one that
+    // throws undoes only itself — and nothing is durable before commit(); a
+    // Batch destroyed without commit() undoes them all. A Batch inside a Batch
+    // is a savepoint of it.
+    class Batch {
+      public:
+        explicit Batch(Store& store);
+        ~Batch();
+        Batch(const Batch&) = delete;
+        Batch& operator=(const Batch&) = delete;
+        void commit();
+
+      private:
+        std::unique_ptr<Transaction> tx_;
+    };
+
     // --- outbound ---
     // One transaction for the whole batch (group commit); one result per item
     // in order. With charge_wallet, each item's cost is charged in the same
@@ -51,9 +70,18 @@ class Store {
     // (priority, then age), moved to sending. The first claimed part of a message
     // binds the message to this modem; its other parts go to no other modem.
     // With route_prefixes, only recipients starting with one of them (or messages
-    // already bound to or requested for this modem).
+    // already bound to or requested for this modem). With exclude_prefixes, not
+    // recipients starting with one of them (another modem routes those) unless
+    // the message is already bound to or requested for this modem.
     std::vector<Part> claim_next_parts(std::string_view modem, Time now, int limit,
-                                       std::span<const std::string> route_prefixes = {});
+                                       std::span<const std::string> route_prefixes = {},
+                                       std::span<const std::string> exclude_prefixes = {});
+    // The earliest next_attempt_at after `after` among queued parts (not_before
+    // or a retry), for the scheduler's timer; nullopt when none waits.
+    std::optional<Time> next_due_time(Time after);
+    // Parts this modem handed to the network (sent_at set) since `since`: its
+    // daily cap survives a restart.
+    std::int64_t sent_count(std::string_view modem, Time since);
     StateUpdate mark_sent(std::int64_t part_id, int tp_mr, Time at);
     // temporary: back to queued after the policy's backoff, or failed when the
     // attempts are used up; permanent: failed now, with the message's unsent parts.

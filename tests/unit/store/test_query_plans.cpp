@@ -38,6 +38,11 @@ void exercise_hot_paths(Store& store) {
     std::vector<std::string> prefixes = {"+49"};
     auto parts = store.claim_next_parts("m1", at_seconds(1), 4);
     auto routed = store.claim_next_parts("m2", at_seconds(1), 4, prefixes);
+    std::vector<std::string> others = {"+4915"};
+    store.claim_next_parts("m3", at_seconds(1), 1, {}, others);
+    store.claim_next_parts("m4", at_seconds(1), 1, prefixes, others);
+    store.next_due_time(at_seconds(1));
+    store.sent_count("m1", t0());
     store.mark_sent(parts.at(0).id, 1, at_seconds(2));
     store.mark_failed(parts.at(1).id, "+CMS ERROR: 42", FailureKind::temporary, at_seconds(2));
     store.mark_failed(parts.at(2).id, "+CMS ERROR: 21", FailureKind::permanent, at_seconds(2));

@@ -1,0 +1,448 @@
+// See inbound_pipeline.hpp. Each store call is its own transaction; the order
+// (message, then opt-out, then reply) means a crash in between re-reads the PDU
+// from the modem after restart: the opt-out and the reply are then idempotent,
+// the inbound row may exist twice (never lost).
+#include "daemon/dispatch/inbound_pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include "daemon/api/params.hpp"
+#include "daemon/core/clock.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/core/message_builder.hpp"
+#include "daemon/core/settings_cache.hpp"
+#include "daemon/dispatch/outbound_scheduler.hpp"
+#include "daemon/policy/numbers.hpp"
+#include "daemon/policy/optout_matcher.hpp"
+#include "daemon/store/store.hpp"
+#include "pdu/pdu_codec.hpp"
+#include "pdu/reassembly.hpp"
+
+namespace smsgw::dispatch {
+
+namespace asio = drivers::asio;
+using drivers::awaitable;
+
+namespace {
+
+policy::OptoutMatcher make_matcher(const config::OptoutConfig& optout) {
+    auto m = policy::OptoutMatcher::create(optout);
+    if (!m) throw std::invalid_argument(m.error().message);
+    return std::move(*m);
+}
+
+// FNV-1a, 64 bits: a stable name for "the reply to these PDUs".
+std::string fingerprint(std::string_view modem, const std::vector<std::string>& pdus) {
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&](std::string_view s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0xFF;
+        h *= 1099511628211ULL;
+    };
+    mix(modem);
+    for (const auto& p : pdus) mix(p);
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string shown_sender(const std::string& s) {
+    return s.empty() ? std::string("(unknown sender)") : s;
+}
+
+}  // namespace
+
+InboundOptions InboundOptions::from(const config::Config& config) {
+    InboundOptions o;
+    o.default_country = config.default_country;
+    o.optout = config.optout;
+    o.reassembly_timeout = std::chrono::minutes(config.inbound.reassembly_timeout_minutes);
+    o.sweep_interval = std::min<std::chrono::milliseconds>(60s, o.reassembly_timeout / 10);
+    o.sweep_interval = std::max<std::chrono::milliseconds>(o.sweep_interval, 1s);
+    o.max_parts = config.limits.max_parts_per_message;
+    return o;
+}
+
+class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipeline::Impl> {
+  public:
+    Impl(asio::io_context& io, store::Store& store, core::EventPublisher& events,
+         const core::SettingsCache& settings, OutboundScheduler& scheduler, InboundOptions options)
+        : io_(io),
+          store_(store),
+          events_(events),
+          settings_(settings),
+          scheduler_(scheduler),
+          options_(std::move(options)),
+          matcher_(make_matcher(options_.optout)),
+          timer_(io) {}
+
+    void start();
+    void close() {
+        closed_ = true;
+        timer_.cancel();
+    }
+    void reconfigure(InboundOptions options) {
+        auto matcher = make_matcher(options.optout);
+        options_ = std::move(options);
+        matcher_ = std::move(matcher);
+        timer_.cancel();  // the sweep picks up its new interval
+    }
+    bool on_inbound(const drivers::InboundPdu& pdu);
+    bool on_status_report(const drivers::InboundPdu& pdu);
+    int sweep(store::Time now);
+
+  private:
+    awaitable<void> sweep_loop(std::shared_ptr<Impl> self);
+    void store_raw(const drivers::InboundPdu& pdu, const std::string& why, store::Time now);
+    void received(const drivers::InboundPdu& pdu, const policy::Sender& sender,
+                  const pdu::SmsDeliver& deliver, store::Time now);
+    void fragment(const drivers::InboundPdu& pdu, const policy::Sender& sender,
+                  const pdu::SmsDeliver& deliver, const pdu::Concatenation& concat,
+                  store::Time now);
+    // A stored complete message: keywords, replies, events.
+    void after_insert(std::int64_t id, const policy::Sender& sender, const std::string& text,
+                      const std::vector<std::string>& pdus, std::string_view modem,
+                      store::Time now);
+    void reply(const policy::Sender& to, const std::string& text, std::string_view purpose,
+               std::string_view modem, const std::vector<std::string>& pdus, store::Time now);
+    void publish(std::int64_t id, std::string_view keyword_kind = {});
+
+    asio::io_context& io_;
+    store::Store& store_;
+    core::EventPublisher& events_;
+    const core::SettingsCache& settings_;
+    OutboundScheduler& scheduler_;
+    InboundOptions options_;
+    policy::OptoutMatcher matcher_;
+    asio::steady_timer timer_;
+    bool started_ = false;
+    bool closed_ = false;
+};
+
+// ---- public handle ------------------------------------------------------------------
+
+InboundPipeline::InboundPipeline(asio::io_context& io, store::Store& store,
+                                 core::EventPublisher& events, const core::SettingsCache& settings,
+                                 OutboundScheduler& scheduler, InboundOptions options)
+    : impl_(std::make_shared<Impl>(io, store, events, settings, scheduler, std::move(options))) {}
+InboundPipeline::~InboundPipeline() {
+    impl_->close();
+}
+void InboundPipeline::start() {
+    impl_->start();
+}
+void InboundPipeline::reconfigure(InboundOptions options) {
+    impl_->reconfigure(std::move(options));
+}
+bool InboundPipeline::on_inbound(const drivers::InboundPdu& pdu) {
+    return impl_->on_inbound(pdu);
+}
+bool InboundPipeline::on_status_report(const drivers::InboundPdu& pdu) {
+    return impl_->on_status_report(pdu);
+}
+int InboundPipeline::sweep(store::Time now) {
+    return impl_->sweep(now);
+}
+
+// ---- Impl ----------------------------------------------------------------------------
+
+void InboundPipeline::Impl::start() {
+    if (started_ || closed_) return;
+    started_ = true;
+    auto self = shared_from_this();
+    asio::co_spawn(io_, sweep_loop(self), [self](std::exception_ptr e) {
+        if (e && !self->closed_)
+            spdlog::error("inbound: the reassembly sweep stopped by an exception");
+    });
+}
+
+awaitable<void> InboundPipeline::Impl::sweep_loop(std::shared_ptr<Impl> self) {
+    while (!closed_) {
+        timer_.expires_after(options_.sweep_interval);
+        boost::system::error_code ec;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (closed_) break;
+        if (ec) continue;  // reconfigured: a new interval
+        try {
+            sweep(core::now());
+        } catch (const std::exception& e) {
+            spdlog::error("inbound: reassembly sweep: {}", e.what());
+        }
+    }
+    (void)self;
+}
+
+bool InboundPipeline::Impl::on_inbound(const drivers::InboundPdu& in) {
+    const store::Time now = core::now();
+    try {
+        if (!in.decode_error.empty()) {
+            store_raw(in, in.decode_error, now);
+            return true;
+        }
+        auto decoded = pdu::decode_pdu(in.hex);
+        if (!decoded) {
+            store_raw(in, decoded.error().to_string(), now);
+            return true;
+        }
+        const auto* deliver = std::get_if<pdu::SmsDeliver>(&decoded->tpdu);
+        if (!deliver) {
+            store_raw(in,
+                      std::string("an ") + pdu::type_name(decoded->tpdu) + ", not an SMS-DELIVER",
+                      now);
+            return true;
+        }
+        const policy::Sender sender =
+            policy::normalize_sender(deliver->originator.display(), options_.default_country);
+        const auto& header = deliver->user_data.header;
+        if (header && header->concat && header->concat->total > 1 &&
+            header->concat->sequence >= 1 && header->concat->sequence <= header->concat->total)
+            fragment(in, sender, *deliver, *header->concat, now);
+        else
+            received(in, sender, *deliver, now);
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::error("inbound: modem[{}] message {}{} not stored ({}); it stays on the modem",
+                      in.modem, in.storage, in.index ? std::to_string(*in.index) : std::string(),
+                      e.what());
+        return false;
+    }
+}
+
+void InboundPipeline::Impl::store_raw(const drivers::InboundPdu& in, const std::string& why,
+                                      store::Time now) {
+    store::NewInbound n;
+    n.modem = in.modem;
+    n.text = "[undecodable PDU: " + why + "]";
+    n.received_at = now;
+    n.raw_pdus = {in.hex};
+    n.complete = false;
+    const auto id = store_.insert_inbound(n);
+    spdlog::warn("inbound: modem[{}] kept undecodable PDU as inbound {}: {}", in.modem, id, why);
+    publish(id);
+}
+
+void InboundPipeline::Impl::received(const drivers::InboundPdu& in, const policy::Sender& sender,
+                                     const pdu::SmsDeliver& deliver, store::Time now) {
+    store::NewInbound n;
+    n.modem = in.modem;
+    n.sender = sender.address;
+    n.text = deliver.user_data.text;
+    n.received_at = now;
+    n.raw_pdus = {in.hex};
+    const auto id = store_.insert_inbound(n);
+    spdlog::debug("inbound: modem[{}] inbound {} from {}", in.modem, id, shown_sender(n.sender));
+    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now);
+}
+
+void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy::Sender& sender,
+                                     const pdu::SmsDeliver& deliver,
+                                     const pdu::Concatenation& concat, store::Time now) {
+    store::Fragment f;
+    f.modem = in.modem;
+    f.sender = sender.address;
+    f.ref = concat.reference;
+    f.total = concat.total;
+    f.seq = concat.sequence;
+    f.text = deliver.user_data.text;
+    f.pdu = in.hex;
+    f.received_at = now;
+    if (!store_.store_fragment(f))
+        spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} again: kept the first",
+                      in.modem, f.seq, f.total, f.ref, f.sender);
+    auto parts = store_.fragments_for(f.modem, f.sender, f.ref, f.total);
+    if (static_cast<int>(parts.size()) < f.total) {
+        spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} stored ({} of {})", in.modem,
+                      f.seq, f.total, f.ref, f.sender, parts.size(), f.total);
+        return;
+    }
+    // fragments_for() gives them by seq, one per seq (the table's unique key).
+    store::NewInbound n;
+    n.modem = f.modem;
+    n.sender = f.sender;
+    n.received_at = now;
+    n.complete = true;
+    n.concat_ref = f.ref;
+    n.parts_total = f.total;
+    std::vector<std::int64_t> consumed;
+    for (const auto& p : parts) {
+        n.text += p.text;
+        n.raw_pdus.push_back(p.pdu);
+        consumed.push_back(p.id);
+    }
+    const auto id = store_.insert_inbound(n, consumed);
+    spdlog::debug("inbound: modem[{}] inbound {} from {} reassembled from {} parts", in.modem, id,
+                  n.sender, f.total);
+    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now);
+}
+
+void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& sender,
+                                         const std::string& text,
+                                         const std::vector<std::string>& pdus,
+                                         std::string_view modem, store::Time now) {
+    const auto match = matcher_.match(text);
+    if (!match) {
+        publish(id);
+        return;
+    }
+    publish(id, policy::to_string(match->kind));
+    const policy::Settings& settings = settings_.get();
+    switch (match->kind) {
+        case policy::KeywordKind::opt_out: {
+            store::OptOut o;
+            o.number = sender.address;
+            o.keyword = match->keyword;
+            o.at = now;
+            o.source_inbound_id = id;
+            o.source = "keyword";
+            if (store_.add_optout(o)) {
+                spdlog::info("inbound: {} opted out ({}), inbound {}", o.number, match->keyword,
+                             id);
+                if (auto stored = store_.get_optout(o.number)) events_.optout_added(*stored);
+            } else {
+                spdlog::info("inbound: {} sent {} again; opted out already", o.number,
+                             match->keyword);
+            }
+            if (settings.optout_confirmation_enabled)
+                reply(sender, settings.optout_confirmation_text, "optout-confirmation", modem, pdus,
+                      now);
+            break;
+        }
+        case policy::KeywordKind::resubscribe:
+            if (store_.remove_optout(sender.address)) {
+                spdlog::info("inbound: {} opted in again ({}), inbound {}", sender.address,
+                             match->keyword, id);
+                events_.optout_removed(sender.address, "keyword");
+            }
+            break;
+        case policy::KeywordKind::help:
+            if (settings.optout_help_enabled)
+                reply(sender, settings.optout_help_text, "help", modem, pdus, now);
+            break;
+    }
+}
+
+void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& text,
+                                  std::string_view purpose, std::string_view modem,
+                                  const std::vector<std::string>& pdus, store::Time now) {
+    if (text.empty()) return;
+    if (to.kind == policy::SenderKind::alphanumeric || to.address.empty()) {
+        spdlog::info("inbound: no {} reply to {}: not a number a message can reach", purpose,
+                     shown_sender(to.address));
+        return;
+    }
+    const policy::Settings& settings = settings_.get();
+    api::SendParams params;
+    params.to = to.address;
+    params.text = text;
+    params.category = api::Category::transactional;
+    params.idempotency_key = "smsgwd:" + std::string(purpose) + ":" + fingerprint(modem, pdus);
+    int max_parts = options_.max_parts;
+    if (settings.max_segments > 0) max_parts = std::min(max_parts, settings.max_segments);
+    const core::BuildContext context{options_.default_country, settings, max_parts, now};
+    auto message = core::build_message(params, context, std::nullopt);
+    if (!message) {
+        spdlog::warn("inbound: {} reply to {} not queued: {}", purpose, to.address,
+                     message.error().message);
+        return;
+    }
+    const auto results = store_.insert_messages({&*message, 1}, now, false);
+    const auto& r = results.at(0);
+    if (r.kind != store::InsertResult::Kind::inserted) {
+        spdlog::debug("inbound: {} reply to {} queued before (message {})", purpose, to.address,
+                      r.message_id);
+        return;
+    }
+    spdlog::info("inbound: {} reply to {} queued as message {}", purpose, to.address, r.message_id);
+    if (auto detail = store_.get_message(r.message_id)) events_.message_queued(detail->message);
+    scheduler_.wake();
+}
+
+void InboundPipeline::Impl::publish(std::int64_t id, std::string_view keyword_kind) {
+    if (auto inbound = store_.get_inbound(id)) events_.inbound_received(*inbound, keyword_kind);
+}
+
+int InboundPipeline::Impl::sweep(store::Time now) {
+    const auto groups = store_.expired_fragments(
+        now - std::chrono::duration_cast<std::chrono::milliseconds>(options_.reassembly_timeout));
+    int released = 0;
+    for (const auto& g : groups) {
+        if (g.fragments.empty()) continue;
+        // pdu::Reassembler joins by seq and marks the gaps, as for a live group.
+        pdu::Reassembler reassembler(std::chrono::seconds(0));
+        for (const auto& f : g.fragments) {
+            pdu::InboundPart part;
+            part.sender = g.sender;
+            part.reference = static_cast<std::uint16_t>(g.ref);
+            part.total = static_cast<std::uint8_t>(g.total);
+            part.sequence = static_cast<std::uint8_t>(f.seq);
+            part.text = f.text;
+            part.token = static_cast<std::uint64_t>(f.id);
+            part.received = std::chrono::system_clock::time_point(f.received_at.time_since_epoch());
+            reassembler.add(std::move(part));
+        }
+        const auto messages = reassembler.expire(std::chrono::system_clock::time_point::max() -
+                                                 std::chrono::hours(1));
+        if (messages.empty()) continue;
+        const auto& m = messages.front();
+        store::NewInbound n;
+        n.modem = g.modem;
+        n.sender = g.sender;
+        n.text = m.text;
+        n.received_at = now;
+        n.complete = m.complete;
+        n.concat_ref = g.ref;
+        n.parts_total = g.total;
+        std::vector<std::int64_t> consumed;
+        for (const auto& f : g.fragments) {
+            n.raw_pdus.push_back(f.pdu);
+            consumed.push_back(f.id);
+        }
+        const auto id = store_.insert_inbound(n, consumed);
+        std::string missing;
+        for (auto seq : m.missing) missing += (missing.empty() ? "" : ", ") + std::to_string(seq);
+        spdlog::info(
+            "inbound: modem[{}] message from {} (ref {}) released incomplete as inbound {}: "
+            "part(s) {} of {} never arrived",
+            g.modem, g.sender, g.ref, id, missing, g.total);
+        publish(id);
+        ++released;
+    }
+    return released;
+}
+
+bool InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in) {
+    if (!in.status_report) return on_inbound(in);
+    const auto& sr = *in.status_report;
+    try {
+        store::StatusReport report;
+        report.modem = in.modem;
+        report.tp_mr = sr.mr;
+        report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
+        report.status = sr.status;
+        const auto update = store_.match_status_report(report, core::now(), options_.report_window);
+        if (!update) {
+            spdlog::info(
+                "inbound: modem[{}] status report for TP-MR {} to {} ({}) matches no part sent "
+                "in the window; dropped",
+                in.modem, sr.mr, report.recipient, sr.text);
+            return true;
+        }
+        spdlog::debug("inbound: modem[{}] status report TP-MR {}: part {} {}", in.modem, sr.mr,
+                      update->part_id, store::to_string(update->part_state));
+        events_.message_update(store_, *update);
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::error("inbound: modem[{}] status report for TP-MR {} not stored ({})", in.modem,
+                      sr.mr, e.what());
+        return false;
+    }
+}
+
+}  // namespace smsgw::dispatch

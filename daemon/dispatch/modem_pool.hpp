@@ -1,0 +1,101 @@
+// The daemon's modems: one drivers::Modem per enabled `modems:` entry, built
+// from its config (the PIN read from pin_file, a port or an IMEI/USB-serial
+// match), with the pool as its observer. The pool turns what a modem reports
+// into the rest of dispatch:
+//   - ready: modem.up, and the OutboundScheduler attaches a sender to it;
+//   - leaving ready (recovering, down, failed…): modem.down, and the sender
+//     finishes the AT+CMGS in flight, then requeues what the modem held;
+//   - each inbound PDU / status report goes to the InboundPipeline and is
+//     deleted from the modem (confirm_committed) only once it is committed.
+// The drivers log one info line per state change ("modem[x] a → b (why)");
+// the pool logs what the change means for traffic.
+//
+// apply() is SIGHUP's reload: new modems start, removed (or disabled) ones
+// stop, ones whose driver settings changed restart (after their AT+CMGS in
+// flight), ones whose only change is rate/cap/routes keep running with the
+// new values, unchanged ones are left alone. stop() is SIGTERM's drain.
+//
+// Construction order in the app: Store, SettingsCache, EventPublisher,
+// OutboundScheduler, InboundPipeline, ModemPool; then scheduler.startup(),
+// scheduler.start(), inbound.start(), pool.apply(config.modems).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.hpp"
+#include "drivers/asio.hpp"
+#include "drivers/modem.hpp"
+#include "pdu/expected.hpp"
+
+namespace smsgw::core {
+class EventPublisher;
+}
+
+namespace smsgw::dispatch {
+
+class OutboundScheduler;
+class InboundPipeline;
+
+using namespace std::chrono_literals;
+
+struct PoolOptions {
+    // Timeouts, periods and candidate port globs for every modem (the defaults
+    // suit real sticks; tests shorten them). name, port, match, baud, pin and
+    // smsc are taken from each ModemConfig.
+    drivers::ModemSettings defaults;
+    // stop(): how long the AT+CMGS in flight may take before the modems are
+    // stopped anyway (their part then becomes uncertain).
+    std::chrono::milliseconds drain_timeout = 70s;
+};
+
+// The driver settings for one configured modem: `defaults` with the config's
+// name, port, match, baud, smsc and PIN (pin_file read and trimmed). Fails with
+// a reason when the pin file cannot be read.
+Expected<drivers::ModemSettings, std::string> modem_settings(
+    const config::ModemConfig& config, const drivers::ModemSettings& defaults);
+
+// What apply() did, for the reload's log line.
+struct ApplyResult {
+    std::vector<std::string> started, stopped, restarted, updated, unchanged;
+};
+
+class ModemPool {
+  public:
+    // Every reference must outlive the pool. No modem starts before apply().
+    ModemPool(drivers::asio::io_context& io, core::EventPublisher& events,
+              OutboundScheduler& scheduler, InboundPipeline& inbound, PoolOptions options = {});
+    ~ModemPool();  // stops every modem at once (use stop() to drain first)
+    ModemPool(const ModemPool&) = delete;
+    ModemPool& operator=(const ModemPool&) = delete;
+
+    // The configured modems, at start and on SIGHUP (see above). Ignored while stopping.
+    ApplyResult apply(const std::vector<config::ModemConfig>& modems);
+
+    // modem.list: one object per configured modem, in config order —
+    // core::modem_json(status) plus enabled, route_prefixes,
+    // send_rate_per_minute, max_per_day, sent/failed/uncertain/received counts
+    // since start, sent_today, capped, in_flight (the part id in AT+CMGS or null).
+    nlohmann::json list() const;
+    // A configured, enabled modem of this name (for `send`'s `modem` parameter).
+    bool has(std::string_view name) const;
+    std::optional<drivers::ModemStatus> status(std::string_view name) const;
+
+    // SIGTERM: stop taking new parts (scheduler.drain), let the AT+CMGS in flight
+    // finish (at most drain_timeout), stop every modem, then call `done`.
+    void stop(std::function<void()> done);
+    bool stopping() const;
+
+  private:
+    class Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace smsgw::dispatch

@@ -1,0 +1,602 @@
+// See outbound_scheduler.hpp. One Sender per modem name, kept for the life of
+// the scheduler (its counters are "since start"); its coroutine runs while the
+// modem is attached and ends after putting back what it held.
+#include "daemon/dispatch/outbound_scheduler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <map>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/dispatch/rate_limiter.hpp"
+#include "daemon/dispatch/routing.hpp"
+#include "daemon/store/store.hpp"
+#include "drivers/modem.hpp"
+
+namespace smsgw::dispatch {
+
+namespace asio = drivers::asio;
+using drivers::awaitable;
+using drivers::SendResult;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+// The local calendar day of `now`: a number that changes at local midnight,
+// when it started and when the next one starts (mktime handles DST days).
+struct LocalDay {
+    std::int64_t number = 0;
+    store::Time start{};
+    store::Time next{};
+};
+
+LocalDay local_day(store::Time now) {
+    const std::time_t t = static_cast<std::time_t>(store::to_millis(now) / 1000);
+    std::tm lt{};
+    ::localtime_r(&t, &lt);
+    LocalDay d;
+    d.number = (lt.tm_year + 1900) * 1000 + lt.tm_yday;
+    lt.tm_hour = lt.tm_min = lt.tm_sec = 0;
+    lt.tm_isdst = -1;
+    std::tm next = lt;
+    d.start = store::from_millis(static_cast<std::int64_t>(std::mktime(&lt)) * 1000);
+    next.tm_mday += 1;
+    next.tm_isdst = -1;
+    d.next = store::from_millis(static_cast<std::int64_t>(std::mktime(&next)) * 1000);
+    return d;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+    return out.empty() ? "any" : out;
+}
+
+}  // namespace
+
+struct Sender {
+    Sender(asio::io_context& io, std::string n)
+        : name(std::move(n)), limiter(0, 0, SteadyClock::now()), timer(io) {}
+
+    std::string name;
+    std::shared_ptr<drivers::Modem> modem;  // set while attached
+    config::ModemConfig config;
+    RateLimiter limiter;
+    std::int64_t day = -1;     // LocalDay::number the limiter counts for; -1: ask the store
+    asio::steady_timer timer;  // its sleeps; cancelled to wake it
+    bool running = false;      // the coroutine is alive
+    bool idle = false;         // asleep with nothing to do
+    std::uint64_t seen_wake = 0;
+    std::optional<std::int64_t> in_flight;
+    // An outcome the store did not take (it threw): recorded before anything
+    // else, so a part the network has is never put back in the queue.
+    std::optional<std::pair<store::Part, SendResult>> unrecorded;
+    std::vector<std::function<void()>> on_idle;
+    SenderCounters counters;
+    std::vector<std::string> excluded;
+    bool capped = false;
+};
+
+class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundScheduler::Impl> {
+  public:
+    Impl(asio::io_context& io, store::Store& store, core::EventPublisher& events,
+         SchedulerOptions options)
+        : io_(io),
+          store_(store),
+          events_(events),
+          options_(options),
+          poke_timer_(io),
+          expire_timer_(io) {
+        options_.claim_batch = std::max(1, options_.claim_batch);
+    }
+
+    void start();
+    std::vector<store::Part> startup();
+    void wake();
+    void attach(std::shared_ptr<drivers::Modem> modem, const config::ModemConfig& config);
+    void update(const config::ModemConfig& config);
+    void detach(const std::string& name, std::function<void()> idle);
+    void drain(std::function<void()> done);
+    void close();
+    SenderInfo info(std::string_view name) const;
+    bool draining() const { return draining_; }
+
+  private:
+    Sender& sender(const std::string& name);
+    void spawn(Sender& s);
+    void poke(Sender& s) { s.timer.cancel(); }
+    void poke_idle();
+    void defer(std::function<void()> fn);
+    void recompute_routes();
+    void finished(Sender& s);
+    void check_drained();
+
+    awaitable<void> run(std::shared_ptr<Impl> self, Sender* s);
+    // One round: budget, claim, send, record. Returns how long to rest (zero: go on).
+    awaitable<SteadyClock::duration> round(Sender& s);
+    awaitable<void> nap(Sender& s, SteadyClock::duration d);
+    awaitable<void> expiry_loop(std::shared_ptr<Impl> self);
+    SteadyClock::duration idle_time(Sender& s);
+    // false: not_ready, the part went back to the queue.
+    bool record(Sender& s, const store::Part& part, const SendResult& r);
+    void requeue(Sender& s);
+
+    asio::io_context& io_;
+    store::Store& store_;
+    core::EventPublisher& events_;
+    SchedulerOptions options_;
+    std::map<std::string, std::unique_ptr<Sender>, std::less<>> senders_;
+    std::uint64_t wake_seq_ = 0;
+    int idle_count_ = 0;
+    bool poke_pending_ = false;
+    std::size_t rotate_ = 0;
+    asio::steady_timer poke_timer_;
+    asio::steady_timer expire_timer_;
+    bool started_ = false;
+    bool draining_ = false;
+    bool closed_ = false;
+    std::vector<std::function<void()>> drained_;
+    bool due_known_ = false;
+    std::optional<store::Time> next_due_;
+};
+
+// ---- public handle ------------------------------------------------------------------
+
+OutboundScheduler::OutboundScheduler(asio::io_context& io, store::Store& store,
+                                     core::EventPublisher& events, SchedulerOptions options)
+    : impl_(std::make_shared<Impl>(io, store, events, options)) {}
+OutboundScheduler::~OutboundScheduler() {
+    impl_->close();
+}
+void OutboundScheduler::start() {
+    impl_->start();
+}
+std::vector<store::Part> OutboundScheduler::startup() {
+    return impl_->startup();
+}
+void OutboundScheduler::wake() {
+    impl_->wake();
+}
+void OutboundScheduler::attach(std::shared_ptr<drivers::Modem> modem,
+                               const config::ModemConfig& config) {
+    impl_->attach(std::move(modem), config);
+}
+void OutboundScheduler::update(const config::ModemConfig& config) {
+    impl_->update(config);
+}
+void OutboundScheduler::detach(const std::string& name, std::function<void()> idle) {
+    impl_->detach(name, std::move(idle));
+}
+void OutboundScheduler::drain(std::function<void()> done) {
+    impl_->drain(std::move(done));
+}
+bool OutboundScheduler::draining() const {
+    return impl_->draining();
+}
+SenderInfo OutboundScheduler::info(std::string_view name) const {
+    return impl_->info(name);
+}
+
+// ---- Impl ----------------------------------------------------------------------------
+
+void OutboundScheduler::Impl::start() {
+    if (started_ || closed_) return;
+    started_ = true;
+    auto self = shared_from_this();
+    asio::co_spawn(io_, expiry_loop(self), [self](std::exception_ptr e) {
+        if (e && !self->closed_)
+            spdlog::error("dispatch: the expiry sweep stopped by an exception");
+    });
+}
+
+std::vector<store::Part> OutboundScheduler::Impl::startup() {
+    auto parts = store_.recover_after_crash(core::now());
+    for (const auto& p : parts)
+        spdlog::warn(
+            "dispatch: part {} ({}/{}) of message {} was in AT+CMGS on modem[{}] when smsgwd "
+            "stopped: uncertain, not re-sent",
+            p.id, p.seq, p.total, p.message_id, p.modem.value_or("?"));
+    if (!parts.empty())
+        spdlog::warn("dispatch: {} part(s) uncertain after an unclean stop; message.get shows them",
+                     parts.size());
+    return parts;
+}
+
+Sender& OutboundScheduler::Impl::sender(const std::string& name) {
+    auto it = senders_.find(name);
+    if (it == senders_.end())
+        it = senders_.emplace(name, std::make_unique<Sender>(io_, name)).first;
+    return *it->second;
+}
+
+void OutboundScheduler::Impl::wake() {
+    ++wake_seq_;
+    due_known_ = false;
+    if (idle_count_ == 0 || poke_pending_ || closed_) return;
+    // One handler for any number of wake() calls before it runs.
+    poke_pending_ = true;
+    poke_timer_.expires_at(SteadyClock::time_point::min());
+    std::weak_ptr<Impl> weak = shared_from_this();
+    poke_timer_.async_wait([weak](const boost::system::error_code&) {
+        if (auto self = weak.lock()) self->poke_idle();
+    });
+}
+
+void OutboundScheduler::Impl::poke_idle() {
+    poke_pending_ = false;
+    if (closed_ || senders_.empty()) return;
+    // Round-robin start, so light traffic spreads over equally idle modems.
+    std::vector<Sender*> order;
+    for (auto& [name, s] : senders_) order.push_back(s.get());
+    rotate_ = (rotate_ + 1) % order.size();
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        Sender* s = order[(rotate_ + i) % order.size()];
+        if (s->idle) poke(*s);
+    }
+}
+
+void OutboundScheduler::Impl::defer(std::function<void()> fn) {
+    if (!fn) return;
+    auto timer = std::make_shared<asio::steady_timer>(io_, SteadyClock::time_point::min());
+    timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code&) { fn(); });
+}
+
+void OutboundScheduler::Impl::attach(std::shared_ptr<drivers::Modem> modem,
+                                     const config::ModemConfig& config) {
+    if (closed_) return;
+    Sender& s = sender(config.name);
+    s.modem = std::move(modem);
+    s.config = config;
+    s.limiter.set_limits(config.send_rate_per_minute, config.max_per_day, SteadyClock::now());
+    s.day = -1;  // the daily count comes from the store again
+    s.capped = false;
+    recompute_routes();
+    spdlog::info("dispatch: modem[{}] takes messages for {} ({} per minute{})", s.name,
+                 joined(config.route_prefixes), config.send_rate_per_minute,
+                 config.max_per_day > 0 ? ", " + std::to_string(config.max_per_day) + " per day"
+                                        : std::string());
+    if (!s.running && !draining_)
+        spawn(s);
+    else
+        poke(s);
+    wake();  // routes changed: the others' exclusions too
+}
+
+void OutboundScheduler::Impl::update(const config::ModemConfig& config) {
+    auto it = senders_.find(config.name);
+    if (it == senders_.end() || closed_) return;
+    Sender& s = *it->second;
+    s.config = config;
+    s.limiter.set_limits(config.send_rate_per_minute, config.max_per_day, SteadyClock::now());
+    s.day = -1;
+    recompute_routes();
+    poke(s);
+    wake();
+}
+
+void OutboundScheduler::Impl::detach(const std::string& name, std::function<void()> idle) {
+    auto it = senders_.find(name);
+    if (it == senders_.end() || closed_) {
+        defer(std::move(idle));
+        return;
+    }
+    Sender& s = *it->second;
+    const bool was_attached = s.modem != nullptr;
+    s.modem.reset();
+    recompute_routes();
+    if (s.running) {
+        if (idle) s.on_idle.push_back(std::move(idle));
+        poke(s);  // asleep: end now; in AT+CMGS: end after it
+    } else {
+        if (was_attached) requeue(s);
+        defer(std::move(idle));
+    }
+    wake();  // what it routed may now go to the others
+}
+
+void OutboundScheduler::Impl::drain(std::function<void()> done) {
+    if (done) drained_.push_back(std::move(done));
+    if (!draining_) {
+        draining_ = true;
+        std::size_t in_flight = 0;
+        for (auto& [name, s] : senders_) {
+            in_flight += s->in_flight.has_value();
+            poke(*s);
+        }
+        spdlog::info("dispatch: draining, {} part(s) in AT+CMGS", in_flight);
+    }
+    check_drained();
+}
+
+void OutboundScheduler::Impl::check_drained() {
+    if (!draining_ || drained_.empty()) return;
+    for (auto& [name, s] : senders_)
+        if (s->running) return;
+    auto callbacks = std::move(drained_);
+    drained_.clear();
+    for (auto& cb : callbacks) defer(std::move(cb));
+}
+
+void OutboundScheduler::Impl::close() {
+    closed_ = true;
+    poke_timer_.cancel();
+    expire_timer_.cancel();
+    for (auto& [name, s] : senders_) {
+        s->modem.reset();
+        s->timer.cancel();
+    }
+}
+
+SenderInfo OutboundScheduler::Impl::info(std::string_view name) const {
+    SenderInfo out;
+    auto it = senders_.find(name);
+    if (it == senders_.end()) return out;
+    const Sender& s = *it->second;
+    out.attached = s.modem != nullptr;
+    out.in_flight = s.in_flight;
+    out.counters = s.counters;
+    out.sent_today = s.limiter.sent_today(s.day);
+    out.capped = s.capped;
+    out.excluded = s.excluded;
+    return out;
+}
+
+void OutboundScheduler::Impl::recompute_routes() {
+    for (auto& [name, s] : senders_) {
+        if (!s->modem) {
+            s->excluded.clear();
+            continue;
+        }
+        std::vector<std::vector<std::string>> others;
+        for (auto& [other_name, o] : senders_)
+            if (o.get() != s.get() && o->modem && !o->capped)
+                others.push_back(o->config.route_prefixes);
+        s->excluded = exclusions(s->config.route_prefixes, others);
+    }
+}
+
+void OutboundScheduler::Impl::spawn(Sender& s) {
+    s.running = true;
+    auto self = shared_from_this();
+    Sender* sp = &s;
+    asio::co_spawn(io_, run(self, sp), [self, sp](std::exception_ptr e) {
+        if (e) {
+            // run() catches the store's exceptions; this is a bug. Leave the
+            // parts as they are (a restart makes them uncertain, never re-sent).
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("dispatch: modem[{}] sender ended by an exception: {}", sp->name,
+                              ex.what());
+            } catch (...) {
+                spdlog::error("dispatch: modem[{}] sender ended by an unknown exception", sp->name);
+            }
+            sp->running = false;
+            sp->in_flight.reset();
+            if (!self->closed_) self->finished(*sp);
+        }
+    });
+}
+
+void OutboundScheduler::Impl::finished(Sender& s) {
+    s.running = false;
+    auto callbacks = std::move(s.on_idle);
+    s.on_idle.clear();
+    for (auto& cb : callbacks) defer(std::move(cb));
+    // Attached again while it was winding down (a quick recovery).
+    if (s.modem && !draining_ && !closed_) spawn(s);
+    check_drained();
+}
+
+void OutboundScheduler::Impl::requeue(Sender& s) {
+    const auto released = store_.requeue_modem_parts(s.name, core::now());
+    if (!released.empty())
+        spdlog::info("dispatch: modem[{}] released {} queued message(s) to the other modems",
+                     s.name, released.size());
+    wake();
+}
+
+awaitable<void> OutboundScheduler::Impl::nap(Sender& s, SteadyClock::duration d) {
+    d = std::clamp<SteadyClock::duration>(d, SteadyClock::duration::zero(), std::chrono::hours(24));
+    s.timer.expires_after(d);
+    boost::system::error_code ec;
+    co_await s.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+awaitable<void> OutboundScheduler::Impl::run(std::shared_ptr<Impl> self, Sender* s) {
+    // A pending detach callback (a modem being restarted) ends the loop even if
+    // the modem came back meanwhile: finished() starts a new one if it did.
+    while (!closed_ && s->modem && !draining_ && s->on_idle.empty()) {
+        SteadyClock::duration rest{};
+        bool failed = false;
+        try {
+            rest = co_await round(*s);
+        } catch (const std::exception& e) {
+            if (closed_) co_return;
+            spdlog::error("dispatch: modem[{}] store error: {}; trying again in 5 s", s->name,
+                          e.what());
+            failed = true;
+        }
+        if (closed_) co_return;
+        if (failed) rest = std::chrono::seconds(5);
+        if (rest > SteadyClock::duration::zero()) co_await nap(*s, rest);
+    }
+    if (closed_) co_return;
+    // Ends with nothing in AT+CMGS: put back what this modem held. A store that
+    // keeps failing leaves the parts in sending (a restart makes them uncertain).
+    try {
+        if (!s->unrecorded) requeue(*s);
+    } catch (const std::exception& e) {
+        spdlog::error("dispatch: modem[{}] could not requeue its parts: {}", s->name, e.what());
+    }
+    finished(*s);
+    (void)self;
+}
+
+SteadyClock::duration OutboundScheduler::Impl::idle_time(Sender& s) {
+    const store::Time now = core::now();
+    if (!due_known_ || (next_due_ && *next_due_ <= now)) {
+        next_due_ = store_.next_due_time(now);
+        due_known_ = true;
+    }
+    std::chrono::milliseconds wait = options_.idle_recheck;
+    if (next_due_)
+        wait = std::min(
+            wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next_due_ - now) + 1ms);
+    (void)s;
+    return wait;
+}
+
+awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
+    if (s.unrecorded) {
+        auto [part, result] = *s.unrecorded;
+        record(s, part, result);  // throws again while the store still fails
+        s.unrecorded.reset();
+    }
+    // Daily cap: the count of today's parts comes from the store once a day.
+    const store::Time wall = core::now();
+    const LocalDay day = local_day(wall);
+    if (day.number != s.day) {
+        s.limiter.set_day(day.number,
+                          s.limiter.max_per_day() > 0 ? store_.sent_count(s.name, day.start) : 0);
+        s.day = day.number;
+    }
+    const bool capped = s.limiter.capped(day.number);
+    if (capped != s.capped) {
+        s.capped = capped;
+        if (capped)
+            spdlog::warn(
+                "dispatch: modem[{}] reached its {} parts for today; the others take "
+                "its messages until midnight",
+                s.name, s.limiter.max_per_day());
+        recompute_routes();
+        wake();
+    }
+    if (capped) co_return day.next - wall;
+
+    // Rate: wait for a token before claiming, so no part sits claimed meanwhile.
+    if (const auto w = s.limiter.wait(SteadyClock::now()); w > SteadyClock::duration::zero())
+        co_return w;
+
+    s.seen_wake = wake_seq_;
+    auto parts = store_.claim_next_parts(s.name, wall, options_.claim_batch,
+                                         s.config.route_prefixes, s.excluded);
+    if (parts.empty()) {
+        if (s.seen_wake != wake_seq_) co_return SteadyClock::duration::zero();
+        const auto wait = idle_time(s);
+        s.idle = true;
+        ++idle_count_;
+        co_await nap(s, wait);
+        s.idle = false;
+        --idle_count_;
+        co_return SteadyClock::duration::zero();
+    }
+
+    const std::shared_ptr<drivers::Modem> modem = s.modem;
+    bool put_back = false;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const store::Part& part = parts[i];
+        if (i > 0 && (s.modem != modem || draining_ ||
+                      s.limiter.wait(SteadyClock::now()) > SteadyClock::duration::zero())) {
+            put_back = true;
+            break;
+        }
+        s.limiter.take(SteadyClock::now());
+        s.in_flight = part.id;
+        const SendResult result = co_await modem->send(part.pdu, part.tpdu_length);
+        s.in_flight.reset();
+        if (closed_) co_return SteadyClock::duration::zero();
+        s.unrecorded.emplace(part, result);
+        const bool taken = record(s, part, result);
+        s.unrecorded.reset();
+        if (!taken) {
+            // The modem did not take it: back to the queue, no attempt counted.
+            // Rest unless the modem left ready anyway (then the loop ends).
+            requeue(s);
+            co_return s.modem == modem && modem->status().state == drivers::ModemState::ready
+                ? SteadyClock::duration(options_.not_ready_pause)
+                : SteadyClock::duration::zero();
+        }
+    }
+    if (put_back) requeue(s);
+    co_return SteadyClock::duration::zero();
+}
+
+bool OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const SendResult& r) {
+    const store::Time now = core::now();
+    const std::string what = "part " + std::to_string(part.id) + " (" + std::to_string(part.seq) +
+                             "/" + std::to_string(part.total) + " of message " +
+                             std::to_string(part.message_id) + ")";
+    store::StateUpdate update;
+    switch (r.status) {
+        case SendResult::Status::sent: {
+            if (r.mr < 0)
+                spdlog::warn(
+                    "dispatch: modem[{}] {} sent without a TP-MR ({}): its status report "
+                    "cannot be matched",
+                    s.name, what, r.reason);
+            update = store_.mark_sent(part.id, r.mr < 0 ? 0 : r.mr, now);
+            ++s.counters.sent;
+            s.limiter.count_sent(s.day);
+            spdlog::debug("dispatch: modem[{}] {} sent, TP-MR {}", s.name, what, r.mr);
+            break;
+        }
+        case SendResult::Status::failed: {
+            const bool permanent = r.error_class() == at::ErrorClass::permanent;
+            update = store_.mark_failed(
+                part.id, r.reason,
+                permanent ? store::FailureKind::permanent : store::FailureKind::temporary, now);
+            ++s.counters.failed;
+            if (update.retry_at) {
+                if (!next_due_ || *update.retry_at < *next_due_) next_due_ = *update.retry_at;
+                spdlog::info(
+                    "dispatch: modem[{}] {} refused ({}); retry at {} s from now", s.name, what,
+                    r.reason,
+                    std::chrono::duration_cast<std::chrono::seconds>(*update.retry_at - now)
+                        .count());
+                wake();  // another modem may take the retry when it is due
+            } else {
+                spdlog::warn("dispatch: modem[{}] {} failed: {}", s.name, what, r.reason);
+            }
+            break;
+        }
+        case SendResult::Status::uncertain:
+            update = store_.mark_uncertain(
+                part.id, r.reason.empty() ? "no answer to AT+CMGS after the PDU" : r.reason, now);
+            ++s.counters.uncertain;
+            s.limiter.count_sent(s.day);  // it may have cost a send
+            spdlog::warn("dispatch: modem[{}] {} uncertain ({}): not re-sent", s.name, what,
+                         r.reason);
+            break;
+        case SendResult::Status::not_ready:
+            s.limiter.give_back();
+            spdlog::info("dispatch: modem[{}] did not take {} ({}): back to the queue", s.name,
+                         what, r.reason);
+            return false;
+    }
+    events_.message_update(store_, update);
+    return true;
+}
+
+awaitable<void> OutboundScheduler::Impl::expiry_loop(std::shared_ptr<Impl> self) {
+    while (!closed_) {
+        expire_timer_.expires_after(options_.expire_interval);
+        boost::system::error_code ec;
+        co_await expire_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (closed_) break;
+        try {
+            const auto updates = store_.expire(core::now());
+            for (const auto& u : updates) events_.message_update(store_, u);
+            if (!updates.empty())
+                spdlog::info("dispatch: {} message(s) expired before they were sent",
+                             updates.size());
+        } catch (const std::exception& e) {
+            spdlog::error("dispatch: expiry sweep: {}", e.what());
+        }
+    }
+    (void)self;
+}
+
+}  // namespace smsgw::dispatch

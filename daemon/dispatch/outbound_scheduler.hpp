@@ -1,0 +1,124 @@
+// The outbound half of dispatch: one sender coroutine per ready modem pulls
+// the next due part for that modem from the store, spends a token of the
+// modem's rate limit, sends it with AT+CMGS (one in flight per modem) and
+// records the outcome — sent, failed (permanent at once; temporary back to the
+// queue with the store's backoff), uncertain (never re-sent silently), or
+// not_ready (back to the queue, no attempt counted). Every StateUpdate becomes
+// a message.* event. Pulling makes routing least-loaded by construction: a
+// modem asks for work only when it is free. Route prefixes decide first (see
+// routing.hpp); the store binds a message to the modem of its first part.
+//
+// Senders sleep until wake() (a request committed new messages), the next
+// not_before/retry time the store reports, or a slow safety-net recheck;
+// there is no per-part polling. wake() is a counter bump plus, when a sender
+// is idle, one posted handler: cheap enough to call after every commit.
+//
+// A modem that leaves ready (detach) first finishes its AT+CMGS in flight, then
+// its sender calls Store::requeue_modem_parts: claimed-but-unwritten parts and
+// messages of which nothing was sent go back to the queue for any modem, while
+// a message partly sent through it stays bound to it (its remaining parts wait
+// for that modem; a message is never split across SIMs, whose different sender
+// numbers would stop the handset from joining the parts).
+//
+// All on the daemon's one io_context thread; no locks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "daemon/store/types.hpp"
+#include "drivers/asio.hpp"
+
+namespace smsgw::store {
+class Store;
+}
+namespace smsgw::core {
+class EventPublisher;
+}
+namespace smsgw::drivers {
+class Modem;
+}
+
+namespace smsgw::dispatch {
+
+using namespace std::chrono_literals;
+
+struct SchedulerOptions {
+    // Parts claimed per store transaction. 1 keeps the crash contract exact: a
+    // part in `sending` is the one in AT+CMGS (recover_after_crash makes every
+    // sending part uncertain). More trades that for fewer commits.
+    int claim_batch = 1;
+    // Store::expire() runs this often (queued parts past their validity).
+    std::chrono::milliseconds expire_interval = 30s;
+    // An idle sender looks at the queue at least this often even without a
+    // wake() or a known due time (a safety net, not the mechanism).
+    std::chrono::milliseconds idle_recheck = 60s;
+    // After a not_ready result while the modem still says ready.
+    std::chrono::milliseconds not_ready_pause = 1s;
+};
+
+// What a modem's sender did since the daemon started (modem.list).
+struct SenderCounters {
+    std::int64_t sent = 0;       // parts the network took
+    std::int64_t failed = 0;     // refused parts, temporary ones included
+    std::int64_t uncertain = 0;  // AT+CMGS outcome unknown
+};
+
+// A sender's view for modem.list.
+struct SenderInfo {
+    bool attached = false;                  // the modem is ready and has a sender
+    std::optional<std::int64_t> in_flight;  // the part id in AT+CMGS
+    SenderCounters counters;
+    std::int64_t sent_today = 0;
+    bool capped = false;                // max_per_day reached for today
+    std::vector<std::string> excluded;  // prefixes left to other modems
+};
+
+class OutboundScheduler {
+  public:
+    // store and events must outlive the scheduler. Nothing runs before start().
+    OutboundScheduler(drivers::asio::io_context& io, store::Store& store,
+                      core::EventPublisher& events, SchedulerOptions options = {});
+    ~OutboundScheduler();  // abandons senders without touching the store again
+    OutboundScheduler(const OutboundScheduler&) = delete;
+    OutboundScheduler& operator=(const OutboundScheduler&) = delete;
+
+    // Starts the periodic expiry sweep (the app calls it once, after startup()).
+    void start();
+    // At start, before any modem is attached: Store::recover_after_crash, each
+    // part it made uncertain logged at warn and published as message.* events.
+    std::vector<store::Part> startup();
+
+    // New work may be due (a commit, a settings change). Cheap; callable at any rate.
+    void wake();
+
+    // --- for ModemPool ------------------------------------------------------
+    // The modem became ready: start (or resume) its sender with this config's
+    // rate, daily cap and route prefixes. Routing of every sender is recomputed.
+    void attach(std::shared_ptr<drivers::Modem> modem, const config::ModemConfig& config);
+    // A reloaded config for an attached modem whose driver settings are unchanged.
+    void update(const config::ModemConfig& config);
+    // The modem left ready (or is being stopped): its sender ends after the
+    // AT+CMGS in flight, requeues (see above), then calls `idle` — at once when
+    // it has no sender running.
+    void detach(const std::string& name, std::function<void()> idle = {});
+    // SIGTERM: stop claiming everywhere; `done` once no AT+CMGS is in flight
+    // and every sender has put back what it held.
+    void drain(std::function<void()> done);
+    bool draining() const;
+
+    SenderInfo info(std::string_view name) const;
+
+  private:
+    class Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace smsgw::dispatch

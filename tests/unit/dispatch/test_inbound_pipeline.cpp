@@ -1,0 +1,273 @@
+// InboundPipeline against a real Store, without modems: PDUs come from pdu/'s
+// encoder as a modem would report them, and the reassembly timeout is driven
+// by passing the sweep a later time (no sleeping).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/core/settings_cache.hpp"
+#include "daemon/dispatch/inbound_pipeline.hpp"
+#include "daemon/dispatch/outbound_scheduler.hpp"
+#include "daemon/store/store.hpp"
+#include "pdu/pdu_codec.hpp"
+#include "pdu/reassembly.hpp"
+
+using namespace smsgw;
+using namespace std::chrono_literals;
+
+namespace {
+
+class ScratchDir {
+  public:
+    ScratchDir() {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "smsgw-dispatch-XXXXXX").string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  private:
+    std::filesystem::path path_;
+};
+
+dispatch::InboundOptions options() {
+    dispatch::InboundOptions o;
+    o.default_country = "DE";
+    o.optout.keywords = config::default_optout_keywords();
+    o.optout.resubscribe_keywords = config::default_resubscribe_keywords();
+    o.reassembly_timeout = 10min;
+    return o;
+}
+
+struct Rig {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store{dir.file("inbound.db")};
+    core::EventPublisher events{nullptr};
+    core::SettingsCache settings{store};
+    dispatch::OutboundScheduler scheduler{io, store, events};
+    dispatch::InboundPipeline pipeline{io, store, events, settings, scheduler, options()};
+
+    void set(const std::string& key, const std::string& json) {
+        store.set_setting(key, json, std::nullopt, core::now());
+        settings.reload();
+    }
+    std::vector<store::Inbound> inbound() { return store.list_inbound({}, std::nullopt, 100); }
+    std::vector<store::Message> messages() { return store.list_messages({}, std::nullopt, 100); }
+};
+
+int next_index = 0;
+
+// The PDUs a modem would report for `text` from `from`, in part order.
+std::vector<drivers::InboundPdu> deliver(const std::string& from, const std::string& text,
+                                         int second = 0) {
+    pdu::DeliverOptions o;
+    o.service_centre_time.year = 2024;
+    o.service_centre_time.month = 5;
+    o.service_centre_time.day = 17;
+    o.service_centre_time.hour = 10;
+    o.service_centre_time.second = second;
+    o.reference = 77;
+    auto m = pdu::encode_deliver(from, text, o);
+    REQUIRE(m.has_value());
+    std::vector<drivers::InboundPdu> out;
+    for (const auto& p : m->parts) {
+        drivers::InboundPdu in;
+        in.modem = "office-1";
+        in.storage = "SM";
+        in.index = ++next_index;
+        in.hex = p.hex;
+        in.tpdu_length = p.tpdu_length;
+        out.push_back(in);
+    }
+    return out;
+}
+
+const std::string long_text =
+    "Dear team, thank you for the reminder about Tuesday. I cannot come at 10:30 because of "
+    "a meeting at work that was moved; could we make it Wednesday afternoon instead, or "
+    "Thursday morning before nine? Please call me back on this number when you can. Regards";
+const std::string three_part_text = long_text + " " + long_text.substr(0, 100);
+
+}  // namespace
+
+TEST_CASE("a single-part message is stored with its sender in E.164 and its raw PDU",
+          "[dispatch][inbound]") {
+    Rig rig;
+    const auto pdus = deliver("015112345678", "Running late, sorry");
+    REQUIRE(pdus.size() == 1);
+    CHECK(rig.pipeline.on_inbound(pdus[0]));
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK(in[0].sender == "+4915112345678");
+    CHECK(in[0].text == "Running late, sorry");
+    CHECK(in[0].modem == "office-1");
+    CHECK(in[0].complete);
+    CHECK(in[0].raw_pdus == std::vector<std::string>{pdus[0].hex});
+    CHECK(rig.store.list_optouts(std::nullopt, 10).empty());
+}
+
+TEST_CASE("a concatenated message arriving out of order becomes one message with the last part",
+          "[dispatch][inbound]") {
+    Rig rig;
+    const auto three = deliver("+4915112345678", three_part_text, 1);
+    REQUIRE(three.size() == 3);
+    CHECK(rig.pipeline.on_inbound(three[2]));
+    CHECK(rig.pipeline.on_inbound(three[0]));
+    CHECK(rig.inbound().empty());
+    CHECK(rig.store.stats().fragments_waiting == 2);
+    CHECK(rig.pipeline.on_inbound(three[0]));  // read twice: the first copy is kept
+    CHECK(rig.pipeline.on_inbound(three[1]));
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK(in[0].text == three_part_text);
+    CHECK(in[0].complete);
+    CHECK(in[0].parts_total == 3);
+    CHECK(in[0].concat_ref == 77);
+    CHECK(in[0].raw_pdus == std::vector<std::string>{three[0].hex, three[1].hex, three[2].hex});
+    CHECK(rig.store.stats().fragments_waiting == 0);
+}
+
+TEST_CASE("an incomplete message is released after the timeout with its gap marked",
+          "[dispatch][inbound]") {
+    Rig rig;
+    const auto three = deliver("+4915112345678", three_part_text);
+    REQUIRE(three.size() == 3);
+    CHECK(rig.pipeline.on_inbound(three[0]));
+    CHECK(rig.pipeline.on_inbound(three[2]));
+    const auto now = core::now();
+    CHECK(rig.pipeline.sweep(now + 9min) == 0);
+    CHECK(rig.inbound().empty());
+    CHECK(rig.pipeline.sweep(now + 11min) == 1);
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK_FALSE(in[0].complete);
+    CHECK(in[0].parts_total == 3);
+    CHECK(in[0].parts_received == 2);
+    CHECK(in[0].raw_pdus == std::vector<std::string>{three[0].hex, three[2].hex});
+    CHECK_THAT(in[0].text, Catch::Contains(pdu::Reassembler::kGapMarker));
+    CHECK_THAT(in[0].text, Catch::StartsWith("Dear team"));
+    CHECK(rig.store.stats().fragments_waiting == 0);
+    CHECK(rig.pipeline.sweep(now + 20min) == 0);
+}
+
+TEST_CASE("STOP adds the opt-out and queues the confirmation to the opted-out number",
+          "[dispatch][inbound][optout]") {
+    Rig rig;
+    rig.set("optout.confirmation_enabled", "true");
+    rig.set("optout.confirmation_text", R"("You will get no more messages. Reply START to undo.")");
+    const auto pdus = deliver("0151 12345678", "Stop!");
+    CHECK(rig.pipeline.on_inbound(pdus[0]));
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    const auto o = rig.store.get_optout("+4915112345678");
+    REQUIRE(o);
+    CHECK(o->source == "keyword");
+    CHECK(o->keyword == "STOP");
+    CHECK(o->source_inbound_id == in[0].id);
+    const auto queued = rig.messages();
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].recipient == "+4915112345678");
+    CHECK(queued[0].text == "You will get no more messages. Reply START to undo.");
+    CHECK(queued[0].category == "transactional");
+    CHECK(queued[0].state == store::State::queued);
+
+    // The same PDU again (re-read after a crash): no second opt-out, no second reply.
+    CHECK(rig.pipeline.on_inbound(pdus[0]));
+    CHECK(rig.messages().size() == 1);
+    CHECK(rig.store.list_optouts(std::nullopt, 10).size() == 1);
+}
+
+TEST_CASE("STOP without the confirmation setting queues nothing", "[dispatch][inbound][optout]") {
+    Rig rig;
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "STOP")[0]));
+    CHECK(rig.store.get_optout("+4915112345678"));
+    CHECK(rig.messages().empty());
+}
+
+TEST_CASE("START removes the opt-out; HELP stores nothing and answers when enabled",
+          "[dispatch][inbound][optout]") {
+    Rig rig;
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "STOP")[0]));
+    REQUIRE(rig.store.get_optout("+4915112345678"));
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "start", 1)[0]));
+    CHECK_FALSE(rig.store.get_optout("+4915112345678"));
+
+    rig.set("optout.help_enabled", "true");
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "HELP", 2)[0]));
+    CHECK(rig.store.list_optouts(std::nullopt, 10).empty());
+    const auto queued = rig.messages();
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].recipient == "+4915112345678");
+    CHECK(queued[0].text == rig.settings.get().optout_help_text);
+    CHECK(rig.inbound().size() == 3);
+}
+
+TEST_CASE("a longer text with STOP in it is a conversation, not an opt-out",
+          "[dispatch][inbound][optout]") {
+    Rig rig;
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "please stop calling me at work")[0]));
+    CHECK_FALSE(rig.store.get_optout("+4915112345678"));
+}
+
+TEST_CASE("STOP from an alphanumeric sender is recorded but not answered",
+          "[dispatch][inbound][optout]") {
+    Rig rig;
+    rig.set("optout.confirmation_enabled", "true");
+    CHECK(rig.pipeline.on_inbound(deliver("MyBank", "STOP")[0]));
+    CHECK(rig.store.get_optout("MyBank"));
+    CHECK(rig.messages().empty());
+}
+
+TEST_CASE("a PDU that does not decode is kept raw with the reason", "[dispatch][inbound]") {
+    Rig rig;
+    drivers::InboundPdu bad;
+    bad.modem = "office-1";
+    bad.storage = "SM";
+    bad.index = 3;
+    bad.hex = "0791947122723033240C9194";
+    bad.tpdu_length = 4;
+    auto decoded = pdu::decode_pdu(bad.hex);
+    REQUIRE_FALSE(decoded.has_value());
+    bad.decode_error = decoded.error().to_string();
+    CHECK(rig.pipeline.on_inbound(bad));
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK(in[0].sender.empty());
+    CHECK_FALSE(in[0].complete);
+    CHECK(in[0].raw_pdus == std::vector<std::string>{bad.hex});
+    CHECK_THAT(in[0].text, Catch::StartsWith("[undecodable PDU: octet"));
+}
+
+TEST_CASE("a status report marks the part with that TP-MR delivered", "[dispatch][inbound]") {
+    Rig rig;
+    store::NewMessage m;
+    m.recipient = "+4917099887766";
+    m.text = "Your code is 4711";
+    m.parts.push_back({"0011000C919471997866770000FF0B", 11, std::nullopt});
+    const auto now = core::now();
+    const auto id = rig.store.insert_messages({&m, 1}, now).at(0).message_id;
+    auto parts = rig.store.claim_next_parts("office-1", now, 1);
+    REQUIRE(parts.size() == 1);
+    rig.store.mark_sent(parts[0].id, 41, now);
+
+    drivers::InboundPdu report;
+    report.modem = "office-1";
+    report.storage = "SR";
+    report.index = 1;
+    report.hex = "00";
+    report.status_report = drivers::StatusReport{41, "+4917099887766", 0, true, true, "delivered"};
+    CHECK(rig.pipeline.on_status_report(report));
+    CHECK(rig.store.get_message(id)->message.state == store::State::delivered);
+
+    // One nobody sent: dropped, but the modem may delete it.
+    report.status_report->mr = 42;
+    CHECK(rig.pipeline.on_status_report(report));
+}

@@ -1,0 +1,70 @@
+// The exclusion rule of routing.hpp: catch-all modems yield to routes, the
+// most specific route wins when prefixes nest, equal routes share, and no
+// configuration leaves a recipient that no available modem may take.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "daemon/dispatch/routing.hpp"
+
+using smsgw::dispatch::exclusions;
+using smsgw::dispatch::matches_any;
+using Prefixes = std::vector<std::string>;
+
+namespace {
+
+// Whether the modem with `own` routes may claim `recipient` (the claim query's rule).
+bool may_take(const Prefixes& own, const std::vector<Prefixes>& others,
+              const std::string& recipient) {
+    if (!own.empty() && !matches_any(recipient, own)) return false;
+    return !matches_any(recipient, exclusions(own, others));
+}
+
+}  // namespace
+
+TEST_CASE("a modem without routes leaves every routed prefix to its modem", "[dispatch][routing]") {
+    CHECK(exclusions({}, std::vector<Prefixes>{{"+49"}, {"+43", "+41"}}) ==
+          Prefixes{"+41", "+43", "+49"});
+    CHECK(exclusions({}, std::vector<Prefixes>{{}, {}}).empty());
+}
+
+TEST_CASE("equal routes share, unrelated routes do not exclude", "[dispatch][routing]") {
+    CHECK(exclusions(Prefixes{"+49"}, std::vector<Prefixes>{{"+49"}}).empty());
+    CHECK(exclusions(Prefixes{"+49"}, std::vector<Prefixes>{{"+43"}}).empty());
+}
+
+TEST_CASE("nested routes: the most specific prefix wins", "[dispatch][routing]") {
+    const Prefixes de = {"+49"}, de_mobile = {"+4915"};
+    CHECK(exclusions(de, std::vector<Prefixes>{de_mobile}) == Prefixes{"+4915"});
+    CHECK(exclusions(de_mobile, std::vector<Prefixes>{de}).empty());
+    CHECK(may_take(de, {de_mobile}, "+493012345678"));
+    CHECK_FALSE(may_take(de, {de_mobile}, "+4915112345678"));
+    CHECK(may_take(de_mobile, {de}, "+4915112345678"));
+}
+
+TEST_CASE("no overlap of routes leaves a recipient to nobody", "[dispatch][routing]") {
+    // Every pairing of these lists, every recipient: some modem may take it
+    // when any modem routes it (or a catch-all modem is there).
+    const std::vector<Prefixes> lists = {
+        {}, {"+49"}, {"+4915"}, {"+49", "+49151"}, {"+491511"}, {"+43", "+4915"}, {"+4"}};
+    const std::vector<std::string> recipients = {"+4915112345678", "+4915212345678",
+                                                 "+493012345678",  "+436641234567",
+                                                 "+41791234567",   "+12025550123"};
+    for (std::size_t a = 0; a < lists.size(); ++a)
+        for (std::size_t b = 0; b < lists.size(); ++b)
+            for (std::size_t c = 0; c < lists.size(); ++c) {
+                const std::vector<Prefixes> modems = {lists[a], lists[b], lists[c]};
+                for (const auto& r : recipients) {
+                    bool routable = false, taken = false;
+                    for (std::size_t i = 0; i < modems.size(); ++i) {
+                        std::vector<Prefixes> others;
+                        for (std::size_t j = 0; j < modems.size(); ++j)
+                            if (j != i) others.push_back(modems[j]);
+                        routable |= modems[i].empty() || matches_any(r, modems[i]);
+                        taken |= may_take(modems[i], others, r);
+                    }
+                    INFO("modems " << a << "," << b << "," << c << " recipient " << r);
+                    CHECK(taken == routable);
+                }
+            }
+}
