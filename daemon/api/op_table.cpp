@@ -1,8 +1,10 @@
-// The rows of the op table: for every core operation of DESIGN.md its least
-// role and one row per parameter (schema + the struct member it fills). Adding
-// an op: a struct in params.hpp, its name in vocabulary.hpp, its rows here.
+// The rows of the op table: for every operation (DESIGN.md's core ones and
+// those feature issues add) its least role and one row per parameter (schema +
+// the struct member it fills). Adding an op: a struct in params.hpp, its name
+// at the end of vocabulary.hpp's list, its rows here.
 #include <array>
 
+#include "daemon/api/amount.hpp"
 #include "daemon/api/param_binding.hpp"
 
 namespace smsgw::api {
@@ -117,6 +119,20 @@ const Field<SubscribeParams> subscribe_fields[] = {
     {{"events", T::enum_list, true, 1, event_names.size(), event_names}, &SubscribeParams::events},
 };
 
+// ---- wallet ------------------------------------------------------------------
+const Field<WalletGetParams> wallet_get_fields[] = {
+    // 0 asks for the balance alone.
+    {{"ledger_limit", T::integer, false, 0, 1000}, &WalletGetParams::ledger_limit},
+    {{"before_id", T::integer, false, 1, max_id}, &WalletGetParams::before_id},
+};
+
+const Field<WalletTopupParams> wallet_topup_fields[] = {
+    // "10.50" or 10, never 10.5: see amount.hpp. Whether the sum still fits the
+    // balance is the daemon's check.
+    {{"amount", T::amount, true, 1, max_amount_micros}, &WalletTopupParams::amount},
+    {{"reason", T::string, false, 1, 200}, &WalletTopupParams::reason},
+};
+
 // Rows per params struct, found by type.
 template <typename S>
 std::span<const Field<S>> fields_of() {
@@ -148,8 +164,12 @@ std::span<const Field<S>> fields_of() {
         return {};
     else if constexpr (std::is_same_v<S, PreviewParams>)
         return preview_fields;
-    else
+    else if constexpr (std::is_same_v<S, SubscribeParams>)
         return subscribe_fields;
+    else if constexpr (std::is_same_v<S, WalletGetParams>)
+        return wallet_get_fields;
+    else
+        return wallet_topup_fields;
 }
 
 struct OpRole {
@@ -158,7 +178,9 @@ struct OpRole {
 };
 
 // DESIGN.md, "Roles": members send and read; managers also handle opt-outs and
-// feature settings (the daemon checks per key which settings need admin).
+// feature settings (the daemon checks per key which settings need admin) and
+// may see the wallet, whose balance decides whether their sends go out; only
+// admins put money in.
 constexpr OpRole op_roles[] = {
     {Op::hello, Role::member},         {Op::send, Role::member},
     {Op::send_batch, Role::member},    {Op::message_get, Role::member},
@@ -167,7 +189,8 @@ constexpr OpRole op_roles[] = {
     {Op::optout_add, Role::manager},   {Op::optout_remove, Role::manager},
     {Op::settings_get, Role::manager}, {Op::settings_set, Role::manager},
     {Op::modem_list, Role::member},    {Op::preview, Role::member},
-    {Op::subscribe, Role::member},
+    {Op::subscribe, Role::member},     {Op::wallet_get, Role::manager},
+    {Op::wallet_topup, Role::admin},
 };
 constexpr bool roles_in_op_order() {
     for (std::size_t i = 0; i < std::size(op_roles); ++i)

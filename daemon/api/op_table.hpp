@@ -24,6 +24,8 @@ enum class ParamType {
     enum_list,    // [min, max] distinct values of `choices`
     object_list,  // [min, max] objects with `item_params`
     scalar,       // string, integer or boolean (a setting's value)
+    amount,       // money: a decimal string ("10.50") or a whole integer; [min, max] in
+                  // micro-units; a JSON number with a fraction is refused (amount.hpp)
 };
 
 // Checks beyond the type; each says which error code a failure gets.

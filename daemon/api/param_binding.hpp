@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "daemon/api/amount.hpp"
 #include "daemon/api/param_io.hpp"
 #include "daemon/api/suggest.hpp"
 #include "daemon/api/timestamp.hpp"
@@ -17,12 +18,11 @@
 namespace smsgw::api {
 
 template <typename S>
-using Member =
-    std::variant<std::string S::*, std::optional<std::string> S::*, bool S::*, std::int64_t S::*,
-                 std::optional<std::int64_t> S::*, std::optional<Timestamp> S::*,
-                 std::vector<std::string> S::*, Encoding S::*, Category S::*,
-                 std::optional<Category> S::*, std::optional<MessageState> S::*,
-                 std::vector<EventName> S::*, SettingValue S::*, std::vector<SendParams> S::*>;
+using Member = std::variant<
+    std::string S::*, std::optional<std::string> S::*, bool S::*, std::int64_t S::*,
+    std::optional<std::int64_t> S::*, std::optional<Timestamp> S::*, std::vector<std::string> S::*,
+    Encoding S::*, Category S::*, std::optional<Category> S::*, std::optional<MessageState> S::*,
+    std::vector<EventName> S::*, SettingValue S::*, std::vector<SendParams> S::*, Amount S::*>;
 
 template <typename S>
 struct Field {
@@ -69,6 +69,10 @@ std::optional<Error> convert(const nlohmann::json& v, const ParamSpec& spec,
             out = v.get<bool>();
         else
             out = v.get<std::int64_t>();
+    } else if constexpr (std::is_same_v<T, Amount>) {
+        // A whole integer counts major units; check_value bounded both forms.
+        out.micros = v.is_string() ? *parse_amount(v.get_ref<const std::string&>())
+                                   : v.get<std::int64_t>() * micros_per_unit;
     } else if constexpr (std::is_same_v<T, std::vector<SendParams>>) {
         for (std::size_t i = 0; i < v.size(); ++i) {
             SendParams item;
@@ -97,6 +101,8 @@ nlohmann::json to_json_value(const T& in, const ParamSpec& spec) {
         return out;
     } else if constexpr (std::is_same_v<T, SettingValue>) {
         return std::visit([](const auto& x) { return nlohmann::json(x); }, in);
+    } else if constexpr (std::is_same_v<T, Amount>) {
+        return format_amount(in.micros);  // always text: exact for every amount
     } else if constexpr (std::is_same_v<T, std::vector<SendParams>>) {
         nlohmann::json out = nlohmann::json::array();
         for (const SendParams& item : in) out.push_back(write_send_item(item));

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "daemon/api/amount.hpp"
 #include "daemon/api/param_io.hpp"
 #include "daemon/api/timestamp.hpp"
 
@@ -132,6 +133,41 @@ std::optional<Error> check_list(const json& v, const ParamSpec& s, const std::st
     return std::nullopt;
 }
 
+// Money: exact decimal text, or whole units as a JSON integer. A JSON number
+// with a fraction is refused with the reason, since the double a client's
+// encoder wrote for 0.1 or 19.99 is not that amount.
+std::optional<Error> check_amount(const json& v, const ParamSpec& s, const std::string& path) {
+    constexpr const char* expected = "a decimal string such as \"10.50\" or a whole number";
+    const auto out_of_range = [&] {
+        return bad(path, "an amount from " + format_amount(s.min) + " to " + format_amount(s.max),
+                   v);
+    };
+    std::int64_t micros = 0;
+    if (v.is_string()) {
+        auto parsed = parse_amount(v.get_ref<const std::string&>());
+        if (!parsed) return bad(path, parsed.error(), v);
+        micros = *parsed;
+    } else if (v.is_number_float()) {
+        return Error{ErrorCode::bad_request,
+                     path + ": expected " + expected + ", found " + describe(v) +
+                         " (write amounts as strings: a JSON number with a fraction is binary "
+                         "floating point and may not be the amount meant)",
+                     path};
+    } else if (v.is_number_integer()) {
+        const bool in_units =
+            v.is_number_unsigned()
+                ? v.get<std::uint64_t>() <= max_amount_micros / micros_per_unit
+                : v.get<std::int64_t>() >= 0 &&
+                      v.get<std::int64_t>() <= max_amount_micros / micros_per_unit;
+        if (!in_units) return out_of_range();
+        micros = v.get<std::int64_t>() * micros_per_unit;
+    } else {
+        return bad(path, expected, v);
+    }
+    if (micros < s.min || micros > s.max) return out_of_range();
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string describe(const json& v) {
@@ -195,6 +231,8 @@ std::optional<Error> check_value(const json& v, const ParamSpec& s, const std::s
                 return std::nullopt;
             if (v.is_number_unsigned() && v.get<std::uint64_t>() <= INT64_MAX) return std::nullopt;
             return bad(path, "a string, an integer or true/false", v);
+        case ParamType::amount:
+            return check_amount(v, s, path);
     }
     return std::nullopt;
 }

@@ -23,6 +23,16 @@ struct Timestamp {
 
 using SettingValue = std::variant<std::string, std::int64_t, bool>;
 
+// A sum of money in micro-units (millionths of the currency's major unit), the
+// unit daemon/policy/cost.hpp and the wallet's ledger count in. On the wire it
+// is a decimal string ("10.50", at most 6 decimals) or a whole JSON integer
+// (10); a JSON number with a fraction (10.5) is refused, because a binary
+// double cannot hold most decimal amounts exactly (amount.hpp).
+struct Amount {
+    std::int64_t micros = 0;
+    bool operator==(const Amount&) const = default;
+};
+
 struct HelloParams {
     std::optional<std::string> client;     // the caller's name, for the log
     std::optional<std::int64_t> protocol;  // version the client speaks (1)
@@ -128,11 +138,26 @@ struct SubscribeParams {
     bool operator==(const SubscribeParams&) const = default;
 };
 
+// The balance and the newest `ledger_limit` ledger entries (0: the balance
+// only); `before_id` continues after the last entry id a page showed.
+struct WalletGetParams {
+    std::int64_t ledger_limit = 20;
+    std::optional<std::int64_t> before_id;
+    bool operator==(const WalletGetParams&) const = default;
+};
+
+// Credits the wallet; the ledger keeps the amount, the reason and the caller's uid.
+struct WalletTopupParams {
+    Amount amount;  // above 0
+    std::optional<std::string> reason;
+    bool operator==(const WalletTopupParams&) const = default;
+};
+
 using Params =
     std::variant<HelloParams, SendParams, SendBatchParams, MessageGetParams, MessageListParams,
                  MessageCancelParams, InboundListParams, OptoutListParams, OptoutAddParams,
                  OptoutRemoveParams, SettingsGetParams, SettingsSetParams, ModemListParams,
-                 PreviewParams, SubscribeParams>;
+                 PreviewParams, SubscribeParams, WalletGetParams, WalletTopupParams>;
 static_assert(std::variant_size_v<Params> == op_names.size());
 
 struct Request {

@@ -11,6 +11,7 @@
 namespace smsgw::api {
 
 // In the order of Params (params.hpp): Op's value is the variant's index.
+// New ops go at the end, so the numbers of the existing ones never change.
 enum class Op {
     hello,
     send,
@@ -27,11 +28,13 @@ enum class Op {
     modem_list,
     preview,
     subscribe,
+    wallet_get,
+    wallet_topup,
 };
-inline constexpr std::array<std::string_view, 15> op_names = {
-    "hello",          "send",         "send_batch",  "message.get", "message.list",
-    "message.cancel", "inbound.list", "optout.list", "optout.add",  "optout.remove",
-    "settings.get",   "settings.set", "modem.list",  "preview",     "subscribe",
+inline constexpr std::array<std::string_view, 17> op_names = {
+    "hello",        "send",        "send_batch", "message.get",   "message.list", "message.cancel",
+    "inbound.list", "optout.list", "optout.add", "optout.remove", "settings.get", "settings.set",
+    "modem.list",   "preview",     "subscribe",  "wallet.get",    "wallet.topup",
 };
 
 enum class Encoding { auto_detect, gsm7, ucs2 };

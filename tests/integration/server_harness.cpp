@@ -13,6 +13,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "daemon/api/amount.hpp"
+
 namespace smsgw::test {
 
 namespace asio = server::asio;
@@ -34,11 +36,30 @@ json message_row(std::int64_t id, std::string state) {
             {"created", "2024-05-02T10:15:00+02:00"}};
 }
 
+json ledger_entry(std::int64_t id, std::string at, std::int64_t amount, std::int64_t balance_after,
+                  std::string reason, json message_id, std::int64_t uid) {
+    return {{"id", id},
+            {"at", std::move(at)},
+            {"amount", api::format_amount(amount)},
+            {"balance_after", api::format_amount(balance_after)},
+            {"reason", std::move(reason)},
+            {"message_id", std::move(message_id)},
+            {"uid", uid}};
+}
+
 api::Error error(api::ErrorCode code, std::string message, std::string field = {}) {
     return {code, std::move(message), std::move(field)};
 }
 
 }  // namespace
+
+TestHandler::TestHandler(asio::io_context& io)
+    : io_(io),
+      ledger_(json::array(
+          {ledger_entry(3, "2024-05-02T10:15:00+02:00", -90'000, 12'340'000, "message", 901, 1000),
+           ledger_entry(2, "2024-05-02T09:00:00+02:00", -180'000, 12'430'000, "message", 900, 1000),
+           ledger_entry(1, "2024-05-01T08:00:00+02:00", 12'610'000, 12'610'000, "opening balance",
+                        nullptr, 0)})) {}
 
 server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request& request,
                                                              const server::CallerInfo& caller) {
@@ -144,6 +165,60 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                            {"characters", p.text.size()},
                            {"offending", json::array()},
                            {"cost", 0.09}};
+        }
+        case api::Op::wallet_get: {
+            const auto& p = std::get<api::WalletGetParams>(request.params);
+            if (p.before_id == 1000) {
+                // The richer shape a daemon may answer: unsigned amounts with a
+                // direction, micro-unit twins, a display text and the next page.
+                const auto entry = [](std::int64_t id, const char* amount, const char* direction,
+                                      std::int64_t micros, json message_id) {
+                    return json{{"id", id},
+                                {"at", "2024-04-30T12:00:00+02:00"},
+                                {"amount", amount},
+                                {"direction", direction},
+                                {"amount_micros", micros},
+                                {"balance_after", "12.34"},
+                                {"balance_after_micros", 12'340'000},
+                                {"reason", message_id.is_null() ? "cash" : "message"},
+                                {"message_id", message_id},
+                                {"uid", 1000}};
+                };
+                co_return json{
+                    {"enabled", false},
+                    {"balance", "12.34"},
+                    {"balance_micros", 12'340'000},
+                    {"currency", "EUR"},
+                    {"display", "12.34 EUR"},
+                    {"ledger", json::array({entry(999, "0.09", "charge", -90'000, 880),
+                                            entry(998, "5", "credit", 5'000'000, nullptr)})},
+                    {"next_before_id", 998}};
+            }
+            json page = json::array();
+            for (const json& entry : ledger_)
+                if ((!p.before_id || entry.at("id").get<std::int64_t>() < *p.before_id) &&
+                    static_cast<std::int64_t>(page.size()) < p.ledger_limit)
+                    page.push_back(entry);
+            co_return json{{"enabled", true},
+                           {"balance", api::format_amount(balance_micros_)},
+                           {"currency", "EUR"},
+                           {"balance_micros", balance_micros_},
+                           {"ledger", page}};
+        }
+        case api::Op::wallet_topup: {
+            const auto& p = std::get<api::WalletTopupParams>(request.params);
+            if (p.reason == "disabled")
+                co_return unexpected(error(api::ErrorCode::service_disabled,
+                                           "the wallet is not enabled (wallet.enabled)"));
+            const std::int64_t id = ledger_.front().at("id").get<std::int64_t>() + 1;
+            balance_micros_ += p.amount.micros;
+            ledger_.insert(ledger_.begin(),
+                           ledger_entry(id, "2024-05-03T08:00:00+02:00", p.amount.micros,
+                                        balance_micros_, p.reason.value_or("top-up"), nullptr,
+                                        static_cast<std::int64_t>(caller.uid)));
+            co_return json{{"balance", api::format_amount(balance_micros_)},
+                           {"balance_micros", balance_micros_},
+                           {"ledger_id", id}};
         }
         case api::Op::hello:
         case api::Op::subscribe:

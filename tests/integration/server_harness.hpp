@@ -29,9 +29,13 @@ using namespace std::chrono_literals;
 // Special inputs: send to +4915199999999 → opted_out; text "boom" → throws;
 // message.get 404 → not_found; message.get >= 1000 waits for release(id);
 // message.list `limit` rows of about 1 KiB each (big replies on demand).
+// The wallet starts at 12.34 EUR with three ledger entries; wallet.topup adds
+// to it, and a top-up with the reason "disabled" is answered service_disabled;
+// wallet.get before_id 1000 answers in a richer shape (amounts with a
+// direction, micro-unit twins, display, next_before_id).
 class TestHandler : public server::RequestHandler {
   public:
-    explicit TestHandler(server::asio::io_context& io) : io_(io) {}
+    explicit TestHandler(server::asio::io_context& io);
     server::awaitable<server::HandlerResult> handle(const api::Request& request,
                                                     const server::CallerInfo& caller) override;
     void release(std::int64_t id);  // on the io thread
@@ -45,6 +49,8 @@ class TestHandler : public server::RequestHandler {
     server::asio::io_context& io_;
     std::map<std::int64_t, std::shared_ptr<server::asio::steady_timer>> gates_;
     std::vector<std::int64_t> released_;
+    std::int64_t balance_micros_ = 12'340'000;
+    json ledger_;  // newest first
 };
 
 class ServerFixture {

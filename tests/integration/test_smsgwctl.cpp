@@ -1,6 +1,7 @@
 // smsgwctl as a real process against the real server with the canned
 // TestHandler: exit statuses 0/1/2/3, --json passthrough, tables, stdin text
-// and batches, and the event stream ended by SIGINT.
+// and batches (JSON lines or an array), the wallet, a subcommand for every op,
+// and the event stream ended by SIGINT.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,9 +10,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "daemon/api/op_table.hpp"
 #include "tests/integration/server_harness.hpp"
 
 using namespace smsgw;
@@ -222,6 +225,24 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     CHECK(json::parse(json_out).at("modems").size() == 2);
 }
 
+TEST_CASE("smsgwctl: every op of the op table has its subcommand") {
+    for (const api::OpInfo& op : api::op_table()) {
+        // The op's words: `wallet.topup` is `wallet topup`; two read better otherwise.
+        std::string words(op.name);
+        if (op.op == api::Op::subscribe) words = "events";
+        if (op.op == api::Op::send_batch) words = "send-batch";
+        std::replace(words.begin(), words.end(), '.', ' ');
+        std::vector<std::string> args;
+        std::istringstream split(words);
+        for (std::string word; split >> word;) args.push_back(word);
+        args.push_back("--help");
+        const Run r = run_ctl(args);
+        INFO(op.name);
+        CHECK(r.status == 0);
+        CHECK(has(r.out, "Usage: smsgwctl " + words + " "));
+    }
+}
+
 TEST_CASE("smsgwctl: events streams until SIGINT, then exits 0") {
     ServerFixture fx;
     int out[2];
@@ -262,4 +283,215 @@ TEST_CASE("smsgwctl: events streams until SIGINT, then exits 0") {
     CHECK(WEXITSTATUS(status) == 0);
     ::close(out[0]);
     CHECK(wait_for([&] { return fx.subscribers() == 0; }, 5s));
+}
+
+TEST_CASE("smsgwctl: wallet get shows the balance with its currency and the ledger as a table") {
+    ServerFixture fx;
+    const auto last = [&] { return fx.on_io([&] { return fx.handler.seen.back(); }); };
+
+    Run r = run_ctl({"--socket", fx.path, "wallet", "get"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    // Credits carry a '+'; the micro-unit twin and the currency key are folded away.
+    for (const char* part : {"enabled  yes\nbalance  12.34 EUR\n", "ledger:\nID  AT ",
+                             "BALANCE_AFTER", "MESSAGE_ID", "-0.09", "+12.61", "opening balance"})
+        CHECK(has(r.out, part));
+    for (const char* part : {"balance_micros", "currency", "older entries"})
+        CHECK_FALSE(has(r.out, part));
+    CHECK(std::get<api::WalletGetParams>(last().params) == api::WalletGetParams{});
+
+    // A full page says how to go on.
+    r = run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "2"});
+    CHECK(r.status == 0);
+    CHECK(std::get<api::WalletGetParams>(last().params).ledger_limit == 2);
+    CHECK(has(r.out, "\nolder entries: smsgwctl wallet get --before 2\n"));
+    CHECK_FALSE(has(r.out, "opening balance"));
+
+    r = run_ctl({"--socket", fx.path, "wallet", "get", "--before", "2"});
+    CHECK(r.status == 0);
+    CHECK(std::get<api::WalletGetParams>(last().params).before_id == 2);
+    CHECK(has(r.out, "opening balance"));
+    CHECK_FALSE(has(r.out, "901"));
+
+    r = run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "0"});
+    CHECK(r.status == 0);
+    CHECK(has(r.out, "balance  12.34 EUR"));
+    CHECK_FALSE(has(r.out, "ledger"));
+
+    // Unsigned amounts with a direction, extra fields: still one readable table.
+    r = run_ctl({"--socket", fx.path, "wallet", "get", "--before", "1000"});
+    CHECK(r.status == 0);
+    for (const char* part : {"enabled  no (messages are not charged)\nbalance  12.34 EUR\n",
+                             "-0.09", "+5 ", "\nolder entries: smsgwctl wallet get --before 998\n"})
+        CHECK(has(r.out, part));
+    for (const char* part : {"DIRECTION", "MICROS", "micros", "display", "next_before_id"})
+        CHECK_FALSE(has(r.out, part));
+
+    // --json: the daemon's result exactly, amounts as decimal strings.
+    r = run_ctl({"--socket", fx.path, "--json", "wallet", "get"});
+    REQUIRE(r.status == 0);
+    const json wallet = json::parse(r.out);
+    CHECK(wallet.at("enabled") == true);
+    CHECK(wallet.at("balance") == "12.34");
+    CHECK(wallet.at("currency") == "EUR");
+    CHECK(wallet.at("balance_micros") == 12340000);
+    REQUIRE(wallet.at("ledger").size() == 3);
+    CHECK(wallet.at("ledger")[0] == json{{"id", 3},
+                                         {"at", "2024-05-02T10:15:00+02:00"},
+                                         {"amount", "-0.09"},
+                                         {"balance_after", "12.34"},
+                                         {"reason", "message"},
+                                         {"message_id", 901},
+                                         {"uid", 1000}});
+
+    // Out-of-range pages are the daemon's to refuse, with the field named.
+    r = run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "1001"});
+    CHECK(r.status == 1);
+    CHECK(has(r.err, "bad_request"));
+    CHECK(has(r.err, "(field: ledger_limit)"));
+    CHECK(run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "many"}).status == 2);
+    CHECK(run_ctl({"--socket", fx.path, "wallet"}).status == 2);
+}
+
+TEST_CASE("smsgwctl: wallet topup sends the amount as exact decimal text") {
+    ServerFixture fx;
+    const auto seen = [&] { return fx.on_io([&] { return fx.handler.seen.size(); }); };
+    const auto last_topup = [&] {
+        return fx.on_io(
+            [&] { return std::get<api::WalletTopupParams>(fx.handler.seen.back().params); });
+    };
+
+    Run r = run_ctl({"--socket", fx.path, "--json", "wallet", "topup", "10.50", "--reason",
+                     "invoice 2024-117"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out == "{\"balance\":\"22.84\",\"balance_micros\":22840000,\"ledger_id\":4}\n");
+    CHECK(last_topup().amount.micros == 10'500'000);
+    CHECK(last_topup().reason == "invoice 2024-117");
+
+    // No floating point on the way: 0.0035 arrives as 3500 micro-units.
+    r = run_ctl({"--socket", fx.path, "wallet", "topup", "0.0035"});
+    REQUIRE(r.status == 0);
+    CHECK(last_topup().amount.micros == 3'500);
+    CHECK_FALSE(last_topup().reason);
+    CHECK(has(r.out, "balance    22.8435\n"));
+    CHECK(has(r.out, "ledger_id  5\n"));
+    CHECK_FALSE(has(r.out, "balance_micros"));
+
+    r = run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "2"});
+    CHECK(has(r.out, "+10.5 "));
+    CHECK(has(r.out, "+0.0035"));
+    CHECK(has(r.out, "invoice 2024-117"));
+
+    // Bad amounts are refused by the protocol layer, naming the field; the
+    // handler never sees them.
+    const std::size_t before = seen();
+    for (const std::string amount : {"10,50", "0", "0.00", "1.1234567", "EUR5"}) {
+        INFO(amount);
+        r = run_ctl({"--socket", fx.path, "wallet", "topup", amount});
+        CHECK(r.status == 1);
+        CHECK(has(r.err, "bad_request"));
+        CHECK(has(r.err, "(field: amount)"));
+        CHECK(r.out.empty());
+    }
+    r = run_ctl({"--socket", fx.path, "wallet", "topup", "10,50"});
+    CHECK(has(r.err, "expected a decimal string such as \"10.50\""));
+    r = run_ctl({"--socket", fx.path, "wallet", "topup", "5", "--reason", std::string(201, 'r')});
+    CHECK(r.status == 1);
+    CHECK(has(r.err, "(field: reason)"));
+    CHECK(seen() == before);
+
+    r = run_ctl({"--socket", fx.path, "wallet", "topup", "5", "--reason", "disabled"});
+    CHECK(r.status == 1);
+    CHECK(has(r.err, "service_disabled"));
+
+    CHECK(run_ctl({"--socket", fx.path, "wallet", "topup"}).status == 2);
+    r = run_ctl({"--socket", fx.path, "wallet", "topup", "-5"});
+    CHECK(r.status == 1);
+    CHECK(has(r.err, "(field: amount)"));
+    const Run help = run_ctl({"wallet", "topup", "--help"});
+    CHECK(help.status == 0);
+    CHECK(has(help.out, "--reason"));
+    CHECK(has(help.out, "Examples:"));
+}
+
+TEST_CASE("smsgwctl: send --batch takes JSON lines or a JSON array, other options fill in") {
+    ServerFixture fx;
+    const auto seen = [&] { return fx.on_io([&] { return fx.handler.seen.size(); }); };
+    const auto last_batch = [&] {
+        return fx.on_io(
+            [&] { return std::get<api::SendBatchParams>(fx.handler.seen.back().params); });
+    };
+    const std::string array_file = fx.dir + "/batch.json";
+    std::ofstream(array_file) << "[\n  {\"to\":\"+4917612345678\",\"text\":\"a\"},\n"
+                                 "  {\"to\":\"+4915112345678\",\"text\":\"b\",\"priority\":1}\n]\n";
+
+    Run r = run_ctl({"--socket", fx.path, "send", "--batch", array_file, "--priority", "7",
+                     "--category", "marketing", "--no-report"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(has(r.out, "MESSAGE_ID"));
+    CHECK(has(r.out, "100"));
+    auto batch = last_batch();
+    REQUIRE(batch.messages.size() == 2);
+    CHECK(batch.messages[0].priority == 7);
+    CHECK(batch.messages[1].priority == 1);  // the file's own value wins
+    CHECK(batch.messages[0].category == api::Category::marketing);
+    CHECK(batch.messages[1].category == api::Category::marketing);
+    CHECK_FALSE(batch.messages[1].report);
+
+    r = run_ctl(
+        {"--socket", fx.path, "--json", "send", "--batch", "-"},
+        "{\"to\":\"+4917612345678\",\"text\":\"x\"}\n\n{\"to\":\"+4915112345678\",\"text\":\"y\"}\n"
+        "{\"to\":\"+4915212345678\",\"text\":\"z\"}\n");
+    REQUIRE(r.status == 0);
+    CHECK(json::parse(r.out).at("messages").size() == 3);
+    batch = last_batch();
+    REQUIRE(batch.messages.size() == 3);
+    CHECK(batch.messages[2].text == "z");
+    CHECK(batch.messages[0].priority == 5);
+
+    r = run_ctl({"--socket", fx.path, "send-batch", array_file});  // the array form here too
+    REQUIRE(r.status == 0);
+    CHECK(last_batch().messages.size() == 2);
+
+    // The daemon names the item at fault, counted from 0.
+    const std::string bad_item = fx.dir + "/bad-item.json";
+    std::ofstream(bad_item)
+        << "[{\"to\":\"+4917612345678\",\"text\":\"a\"},{\"to\":\"x\",\"text\":\"b\"}]";
+    r = run_ctl({"--socket", fx.path, "send", "--batch", bad_item});
+    CHECK(r.status == 1);
+    CHECK(has(r.err, "invalid_number"));
+    CHECK(has(r.err, "(field: messages[1].to)"));
+
+    // Usage errors: nothing reaches the daemon.
+    const std::size_t before = seen();
+    const std::string broken = fx.dir + "/broken.json", numbers = fx.dir + "/numbers.json",
+                      empty = fx.dir + "/empty.json";
+    std::ofstream(broken) << "[{\"to\":\"+4917612345678\",";
+    std::ofstream(numbers) << "[{\"to\":\"+4917612345678\",\"text\":\"a\"}, 5]";
+    std::ofstream(empty) << " []\n";
+    r = run_ctl({"--socket", fx.path, "send", "--batch", broken});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "not a JSON array (malformed at byte"));
+    r = run_ctl({"--socket", fx.path, "send", "--batch", numbers});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "item 1: expected a JSON object"));
+    r = run_ctl({"--socket", fx.path, "send", "--batch", empty});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "no messages in"));
+    r = run_ctl({"--socket", fx.path, "send", "--batch", array_file, "--to", "+4917612345678"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "leave out --to and --text"));
+    r = run_ctl({"--socket", fx.path, "send", "--batch", array_file, "--idempotency-key", "k"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "idempotency_key per message"));
+    r = run_ctl({"--socket", fx.path, "send", "--batch", fx.dir + "/missing.json"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "cannot read"));
+    r = run_ctl({"--socket", fx.path, "send", "--to", "+4917612345678"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "--to and --text"));
+    CHECK(seen() == before);
+    for (const auto& f : {array_file, bad_item, broken, numbers, empty}) ::unlink(f.c_str());
 }

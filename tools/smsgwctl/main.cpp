@@ -17,6 +17,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,10 @@ struct Command {
     CLI::App* app = nullptr;
     std::string op;
     std::vector<std::function<void(json&)>> fill;
-    std::function<void(json&)> prepare;  // may throw UsageError
+    // After `fill`; may change the op (send --batch) and throw UsageError.
+    std::function<void(json& params, std::string& op)> prepare;
+    // The table view of the result; render_result when unset.
+    std::function<std::string(const nlohmann::ordered_json& result, const json& params)> render;
 };
 
 template <std::size_t N>
@@ -78,7 +82,7 @@ std::string read_all(std::istream& in) {
 }
 
 // `--text -`: the message is stdin, without the newline an `echo` adds.
-void text_from_stdin(json& p) {
+void text_from_stdin(json& p, std::string&) {
     if (!p.contains("text") || p["text"] != "-") return;
     std::string text = read_all(std::cin);
     if (text.ends_with("\r\n"))
@@ -86,6 +90,44 @@ void text_from_stdin(json& p) {
     else if (text.ends_with('\n'))
         text.pop_back();
     p["text"] = std::move(text);
+}
+
+// send_batch's messages from `path` ('-': stdin): a JSON array of objects, or
+// JSON lines, one object a line (blank lines skipped).
+json read_batch(const std::string& path) {
+    std::ifstream file;
+    if (path != "-") {
+        file.open(path);
+        if (!file) throw UsageError{"cannot read " + path};
+    }
+    const std::string content = read_all(path == "-" ? std::cin : file);
+    const std::string example = "a JSON object like {\"to\":\"+49…\",\"text\":\"…\"}";
+    json messages = json::array();
+    if (const auto first = content.find_first_not_of(" \t\r\n");
+        first != std::string::npos && content[first] == '[') {
+        try {
+            messages = json::parse(content);
+        } catch (const json::parse_error& e) {
+            throw UsageError{path + ": not a JSON array (malformed at byte " +
+                             std::to_string(e.byte) + ")"};
+        }
+        for (std::size_t i = 0; i < messages.size(); ++i)
+            if (!messages[i].is_object())
+                throw UsageError{path + " item " + std::to_string(i) + ": expected " + example};
+    } else {
+        std::istringstream lines(content);
+        std::string line;
+        for (int number = 1; std::getline(lines, line); ++number) {
+            if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+            json item = json::parse(line, nullptr, false);
+            if (!item.is_object())
+                throw UsageError{path + " line " + std::to_string(number) + ": expected " +
+                                 example};
+            messages.push_back(std::move(item));
+        }
+    }
+    if (messages.empty()) throw UsageError{"no messages in " + path};
+    return messages;
 }
 
 // `settings set KEY VALUE`: true/false and integers are sent typed.
@@ -154,7 +196,9 @@ int exchange(const std::string& socket, const json& request, std::optional<Daemo
     }
 }
 
-int run_request(const std::string& socket, bool json_out, const std::string& op, json params) {
+int run_request(const std::string& socket, bool json_out, const std::string& op, json params,
+                const Command& command) {
+    const json given = params;
     params["id"] = 1;
     params["op"] = op;
     std::optional<DaemonLink> link;
@@ -168,6 +212,8 @@ int run_request(const std::string& socket, bool json_out, const std::string& op,
                              : nlohmann::ordered_json::object();
     if (json_out)
         std::cout << result.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+    else if (command.render)
+        std::cout << command.render(result, given);
     else
         std::cout << smsgw::ctl::render_result(result);
     return exit_ok;
@@ -271,10 +317,16 @@ int main(int argc, char** argv) {
     auto& send = command(&app, "send", "send",
                          "Queue one SMS. Answers once the message is stored durably: its id, "
                          "segments, encoding, cost and state.");
-    param<std::string>(send, "--to", "to", "recipient, E.164 (+4917…) or national with default_country")
-        ->required();
-    param<std::string>(send, "--text", "text", "message text (UTF-8); '-' reads it from stdin")
-        ->required();
+    // --to and --text are required unless --batch gives the messages (checked in prepare).
+    param<std::string>(send, "--to", "to",
+                       "recipient, E.164 (+4917…) or national with default_country (required)");
+    param<std::string>(send, "--text", "text",
+                       "message text (UTF-8); '-' reads it from stdin (required)");
+    auto send_batch_file = std::make_shared<std::string>();
+    CLI::Option* send_batch_option = send.app->add_option(
+        "--batch", *send_batch_file,
+        "send_batch instead: the messages from FILE ('-': stdin), JSON lines or a JSON array; "
+        "the other options given apply to every message that does not set them");
     param<std::string>(send, "--encoding", "encoding", "auto (default), gsm7 or ucs2")
         ->check(CLI::IsMember(names(smsgw::api::encoding_names)));
     flag(send, "--transliterate", "transliterate", true,
@@ -290,12 +342,32 @@ int main(int argc, char** argv) {
     param<std::string>(send, "--modem", "modem", "send through this modem only");
     param<std::string>(send, "--category", "category", "transactional (default) or marketing")
         ->check(CLI::IsMember(names(smsgw::api::category_names)));
-    send.prepare = text_from_stdin;
+    send.prepare = [send_batch_option, send_batch_file](json& p, std::string& op) {
+        if (!send_batch_option->count()) {
+            if (!p.contains("to") || !p.contains("text"))
+                throw UsageError{"send needs --to and --text (or --batch FILE); see send --help"};
+            text_from_stdin(p, op);
+            return;
+        }
+        if (p.contains("to") || p.contains("text"))
+            throw UsageError{"--batch takes every recipient and text from " + *send_batch_file +
+                             "; leave out --to and --text"};
+        if (p.contains("idempotency_key"))
+            throw UsageError{"set idempotency_key per message in the file, not --idempotency-key"};
+        json messages = read_batch(*send_batch_file);
+        for (json& message : messages)
+            for (const auto& [key, value] : p.items())
+                if (!message.contains(key)) message[key] = value;
+        p = json{{"messages", std::move(messages)}};
+        op = "send_batch";
+    };
     send.app->footer(
         "Examples:\n"
         "  smsgwctl send --to +4917612345678 --text \"Your order has shipped\"\n"
         "  df -h | smsgwctl send --to +4917612345678 --text - --category transactional\n"
         "  smsgwctl --json send --to +4917612345678 --text Hi --idempotency-key order-981\n"
+        "  smsgwctl send --batch reminders.jsonl --not-before 2024-06-01T09:00:00+02:00\n"
+        "With --batch every message is stored in one transaction, or none is (send_batch).\n"
         "A refused message exits 1 with the reason: invalid_number, opted_out, text_too_long,\n"
         "service_disabled, insufficient_balance, overloaded.\n");
 
@@ -304,33 +376,19 @@ int main(int argc, char** argv) {
                           "Queue many SMS in one transaction: all are stored, or none.");
     auto batch_file = std::make_shared<std::string>("-");
     batch.app->add_option("file", *batch_file,
-                          "JSON lines, one send's parameters per line ('-' or none: stdin)");
-    batch.prepare = [batch_file](json& p) {
-        std::ifstream file;
-        if (*batch_file != "-") {
-            file.open(*batch_file);
-            if (!file) throw UsageError{"cannot read " + *batch_file};
-        }
-        std::istream& in = *batch_file == "-" ? std::cin : file;
-        json messages = json::array();
-        std::string line;
-        for (int number = 1; std::getline(in, line); ++number) {
-            if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-            json item = json::parse(line, nullptr, false);
-            if (!item.is_object())
-                throw UsageError{*batch_file + " line " + std::to_string(number) +
-                                 ": expected a JSON object like {\"to\":\"+49…\",\"text\":\"…\"}"};
-            messages.push_back(std::move(item));
-        }
-        if (messages.empty()) throw UsageError{"no messages in " + *batch_file};
-        p["messages"] = std::move(messages);
+                          "JSON lines or a JSON array, one send's parameters per item "
+                          "('-' or none: stdin)");
+    batch.prepare = [batch_file](json& p, std::string&) {
+        p["messages"] = read_batch(*batch_file);
     };
     batch.app->footer(
-        "Each line holds the parameters of one send (to, text, encoding, category, …):\n"
+        "Each line (or item of a JSON array) holds the parameters of one send (to, text,\n"
+        "encoding, category, …):\n"
         "  {\"to\":\"+4917612345678\",\"text\":\"Reminder: appointment at 10:00\"}\n"
         "  {\"to\":\"+4915112345678\",\"text\":\"Spring sale\",\"category\":\"marketing\"}\n"
         "Example:\n  smsgwctl send-batch reminders.jsonl\n"
-        "An error names the item at fault: messages[3].to.\n");
+        "  (the same as: smsgwctl send --batch reminders.jsonl)\n"
+        "An error names the item at fault: messages[3].to (items count from 0).\n");
 
     // ---- message get|list|cancel ------------------------------------------------
     CLI::App* message = group("message", "Look up, list and cancel outbound messages.");
@@ -389,7 +447,7 @@ int main(int argc, char** argv) {
     settings_set.app->add_option("key", *set_key, "the setting, e.g. sms.enabled")->required();
     settings_set.app->add_option("value", *set_value, "true/false, an integer, or text")->required();
     settings_set.app->add_flag("--string", *set_string, "send the value as text even if it looks like a number or boolean");
-    settings_set.prepare = [set_key, set_value, set_string](json& p) {
+    settings_set.prepare = [set_key, set_value, set_string](json& p, std::string&) {
         p["key"] = *set_key;
         p["value"] = setting_value(*set_value, *set_string);
     };
@@ -398,6 +456,38 @@ int main(int argc, char** argv) {
         "  smsgwctl settings set sms.enabled false\n"
         "  smsgwctl settings set sms.company_name \"ACME GmbH\"\n"
         "  smsgwctl settings set sms.sender_caption 4915112345678 --string\n");
+
+    // ---- wallet get|topup ---------------------------------------------------------
+    CLI::App* wallet = group("wallet",
+                             "The prepaid balance messages are charged to when "
+                             "wallet.enabled is on, and its ledger.");
+    auto& wallet_get = command(wallet, "get", "wallet.get",
+                               "The balance and the newest ledger entries (charges and top-ups); "
+                               "manager role.");
+    param<std::int64_t>(wallet_get, "--ledger", "ledger_limit",
+                        "how many ledger entries (0…1000, default 20; 0: the balance only)");
+    param<std::int64_t>(wallet_get, "--before", "before_id",
+                        "continue after the last entry id of the previous page");
+    wallet_get.render = [](const nlohmann::ordered_json& result, const json& p) {
+        return smsgw::ctl::render_wallet(result, p.value("ledger_limit", std::int64_t{20}));
+    };
+    wallet_get.app->footer("Example:\n  smsgwctl wallet get --ledger 50\n");
+    auto& topup =
+        command(wallet, "topup", "wallet.topup",
+                "Add money to the wallet (kept in the ledger with your uid); admin role.");
+    // Sent as the JSON string typed, never as a number: no floating point on the way.
+    param<std::string>(topup, "amount", "amount",
+                       "the sum in the wallet's currency: digits, '.', up to 6 decimals (10.50)")
+        ->required();
+    param<std::string>(topup, "--reason", "reason", "why, e.g. an invoice number (≤ 200 bytes)");
+    topup.render = [](const nlohmann::ordered_json& result, const json&) {
+        return smsgw::ctl::render_topup(result);
+    };
+    topup.app->footer(
+        "Examples:\n"
+        "  smsgwctl wallet topup 50 --reason \"invoice 2024-117\"\n"
+        "  smsgwctl --json wallet topup 10.50\n"
+        "The amount is exact: 0.0035 stays 0.0035. A bad amount exits 1 with (field: amount).\n");
 
     // ---- modem list, preview ----------------------------------------------------
     CLI::App* modem = group("modem", "The modems the daemon drives.");
@@ -450,13 +540,14 @@ int main(int argc, char** argv) {
         if (!c->app->parsed()) continue;
         json params = json::object();
         for (const auto& fill : c->fill) fill(params);
+        std::string op = c->op;
         try {
-            if (c->prepare) c->prepare(params);
+            if (c->prepare) c->prepare(params, op);
         } catch (const UsageError& e) {
             std::cerr << "smsgwctl: " << e.message << "\n";
             return exit_usage;
         }
-        return run_request(socket, json_out, c->op, std::move(params));
+        return run_request(socket, json_out, op, std::move(params), *c);
     }
     std::cerr << app.help();
     return exit_usage;

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <initializer_list>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -99,6 +101,16 @@ std::string table(const json& records) {
     return out;
 }
 
+// `object` with the keys of `first` in that order, then the rest as they came.
+json in_order(const json& object, std::initializer_list<std::string_view> first) {
+    json out = json::object();
+    for (std::string_view key : first)
+        if (const auto it = object.find(key); it != object.end()) out[std::string(key)] = *it;
+    for (const auto& [key, value] : object.items())
+        if (!out.contains(key)) out[key] = value;
+    return out;
+}
+
 }  // namespace
 
 std::string render_result(const json& result) {
@@ -118,6 +130,98 @@ std::string render_result(const json& result) {
         out += table(*records);
     }
     return out;
+}
+
+namespace {
+
+// Micro-unit twins of the decimal fields (balance_micros, amount_micros, …)
+// say the same to a person; --json keeps them for scripts.
+void drop_micros(json& object) {
+    for (auto it = object.begin(); it != object.end();)
+        it = it.key().ends_with("_micros") ? object.erase(it) : std::next(it);
+}
+
+// "12.34" + "EUR" → "12.34 EUR", taking the daemon's own `display` when it sends one.
+void money_with_currency(json& view, const std::string& key) {
+    const auto currency = view.find("currency");
+    const auto amount = view.find(key);
+    const auto display = view.find("display");
+    if (display != view.end() && display->is_string() && amount != view.end()) {
+        *amount = *display;
+    } else if (currency != view.end() && currency->is_string() && amount != view.end() &&
+               amount->is_string()) {
+        *amount = amount->get<std::string>() + " " + currency->get<std::string>();
+    } else {
+        return;
+    }
+    view.erase("display");
+    view.erase("currency");
+}
+
+// A ledger entry with id … uid in reading order and a signed amount: "-0.09"
+// out, "+10.50" in, from the amount's own sign or the entry's `direction`.
+json ledger_row(const json& entry) {
+    json row =
+        in_order(entry, {"id", "at", "amount", "balance_after", "reason", "message_id", "uid"});
+    drop_micros(row);
+    const auto amount = row.find("amount");
+    if (amount == row.end() || !amount->is_string()) return row;
+    const std::string text = amount->get<std::string>();
+    const bool zero = text.find_first_not_of("0.") == std::string::npos;
+    if (text.empty() || zero || text[0] == '-' || text[0] == '+') return row;
+    const auto direction = row.find("direction");
+    const bool charge = direction != row.end() && *direction == "charge";
+    *amount = (charge ? "-" : "+") + text;
+    if (direction != row.end() && (charge || *direction == "credit")) row.erase("direction");
+    return row;
+}
+
+}  // namespace
+
+std::string render_wallet(const json& result, std::int64_t ledger_limit) {
+    if (!result.is_object()) return render_result(result);
+    // The daemon's key order is whatever its JSON library keeps (often sorted);
+    // people read the balance first and a ledger entry from id to uid.
+    json view = in_order(result, {"enabled", "balance"});
+    drop_micros(view);
+    if (const auto enabled = view.find("enabled"); enabled != view.end() && enabled->is_boolean())
+        *enabled = enabled->get<bool>() ? "yes" : "no (messages are not charged)";
+    money_with_currency(view, "balance");
+
+    // Where the next page starts: the daemon's next_before_id when it sends
+    // one, else the last entry of a full page.
+    std::string next;
+    if (const auto it = view.find("next_before_id"); it != view.end()) {
+        if (!it->is_null()) next = text_of(*it);
+        view.erase(it);
+    } else if (const auto ledger = view.find("ledger");
+               ledger != view.end() && ledger->is_array() && !ledger->empty() &&
+               static_cast<std::int64_t>(ledger->size()) == ledger_limit &&
+               ledger->back().is_object() && ledger->back().contains("id")) {
+        next = text_of(ledger->back()["id"]);
+    }
+
+    if (const auto ledger = view.find("ledger"); ledger != view.end() && ledger->is_array()) {
+        if (ledger_limit == 0 && ledger->empty()) {
+            view.erase(ledger);  // not asked for
+        } else {
+            json rows = json::array();
+            for (const json& entry : *ledger)
+                rows.push_back(entry.is_object() ? ledger_row(entry) : entry);
+            *ledger = std::move(rows);
+        }
+    }
+    std::string out = render_result(view);
+    if (!next.empty()) out += "\nolder entries: smsgwctl wallet get --before " + next + "\n";
+    return out;
+}
+
+std::string render_topup(const json& result) {
+    if (!result.is_object()) return render_result(result);
+    json view = in_order(result, {"balance", "ledger_id"});
+    drop_micros(view);
+    money_with_currency(view, "balance");
+    return render_result(view);
 }
 
 std::string render_event(const std::string& name, const json& fields) {

@@ -74,6 +74,10 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
         ModemListParams{},
         PreviewParams{"Hallo", Encoding::gsm7, true, "+4917012345"},
         SubscribeParams{{EventName::message_sent, EventName::optout_added}},
+        WalletGetParams{},
+        WalletGetParams{0, 17},
+        WalletTopupParams{Amount{12'345'678}, "invoice 2024-117"},
+        WalletTopupParams{Amount{1}, std::nullopt},
     };
     std::int64_t id = 0;
     for (const Params& p : all) round_trip(make_request(++id, p));

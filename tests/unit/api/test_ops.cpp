@@ -1,5 +1,6 @@
 // The other core ops: one typed struct each, their parameters and bounds, and
-// the op table itself (every op of DESIGN.md, roles as DESIGN.md gives them).
+// the op table itself (every op of DESIGN.md and of the feature issues, roles
+// as DESIGN.md gives them).
 #include <set>
 
 #include "api_test_util.hpp"
@@ -13,7 +14,8 @@ TEST_CASE("the op table covers every core op of DESIGN.md with its role") {
     const std::set<std::string_view> expected = {
         "hello",          "send",         "send_batch",  "message.get", "message.list",
         "message.cancel", "inbound.list", "optout.list", "optout.add",  "optout.remove",
-        "settings.get",   "settings.set", "modem.list",  "preview",     "subscribe"};
+        "settings.get",   "settings.set", "modem.list",  "preview",     "subscribe",
+        "wallet.get",     "wallet.topup"};
     std::set<std::string_view> names;
     for (const OpInfo& op : op_table()) {
         names.insert(op.name);
@@ -32,6 +34,8 @@ TEST_CASE("the op table covers every core op of DESIGN.md with its role") {
     CHECK(op_info(Op::send).min_role == Role::member);
     CHECK(op_info(Op::optout_add).min_role == Role::manager);
     CHECK(op_info(Op::settings_set).min_role == Role::manager);
+    CHECK(op_info(Op::wallet_get).min_role == Role::manager);
+    CHECK(op_info(Op::wallet_topup).min_role == Role::admin);
     CHECK(find_op("nope") == nullptr);
 }
 

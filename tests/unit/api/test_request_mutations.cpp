@@ -34,6 +34,9 @@ const char* const valid_requests[] = {
     R"({"id":12,"op":"modem.list"})",
     R"({"id":13,"op":"preview","text":"€","encoding":"auto"})",
     R"({"id":14,"op":"subscribe","events":["message.sent","modem.up"]})",
+    R"({"id":15,"op":"wallet.get","ledger_limit":5,"before_id":9})",
+    R"({"id":16,"op":"wallet.topup","amount":"10.50","reason":"invoice 117"})",
+    R"({"id":17,"op":"wallet.topup","amount":25})",
 };
 
 json random_value(std::mt19937& rng) {
