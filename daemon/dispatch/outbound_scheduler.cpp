@@ -1,15 +1,22 @@
 // See outbound_scheduler.hpp. One Sender per modem name, kept for the life of
 // the scheduler (its counters are "since start"); its coroutine runs while the
-// modem is attached and ends after putting back what it held.
+// modem is attached and ends after putting back what it held. Every store write
+// of a sender is an operation of the GroupCommit, so they happen in the order
+// the sender queued them: a requeue is only queued with nothing in AT+CMGS and
+// after the results of everything sent, and a claim queued before a requeue is
+// undone by it (the sender's epoch tells its result to drop the parts).
 #include "daemon/dispatch/outbound_scheduler.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <ctime>
+#include <deque>
 #include <map>
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
+#include "daemon/dispatch/group_commit.hpp"
 #include "daemon/dispatch/rate_limiter.hpp"
 #include "daemon/dispatch/routing.hpp"
 #include "daemon/store/store.hpp"
@@ -54,6 +61,18 @@ std::string joined(const std::vector<std::string>& items) {
     return out.empty() ? "any" : out;
 }
 
+std::string describe(const store::Part& p) {
+    return "part " + std::to_string(p.id) + " (" + std::to_string(p.seq) + "/" +
+           std::to_string(p.total) + " of message " + std::to_string(p.message_id) + ")";
+}
+
+// A modem whose part takes this long or longer claims one part at a time: a
+// real modem's AT+CMGS is a network round trip of half a second to seconds, so
+// claiming ahead would gain it under 1% and cost a false "uncertain" on a crash.
+constexpr double no_lookahead_ms = 250.0;
+// A quicker one holds enough parts to keep sending through this many commits.
+constexpr double lookahead_commits = 8.0;
+
 }  // namespace
 
 struct Sender {
@@ -64,15 +83,16 @@ struct Sender {
     std::shared_ptr<drivers::Modem> modem;  // set while attached
     config::ModemConfig config;
     RateLimiter limiter;
-    std::int64_t day = -1;     // LocalDay::number the limiter counts for; -1: ask the store
-    asio::steady_timer timer;  // its sleeps; cancelled to wake it
-    bool running = false;      // the coroutine is alive
-    bool idle = false;         // asleep with nothing to do
-    std::uint64_t seen_wake = 0;
+    std::int64_t day = -1;            // LocalDay::number the limiter counts for; -1: ask the store
+    asio::steady_timer timer;         // its sleeps; cancelled to wake it
+    bool running = false;             // the coroutine is alive
+    bool idle = false;                // asleep with nothing to do
+    std::deque<store::Part> claimed;  // claimed (durably), not yet written
+    bool claim_pending = false;
+    std::uint64_t claim_wake = 0;  // wake_seq_ when the last claim ran
+    std::uint64_t epoch = 0;       // bumped by every requeue: older claims are void
     std::optional<std::int64_t> in_flight;
-    // An outcome the store did not take (it threw): recorded before anything
-    // else, so a part the network has is never put back in the queue.
-    std::optional<std::pair<store::Part, SendResult>> unrecorded;
+    SteadyClock::duration send_time{};  // moving average of AT+CMGS; zero: none yet
     std::vector<std::function<void()>> on_idle;
     SenderCounters counters;
     std::vector<std::string> excluded;
@@ -87,10 +107,9 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
           store_(store),
           events_(events),
           options_(options),
+          commits_(std::make_shared<GroupCommit>(io, store)),
           poke_timer_(io),
-          expire_timer_(io) {
-        options_.claim_batch = std::max(1, options_.claim_batch);
-    }
+          expire_timer_(io) {}
 
     void start();
     std::vector<store::Part> startup();
@@ -112,21 +131,30 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void recompute_routes();
     void finished(Sender& s);
     void check_drained();
+    bool active(const Sender& s) const {
+        return !closed_ && s.modem && !draining_ && s.on_idle.empty();
+    }
 
     awaitable<void> run(std::shared_ptr<Impl> self, Sender* s);
-    // One round: budget, claim, send, record. Returns how long to rest (zero: go on).
+    // One round: budget, claim, send. Returns how long to rest (zero: go on).
     awaitable<SteadyClock::duration> round(Sender& s);
     awaitable<void> nap(Sender& s, SteadyClock::duration d);
     awaitable<void> expiry_loop(std::shared_ptr<Impl> self);
-    SteadyClock::duration idle_time(Sender& s);
-    // false: not_ready, the part went back to the queue.
-    bool record(Sender& s, const store::Part& part, const SendResult& r);
-    void requeue(Sender& s);
+    std::chrono::milliseconds idle_time();
+    int lookahead(const Sender& s) const;
+    // Queues a claim that fills s.claimed up to `want` parts, durable by `deadline`.
+    void claim(Sender& s, int want, SteadyClock::time_point deadline);
+    void record(Sender& s, const store::Part& part, const SendResult& r);
+    void recorded(Sender& s, const store::Part& part, const SendResult& r,
+                  const store::StateUpdate& update);
+    // Queues requeue_modem_parts; what s holds claimed is void from now on.
+    void requeue(Sender& s, std::function<void()> done = {});
 
     asio::io_context& io_;
     store::Store& store_;
     core::EventPublisher& events_;
     SchedulerOptions options_;
+    std::shared_ptr<GroupCommit> commits_;
     std::map<std::string, std::unique_ptr<Sender>, std::less<>> senders_;
     std::uint64_t wake_seq_ = 0;
     int idle_count_ = 0;
@@ -179,7 +207,7 @@ SenderInfo OutboundScheduler::info(std::string_view name) const {
     return impl_->info(name);
 }
 
-// ---- Impl ----------------------------------------------------------------------------
+// ---- lifecycle and wiring ----------------------------------------------------------
 
 void OutboundScheduler::Impl::start() {
     if (started_ || closed_) return;
@@ -195,9 +223,9 @@ std::vector<store::Part> OutboundScheduler::Impl::startup() {
     auto parts = store_.recover_after_crash(core::now());
     for (const auto& p : parts)
         spdlog::warn(
-            "dispatch: part {} ({}/{}) of message {} was in AT+CMGS on modem[{}] when smsgwd "
-            "stopped: uncertain, not re-sent",
-            p.id, p.seq, p.total, p.message_id, p.modem.value_or("?"));
+            "dispatch: {} was in AT+CMGS on modem[{}] when smsgwd stopped: uncertain, not "
+            "re-sent",
+            describe(p), p.modem.value_or("?"));
     if (!parts.empty())
         spdlog::warn("dispatch: {} part(s) uncertain after an unclean stop; message.get shows them",
                      parts.size());
@@ -289,8 +317,9 @@ void OutboundScheduler::Impl::detach(const std::string& name, std::function<void
     if (s.running) {
         if (idle) s.on_idle.push_back(std::move(idle));
         poke(s);  // asleep: end now; in AT+CMGS: end after it
+    } else if (was_attached) {
+        requeue(s, std::move(idle));
     } else {
-        if (was_attached) requeue(s);
         defer(std::move(idle));
     }
     wake();  // what it routed may now go to the others
@@ -314,6 +343,8 @@ void OutboundScheduler::Impl::check_drained() {
     if (!draining_ || drained_.empty()) return;
     for (auto& [name, s] : senders_)
         if (s->running) return;
+    // Senders queue their results before they end; commit those now.
+    commits_->flush();
     auto callbacks = std::move(drained_);
     drained_.clear();
     for (auto& cb : callbacks) defer(std::move(cb));
@@ -321,6 +352,7 @@ void OutboundScheduler::Impl::check_drained() {
 
 void OutboundScheduler::Impl::close() {
     closed_ = true;
+    commits_->close();
     poke_timer_.cancel();
     expire_timer_.cancel();
     for (auto& [name, s] : senders_) {
@@ -339,6 +371,7 @@ SenderInfo OutboundScheduler::Impl::info(std::string_view name) const {
     out.counters = s.counters;
     out.sent_today = s.limiter.sent_today(s.day);
     out.capped = s.capped;
+    out.claimed_ahead = s.claimed.size();
     out.excluded = s.excluded;
     return out;
 }
@@ -362,21 +395,20 @@ void OutboundScheduler::Impl::spawn(Sender& s) {
     auto self = shared_from_this();
     Sender* sp = &s;
     asio::co_spawn(io_, run(self, sp), [self, sp](std::exception_ptr e) {
-        if (e) {
-            // run() catches the store's exceptions; this is a bug. Leave the
-            // parts as they are (a restart makes them uncertain, never re-sent).
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                spdlog::error("dispatch: modem[{}] sender ended by an exception: {}", sp->name,
-                              ex.what());
-            } catch (...) {
-                spdlog::error("dispatch: modem[{}] sender ended by an unknown exception", sp->name);
-            }
-            sp->running = false;
-            sp->in_flight.reset();
-            if (!self->closed_) self->finished(*sp);
+        if (!e) return;
+        // run() handles the modem's and the store's failures; this is a bug.
+        // What the sender held stays in `sending` (a restart makes it uncertain).
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            spdlog::error("dispatch: modem[{}] sender ended by an exception: {}", sp->name,
+                          ex.what());
+        } catch (...) {
+            spdlog::error("dispatch: modem[{}] sender ended by an unknown exception", sp->name);
         }
+        sp->in_flight.reset();
+        sp->claimed.clear();
+        if (!self->closed_) self->finished(*sp);
     });
 }
 
@@ -390,13 +422,7 @@ void OutboundScheduler::Impl::finished(Sender& s) {
     check_drained();
 }
 
-void OutboundScheduler::Impl::requeue(Sender& s) {
-    const auto released = store_.requeue_modem_parts(s.name, core::now());
-    if (!released.empty())
-        spdlog::info("dispatch: modem[{}] released {} queued message(s) to the other modems",
-                     s.name, released.size());
-    wake();
-}
+// ---- the sender ---------------------------------------------------------------------
 
 awaitable<void> OutboundScheduler::Impl::nap(Sender& s, SteadyClock::duration d) {
     d = std::clamp<SteadyClock::duration>(d, SteadyClock::duration::zero(), std::chrono::hours(24));
@@ -408,53 +434,26 @@ awaitable<void> OutboundScheduler::Impl::nap(Sender& s, SteadyClock::duration d)
 awaitable<void> OutboundScheduler::Impl::run(std::shared_ptr<Impl> self, Sender* s) {
     // A pending detach callback (a modem being restarted) ends the loop even if
     // the modem came back meanwhile: finished() starts a new one if it did.
-    while (!closed_ && s->modem && !draining_ && s->on_idle.empty()) {
-        SteadyClock::duration rest{};
-        bool failed = false;
-        try {
-            rest = co_await round(*s);
-        } catch (const std::exception& e) {
-            if (closed_) co_return;
-            spdlog::error("dispatch: modem[{}] store error: {}; trying again in 5 s", s->name,
-                          e.what());
-            failed = true;
-        }
+    while (active(*s)) {
+        const auto rest = co_await round(*s);
         if (closed_) co_return;
-        if (failed) rest = std::chrono::seconds(5);
         if (rest > SteadyClock::duration::zero()) co_await nap(*s, rest);
     }
     if (closed_) co_return;
-    // Ends with nothing in AT+CMGS: put back what this modem held. A store that
-    // keeps failing leaves the parts in sending (a restart makes them uncertain).
-    try {
-        if (!s->unrecorded) requeue(*s);
-    } catch (const std::exception& e) {
-        spdlog::error("dispatch: modem[{}] could not requeue its parts: {}", s->name, e.what());
-    }
+    // Nothing in AT+CMGS now: put back what this modem holds, once its results
+    // are committed (the same queue, in order), then end.
+    bool requeued = false;
+    requeue(*s, [&requeued, sp = s] {
+        requeued = true;
+        sp->timer.cancel();
+    });
+    while (!requeued && !closed_) co_await nap(*s, std::chrono::hours(1));
+    if (closed_) co_return;
     finished(*s);
     (void)self;
 }
 
-SteadyClock::duration OutboundScheduler::Impl::idle_time(Sender& s) {
-    const store::Time now = core::now();
-    if (!due_known_ || (next_due_ && *next_due_ <= now)) {
-        next_due_ = store_.next_due_time(now);
-        due_known_ = true;
-    }
-    std::chrono::milliseconds wait = options_.idle_recheck;
-    if (next_due_)
-        wait = std::min(
-            wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next_due_ - now) + 1ms);
-    (void)s;
-    return wait;
-}
-
 awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
-    if (s.unrecorded) {
-        auto [part, result] = *s.unrecorded;
-        record(s, part, result);  // throws again while the store still fails
-        s.unrecorded.reset();
-    }
     // Daily cap: the count of today's parts comes from the store once a day.
     const store::Time wall = core::now();
     const LocalDay day = local_day(wall);
@@ -468,116 +467,239 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         s.capped = capped;
         if (capped)
             spdlog::warn(
-                "dispatch: modem[{}] reached its {} parts for today; the others take "
-                "its messages until midnight",
+                "dispatch: modem[{}] reached its {} parts for today; the others take its "
+                "messages until midnight",
                 s.name, s.limiter.max_per_day());
         recompute_routes();
         wake();
     }
-    if (capped) co_return day.next - wall;
+    if (capped) {
+        if (!s.claimed.empty()) requeue(s);
+        co_return day.next - wall;
+    }
 
-    // Rate: wait for a token before claiming, so no part sits claimed meanwhile.
+    // Rate: the next part waits for a token (claimed parts wait with it).
     if (const auto w = s.limiter.wait(SteadyClock::now()); w > SteadyClock::duration::zero())
         co_return w;
 
-    s.seen_wake = wake_seq_;
-    auto parts = store_.claim_next_parts(s.name, wall, options_.claim_batch,
-                                         s.config.route_prefixes, s.excluded);
-    if (parts.empty()) {
-        if (s.seen_wake != wake_seq_) co_return SteadyClock::duration::zero();
-        const auto wait = idle_time(s);
-        s.idle = true;
-        ++idle_count_;
-        co_await nap(s, wait);
-        s.idle = false;
-        --idle_count_;
-        co_return SteadyClock::duration::zero();
+    if (s.claimed.empty()) {
+        if (!s.claim_pending)
+            claim(s, 1 + lookahead(s), SteadyClock::now());
+        else
+            commits_->hurry();  // a claim made ahead: it is needed now
+        while (s.claim_pending && active(s)) co_await nap(s, std::chrono::hours(1));
+        if (!active(s)) co_return SteadyClock::duration::zero();
+        if (s.claimed.empty()) {
+            if (s.claim_wake != wake_seq_) co_return SteadyClock::duration::zero();
+            if (commits_->failing()) co_return std::chrono::seconds(1);
+            const auto wait = idle_time();
+            s.idle = true;
+            ++idle_count_;
+            co_await nap(s, wait);
+            s.idle = false;
+            --idle_count_;
+            co_return SteadyClock::duration::zero();
+        }
     }
 
+    const store::Part part = s.claimed.front();
+    s.claimed.pop_front();
     const std::shared_ptr<drivers::Modem> modem = s.modem;
-    bool put_back = false;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        const store::Part& part = parts[i];
-        if (i > 0 && (s.modem != modem || draining_ ||
-                      s.limiter.wait(SteadyClock::now()) > SteadyClock::duration::zero())) {
-            put_back = true;
-            break;
-        }
-        s.limiter.take(SteadyClock::now());
-        s.in_flight = part.id;
-        const SendResult result = co_await modem->send(part.pdu, part.tpdu_length);
-        s.in_flight.reset();
-        if (closed_) co_return SteadyClock::duration::zero();
-        s.unrecorded.emplace(part, result);
-        const bool taken = record(s, part, result);
-        s.unrecorded.reset();
-        if (!taken) {
-            // The modem did not take it: back to the queue, no attempt counted.
-            // Rest unless the modem left ready anyway (then the loop ends).
-            requeue(s);
-            co_return s.modem == modem && modem->status().state == drivers::ModemState::ready
-                ? SteadyClock::duration(options_.not_ready_pause)
-                : SteadyClock::duration::zero();
-        }
+    s.limiter.take(SteadyClock::now());
+    s.in_flight = part.id;
+    // Claim what comes next while this part is in AT+CMGS, durable before it
+    // returns: half its expected time for each part still in hand.
+    const int ahead = lookahead(s);
+    if (ahead > 0 && !s.claim_pending && static_cast<int>(s.claimed.size()) * 2 <= ahead) {
+        const auto budget = s.send_time * static_cast<long>(s.claimed.size() + 1) / 2;
+        claim(s, ahead, SteadyClock::now() + budget);
     }
-    if (put_back) requeue(s);
+    const auto started = SteadyClock::now();
+    const SendResult result = co_await modem->send(part.pdu, part.tpdu_length);
+    s.in_flight.reset();
+    if (closed_) co_return SteadyClock::duration::zero();
+    if (result.status != SendResult::Status::not_ready) {
+        const auto took = SteadyClock::now() - started;
+        s.send_time =
+            s.send_time == SteadyClock::duration::zero() ? took : (s.send_time * 3 + took) / 4;
+    }
+    record(s, part, result);
+    if (result.status == SendResult::Status::not_ready) {
+        // The modem did not take it: back to the queue, no attempt counted.
+        // Rest unless the modem left ready anyway (then the loop ends).
+        s.limiter.give_back();
+        requeue(s);
+        co_return s.modem == modem && modem->status().state == drivers::ModemState::ready
+            ? SteadyClock::duration(options_.not_ready_pause)
+            : SteadyClock::duration::zero();
+    }
     co_return SteadyClock::duration::zero();
 }
 
-bool OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const SendResult& r) {
-    const store::Time now = core::now();
-    const std::string what = "part " + std::to_string(part.id) + " (" + std::to_string(part.seq) +
-                             "/" + std::to_string(part.total) + " of message " +
-                             std::to_string(part.message_id) + ")";
-    store::StateUpdate update;
+int OutboundScheduler::Impl::lookahead(const Sender& s) const {
+    if (options_.max_lookahead <= 0 || idle_count_ > 0) return 0;
+    // The time one part really takes: AT+CMGS, or the rate limit's spacing.
+    if (s.send_time == SteadyClock::duration::zero()) return 0;  // not measured yet
+    double per_part = std::chrono::duration<double, std::milli>(s.send_time).count();
+    if (s.config.send_rate_per_minute > 0)
+        per_part = std::max(per_part, 60000.0 / s.config.send_rate_per_minute);
+    if (per_part >= no_lookahead_ms) return 0;
+    const double commit =
+        std::chrono::duration<double, std::milli>(commits_->commit_time()).count();
+    int n = static_cast<int>(std::ceil(lookahead_commits * commit / std::max(per_part, 0.01)));
+    n = std::clamp(n, 1, options_.max_lookahead);
+    if (s.limiter.max_per_day() > 0)
+        n = static_cast<int>(std::min<std::int64_t>(
+            n,
+            std::max<std::int64_t>(0, s.limiter.max_per_day() - s.limiter.sent_today(s.day) - 1)));
+    return n;
+}
+
+void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point deadline) {
+    s.claim_pending = true;
+    auto parts = std::make_shared<std::vector<store::Part>>();
+    Sender* sp = &s;
+    const std::uint64_t epoch = s.epoch;
+    commits_->submit(
+        [this, sp, parts, want, epoch](store::Store& st) {
+            parts->clear();
+            // Detached, draining or requeued since: claim nothing for it.
+            if (epoch != sp->epoch || !sp->modem || draining_) return;
+            sp->claim_wake = wake_seq_;
+            const int n = want - static_cast<int>(sp->claimed.size());
+            if (n <= 0) return;
+            *parts = st.claim_next_parts(sp->name, core::now(), n, sp->config.route_prefixes,
+                                         sp->excluded);
+        },
+        [this, sp, parts, epoch](bool committed) {
+            sp->claim_pending = false;
+            if (committed && epoch == sp->epoch)
+                for (auto& p : *parts) sp->claimed.push_back(std::move(p));
+            poke(*sp);
+        },
+        deadline);
+}
+
+void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const SendResult& r) {
+    if (r.status == SendResult::Status::not_ready) {
+        spdlog::info("dispatch: modem[{}] did not take {} ({}): back to the queue", s.name,
+                     describe(part), r.reason);
+        return;  // requeue() puts it back
+    }
+    if (r.status == SendResult::Status::sent || r.status == SendResult::Status::uncertain)
+        s.limiter.count_sent(s.day);  // an uncertain part may have cost a send too
+    auto update = std::make_shared<store::StateUpdate>();
+    Sender* sp = &s;
+    commits_->submit(
+        [part, r, update](store::Store& st) {
+            const store::Time now = core::now();
+            switch (r.status) {
+                case SendResult::Status::sent:
+                    *update = st.mark_sent(part.id, r.mr < 0 ? 0 : r.mr, now);
+                    break;
+                case SendResult::Status::failed:
+                    *update = st.mark_failed(part.id, r.reason,
+                                             r.error_class() == at::ErrorClass::permanent
+                                                 ? store::FailureKind::permanent
+                                                 : store::FailureKind::temporary,
+                                             now);
+                    break;
+                case SendResult::Status::uncertain:
+                    *update = st.mark_uncertain(
+                        part.id, r.reason.empty() ? "no answer to AT+CMGS after the PDU" : r.reason,
+                        now);
+                    break;
+                case SendResult::Status::not_ready:
+                    break;
+            }
+        },
+        [this, sp, part, r, update](bool committed) {
+            if (!committed) {
+                spdlog::error(
+                    "dispatch: modem[{}] the outcome of {} ({}) could not be recorded; it stays "
+                    "in sending and becomes uncertain at the next start",
+                    sp->name, describe(part), to_string(r.status));
+                return;
+            }
+            recorded(*sp, part, r, *update);
+        },
+        SteadyClock::now() + options_.record_delay);
+}
+
+void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const SendResult& r,
+                                       const store::StateUpdate& update) {
+    const std::string what = describe(part);
     switch (r.status) {
-        case SendResult::Status::sent: {
+        case SendResult::Status::sent:
+            ++s.counters.sent;
             if (r.mr < 0)
                 spdlog::warn(
-                    "dispatch: modem[{}] {} sent without a TP-MR ({}): its status report "
-                    "cannot be matched",
+                    "dispatch: modem[{}] {} sent without a TP-MR ({}): its status report cannot "
+                    "be matched",
                     s.name, what, r.reason);
-            update = store_.mark_sent(part.id, r.mr < 0 ? 0 : r.mr, now);
-            ++s.counters.sent;
-            s.limiter.count_sent(s.day);
-            spdlog::debug("dispatch: modem[{}] {} sent, TP-MR {}", s.name, what, r.mr);
+            else
+                spdlog::debug("dispatch: modem[{}] {} sent, TP-MR {}", s.name, what, r.mr);
             break;
-        }
-        case SendResult::Status::failed: {
-            const bool permanent = r.error_class() == at::ErrorClass::permanent;
-            update = store_.mark_failed(
-                part.id, r.reason,
-                permanent ? store::FailureKind::permanent : store::FailureKind::temporary, now);
+        case SendResult::Status::failed:
             ++s.counters.failed;
             if (update.retry_at) {
                 if (!next_due_ || *update.retry_at < *next_due_) next_due_ = *update.retry_at;
                 spdlog::info(
-                    "dispatch: modem[{}] {} refused ({}); retry at {} s from now", s.name, what,
-                    r.reason,
-                    std::chrono::duration_cast<std::chrono::seconds>(*update.retry_at - now)
+                    "dispatch: modem[{}] {} refused ({}); retry in {} s", s.name, what, r.reason,
+                    std::chrono::duration_cast<std::chrono::seconds>(*update.retry_at - core::now())
                         .count());
-                wake();  // another modem may take the retry when it is due
+                wake();  // idle senders sleep until the retry is due
             } else {
                 spdlog::warn("dispatch: modem[{}] {} failed: {}", s.name, what, r.reason);
             }
             break;
-        }
         case SendResult::Status::uncertain:
-            update = store_.mark_uncertain(
-                part.id, r.reason.empty() ? "no answer to AT+CMGS after the PDU" : r.reason, now);
             ++s.counters.uncertain;
-            s.limiter.count_sent(s.day);  // it may have cost a send
             spdlog::warn("dispatch: modem[{}] {} uncertain ({}): not re-sent", s.name, what,
                          r.reason);
             break;
         case SendResult::Status::not_ready:
-            s.limiter.give_back();
-            spdlog::info("dispatch: modem[{}] did not take {} ({}): back to the queue", s.name,
-                         what, r.reason);
-            return false;
+            return;
     }
     events_.message_update(store_, update);
-    return true;
+}
+
+void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done) {
+    ++s.epoch;
+    s.claimed.clear();
+    Sender* sp = &s;
+    auto released = std::make_shared<std::vector<std::int64_t>>();
+    commits_->submit(
+        [sp, released](store::Store& st) {
+            *released = st.requeue_modem_parts(sp->name, core::now());
+        },
+        [this, sp, released, done = std::move(done)](bool) {
+            if (!released->empty())
+                spdlog::info(
+                    "dispatch: modem[{}] released {} queued message(s) to the other modems",
+                    sp->name, released->size());
+            wake();
+            if (done) done();
+        },
+        SteadyClock::now());
+}
+
+std::chrono::milliseconds OutboundScheduler::Impl::idle_time() {
+    const store::Time now = core::now();
+    if (!due_known_ || (next_due_ && *next_due_ <= now)) {
+        try {
+            next_due_ = store_.next_due_time(now);
+            due_known_ = true;
+        } catch (const std::exception& e) {
+            spdlog::error("dispatch: next due time: {}", e.what());
+            return std::chrono::seconds(1);
+        }
+    }
+    std::chrono::milliseconds wait = options_.idle_recheck;
+    if (next_due_)
+        wait = std::min(
+            wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next_due_ - now) + 1ms);
+    return wait;
 }
 
 awaitable<void> OutboundScheduler::Impl::expiry_loop(std::shared_ptr<Impl> self) {

@@ -13,6 +13,19 @@
 // there is no per-part polling. wake() is a counter bump plus, when a sender
 // is idle, one posted handler: cheap enough to call after every commit.
 //
+// Claims and results go through a GroupCommit: the operations of all modems
+// that fall due together share one transaction (one fsync). A claim must be
+// durable before its part is written to the modem (a crash then finds it in
+// `sending` and makes it uncertain, never re-sends it); a result only needs to
+// be durable soon. A modem whose parts take under 250 ms (simulators; a real
+// modem's AT+CMGS is a network round trip of half a second to seconds) claims
+// its next parts while the current one is in flight — as many as it sends
+// during a few commits, at most max_lookahead — and only while no other modem
+// is idle. Real modems claim one part at a time, so after a crash only the part
+// really in AT+CMGS is uncertain; with lookahead, the claimed-but-unwritten
+// parts of a fast modem are reported uncertain too (on SIGTERM they go back to
+// the queue).
+//
 // A modem that leaves ready (detach) first finishes its AT+CMGS in flight, then
 // its sender calls Store::requeue_modem_parts: claimed-but-unwritten parts and
 // messages of which nothing was sent go back to the queue for any modem, while
@@ -51,10 +64,12 @@ namespace smsgw::dispatch {
 using namespace std::chrono_literals;
 
 struct SchedulerOptions {
-    // Parts claimed per store transaction. 1 keeps the crash contract exact: a
-    // part in `sending` is the one in AT+CMGS (recover_after_crash makes every
-    // sending part uncertain). More trades that for fewer commits.
-    int claim_batch = 1;
+    // Parts a fast modem may hold claimed beyond the one in AT+CMGS (see above).
+    // 0: always claim one part at a time.
+    int max_lookahead = 128;
+    // A result (sent, failed…) is committed, and its event published, at most
+    // this long after the modem answered, sharing the commit with others.
+    std::chrono::milliseconds record_delay = 50ms;
     // Store::expire() runs this often (queued parts past their validity).
     std::chrono::milliseconds expire_interval = 30s;
     // An idle sender looks at the queue at least this often even without a
@@ -78,6 +93,7 @@ struct SenderInfo {
     SenderCounters counters;
     std::int64_t sent_today = 0;
     bool capped = false;                // max_per_day reached for today
+    std::size_t claimed_ahead = 0;      // claimed parts waiting behind the one in flight
     std::vector<std::string> excluded;  // prefixes left to other modems
 };
 

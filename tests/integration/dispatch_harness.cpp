@@ -75,7 +75,7 @@ bool DispatchRig::run_until(const std::function<bool()>& pred, std::chrono::mill
     while (!pred()) {
         if (std::chrono::steady_clock::now() >= deadline) return false;
         io.restart();
-        io.run_one_for(std::chrono::milliseconds(5));
+        io.run_for(std::chrono::milliseconds(1));
     }
     return true;
 }

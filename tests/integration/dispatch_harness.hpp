@@ -1,8 +1,8 @@
 // Test side of the dispatch integration tests: a real Store on a temporary
 // file, the daemon's dispatch objects (OutboundScheduler, InboundPipeline,
 // ModemPool) on one io_context, and smsgw-modemsim processes as the modems.
-// The io_context runs one handler at a time until a condition holds, so a
-// test waits on conditions with generous deadlines and never sleeps blindly.
+// The io_context runs in 1 ms slices until a condition holds, so a test waits
+// on conditions with generous deadlines and never sleeps blindly.
 #pragma once
 
 #include <chrono>
@@ -62,8 +62,8 @@ class DispatchRig {
     std::unique_ptr<dispatch::InboundPipeline> inbound;
     std::unique_ptr<dispatch::ModemPool> pool;
 
-    // Runs the io_context one handler at a time until pred holds (true) or
-    // the deadline passes (false).
+    // Runs the io_context in 1 ms slices until pred holds (true) or the
+    // deadline passes (false).
     bool run_until(const std::function<bool()>& pred,
                    std::chrono::milliseconds timeout = std::chrono::seconds(15));
     bool ready(const std::string& modem,

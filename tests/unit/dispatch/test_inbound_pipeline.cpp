@@ -3,8 +3,6 @@
 // by passing the sweep a later time (no sleeping).
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/settings_cache.hpp"
@@ -13,29 +11,13 @@
 #include "daemon/store/store.hpp"
 #include "pdu/pdu_codec.hpp"
 #include "pdu/reassembly.hpp"
+#include "tests/unit/dispatch/dispatch_test_util.hpp"
 
 using namespace smsgw;
 using namespace std::chrono_literals;
+using dispatch::test::ScratchDir;
 
 namespace {
-
-class ScratchDir {
-  public:
-    ScratchDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "smsgw-dispatch-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  private:
-    std::filesystem::path path_;
-};
 
 dispatch::InboundOptions options() {
     dispatch::InboundOptions o;

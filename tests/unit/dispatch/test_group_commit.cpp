@@ -1,0 +1,108 @@
+// GroupCommit against a real Store: operations queued together share one
+// commit and learn of it afterwards, a deadline decides when, an operation
+// that keeps failing is given up without taking the others with it; and the
+// scheduler's startup() turns parts left in sending into uncertain ones.
+#include <catch2/catch.hpp>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/dispatch/group_commit.hpp"
+#include "daemon/dispatch/outbound_scheduler.hpp"
+#include "daemon/store/store.hpp"
+#include "tests/unit/dispatch/dispatch_test_util.hpp"
+
+using namespace smsgw;
+using namespace std::chrono_literals;
+using dispatch::GroupCommit;
+using dispatch::test::run_until;
+using dispatch::test::ScratchDir;
+
+namespace {
+
+store::NewMessage message(const std::string& to) {
+    store::NewMessage m;
+    m.recipient = to;
+    m.text = "hello";
+    m.parts.push_back({"0011000C9194710000000000FF0568656C6C6F", 18, std::nullopt});
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("operations queued together share one commit, done after it", "[dispatch][commit]") {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store(dir.file("q.db"));
+    store::Store reader(dir.file("q.db"));
+    auto commits = std::make_shared<GroupCommit>(io, store);
+    std::vector<int> done;
+    for (int i = 0; i < 3; ++i)
+        commits->submit(
+            [i](store::Store& st) {
+                auto m = message("+4917000000" + std::to_string(i));
+                st.insert_messages({&m, 1}, core::now());
+            },
+            [&done, &reader, i](bool ok) {
+                CHECK(ok);
+                CHECK(reader.queue_length() == 3);  // all three are on disk
+                done.push_back(i);
+            },
+            GroupCommit::Clock::now() + 50ms);
+    CHECK(reader.queue_length() == 0);  // nothing before the deadline
+    REQUIRE(run_until(io, [&] { return done.size() == 3; }));
+    CHECK(done == std::vector<int>{0, 1, 2});
+    CHECK(commits->idle());
+}
+
+TEST_CASE("an earlier deadline brings the whole queue forward", "[dispatch][commit]") {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store(dir.file("q.db"));
+    auto commits = std::make_shared<GroupCommit>(io, store);
+    int done = 0;
+    auto noop = [](store::Store&) {};
+    commits->submit(
+        noop, [&](bool) { ++done; }, GroupCommit::Clock::now() + 1h);
+    commits->submit(
+        noop, [&](bool) { ++done; }, GroupCommit::Clock::now());
+    REQUIRE(run_until(
+        io, [&] { return done == 2; }, 2s));
+}
+
+TEST_CASE("an operation that keeps failing is given up, the others commit", "[dispatch][commit]") {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store(dir.file("q.db"));
+    auto commits = std::make_shared<GroupCommit>(io, store);
+    std::optional<bool> bad_done, good_done;
+    commits->submit(
+        [](store::Store& st) {
+            auto m = message("+491700000001");
+            st.insert_messages({&m, 1}, core::now());
+        },
+        [&](bool ok) { good_done = ok; }, GroupCommit::Clock::now());
+    commits->submit([](store::Store&) { throw std::runtime_error("broken"); },
+                    [&](bool ok) { bad_done = ok; }, GroupCommit::Clock::now());
+    REQUIRE(run_until(
+        io, [&] { return good_done.has_value(); }, 10s));
+    CHECK(*good_done);
+    REQUIRE(bad_done.has_value());
+    CHECK_FALSE(*bad_done);
+    CHECK(store.queue_length() == 1);  // committed once, not once per retry
+    CHECK_FALSE(commits->failing());
+}
+
+TEST_CASE("startup makes every part left in sending uncertain", "[dispatch][startup]") {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store(dir.file("q.db"));
+    core::EventPublisher events(nullptr);
+    auto m = message("+491700000001");
+    const auto id = store.insert_messages({&m, 1}, core::now()).at(0).message_id;
+    REQUIRE(store.claim_next_parts("office-1", core::now(), 1).size() == 1);  // then a crash
+    dispatch::OutboundScheduler scheduler(io, store, events);
+    const auto parts = scheduler.startup();
+    REQUIRE(parts.size() == 1);
+    CHECK(parts[0].message_id == id);
+    CHECK(store.get_message(id)->message.state == store::State::uncertain);
+}
