@@ -57,14 +57,13 @@ namespace {
 bool same_driver(const config::ModemConfig& a, const config::ModemConfig& b) {
     return a.port == b.port && a.match.imei == b.match.imei &&
            a.match.usb_serial == b.match.usb_serial && a.baud == b.baud && a.pin == b.pin &&
-           a.pin_file == b.pin_file && a.smsc == b.smsc && a.enabled == b.enabled &&
-           a.status_reports == b.status_reports;
+           a.pin_file == b.pin_file && a.smsc == b.smsc && a.enabled == b.enabled;
 }
 
 // Settings only the sender uses: a change is applied in place.
 bool same_sending(const config::ModemConfig& a, const config::ModemConfig& b) {
     return a.send_rate_per_minute == b.send_rate_per_minute && a.max_per_day == b.max_per_day &&
-           a.route_prefixes == b.route_prefixes;
+           a.route_prefixes == b.route_prefixes && a.status_reports == b.status_reports;
 }
 
 }  // namespace

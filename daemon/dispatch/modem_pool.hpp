@@ -12,8 +12,9 @@
 //
 // apply() is SIGHUP's reload: new modems start, removed (or disabled) ones
 // stop, ones whose driver settings changed restart (after their AT+CMGS in
-// flight), ones whose only change is rate/cap/routes keep running with the
-// new values, unchanged ones are left alone. stop() is SIGTERM's drain.
+// flight), ones whose only change is rate/cap/routes/status_reports keep
+// running with the new values, unchanged ones are left alone. stop() is
+// SIGTERM's drain.
 //
 // Construction order in the app: Store, SettingsCache, EventPublisher,
 // OutboundScheduler, InboundPipeline, ModemPool; then scheduler.startup(),

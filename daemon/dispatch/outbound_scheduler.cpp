@@ -19,6 +19,7 @@
 #include "daemon/dispatch/group_commit.hpp"
 #include "daemon/dispatch/rate_limiter.hpp"
 #include "daemon/dispatch/routing.hpp"
+#include "daemon/dispatch/submit_pdu.hpp"
 #include "daemon/store/store.hpp"
 #include "drivers/modem.hpp"
 
@@ -515,7 +516,10 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         claim(s, ahead, SteadyClock::now() + budget);
     }
     const auto started = SteadyClock::now();
-    const SendResult result = co_await modem->send(part.pdu, part.tpdu_length);
+    // A named PDU, not a temporary inside the co_await: g++ 12 destroys a
+    // conditional's temporary twice across a suspension.
+    std::string pdu = s.config.status_reports ? part.pdu : without_status_report_request(part.pdu);
+    const SendResult result = co_await modem->send(std::move(pdu), part.tpdu_length);
     s.in_flight.reset();
     if (closed_) co_return SteadyClock::duration::zero();
     if (result.status != SendResult::Status::not_ready) {

@@ -220,6 +220,67 @@ TEST_CASE("dispatch: with the routing modem down its recipients go to the catch-
     CHECK(rig.message(id).message.modem == "any");
 }
 
+TEST_CASE("dispatch: a modem at its daily cap leaves the rest to the others") {
+    SimProcess capped, other;
+    DispatchRig rig;
+    auto c = sim_modem("capped", capped);
+    c.max_per_day = 2;
+    rig.pool->apply({c});
+    REQUIRE(rig.ready("capped"));
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 5; ++i)
+        ids.push_back(
+            rig.queue("+4917012345" + std::to_string(800 + i), "cap " + std::to_string(i)));
+    REQUIRE(rig.run_until([&] { return rig.scheduler->info("capped").capped; }));
+    CHECK(rig.scheduler->info("capped").sent_today == 2);
+    CHECK(rig.pool->list()[0]["capped"] == true);
+    // Nobody else: the rest waits (once the two results are committed).
+    REQUIRE(rig.run_until([&] { return rig.store->queue_length() == 3; }));
+    REQUIRE_FALSE(rig.run_until([&] { return rig.store->queue_length() < 3; }, 500ms));
+
+    rig.pool->apply({c, sim_modem("other", other)});
+    REQUIRE(rig.run_until([&] {
+        for (auto id : ids)
+            if (rig.state(id) != State::sent) return false;
+        return true;
+    }));
+    CHECK(sim_sent(capped).size() == 2);
+    CHECK(sim_sent(other).size() == 3);
+}
+
+TEST_CASE("dispatch: a modem with status_reports off sends without TP-SRR") {
+    SimProcess sim;
+    DispatchRig rig;
+    auto c = sim_modem("office-1", sim);
+    c.status_reports = false;
+    rig.pool->apply({c});
+    REQUIRE(rig.ready("office-1"));
+    const auto id = rig.queue("+4917012345678", "no report please", std::nullopt, true);
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::sent; }));
+    const auto log = sim_sent(sim);
+    REQUIRE(log.size() == 1);
+    CHECK(log[0]["srr"] == false);
+    CHECK(log[0]["text"] == "no report please");
+}
+
+TEST_CASE("dispatch: a message no modem sent in time expires, with its event") {
+    DispatchOptions options;
+    options.scheduler.expire_interval = 100ms;
+    DispatchRig rig(options);  // no modem at all
+    api::SendParams p;
+    p.to = "+4917012345678";
+    p.text = "too late";
+    p.validity_minutes = 1;
+    const core::BuildContext ctx{"DE", rig.settings->get(), 10, core::now() - 2min};
+    auto m = core::build_message(p, ctx, std::nullopt);
+    REQUIRE(m.has_value());
+    const auto id = rig.store->insert_messages({&*m, 1}, core::now() - 2min).at(0).message_id;
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::expired; }, 5s));
+    const auto failed = rig.sink.named("message.failed");
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0]["state"] == "expired");
+}
+
 TEST_CASE("dispatch: a modem unplugged mid-queue hands its queue over, no message is split") {
     SimProcess a({"--cmgs-latency-ms", "150"}), b({"--cmgs-latency-ms", "150"});
     DispatchRig rig;
