@@ -38,10 +38,20 @@ void GroupCommit::arm(Clock::time_point at) {
 
 void GroupCommit::flush() {
     if (closed_ || queue_.empty()) return;
+    if (flushing_) {  // called from a done() callback: the next turn commits it
+        arm(Clock::now());
+        return;
+    }
+    struct Flushing {
+        bool& flag;
+        explicit Flushing(bool& f) : flag(f) { flag = true; }
+        ~Flushing() { flag = false; }
+    } flushing(flushing_);
     std::deque<Op> ops;
     ops.swap(queue_);
     const auto started = Clock::now();
-    std::size_t failed_op = ops.size();  // ops.size(): the commit itself failed
+    const std::size_t batch_size = ops.size();
+    std::size_t failed_op = batch_size;  // batch_size: the commit itself failed
     std::string error;
     bool committed = false;
     try {
@@ -55,7 +65,7 @@ void GroupCommit::flush() {
                 break;
             }
         }
-        if (failed_op == ops.size()) {
+        if (failed_op == batch_size) {
             batch.commit();
             committed = true;
         }
@@ -70,22 +80,32 @@ void GroupCommit::flush() {
             if (op.done) op.done(true);
         return;
     }
-    // Nothing of this batch is on disk: every operation waits for the next try,
-    // except one that has now failed too often on its own.
-    spdlog::error("dispatch: store commit of {} operation(s) failed: {}; retrying in {} s",
-                  ops.size(), error, retry_after.count());
-    failing_ = true;
-    if (failed_op < ops.size() && ++ops[failed_op].failures >= give_up_after) {
-        spdlog::error("dispatch: a store operation failed {} times and is given up: {}",
-                      give_up_after, error);
-        Op dropped = std::move(ops[failed_op]);
-        ops.erase(ops.begin() + static_cast<std::ptrdiff_t>(failed_op));
-        if (dropped.done) dropped.done(false);
-    }
-    for (auto& op : queue_) ops.push_back(std::move(op));  // queued by done() above
+    // Nothing of this batch is on disk; every operation waits for the next try,
+    // in the same order. A commit that failed (disk full, I/O error) is tried
+    // again in a second; an operation that threw is tried again at once and,
+    // the third time, given up so that it cannot hold up the others.
+    for (auto& op : queue_) ops.push_back(std::move(op));  // queued meanwhile
     queue_.swap(ops);
     armed_ = false;
-    arm(Clock::now() + retry_after);
+    if (failed_op == batch_size) {
+        spdlog::error("dispatch: store commit of {} operation(s) failed: {}; retrying in {} s",
+                      queue_.size(), error, retry_after.count());
+        failing_ = true;
+        arm(Clock::now() + retry_after);
+        return;
+    }
+    Op& culprit = queue_[failed_op];
+    if (++culprit.failures < give_up_after) {
+        spdlog::warn("dispatch: a store operation failed ({}); trying again", error);
+        arm(Clock::now());
+        return;
+    }
+    spdlog::error("dispatch: a store operation failed {} times and is given up: {}", give_up_after,
+                  error);
+    Op dropped = std::move(culprit);
+    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(failed_op));
+    arm(Clock::now());
+    if (dropped.done) dropped.done(false);
 }
 
 void GroupCommit::close() {

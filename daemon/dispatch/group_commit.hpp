@@ -66,6 +66,7 @@ class GroupCommit : public std::enable_shared_from_this<GroupCommit> {
     Clock::time_point armed_at_{};
     std::uint64_t generation_ = 0;
     bool failing_ = false;
+    bool flushing_ = false;  // done() callbacks run inside flush()
     bool closed_ = false;
     Clock::duration commit_time_ = std::chrono::milliseconds(5);
 };

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <deque>
@@ -93,7 +94,8 @@ struct Sender {
     std::uint64_t claim_wake = 0;  // wake_seq_ when the last claim ran
     std::uint64_t epoch = 0;       // bumped by every requeue: older claims are void
     std::optional<std::int64_t> in_flight;
-    SteadyClock::duration send_time{};  // moving average of AT+CMGS; zero: none yet
+    std::vector<std::int64_t> unrecorded;  // results the store did not take (see requeue)
+    SteadyClock::duration send_time{};     // moving average of AT+CMGS; zero: none yet
     std::vector<std::function<void()>> on_idle;
     SenderCounters counters;
     std::vector<std::string> excluded;
@@ -619,10 +621,13 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
         },
         [this, sp, part, r, update](bool committed) {
             if (!committed) {
+                // It stays in sending; the next requeue marks it uncertain first,
+                // so that it is never put back in the queue and sent again.
                 spdlog::error(
-                    "dispatch: modem[{}] the outcome of {} ({}) could not be recorded; it stays "
-                    "in sending and becomes uncertain at the next start",
+                    "dispatch: modem[{}] the outcome of {} ({}) could not be recorded; it will "
+                    "be marked uncertain",
                     sp->name, describe(part), to_string(r.status));
+                sp->unrecorded.push_back(part.id);
                 return;
             }
             recorded(*sp, part, r, *update);
@@ -673,11 +678,29 @@ void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done) {
     s.claimed.clear();
     Sender* sp = &s;
     auto released = std::make_shared<std::vector<std::int64_t>>();
+    auto settled = std::make_shared<std::vector<std::int64_t>>();
     commits_->submit(
-        [sp, released](store::Store& st) {
+        [sp, released, settled](store::Store& st) {
+            // A part whose result could not be recorded may be on the network:
+            // uncertain, before anything in sending goes back to the queue.
+            settled->clear();
+            for (const auto id : sp->unrecorded) {
+                try {
+                    st.mark_uncertain(id, "its AT+CMGS outcome could not be recorded", core::now());
+                } catch (const store::StoreError& e) {
+                    if (e.sqlite_code() != 0) throw;  // the store fails: requeue nothing
+                    // Not in sending any more: its outcome was recorded after all.
+                }
+                settled->push_back(id);
+            }
             *released = st.requeue_modem_parts(sp->name, core::now());
         },
-        [this, sp, released, done = std::move(done)](bool) {
+        [this, sp, released, settled, done = std::move(done)](bool committed) {
+            if (committed) {
+                auto& u = sp->unrecorded;
+                for (const auto id : *settled)
+                    u.erase(std::remove(u.begin(), u.end(), id), u.end());
+            }
             if (!released->empty())
                 spdlog::info(
                     "dispatch: modem[{}] released {} queued message(s) to the other modems",
