@@ -382,7 +382,7 @@ TEST_CASE("dispatch: an incomplete message is stored marked after the reassembly
     CHECK(rig.store->stats().fragments_waiting == 0);
 }
 
-TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent; START removes it") {
+TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent, START removes it") {
     SimProcess sim;
     DispatchRig rig;
     rig.set_setting("optout.confirmation_enabled", "true");

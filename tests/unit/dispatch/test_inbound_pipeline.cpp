@@ -174,7 +174,7 @@ TEST_CASE("STOP without the confirmation setting queues nothing", "[dispatch][in
     CHECK(rig.messages().empty());
 }
 
-TEST_CASE("START removes the opt-out; HELP stores nothing and answers when enabled",
+TEST_CASE("START removes the opt-out, HELP stores nothing and answers when enabled",
           "[dispatch][inbound][optout]") {
     Rig rig;
     CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "STOP")[0]));
