@@ -24,7 +24,12 @@ namespace smsgw::core {
 class EventPublisher {
   public:
     // bus may be null (tools and tests that run without a server).
-    explicit EventPublisher(server::EventBus* bus) : bus_(bus) {}
+    explicit EventPublisher(server::EventBus* bus = nullptr) : bus_(bus) {}
+    // The server is built after its request handler, which publishes through
+    // this object: the bus is attached once the server exists.
+    void attach(server::EventBus* bus) { bus_ = bus; }
+    // Someone subscribed: worth building an event's fields.
+    bool listening() const;
 
     void message_queued(const store::Message& message);
     // Reads the message when the update changed its state and someone listens.
@@ -36,7 +41,6 @@ class EventPublisher {
     void modem_down(const drivers::ModemStatus& status, std::string_view why);
 
   private:
-    bool listening() const;
     server::EventBus* bus_;
 };
 

@@ -1,0 +1,188 @@
+#include "daemon/app/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <nlohmann/json.hpp>
+
+#include "daemon/app/journal_log.hpp"
+#include "daemon/app/system_notify.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/core/settings_cache.hpp"
+#include "daemon/app/modem_side.hpp"
+#include "daemon/server/server.hpp"
+#include "daemon/service/modem_directory.hpp"
+#include "daemon/service/service.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::app {
+
+namespace {
+
+store::StoreOptions store_options(const config::Config& c) {
+    store::StoreOptions o;
+    o.retry.attempts = c.retry.attempts;
+    o.retry.backoff.clear();
+    for (int s : c.retry.backoff_seconds) o.retry.backoff.emplace_back(s);
+    return o;
+}
+
+// Longest a SIGTERM waits for the AT+CMGS in flight and the last replies
+// before the daemon exits regardless (the unit's TimeoutStopSec is longer).
+constexpr auto drain_limit = std::chrono::seconds(75);
+
+}  // namespace
+
+struct Daemon::Parts : service::ModemDirectory {
+    Parts(std::string path, config::LoadOptions options, config::Config c)
+        : config_path(std::move(path)),
+          load_options(std::move(options)),
+          config(std::make_shared<const config::Config>(std::move(c))),
+          signals(io, SIGTERM, SIGINT, SIGHUP),
+          notify(io),
+          status_timer(io),
+          drain_timer(io) {}
+
+    std::string config_path;
+    config::LoadOptions load_options;
+    std::shared_ptr<const config::Config> config;
+    asio::io_context io;
+    asio::signal_set signals;
+    SystemNotify notify;
+    asio::steady_timer status_timer;
+    asio::steady_timer drain_timer;
+
+    std::unique_ptr<store::Store> store;
+    std::unique_ptr<core::SettingsCache> settings;
+    core::EventPublisher events;
+    std::unique_ptr<service::Service> service;
+    std::unique_ptr<server::Server> server;
+    std::unique_ptr<ModemSide> modems;
+    bool stopping = false;
+
+    // service::ModemDirectory
+    nlohmann::json list() const override { return modems->list(); }
+    bool has(std::string_view name) const override { return modems->has(name); }
+    void wake() override { modems->wake(); }
+
+    std::string status_line() const;
+    void schedule_status();
+    void wait_signal();
+    void reload();
+    void shutdown();
+};
+
+std::string Daemon::Parts::status_line() const {
+    return std::to_string(modems->ready_count()) + "/" + std::to_string(modems->count()) +
+           " modems ready, " + std::to_string(store->queue_length()) + " messages queued";
+}
+
+void Daemon::Parts::schedule_status() {
+    status_timer.expires_after(std::chrono::seconds(15));
+    status_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping) return;
+        notify.status(status_line());
+        schedule_status();
+    });
+}
+
+void Daemon::Parts::wait_signal() {
+    signals.async_wait([this](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+            reload();
+        } else {
+            spdlog::info("{}: stopping: no new messages; finishing the commands in flight",
+                         signo == SIGTERM ? "SIGTERM" : "SIGINT");
+            shutdown();
+        }
+        wait_signal();
+    });
+}
+
+void Daemon::Parts::reload() {
+    notify.reloading();
+    auto loaded = config::load_file(config_path, load_options);
+    if (!loaded.ok()) {
+        spdlog::error("SIGHUP: {} is not valid; keeping the running configuration:\n{}",
+                      config_path, config::to_string(loaded.errors));
+        notify.reloaded(status_line());
+        return;
+    }
+    auto fresh = std::make_shared<const config::Config>(std::move(loaded.config));
+    if (fresh->database != config->database)
+        spdlog::warn("SIGHUP: database changed to {}; takes effect at the next start",
+                     fresh->database);
+    if (fresh->socket.path != config->socket.path || fresh->socket.mode != config->socket.mode ||
+        fresh->socket.group != config->socket.group)
+        spdlog::warn("SIGHUP: socket settings changed; they take effect at the next start");
+    set_log_level(fresh->log_level);
+    service->set_config(fresh);
+    modems->reload(*fresh);
+    config = std::move(fresh);
+    spdlog::info("SIGHUP: configuration reloaded from {} ({} modems)", config_path,
+                 config->modems.size());
+    notify.reloaded(status_line());
+}
+
+void Daemon::Parts::shutdown() {
+    if (stopping) return;
+    stopping = true;
+    notify.stopping();
+    service->stop_accepting();
+    status_timer.cancel();
+    drain_timer.expires_after(drain_limit);
+    drain_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        spdlog::warn("stopping: drain took longer than {} s; exiting regardless",
+                     drain_limit.count());
+        io.stop();
+    });
+    // Modems first (the part in AT+CMGS gets its answer and is recorded), then
+    // the socket, so clients waiting on a commit still get their replies.
+    modems->stop([this] {
+        server->stop([this] {
+            notify.stop_watchdog();
+            signals.cancel();
+            drain_timer.cancel();
+            spdlog::info("stopped");
+            // Periodic sweeps (expiry, reassembly) would keep the loop alive.
+            io.stop();
+        });
+    });
+}
+
+Daemon::Daemon(std::string config_path, config::LoadOptions load_options, config::Config config)
+    : parts_(std::make_unique<Parts>(std::move(config_path), std::move(load_options),
+                                     std::move(config))) {
+    Parts& p = *parts_;
+    const config::Config& c = *p.config;
+    p.store = std::make_unique<store::Store>(c.database, store_options(c));
+    spdlog::info("database {} (schema version {})", c.database, p.store->schema_version());
+    p.settings = std::make_unique<core::SettingsCache>(*p.store);
+    p.service = std::make_unique<service::Service>(
+        service::ServiceDeps{p.io, *p.store, *p.settings, p.events, p}, p.config);
+    p.server = std::make_unique<server::Server>(p.io, server::ServerOptions::from_config(c),
+                                                *p.service);
+    p.events.attach(&p.server->events());
+    p.modems = std::make_unique<ModemSide>(p.io, *p.store, *p.settings, p.events, c);
+}
+
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+    Parts& p = *parts_;
+    p.server->start();
+    spdlog::info("listening on {}", p.server->socket_path());
+    p.modems->start();
+    p.wait_signal();
+    p.notify.ready(p.status_line());
+    p.notify.start_watchdog();
+    p.schedule_status();
+    p.io.run();
+    return 0;
+}
+
+}  // namespace smsgw::app

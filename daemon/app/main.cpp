@@ -1,0 +1,59 @@
+// smsgwd — the SMS gateway daemon (DESIGN.md, "Programs").
+//   smsgwd --config FILE [--check]
+// Runs in the foreground for systemd (Type=notify). --check validates the
+// config and exits 0, or 2 with every problem named by file, line and key.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "config/load.hpp"
+#include "daemon/app/daemon.hpp"
+#include "daemon/app/journal_log.hpp"
+
+extern char** environ;
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "smsgwd — on-premises SMS gateway daemon.\n"
+        "Drives GSM modems (AT commands, PDU mode), keeps a durable queue in SQLite and\n"
+        "serves local applications on a Unix socket (see smsgwctl). Runs in the\n"
+        "foreground; systemd starts it as smsgwd.service (Type=notify).\n\n"
+        "Signals: SIGTERM stops taking new messages, finishes the AT+CMGS in flight\n"
+        "and exits 0; SIGHUP reloads the config (modems added, removed or changed\n"
+        "without a restart; socket and database changes need a restart).\n"
+        "Environment: SMSGW_* variables fill ${SMSGW_…} placeholders in the config.\n"
+        "Exit status: 0 stopped cleanly or config valid, 1 runtime failure (database\n"
+        "or socket unusable), 2 invalid config.",
+        "smsgwd"};
+    std::string config_path = "/etc/smsgw/smsgw.yaml";
+    bool check = false;
+    app.add_option("-c,--config", config_path, "the YAML config file")->capture_default_str();
+    app.add_flag("--check", check, "validate the config, print what is wrong and exit");
+    app.set_version_flag("--version", std::string(SMSGW_VERSION));
+    CLI11_PARSE(app, argc, argv);
+
+    smsgw::config::LoadOptions options;
+    options.variables = smsgw::config::variables_from_environment(environ);
+    auto loaded = smsgw::config::load_file(config_path, options);
+    if (!loaded.ok()) {
+        std::cerr << smsgw::config::to_string(loaded.errors);
+        if (!check) std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";
+        return 2;
+    }
+    if (check) {
+        std::cout << config_path << ": ok (" << loaded.config.modems.size() << " modem"
+                  << (loaded.config.modems.size() == 1 ? "" : "s") << ", database "
+                  << loaded.config.database << ", socket " << loaded.config.socket.path << ")\n";
+        return 0;
+    }
+    smsgw::app::setup_logging(loaded.config.log_level);
+    try {
+        smsgw::app::Daemon daemon(config_path, options, std::move(loaded.config));
+        return daemon.run();
+    } catch (const std::exception& e) {
+        spdlog::critical("smsgwd: {}", e.what());
+        return 1;
+    }
+}

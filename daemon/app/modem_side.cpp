@@ -1,0 +1,93 @@
+#include "daemon/app/modem_side.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/dispatch/inbound_pipeline.hpp"
+#include "daemon/dispatch/modem_pool.hpp"
+#include "daemon/dispatch/outbound_scheduler.hpp"
+
+namespace smsgw::app {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+struct ModemSide::Impl {
+    Impl(asio::io_context& io, store::Store& store, core::SettingsCache& settings,
+         core::EventPublisher& events, const config::Config& c)
+        : config(c),
+          scheduler(io, store, events),
+          inbound(io, store, events, settings, scheduler, dispatch::InboundOptions::from(c)),
+          pool(io, events, scheduler, inbound) {}
+
+    config::Config config;
+    dispatch::OutboundScheduler scheduler;
+    dispatch::InboundPipeline inbound;
+    dispatch::ModemPool pool;
+};
+
+ModemSide::ModemSide(asio::io_context& io, store::Store& store, core::SettingsCache& settings,
+                     core::EventPublisher& events, const config::Config& config)
+    : impl_(std::make_unique<Impl>(io, store, settings, events, config)) {}
+
+ModemSide::~ModemSide() = default;
+
+void ModemSide::start() {
+    // Parts that were in AT+CMGS when the daemon last stopped become uncertain
+    // before any modem can claim anything.
+    impl_->scheduler.startup();
+    impl_->scheduler.start();
+    impl_->inbound.start();
+    auto r = impl_->pool.apply(impl_->config.modems);
+    spdlog::info("modems started: {}", joined(r.started));
+}
+
+void ModemSide::reload(const config::Config& config) {
+    try {
+        impl_->inbound.reconfigure(dispatch::InboundOptions::from(config));
+    } catch (const std::exception& e) {
+        spdlog::error("SIGHUP: inbound settings kept: {}", e.what());
+    }
+    auto r = impl_->pool.apply(config.modems);
+    impl_->config = config;
+    spdlog::info("SIGHUP: modems started: {}; stopped: {}; restarted: {}; updated: {}",
+                 joined(r.started), joined(r.stopped), joined(r.restarted), joined(r.updated));
+    impl_->scheduler.wake();
+}
+
+void ModemSide::stop(std::function<void()> done) {
+    impl_->pool.stop(std::move(done));
+}
+
+nlohmann::json ModemSide::list() const {
+    return impl_->pool.list();
+}
+
+bool ModemSide::has(std::string_view name) const {
+    return impl_->pool.has(name);
+}
+
+void ModemSide::wake() {
+    impl_->scheduler.wake();
+}
+
+int ModemSide::ready_count() const {
+    int ready = 0;
+    for (const auto& m : impl_->pool.list())
+        if (m.value("state", "") == "ready") ++ready;
+    return ready;
+}
+
+int ModemSide::count() const {
+    return static_cast<int>(impl_->config.modems.size());
+}
+
+}  // namespace smsgw::app

@@ -1,0 +1,140 @@
+// optout.*, settings.*, modem.list.
+#include <spdlog/spdlog.h>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/core/settings_cache.hpp"
+#include "daemon/core/views.hpp"
+#include "daemon/policy/numbers.hpp"
+#include "daemon/policy/settings_schema.hpp"
+#include "daemon/service/service_impl.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::service {
+
+namespace {
+
+Expected<std::string, api::Error> number_param(const std::string& input,
+                                               std::string_view default_country) {
+    auto n = policy::normalize(input, default_country);
+    if (!n)
+        return unexpected(make_error(api::ErrorCode::invalid_number,
+                                     "\"" + input + "\" is not a phone number: " + n.error().reason,
+                                     "number"));
+    return *n;
+}
+
+json setting_value(const policy::SettingSpec& spec, const std::optional<store::Setting>& stored) {
+    if (stored) {
+        auto v = json::parse(stored->value, nullptr, false);
+        if (!v.is_discarded() && policy::validate(spec.key, v)) return v;
+    }
+    return json::parse(spec.default_json);
+}
+
+}  // namespace
+
+HandlerResult Service::Impl::optout_list(const api::OptoutListParams& p) {
+    json items = json::array();
+    if (p.number) {
+        if (auto o = deps.store.get_optout(normalized_or_same(*p.number)))
+            items.push_back(core::optout_json(*o));
+        return json{{"optouts", std::move(items)}, {"next_before_id", nullptr}};
+    }
+    auto rows = deps.store.list_optouts(p.before_id, static_cast<int>(p.limit));
+    for (const auto& o : rows) items.push_back(core::optout_json(o));
+    json next = nullptr;
+    if (!rows.empty() && static_cast<std::int64_t>(rows.size()) == p.limit) next = rows.back().id;
+    return json{{"optouts", std::move(items)}, {"next_before_id", std::move(next)}};
+}
+
+HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const CallerInfo& caller) {
+    auto number = number_param(p.number, config->default_country);
+    if (!number) return unexpected(std::move(number).error());
+    store::OptOut o;
+    o.number = *number;
+    o.at = core::now();
+    o.source = "api";
+    o.keyword = p.note;  // the reason staff gave ("asked by phone")
+    const bool added = deps.store.add_optout(o);
+    if (added) {
+        spdlog::info("opt-out added for {} by {} (uid {})", o.number, caller.user, caller.uid);
+        if (auto stored = deps.store.get_optout(o.number)) deps.events.optout_added(*stored);
+    }
+    json r = {{"number", o.number}, {"added", added}};
+    if (!added)
+        if (auto first = deps.store.get_optout(o.number)) r["optout"] = core::optout_json(*first);
+    return r;
+}
+
+HandlerResult Service::Impl::optout_remove(const api::OptoutRemoveParams& p,
+                                           const CallerInfo& caller) {
+    auto number = number_param(p.number, config->default_country);
+    if (!number) return unexpected(std::move(number).error());
+    if (!deps.store.remove_optout(*number))
+        return unexpected(make_error(api::ErrorCode::not_found,
+                                     *number + " is not on the opt-out list", "number"));
+    spdlog::info("opt-out removed for {} by {} (uid {})", *number, caller.user, caller.uid);
+    deps.events.optout_removed(*number, "api");
+    return json{{"number", *number}, {"removed", true}};
+}
+
+HandlerResult Service::Impl::settings_get(const api::SettingsGetParams& p) {
+    std::vector<const policy::SettingSpec*> specs;
+    if (p.keys.empty()) {
+        for (const auto& s : policy::setting_specs()) specs.push_back(&s);
+    } else {
+        for (const auto& key : p.keys) {
+            const auto* spec = policy::find_setting(key);
+            if (!spec)
+                return unexpected(make_error(api::ErrorCode::bad_request,
+                                             "unknown setting \"" + key + "\"", "keys"));
+            specs.push_back(spec);
+        }
+    }
+    json values = json::object();
+    json details = json::array();
+    for (const auto* spec : specs) {
+        auto stored = deps.store.get_setting(spec->key);
+        json v = setting_value(*spec, stored);
+        values[std::string(spec->key)] = v;
+        details.push_back({{"key", spec->key},
+                           {"value", v},
+                           {"default", json::parse(spec->default_json)},
+                           {"type", policy::to_string(spec->type)},
+                           {"min_role", api::to_string(spec->min_role)},
+                           {"description", spec->description},
+                           {"updated_at", stored ? json(core::format_time(stored->updated_at))
+                                                 : json(nullptr)},
+                           {"updated_by", stored && stored->updated_by ? json(*stored->updated_by)
+                                                                       : json(nullptr)}});
+    }
+    return json{{"settings", std::move(values)}, {"details", std::move(details)}};
+}
+
+HandlerResult Service::Impl::settings_set(const api::SettingsSetParams& p,
+                                          const CallerInfo& caller) {
+    json value;
+    std::visit([&](const auto& v) { value = v; }, p.value);
+    auto canonical = policy::validate_change(p.key, value, caller.role);
+    if (!canonical) {
+        const auto& e = canonical.error();
+        const auto code = e.kind == policy::SettingErrorKind::forbidden ? api::ErrorCode::forbidden
+                                                                        : api::ErrorCode::bad_request;
+        return unexpected(make_error(code, e.message, e.field));
+    }
+    const auto* spec = policy::find_setting(p.key);
+    json previous = setting_value(*spec, deps.store.get_setting(p.key));
+    deps.store.set_setting(p.key, canonical->dump(), static_cast<std::int64_t>(caller.uid),
+                           core::now());
+    deps.settings.reload();
+    spdlog::info("setting {} changed from {} to {} by {} (uid {})", p.key, previous.dump(),
+                 canonical->dump(), caller.user, caller.uid);
+    return json{{"key", p.key}, {"value", *canonical}, {"previous", previous}};
+}
+
+HandlerResult Service::Impl::modem_list() {
+    return json{{"modems", deps.modems.list()}};
+}
+
+}  // namespace smsgw::service

@@ -1,0 +1,116 @@
+// message.get, message.list, message.cancel, inbound.list.
+#include <spdlog/spdlog.h>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/core/views.hpp"
+#include "daemon/service/service_impl.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::service {
+
+namespace {
+
+std::optional<store::Time> time_of(const std::optional<api::Timestamp>& t) {
+    if (!t) return std::nullopt;
+    return store::Time(std::chrono::seconds(t->unix_seconds));
+}
+
+template <typename Row>
+json page(std::string_view name, const std::vector<Row>& rows, std::int64_t limit,
+          json (*render)(const Row&), std::int64_t (*id_of)(const Row&)) {
+    json items = json::array();
+    for (const auto& r : rows) items.push_back(render(r));
+    json next = nullptr;
+    if (!rows.empty() && static_cast<std::int64_t>(rows.size()) == limit) next = id_of(rows.back());
+    return json{{name, std::move(items)}, {"next_before_id", std::move(next)}};
+}
+
+json message_row(const store::Message& m) {
+    return core::message_json(m);
+}
+std::int64_t message_id(const store::Message& m) {
+    return m.id;
+}
+json inbound_row(const store::Inbound& i) {
+    json j = core::inbound_json(i);
+    j.erase("raw_pdus");  // message lists stay small; inbound get would show them
+    return j;
+}
+std::int64_t inbound_id(const store::Inbound& i) {
+    return i.id;
+}
+
+}  // namespace
+
+HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
+    auto detail = deps.store.get_message(p.message_id);
+    if (!detail)
+        return unexpected(make_error(api::ErrorCode::not_found,
+                                     "no message " + std::to_string(p.message_id), "message_id"));
+    json j = core::message_detail_json(*detail);
+    json history = json::array();
+    for (const auto& c : deps.store.message_history(p.message_id))
+        history.push_back(core::state_change_json(c));
+    j["history"] = std::move(history);
+    return j;
+}
+
+HandlerResult Service::Impl::message_list(const api::MessageListParams& p) {
+    store::MessageFilter f;
+    if (p.state) f.state = store::state_from_string(api::to_string(*p.state));
+    if (p.to) f.recipient = normalized_or_same(*p.to);
+    f.modem = p.modem;
+    if (p.category) f.category = std::string(api::to_string(*p.category));
+    f.since = time_of(p.since);
+    f.until = time_of(p.until);
+    auto rows = deps.store.list_messages(f, p.before_id, static_cast<int>(p.limit));
+    return page<store::Message>("messages", rows, p.limit, message_row, message_id);
+}
+
+HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,
+                                            const CallerInfo& caller) {
+    const auto result = deps.store.cancel(p.message_id, core::now());
+    const std::string id = std::to_string(p.message_id);
+    switch (result) {
+        case store::CancelResult::cancelled:
+            spdlog::info("message {} cancelled by {} (uid {})", id, caller.user, caller.uid);
+            {
+                store::StateUpdate u;
+                u.message_id = p.message_id;
+                u.message_from = store::State::queued;
+                u.message_to = store::State::cancelled;
+                deps.events.message_update(deps.store, u);
+            }
+            return json{{"message_id", p.message_id}, {"state", "cancelled"}};
+        case store::CancelResult::not_found:
+            return unexpected(
+                make_error(api::ErrorCode::not_found, "no message " + id, "message_id"));
+        case store::CancelResult::already_sending:
+            return unexpected(make_error(api::ErrorCode::bad_request,
+                                         "message " + id +
+                                             " cannot be cancelled: a part of it is already with "
+                                             "a modem",
+                                         "message_id"));
+        case store::CancelResult::already_final:
+            break;
+    }
+    auto d = deps.store.get_message(p.message_id);
+    return unexpected(make_error(
+        api::ErrorCode::bad_request,
+        "message " + id + " cannot be cancelled: it is already " +
+            std::string(d ? store::to_string(d->message.state) : "finished"),
+        "message_id"));
+}
+
+HandlerResult Service::Impl::inbound_list(const api::InboundListParams& p) {
+    store::InboundFilter f;
+    if (p.from) f.sender = normalized_or_same(*p.from);
+    f.modem = p.modem;
+    f.since = time_of(p.since);
+    f.until = time_of(p.until);
+    auto rows = deps.store.list_inbound(f, p.before_id, static_cast<int>(p.limit));
+    return page<store::Inbound>("messages", rows, p.limit, inbound_row, inbound_id);
+}
+
+}  // namespace smsgw::service

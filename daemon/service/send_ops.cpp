@@ -1,0 +1,332 @@
+// send, send_batch and preview: validation and policy per message, then one
+// group-committed transaction; the reply goes out only after the commit.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/event_publisher.hpp"
+#include "daemon/core/message_builder.hpp"
+#include "daemon/core/settings_cache.hpp"
+#include "daemon/core/views.hpp"
+#include "daemon/policy/cost.hpp"
+#include "daemon/policy/numbers.hpp"
+#include "daemon/service/service_impl.hpp"
+#include "daemon/store/store.hpp"
+#include "pdu/preview.hpp"
+
+namespace smsgw::service {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What the reply and the message.queued event need of a message about to be
+// committed: the NewMessage itself moves into the store call.
+struct Accepted {
+    std::string recipient;
+    std::string encoding;
+    std::string category;
+    int segments = 0;
+    std::int64_t cost = 0;
+    int priority = 5;
+    std::optional<std::string> requested_modem;
+    std::optional<std::string> idempotency_key;
+    store::Time not_before{};
+};
+
+Accepted summary_of(const store::NewMessage& m, store::Time now) {
+    return {m.recipient,       m.encoding,        m.category, static_cast<int>(m.parts.size()),
+            m.cost,            m.priority,        m.requested_modem,
+            m.idempotency_key, m.not_before.value_or(now)};
+}
+
+Accepted summary_of(const store::Message& m) {
+    return {m.recipient, m.encoding,        m.category,        m.parts_total, m.cost,
+            m.priority,  m.requested_modem, m.idempotency_key, m.not_before};
+}
+
+json money(std::int64_t micros, const policy::Settings& s) {
+    return {{"cost", policy::format_decimal(micros)},
+            {"cost_micros", micros},
+            {"currency", s.currency}};
+}
+
+json accepted_reply(std::int64_t id, const Accepted& a, std::string_view state,
+                    const policy::Settings& s) {
+    json r = {{"message_id", id},     {"to", a.recipient},
+              {"segments", a.segments}, {"encoding", a.encoding},
+              {"state", state}};
+    r.update(money(a.cost, s));
+    return r;
+}
+
+store::Message queued_view(std::int64_t id, const Accepted& a, store::Time now) {
+    store::Message m;
+    m.id = id;
+    m.recipient = a.recipient;
+    m.encoding = a.encoding;
+    m.category = a.category;
+    m.priority = a.priority;
+    m.not_before = a.not_before;
+    m.requested_modem = a.requested_modem;
+    m.idempotency_key = a.idempotency_key;
+    m.state = store::State::queued;
+    m.cost = a.cost;
+    m.created_at = m.updated_at = now;
+    m.parts_total = a.segments;
+    return m;
+}
+
+json error_json(const api::Error& e) {
+    json j = {{"code", api::to_string(e.code)}, {"message", e.message}};
+    if (!e.field.empty()) j["field"] = e.field;
+    return j;
+}
+
+}  // namespace
+
+bool SubmitRate::take(std::uint64_t connection, std::int64_t count, int per_minute,
+                      Clock::time_point now) {
+    if (now - last_sweep_ > std::chrono::minutes(10)) {  // forget closed connections
+        std::erase_if(buckets_, [&](const auto& kv) {
+            return now - kv.second.at > std::chrono::minutes(1);
+        });
+        last_sweep_ = now;
+    }
+    const double capacity = per_minute;
+    auto [it, fresh] = buckets_.try_emplace(connection, Bucket{capacity, now});
+    Bucket& b = it->second;
+    if (!fresh) {
+        const double minutes = std::chrono::duration<double, std::ratio<60>>(now - b.at).count();
+        b.tokens = std::min(capacity, b.tokens + minutes * per_minute);
+        b.at = now;
+    }
+    if (b.tokens < static_cast<double>(count)) return false;
+    b.tokens -= static_cast<double>(count);
+    return true;
+}
+
+std::string Service::Impl::normalized_or_same(const std::string& number) const {
+    auto n = policy::normalize(number, config->default_country);
+    return n ? *n : number;
+}
+
+namespace {
+
+// The checks every submission passes before its messages are built.
+std::optional<api::Error> admission(Service::Impl& s, const CallerInfo& caller, std::int64_t count) {
+    if (!s.accepting)
+        return make_error(api::ErrorCode::service_disabled,
+                          "smsgwd is shutting down and takes no new messages");
+    if (!s.deps.settings.get().sms_enabled)
+        return make_error(api::ErrorCode::service_disabled,
+                          "sending is switched off (setting sms.enabled is false)");
+    const auto now = Clock::now();
+    if (!s.rate.take(caller.connection_id, count, s.config->limits.submit_rate_per_minute, now))
+        return make_error(api::ErrorCode::overloaded,
+                          "more than " + std::to_string(s.config->limits.submit_rate_per_minute) +
+                              " messages per minute on this connection "
+                              "(limits.submit_rate_per_minute); slow down and retry");
+    if (now - s.queue_counted_at > std::chrono::seconds(1)) {
+        s.queue_estimate = s.deps.store.queue_length();
+        s.queue_counted_at = now;
+    }
+    if (s.queue_estimate + count > s.config->limits.max_queue)
+        return make_error(api::ErrorCode::overloaded,
+                          "the queue holds " + std::to_string(s.queue_estimate) +
+                              " messages (limits.max_queue " +
+                              std::to_string(s.config->limits.max_queue) + "); retry later");
+    return std::nullopt;
+}
+
+// Builds one message and applies the checks that need the store (opt-outs,
+// the requested modem). Idempotent repeats are answered before building.
+Expected<store::NewMessage, api::Error> prepare(Service::Impl& s, const api::SendParams& p,
+                                                const CallerInfo& caller, std::string_view prefix,
+                                                store::Time now) {
+    const auto& settings = s.deps.settings.get();
+    if (p.modem && !s.deps.modems.has(*p.modem))
+        return unexpected(make_error(api::ErrorCode::not_found,
+                                     "no modem named \"" + *p.modem + "\" is configured",
+                                     std::string(prefix) + "modem"));
+    core::BuildContext ctx{s.config->default_country, settings,
+                           std::min(s.config->limits.max_parts_per_message, settings.max_segments),
+                           now};
+    auto built = core::build_message(p, ctx, static_cast<std::int64_t>(caller.uid), prefix);
+    if (!built) return built;
+    if (auto optout = s.deps.store.get_optout(built->recipient)) {
+        const bool allowed = p.category == api::Category::transactional &&
+                             settings.optout_allow_transactional;
+        if (!allowed)
+            return unexpected(make_error(
+                api::ErrorCode::opted_out,
+                built->recipient + " opted out" +
+                    (optout->keyword ? " with \"" + *optout->keyword + "\"" : std::string()) +
+                    " on " + core::format_time(optout->at) +
+                    (p.category == api::Category::transactional
+                         ? "; transactional messages to opted-out numbers are not allowed "
+                           "(setting optout.allow_transactional)"
+                         : ""),
+                std::string(prefix) + "to"));
+    }
+    return built;
+}
+
+}  // namespace
+
+awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const CallerInfo& caller) {
+    if (auto e = admission(*this, caller, 1)) co_return unexpected(std::move(*e));
+    const auto now = core::now();
+    const auto& settings = deps.settings.get();
+    if (p.idempotency_key) {
+        if (auto first = deps.store.find_by_idempotency_key(*p.idempotency_key)) {
+            json r = accepted_reply(first->id, summary_of(*first), store::to_string(first->state),
+                                    settings);
+            r["duplicate"] = true;
+            co_return r;
+        }
+    }
+    auto built = prepare(*this, p, caller, "", now);
+    if (!built) co_return unexpected(std::move(built).error());
+    const Accepted accepted = summary_of(*built, now);
+    std::vector<store::NewMessage> one;
+    one.push_back(std::move(*built));
+    auto results = co_await submits.submit(std::move(one), settings.wallet_enabled);
+    const auto& r = results.at(0);
+    if (r.kind == store::InsertResult::Kind::insufficient_balance)
+        co_return unexpected(make_error(
+            api::ErrorCode::insufficient_balance,
+            "the message costs " + policy::format_money(accepted.cost, settings.currency) +
+                " and the wallet holds " +
+                policy::format_money(deps.store.balance(), settings.currency)));
+    if (r.kind != store::InsertResult::Kind::inserted) {
+        // The same key committed by a concurrent request in the meantime.
+        auto first = deps.store.get_message(r.message_id);
+        json reply = accepted_reply(r.message_id, accepted,
+                                    first ? store::to_string(first->message.state) : "queued",
+                                    settings);
+        reply["duplicate"] = true;
+        co_return reply;
+    }
+    ++queue_estimate;
+    deps.events.message_queued(queued_view(r.message_id, accepted, now));
+    deps.modems.wake();
+    co_return accepted_reply(r.message_id, accepted, "queued", settings);
+}
+
+awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p,
+                                                   const CallerInfo& caller) {
+    const auto count = static_cast<std::int64_t>(p.messages.size());
+    if (count > config->limits.max_batch_messages)
+        co_return unexpected(make_error(
+            api::ErrorCode::bad_request,
+            std::to_string(count) + " messages in one batch; at most " +
+                std::to_string(config->limits.max_batch_messages) + " (limits.max_batch_messages)",
+            "messages"));
+    if (auto e = admission(*this, caller, count)) co_return unexpected(std::move(*e));
+    const auto now = core::now();
+    const auto& settings = deps.settings.get();
+
+    // Each item is refused or accepted on its own; the accepted ones share one
+    // transaction. A campaign is not lost because one number in it is invalid.
+    json items = json::array();
+    std::vector<store::NewMessage> batch;
+    std::vector<std::size_t> batch_index;
+    std::vector<Accepted> summaries;
+    for (std::size_t i = 0; i < p.messages.size(); ++i) {
+        const std::string prefix = "messages[" + std::to_string(i) + "].";
+        auto built = prepare(*this, p.messages[i], caller, prefix, now);
+        if (!built) {
+            items.push_back({{"index", i}, {"ok", false}, {"error", error_json(built.error())}});
+            continue;
+        }
+        items.push_back(nullptr);
+        summaries.push_back(summary_of(*built, now));
+        batch_index.push_back(i);
+        batch.push_back(std::move(*built));
+    }
+    std::vector<store::InsertResult> results;
+    if (!batch.empty()) results = co_await submits.submit(std::move(batch), settings.wallet_enabled);
+
+    std::int64_t accepted = 0;
+    for (std::size_t k = 0; k < results.size(); ++k) {
+        const auto& r = results[k];
+        const auto& a = summaries[k];
+        json& item = items[batch_index[k]];
+        if (r.kind == store::InsertResult::Kind::insufficient_balance) {
+            item = {{"index", batch_index[k]},
+                    {"ok", false},
+                    {"error",
+                     error_json(make_error(api::ErrorCode::insufficient_balance,
+                                           "the wallet cannot pay " +
+                                               policy::format_money(a.cost, settings.currency)))}};
+            continue;
+        }
+        const bool fresh = r.kind == store::InsertResult::Kind::inserted;
+        item = accepted_reply(r.message_id, a, "queued", settings);
+        item["index"] = batch_index[k];
+        item["ok"] = true;
+        if (!fresh) {
+            item["duplicate"] = true;
+            continue;
+        }
+        ++accepted;
+        deps.events.message_queued(queued_view(r.message_id, a, now));
+    }
+    if (accepted > 0) {
+        queue_estimate += accepted;
+        deps.modems.wake();
+    }
+    const auto refused = std::count_if(items.begin(), items.end(),
+                                       [](const json& it) { return !it.value("ok", false); });
+    co_return json{{"messages", std::move(items)},
+                   {"accepted", accepted},
+                   {"refused", refused}};
+}
+
+HandlerResult Service::Impl::preview(const api::PreviewParams& p) {
+    const auto& settings = deps.settings.get();
+    if (p.to) {
+        auto n = policy::normalize(*p.to, config->default_country);
+        if (!n)
+            return unexpected(make_error(api::ErrorCode::invalid_number,
+                                         "\"" + *p.to + "\" is not a phone number: " +
+                                             n.error().reason,
+                                         "to"));
+    }
+    // preview has no category: the text is counted as a transactional send
+    // carries it (no company prefix), transliterated when asked.
+    const std::string text =
+        core::outgoing_text(p.text, api::Category::transactional, p.transliterate, settings);
+    pdu::Encoding enc = p.encoding == api::Encoding::gsm7   ? pdu::Encoding::gsm7
+                        : p.encoding == api::Encoding::ucs2 ? pdu::Encoding::ucs2
+                                                            : pdu::Encoding::automatic;
+    auto pv = pdu::preview_text(text, enc);
+    if (!pv) return unexpected(make_error(api::ErrorCode::bad_request, pv.error(), "text"));
+    const int max_segments =
+        std::min(config->limits.max_parts_per_message, settings.max_segments);
+    json forcing = json::array();
+    for (const auto& c : pv->ucs2_characters)
+        forcing.push_back({{"character", c.character}, {"position", c.position}});
+    const auto count_json = [&](const pdu::SegmentCount& c) {
+        json j = {{"encoding", pdu::to_string(c.encoding)},
+                  {"segments", c.segments},
+                  {"units", c.units},
+                  {"units_per_segment", c.units_per_segment},
+                  {"units_left", c.units_left},
+                  {"fits", c.segments <= max_segments}};
+        j.update(money(policy::message_cost(c.segments, settings.cost_per_segment), settings));
+        return j;
+    };
+    json r = count_json(pv->count);
+    r["text"] = text;
+    r["max_segments"] = max_segments;
+    r["ucs2_characters"] = std::move(forcing);
+    json alt = count_json(pv->transliterated_count);
+    alt["text"] = pv->transliterated;
+    r["transliterated"] = std::move(alt);
+    return r;
+}
+
+}  // namespace smsgw::service

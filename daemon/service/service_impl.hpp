@@ -1,0 +1,82 @@
+// Internal to smsgw_service: the state the op handlers share and the handlers
+// themselves, one file per group of ops (send_ops, read_ops, admin_ops).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "daemon/service/modem_directory.hpp"
+#include "daemon/service/service.hpp"
+#include "daemon/service/submit_queue.hpp"
+#include "daemon/store/types.hpp"
+
+namespace smsgw::service {
+
+using nlohmann::json;
+using server::CallerInfo;
+using server::HandlerResult;
+
+inline api::Error make_error(api::ErrorCode code, std::string message, std::string field = {}) {
+    return api::Error{code, std::move(message), std::move(field)};
+}
+
+// limits.submit_rate_per_minute per connection: a token bucket that refills
+// continuously and holds at most one minute's worth.
+class SubmitRate {
+  public:
+    bool take(std::uint64_t connection, std::int64_t count, int per_minute,
+              std::chrono::steady_clock::time_point now);
+
+  private:
+    struct Bucket {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point at;
+    };
+    std::unordered_map<std::uint64_t, Bucket> buckets_;
+    std::chrono::steady_clock::time_point last_sweep_{};
+};
+
+struct Service::Impl {
+    Impl(ServiceDeps d, std::shared_ptr<const config::Config> c)
+        : deps(d), config(std::move(c)), submits(d.io, d.store) {}
+
+    ServiceDeps deps;
+    std::shared_ptr<const config::Config> config;
+    SubmitQueue submits;
+    SubmitRate rate;
+    bool accepting = true;
+    // Queued messages, counted at most once a second (a count over a million
+    // rows is not free) plus what was accepted since: the `overloaded` guard.
+    std::int64_t queue_estimate = 0;
+    std::chrono::steady_clock::time_point queue_counted_at{};
+
+    // send_ops.cpp
+    awaitable<HandlerResult> send(const api::SendParams& p, const CallerInfo& caller);
+    awaitable<HandlerResult> send_batch(const api::SendBatchParams& p, const CallerInfo& caller);
+    HandlerResult preview(const api::PreviewParams& p);
+    // read_ops.cpp
+    HandlerResult message_get(const api::MessageGetParams& p);
+    HandlerResult message_list(const api::MessageListParams& p);
+    HandlerResult message_cancel(const api::MessageCancelParams& p, const CallerInfo& caller);
+    HandlerResult inbound_list(const api::InboundListParams& p);
+    // admin_ops.cpp
+    HandlerResult optout_list(const api::OptoutListParams& p);
+    HandlerResult optout_add(const api::OptoutAddParams& p, const CallerInfo& caller);
+    HandlerResult optout_remove(const api::OptoutRemoveParams& p, const CallerInfo& caller);
+    HandlerResult settings_get(const api::SettingsGetParams& p);
+    HandlerResult settings_set(const api::SettingsSetParams& p, const CallerInfo& caller);
+    HandlerResult modem_list();
+    // wallet_ops.cpp
+    HandlerResult wallet_get(const api::WalletGetParams& p);
+    HandlerResult wallet_topup(const api::WalletTopupParams& p, const CallerInfo& caller);
+
+    // A recipient or filter number in the store's form; the input unchanged when
+    // it is no number (a filter then simply matches nothing).
+    std::string normalized_or_same(const std::string& number) const;
+};
+
+}  // namespace smsgw::service

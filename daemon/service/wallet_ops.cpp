@@ -1,0 +1,67 @@
+// wallet.get and wallet.topup: the prepaid balance sends are charged from when
+// wallet.enabled is on (charges happen in the send transaction, store side).
+#include <spdlog/spdlog.h>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/settings_cache.hpp"
+#include "daemon/core/views.hpp"
+#include "daemon/policy/cost.hpp"
+#include "daemon/service/service_impl.hpp"
+#include "daemon/store/store.hpp"
+
+namespace smsgw::service {
+
+namespace {
+
+json ledger_json(const store::LedgerEntry& e) {
+    return {{"id", e.id},
+            {"at", core::format_time(e.at)},
+            {"amount", policy::format_decimal(e.amount < 0 ? -e.amount : e.amount)},
+            {"direction", e.amount < 0 ? "charge" : "credit"},
+            {"amount_micros", e.amount},
+            {"balance_after", policy::format_decimal(e.balance_after < 0 ? 0 : e.balance_after)},
+            {"balance_after_micros", e.balance_after},
+            {"reason", e.reason},
+            {"message_id", e.message_id ? json(*e.message_id) : json(nullptr)},
+            {"uid", e.uid ? json(*e.uid) : json(nullptr)}};
+}
+
+}  // namespace
+
+HandlerResult Service::Impl::wallet_get(const api::WalletGetParams& p) {
+    const auto& settings = deps.settings.get();
+    const std::int64_t balance = deps.store.balance();
+    json ledger = json::array();
+    json next = nullptr;
+    if (p.ledger_limit > 0) {
+        auto rows = deps.store.ledger(p.before_id, static_cast<int>(p.ledger_limit));
+        for (const auto& e : rows) ledger.push_back(ledger_json(e));
+        if (static_cast<std::int64_t>(rows.size()) == p.ledger_limit) next = rows.back().id;
+    }
+    return json{{"enabled", settings.wallet_enabled},
+                {"balance", policy::format_decimal(balance < 0 ? 0 : balance)},
+                {"balance_micros", balance},
+                {"currency", settings.currency},
+                {"display", policy::format_money(balance, settings.currency)},
+                {"ledger", std::move(ledger)},
+                {"next_before_id", std::move(next)}};
+}
+
+HandlerResult Service::Impl::wallet_topup(const api::WalletTopupParams& p,
+                                          const CallerInfo& caller) {
+    const auto& settings = deps.settings.get();
+    const std::string reason = p.reason.value_or("top-up by " + caller.user);
+    const std::int64_t balance = deps.store.top_up(
+        p.amount.micros, static_cast<std::int64_t>(caller.uid), reason, core::now());
+    spdlog::info("wallet topped up by {} ({} uid {}): balance {}",
+                 policy::format_money(p.amount.micros, settings.currency), caller.user, caller.uid,
+                 policy::format_money(balance, settings.currency));
+    std::int64_t ledger_id = 0;
+    if (auto newest = deps.store.ledger(std::nullopt, 1); !newest.empty()) ledger_id = newest[0].id;
+    return json{{"balance", policy::format_decimal(balance)},
+                {"balance_micros", balance},
+                {"currency", settings.currency},
+                {"ledger_id", ledger_id}};
+}
+
+}  // namespace smsgw::service

@@ -1,0 +1,460 @@
+// smsgwd benchmarks (issue 4, "Performance and footprint"): the real daemon
+// as a process on a config in a temporary folder, simulated modems on ptys,
+// clients on its Unix socket. Prints tables for README.md; asserts nothing.
+//
+//   daemon_bench submit   send/s: lock-step and pipelined on one connection,
+//                         16 concurrent clients, send_batch
+//   daemon_bench e2e      8 modems at 100 ms per AT+CMGS; 1 modem at 0 ms
+//   daemon_bench memory   RSS with 4 idle modems; RSS and send latency as the
+//                         queue grows to a million
+// Options: --runs N (medians over N runs, default 3), --build DIR.
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+std::string g_build = SMSGW_BINARY_DIR;
+int g_runs = 3;
+
+double seconds_since(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (!pred()) {
+        if (Clock::now() > deadline) return false;
+        std::this_thread::sleep_for(10ms);
+    }
+    return true;
+}
+
+// ---- processes ------------------------------------------------------------------
+
+class Process {
+  public:
+    Process(std::vector<std::string> args, const std::string& log) {
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ) != 0)
+            throw std::runtime_error("cannot start " + args[0]);
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    ~Process() { stop(SIGTERM); }
+    void stop(int sig) {
+        if (pid_ <= 0) return;
+        ::kill(pid_, sig);
+        int st = 0;
+        ::waitpid(pid_, &st, 0);
+        pid_ = -1;
+    }
+    pid_t pid() const { return pid_; }
+
+    // Resident set size in KiB (/proc/PID/status VmRSS).
+    long rss_kib() const {
+        std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+        for (std::string line; std::getline(in, line);)
+            if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+        return -1;
+    }
+    // User+system CPU seconds so far (/proc/PID/stat).
+    double cpu_seconds() const {
+        std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+        std::string s((std::istreambuf_iterator<char>(in)), {});
+        std::istringstream rest(s.substr(s.rfind(')') + 2));
+        std::string field;
+        long utime = 0, stime = 0;
+        for (int i = 3; i <= 15 && rest >> field; ++i) {
+            if (i == 14) utime = std::stol(field);
+            if (i == 15) stime = std::stol(field);
+        }
+        return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    }
+
+  private:
+    pid_t pid_ = -1;
+};
+
+// ---- socket client ----------------------------------------------------------------
+
+class Client {
+  public:
+    explicit Client(const std::string& path) {
+        fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_un a{};
+        a.sun_family = AF_UNIX;
+        std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    ~Client() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool ok() const { return fd_ >= 0; }
+    void write(const std::string& s) {
+        std::size_t off = 0;
+        while (off < s.size()) {
+            const ssize_t n = ::write(fd_, s.data() + off, s.size() - off);
+            if (n <= 0) throw std::runtime_error("socket write failed");
+            off += static_cast<std::size_t>(n);
+        }
+    }
+    std::string line() {
+        for (;;) {
+            const auto nl = buf_.find('\n');
+            if (nl != std::string::npos) {
+                std::string l = buf_.substr(0, nl);
+                buf_.erase(0, nl + 1);
+                return l;
+            }
+            char tmp[65536];
+            const ssize_t n = ::read(fd_, tmp, sizeof tmp);
+            if (n <= 0) throw std::runtime_error("socket closed");
+            buf_.append(tmp, static_cast<std::size_t>(n));
+        }
+    }
+    json request(const json& r) {
+        write(r.dump() + "\n");
+        return json::parse(line());
+    }
+
+  private:
+    int fd_ = -1;
+    std::string buf_;
+};
+
+// ---- the daemon and its modems ------------------------------------------------------
+
+std::string make_dir() {
+    std::string t = "/tmp/smsgw-bench-XXXXXX";
+    if (::mkdtemp(t.data()) == nullptr) throw std::runtime_error("mkdtemp");
+    return t;
+}
+
+struct Sim {
+    std::string link;
+    std::unique_ptr<Process> proc;
+};
+
+struct Rig {
+    std::string dir = make_dir();
+    std::vector<Sim> sims;
+    std::unique_ptr<Process> daemon;
+    std::string socket = dir + "/smsgw.sock";
+
+    ~Rig() {
+        daemon.reset();
+        sims.clear();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+
+    void add_sims(int n, int latency_ms) {
+        for (int i = 0; i < n; ++i) {
+            Sim s;
+            s.link = dir + "/modem-" + std::to_string(i);
+            char imei[32];
+            std::snprintf(imei, sizeof imei, "3569380356438%02d", i);
+            s.proc = std::make_unique<Process>(
+                std::vector<std::string>{g_build + "/tools/modemsim/smsgw-modemsim", "--link", s.link,
+                                         "--cmgs-latency-ms", std::to_string(latency_ms), "--imei",
+                                         imei, "--storage-size", "100"},
+                dir + "/sim-" + std::to_string(i) + ".log");
+            sims.push_back(std::move(s));
+        }
+        for (auto& s : sims)
+            wait_for([&] {
+                struct stat st {};
+                return ::lstat(s.link.c_str(), &st) == 0;
+            }, 5s);
+    }
+
+    void start_daemon(const std::string& extra = {}) {
+        std::ostringstream y;
+        const passwd* pw = ::getpwuid(::getuid());
+        y << "socket: { path: " << socket << ", mode: \"0600\" }\n"
+          << "database: " << dir << "/smsgw.db\n"
+          << "default_country: DE\nlog: { level: warn }\n"
+          << "roles:\n  admin: { users: [\"" << (pw ? pw->pw_name : "root") << "\"] }\n"
+          << "limits: { max_queue: 5000000, submit_rate_per_minute: 1000000, "
+             "max_batch_messages: 1000, max_connections: 64 }\n";
+        if (sims.empty()) y << "modems: []\n";
+        else y << "modems:\n";
+        for (std::size_t i = 0; i < sims.size(); ++i)
+            y << "  - { name: m" << i << ", port: " << sims[i].link
+              << ", send_rate_per_minute: 60000 }\n";
+        y << extra;
+        std::ofstream(dir + "/smsgw.yaml") << y.str();
+        daemon = std::make_unique<Process>(
+            std::vector<std::string>{g_build + "/daemon/app/smsgwd", "--config", dir + "/smsgw.yaml"},
+            dir + "/smsgwd.log");
+        if (!wait_for([&] { return Client(socket).ok(); }, 15s)) {
+            std::ifstream log(dir + "/smsgwd.log");
+            throw std::runtime_error("smsgwd did not start:\n" +
+                                     std::string((std::istreambuf_iterator<char>(log)), {}));
+        }
+    }
+
+    int ready_modems() {
+        Client c(socket);
+        auto r = c.request({{"id", 1}, {"op", "modem.list"}});
+        int n = 0;
+        for (const auto& m : r["result"]["modems"]) n += m["state"] == "ready";
+        return n;
+    }
+};
+
+json send_req(std::int64_t i) {
+    return {{"id", i}, {"op", "send"}, {"to", "+4915123456789"},
+            {"text", "Benchmark message " + std::to_string(i) + ": your parcel is on its way."}};
+}
+
+json batch_req(std::int64_t id, int size, std::int64_t first) {
+    json msgs = json::array();
+    for (int k = 0; k < size; ++k)
+        msgs.push_back({{"to", "+4915123456789"},
+                        {"text", "Benchmark message " + std::to_string(first + k) + ": your parcel is on its way."}});
+    return {{"id", id}, {"op", "send_batch"}, {"messages", msgs}};
+}
+
+// ---- scenarios ----------------------------------------------------------------------
+
+double lockstep(Rig& rig, int n) {
+    Client c(rig.socket);
+    const auto t = Clock::now();
+    for (int i = 0; i < n; ++i) {
+        auto r = c.request(send_req(i));
+        if (r["ok"] != true) throw std::runtime_error("send refused: " + r.dump());
+    }
+    return n / seconds_since(t);
+}
+
+double pipelined(Rig& rig, int n, int window) {
+    Client c(rig.socket);
+    const auto t = Clock::now();
+    int sent = 0, answered = 0;
+    while (answered < n) {
+        std::string out;
+        while (sent < n && sent - answered < window) out += send_req(sent++).dump() + "\n";
+        if (!out.empty()) c.write(out);
+        auto r = json::parse(c.line());
+        if (r["ok"] != true) throw std::runtime_error("send refused: " + r.dump());
+        ++answered;
+    }
+    return n / seconds_since(t);
+}
+
+double concurrent(Rig& rig, int clients, int per_client) {
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    const auto t = Clock::now();
+    for (int k = 0; k < clients; ++k)
+        threads.emplace_back([&, k] {
+            try {
+                Client c(rig.socket);
+                for (int i = 0; i < per_client; ++i)
+                    if (c.request(send_req(k * per_client + i))["ok"] != true) ++failures;
+            } catch (...) {
+                ++failures;
+            }
+        });
+    for (auto& th : threads) th.join();
+    if (failures > 0) throw std::runtime_error("concurrent sends failed");
+    return clients * per_client / seconds_since(t);
+}
+
+double batches(Rig& rig, int count, int size) {
+    Client c(rig.socket);
+    const auto t = Clock::now();
+    for (int b = 0; b < count; ++b) {
+        auto r = c.request(batch_req(b, size, static_cast<std::int64_t>(b) * size));
+        if (r["ok"] != true || r["result"]["accepted"] != size)
+            throw std::runtime_error("batch refused: " + r.dump().substr(0, 300));
+    }
+    return static_cast<double>(count) * size / seconds_since(t);
+}
+
+void submit_bench() {
+    std::vector<double> lock, pipe, conc, batch;
+    for (int run = 0; run < g_runs; ++run) {
+        Rig rig;
+        rig.start_daemon();
+        lock.push_back(lockstep(rig, 1000));
+        pipe.push_back(pipelined(rig, 20000, 512));
+        conc.push_back(concurrent(rig, 16, 1500));
+        batch.push_back(batches(rig, 100, 1000));
+    }
+    std::printf("| submissions (durable: each reply after its commit) | send/s, median of %d |\n", g_runs);
+    std::printf("|---|---|\n");
+    std::printf("| 1 connection, lock-step (wait for each reply) | %.0f |\n", median(lock));
+    std::printf("| 1 connection, pipelined (512 in flight) | %.0f |\n", median(pipe));
+    std::printf("| 16 concurrent clients, lock-step each | %.0f |\n", median(conc));
+    std::printf("| send_batch of 1000 | %.0f |\n", median(batch));
+}
+
+// Messages/s from the first submit to the last `message.sent`.
+struct E2e {
+    double rate = 0, daemon_cpu = 0, sims_cpu = 0;
+};
+
+E2e e2e_run(int modems, int latency_ms, int messages) {
+    Rig rig;
+    rig.add_sims(modems, latency_ms);
+    rig.start_daemon();
+    if (!wait_for([&] { return rig.ready_modems() == modems; }, 60s))
+        throw std::runtime_error("modems not ready");
+    Client events(rig.socket);
+    events.request({{"id", 0}, {"op", "subscribe"}, {"events", {"message.sent", "message.failed"}}});
+    const double cpu0 = rig.daemon->cpu_seconds();
+    double sims0 = 0;
+    for (auto& s : rig.sims) sims0 += s.proc->cpu_seconds();
+    const auto t = Clock::now();
+    {
+        Client c(rig.socket);
+        for (int b = 0; b < messages; b += 1000)
+            c.request(batch_req(b, std::min(1000, messages - b), b));
+    }
+    int done = 0;
+    while (done < messages) {
+        auto e = json::parse(events.line());
+        if (e.contains("event")) ++done;
+    }
+    E2e r;
+    r.rate = messages / seconds_since(t);
+    r.daemon_cpu = rig.daemon->cpu_seconds() - cpu0;
+    double sims1 = 0;
+    for (auto& s : rig.sims) sims1 += s.proc->cpu_seconds();
+    r.sims_cpu = sims1 - sims0;
+    return r;
+}
+
+void e2e_bench() {
+    std::vector<double> eight, one, one_d, one_s;
+    for (int run = 0; run < g_runs; ++run) {
+        eight.push_back(e2e_run(8, 100, 1600).rate);
+        auto o = e2e_run(1, 0, 3000);
+        one.push_back(o.rate);
+        one_d.push_back(o.daemon_cpu);
+        one_s.push_back(o.sims_cpu);
+    }
+    std::printf("| end to end (submit → message.sent) | median of %d |\n", g_runs);
+    std::printf("|---|---|\n");
+    std::printf("| 8 modems, 100 ms per AT+CMGS (the modems allow 80/s) | %.1f msg/s = %.1f%% |\n",
+                median(eight), median(eight) / 80.0 * 100);
+    std::printf("| 1 modem, 0 ms per AT+CMGS | %.0f msg/s; CPU seconds: smsgwd %.2f, simulator %.2f |\n",
+                median(one), median(one_d), median(one_s));
+}
+
+double send_latency_ms(Rig& rig, int samples) {
+    Client c(rig.socket);
+    std::vector<double> v;
+    for (int i = 0; i < samples; ++i) {
+        const auto t = Clock::now();
+        c.request(send_req(i));
+        v.push_back(seconds_since(t) * 1000);
+    }
+    return median(v);
+}
+
+void memory_bench() {
+    {
+        Rig rig;
+        rig.add_sims(4, 0);
+        rig.start_daemon();
+        wait_for([&] { return rig.ready_modems() == 4; }, 60s);
+        std::this_thread::sleep_for(2s);
+        std::printf("| footprint | value |\n|---|---|\n");
+        std::printf("| RSS, 4 modems idle | %.1f MiB |\n", rig.daemon->rss_kib() / 1024.0);
+    }
+    Rig rig;
+    rig.start_daemon();  // no modems: everything stays queued
+    std::printf("\n| queued messages | send latency (median of 200, ms) | RSS (MiB) |\n|---|---|---|\n");
+    const std::vector<int> marks = {0, 100000, 250000, 500000, 750000, 1000000};
+    int queued = 0;
+    Client c(rig.socket);
+    for (int mark : marks) {
+        while (queued < mark) {
+            c.request(batch_req(queued, 1000, queued));
+            queued += 1000;
+        }
+        const double lat = send_latency_ms(rig, 200);
+        queued += 200;
+        std::printf("| %d | %.2f | %.1f |\n", mark, lat, rig.daemon->rss_kib() / 1024.0);
+        std::fflush(stdout);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string scenario = argc > 1 ? argv[1] : "";
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string opt = argv[i];
+        if (opt == "--runs") g_runs = std::max(1, std::atoi(argv[i + 1]));
+        else if (opt == "--build") g_build = argv[i + 1];
+    }
+    try {
+        if (scenario == "submit") submit_bench();
+        else if (scenario == "e2e") e2e_bench();
+        else if (scenario == "memory") memory_bench();
+        else if (scenario == "batch-only") {  // for profiling the daemon under load
+            Rig rig;
+            rig.start_daemon();
+            std::printf("pid %d\n", rig.daemon->pid());
+            std::fflush(stdout);
+            std::this_thread::sleep_for(2s);
+            std::printf("send_batch: %.0f/s\n", batches(rig, 100, 1000));
+            std::printf("pipelined: %.0f/s\n", pipelined(rig, 20000, 512));
+        }
+        else {
+            std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n");
+            return 2;
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "daemon_bench: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,209 @@
+// smsgwd as a user meets it: started as a process on a config file, modems are
+// smsgw-modemsim processes over real ptys, every request over the real Unix
+// socket, every check against what the simulated network received.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+
+#include "tests/integration/daemon_harness.hpp"
+
+namespace smsgw::test {
+
+namespace {
+
+json send_req(const std::string& to, const std::string& text, json extra = json::object()) {
+    json r = {{"id", "s"}, {"op", "send"}, {"to", to}, {"text", text}};
+    r.update(extra);
+    return r;
+}
+
+std::vector<json> sent_parts(const SimProcess& sim) {
+    return sim.control({{"op", "sent"}})["sent"].get<std::vector<json>>();
+}
+
+}  // namespace
+
+TEST_CASE("smsgwd --check accepts a valid config and names the key of an invalid one") {
+    TempDir dir;
+    const std::string good = dir.path() + "/good.yaml";
+    std::ofstream(good) << daemon_config(dir.path(), {});
+    auto [ok_rc, ok_out] = run_program({smsgwd_binary(), "--config", good, "--check"});
+    INFO(ok_out);
+    CHECK(ok_rc == 0);
+    CHECK(ok_out.find(": ok") != std::string::npos);
+
+    const std::string bad = dir.path() + "/bad.yaml";
+    std::ofstream(bad) << daemon_config(dir.path(), {}) << "retry: { attempts: many }\n";
+    auto [bad_rc, bad_out] = run_program({smsgwd_binary(), "--config", bad, "--check"});
+    INFO(bad_out);
+    CHECK(bad_rc == 2);
+    CHECK(bad_out.find("retry") != std::string::npos);
+}
+
+TEST_CASE("a single and a three-part message go queued, sent, delivered through one modem") {
+    SimProcess sim({"--auto-report", "--report-delay-ms", "200"});
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+
+    auto hello = d.request_ok({{"id", 1}, {"op", "hello"}});
+    CHECK(hello["role"] == "admin");
+
+    auto one = d.request_ok(send_req("0151 2345 6789", "Your table is ready."));
+    CHECK(one["to"] == "+4915123456789");
+    CHECK(one["segments"] == 1);
+    CHECK(one["encoding"] == "gsm7");
+    CHECK(one["state"] == "queued");
+
+    const std::string long_text =
+        "Grüße aus Köln! This message is long enough to need three parts when it is sent as "
+        "GSM-7: it carries umlauts that the default alphabet has, and it keeps going so that "
+        "the second part fills up too, and a little more goes into the third one at the end. "
+        "To be sure of the third part, here is one more sentence that takes it past 306.";
+    auto three = d.request_ok(send_req("+4915123456789", long_text));
+    CHECK(three["segments"] == 3);
+
+    REQUIRE(d.wait_message_state(one["message_id"], "delivered"));
+    REQUIRE(d.wait_message_state(three["message_id"], "delivered"));
+
+    auto parts = sent_parts(sim);
+    REQUIRE(parts.size() == 4);
+    std::map<int, std::string> by_seq;
+    for (const auto& p : parts) {
+        CHECK(p["to"] == "+4915123456789");
+        if (!p["concat"].is_null()) by_seq[p["concat"]["seq"].get<int>()] = p["text"];
+    }
+    std::string joined;
+    for (const auto& [seq, text] : by_seq) joined += text;
+    CHECK(by_seq.size() == 3);
+    CHECK(joined == long_text);
+
+    auto detail = d.request_ok({{"id", 2}, {"op", "message.get"}, {"message_id", three["message_id"]}});
+    REQUIRE(detail["parts"].size() == 3);
+    for (const auto& p : detail["parts"]) {
+        CHECK(p["state"] == "delivered");
+        CHECK(p["modem"] == "office-1");
+        CHECK(p["tp_mr"].is_number());
+    }
+    CHECK(!detail["history"].empty());
+}
+
+TEST_CASE("an inbound STOP opts the sender out and the next send to them is refused") {
+    SimProcess sim;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    sim.control({{"op", "inject_sms"}, {"from", "+4917612345678"}, {"text", " Stop! "}});
+    REQUIRE(wait_for(
+        [&] {
+            auto r = d.request_ok({{"id", 1}, {"op", "optout.list"}});
+            return !r["optouts"].empty();
+        },
+        20s));
+    auto list = d.request_ok({{"id", 1}, {"op", "optout.list"}});
+    CHECK(list["optouts"][0]["number"] == "+4917612345678");
+    CHECK(list["optouts"][0]["keyword"] == "STOP");
+
+    auto inbound = d.request_ok({{"id", 2}, {"op", "inbound.list"}});
+    REQUIRE(!inbound["messages"].empty());
+    CHECK(inbound["messages"][0]["text"] == " Stop! ");
+
+    auto refused = d.request(send_req("+4917612345678", "Weekend sale!", {{"category", "marketing"}}));
+    INFO(refused.dump());
+    CHECK(refused["ok"] == false);
+    CHECK(refused["error"]["code"] == "opted_out");
+    CHECK(refused["error"]["field"] == "to");
+    // The modem's storage was emptied once the message was committed.
+    CHECK(wait_for(
+        [&] {
+            auto st = sim.control({{"op", "storage"}})["storage"];
+            return st["SM"].empty() && st["ME"].empty();
+        },
+        10s));
+}
+
+TEST_CASE("settings, cancel, idempotency, preview and bad requests over the socket") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+
+    auto preview = d.request_ok({{"id", 1}, {"op", "preview"}, {"text", "Zażółć gęślą jaźń"}});
+    CHECK(preview["encoding"] == "ucs2");
+    CHECK(preview["segments"] == 1);
+    CHECK(!preview["ucs2_characters"].empty());
+    CHECK(preview["transliterated"]["encoding"] == "gsm7");
+    CHECK(preview["transliterated"]["text"] == "Zazolc gesla jazn");
+
+    // No modem: messages wait in the queue and can be cancelled.
+    auto first = d.request_ok(send_req("+4915123456789", "hello", {{"idempotency_key", "order-17"}}));
+    auto again = d.request_ok(send_req("+4915123456789", "hello", {{"idempotency_key", "order-17"}}));
+    CHECK(again["message_id"] == first["message_id"]);
+    CHECK(again["duplicate"] == true);
+    auto cancelled = d.request_ok({{"id", 2}, {"op", "message.cancel"}, {"message_id", first["message_id"]}});
+    CHECK(cancelled["state"] == "cancelled");
+    auto twice = d.request({{"id", 3}, {"op", "message.cancel"}, {"message_id", first["message_id"]}});
+    CHECK(twice["ok"] == false);
+
+    auto invalid = d.request(send_req("+49 123", "x"));
+    CHECK(invalid["error"]["code"] == "invalid_number");
+    CHECK(invalid["error"]["field"] == "to");
+
+    auto set = d.request_ok({{"id", 4}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", false}});
+    CHECK(set["previous"] == true);
+    auto disabled = d.request(send_req("+4915123456789", "x"));
+    CHECK(disabled["error"]["code"] == "service_disabled");
+    auto bad_value = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 900}});
+    CHECK(bad_value["error"]["code"] == "bad_request");
+    CHECK(bad_value["error"]["field"] == "value");
+    d.request_ok({{"id", 6}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", true}});
+
+    // Settings survive a restart.
+    d.request_ok({{"id", 7}, {"op", "settings.set"}, {"key", "sms.company_name"}, {"value", "ACME"}});
+    d.signal(SIGTERM);
+    REQUIRE(d.wait_exit(20s) == 0);
+    d.start();
+    auto got = d.request_ok({{"id", 8}, {"op", "settings.get"}, {"keys", {"sms.company_name"}}});
+    CHECK(got["settings"]["sms.company_name"] == "ACME");
+
+    auto garbage = d.request({{"id", 9}, {"op", "send"}, {"to", 5}, {"text", "x"}});
+    CHECK(garbage["error"]["code"] == "bad_request");
+    CHECK(garbage["error"]["field"] == "to");
+}
+
+TEST_CASE("the wallet charges each send and refuses one it cannot pay") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    d.request_ok({{"id", 1}, {"op", "settings.set"}, {"key", "sms.cost_per_segment"}, {"value", "0.09"}});
+    d.request_ok({{"id", 2}, {"op", "settings.set"}, {"key", "wallet.enabled"}, {"value", true}});
+    auto broke = d.request(send_req("+4915123456789", "hello"));
+    CHECK(broke["error"]["code"] == "insufficient_balance");
+    d.request_ok({{"id", 3}, {"op", "wallet.topup"}, {"amount", "0.20"}});
+    auto ok = d.request_ok(send_req("+4915123456789", "hello"));
+    CHECK(ok["cost"] == "0.09");
+    d.request_ok(send_req("+4915123456789", "hello again"));
+    auto third = d.request(send_req("+4915123456789", "one too many"));
+    CHECK(third["error"]["code"] == "insufficient_balance");
+    auto wallet = d.request_ok({{"id", 4}, {"op", "wallet.get"}});
+    CHECK(wallet["balance"] == "0.02");
+    CHECK(wallet["ledger"].size() == 3);
+}
+
+TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {
+    SimProcess a, b;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &a, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    std::ofstream(d.config_path()) << daemon_config(dir.path(), {{"office-1", &a, ""}, {"office-2", &b, ""}});
+    d.signal(SIGHUP);
+    REQUIRE(d.wait_modems_ready(2));
+    auto sent = d.request_ok(send_req("+4915123456789", "after reload", {{"modem", "office-2"}}));
+    REQUIRE(d.wait_message_state(sent["message_id"], "sent"));
+    CHECK(sent_parts(b).size() == 1);
+    d.signal(SIGTERM);
+    CHECK(d.wait_exit(30s) == 0);
+    CHECK(d.log().find("stopped") != std::string::npos);
+}
+
+}  // namespace smsgw::test
