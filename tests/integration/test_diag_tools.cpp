@@ -399,7 +399,7 @@ TEST_CASE("at: piped commands get their replies, then the terminal exits", "[at]
     CHECK(line.at("outcome") == "ok");
 }
 
-TEST_CASE("at: AT+CMGS takes the next line as the PDU; URCs show as they come", "[at]") {
+TEST_CASE("at: AT+CMGS takes the next line as the PDU, URCs show as they come", "[at]") {
     SimProcess sim;
     DiagProcess p({"at", sim.link()});
     p.write("AT+CMGF=0\nAT+CNMI=2,1,0,2,0\n");

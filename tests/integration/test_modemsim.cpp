@@ -201,7 +201,7 @@ TEST_CASE("a long inbound text arrives as concatenated parts, in the order asked
     CHECK(storage[0]["stat"] == "REC READ");
 }
 
-TEST_CASE("+CMT needs +CNMA when AT+CSMS=1; without it routing is switched off") {
+TEST_CASE("+CMT needs +CNMA when AT+CSMS=1, without it routing is switched off") {
     SimProcess sim({"--cnma-timeout-ms", "400"});
     PtyClient modem(sim.link());
     REQUIRE(modem.command("ATE0;+CMEE=1") == "ATE0;+CMEE=1\r\r\nOK\r\n");

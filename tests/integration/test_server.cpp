@@ -75,7 +75,7 @@ passwd nobody() {
 
 }  // namespace
 
-TEST_CASE("roles: uid 0, users, primary and supplementary groups; the highest role wins") {
+TEST_CASE("roles: uid 0, users, primary and supplementary groups, the highest role wins") {
     config::RolesConfig roles;
     roles.admin = {{"alice"}, {"smsgw-admin"}};
     roles.manager = {{}, {"smsgw-manager"}};
@@ -361,7 +361,7 @@ TEST_CASE("server: a client that never reads is paused, bounded, and stalls nobo
     CHECK(fx.stats().max_unsent_bytes <= high_water + in_flight * reply_size);
 }
 
-TEST_CASE("server: subscriptions filter events; subscribe answers the list") {
+TEST_CASE("server: subscriptions filter events, subscribe answers the list") {
     ServerFixture fx;
     Client c(fx.path);
     const json sub = c.request({{"id", "s"}, {"op", "subscribe"}, {"events", {"message.sent", "modem.down"}}});
@@ -379,7 +379,7 @@ TEST_CASE("server: subscriptions filter events; subscribe answers the list") {
     CHECK_FALSE(c.line(100ms).has_value());
 }
 
-TEST_CASE("server: a slow subscriber is dropped with a last event; a fast one keeps receiving") {
+TEST_CASE("server: a slow subscriber is dropped with a last event, a fast one keeps receiving") {
     ServerFixture fx([](server::ServerOptions& o) {
         o.event_backlog_limit = 16 * 1024;
         o.linger = 30s;  // the slow reader reads only after the fast part is checked

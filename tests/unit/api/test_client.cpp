@@ -134,7 +134,7 @@ TEST_CASE("parse_server_line refuses what is neither") {
     }
 }
 
-TEST_CASE("request_line never throws on ill-formed UTF-8; it sends U+FFFD") {
+TEST_CASE("request_line never throws on ill-formed UTF-8, it sends U+FFFD") {
     PreviewParams p;
     p.text = std::string("a\xFF") + "b";
     std::string line;

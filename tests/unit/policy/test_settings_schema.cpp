@@ -65,7 +65,7 @@ TEST_CASE("settings: the table") {
     CHECK(to_string(SettingType::sender_caption) == "sender_caption");
 }
 
-TEST_CASE("settings: roles — admin for money, service and sender; manager for features") {
+TEST_CASE("settings: roles — admin for money, service and sender, manager for features") {
     const std::set<std::string_view> admin_only = {"sms.enabled",
                                                    "sms.cost_per_segment",
                                                    "sms.currency",
