@@ -614,3 +614,21 @@ TEST_CASE("dispatch: throughput", "[.][bench]") {
                 << raw_rate << " msg/s per modem; ideal " << ideal << " msg/s ("
                 << 100.0 * rate / ideal << "%)");
 }
+
+// wake() is called after every commit of the request handler (up to tens of
+// thousands a second): its cost with idle senders, by hand (hidden).
+TEST_CASE("dispatch: wake cost", "[.][bench]") {
+    SimProcess a, b;
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("a", a), sim_modem("b", b)});
+    REQUIRE(rig.ready("a"));
+    REQUIRE(rig.ready("b"));
+    REQUIRE(rig.run_until([&] { return false; }, 200ms) == false);  // both asleep now
+    constexpr int calls = 1000000;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < calls; ++i) rig.scheduler->wake();
+    const double ns =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() /
+        calls;
+    WARN("wake(): " << ns << " ns a call with two idle senders");
+}
