@@ -144,20 +144,36 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
             co_return json{{"key", p.key}, {"value", value}};
         }
         case api::Op::modem_list:
+            // The fields smsgwd's modem.list answers with (a subset).
             co_return json{{"modems", json::array({{{"name", "office-1"},
                                                     {"state", "ready"},
+                                                    {"port", "/dev/ttyUSB2"},
+                                                    {"imei", "867530912345678"},
                                                     {"operator", "Telekom.de"},
                                                     {"signal_dbm", -71},
-                                                    {"bars", 4},
+                                                    {"signal_bars", 4},
                                                     {"registration", "home"},
-                                                    {"queue", 0}},
+                                                    {"sent", 12},
+                                                    {"sent_today", 3},
+                                                    {"failed", 0},
+                                                    {"received", 1},
+                                                    {"last_error", ""},
+                                                    {"last_error_text", ""}},
                                                    {{"name", "office-2"},
                                                     {"state", "registering"},
-                                                    {"operator", nullptr},
+                                                    {"port", "/dev/ttyUSB5"},
+                                                    {"imei", "867530912345679"},
+                                                    {"operator", ""},
                                                     {"signal_dbm", nullptr},
-                                                    {"bars", 0},
+                                                    {"signal_bars", 0},
                                                     {"registration", "searching"},
-                                                    {"queue", 3}}})}};
+                                                    {"sent", 0},
+                                                    {"sent_today", 0},
+                                                    {"failed", 2},
+                                                    {"received", 0},
+                                                    {"last_error", "not_registered"},
+                                                    {"last_error_text",
+                                                     "not registered: searching for a network"}}})}};
         case api::Op::preview: {
             const auto& p = std::get<api::PreviewParams>(request.params);
             co_return json{{"encoding", "gsm7"},

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <ranges>
 #include <sstream>
 
 #include "daemon/api/op_table.hpp"
@@ -212,10 +213,17 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     ok({"settings", "set", "sms.sender_caption", "4915112345678", "--string"});
     CHECK(std::get<api::SettingsSetParams>(last().params).value == api::SettingValue(std::string("4915112345678")));
 
+    // A table a terminal can hold: what to check first, the rest in --json.
     out = ok({"modem", "list"});
     CHECK(has(out, "NAME"));
     CHECK(has(out, "office-2"));
     CHECK(has(out, "registering"));
+    CHECK(has(out, "-71 dBm (4/5)"));
+    CHECK(has(out, "not registered: searching for a network"));
+    CHECK_FALSE(has(out, "867530912345678"));
+    CHECK_FALSE(has(out, "/dev/ttyUSB2"));
+    for (const auto line : std::views::split(out, '\n'))
+        CHECK(std::ranges::distance(line) <= 120);
 
     out = ok({"preview", "--text", "Grüße"});
     CHECK(has(out, "segments"));

@@ -238,7 +238,8 @@ Check judge_pdu_mode(const Answer& cmgf_test) {
     if (!cmgf_test.ok())
         return make(item, Status::fail, failure_of(cmgf_test),
                     "AT+CMGF=? failed: the port may not be the modem's AT/SMS port");
-    const auto body = at::info_body(first_line(cmgf_test, "+CMGF"), "+CMGF");
+    const std::string line = first_line(cmgf_test, "+CMGF");  // body views into it
+    const auto body = at::info_body(line, "+CMGF");
     const auto modes = body ? at::parse_range_list(*body)
                             : at::ParseResult<at::RangeList>(at::parse_error("no +CMGF line"));
     if (!modes) return make(item, Status::warn, modes.error().reason, "unreadable +CMGF=? answer");

@@ -367,13 +367,14 @@ int main(int argc, char** argv) {
         "  df -h | smsgwctl send --to +4917612345678 --text - --category transactional\n"
         "  smsgwctl --json send --to +4917612345678 --text Hi --idempotency-key order-981\n"
         "  smsgwctl send --batch reminders.jsonl --not-before 2024-06-01T09:00:00+02:00\n"
-        "With --batch every message is stored in one transaction, or none is (send_batch).\n"
+        "With --batch the accepted messages are stored in one transaction (send_batch); each\n"
+        "refused one is listed with its reason, and the rest are still queued.\n"
         "A refused message exits 1 with the reason: invalid_number, opted_out, text_too_long,\n"
         "service_disabled, insufficient_balance, overloaded.\n");
 
     // ---- send-batch -------------------------------------------------------------
     auto& batch = command(&app, "send-batch", "send_batch",
-                          "Queue many SMS in one transaction: all are stored, or none.");
+                          "Queue many SMS in one transaction; an invalid item is refused on its own.");
     auto batch_file = std::make_shared<std::string>("-");
     batch.app->add_option("file", *batch_file,
                           "JSON lines or a JSON array, one send's parameters per item "
@@ -491,8 +492,16 @@ int main(int argc, char** argv) {
 
     // ---- modem list, preview ----------------------------------------------------
     CLI::App* modem = group("modem", "The modems the daemon drives.");
-    command(modem, "list", "modem.list",
-            "Each modem: state, operator, signal, registration, queue.");
+    auto& modem_list = command(modem, "list", "modem.list",
+                               "Each modem: state, operator, signal, messages sent today, "
+                               "last error.");
+    modem_list.render = [](const nlohmann::ordered_json& result, const json&) {
+        return smsgw::ctl::render_modems(result);
+    };
+    modem_list.app->footer(
+        "The table shows what to check first; --json adds the port, IMEI, IMSI, ICCID, SMSC,\n"
+        "SIM storage, registration, route prefixes, rate limits and the part in flight.\n"
+        "For why a modem is not ready, run smsgw-diag probe on its port.\n");
     auto& preview = command(&app, "preview", "preview",
                             "How a text would be sent: encoding, segments, offending characters, "
                             "transliterated alternative, cost. Sends nothing.");

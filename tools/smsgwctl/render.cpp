@@ -224,6 +224,56 @@ std::string render_topup(const json& result) {
     return render_result(view);
 }
 
+namespace {
+
+std::string signal_cell(const json& modem) {
+    const auto dbm = modem.find("signal_dbm");
+    if (dbm == modem.end() || !dbm->is_number()) return "-";
+    std::string out = text_of(*dbm) + " dBm";
+    if (const auto bars = modem.find("signal_bars"); bars != modem.end() && bars->is_number())
+        out += " (" + text_of(*bars) + "/5)";
+    return out;
+}
+
+std::string error_cell(const json& modem) {
+    const auto text = modem.find("last_error_text");
+    if (text != modem.end() && text->is_string() && !text->get<std::string>().empty())
+        return text->get<std::string>();
+    const auto code = modem.find("last_error");
+    if (code != modem.end() && code->is_string() && !code->get<std::string>().empty())
+        return code->get<std::string>();
+    return "-";
+}
+
+}  // namespace
+
+std::string render_modems(const json& result) {
+    const auto modems = result.is_object() ? result.find("modems") : result.end();
+    if (modems == result.end() || !modems->is_array()) return render_result(result);
+    if (modems->empty()) return "no modems configured\n";
+    json rows = json::array();
+    for (const json& m : *modems) {
+        if (!m.is_object()) return render_result(result);
+        const auto field = [&](const char* key) {
+            const auto it = m.find(key);
+            return it == m.end() ? std::string("-") : text_of(*it);
+        };
+        json row = json::object();
+        row["name"] = field("name");
+        row["state"] = field("state");
+        row["operator"] = field("operator");
+        row["signal"] = signal_cell(m);
+        row["sent"] = field("sent");
+        row["today"] = field("sent_today");
+        row["failed"] = field("failed");
+        row["received"] = field("received");
+        row["last error"] = error_cell(m);
+        rows.push_back(std::move(row));
+    }
+    return table(rows) +
+           "(smsgwctl --json modem list: port, IMEI, ICCID, SMSC, storage, routes and limits)\n";
+}
+
 std::string render_event(const std::string& name, const json& fields) {
     std::string out = name;
     if (fields.is_object())

@@ -22,6 +22,10 @@ std::string render_wallet(const nlohmann::ordered_json& result, std::int64_t led
 // wallet topup: the new balance and the ledger entry's id.
 std::string render_topup(const nlohmann::ordered_json& result);
 
+// modem list: one row per modem with what a person checks first (state,
+// operator, signal, counters, last error); every other field is in --json.
+std::string render_modems(const nlohmann::ordered_json& result);
+
 // One line: the event name, then key=value pairs.
 std::string render_event(const std::string& name, const nlohmann::ordered_json& fields);
 
