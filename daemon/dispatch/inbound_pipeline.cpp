@@ -352,6 +352,9 @@ void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& t
                      message.error().message);
         return;
     }
+    // The confirmation of a STOP goes to the number that has just opted out:
+    // it is the one message the opt-out itself asks for.
+    message->refuse_if_opted_out = false;
     const auto results = store_.insert_messages({&*message, 1}, now, false);
     const auto& r = results.at(0);
     if (r.kind != store::InsertResult::Kind::inserted) {

@@ -9,6 +9,8 @@
 #include <phonenumbers/shortnumberinfo.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <optional>
 
 #include "daemon/policy/text_fold.hpp"
@@ -190,7 +192,72 @@ Expected<Number, NumberError> check(const std::string& text, const std::string& 
     return out;
 }
 
+// Countries whose metadata (PhoneNumberMetadata.xml) has no
+// nationalPrefixForParsing rule and no carrier codes: for "+CC" followed by a
+// national significant number that starts neither with 0 nor with the
+// country's national prefix, libphonenumber's Parse does nothing but split the
+// country code off. Parse runs ~10 ICU regular expressions over the input and
+// costs more than the validity check itself, so these numbers skip it.
+// tests/unit/policy/test_numbers.cpp checks this in the metadata libphonenumber
+// was built with and compares both ways on sampled numbers; a country with a
+// national-prefix rewrite (AR, BR, MX, HU, …) must never be added.
+constexpr std::array<std::string_view, 18> plain_regions = {
+    "AT", "BE", "CH", "CZ", "DE", "DK", "ES", "FR", "GB",
+    "GR", "IE", "IT", "NL", "NO", "PL", "PT", "RO", "SE"};
+
+// "+CC…" as libphonenumber would parse it, when that is only the split of
+// the country code (see plain_regions); nullopt: let Parse decide.
+std::optional<PhoneNumber> split_plain_international(std::string_view digits) {
+    // ITU-T E.164 country codes are prefix-free and 1–3 digits: the first
+    // known prefix is the code (libphonenumber's ExtractCountryCode).
+    if (digits.empty() || digits.front() == '0') return std::nullopt;
+    for (std::size_t len = 1; len <= 3 && len < digits.size(); ++len) {
+        int code = 0;
+        std::from_chars(digits.data(), digits.data() + len, code);
+        std::string region;
+        util().GetRegionCodeForCountryCode(code, &region);
+        if (region == "ZZ") continue;
+        if (std::find(plain_regions.begin(), plain_regions.end(), region) == plain_regions.end())
+            return std::nullopt;
+        const std::string_view nsn = digits.substr(len);
+        // Shorter than 2 or longer than 17 digits: Parse's own errors.
+        if (nsn.size() < 2 || nsn.size() > 17 || nsn.front() == '0') return std::nullopt;
+        std::string national_prefix;
+        util().GetNddPrefixForRegion(region, true, &national_prefix);
+        if (!national_prefix.empty() && nsn.starts_with(national_prefix)) return std::nullopt;
+        std::uint64_t national = 0;
+        std::from_chars(nsn.data(), nsn.data() + nsn.size(), national);
+        PhoneNumber n;
+        n.set_country_code(code);
+        n.set_national_number(national);
+        return n;
+    }
+    return std::nullopt;
+}
+
+// "+" + digits: the shortcut when it applies and the number is valid; every
+// other case (and every error message) comes from check().
+Expected<Number, NumberError> check_international(const std::string& digits) {
+    if (const auto n = split_plain_international(digits); n && util().IsValidNumber(*n)) {
+        Number out;
+        util().Format(*n, PhoneNumberUtil::E164, &out.number);
+        util().GetRegionCodeForNumber(*n, &out.region);
+        out.kind = NumberKind::e164;
+        return out;
+    }
+    return check("+" + digits, "ZZ");
+}
+
 }  // namespace
+
+namespace detail {
+Expected<Number, NumberError> check_international_with_parse(const std::string& digits) {
+    return check("+" + digits, "ZZ");
+}
+std::span<const std::string_view> regions_parsed_without_parse() {
+    return plain_regions;
+}
+}  // namespace detail
 
 std::string_view to_string(NumberKind kind) {
     return kind == NumberKind::short_code ? "short_code" : "e164";
@@ -225,19 +292,19 @@ Expected<Number, NumberError> parse_number(std::string_view input,
     if (!scanned) return unexpected(std::move(scanned).error());
     const Digits& d = *scanned;
 
-    if (d.plus) return check("+" + d.digits, "ZZ");
+    if (d.plus) return check_international(d.digits);
 
     // "00" is the international prefix ITU-T E.164 recommends and most of the
     // world dials; countries with another one (US 011) also get it tried first.
     const bool idd00 = d.digits.size() > 2 && d.digits.starts_with("00");
     if (region.empty()) {
-        if (idd00) return check("+" + d.digits.substr(2), "ZZ");
+        if (idd00) return check_international(d.digits.substr(2));
         return unexpected(
             NumberError{"no country code and no default_country configured (write it as +CC…)"});
     }
     auto national = check(d.digits, region);
     if (national) return national;
-    if (idd00) return check("+" + d.digits.substr(2), "ZZ");
+    if (idd00) return check_international(d.digits.substr(2));
 
     // Short codes are national: "3200" is a different service in every
     // country, so they need the default_country and are never E.164.

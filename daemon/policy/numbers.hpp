@@ -5,6 +5,7 @@
 // adds the rules of an SMS gateway and reasons a person understands.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,15 @@ Expected<Number, NumberError> parse_number(std::string_view input,
 // parse_number(…).number: the E.164 form (or short code) of a recipient.
 Expected<std::string, NumberError> normalize(std::string_view input,
                                              std::string_view default_country);
+
+namespace detail {
+// "+" + digits checked by libphonenumber's full Parse, without the shortcut
+// parse_number takes for countries with a plain national prefix; the tests
+// hold the two to the same answers.
+Expected<Number, NumberError> check_international_with_parse(const std::string& digits);
+// The countries (ISO 3166) whose "+CC…" numbers skip Parse.
+std::span<const std::string_view> regions_parsed_without_parse();
+}  // namespace detail
 
 enum class SenderKind {
     e164,          // a number libphonenumber accepts

@@ -140,8 +140,9 @@ std::optional<api::Error> admission(Service::Impl& s, const CallerInfo& caller, 
     return std::nullopt;
 }
 
-// Builds one message and applies the checks that need the store (opt-outs,
-// the requested modem). Idempotent repeats are answered before building.
+// Builds one message. The checks that need the store (opt-outs, idempotency,
+// the wallet) run in the insert's transaction; their refusals are turned into
+// errors by refusal() below.
 Expected<store::NewMessage, api::Error> prepare(Service::Impl& s, const api::SendParams& p,
                                                 const CallerInfo& caller, std::string_view prefix,
                                                 store::Time now) {
@@ -155,22 +156,22 @@ Expected<store::NewMessage, api::Error> prepare(Service::Impl& s, const api::Sen
                            now};
     auto built = core::build_message(p, ctx, static_cast<std::int64_t>(caller.uid), prefix);
     if (!built) return built;
-    if (auto optout = s.deps.store.get_optout(built->recipient)) {
-        const bool allowed = p.category == api::Category::transactional &&
-                             settings.optout_allow_transactional;
-        if (!allowed)
-            return unexpected(make_error(
-                api::ErrorCode::opted_out,
-                built->recipient + " opted out" +
-                    (optout->keyword ? " with \"" + *optout->keyword + "\"" : std::string()) +
-                    " on " + core::format_time(optout->at) +
-                    (p.category == api::Category::transactional
-                         ? "; transactional messages to opted-out numbers are not allowed "
-                           "(setting optout.allow_transactional)"
-                         : ""),
-                std::string(prefix) + "to"));
-    }
+    built->refuse_if_opted_out =
+        !(p.category == api::Category::transactional && settings.optout_allow_transactional);
     return built;
+}
+
+api::Error opted_out_error(const store::OptOut& optout, const std::string& recipient,
+                           bool transactional, std::string_view prefix) {
+    return make_error(
+        api::ErrorCode::opted_out,
+        recipient + " opted out" +
+            (optout.keyword ? " with \"" + *optout.keyword + "\"" : std::string()) + " on " +
+            core::format_time(optout.at) +
+            (transactional ? "; transactional messages to opted-out numbers are not allowed "
+                             "(setting optout.allow_transactional)"
+                           : ""),
+        std::string(prefix) + "to");
 }
 
 }  // namespace
@@ -194,6 +195,9 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
     one.push_back(std::move(*built));
     auto results = co_await submits.submit(std::move(one), settings.wallet_enabled);
     const auto& r = results.at(0);
+    if (r.kind == store::InsertResult::Kind::opted_out)
+        co_return unexpected(opted_out_error(*r.optout, accepted.recipient,
+                                             p.category == api::Category::transactional, ""));
     if (r.kind == store::InsertResult::Kind::insufficient_balance)
         co_return unexpected(make_error(
             api::ErrorCode::insufficient_balance,
@@ -210,7 +214,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
         co_return reply;
     }
     ++queue_estimate;
-    deps.events.message_queued(queued_view(r.message_id, accepted, now));
+    if (deps.events.listening()) deps.events.message_queued(queued_view(r.message_id, accepted, now));
     deps.modems.wake();
     co_return accepted_reply(r.message_id, accepted, "queued", settings);
 }
@@ -254,6 +258,16 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
         const auto& r = results[k];
         const auto& a = summaries[k];
         json& item = items[batch_index[k]];
+        if (r.kind == store::InsertResult::Kind::opted_out) {
+            const auto i = batch_index[k];
+            item = {{"index", i},
+                    {"ok", false},
+                    {"error", error_json(opted_out_error(
+                                  *r.optout, a.recipient,
+                                  p.messages[i].category == api::Category::transactional,
+                                  "messages[" + std::to_string(i) + "]."))}};
+            continue;
+        }
         if (r.kind == store::InsertResult::Kind::insufficient_balance) {
             item = {{"index", batch_index[k]},
                     {"ok", false},
@@ -272,7 +286,7 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             continue;
         }
         ++accepted;
-        deps.events.message_queued(queued_view(r.message_id, a, now));
+        if (deps.events.listening()) deps.events.message_queued(queued_view(r.message_id, a, now));
     }
     if (accepted > 0) {
         queue_estimate += accepted;

@@ -52,23 +52,29 @@ std::vector<InsertResult> Store::insert_messages(std::span<const NewMessage> bat
             throw std::invalid_argument("insert_messages: a message without parts");
         if (m.idempotency_key) {
             if (auto it = batch_keys.find(*m.idempotency_key); it != batch_keys.end()) {
-                results.push_back({InsertResult::Kind::duplicate_in_batch, it->second});
+                results.push_back({InsertResult::Kind::duplicate_in_batch, it->second, {}});
                 continue;
             }
             Statement st = db_->prepare("SELECT id FROM messages WHERE idempotency_key = ?");
             st.bind(1, *m.idempotency_key);
             if (st.step()) {
-                results.push_back({InsertResult::Kind::existing, st.int64(0)});
+                results.push_back({InsertResult::Kind::existing, st.int64(0), {}});
+                continue;
+            }
+        }
+        if (m.refuse_if_opted_out) {
+            if (auto optout = get_optout(m.recipient)) {
+                results.push_back({InsertResult::Kind::opted_out, 0, std::move(optout)});
                 continue;
             }
         }
         auto id = insert_one(m, now, charge_wallet);
         if (!id) {
-            results.push_back({InsertResult::Kind::insufficient_balance, 0});
+            results.push_back({InsertResult::Kind::insufficient_balance, 0, {}});
             continue;
         }
         if (m.idempotency_key) batch_keys.emplace(*m.idempotency_key, *id);
-        results.push_back({InsertResult::Kind::inserted, *id});
+        results.push_back({InsertResult::Kind::inserted, *id, {}});
     }
     tx.commit();
     return results;

@@ -117,14 +117,13 @@ void Database::exec(std::string_view sql) {
 }
 
 Statement Database::prepare(std::string_view sql) {
-    std::string key(sql);
-    auto it = cache_.find(key);
+    auto it = cache_.find(sql);  // no std::string built for a cache hit
     if (it == cache_.end()) {
         sqlite3_stmt* stmt = nullptr;
         int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-        if (rc != SQLITE_OK) fail(db_, rc, "prepare " + key);
-        it = cache_.emplace(std::move(key), std::unique_ptr<sqlite3_stmt, Finalize>(stmt)).first;
+        if (rc != SQLITE_OK) fail(db_, rc, "prepare " + std::string(sql));
+        it = cache_.emplace(std::string(sql), std::unique_ptr<sqlite3_stmt, Finalize>(stmt)).first;
     }
     // A lease of this SQL is still stepping: a second one would reset it under
     // the first. Nested reads must use different SQL.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,7 +96,16 @@ class Database {
     struct Finalize {
         void operator()(sqlite3_stmt* stmt) const;
     };
-    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, Finalize>> cache_;
+    // Looked up by string_view (heterogeneous lookup): a hit allocates nothing.
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
+    std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, Finalize>, SqlHash,
+                       std::equal_to<>>
+        cache_;
 };
 
 // BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front, so a

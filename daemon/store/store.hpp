@@ -63,7 +63,8 @@ class Store {
     // --- outbound ---
     // One transaction for the whole batch (group commit); one result per item
     // in order. With charge_wallet, each item's cost is charged in the same
-    // transaction and an item the balance cannot pay is not inserted.
+    // transaction and an item the balance cannot pay is not inserted; nor is
+    // one to an opted-out recipient (NewMessage::refuse_if_opted_out).
     std::vector<InsertResult> insert_messages(std::span<const NewMessage> batch, Time now,
                                               bool charge_wallet = false);
     // Up to limit queued parts due at now that this modem may send, best first

@@ -63,7 +63,20 @@ struct NewMessage {
     std::optional<std::string> idempotency_key;
     std::int64_t cost = 0;
     std::optional<std::int64_t> caller_uid;
+    // Refuse it when the recipient is on the opt-out list (checked in the
+    // insert's own transaction, so an opt-out committed a moment before is
+    // never missed); false for messages the policy lets through.
+    bool refuse_if_opted_out = true;
     std::vector<NewPart> parts;  // in seq order, at least one
+};
+
+struct OptOut {
+    std::int64_t id = 0;
+    std::string number;
+    std::optional<std::string> keyword;
+    Time at{};
+    std::optional<std::int64_t> source_inbound_id;
+    std::string source = "api";  // keyword | api | import
 };
 
 struct InsertResult {
@@ -72,9 +85,11 @@ struct InsertResult {
         existing,              // idempotency_key of an earlier committed message
         duplicate_in_batch,    // idempotency_key of an earlier item of the same batch
         insufficient_balance,  // charging its cost would take the wallet below zero
+        opted_out,             // the recipient opted out (see refuse_if_opted_out)
     };
     Kind kind = Kind::inserted;
-    std::int64_t message_id = 0;  // 0 only for insufficient_balance
+    std::int64_t message_id = 0;  // 0 for insufficient_balance and opted_out
+    std::optional<OptOut> optout;  // opted_out: the recipient's entry
 };
 
 struct Message {
@@ -215,15 +230,6 @@ struct InboundFilter {
     std::optional<std::string> modem;
     std::optional<Time> since;
     std::optional<Time> until;
-};
-
-struct OptOut {
-    std::int64_t id = 0;
-    std::string number;
-    std::optional<std::string> keyword;
-    Time at{};
-    std::optional<std::int64_t> source_inbound_id;
-    std::string source = "api";  // keyword | api | import
 };
 
 struct Setting {

@@ -79,6 +79,11 @@ void DaemonProcess::start() {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                      0644);
+    // stdout into the log too, and no other inherited descriptor: a process
+    // left behind by a crashed test must not hold ctest's output pipe open
+    // (ctest waits for it to close, past any TIMEOUT).
+    posix_spawn_file_actions_adddup2(&actions, 2, 1);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     pid_t pid = 0;
     const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);

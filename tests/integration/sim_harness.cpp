@@ -51,6 +51,11 @@ SimProcess::SimProcess(std::vector<std::string> extra_args) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, stderr_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // stdout into the log too, and no other inherited descriptor: a process
+    // left behind by a crashed test must not hold ctest's output pipe open
+    // (ctest waits for it to close, past any TIMEOUT).
+    posix_spawn_file_actions_adddup2(&actions, 2, 1);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     pid_t pid = 0;
     int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);

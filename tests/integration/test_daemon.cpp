@@ -116,6 +116,24 @@ TEST_CASE("an inbound STOP opts the sender out and the next send to them is refu
     CHECK(refused["ok"] == false);
     CHECK(refused["error"]["code"] == "opted_out");
     CHECK(refused["error"]["field"] == "to");
+    // In a batch the opted-out item alone is refused, named by its index.
+    json items = json::array();
+    items.push_back({{"to", "+4917699887766"}, {"text", "Sale"}, {"category", "marketing"}});
+    items.push_back({{"to", "0176 12345678"}, {"text", "Sale"}, {"category", "marketing"}});
+    auto batch = d.request_ok({{"id", 3}, {"op", "send_batch"}, {"messages", items}});
+    INFO(batch.dump());
+    CHECK(batch["accepted"] == 1);
+    CHECK(batch["messages"][1]["ok"] == false);
+    CHECK(batch["messages"][1]["error"]["code"] == "opted_out");
+    CHECK(batch["messages"][1]["error"]["field"] == "messages[1].to");
+    // Transactional messages too, until optout.allow_transactional says otherwise.
+    auto otp = d.request(send_req("+4917612345678", "Your code: 4711"));
+    CHECK(otp["error"]["code"] == "opted_out");
+    d.request_ok({{"id", 4}, {"op", "settings.set"}, {"key", "optout.allow_transactional"},
+                  {"value", true}});
+    auto allowed = d.request(send_req("+4917612345678", "Your code: 4711"));
+    INFO(allowed.dump());
+    CHECK(allowed["ok"] == true);
     // The modem's storage was emptied once the message was committed.
     CHECK(wait_for(
         [&] {

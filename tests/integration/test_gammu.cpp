@@ -140,7 +140,8 @@ TEST_CASE("gammu identifies, monitors, sends multi-part Unicode, lists and delet
     CHECK(list.find("\"MyBank\"") != std::string::npos);
     CHECK(list.find("4 SMS parts in 4 SMS sequences") != std::string::npos);
     // Listing marked them read, as TS 27.005 §3.4.2 says.
-    for (const auto& m : sim.control({{"op", "storage"}})["storage"]["SM"]) CHECK(m["stat"] == "REC READ");
+    const json storage = sim.control({{"op", "storage"}});  // the loop must not outlive it
+    for (const auto& m : storage["storage"]["SM"]) CHECK(m["stat"] == "REC READ");
 
     auto [del_rc, del] = gammu.run({"deleteallsms", "1"});
     INFO(del);

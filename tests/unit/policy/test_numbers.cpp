@@ -1,13 +1,24 @@
 // E.164 normalisation: national and international forms for DE, PL, RO, GR and
 // US, layout characters, IDD prefixes, lengths, letters, short codes, senders.
+#include <phonenumbers/phonemetadata.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <cstdio>
+#include <random>
 
 #include "daemon/policy/numbers.hpp"
 
 using namespace smsgw::policy;
+
+// libphonenumber's compiled-in metadata (a serialized PhoneMetadataCollection);
+// exported by the library, declared in a header Debian does not install.
+namespace i18n::phonenumbers {
+int metadata_size();
+const void* metadata_get();
+}  // namespace i18n::phonenumbers
 
 namespace {
 
@@ -195,4 +206,93 @@ TEST_CASE("numbers: cost of normalize() per call (printed, not asserted)") {
         std::chrono::duration<double, std::micro>(elapsed).count() / (rounds * 5);
     std::printf("normalize(): %.2f us per call over %d calls\n", per_call_us, rounds * 5);
     CHECK(accepted == rounds * 5);
+}
+
+// The shortcut is exact only where Parse's national-prefix step is the plain
+// removal of a literal prefix: no rewrite rule, no pattern, no carrier code.
+TEST_CASE("numbers: countries that skip Parse have a literal national prefix in the metadata") {
+    using namespace i18n::phonenumbers;
+    PhoneMetadataCollection collection;
+    REQUIRE(collection.ParseFromArray(metadata_get(), metadata_size()));
+    REQUIRE(collection.metadata_size() > 200);
+    const auto regions = detail::regions_parsed_without_parse();
+    REQUIRE_FALSE(regions.empty());
+    for (const std::string_view region : regions) {
+        INFO(region);
+        const PhoneMetadata* found = nullptr;
+        for (const auto& m : collection.metadata())
+            if (m.id() == region) found = &m;
+        REQUIRE(found);
+        CHECK(found->national_prefix_transform_rule().empty());
+        const std::string& parsing = found->national_prefix_for_parsing();
+        CHECK(parsing.find_first_not_of("0123456789") == std::string::npos);
+        std::string ndd;
+        PhoneNumberUtil::GetInstance()->GetNddPrefixForRegion(std::string(region), true, &ndd);
+        CHECK(parsing == ndd);
+    }
+}
+
+// parse_number skips libphonenumber's Parse for "+CC…" of countries with a
+// plain national prefix. Property: for numbers near every example number of
+// those countries (and of countries with national-prefix rewrites, which must
+// not take the shortcut), with and without a national prefix or a leading 0
+// after the country code, and random digit strings, the answer is the one
+// Parse gives: the same E.164 form and region, or the same error.
+TEST_CASE("numbers: +CC numbers agree with libphonenumber's full Parse") {
+    using i18n::phonenumbers::PhoneNumber;
+    using i18n::phonenumbers::PhoneNumberUtil;
+    const auto& util = *PhoneNumberUtil::GetInstance();
+    std::mt19937 rng(20261123);
+    const auto digit = [&] { return static_cast<char>('0' + rng() % 10); };
+    const char* regions[] = {"AT", "BE", "CH", "CZ", "DE", "DK", "ES", "FR", "GB", "GR",
+                             "IE", "IT", "NL", "NO", "PL", "PT", "RO", "SE",
+                             // national-prefix rewrites, carrier codes, shared codes
+                             "AR", "BR", "MX", "RU", "US", "HU", "FI", "CO", "JE"};
+    const PhoneNumberUtil::PhoneNumberType types[] = {
+        PhoneNumberUtil::FIXED_LINE, PhoneNumberUtil::MOBILE, PhoneNumberUtil::TOLL_FREE,
+        PhoneNumberUtil::PREMIUM_RATE, PhoneNumberUtil::VOIP, PhoneNumberUtil::SHARED_COST,
+        PhoneNumberUtil::UAN, PhoneNumberUtil::PAGER, PhoneNumberUtil::PERSONAL_NUMBER};
+    int compared = 0, valid = 0;
+    const auto compare = [&](const std::string& digits) {
+        const auto reference = detail::check_international_with_parse(digits);
+        const auto got = parse_number("+" + digits, "");
+        INFO("+" << digits);
+        REQUIRE(got.has_value() == reference.has_value());
+        if (got)
+            CHECK(*got == *reference);
+        else
+            CHECK(got.error() == reference.error());
+        ++compared;
+        valid += got.has_value();
+    };
+    for (const char* region : regions) {
+        const std::string cc = std::to_string(util.GetCountryCodeForRegion(region));
+        std::string ndd;
+        util.GetNddPrefixForRegion(region, true, &ndd);
+        for (auto type : types) {
+            PhoneNumber example;
+            if (!util.GetExampleNumberForType(region, type, &example)) continue;
+            std::string nsn;
+            util.GetNationalSignificantNumber(example, &nsn);
+            for (int k = 0; k < 40; ++k) {
+                std::string near = nsn;
+                const std::size_t changed = 1 + rng() % std::min<std::size_t>(4, near.size());
+                for (std::size_t i = near.size() - changed; i < near.size(); ++i) near[i] = digit();
+                compare(cc + near);
+                compare(cc + ndd + near);
+                compare(cc + "0" + near);
+                if (near.size() > 3) compare(cc + near.substr(0, near.size() - 1 - rng() % 3));
+                compare(cc + near + digit());
+            }
+        }
+        for (int k = 0; k < 100; ++k) {
+            std::string random;
+            const std::size_t length = 1 + rng() % 18;
+            for (std::size_t i = 0; i < length; ++i) random += digit();
+            compare(cc + random);
+        }
+    }
+    INFO(compared << " compared, " << valid << " valid");
+    CHECK(compared > 20000);
+    CHECK(valid > compared / 5);  // the shortcut was exercised, not only the errors
 }

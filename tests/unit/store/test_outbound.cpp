@@ -87,6 +87,29 @@ TEST_CASE("an idempotency key returns the first message, across and within batch
     CHECK(again[0].kind == Kind::inserted);
 }
 
+TEST_CASE("an opted-out recipient is refused in the insert's transaction, unless allowed",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    REQUIRE(store.add_optout({0, "+491701111111", "STOP", at_seconds(1), std::nullopt, "keyword"}));
+    NewMessage refused = message("+491701111111");
+    NewMessage allowed = message("+491701111111");
+    allowed.refuse_if_opted_out = false;  // e.g. the STOP confirmation
+    NewMessage other = message("+491702222222");
+    std::vector<NewMessage> batch = {refused, allowed, other};
+    auto r = store.insert_messages(batch, at_seconds(2));
+    REQUIRE(r.size() == 3);
+    CHECK(r[0].kind == Kind::opted_out);
+    CHECK(r[0].message_id == 0);
+    REQUIRE(r[0].optout);
+    CHECK(r[0].optout->keyword == "STOP");
+    CHECK(r[0].optout->at == at_seconds(1));
+    CHECK(r[1].kind == Kind::inserted);
+    CHECK_FALSE(r[1].optout);
+    CHECK(r[2].kind == Kind::inserted);
+    CHECK(store.stats().messages[static_cast<std::size_t>(State::queued)] == 2);
+}
+
 TEST_CASE("a batch with a bad item is rolled back as a whole", "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
