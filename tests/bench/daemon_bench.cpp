@@ -447,17 +447,21 @@ int main(int argc, char** argv) {
         if (scenario == "submit") submit_bench();
         else if (scenario == "e2e") e2e_bench();
         else if (scenario == "memory") memory_bench();
-        else if (scenario == "batch-only") {  // for profiling the daemon under load
+        else if (scenario == "profile") {  // one load on one daemon, to run under perf
+            const std::string load = argc > 2 ? argv[2] : "batch";
             Rig rig;
             rig.start_daemon();
             std::printf("pid %d\n", rig.daemon->pid());
             std::fflush(stdout);
             std::this_thread::sleep_for(2s);
-            std::printf("send_batch: %.0f/s\n", batches(rig, 100, 1000));
-            std::printf("pipelined: %.0f/s\n", pipelined(rig, 20000, 512));
+            if (load == "batch") std::printf("send_batch: %.0f/s\n", batches(rig, 100, 1000));
+            else if (load == "pipelined") std::printf("pipelined: %.0f/s\n", pipelined(rig, 40000, 512));
+            else if (load == "concurrent") std::printf("16 clients: %.0f/s\n", concurrent(rig, 16, 1500));
+            else std::printf("lock-step: %.0f/s\n", lockstep(rig, 2000));
         }
         else {
-            std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n");
+            std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n"
+                         "       daemon_bench profile batch|pipelined|concurrent|lockstep\n");
             return 2;
         }
     } catch (const std::exception& e) {
