@@ -319,6 +319,11 @@ void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& 
                 spdlog::info("inbound: {} opted in again ({}), inbound {}", sender.address,
                              match->keyword, id);
                 events_.optout_removed(sender.address, "keyword");
+                // Only when an opt-out was lifted: "Start" from anyone else is
+                // an ordinary message, not a request for a reply.
+                if (settings.optout_resubscribe_confirmation_enabled)
+                    reply(sender, settings.optout_resubscribe_confirmation_text,
+                          "resubscribe-confirmation", modem, pdus, now);
             }
             break;
         case policy::KeywordKind::help:

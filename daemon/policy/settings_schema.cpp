@@ -44,6 +44,12 @@ constexpr SettingSpec specs[] = {
     {"optout.confirmation_text", T::reply_text,
      R"("You are unsubscribed and will get no more messages. Reply START to subscribe again.")",
      Role::manager, 0, 0, "The opt-out confirmation reply; must fit in one SMS."},
+    {"optout.resubscribe_confirmation_enabled", T::boolean, "false", Role::manager, 0, 0,
+     "Reply to a re-subscription (START, …) that lifted an opt-out with "
+     "optout.resubscribe_confirmation_text."},
+    {"optout.resubscribe_confirmation_text", T::reply_text,
+     R"("You are subscribed again. Reply STOP to unsubscribe.")", Role::manager, 0, 0,
+     "The re-subscription confirmation reply; must fit in one SMS."},
     {"optout.help_enabled", T::boolean, "false", Role::manager, 0, 0,
      "Reply to HELP/INFO (and translations) with optout.help_text."},
     {"optout.help_text", T::reply_text,
@@ -249,6 +255,10 @@ Settings resolve(const json& stored, std::vector<SettingError>* problems) {
     s.sender_caption = values["sms.sender_caption"].get<std::string>();
     s.optout_confirmation_enabled = values["optout.confirmation_enabled"].get<bool>();
     s.optout_confirmation_text = values["optout.confirmation_text"].get<std::string>();
+    s.optout_resubscribe_confirmation_enabled =
+        values["optout.resubscribe_confirmation_enabled"].get<bool>();
+    s.optout_resubscribe_confirmation_text =
+        values["optout.resubscribe_confirmation_text"].get<std::string>();
     s.optout_help_enabled = values["optout.help_enabled"].get<bool>();
     s.optout_help_text = values["optout.help_text"].get<std::string>();
     s.optout_allow_transactional = values["optout.allow_transactional"].get<bool>();

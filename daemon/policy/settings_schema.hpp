@@ -80,6 +80,8 @@ struct Settings {
     std::string sender_caption;  // empty: the SIM's number
     bool optout_confirmation_enabled = false;
     std::string optout_confirmation_text;
+    bool optout_resubscribe_confirmation_enabled = false;
+    std::string optout_resubscribe_confirmation_text;
     bool optout_help_enabled = false;
     std::string optout_help_text;
     bool optout_allow_transactional = false;  // transactional sends reach opted-out numbers

@@ -387,6 +387,8 @@ TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent, START remove
     DispatchRig rig;
     rig.set_setting("optout.confirmation_enabled", "true");
     rig.set_setting("optout.confirmation_text", R"("You are unsubscribed. Reply START to undo.")");
+    rig.set_setting("optout.resubscribe_confirmation_enabled", "true");
+    rig.set_setting("optout.resubscribe_confirmation_text", R"("Welcome back.")");
     rig.pool->apply({sim_modem("office-1", sim)});
     REQUIRE(rig.ready("office-1"));
 
@@ -431,6 +433,15 @@ TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent, START remove
     REQUIRE(rig.sink.named("optout.removed").size() == 1);
     CHECK(rig.sink.named("optout.removed")[0]["source"] == "keyword");
     CHECK(rig.sink.named("inbound.received").back()["keyword"] == "resubscribe");
+    // The re-subscription is confirmed too; a second START lifts nothing and
+    // gets no reply.
+    REQUIRE(rig.run_until([&] {
+        const auto log = sim_sent(sim);
+        return log.size() == 2 && log[1]["text"] == "Welcome back.";
+    }));
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "START"}});
+    REQUIRE(rig.run_until([&] { return inbound(rig).size() == 3 && stored_count(sim) == 0; }));
+    CHECK(rig.store->list_messages({}, std::nullopt, 10).size() == 2);
 }
 
 TEST_CASE("dispatch: an undecodable PDU is kept raw and deleted from the modem") {

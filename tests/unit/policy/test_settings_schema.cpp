@@ -46,6 +46,8 @@ TEST_CASE("settings: the table") {
                                                  "sms.sender_caption",
                                                  "optout.confirmation_enabled",
                                                  "optout.confirmation_text",
+                                                 "optout.resubscribe_confirmation_enabled",
+                                                 "optout.resubscribe_confirmation_text",
                                                  "optout.help_enabled",
                                                  "optout.help_text",
                                                  "optout.allow_transactional"};
@@ -188,7 +190,8 @@ TEST_CASE("settings: sms.currency") {
 }
 
 TEST_CASE("settings: reply texts fit in one SMS") {
-    for (const char* key : {"optout.confirmation_text", "optout.help_text"}) {
+    for (const char* key : {"optout.confirmation_text", "optout.resubscribe_confirmation_text",
+                            "optout.help_text"}) {
         CHECK(accepted(key, "Abgemeldet. Antworte START zum Anmelden.") ==
               "Abgemeldet. Antworte START zum Anmelden.");
         accepted(key, std::string(160, 'a'));
@@ -258,6 +261,8 @@ TEST_CASE("settings: resolve() gives the typed view with defaults") {
     CHECK(d.sender_caption.empty());
     CHECK_FALSE(d.optout_confirmation_enabled);
     CHECK(d.optout_confirmation_text.find("START") != std::string::npos);
+    CHECK_FALSE(d.optout_resubscribe_confirmation_enabled);
+    CHECK(d.optout_resubscribe_confirmation_text.find("STOP") != std::string::npos);
     CHECK_FALSE(d.optout_help_enabled);
     CHECK(d.optout_help_text.find("STOP") != std::string::npos);
     CHECK_FALSE(d.optout_allow_transactional);
