@@ -182,6 +182,12 @@ awaitable<void> InboundPipeline::Impl::sweep_loop(std::shared_ptr<Impl> self) {
 bool InboundPipeline::Impl::on_inbound(const drivers::InboundPdu& in) {
     const store::Time now = core::now();
     try {
+        if (store_.inbound_pdu_seen(in.modem, in.hex)) {
+            spdlog::info("inbound: modem[{}] message {}{} was stored before (the daemon stopped "
+                         "before deleting it); deleting it now",
+                         in.modem, in.storage, in.index ? std::to_string(*in.index) : std::string());
+            return true;
+        }
         if (!in.decode_error.empty()) {
             store_raw(in, in.decode_error, now);
             return true;
@@ -377,6 +383,8 @@ void InboundPipeline::Impl::publish(std::int64_t id, std::string_view keyword_ki
 }
 
 int InboundPipeline::Impl::sweep(store::Time now) {
+    store_.forget_seen_pdus(
+        now - std::chrono::duration_cast<std::chrono::milliseconds>(options_.seen_pdu_window));
     const auto groups = store_.expired_fragments(
         now - std::chrono::duration_cast<std::chrono::milliseconds>(options_.reassembly_timeout));
     int released = 0;

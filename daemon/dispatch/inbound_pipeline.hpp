@@ -60,6 +60,9 @@ struct InboundOptions {
     std::chrono::milliseconds reassembly_timeout = std::chrono::minutes(1440);
     std::chrono::milliseconds sweep_interval = 60s;  // how often timed-out groups are looked for
     std::chrono::milliseconds report_window = std::chrono::hours(72);  // status report matching
+    // How long a committed PDU is remembered, so the same PDU read again (the
+    // daemon stopped between the commit and AT+CMGD) is only deleted.
+    std::chrono::milliseconds seen_pdu_window = std::chrono::hours(24 * 7);
     int max_parts = 10;  // limits.max_parts_per_message, for automatic replies
 
     // The options a config asks for (sweep at most every minute, or a tenth of

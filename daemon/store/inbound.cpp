@@ -8,8 +8,28 @@
 
 namespace smsgw::store {
 
+void Store::record_seen_pdu(std::string_view modem, std::string_view pdu, Time at) {
+    Statement st = db_->prepare(
+        "INSERT INTO inbound_pdus_seen (modem, pdu, seen_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (modem, pdu) DO NOTHING");
+    st.bind_all(modem, pdu, to_millis(at)).run();
+}
+
+bool Store::inbound_pdu_seen(std::string_view modem, std::string_view pdu) {
+    Statement st = db_->prepare("SELECT 1 FROM inbound_pdus_seen WHERE modem = ? AND pdu = ?");
+    st.bind_all(modem, pdu);
+    return st.step();
+}
+
+int Store::forget_seen_pdus(Time older_than) {
+    Statement st = db_->prepare("DELETE FROM inbound_pdus_seen WHERE seen_at < ?");
+    st.bind(1, to_millis(older_than)).run();
+    return db_->changes();
+}
+
 bool Store::store_fragment(const Fragment& f) {
     Transaction tx(*db_);
+    record_seen_pdu(f.modem, f.pdu, f.received_at);
     Statement st = db_->prepare(
         "INSERT INTO inbound_fragments (modem, sender, ref, total, seq, text, pdu, received_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, ref, total, modem, seq) DO NOTHING");
@@ -69,6 +89,7 @@ std::int64_t Store::insert_inbound(const NewInbound& in,
                 static_cast<std::int64_t>(in.raw_pdus.size()));
     st.run();
     const std::int64_t id = db_->last_insert_rowid();
+    for (const std::string& pdu : in.raw_pdus) record_seen_pdu(in.modem, pdu, in.received_at);
     tx.commit();
     return id;
 }

@@ -131,6 +131,12 @@ class Store {
     std::int64_t insert_inbound(const NewInbound& inbound,
                                 std::span<const std::int64_t> consumed_fragments = {});
     std::optional<Inbound> get_inbound(std::int64_t id);
+    // A PDU committed from this modem before (by store_fragment or
+    // insert_inbound, which record every PDU they keep): read again after a
+    // stop between the commit and AT+CMGD, it must only be deleted.
+    bool inbound_pdu_seen(std::string_view modem, std::string_view pdu);
+    // Forgets PDUs recorded before older_than; returns how many.
+    int forget_seen_pdus(Time older_than);
     std::vector<Inbound> list_inbound(const InboundFilter& filter,
                                       std::optional<std::int64_t> before_id, int limit);
 
@@ -174,6 +180,7 @@ class Store {
                         std::optional<std::string_view> detail);
     StateUpdate finish_update(const Part& part, State part_state, Time at);
     std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);
+    void record_seen_pdu(std::string_view modem, std::string_view pdu, Time at);
     std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view reason,
                                              std::optional<std::int64_t> message_id,
                                              std::optional<std::int64_t> uid, Time at);

@@ -352,6 +352,41 @@ TEST_CASE("dispatch: inbound single and out-of-order 3-part messages, deleted af
     CHECK(rig.pool->list()[0]["received"] == 4);
 }
 
+// The daemon stopped after committing a message but before AT+CMGD: the
+// modem offers the same PDU again, and it is deleted, not stored twice.
+TEST_CASE("dispatch: a PDU read again after its commit is only deleted from the modem") {
+    SimProcess sim;
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    const auto received = [&] { return rig.pool->list()[0]["received"].get<int>(); };
+
+    auto single = pdu::encode_deliver("+4915112345678", "Running late", {});
+    REQUIRE(single.has_value());
+    pdu::DeliverOptions o;
+    o.reference = 42;
+    auto parts = pdu::encode_deliver("+4915112345679", three_part_text, o);
+    REQUIRE(parts.has_value());
+    sim.control({{"op", "inject_pdu"}, {"pdu", single->parts[0].hex}});
+    for (const auto& part : parts->parts) sim.control({{"op", "inject_pdu"}, {"pdu", part.hex}});
+    REQUIRE(rig.run_until([&] { return inbound(rig).size() == 2 && stored_count(sim) == 0; }));
+
+    sim.control({{"op", "inject_pdu"}, {"pdu", single->parts[0].hex}});
+    sim.control({{"op", "inject_pdu"}, {"pdu", parts->parts[1].hex}});
+    REQUIRE(rig.run_until([&] { return received() == 6 && stored_count(sim) == 0; }));
+    CHECK(inbound(rig).size() == 2);
+    CHECK(rig.store->stats().fragments_waiting == 0);
+
+    // The same text sent again is another PDU (its own time stamp): stored.
+    pdu::DeliverOptions later;
+    later.service_centre_time.minute = 5;
+    auto again = pdu::encode_deliver("+4915112345678", "Running late", later);
+    REQUIRE(again.has_value());
+    REQUIRE(again->parts[0].hex != single->parts[0].hex);
+    sim.control({{"op", "inject_pdu"}, {"pdu", again->parts[0].hex}});
+    REQUIRE(rig.run_until([&] { return inbound(rig).size() == 3 && stored_count(sim) == 0; }));
+}
+
 TEST_CASE("dispatch: an incomplete message is stored marked after the reassembly timeout") {
     SimProcess sim;
     DispatchOptions options;

@@ -78,10 +78,13 @@ TEST_CASE("port_holder: names the process that has the device open") {
         ::execlp("sh", "sh", "-c", ("exec sleep 20 < " + file).c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
+    // The shell opens the file before it execs sleep: until then the holder
+    // is rightly named "sh". Wait for the exec, at most 5 s.
     std::optional<std::string> holder;
-    for (int i = 0; i < 250 && !holder; ++i) {  // until the child has exec'd, at most 5 s
+    for (int i = 0; i < 250; ++i) {
         holder = port_holder(file);
-        if (!holder) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (holder && holder->starts_with("sleep")) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ::kill(child, SIGTERM);
     ::waitpid(child, nullptr, 0);

@@ -180,3 +180,35 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     CHECK_THROWS_AS(store.add_optout({0, "+4917002", std::nullopt, t0(), std::nullopt, "rumour"}),
                     StoreError);
 }
+
+TEST_CASE("every PDU kept is remembered per modem until forgotten", "[store][inbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    NewInbound in;
+    in.modem = "office-1";
+    in.sender = "+4917001";
+    in.text = "Hallo";
+    in.received_at = at_seconds(10);
+    in.raw_pdus = {"0791AA", "0791BB"};
+    store.insert_inbound(in);
+    CHECK(store.inbound_pdu_seen("office-1", "0791AA"));
+    CHECK(store.inbound_pdu_seen("office-1", "0791BB"));
+    CHECK_FALSE(store.inbound_pdu_seen("office-2", "0791AA"));  // another SIM, another message
+    CHECK_FALSE(store.inbound_pdu_seen("office-1", "0791CC"));
+
+    Fragment f;
+    f.modem = "office-1";
+    f.sender = "+4917002";
+    f.ref = 7;
+    f.total = 2;
+    f.seq = 1;
+    f.text = "Teil";
+    f.pdu = "0791CC";
+    f.received_at = at_seconds(20);
+    CHECK(store.store_fragment(f));
+    CHECK(store.inbound_pdu_seen("office-1", "0791CC"));
+
+    CHECK(store.forget_seen_pdus(at_seconds(15)) == 2);
+    CHECK_FALSE(store.inbound_pdu_seen("office-1", "0791AA"));
+    CHECK(store.inbound_pdu_seen("office-1", "0791CC"));
+}
