@@ -58,6 +58,10 @@ struct RetryConfig {
     int attempts = 5;
     // Wait before attempt n+1; the last value repeats when attempts outnumber it.
     std::vector<int> backoff_seconds = {10, 60, 300, 900};
+    // How long the rest of a partly sent message waits for the modem that sent
+    // its first parts (a handset joins only parts from one sender) before it
+    // fails with the reason; 0: wait for ever.
+    int bound_modem_wait_minutes = 1440;
 };
 
 struct InboundConfig {

@@ -285,6 +285,10 @@ const KeyRule<RetryConfig> retry_keys[] = {
          }
          if (good) o.backoff_seconds = std::move(delays);
      }},
+    {"bound_modem_wait_minutes", false,
+     [](Reader& r, const Node& v, const Path& p, RetryConfig& o) {
+         assign(r.integer(v, p, 0, 43200), o.bound_modem_wait_minutes);
+     }},
 };
 
 const KeyRule<InboundConfig> inbound_keys[] = {

@@ -24,7 +24,7 @@ struct ModemSide::Impl {
     Impl(asio::io_context& io, store::Store& store, core::SettingsCache& settings,
          core::EventPublisher& events, const config::Config& c)
         : config(c),
-          scheduler(io, store, events),
+          scheduler(io, store, events, dispatch::SchedulerOptions::from(c)),
           inbound(io, store, events, settings, scheduler, dispatch::InboundOptions::from(c)),
           pool(io, events, scheduler, inbound) {}
 

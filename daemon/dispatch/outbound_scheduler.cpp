@@ -143,6 +143,7 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     awaitable<SteadyClock::duration> round(Sender& s);
     awaitable<void> nap(Sender& s, SteadyClock::duration d);
     awaitable<void> expiry_loop(std::shared_ptr<Impl> self);
+    void fail_stranded(store::Time now);
     std::chrono::milliseconds idle_time();
     int lookahead(const Sender& s) const;
     // Queues a claim that fills s.claimed up to `want` parts, durable by `deadline`.
@@ -159,6 +160,8 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     SchedulerOptions options_;
     std::shared_ptr<GroupCommit> commits_;
     std::map<std::string, std::unique_ptr<Sender>, std::less<>> senders_;
+    // Modems holding partly sent messages while not attached, and since when.
+    std::map<std::string, store::Time, std::less<>> unavailable_since_;
     std::uint64_t wake_seq_ = 0;
     int idle_count_ = 0;
     bool poke_pending_ = false;
@@ -268,6 +271,12 @@ void OutboundScheduler::Impl::poke_idle() {
     }
 }
 
+SchedulerOptions SchedulerOptions::from(const config::Config& config) {
+    SchedulerOptions o;
+    o.bound_modem_wait = std::chrono::minutes(config.retry.bound_modem_wait_minutes);
+    return o;
+}
+
 void OutboundScheduler::Impl::defer(std::function<void()> fn) {
     if (!fn) return;
     auto timer = std::make_shared<asio::steady_timer>(io_, SteadyClock::time_point::min());
@@ -279,6 +288,7 @@ void OutboundScheduler::Impl::attach(std::shared_ptr<drivers::Modem> modem,
     if (closed_) return;
     Sender& s = sender(config.name);
     s.modem = std::move(modem);
+    unavailable_since_.erase(config.name);
     s.config = config;
     s.limiter.set_limits(config.send_rate_per_minute, config.max_per_day, SteadyClock::now());
     s.day = -1;  // the daily count comes from the store again
@@ -316,6 +326,7 @@ void OutboundScheduler::Impl::detach(const std::string& name, std::function<void
     Sender& s = *it->second;
     const bool was_attached = s.modem != nullptr;
     s.modem.reset();
+    if (was_attached) unavailable_since_.try_emplace(name, core::now());
     recompute_routes();
     if (s.running) {
         if (idle) s.on_idle.push_back(std::move(idle));
@@ -729,6 +740,37 @@ std::chrono::milliseconds OutboundScheduler::Impl::idle_time() {
     return wait;
 }
 
+void OutboundScheduler::Impl::fail_stranded(store::Time now) {
+    if (options_.bound_modem_wait <= 0ms) return;
+    std::map<std::string, store::Time, std::less<>> still;
+    for (const std::string& name : store_.modems_holding_messages()) {
+        const auto s = senders_.find(name);
+        if (s != senders_.end() && s->second->modem) continue;  // attached: it sends them
+        const auto known = unavailable_since_.find(name);
+        // Not seen detaching (down since the daemon started, or no longer
+        // configured): the wait starts now.
+        const store::Time since = known == unavailable_since_.end() ? now : known->second;
+        if (now - since < options_.bound_modem_wait) {
+            still.emplace(name, since);
+            continue;
+        }
+        const auto minutes =
+            std::chrono::duration_cast<std::chrono::minutes>(now - since).count();
+        const std::string reason =
+            "modem " + name + " (the message is bound to it: it sent the first parts, or the "
+            "message asked for it) has been unavailable for " + std::to_string(minutes) +
+            " min (retry.bound_modem_wait_minutes); another SIM must not send the rest, "
+            "a handset joins only parts from one sender";
+        const auto updates = store_.fail_bound_to(name, reason, now);
+        for (const auto& u : updates) events_.message_update(store_, u);
+        if (!updates.empty())
+            spdlog::warn("dispatch: modem[{}] unavailable for {} min: the rest of {} partly sent "
+                         "message(s) failed",
+                         name, minutes, updates.size());
+    }
+    unavailable_since_ = std::move(still);
+}
+
 awaitable<void> OutboundScheduler::Impl::expiry_loop(std::shared_ptr<Impl> self) {
     while (!closed_) {
         expire_timer_.expires_after(options_.expire_interval);
@@ -741,6 +783,7 @@ awaitable<void> OutboundScheduler::Impl::expiry_loop(std::shared_ptr<Impl> self)
             if (!updates.empty())
                 spdlog::info("dispatch: {} message(s) expired before they were sent",
                              updates.size());
+            fail_stranded(core::now());
         } catch (const std::exception& e) {
             spdlog::error("dispatch: expiry sweep: {}", e.what());
         }

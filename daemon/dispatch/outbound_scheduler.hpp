@@ -31,7 +31,9 @@
 // messages of which nothing was sent go back to the queue for any modem, while
 // a message partly sent through it stays bound to it (its remaining parts wait
 // for that modem; a message is never split across SIMs, whose different sender
-// numbers would stop the handset from joining the parts).
+// numbers would stop the handset from joining the parts). When that modem has
+// been unavailable for bound_modem_wait, those remaining parts fail with the
+// reason instead of waiting for ever.
 //
 // All on the daemon's one io_context thread; no locks.
 #pragma once
@@ -77,6 +79,12 @@ struct SchedulerOptions {
     std::chrono::milliseconds idle_recheck = 60s;
     // After a not_ready result while the modem still says ready.
     std::chrono::milliseconds not_ready_pause = 1s;
+    // The rest of a message partly sent through a modem that has been
+    // unavailable this long fails (checked with the expiry sweep); 0: never.
+    std::chrono::milliseconds bound_modem_wait = std::chrono::hours(24);
+
+    // The options a config asks for (retry.bound_modem_wait_minutes).
+    static SchedulerOptions from(const config::Config& config);
 };
 
 // What a modem's sender did since the daemon started (modem.list).

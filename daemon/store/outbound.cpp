@@ -366,6 +366,43 @@ std::vector<StateUpdate> Store::expire(Time now) {
     return updates;
 }
 
+std::vector<std::string> Store::modems_holding_messages() {
+    // The terms of the partial index messages_open_bound, so only its rows are read.
+    Statement st = db_->prepare(
+        "SELECT DISTINCT modem FROM messages WHERE modem IS NOT NULL AND state IN ('queued', "
+        "'sending') ORDER BY modem");
+    std::vector<std::string> modems;
+    while (st.step()) modems.push_back(st.text(0));
+    return modems;
+}
+
+std::vector<StateUpdate> Store::fail_bound_to(std::string_view modem, std::string_view reason,
+                                              Time now) {
+    Transaction tx(*db_);
+    std::vector<std::int64_t> ids;
+    {
+        Statement st = db_->prepare(
+            "SELECT id FROM messages WHERE modem = ? AND state IN ('queued', 'sending') ORDER BY "
+            "id");
+        st.bind(1, modem);
+        while (st.step()) ids.push_back(st.int64(0));
+    }
+    std::vector<StateUpdate> updates;
+    for (std::int64_t id : ids) {
+        const auto parts = rows::all(*db_, queued_parts_sql, rows::part, id);
+        if (parts.empty()) continue;  // only a part in AT+CMGS left: its outcome decides
+        for (const Part& p : parts) {
+            Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+            st.bind_all(reason, p.id).run();
+            set_part_state(p, State::failed, now, reason);
+        }
+        updates.push_back(finish_update(parts.front(), State::failed, now));
+        updates.back().part_id = 0;
+    }
+    tx.commit();
+    return updates;
+}
+
 std::optional<StateUpdate> Store::match_status_report(const StatusReport& report, Time now,
                                                       std::chrono::milliseconds window) {
     // TP-MR wraps at 256, so a (modem, MR) pair recurs; the recipient and the

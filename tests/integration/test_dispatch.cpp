@@ -328,6 +328,31 @@ TEST_CASE("dispatch: a modem unplugged mid-queue hands its queue over, no messag
                    << ", via b: " << via_b);
 }
 
+TEST_CASE("dispatch: the rest of a message fails when the modem that began it stays away") {
+    SimProcess a({"--cmgs-latency-ms", "300"}), b;
+    DispatchOptions options;
+    options.scheduler.expire_interval = 200ms;
+    options.scheduler.bound_modem_wait = 1s;
+    DispatchRig rig(options);
+    rig.pool->apply({sim_modem("a", a)});
+    REQUIRE(rig.ready("a"));
+    const auto id = rig.queue("+4917012345600", three_part_text);
+    REQUIRE(rig.run_until([&] { return sim_sent(a).size() >= 1; }));
+    a.control({{"op", "unplug"}, {"seconds", 120}});
+    // Another modem is up, but the parts must not go through another SIM.
+    rig.pool->apply({sim_modem("a", a), sim_modem("b", b)});
+    REQUIRE(rig.ready("b"));
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::failed; }, 30s));
+    const auto got = *rig.store->get_message(id);
+    INFO(*got.message.error);
+    CHECK_THAT(*got.message.error, Catch::Contains("retry.bound_modem_wait_minutes"));
+    CHECK(modems_of(got) == std::set<std::string>{"a"});
+    CHECK(got.parts[0].state == State::sent);
+    CHECK(got.parts[2].state == State::failed);
+    CHECK(sim_sent(b).empty());
+    CHECK_FALSE(rig.sink.named("message.failed").empty());
+}
+
 TEST_CASE("dispatch: inbound single and out-of-order 3-part messages, deleted after commit") {
     SimProcess sim;
     DispatchRig rig;

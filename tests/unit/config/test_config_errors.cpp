@@ -171,6 +171,12 @@ TEST_CASE("keys given twice are refused") {
     CHECK(d.line == 2);
 }
 
+TEST_CASE("the wait for a bound modem is 0 to 30 days in minutes") {
+    CHECK(error_at(load("retry: { bound_modem_wait_minutes: 50000 }\n"),
+                   "retry.bound_modem_wait_minutes")
+              .message == "expected a whole number in 0..43200, found 50000");
+}
+
 TEST_CASE("backoff must increase") {
     const LoadResult r = load("retry: { backoff_seconds: [10, 60, 30, 30] }\n");
     CHECK(error_at(r, "retry.backoff_seconds[2]").message ==

@@ -17,6 +17,7 @@ TEST_CASE("empty document gives every default") {
     CHECK(c.log_level == LogLevel::info);
     CHECK(c.modems.empty());
     CHECK(c.retry.attempts == 5);
+    CHECK(c.retry.bound_modem_wait_minutes == 1440);
     CHECK(c.retry.backoff_seconds == std::vector<int>{10, 60, 300, 900});
     CHECK(c.inbound.reassembly_timeout_minutes == 1440);
     CHECK(c.limits.max_line_bytes == 262144);
@@ -103,7 +104,7 @@ roles:
   admin: { users: [root, alice] }
   manager: { groups: [smsgw-manager] }
   member: { users: [bob], groups: [smsgw] }
-retry: { attempts: 3, backoff_seconds: [5, 30] }
+retry: { attempts: 3, backoff_seconds: [5, 30], bound_modem_wait_minutes: 0 }
 inbound: { reassembly_timeout_minutes: 60 }
 optout: { keywords: [STOP, HALT], resubscribe_keywords: [GO] }
 limits: { max_connections: 8, max_line_bytes: 4096, max_queue: 50, submit_rate_per_minute: 10,
@@ -117,6 +118,7 @@ limits: { max_connections: 8, max_line_bytes: 4096, max_queue: 50, submit_rate_p
     CHECK(c.roles.member.users == std::vector<std::string>{"bob"});
     CHECK(c.retry.attempts == 3);
     CHECK(c.retry.backoff_seconds == std::vector<int>{5, 30});
+    CHECK(c.retry.bound_modem_wait_minutes == 0);
     CHECK(c.inbound.reassembly_timeout_minutes == 60);
     CHECK(c.optout.keywords == std::vector<std::string>{"STOP", "HALT"});
     CHECK(c.optout.resubscribe_keywords == std::vector<std::string>{"GO"});

@@ -254,6 +254,34 @@ TEST_CASE("a temporary failure retries after the policy's backoff, then gives up
     CHECK(store.claim_next_parts("m2", at_seconds(1000), 10).empty());
 }
 
+TEST_CASE("the rest of a message bound to a modem fails when the modem stays away",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto partly = insert(store, message("+491700000001", 3));
+    const auto other = insert(store, message("+491700000002", 1));
+    CHECK(store.modems_holding_messages().empty());
+    auto p = store.claim_next_parts("m1", t0(), 1).at(0);
+    REQUIRE(p.message_id == partly);
+    store.mark_sent(p.id, 7, t0());
+    store.requeue_modem_parts("m1", at_seconds(1));
+    CHECK(store.modems_holding_messages() == std::vector<std::string>{"m1"});
+
+    const auto updates = store.fail_bound_to("m1", "modem m1 unavailable", at_seconds(2));
+    REQUIRE(updates.size() == 1);
+    CHECK(updates[0].message_id == partly);
+    CHECK(updates[0].message_to == State::failed);
+    const auto got = store.get_message(partly);
+    CHECK(got->message.state == State::failed);
+    CHECK(got->message.error == "part 2/3: modem m1 unavailable");
+    CHECK(got->parts[0].state == State::sent);
+    CHECK(got->parts[1].state == State::failed);
+    CHECK(got->parts[2].state == State::failed);
+    CHECK(message_state(store, other) == State::queued);  // never bound: any modem sends it
+    CHECK(store.modems_holding_messages().empty());
+    CHECK(store.fail_bound_to("m1", "again", at_seconds(3)).empty());
+}
+
 TEST_CASE("a permanent failure fails the message and its unsent parts at once",
           "[store][outbound]") {
     TempDir dir;

@@ -51,6 +51,10 @@ void exercise_hot_paths(Store& store) {
     store.requeue_modem_parts("m2", at_seconds(4));
     store.recover_after_crash(at_seconds(5));
     store.expire(at_seconds(6));
+    store.modems_holding_messages();
+    store.fail_bound_to("m4", "unavailable", at_seconds(6));
+    store.inbound_pdu_seen("m1", "AA");
+    store.forget_seen_pdus(at_seconds(6));
     store.cancel(routed.at(0).message_id, at_seconds(7));
     store.find_by_idempotency_key("k7");
     store.get_message(3);
