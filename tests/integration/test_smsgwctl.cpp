@@ -219,6 +219,7 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     CHECK(has(out, "office-2"));
     CHECK(has(out, "registering"));
     CHECK(has(out, "-71 dBm (4/5)"));
+    CHECK(has(out, "registering  -  "));  // office-2 has no operator yet
     CHECK(has(out, "not registered: searching for a network"));
     CHECK_FALSE(has(out, "867530912345678"));
     CHECK_FALSE(has(out, "/dev/ttyUSB2"));

@@ -256,7 +256,8 @@ std::string render_modems(const json& result) {
         if (!m.is_object()) return render_result(result);
         const auto field = [&](const char* key) {
             const auto it = m.find(key);
-            return it == m.end() ? std::string("-") : text_of(*it);
+            const std::string text = it == m.end() ? std::string() : text_of(*it);
+            return text.empty() ? std::string("-") : text;  // a blank column reads as missing
         };
         json row = json::object();
         row["name"] = field("name");
