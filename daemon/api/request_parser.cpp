@@ -47,7 +47,7 @@ RequestError fail(std::string id, ErrorCode code, std::string message, std::stri
 }
 
 // nlohmann's messages start with "[json.exception.parse_error.101] ".
-std::string parse_error_text(const json::parse_error& e) {
+std::string parse_error_text(const json::exception& e) {
     std::string what = e.what();
     if (const auto close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
     return what;
@@ -79,6 +79,11 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
     try {
         request = json::parse(line.begin(), line.end(), watch_keys);
     } catch (const json::parse_error& e) {
+        return unexpected(
+            fail("null", ErrorCode::bad_request, "malformed JSON: " + parse_error_text(e)));
+    } catch (const json::out_of_range& e) {
+        // A number beyond a double ("1e400"): the library reports it apart
+        // from syntax errors, but for the client it is the same mistake.
         return unexpected(
             fail("null", ErrorCode::bad_request, "malformed JSON: " + parse_error_text(e)));
     }

@@ -44,6 +44,19 @@ TEST_CASE("malformed JSON is bad_request with a null id") {
     CHECK(e.error.field.empty());
 }
 
+TEST_CASE("a number beyond a double is malformed JSON, not an exception") {
+    for (const char* line : {R"({"id":1,"op":"send","validity_minutes":1e400})",
+                             "\x02" "1111e1111110000\x02{\"id\":00"}) {
+        INFO(line);
+        const RequestError e = refused(line);
+        CHECK(e.id == "null");
+        CHECK(e.error.code == ErrorCode::bad_request);
+        CHECK(e.error.message.rfind("malformed JSON: ", 0) == 0);
+    }
+    const RequestError e = refused(R"({"id":1,"op":"hello","x":1e400})");
+    CHECK(e.error.message == "malformed JSON: number overflow parsing '1e400'");
+}
+
 TEST_CASE("ill-formed UTF-8 is malformed JSON") {
     const RequestError e =
         refused("{\"id\":1,\"op\":\"send\",\"to\":\"+4917\",\"text\":\"\xC3\x28\"}");
