@@ -486,6 +486,11 @@ TEST_CASE("smsgwctl: send --batch takes JSON lines or a JSON array, other option
     r = run_ctl({"--socket", fx.path, "send", "--batch", numbers});
     CHECK(r.status == 2);
     CHECK(has(r.err, "item 1: expected a JSON object"));
+    const std::string huge = fx.dir + "/huge.json";
+    std::ofstream(huge) << "[{\"to\":\"+4917612345678\",\"text\":\"a\",\"priority\":1e400}]";
+    r = run_ctl({"--socket", fx.path, "send", "--batch", huge});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "not a JSON array (a number in it is too large)"));
     r = run_ctl({"--socket", fx.path, "send", "--batch", empty});
     CHECK(r.status == 2);
     CHECK(has(r.err, "no messages in"));

@@ -110,6 +110,8 @@ json read_batch(const std::string& path) {
         } catch (const json::parse_error& e) {
             throw UsageError{path + ": not a JSON array (malformed at byte " +
                              std::to_string(e.byte) + ")"};
+        } catch (const json::out_of_range&) {
+            throw UsageError{path + ": not a JSON array (a number in it is too large)"};
         }
         for (std::size_t i = 0; i < messages.size(); ++i)
             if (!messages[i].is_object())
