@@ -128,7 +128,13 @@ std::optional<api::Error> admission(Service::Impl& s, const CallerInfo& caller, 
                           "more than " + std::to_string(s.config->limits.submit_rate_per_minute) +
                               " messages per minute on this connection "
                               "(limits.submit_rate_per_minute); slow down and retry");
-    if (now - s.queue_counted_at > std::chrono::seconds(1)) {
+    // Between counts the estimate only grows (accepted messages are added, sent
+    // ones are not taken off), so while it stays under the limit the queue is
+    // under it too and nothing is counted. Only near the limit is the queue
+    // counted again, at most once a second.
+    const bool never_counted = s.queue_counted_at == Clock::time_point{};
+    const bool near_limit = s.queue_estimate + count > s.config->limits.max_queue;
+    if (never_counted || (near_limit && now - s.queue_counted_at > std::chrono::seconds(1))) {
         s.queue_estimate = s.deps.store.queue_length();
         s.queue_counted_at = now;
     }

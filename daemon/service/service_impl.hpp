@@ -49,8 +49,9 @@ struct Service::Impl {
     SubmitQueue submits;
     SubmitRate rate;
     bool accepting = true;
-    // Queued messages, counted at most once a second (a count over a million
-    // rows is not free) plus what was accepted since: the `overloaded` guard.
+    // Queued messages as last counted plus what was accepted since: an upper
+    // bound, recounted only near limits.max_queue (a count over a million rows
+    // takes ~50 ms): the `overloaded` guard.
     std::int64_t queue_estimate = 0;
     std::chrono::steady_clock::time_point queue_counted_at{};
 

@@ -190,6 +190,50 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(garbage["error"]["field"] == "to");
 }
 
+TEST_CASE("limits.max_queue answers overloaded, counted again as the queue shrinks") {
+    TempDir dir;
+    // No modem: everything accepted stays queued.
+    DaemonProcess d(dir.path(),
+                    daemon_config(dir.path(), {},
+                                  "limits: { max_queue: 3, max_batch_messages: 3 }\n"));
+    std::vector<json> accepted;
+    for (int i = 0; i < 3; ++i)
+        accepted.push_back(d.request_ok(send_req("+491512345678" + std::to_string(i), "queued")));
+    auto full = d.request(send_req("+4915123456789", "one too many"));
+    INFO(full.dump());
+    CHECK(full["error"]["code"] == "overloaded");
+    CHECK_THAT(full["error"]["message"].get<std::string>(),
+               Catch::Contains("limits.max_queue 3"));
+    // A cancelled message makes room; the queue is counted again (at most once
+    // a second), so the next send is accepted once that count has happened.
+    d.request_ok({{"id", 2}, {"op", "message.cancel"}, {"message_id", accepted[0]["message_id"]}});
+    CHECK(wait_for([&] { return d.request(send_req("+4915123456789", "room"))["ok"] == true; }, 10s));
+
+    // After a restart with a full queue, the first send is already refused.
+    d.signal(SIGTERM);
+    REQUIRE(d.wait_exit(20s) == 0);
+    d.start();
+    auto after_restart = d.request(send_req("+4915123456789", "still full"));
+    CHECK(after_restart["error"]["code"] == "overloaded");
+}
+
+TEST_CASE("limits.submit_rate_per_minute is per connection") {
+    TempDir dir;
+    DaemonProcess d(dir.path(),
+                    daemon_config(dir.path(), {}, "limits: { submit_rate_per_minute: 2 }\n"));
+    CHECK(d.request(send_req("+4915123456780", "one"))["ok"] == true);
+    CHECK(d.request(send_req("+4915123456781", "two"))["ok"] == true);
+    auto third = d.request(send_req("+4915123456782", "three"));
+    INFO(third.dump());
+    CHECK(third["error"]["code"] == "overloaded");
+    CHECK_THAT(third["error"]["message"].get<std::string>(),
+               Catch::Contains("limits.submit_rate_per_minute"));
+    // Another connection has its own allowance.
+    Client other(d.socket_path());
+    auto fresh = other.request(send_req("+4915123456782", "three"));
+    CHECK(fresh["ok"] == true);
+}
+
 TEST_CASE("the wallet charges each send and refuses one it cannot pay") {
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
