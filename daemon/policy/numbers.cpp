@@ -159,6 +159,15 @@ std::string parse_error_reason(PhoneNumberUtil::ErrorType e, const std::string& 
     return "not a phone number";
 }
 
+// A valid number as the store keeps it.
+Number e164_of(const PhoneNumber& n) {
+    Number out;
+    util().Format(n, PhoneNumberUtil::E164, &out.number);
+    util().GetRegionCodeForNumber(n, &out.region);
+    out.kind = NumberKind::e164;
+    return out;
+}
+
 // libphonenumber's verdict on `text` parsed for `region` ("ZZ": must be +CC):
 // the E.164 form, or why it is not a valid number.
 Expected<Number, NumberError> check(const std::string& text, const std::string& region) {
@@ -185,11 +194,7 @@ Expected<Number, NumberError> check(const std::string& text, const std::string& 
         }
         return unexpected(NumberError{length_hint(n) + where(n)});
     }
-    Number out;
-    util().Format(n, PhoneNumberUtil::E164, &out.number);
-    util().GetRegionCodeForNumber(n, &out.region);
-    out.kind = NumberKind::e164;
-    return out;
+    return e164_of(n);
 }
 
 // Countries whose metadata (PhoneNumberMetadata.xml) has no
@@ -238,13 +243,8 @@ std::optional<PhoneNumber> split_plain_international(std::string_view digits) {
 // "+" + digits: the shortcut when it applies and the number is valid; every
 // other case (and every error message) comes from check().
 Expected<Number, NumberError> check_international(const std::string& digits) {
-    if (const auto n = split_plain_international(digits); n && util().IsValidNumber(*n)) {
-        Number out;
-        util().Format(*n, PhoneNumberUtil::E164, &out.number);
-        util().GetRegionCodeForNumber(*n, &out.region);
-        out.kind = NumberKind::e164;
-        return out;
-    }
+    if (const auto n = split_plain_international(digits); n && util().IsValidNumber(*n))
+        return e164_of(*n);
     return check("+" + digits, "ZZ");
 }
 

@@ -42,10 +42,7 @@ HandlerResult Service::Impl::optout_list(const api::OptoutListParams& p) {
         return json{{"optouts", std::move(items)}, {"next_before_id", nullptr}};
     }
     auto rows = deps.store.list_optouts(p.before_id, static_cast<int>(p.limit));
-    for (const auto& o : rows) items.push_back(core::optout_json(o));
-    json next = nullptr;
-    if (!rows.empty() && static_cast<std::int64_t>(rows.size()) == p.limit) next = rows.back().id;
-    return json{{"optouts", std::move(items)}, {"next_before_id", std::move(next)}};
+    return page("optouts", rows, p.limit, core::optout_json);
 }
 
 HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const CallerInfo& caller) {

@@ -16,29 +16,13 @@ std::optional<store::Time> time_of(const std::optional<api::Timestamp>& t) {
     return store::Time(std::chrono::seconds(t->unix_seconds));
 }
 
-template <typename Row>
-json page(std::string_view name, const std::vector<Row>& rows, std::int64_t limit,
-          json (*render)(const Row&), std::int64_t (*id_of)(const Row&)) {
-    json items = json::array();
-    for (const auto& r : rows) items.push_back(render(r));
-    json next = nullptr;
-    if (!rows.empty() && static_cast<std::int64_t>(rows.size()) == limit) next = id_of(rows.back());
-    return json{{name, std::move(items)}, {"next_before_id", std::move(next)}};
-}
-
 json message_row(const store::Message& m) {
     return core::message_json(m);
-}
-std::int64_t message_id(const store::Message& m) {
-    return m.id;
 }
 json inbound_row(const store::Inbound& i) {
     json j = core::inbound_json(i);
     j.erase("raw_pdus");  // message lists stay small; inbound get would show them
     return j;
-}
-std::int64_t inbound_id(const store::Inbound& i) {
-    return i.id;
 }
 
 }  // namespace
@@ -65,7 +49,7 @@ HandlerResult Service::Impl::message_list(const api::MessageListParams& p) {
     f.since = time_of(p.since);
     f.until = time_of(p.until);
     auto rows = deps.store.list_messages(f, p.before_id, static_cast<int>(p.limit));
-    return page<store::Message>("messages", rows, p.limit, message_row, message_id);
+    return page("messages", rows, p.limit, message_row);
 }
 
 HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,
@@ -110,7 +94,7 @@ HandlerResult Service::Impl::inbound_list(const api::InboundListParams& p) {
     f.since = time_of(p.since);
     f.until = time_of(p.until);
     auto rows = deps.store.list_inbound(f, p.before_id, static_cast<int>(p.limit));
-    return page<store::Inbound>("messages", rows, p.limit, inbound_row, inbound_id);
+    return page("messages", rows, p.limit, inbound_row);
 }
 
 }  // namespace smsgw::service

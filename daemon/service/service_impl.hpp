@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service.hpp"
@@ -39,6 +41,19 @@ class SubmitRate {
     std::unordered_map<std::uint64_t, Bucket> buckets_;
     std::chrono::steady_clock::time_point last_sweep_{};
 };
+
+// A keyset page: {name: [render(row)…], next_before_id}, where next_before_id
+// is the last row's id when the page is full (there may be more) and null
+// otherwise. Rows are newest first, as the store returns them.
+template <typename Row, typename Render>
+json page(std::string_view name, const std::vector<Row>& rows, std::int64_t limit,
+          Render render) {
+    json items = json::array();
+    for (const auto& r : rows) items.push_back(render(r));
+    json next = nullptr;
+    if (!rows.empty() && static_cast<std::int64_t>(rows.size()) == limit) next = rows.back().id;
+    return json{{name, std::move(items)}, {"next_before_id", std::move(next)}};
+}
 
 struct Service::Impl {
     Impl(ServiceDeps d, std::shared_ptr<const config::Config> c)

@@ -31,20 +31,15 @@ json ledger_json(const store::LedgerEntry& e) {
 HandlerResult Service::Impl::wallet_get(const api::WalletGetParams& p) {
     const auto& settings = deps.settings.get();
     const std::int64_t balance = deps.store.balance();
-    json ledger = json::array();
-    json next = nullptr;
-    if (p.ledger_limit > 0) {
-        auto rows = deps.store.ledger(p.before_id, static_cast<int>(p.ledger_limit));
-        for (const auto& e : rows) ledger.push_back(ledger_json(e));
-        if (static_cast<std::int64_t>(rows.size()) == p.ledger_limit) next = rows.back().id;
-    }
-    return json{{"enabled", settings.wallet_enabled},
-                {"balance", policy::format_decimal(balance < 0 ? 0 : balance)},
-                {"balance_micros", balance},
-                {"currency", settings.currency},
-                {"display", policy::format_money(balance, settings.currency)},
-                {"ledger", std::move(ledger)},
-                {"next_before_id", std::move(next)}};
+    std::vector<store::LedgerEntry> rows;
+    if (p.ledger_limit > 0) rows = deps.store.ledger(p.before_id, static_cast<int>(p.ledger_limit));
+    json r = page("ledger", rows, p.ledger_limit, ledger_json);
+    r.update({{"enabled", settings.wallet_enabled},
+              {"balance", policy::format_decimal(balance < 0 ? 0 : balance)},
+              {"balance_micros", balance},
+              {"currency", settings.currency},
+              {"display", policy::format_money(balance, settings.currency)}});
+    return r;
 }
 
 HandlerResult Service::Impl::wallet_topup(const api::WalletTopupParams& p,
