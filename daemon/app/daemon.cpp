@@ -147,6 +147,10 @@ void Daemon::Parts::shutdown() {
             notify.stop_watchdog();
             signals.cancel();
             drain_timer.cancel();
+            const auto submits = service->submit_stats();
+            spdlog::info("submissions: {} messages in {} commits ({} on the spot), largest {}",
+                         submits.messages, submits.commits, submits.lone_commits,
+                         submits.largest_group);
             spdlog::info("stopped");
             // Periodic sweeps (expiry, reassembly) would keep the loop alive.
             io.stop();

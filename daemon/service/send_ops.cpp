@@ -244,6 +244,9 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
     std::vector<store::NewMessage> batch;
     std::vector<std::size_t> batch_index;
     std::vector<Accepted> summaries;
+    batch.reserve(p.messages.size());
+    batch_index.reserve(p.messages.size());
+    summaries.reserve(p.messages.size());
     for (std::size_t i = 0; i < p.messages.size(); ++i) {
         const std::string prefix = "messages[" + std::to_string(i) + "].";
         auto built = prepare(*this, p.messages[i], caller, prefix, now);

@@ -17,7 +17,7 @@ void Service::stop_accepting() {
     impl_->accepting = false;
 }
 
-const SubmitStats& Service::submit_stats() const {
+SubmitStats Service::submit_stats() const {
     return impl_->submits.stats();
 }
 

@@ -42,8 +42,8 @@ class Service : public server::RequestHandler {
     void set_config(std::shared_ptr<const config::Config> config);
     // SIGTERM: later sends get `service_disabled` ("shutting down").
     void stop_accepting();
-
-    const SubmitStats& submit_stats() const;
+    // How submissions were committed so far (logged when the daemon stops).
+    SubmitStats submit_stats() const;
 
     struct Impl;  // service_impl.hpp, shared by the op files
 

@@ -2,11 +2,18 @@
 
 #include <boost/asio/post.hpp>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "daemon/core/clock.hpp"
 #include "daemon/store/store.hpp"
 
 namespace smsgw::service {
 
+// Owned by the io_context's thread except for messages, charge_wallet, results
+// and failure, which the writer reads and fills between taking the waiter from
+// `pending` and posting its completion back.
 struct SubmitQueue::Waiter {
     explicit Waiter(asio::io_context& io) : done(io) {
         done.expires_at(asio::steady_timer::time_point::max());
@@ -19,19 +26,99 @@ struct SubmitQueue::Waiter {
     asio::steady_timer done;  // cancelled when finished: a timer used as an event
 };
 
-SubmitQueue::SubmitQueue(asio::io_context& io, store::Store& store) : io_(io), store_(store) {}
+struct SubmitQueue::Writer {
+    std::unique_ptr<store::Store> store;
+    mutable std::mutex mutex;  // guards everything below
+    std::condition_variable wake;
+    Group pending;
+    bool writing = false;
+    bool stopping = false;
+    SubmitStats stats;
+    std::thread thread;  // last: started once the rest exists
 
-SubmitQueue::~SubmitQueue() = default;
+    void run(asio::io_context& io) {
+        for (;;) {
+            Group group;
+            {
+                std::unique_lock lock(mutex);
+                writing = false;
+                wake.wait(lock, [&] { return stopping || !pending.empty(); });
+                if (stopping) return;
+                group.swap(pending);
+                writing = true;
+            }
+            write_group(*store, group, *this, false);
+            asio::post(io, [group = std::move(group)] { finish(group); });
+        }
+    }
+};
+
+// Waiters that charge and waiters that do not (the wallet was switched in
+// between) cannot share a call; each kind is one transaction.
+void SubmitQueue::write_group(store::Store& store, const Group& group, Writer& writer,
+                              bool lone) {
+    for (const bool charge : {false, true}) {
+        std::vector<store::NewMessage> all;
+        all.reserve(group.size());
+        std::vector<Waiter*> members;
+        for (const auto& w : group) {
+            if (w->charge_wallet != charge) continue;
+            members.push_back(w.get());
+            for (auto& m : w->messages) all.push_back(std::move(m));
+        }
+        if (members.empty()) continue;
+        try {
+            auto results = store.insert_messages(all, core::now(), charge);
+            std::size_t at = 0;
+            for (Waiter* w : members) {
+                const std::size_t n = w->messages.size();
+                w->results.assign(results.begin() + static_cast<std::ptrdiff_t>(at),
+                                  results.begin() + static_cast<std::ptrdiff_t>(at + n));
+                at += n;
+            }
+            std::lock_guard lock(writer.mutex);
+            ++writer.stats.commits;
+            if (lone) ++writer.stats.lone_commits;
+            writer.stats.messages += all.size();
+            writer.stats.largest_group = std::max(writer.stats.largest_group, all.size());
+        } catch (...) {
+            for (Waiter* w : members) w->failure = std::current_exception();
+        }
+    }
+}
+
+void SubmitQueue::finish(const Group& group) {
+    for (const auto& w : group) {
+        w->finished = true;
+        w->done.cancel();
+    }
+}
+
+SubmitQueue::SubmitQueue(asio::io_context& io, store::Store& store)
+    : io_(io), store_(store), writer_(std::make_unique<Writer>()) {
+    writer_->store = store.another_connection();
+    writer_->thread = std::thread([this] { writer_->run(io_); });
+}
+
+SubmitQueue::~SubmitQueue() {
+    {
+        std::lock_guard lock(writer_->mutex);
+        writer_->stopping = true;
+        writer_->pending.clear();
+    }
+    writer_->wake.notify_one();
+    writer_->thread.join();
+}
 
 awaitable<std::vector<store::InsertResult>> SubmitQueue::submit(
     std::vector<store::NewMessage> messages, bool charge_wallet) {
     auto waiter = std::make_shared<Waiter>(io_);
     waiter->messages = std::move(messages);
     waiter->charge_wallet = charge_wallet;
-    pending_.push_back(waiter);
-    if (!flush_posted_) {
-        flush_posted_ = true;
-        asio::post(io_, [this] { flush(); });
+    turn_.push_back(waiter);
+    if (!dispatch_posted_) {
+        dispatch_posted_ = true;
+        asio::post(io_, [this] { dispatch(); });
     }
     while (!waiter->finished) {
         boost::system::error_code ec;
@@ -41,43 +128,29 @@ awaitable<std::vector<store::InsertResult>> SubmitQueue::submit(
     co_return std::move(waiter->results);
 }
 
-void SubmitQueue::flush() {
-    flush_posted_ = false;
-    auto group = std::move(pending_);
-    pending_.clear();
+void SubmitQueue::dispatch() {
+    dispatch_posted_ = false;
+    Group group;
+    group.swap(turn_);
     if (group.empty()) return;
+    {
+        std::lock_guard lock(writer_->mutex);
+        if (group.size() > 1 || writer_->writing || !writer_->pending.empty()) {
+            for (auto& w : group) writer_->pending.push_back(std::move(w));
+            group.clear();
+        }
+    }
+    if (group.empty()) {
+        writer_->wake.notify_one();
+        return;
+    }
+    write_group(store_, group, *writer_, true);
+    finish(group);
+}
 
-    // Waiters that charge and waiters that do not (the wallet was switched in
-    // between) cannot share a call; each kind is one transaction.
-    for (const bool charge : {false, true}) {
-        std::vector<store::NewMessage> all;
-        std::vector<Waiter*> members;
-        for (auto& w : group) {
-            if (w->charge_wallet != charge) continue;
-            members.push_back(w.get());
-            for (auto& m : w->messages) all.push_back(std::move(m));
-        }
-        if (members.empty()) continue;
-        try {
-            auto results = store_.insert_messages(all, core::now(), charge);
-            std::size_t at = 0;
-            for (Waiter* w : members) {
-                const std::size_t n = w->messages.size();
-                w->results.assign(results.begin() + static_cast<std::ptrdiff_t>(at),
-                                  results.begin() + static_cast<std::ptrdiff_t>(at + n));
-                at += n;
-            }
-            ++stats_.commits;
-            stats_.messages += all.size();
-            stats_.largest_group = std::max(stats_.largest_group, all.size());
-        } catch (...) {
-            for (Waiter* w : members) w->failure = std::current_exception();
-        }
-    }
-    for (auto& w : group) {
-        w->finished = true;
-        w->done.cancel();
-    }
+SubmitStats SubmitQueue::stats() const {
+    std::lock_guard lock(writer_->mutex);
+    return writer_->stats;
 }
 
 }  // namespace smsgw::service

@@ -1,11 +1,18 @@
 // Group commit for submissions (issue 4: "a send is acknowledged only after its
 // transaction commits; concurrent submissions are group-committed so
-// throughput does not die on fsync"). Every `send` and `send_batch` waiting in
-// the same turn of the io_context goes into ONE store transaction: the first
-// submission posts a flush, later ones join it until it runs. A commit costs one
-// fsync however many messages it carries, so 16 clients or a pipelining client
-// share the disk's latency instead of paying it per message. While a flush's
-// fsync runs, new requests queue up in the kernel and form the next group.
+// throughput does not die on fsync"). Every `send` and `send_batch` parsed in
+// the same turn of the io_context forms a group, committed as one transaction:
+// one fsync however many messages it carries.
+//
+// Groups go to a writer thread with its own SQLite connection, and every
+// group formed while it writes waits for its NEXT transaction. The commit runs
+// off the io_context's thread, so the daemon keeps reading, parsing and
+// validating the next requests while the disk syncs instead of stalling every
+// connection for the fsync; the replies go out on the io_context once the
+// commit returned. A submission alone in its turn while the writer is idle —
+// one client waiting for each reply — is committed on the spot instead: there
+// is nobody to share its fsync with, and two thread hand-overs would only add
+// their wake-up latency to its reply.
 #pragma once
 
 #include <memory>
@@ -25,35 +32,44 @@ template <typename T>
 using awaitable = drivers::awaitable<T>;
 
 struct SubmitStats {
-    std::uint64_t commits = 0;
+    std::uint64_t commits = 0;       // transactions, on the writer or on the spot
+    std::uint64_t lone_commits = 0;  // of which committed on the io_context's thread
     std::uint64_t messages = 0;
-    std::size_t largest_group = 0;
+    std::size_t largest_group = 0;  // messages in the largest transaction
 };
 
 class SubmitQueue {
   public:
+    // Opens a second connection to store's database for the writer thread.
     SubmitQueue(asio::io_context& io, store::Store& store);
+    // Stops the writer after the transaction it is in; submissions not yet
+    // written are dropped unanswered (never acknowledged, never stored).
     ~SubmitQueue();
     SubmitQueue(const SubmitQueue&) = delete;
     SubmitQueue& operator=(const SubmitQueue&) = delete;
 
-    // Completes once `messages` are committed, one result per message in order.
-    // With charge_wallet each message's cost is charged in the same transaction.
-    // A store failure is rethrown in every waiter of that group.
+    // Completes on the io_context once `messages` are committed, one result per
+    // message in order. With charge_wallet each message's cost is charged in the
+    // same transaction. A store failure is rethrown in every waiter of that group.
     awaitable<std::vector<store::InsertResult>> submit(std::vector<store::NewMessage> messages,
                                                        bool charge_wallet);
 
-    const SubmitStats& stats() const { return stats_; }
+    SubmitStats stats() const;
 
   private:
     struct Waiter;
-    void flush();
+    struct Writer;
+    using Group = std::vector<std::shared_ptr<Waiter>>;
+    void dispatch();  // at the end of the turn: commit here or hand to the writer
+    // Commits the group's messages and fills each waiter's results or failure.
+    static void write_group(store::Store& store, const Group& group, Writer& writer, bool lone);
+    static void finish(const Group& group);  // on the io_context: wakes the waiters
 
     asio::io_context& io_;
-    store::Store& store_;
-    std::vector<std::shared_ptr<Waiter>> pending_;
-    bool flush_posted_ = false;
-    SubmitStats stats_;
+    store::Store& store_;  // the io_context thread's connection, for lone submissions
+    std::unique_ptr<Writer> writer_;
+    Group turn_;  // submitted in this turn of the io_context
+    bool dispatch_posted_ = false;
 };
 
 }  // namespace smsgw::service

@@ -22,9 +22,12 @@ bool Store::inbound_pdu_seen(std::string_view modem, std::string_view pdu) {
 }
 
 int Store::forget_seen_pdus(Time older_than) {
+    Transaction tx(*db_);
     Statement st = db_->prepare("DELETE FROM inbound_pdus_seen WHERE seen_at < ?");
     st.bind(1, to_millis(older_than)).run();
-    return db_->changes();
+    const int forgotten = db_->changes();
+    tx.commit();
+    return forgotten;
 }
 
 bool Store::store_fragment(const Fragment& f) {

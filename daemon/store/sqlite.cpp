@@ -86,6 +86,13 @@ void Database::Finalize::operator()(sqlite3_stmt* stmt) const {
 }
 
 Database::Database(const std::string& path) {
+    // SQLite keeps memory statistics behind a global mutex taken on every
+    // allocation; nothing here reads them. Only possible before SQLite is
+    // initialised, so once per process and before the first open.
+    static const bool memstatus_off = [] {
+        return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    }();
+    (void)memstatus_off;
     int rc =
         sqlite3_open_v2(path.c_str(), &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -156,6 +163,7 @@ int Database::changes() const {
 
 Transaction::Transaction(Database& db)
     : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+    if (!nested_ && db_.write_gate()) gate_ = std::unique_lock(*db_.write_gate());
     db_.prepare(nested_ ? "SAVEPOINT op" : "BEGIN IMMEDIATE").run();
 }
 
@@ -174,6 +182,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     db_.prepare(nested_ ? "RELEASE op" : "COMMIT").run();
     open_ = false;
+    if (gate_.owns_lock()) gate_.unlock();
 }
 
 }  // namespace smsgw::store

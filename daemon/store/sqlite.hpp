@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,8 +92,17 @@ class Database {
     int changes() const;
     sqlite3* handle() const { return db_; }
 
+    // Connections of one process to one file share a write gate: a Transaction
+    // takes it before BEGIN IMMEDIATE and holds it to its COMMIT or ROLLBACK.
+    // SQLite's own lock would make the second writer poll (busy_timeout sleeps
+    // in steps of milliseconds); the gate makes it wait exactly as long as the
+    // other commit lasts.
+    void share_write_gate(std::shared_ptr<std::mutex> gate) { gate_ = std::move(gate); }
+    const std::shared_ptr<std::mutex>& write_gate() const { return gate_; }
+
   private:
     sqlite3* db_ = nullptr;
+    std::shared_ptr<std::mutex> gate_;
     struct Finalize {
         void operator()(sqlite3_stmt* stmt) const;
     };
@@ -123,6 +133,7 @@ class Transaction {
 
   private:
     Database& db_;
+    std::unique_lock<std::mutex> gate_;  // the outermost transaction's, see Database
     bool open_ = true;
     bool nested_ = false;
 };

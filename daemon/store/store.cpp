@@ -20,9 +20,21 @@
 namespace smsgw::store {
 
 Store::Store(const std::string& path, StoreOptions options)
-    : options_(std::move(options)), db_(std::make_unique<Database>(path)) {
+    : path_(path), options_(std::move(options)), db_(std::make_unique<Database>(path)) {
     configure();
     migrate();
+    db_->share_write_gate(std::make_shared<std::mutex>());
+}
+
+Store::Store(const std::string& path, StoreOptions options, Sibling)
+    : path_(path), options_(std::move(options)), db_(std::make_unique<Database>(path)) {
+    configure();
+}
+
+std::unique_ptr<Store> Store::another_connection() const {
+    std::unique_ptr<Store> other(new Store(path_, options_, Sibling{}));
+    other->db_->share_write_gate(db_->write_gate());
+    return other;
 }
 
 Store::~Store() = default;

@@ -2,7 +2,9 @@
 // opt-outs, settings and the wallet, in one SQLite file (WAL). Each public
 // operation is one transaction: when it returns, what it did is on disk and
 // survives a crash or power loss (synchronous=FULL, see store.cpp). One Store
-// is used from one thread (the daemon's io_context); it holds no locks.
+// is one SQLite connection, used from one thread at a time; a second one for
+// another thread comes from another_connection(), and the two take turns to
+// write (see Database::share_write_gate).
 #pragma once
 
 #include <chrono>
@@ -41,6 +43,11 @@ class Store {
 
     int schema_version() const;
     static int latest_schema_version();
+
+    // A second connection to the same file with the same options, for another
+    // thread (the daemon's submission writer). Its transactions and this one's
+    // take turns through a shared write gate instead of polling SQLite's lock.
+    std::unique_ptr<Store> another_connection() const;
 
     // Group commit: every operation until commit() shares one transaction and
     // one fsync (the dispatcher records many modems' results and claims their
@@ -175,6 +182,8 @@ class Store {
     Database& database() { return *db_; }
 
   private:
+    struct Sibling {};  // another_connection(): the schema is already migrated
+    Store(const std::string& path, StoreOptions options, Sibling);
     void configure();
     void migrate();
     void record_change(std::string_view entity, std::int64_t id, std::optional<State> from,
@@ -191,6 +200,7 @@ class Store {
                                              std::optional<std::int64_t> message_id,
                                              std::optional<std::int64_t> uid, Time at);
 
+    std::string path_;
     StoreOptions options_;
     std::unique_ptr<Database> db_;
 };

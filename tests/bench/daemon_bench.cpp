@@ -3,7 +3,8 @@
 // clients on its Unix socket. Prints tables for README.md; asserts nothing.
 //
 //   daemon_bench submit   send/s: lock-step and pipelined on one connection,
-//                         16 concurrent clients, send_batch
+//                         16 concurrent clients (lock-step, pipelining),
+//                         send_batch; and the disk's fdatasync floor
 //   daemon_bench e2e      8 modems at 100 ms per AT+CMGS; 1 modem at 0 ms
 //   daemon_bench memory   RSS with 4 idle modems; RSS and send latency as the
 //                         queue grows to a million
@@ -294,7 +295,9 @@ double pipelined(Rig& rig, int n, int window) {
     return n / seconds_since(t);
 }
 
-double concurrent(Rig& rig, int clients, int per_client) {
+// clients connections at once; each keeps up to `window` sends in flight (1:
+// lock-step, waiting for each reply).
+double concurrent(Rig& rig, int clients, int per_client, int window = 1) {
     std::vector<std::thread> threads;
     std::atomic<int> failures{0};
     const auto t = Clock::now();
@@ -302,8 +305,16 @@ double concurrent(Rig& rig, int clients, int per_client) {
         threads.emplace_back([&, k] {
             try {
                 Client c(rig.socket);
-                for (int i = 0; i < per_client; ++i)
-                    if (c.request(send_req(k * per_client + i))["ok"] != true) ++failures;
+                const std::int64_t first = static_cast<std::int64_t>(k) * per_client;
+                int sent = 0, answered = 0;
+                while (answered < per_client) {
+                    std::string out;
+                    while (sent < per_client && sent - answered < window)
+                        out += send_req(first + sent++).dump() + "\n";
+                    if (!out.empty()) c.write(out);
+                    if (json::parse(c.line())["ok"] != true) ++failures;
+                    ++answered;
+                }
             } catch (...) {
                 ++failures;
             }
@@ -324,21 +335,68 @@ double batches(Rig& rig, int count, int size) {
     return static_cast<double>(count) * size / seconds_since(t);
 }
 
+// The disk's own limit for a client that waits for each durable reply: what
+// a commit writes to the WAL, appended and fdatasync'd, in the folder the
+// database lives in. A frame is a 24-byte header and a 4 KiB page, written as
+// SQLite writes them; a one-message send dirties about 9 pages (messages,
+// parts, state changes and their indexes, the header page). Median µs.
+double disk_floor_us(const std::string& dir, int pages) {
+    const std::string path = dir + "/floor.probe";
+    const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create " + path);
+    const std::vector<char> header(24, 'h'), page(4096, 'x');
+    constexpr off_t frame = 24 + 4096;
+    // A WAL in use is rewritten from its start after each checkpoint, so its
+    // commits do not grow the file (which would add an inode write per sync).
+    for (off_t at = 0; at <= 1001 * frame; at += frame)
+        if (::pwrite(fd, page.data(), page.size(), at) < 0) {
+            ::close(fd);
+            throw std::runtime_error("cannot write " + path);
+        }
+    ::fdatasync(fd);
+    off_t at = 0;
+    std::vector<double> us;
+    for (int i = 0; i < 1000; ++i) {
+        if (at > 1000 * frame) at = 0;  // SQLite restarts its WAL after a checkpoint
+        const auto t = Clock::now();
+        bool ok = true;
+        for (int p = 0; p < pages && ok; ++p, at += frame)
+            ok = ::pwrite(fd, header.data(), header.size(), at) >= 0 &&
+                 ::pwrite(fd, page.data(), page.size(), at + 24) >= 0;
+        if (!ok || ::fdatasync(fd) != 0) {
+            ::close(fd);
+            throw std::runtime_error("write/fdatasync on " + path + " failed");
+        }
+        us.push_back(seconds_since(t) * 1e6);
+    }
+    ::close(fd);
+    ::unlink(path.c_str());
+    return median(us);
+}
+
 void submit_bench() {
-    std::vector<double> lock, pipe, conc, batch;
+    std::vector<double> floor1, floor9, lock, pipe, conc, conc_pipe, batch;
     for (int run = 0; run < g_runs; ++run) {
         Rig rig;
         rig.start_daemon();
+        floor1.push_back(disk_floor_us(rig.dir, 1));
+        floor9.push_back(disk_floor_us(rig.dir, 9));
         lock.push_back(lockstep(rig, 1000));
         pipe.push_back(pipelined(rig, 20000, 512));
         conc.push_back(concurrent(rig, 16, 1500));
+        conc_pipe.push_back(concurrent(rig, 16, 2500, 32));
         batch.push_back(batches(rig, 100, 1000));
     }
     std::printf("| submissions (durable: each reply after its commit) | send/s, median of %d |\n", g_runs);
     std::printf("|---|---|\n");
+    std::printf("| (the disk: 1 WAL frame + fdatasync, %.0f µs median) | at most %.0f |\n",
+                median(floor1), 1e6 / median(floor1));
+    std::printf("| (the disk: 9 WAL frames + fdatasync, %.0f µs median) | at most %.0f |\n",
+                median(floor9), 1e6 / median(floor9));
     std::printf("| 1 connection, lock-step (wait for each reply) | %.0f |\n", median(lock));
     std::printf("| 1 connection, pipelined (512 in flight) | %.0f |\n", median(pipe));
     std::printf("| 16 concurrent clients, lock-step each | %.0f |\n", median(conc));
+    std::printf("| 16 concurrent clients, 32 in flight each | %.0f |\n", median(conc_pipe));
     std::printf("| send_batch of 1000 | %.0f |\n", median(batch));
 }
 
@@ -468,11 +526,14 @@ int main(int argc, char** argv) {
             if (load == "batch") std::printf("send_batch: %.0f/s\n", batches(rig, 100, 1000));
             else if (load == "pipelined") std::printf("pipelined: %.0f/s\n", pipelined(rig, 40000, 512));
             else if (load == "concurrent") std::printf("16 clients: %.0f/s\n", concurrent(rig, 16, 1500));
+            else if (load == "concurrent-pipelined")
+                std::printf("16 clients, 32 in flight each: %.0f/s\n", concurrent(rig, 16, 2500, 32));
             else std::printf("lock-step: %.0f/s\n", lockstep(rig, 2000));
         }
         else {
             std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n"
-                         "       daemon_bench profile batch|pipelined|concurrent|lockstep\n");
+                         "       daemon_bench profile "
+                         "batch|pipelined|concurrent|concurrent-pipelined|lockstep\n");
             return 2;
         }
     } catch (const std::exception& e) {
