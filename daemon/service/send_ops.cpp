@@ -240,11 +240,12 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
 
     // Each item is refused or accepted on its own; the accepted ones share one
     // transaction. A campaign is not lost because one number in it is invalid.
+    // The accepted ones stream to the store's writer while the next are still
+    // validated (no co_await in this loop: see SubmitQueue::Stream).
     json items = json::array();
-    std::vector<store::NewMessage> batch;
+    auto batch = submits.stream(settings.wallet_enabled);
     std::vector<std::size_t> batch_index;
     std::vector<Accepted> summaries;
-    batch.reserve(p.messages.size());
     batch_index.reserve(p.messages.size());
     summaries.reserve(p.messages.size());
     for (std::size_t i = 0; i < p.messages.size(); ++i) {
@@ -257,10 +258,9 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
         items.push_back(nullptr);
         summaries.push_back(summary_of(*built, now));
         batch_index.push_back(i);
-        batch.push_back(std::move(*built));
+        batch.add(std::move(*built));
     }
-    std::vector<store::InsertResult> results;
-    if (!batch.empty()) results = co_await submits.submit(std::move(batch), settings.wallet_enabled);
+    const auto results = co_await batch.finish();
 
     std::int64_t accepted = 0;
     for (std::size_t k = 0; k < results.size(); ++k) {

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "daemon/core/clock.hpp"
@@ -13,7 +14,8 @@ namespace smsgw::service {
 
 // Owned by the io_context's thread except for messages, charge_wallet, results
 // and failure, which the writer reads and fills between taking the waiter from
-// `pending` and posting its completion back.
+// `pending` and posting its completion back, and the Stream fields, which the
+// Writer's mutex guards.
 struct SubmitQueue::Waiter {
     explicit Waiter(asio::io_context& io) : done(io) {
         done.expires_at(asio::steady_timer::time_point::max());
@@ -24,6 +26,12 @@ struct SubmitQueue::Waiter {
     std::exception_ptr failure;
     bool finished = false;
     asio::steady_timer done;  // cancelled when finished: a timer used as an event
+
+    // A Stream: messages arrive in `incoming` until sealed (or abandoned).
+    bool streamed = false;
+    std::vector<store::NewMessage> incoming;
+    bool sealed = false;
+    bool abandoned = false;
 };
 
 struct SubmitQueue::Writer {
@@ -38,17 +46,33 @@ struct SubmitQueue::Writer {
 
     void run(asio::io_context& io) {
         for (;;) {
-            Group group;
+            Group taken;
             {
                 std::unique_lock lock(mutex);
                 writing = false;
                 wake.wait(lock, [&] { return stopping || !pending.empty(); });
                 if (stopping) return;
-                group.swap(pending);
+                taken.swap(pending);
                 writing = true;
             }
-            write_group(*store, group, *this, false);
-            asio::post(io, [group = std::move(group)] { finish(group); });
+            // Submissions share a transaction; a Stream has its own.
+            Group group;
+            const auto commit_group = [&] {
+                if (group.empty()) return;
+                write_group(*store, group, *this, false);
+                asio::post(io, [done = std::move(group)] { finish(done); });
+                group.clear();
+            };
+            for (auto& w : taken) {
+                if (!w->streamed) {
+                    group.push_back(std::move(w));
+                    continue;
+                }
+                commit_group();
+                write_stream(*w, *this);
+                asio::post(io, [done = Group{std::move(w)}] { finish(done); });
+            }
+            commit_group();
         }
     }
 };
@@ -84,6 +108,39 @@ void SubmitQueue::write_group(store::Store& store, const Group& group, Writer& w
         } catch (...) {
             for (Waiter* w : members) w->failure = std::current_exception();
         }
+    }
+}
+
+void SubmitQueue::write_stream(Waiter& waiter, Writer& writer) {
+    const auto now = core::now();
+    std::vector<store::InsertResult> results;
+    try {
+        std::optional<store::Store::Batch> batch;  // opened with the first chunk
+        for (;;) {
+            std::vector<store::NewMessage> chunk;
+            {
+                std::unique_lock lock(writer.mutex);
+                writer.wake.wait(lock, [&] {
+                    return writer.stopping || waiter.abandoned || waiter.sealed ||
+                           !waiter.incoming.empty();
+                });
+                if (writer.stopping || waiter.abandoned) return;  // rolled back
+                chunk.swap(waiter.incoming);
+                if (chunk.empty()) break;  // sealed, and everything is inserted
+            }
+            if (!batch) batch.emplace(*writer.store);
+            auto inserted = writer.store->insert_messages(chunk, now, waiter.charge_wallet);
+            results.insert(results.end(), std::make_move_iterator(inserted.begin()),
+                           std::make_move_iterator(inserted.end()));
+        }
+        if (batch) batch->commit();
+        std::lock_guard lock(writer.mutex);
+        ++writer.stats.commits;
+        writer.stats.messages += results.size();
+        writer.stats.largest_group = std::max(writer.stats.largest_group, results.size());
+        waiter.results = std::move(results);
+    } catch (...) {
+        waiter.failure = std::current_exception();
     }
 }
 
@@ -146,6 +203,54 @@ void SubmitQueue::dispatch() {
     }
     write_group(store_, group, *writer_, true);
     finish(group);
+}
+
+SubmitQueue::Stream::~Stream() {
+    if (!waiter_ || sealed_) return;
+    {
+        std::lock_guard lock(queue_.writer_->mutex);
+        waiter_->abandoned = true;
+    }
+    queue_.writer_->wake.notify_one();
+}
+
+void SubmitQueue::Stream::add(store::NewMessage message) {
+    buffer_.push_back(std::move(message));
+    if (buffer_.size() >= stream_chunk) hand_over(false);
+}
+
+void SubmitQueue::Stream::hand_over(bool last) {
+    Writer& writer = *queue_.writer_;
+    {
+        std::lock_guard lock(writer.mutex);
+        if (!waiter_) {
+            waiter_ = std::make_shared<Waiter>(queue_.io_);
+            waiter_->streamed = true;
+            waiter_->charge_wallet = charge_wallet_;
+            writer.pending.push_back(waiter_);
+        }
+        for (auto& m : buffer_) waiter_->incoming.push_back(std::move(m));
+        waiter_->sealed = last;
+    }
+    buffer_.clear();
+    sealed_ = last;
+    writer.wake.notify_one();
+}
+
+awaitable<std::vector<store::InsertResult>> SubmitQueue::Stream::finish() {
+    if (!waiter_) {  // smaller than a chunk: an ordinary submission
+        sealed_ = true;
+        if (buffer_.empty()) co_return std::vector<store::InsertResult>{};
+        co_return co_await queue_.submit(std::move(buffer_), charge_wallet_);
+    }
+    hand_over(true);
+    const auto waiter = waiter_;
+    while (!waiter->finished) {
+        boost::system::error_code ec;
+        co_await waiter->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (waiter->failure) std::rethrow_exception(waiter->failure);
+    co_return std::move(waiter->results);
 }
 
 SubmitStats SubmitQueue::stats() const {

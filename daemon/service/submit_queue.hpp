@@ -12,7 +12,8 @@
 // commit returned. A submission alone in its turn while the writer is idle —
 // one client waiting for each reply — is committed on the spot instead: there
 // is nobody to share its fsync with, and two thread hand-overs would only add
-// their wake-up latency to its reply.
+// their wake-up latency to its reply. A large send_batch is streamed to the
+// writer while it is validated (Stream), so its inserts overlap its checks.
 #pragma once
 
 #include <memory>
@@ -39,6 +40,8 @@ struct SubmitStats {
 };
 
 class SubmitQueue {
+    struct Waiter;  // a submission until its commit; private, named here for Stream
+
   public:
     // Opens a second connection to store's database for the writer thread.
     SubmitQueue(asio::io_context& io, store::Store& store);
@@ -54,15 +57,49 @@ class SubmitQueue {
     awaitable<std::vector<store::InsertResult>> submit(std::vector<store::NewMessage> messages,
                                                        bool charge_wallet);
 
+    // A send_batch handed over while it is still being validated: every
+    // `stream_chunk` messages added go to the writer, which inserts them into
+    // one open transaction while the io_context validates the next ones, and
+    // commits at finish(); a batch smaller than a chunk goes the way of
+    // submit(). The open transaction holds the store's write gate, so between
+    // the first add() and finish() the io_context must not write to the store:
+    // add the whole batch without yielding. Destroyed unfinished (an exception
+    // while validating), it stores nothing.
+    class Stream {
+      public:
+        Stream(const Stream&) = delete;
+        Stream& operator=(const Stream&) = delete;
+        ~Stream();
+        void add(store::NewMessage message);
+        // Completes once everything added is committed: one result per message.
+        awaitable<std::vector<store::InsertResult>> finish();
+
+      private:
+        friend class SubmitQueue;
+        Stream(SubmitQueue& queue, bool charge_wallet)
+            : queue_(queue), charge_wallet_(charge_wallet) {}
+        void hand_over(bool last);
+
+        SubmitQueue& queue_;
+        bool charge_wallet_;
+        std::vector<store::NewMessage> buffer_;
+        std::shared_ptr<Waiter> waiter_;  // once the first chunk is handed over
+        bool sealed_ = false;
+    };
+    static constexpr std::size_t stream_chunk = 100;
+    Stream stream(bool charge_wallet) { return Stream(*this, charge_wallet); }
+
     SubmitStats stats() const;
 
   private:
-    struct Waiter;
     struct Writer;
     using Group = std::vector<std::shared_ptr<Waiter>>;
     void dispatch();  // at the end of the turn: commit here or hand to the writer
     // Commits the group's messages and fills each waiter's results or failure.
     static void write_group(store::Store& store, const Group& group, Writer& writer, bool lone);
+    // Inserts a Stream's chunks as they come into one transaction, committed
+    // when it is sealed; rolled back when it is abandoned or the queue stops.
+    static void write_stream(Waiter& waiter, Writer& writer);
     static void finish(const Group& group);  // on the io_context: wakes the waiters
 
     asio::io_context& io_;

@@ -507,10 +507,10 @@ void memory_bench() {
 
 int main(int argc, char** argv) {
     std::string scenario = argc > 1 ? argv[1] : "";
-    for (int i = 2; i + 1 < argc; i += 2) {
+    for (int i = 2; i + 1 < argc; ++i) {  // options anywhere after the scenario
         const std::string opt = argv[i];
-        if (opt == "--runs") g_runs = std::max(1, std::atoi(argv[i + 1]));
-        else if (opt == "--build") g_build = argv[i + 1];
+        if (opt == "--runs") g_runs = std::max(1, std::atoi(argv[++i]));
+        else if (opt == "--build") g_build = argv[++i];
     }
     try {
         if (scenario == "submit") submit_bench();

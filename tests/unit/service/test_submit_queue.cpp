@@ -1,10 +1,12 @@
 // SubmitQueue against a real Store file: submissions made in one turn of the
 // io_context share one transaction on the writer thread, a lone one is
 // committed on the spot, each waiter gets its own results in order, charging
-// and non-charging submissions are separate transactions, and a store failure
-// reaches every waiter of its transaction but no other.
+// and non-charging submissions are separate transactions, a store failure
+// reaches every waiter of its transaction but no other; and a Stream (a large
+// send_batch handed over while validated) is one transaction, all or nothing.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <optional>
 
 #include "daemon/core/clock.hpp"
@@ -154,4 +156,89 @@ TEST_CASE("a store failure reaches every waiter of its transaction and no other"
     REQUIRE(c.results);
     CHECK(c.results->at(0).kind == Kind::inserted);
     CHECK(store.queue_length() == 1);  // a's message was rolled back with b's
+}
+
+namespace {
+
+// Streams n messages (to +49170…, in order) and waits for the commit.
+void stream(boost::asio::io_context& io, SubmitQueue& queue, int n, Outcome& out,
+            std::function<void(store::NewMessage&, int)> edit = {}) {
+    boost::asio::co_spawn(
+        io,
+        [&queue, &out, n, edit]() -> drivers::awaitable<void> {
+            try {
+                auto batch = queue.stream(false);
+                for (int i = 0; i < n; ++i) {
+                    auto m = message("+49170" + std::to_string(1000000 + i));
+                    if (edit) edit(m, i);
+                    batch.add(std::move(m));
+                }
+                out.results = co_await batch.finish();
+            } catch (const std::exception& e) {
+                out.failure = e.what();
+            }
+            out.done = true;
+        },
+        boost::asio::detached);
+}
+
+}  // namespace
+
+TEST_CASE("a streamed batch is one transaction with its results in order", "[service][submit]") {
+    Rig rig;
+    auto& [dir, io, store, q] = rig;
+    SubmitQueue& queue = *q;
+    const int n = static_cast<int>(SubmitQueue::stream_chunk) * 2 + 7;  // 3 hand-overs
+    Outcome out, other;
+    stream(io, queue, n, out, [](store::NewMessage& m, int i) {
+        // The same key in the first and the last chunk: one message.
+        if (i == 0 || i == n - 1) m.idempotency_key = "campaign-1";
+    });
+    submit(io, queue, {message("+4917000001")}, false, other);  // meanwhile
+    REQUIRE(run_until(io, [&] { return out.done && other.done; }));
+    REQUIRE(out.results);
+    REQUIRE(out.results->size() == static_cast<std::size_t>(n));
+    for (int i = 0; i + 1 < n; ++i) {
+        const auto& r = (*out.results)[static_cast<std::size_t>(i)];
+        CHECK(r.kind == Kind::inserted);
+        REQUIRE(store.get_message(r.message_id));
+        CHECK(store.get_message(r.message_id)->message.recipient ==
+              "+49170" + std::to_string(1000000 + i));
+    }
+    CHECK(out.results->back().kind != Kind::inserted);
+    CHECK(out.results->back().message_id == out.results->front().message_id);
+    REQUIRE(other.results);
+    CHECK(store.queue_length() == n - 1 + 1);
+    const auto stats = queue.stats();
+    CHECK(stats.commits == 2);
+    CHECK(stats.largest_group == static_cast<std::size_t>(n));
+}
+
+TEST_CASE("a streamed batch is rolled back whole when a chunk fails or it is abandoned",
+          "[service][submit]") {
+    Rig rig;
+    auto& [dir, io, store, q] = rig;
+    SubmitQueue& queue = *q;
+    const int n = static_cast<int>(SubmitQueue::stream_chunk) * 3;
+    Outcome failed;
+    stream(io, queue, n, failed, [&](store::NewMessage& m, int i) {
+        if (i == n - 5) m.parts.clear();  // the store refuses it in the last chunk
+    });
+    REQUIRE(run_until(io, [&] { return failed.done; }));
+    CHECK_FALSE(failed.results);
+    CHECK(failed.failure.find("without parts") != std::string::npos);
+    CHECK(store.queue_length() == 0);
+
+    {   // validation threw half-way: the Stream is destroyed unfinished
+        auto batch = queue.stream(false);
+        for (int i = 0; i < n / 2; ++i) batch.add(message("+4917100000" + std::to_string(i % 10)));
+    }
+    // The writer let go of the store: other submissions and this thread's
+    // own transactions go on.
+    Outcome after;
+    submit(io, queue, {message("+4917000002")}, false, after);
+    REQUIRE(run_until(io, [&] { return after.done; }));
+    REQUIRE(after.results);
+    store.top_up(1, std::nullopt, "test", core::now());
+    CHECK(store.queue_length() == 1);
 }
