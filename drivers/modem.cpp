@@ -624,7 +624,10 @@ awaitable<Exit> Modem::Impl::ready_loop() {
                                                              : ", " + status_.operator_name));
     using clock = std::chrono::steady_clock;
     drain_requested_ = true;  // stored messages from before we came
-    auto next_health = clock::now() + settings_.health_interval;
+    // Registration does not ask for the operator's name: the first health
+    // poll, right after that drain, does, so `modem list` shows it from the start.
+    auto next_health = status_.operator_name.empty() ? clock::now()
+                                                     : clock::now() + settings_.health_interval;
     auto next_drain = clock::now() + settings_.drain_interval;
     for (;;) {
         if (stopping_) co_return Exit::stopped;
