@@ -253,6 +253,11 @@ awaitable<std::vector<store::InsertResult>> SubmitQueue::Stream::finish() {
     co_return std::move(waiter->results);
 }
 
+bool SubmitQueue::idle() const {
+    std::lock_guard lock(writer_->mutex);
+    return !writer_->writing && writer_->pending.empty() && turn_.empty();
+}
+
 SubmitStats SubmitQueue::stats() const {
     std::lock_guard lock(writer_->mutex);
     return writer_->stats;

@@ -90,6 +90,8 @@ class SubmitQueue {
     Stream stream(bool charge_wallet) { return Stream(*this, charge_wallet); }
 
     SubmitStats stats() const;
+    // Nothing is being written or waits for the writer.
+    bool idle() const;
 
   private:
     struct Writer;

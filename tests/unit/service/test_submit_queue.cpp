@@ -105,6 +105,7 @@ TEST_CASE("submissions of one turn share one transaction; a lone one is committe
     CHECK(store.get_message(ids[3])->message.recipient == "+49171000002");
 
     // One client waiting for each reply: nothing to share the fsync with.
+    REQUIRE(run_until(io, [&] { return queue.idle(); }));
     Outcome lone;
     submit(io, queue, {message("+49170000099")}, false, lone);
     REQUIRE(run_until(io, [&] { return lone.done; }));
