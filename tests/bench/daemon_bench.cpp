@@ -5,7 +5,8 @@
 //   daemon_bench submit   send/s: lock-step and pipelined on one connection,
 //                         16 concurrent clients (lock-step, pipelining),
 //                         send_batch; and the disk's fdatasync floor
-//   daemon_bench e2e      8 modems at 100 ms per AT+CMGS; 1 modem at 0 ms
+//   daemon_bench e2e      8 modems at 100 ms per AT+CMGS; 1 modem at 0 ms, and
+//                         that simulator driven alone for comparison
 //   daemon_bench memory   RSS with 4 idle modems; RSS and send latency as the
 //                         queue grows to a million
 // Options: --runs N (medians over N runs, default 3), --build DIR.
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -225,7 +227,7 @@ struct Rig {
         else y << "modems:\n";
         for (std::size_t i = 0; i < sims.size(); ++i)
             y << "  - { name: m" << i << ", port: " << sims[i].link
-              << ", send_rate_per_minute: 60000 }\n";
+              << ", send_rate_per_minute: 600000 }\n";  // the modems set the pace
         y << extra;
         std::ofstream(dir + "/smsgw.yaml") << y.str();
         daemon = std::make_unique<Process>(
@@ -436,14 +438,68 @@ E2e e2e_run(int modems, int latency_ms, int messages) {
     return r;
 }
 
+// The simulator alone at 0 ms: AT+CMGS in a loop straight on its pty, each
+// part written as soon as the last was answered — what one modem allows when
+// nothing else is in the way. Messages/s.
+double sim_alone_rate(int n) {
+    Rig rig;
+    rig.add_sims(1, 0);
+    const int fd = ::open(rig.sims[0].link.c_str(), O_RDWR | O_NOCTTY);
+    if (fd < 0) throw std::runtime_error("cannot open " + rig.sims[0].link);
+    termios tio{};
+    ::tcgetattr(fd, &tio);
+    ::cfmakeraw(&tio);
+    ::tcsetattr(fd, TCSANOW, &tio);
+    std::string buf;
+    const auto expect = [&](std::string_view what) {
+        const auto deadline = Clock::now() + 5s;
+        for (;;) {
+            if (const auto at = buf.find(what); at != std::string::npos) {
+                buf.erase(0, at + what.size());
+                return;
+            }
+            pollfd p{fd, POLLIN, 0};
+            if (Clock::now() > deadline || ::poll(&p, 1, 100) < 0)
+                throw std::runtime_error("the simulator did not answer \"" + std::string(what) +
+                                         "\"; got: " + buf);
+            char tmp[4096];
+            const ssize_t got = ::read(fd, tmp, sizeof tmp);
+            if (got > 0) buf.append(tmp, static_cast<std::size_t>(got));
+        }
+    };
+    const auto say = [&](const std::string& line) {
+        if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+            throw std::runtime_error("write to the simulator failed");
+    };
+    say("ATE0\r");
+    expect("OK\r\n");
+    say("AT+CMGF=0\r");
+    expect("OK\r\n");
+    // "Benchmark message 1: your parcel is on its way." to +4915100000001 (smsgw-diag pdu encode)
+    const std::string pdu =
+        "0001000D91945101000000F100002FC2B27B8C6E87E56B50BB3C9F87CF65504C07CABFEB72103C2C1F97D9A0F4"
+        "1CF47683D2F439E81ECEBB00";
+    const auto t = Clock::now();
+    for (int i = 0; i < n; ++i) {
+        say("AT+CMGS=56\r");
+        expect("> ");
+        say(pdu + "\x1a");
+        expect("OK\r\n");
+    }
+    const double rate = n / seconds_since(t);
+    ::close(fd);
+    return rate;
+}
+
 void e2e_bench() {
-    std::vector<double> eight, one, one_d, one_s;
+    std::vector<double> eight, one, one_d, one_s, alone;
     for (int run = 0; run < g_runs; ++run) {
         eight.push_back(e2e_run(8, 100, 1600).rate);
         auto o = e2e_run(1, 0, 3000);
         one.push_back(o.rate);
         one_d.push_back(o.daemon_cpu);
         one_s.push_back(o.sims_cpu);
+        alone.push_back(sim_alone_rate(3000));
     }
     std::printf("| end to end (submit → message.sent) | median of %d |\n", g_runs);
     std::printf("|---|---|\n");
@@ -451,6 +507,8 @@ void e2e_bench() {
                 median(eight), median(eight) / 80.0 * 100);
     std::printf("| 1 modem, 0 ms per AT+CMGS | %.0f msg/s; CPU seconds: smsgwd %.2f, simulator %.2f |\n",
                 median(one), median(one_d), median(one_s));
+    std::printf("| the same simulator alone, AT+CMGS in a loop on its pty | %.0f msg/s |\n",
+                median(alone));
 }
 
 struct Latency {
@@ -516,6 +574,11 @@ int main(int argc, char** argv) {
         if (scenario == "submit") submit_bench();
         else if (scenario == "e2e") e2e_bench();
         else if (scenario == "memory") memory_bench();
+        else if (scenario == "profile" && argc > 2 && std::string(argv[2]) == "e2e-one") {
+            const E2e r = e2e_run(1, 0, 3000);
+            std::printf("1 modem at 0 ms: %.0f msg/s; CPU seconds: smsgwd %.2f, simulator %.2f\n",
+                        r.rate, r.daemon_cpu, r.sims_cpu);
+        }
         else if (scenario == "profile") {  // one load on one daemon, to run under perf
             const std::string load = argc > 2 ? argv[2] : "batch";
             Rig rig;
@@ -533,7 +596,7 @@ int main(int argc, char** argv) {
         else {
             std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n"
                          "       daemon_bench profile "
-                         "batch|pipelined|concurrent|concurrent-pipelined|lockstep\n");
+                         "batch|pipelined|concurrent|concurrent-pipelined|lockstep|e2e-one\n");
             return 2;
         }
     } catch (const std::exception& e) {

@@ -96,7 +96,7 @@ modems:
     CHECK_FALSE(contains(pin.message, "12a4"));  // a PIN is never echoed
     CHECK(contains(error_at(r, "modems[0].smsc").message, "international number"));
     CHECK(error_at(r, "modems[0].send_rate_per_minute").message ==
-          "expected a whole number in 1..60000, found 0");
+          "expected a whole number in 1..600000, found 0");
     const Diagnostic prefix = error_at(r, "modems[0].route_prefixes[0]");
     CHECK(contains(prefix.message, "found \"49\""));
     CHECK(prefix.line == 9);
