@@ -610,24 +610,16 @@ awaitable<Exit> Modem::Impl::configure() {
 }
 
 awaitable<Exit> Modem::Impl::ready_loop() {
-    {
-        const Reply csq = co_await cmd("AT+CSQ");
-        if (const Exit e = exit_for(csq); e != Exit::ok) co_return e;
-        if (auto q = at::parse_csq(csq.line("+CSQ:"))) {
-            status_.signal_dbm = q->dbm;
-            status_.signal_bars = q->bars;
-        }
-    }
+    // Signal, registration, operator and storage before the modem is called
+    // ready: registration does not read the operator's name, health() does.
+    if (const Exit e = co_await health(); e != Exit::ok) co_return e;
     set_error("", "");
     set_state(ModemState::ready, status_.registration + (status_.operator_name.empty()
                                                              ? std::string()
                                                              : ", " + status_.operator_name));
     using clock = std::chrono::steady_clock;
     drain_requested_ = true;  // stored messages from before we came
-    // Registration does not ask for the operator's name: the first health
-    // poll, right after that drain, does, so `modem list` shows it from the start.
-    auto next_health = status_.operator_name.empty() ? clock::now()
-                                                     : clock::now() + settings_.health_interval;
+    auto next_health = clock::now() + settings_.health_interval;
     auto next_drain = clock::now() + settings_.drain_interval;
     for (;;) {
         if (stopping_) co_return Exit::stopped;

@@ -55,7 +55,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     void close_port();
 
     // ---- modem_io.cpp: traffic and health -----------------------------------
-    awaitable<void> health();
+    // Signal, registration, operator, storage; Exit::ok, or why the lifecycle
+    // must leave ready (no answer, gone, no longer registered).
+    awaitable<Exit> health();
     awaitable<void> drain();
     awaitable<void> read_stored(std::string storage, int index);
     awaitable<void> delete_stored(InboundPdu pdu);

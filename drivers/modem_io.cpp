@@ -189,35 +189,35 @@ awaitable<void> Modem::Impl::acknowledge() {
         spdlog::warn("{} AT+CNMA refused: {}", log_name(), r.final.line);
 }
 
-awaitable<void> Modem::Impl::health() {
+awaitable<Exit> Modem::Impl::health() {
     bool changed = false;
     Reply r = co_await cmd("AT+CSQ");
-    if (exit_for(r) != Exit::ok) co_return;
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     if (auto q = at::parse_csq(r.line("+CSQ:"))) {
         changed |= status_.signal_dbm != q->dbm;
         status_.signal_dbm = q->dbm;
         status_.signal_bars = q->bars;
     }
     r = co_await cmd("AT+CREG?");
-    if (exit_for(r) != Exit::ok) co_return;
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     if (auto reg = at::parse_registration(r.line("+CREG:"))) {
         const std::string now(at::to_string(reg->status));
         changed |= now != status_.registration;
         status_.registration = now;
         if (!at::is_registered(reg->status)) {
             reregister_ = true;
-            co_return;
+            co_return Exit::reregister;
         }
     }
     r = co_await cmd("AT+COPS?");
-    if (exit_for(r) != Exit::ok) co_return;
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     if (auto op = at::parse_cops(r.line("+COPS:"))) {
         changed |= op->name != status_.operator_name;
         status_.operator_name = op->name;
     }
     if (quirks_->sms_storage) {
         r = co_await cmd("AT+CPMS?");
-        if (exit_for(r) != Exit::ok) co_return;
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         if (auto use = at::parse_cpms_query(r.line("+CPMS:")); use && !use->empty()) {
             changed |= use->front().used != status_.storage_used;
             status_.storage = use->front().storage;
@@ -230,7 +230,9 @@ awaitable<void> Modem::Impl::health() {
             }
         }
     }
-    if (changed) publish("health");
+    // Before ready, set_state(ready) reports the whole status.
+    if (changed && status_.state == ModemState::ready) publish("health");
+    co_return Exit::ok;
 }
 
 void Modem::Impl::on_urc(const at::Urc& urc) {

@@ -35,14 +35,14 @@ json setting_value(const policy::SettingSpec& spec, const std::optional<store::S
 }  // namespace
 
 HandlerResult Service::Impl::optout_list(const api::OptoutListParams& p) {
-    json items = json::array();
-    if (p.number) {
-        if (auto o = deps.store.get_optout(normalized_or_same(*p.number)))
-            items.push_back(core::optout_json(*o));
-        return json{{"optouts", std::move(items)}, {"next_before_id", nullptr}};
+    if (!p.number) {
+        auto rows = deps.store.list_optouts(p.before_id, static_cast<int>(p.limit));
+        return page("optouts", rows, p.limit, core::optout_json);
     }
-    auto rows = deps.store.list_optouts(p.before_id, static_cast<int>(p.limit));
-    return page("optouts", rows, p.limit, core::optout_json);
+    // One number: its entry or none, never a next page.
+    std::vector<store::OptOut> rows;
+    if (auto o = deps.store.get_optout(normalized_or_same(*p.number))) rows.push_back(*o);
+    return page("optouts", rows, 0, core::optout_json);
 }
 
 HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const CallerInfo& caller) {

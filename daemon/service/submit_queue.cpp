@@ -44,6 +44,14 @@ struct SubmitQueue::Writer {
     SubmitStats stats;
     std::thread thread;  // last: started once the rest exists
 
+    void count(std::size_t messages, bool lone) {
+        std::lock_guard lock(mutex);
+        ++stats.commits;
+        if (lone) ++stats.lone_commits;
+        stats.messages += messages;
+        stats.largest_group = std::max(stats.largest_group, messages);
+    }
+
     void run(asio::io_context& io) {
         for (;;) {
             Group taken;
@@ -100,11 +108,7 @@ void SubmitQueue::write_group(store::Store& store, const Group& group, Writer& w
                                   results.begin() + static_cast<std::ptrdiff_t>(at + n));
                 at += n;
             }
-            std::lock_guard lock(writer.mutex);
-            ++writer.stats.commits;
-            if (lone) ++writer.stats.lone_commits;
-            writer.stats.messages += all.size();
-            writer.stats.largest_group = std::max(writer.stats.largest_group, all.size());
+            writer.count(all.size(), lone);
         } catch (...) {
             for (Waiter* w : members) w->failure = std::current_exception();
         }
@@ -134,10 +138,7 @@ void SubmitQueue::write_stream(Waiter& waiter, Writer& writer) {
                            std::make_move_iterator(inserted.end()));
         }
         if (batch) batch->commit();
-        std::lock_guard lock(writer.mutex);
-        ++writer.stats.commits;
-        writer.stats.messages += results.size();
-        writer.stats.largest_group = std::max(writer.stats.largest_group, results.size());
+        writer.count(results.size(), false);
         waiter.results = std::move(results);
     } catch (...) {
         waiter.failure = std::current_exception();
@@ -177,6 +178,10 @@ awaitable<std::vector<store::InsertResult>> SubmitQueue::submit(
         dispatch_posted_ = true;
         asio::post(io_, [this] { dispatch(); });
     }
+    co_return co_await outcome(std::move(waiter));
+}
+
+awaitable<std::vector<store::InsertResult>> SubmitQueue::outcome(std::shared_ptr<Waiter> waiter) {
     while (!waiter->finished) {
         boost::system::error_code ec;
         co_await waiter->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -244,13 +249,7 @@ awaitable<std::vector<store::InsertResult>> SubmitQueue::Stream::finish() {
         co_return co_await queue_.submit(std::move(buffer_), charge_wallet_);
     }
     hand_over(true);
-    const auto waiter = waiter_;
-    while (!waiter->finished) {
-        boost::system::error_code ec;
-        co_await waiter->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-    if (waiter->failure) std::rethrow_exception(waiter->failure);
-    co_return std::move(waiter->results);
+    co_return co_await outcome(waiter_);
 }
 
 bool SubmitQueue::idle() const {

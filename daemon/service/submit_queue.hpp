@@ -103,6 +103,8 @@ class SubmitQueue {
     // when it is sealed; rolled back when it is abandoned or the queue stops.
     static void write_stream(Waiter& waiter, Writer& writer);
     static void finish(const Group& group);  // on the io_context: wakes the waiters
+    // Completes when the waiter is finished: its results, or its failure rethrown.
+    static awaitable<std::vector<store::InsertResult>> outcome(std::shared_ptr<Waiter> waiter);
 
     asio::io_context& io_;
     store::Store& store_;  // the io_context thread's connection, for lone submissions

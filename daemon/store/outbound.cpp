@@ -354,14 +354,9 @@ std::vector<StateUpdate> Store::expire(Time now) {
         while (st.step()) ids.push_back(st.int64(0));
     }
     std::vector<StateUpdate> updates;
-    for (std::int64_t id : ids) {
-        const auto parts = rows::all(*db_, queued_parts_sql, rows::part, id);
-        if (parts.empty()) continue;  // only in-flight parts left: their outcome decides
-        for (const Part& p : parts)
-            set_part_state(p, State::expired, now, "validity ended before it was sent");
-        updates.push_back(finish_update(parts.front(), State::expired, now));
-        updates.back().part_id = 0;
-    }
+    for (std::int64_t id : ids)
+        if (auto u = end_queued_parts(id, State::expired, "validity ended before it was sent", now))
+            updates.push_back(*u);
     tx.commit();
     return updates;
 }
@@ -388,19 +383,24 @@ std::vector<StateUpdate> Store::fail_bound_to(std::string_view modem, std::strin
         while (st.step()) ids.push_back(st.int64(0));
     }
     std::vector<StateUpdate> updates;
-    for (std::int64_t id : ids) {
-        const auto parts = rows::all(*db_, queued_parts_sql, rows::part, id);
-        if (parts.empty()) continue;  // only a part in AT+CMGS left: its outcome decides
-        for (const Part& p : parts) {
-            Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
-            st.bind_all(reason, p.id).run();
-            set_part_state(p, State::failed, now, reason);
-        }
-        updates.push_back(finish_update(parts.front(), State::failed, now));
-        updates.back().part_id = 0;
-    }
+    for (std::int64_t id : ids)
+        if (auto u = end_queued_parts(id, State::failed, reason, now)) updates.push_back(*u);
     tx.commit();
     return updates;
+}
+
+std::optional<StateUpdate> Store::end_queued_parts(std::int64_t message_id, State to,
+                                                   std::string_view reason, Time now) {
+    const auto parts = rows::all(*db_, queued_parts_sql, rows::part, message_id);
+    if (parts.empty()) return std::nullopt;  // only a part in AT+CMGS left: its outcome decides
+    for (const Part& p : parts) {
+        Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+        st.bind_all(reason, p.id).run();
+        set_part_state(p, to, now, reason);
+    }
+    StateUpdate u = finish_update(parts.front(), to, now);
+    u.part_id = 0;  // the message's, not one part's
+    return u;
 }
 
 std::optional<StateUpdate> Store::match_status_report(const StatusReport& report, Time now,

@@ -20,8 +20,7 @@
 namespace smsgw::store {
 
 Store::Store(const std::string& path, StoreOptions options)
-    : path_(path), options_(std::move(options)), db_(std::make_unique<Database>(path)) {
-    configure();
+    : Store(path, std::move(options), Sibling{}) {
     migrate();
     db_->share_write_gate(std::make_shared<std::mutex>());
 }

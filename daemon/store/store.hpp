@@ -182,7 +182,9 @@ class Store {
     Database& database() { return *db_; }
 
   private:
-    struct Sibling {};  // another_connection(): the schema is already migrated
+    // The connection and its pragmas only: the public constructor adds the
+    // migrations and a new write gate, another_connection() shares its gate.
+    struct Sibling {};
     Store(const std::string& path, StoreOptions options, Sibling);
     void configure();
     void migrate();
@@ -194,6 +196,11 @@ class Store {
     void set_part_state(const Part& part, State to, Time at,
                         std::optional<std::string_view> detail);
     StateUpdate finish_update(const Part& part, State part_state, Time at);
+    // The message's parts still queued end in `to` with reason as their error
+    // (expired, or failed when their modem stays away); nullopt when none is
+    // queued (only a part in AT+CMGS is left: its outcome decides).
+    std::optional<StateUpdate> end_queued_parts(std::int64_t message_id, State to,
+                                                std::string_view reason, Time now);
     std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);
     void record_seen_pdu(std::string_view modem, std::string_view pdu, Time at);
     std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view reason,

@@ -272,34 +272,9 @@ json batch_req(std::int64_t id, int size, std::int64_t first) {
 
 // ---- scenarios ----------------------------------------------------------------------
 
-double lockstep(Rig& rig, int n) {
-    Client c(rig.socket);
-    const auto t = Clock::now();
-    for (int i = 0; i < n; ++i) {
-        auto r = c.request(send_req(i));
-        if (r["ok"] != true) throw std::runtime_error("send refused: " + r.dump());
-    }
-    return n / seconds_since(t);
-}
-
-double pipelined(Rig& rig, int n, int window) {
-    Client c(rig.socket);
-    const auto t = Clock::now();
-    int sent = 0, answered = 0;
-    while (answered < n) {
-        std::string out;
-        while (sent < n && sent - answered < window) out += send_req(sent++).dump() + "\n";
-        if (!out.empty()) c.write(out);
-        auto r = json::parse(c.line());
-        if (r["ok"] != true) throw std::runtime_error("send refused: " + r.dump());
-        ++answered;
-    }
-    return n / seconds_since(t);
-}
-
-// clients connections at once; each keeps up to `window` sends in flight (1:
-// lock-step, waiting for each reply).
-double concurrent(Rig& rig, int clients, int per_client, int window = 1) {
+// send/s of `clients` connections at once; each keeps up to `window` sends in
+// flight (1: lock-step, waiting for each reply).
+double send_rate(Rig& rig, int clients, int per_client, int window) {
     std::vector<std::thread> threads;
     std::atomic<int> failures{0};
     const auto t = Clock::now();
@@ -383,10 +358,10 @@ void submit_bench() {
         rig.start_daemon();
         floor1.push_back(disk_floor_us(rig.dir, 1));
         floor9.push_back(disk_floor_us(rig.dir, 9));
-        lock.push_back(lockstep(rig, 1000));
-        pipe.push_back(pipelined(rig, 20000, 512));
-        conc.push_back(concurrent(rig, 16, 1500));
-        conc_pipe.push_back(concurrent(rig, 16, 2500, 32));
+        lock.push_back(send_rate(rig, 1, 1000, 1));
+        pipe.push_back(send_rate(rig, 1, 20000, 512));
+        conc.push_back(send_rate(rig, 16, 1500, 1));
+        conc_pipe.push_back(send_rate(rig, 16, 2500, 32));
         batch.push_back(batches(rig, 100, 1000));
     }
     std::printf("| submissions (durable: each reply after its commit) | send/s, median of %d |\n", g_runs);
@@ -587,11 +562,11 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
             std::this_thread::sleep_for(2s);
             if (load == "batch") std::printf("send_batch: %.0f/s\n", batches(rig, 100, 1000));
-            else if (load == "pipelined") std::printf("pipelined: %.0f/s\n", pipelined(rig, 40000, 512));
-            else if (load == "concurrent") std::printf("16 clients: %.0f/s\n", concurrent(rig, 16, 1500));
+            else if (load == "pipelined") std::printf("pipelined: %.0f/s\n", send_rate(rig, 1, 40000, 512));
+            else if (load == "concurrent") std::printf("16 clients: %.0f/s\n", send_rate(rig, 16, 1500, 1));
             else if (load == "concurrent-pipelined")
-                std::printf("16 clients, 32 in flight each: %.0f/s\n", concurrent(rig, 16, 2500, 32));
-            else std::printf("lock-step: %.0f/s\n", lockstep(rig, 2000));
+                std::printf("16 clients, 32 in flight each: %.0f/s\n", send_rate(rig, 16, 2500, 32));
+            else std::printf("lock-step: %.0f/s\n", send_rate(rig, 1, 2000, 1));
         }
         else {
             std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n"
