@@ -32,9 +32,9 @@ void EventPublisher::message_update(store::Store& store, const store::StateUpdat
         case store::State::uncertain: event = EventName::message_failed; break;
         default: return;  // queued/sending: not an event of the protocol
     }
-    auto detail = store.get_message(update.message_id);
-    if (!detail) return;
-    json fields = message_json(detail->message, false);
+    const auto message = store.find_message(update.message_id);
+    if (!message) return;
+    json fields = message_json(*message, false);
     fields["previous_state"] = store::to_string(update.message_from);
     bus_->publish(event, fields);
 }

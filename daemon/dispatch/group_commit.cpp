@@ -1,8 +1,13 @@
 #include "daemon/dispatch/group_commit.hpp"
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "daemon/store/store.hpp"
 
@@ -13,12 +18,65 @@ constexpr int give_up_after = 3;  // failures of one operation on its own
 constexpr auto retry_after = std::chrono::seconds(1);
 }  // namespace
 
-GroupCommit::GroupCommit(drivers::asio::io_context& io, store::Store& store)
-    : io_(io), store_(store), timer_(io) {}
+// The thread and its connection. The io_context hands it one batch at a time
+// and learns of the outcome through a posted handler; the mutex guards `job`
+// and `stopping` only.
+struct GroupCommit::Writer {
+    std::unique_ptr<store::Store> store;
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::optional<Ops> job;
+    std::weak_ptr<GroupCommit> owner;
+    bool stopping = false;
+    std::thread thread;  // last: started once the rest exists
 
-void GroupCommit::submit(Run run, Done done, Clock::time_point deadline) {
+    void hand(Ops ops, std::weak_ptr<GroupCommit> to) {
+        {
+            std::lock_guard lock(mutex);
+            job = std::move(ops);
+            owner = std::move(to);
+        }
+        wake.notify_one();
+    }
+
+    void run(drivers::asio::io_context& io) {
+        for (;;) {
+            Ops ops;
+            std::weak_ptr<GroupCommit> to;
+            {
+                std::unique_lock lock(mutex);
+                wake.wait(lock, [&] { return stopping || job.has_value(); });
+                if (stopping) return;
+                ops = std::move(*job);
+                job.reset();
+                to = owner;
+            }
+            Outcome outcome = write(*store, ops);
+            boost::asio::post(io, [to, ops = std::move(ops), outcome]() mutable {
+                if (auto self = to.lock()) self->written(std::move(ops), outcome);
+            });
+        }
+    }
+};
+
+GroupCommit::GroupCommit(drivers::asio::io_context& io, store::Store& store)
+    : io_(io), writer_(std::make_unique<Writer>()), timer_(io) {
+    writer_->store = store.another_connection();
+    writer_->thread = std::thread([w = writer_.get(), &io] { w->run(io); });
+}
+
+GroupCommit::~GroupCommit() {
+    {
+        std::lock_guard lock(writer_->mutex);
+        writer_->stopping = true;
+    }
+    writer_->wake.notify_one();
+    writer_->thread.join();
+}
+
+void GroupCommit::submit(Run run, Done done, Clock::time_point deadline, Prepare prepare) {
     if (closed_) return;
-    queue_.push_back(Op{std::move(run), std::move(done), deadline, 0});
+    queue_.push_back(Op{std::move(prepare), std::move(run), std::move(done), deadline, 0});
     if (!failing_) arm(deadline);
 }
 
@@ -32,85 +90,112 @@ void GroupCommit::arm(Clock::time_point at) {
         auto self = weak.lock();
         if (!self || generation != self->generation_) return;
         self->armed_ = false;
-        self->flush();
+        self->start();
     });
 }
 
-void GroupCommit::flush() {
-    if (closed_ || queue_.empty()) return;
-    if (flushing_) {  // called from a done() callback: the next turn commits it
-        arm(Clock::now());
-        return;
-    }
-    struct Flushing {
-        bool& flag;
-        explicit Flushing(bool& f) : flag(f) { flag = true; }
-        ~Flushing() { flag = false; }
-    } flushing(flushing_);
-    std::deque<Op> ops;
+void GroupCommit::start() {
+    // Busy: written() starts the next batch with everything queued meanwhile.
+    if (closed_ || queue_.empty() || writing_) return;
+    Ops ops;
     ops.swap(queue_);
+    for (auto& op : ops)
+        if (op.prepare) op.prepare();
+    writing_ = true;
+    writer_->hand(std::move(ops), weak_from_this());
+}
+
+GroupCommit::Outcome GroupCommit::write(store::Store& store, Ops& ops) {
+    Outcome outcome;
+    outcome.failed_op = ops.size();
     const auto started = Clock::now();
-    const std::size_t batch_size = ops.size();
-    std::size_t failed_op = batch_size;  // batch_size: the commit itself failed
-    std::string error;
-    bool committed = false;
     try {
-        store::Store::Batch batch(store_);
+        store::Store::Batch batch(store);
         for (std::size_t i = 0; i < ops.size(); ++i) {
             try {
-                ops[i].run(store_);
+                ops[i].run(store);
             } catch (const std::exception& e) {
-                failed_op = i;
-                error = e.what();
+                outcome.failed_op = i;
+                outcome.error = e.what();
                 break;
             }
         }
-        if (failed_op == batch_size) {
+        if (outcome.failed_op == ops.size()) {
             batch.commit();
-            committed = true;
+            outcome.committed = true;
         }
     } catch (const std::exception& e) {
-        error = e.what();
+        outcome.error = e.what();
     }
-    if (committed) {
-        commit_time_ = (commit_time_ * 4 + (Clock::now() - started)) / 5;
+    outcome.took = Clock::now() - started;
+    return outcome;
+}
+
+void GroupCommit::written(Ops ops, const Outcome& outcome) {
+    writing_ = false;
+    if (closed_) return;
+    if (outcome.committed) {
+        commit_time_ = (commit_time_ * 4 + outcome.took) / 5;
         if (failing_) spdlog::info("dispatch: the store commits again");
         failing_ = false;
         for (auto& op : ops)
             if (op.done) op.done(true);
+        // Queued while this batch was written: its earliest deadline may be past.
+        Clock::time_point due = Clock::time_point::max();
+        for (const auto& op : queue_) due = std::min(due, op.deadline);
+        if (!queue_.empty()) arm(due);
+        notify_flushed();
         return;
     }
     // Nothing of this batch is on disk; every operation waits for the next try,
-    // in the same order. A commit that failed (disk full, I/O error) is tried
-    // again in a second; an operation that threw is tried again at once and,
-    // the third time, given up so that it cannot hold up the others.
-    for (auto& op : queue_) ops.push_back(std::move(op));  // queued meanwhile
+    // in the same order, before what was queued meanwhile. A commit that failed
+    // (disk full, I/O error) is tried again in a second; an operation that
+    // threw is tried again at once and, the third time, given up so that it
+    // cannot hold up the others.
+    const std::size_t failed_op = outcome.failed_op;
+    const bool commit_failed = failed_op == ops.size();
+    for (auto& op : queue_) ops.push_back(std::move(op));
     queue_.swap(ops);
-    armed_ = false;
-    if (failed_op == batch_size) {
+    armed_ = false;  // the retry's time replaces whatever was armed
+    if (commit_failed) {
         spdlog::error("dispatch: store commit of {} operation(s) failed: {}; retrying in {} s",
-                      queue_.size(), error, retry_after.count());
+                      queue_.size(), outcome.error, retry_after.count());
         failing_ = true;
         arm(Clock::now() + retry_after);
+        notify_flushed();
         return;
     }
     Op& culprit = queue_[failed_op];
     if (++culprit.failures < give_up_after) {
-        spdlog::warn("dispatch: a store operation failed ({}); trying again", error);
+        spdlog::warn("dispatch: a store operation failed ({}); trying again", outcome.error);
         arm(Clock::now());
         return;
     }
     spdlog::error("dispatch: a store operation failed {} times and is given up: {}", give_up_after,
-                  error);
+                  outcome.error);
     Op dropped = std::move(culprit);
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(failed_op));
     arm(Clock::now());
     if (dropped.done) dropped.done(false);
 }
 
+void GroupCommit::flush(std::function<void()> then) {
+    if (then) flushed_.push_back(std::move(then));
+    if (!queue_.empty() && !failing_) arm(Clock::now());
+    notify_flushed();
+}
+
+void GroupCommit::notify_flushed() {
+    if (flushed_.empty() || !(idle() || failing_)) return;
+    auto callbacks = std::move(flushed_);
+    flushed_.clear();
+    for (auto& cb : callbacks) boost::asio::post(io_, std::move(cb));
+}
+
 void GroupCommit::close() {
     closed_ = true;
     queue_.clear();
+    flushed_.clear();
     timer_.cancel();
 }
 

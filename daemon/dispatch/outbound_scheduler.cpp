@@ -357,11 +357,12 @@ void OutboundScheduler::Impl::check_drained() {
     if (!draining_ || drained_.empty()) return;
     for (auto& [name, s] : senders_)
         if (s->running) return;
-    // Senders queue their results before they end; commit those now.
-    commits_->flush();
+    // Senders queue their results before they end: those are committed first.
     auto callbacks = std::move(drained_);
     drained_.clear();
-    for (auto& cb : callbacks) defer(std::move(cb));
+    commits_->flush([callbacks = std::move(callbacks)] {
+        for (auto& cb : callbacks) cb();
+    });
 }
 
 void OutboundScheduler::Impl::close() {
@@ -574,27 +575,41 @@ int OutboundScheduler::Impl::lookahead(const Sender& s) const {
 
 void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point deadline) {
     s.claim_pending = true;
-    auto parts = std::make_shared<std::vector<store::Part>>();
+    // What the store needs, copied from the sender as the batch forms (the
+    // writer thread must not read the sender), and what it claimed.
+    struct Claim {
+        std::string modem;
+        int count = 0;
+        std::vector<std::string> routes, excluded;
+        std::vector<store::Part> parts;
+    };
+    auto job = std::make_shared<Claim>();
     Sender* sp = &s;
     const std::uint64_t epoch = s.epoch;
     commits_->submit(
-        [this, sp, parts, want, epoch](store::Store& st) {
-            parts->clear();
+        [job](store::Store& st) {
+            job->parts.clear();
+            if (job->count <= 0) return;
+            job->parts =
+                st.claim_next_parts(job->modem, core::now(), job->count, job->routes, job->excluded);
+        },
+        [this, sp, job, epoch](bool committed) {
+            sp->claim_pending = false;
+            if (committed && epoch == sp->epoch)
+                for (auto& p : job->parts) sp->claimed.push_back(std::move(p));
+            poke(*sp);
+        },
+        deadline,
+        [this, sp, job, want, epoch] {
+            job->count = 0;
             // Detached, draining or requeued since: claim nothing for it.
             if (epoch != sp->epoch || !sp->modem || draining_) return;
             sp->claim_wake = wake_seq_;
-            const int n = want - static_cast<int>(sp->claimed.size());
-            if (n <= 0) return;
-            *parts = st.claim_next_parts(sp->name, core::now(), n, sp->config.route_prefixes,
-                                         sp->excluded);
-        },
-        [this, sp, parts, epoch](bool committed) {
-            sp->claim_pending = false;
-            if (committed && epoch == sp->epoch)
-                for (auto& p : *parts) sp->claimed.push_back(std::move(p));
-            poke(*sp);
-        },
-        deadline);
+            job->count = want - static_cast<int>(sp->claimed.size());
+            job->modem = sp->name;
+            job->routes = sp->config.route_prefixes;
+            job->excluded = sp->excluded;
+        });
 }
 
 void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const SendResult& r) {
@@ -688,38 +703,44 @@ void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done) {
     ++s.epoch;
     s.claimed.clear();
     Sender* sp = &s;
-    auto released = std::make_shared<std::vector<std::int64_t>>();
-    auto settled = std::make_shared<std::vector<std::int64_t>>();
+    struct Requeue {
+        std::string modem;
+        std::vector<std::int64_t> unrecorded;  // the sender's, as the batch forms
+        std::vector<std::int64_t> settled, released;
+    };
+    auto job = std::make_shared<Requeue>();
+    job->modem = s.name;
     commits_->submit(
-        [sp, released, settled](store::Store& st) {
+        [job](store::Store& st) {
             // A part whose result could not be recorded may be on the network:
             // uncertain, before anything in sending goes back to the queue.
-            settled->clear();
-            for (const auto id : sp->unrecorded) {
+            auto& settled = job->settled;
+            settled.clear();
+            for (const auto id : job->unrecorded) {
                 try {
                     st.mark_uncertain(id, "its AT+CMGS outcome could not be recorded", core::now());
                 } catch (const store::StoreError& e) {
                     if (e.sqlite_code() != 0) throw;  // the store fails: requeue nothing
                     // Not in sending any more: its outcome was recorded after all.
                 }
-                settled->push_back(id);
+                settled.push_back(id);
             }
-            *released = st.requeue_modem_parts(sp->name, core::now());
+            job->released = st.requeue_modem_parts(job->modem, core::now());
         },
-        [this, sp, released, settled, done = std::move(done)](bool committed) {
+        [this, sp, job, done = std::move(done)](bool committed) {
             if (committed) {
                 auto& u = sp->unrecorded;
-                for (const auto id : *settled)
+                for (const auto id : job->settled)
                     u.erase(std::remove(u.begin(), u.end(), id), u.end());
             }
-            if (!released->empty())
+            if (!job->released.empty())
                 spdlog::info(
                     "dispatch: modem[{}] released {} queued message(s) to the other modems",
-                    sp->name, released->size());
+                    sp->name, job->released.size());
             wake();
             if (done) done();
         },
-        SteadyClock::now());
+        SteadyClock::now(), [sp, job] { job->unrecorded = sp->unrecorded; });
 }
 
 std::chrono::milliseconds OutboundScheduler::Impl::idle_time() {

@@ -147,18 +147,32 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
         if (with_exclusions) st.bind(5, rows::json_array(exclude_prefixes));
         while (st.step()) parts.push_back(rows::part(st));
     }
-    std::vector<std::int64_t> messages;
+    std::vector<std::int64_t> messages;  // to re-derive from their parts
     for (Part& p : parts) {
         Statement st = db_->prepare(
             "UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?");
         st.bind_all(modem, p.id).run();
         record_change("part", p.id, State::queued, State::sending, now, modem);
+        p.modem = std::string(modem);
+        ++p.attempts;
+        // A message of one part goes from queued to sending with it, and is
+        // bound in the same write (the common case, one statement instead of four).
+        if (p.total == 1) {
+            Statement start = db_->prepare(
+                "UPDATE messages SET state = 'sending', modem = coalesce(modem, ?), updated_at = ? "
+                "WHERE id = ? AND state = 'queued'");
+            start.bind_all(modem, to_millis(now), p.message_id).run();
+            if (db_->changes() == 1) {
+                record_change("message", p.message_id, State::queued, State::sending, now,
+                              std::nullopt);
+                p.state = State::sending;
+                continue;
+            }
+        }
         Statement bind = db_->prepare(
             "UPDATE messages SET modem = ?, updated_at = ? WHERE id = ? AND modem IS NULL");
         bind.bind_all(modem, to_millis(now), p.message_id).run();
         p.state = State::sending;
-        p.modem = std::string(modem);
-        ++p.attempts;
         if (std::find(messages.begin(), messages.end(), p.message_id) == messages.end())
             messages.push_back(p.message_id);
     }
@@ -188,10 +202,11 @@ StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {
     Transaction tx(*db_);
     Part part = load_part(part_id);
     require_state(part, State::sending, "mark_sent");
-    Statement st =
-        db_->prepare("UPDATE parts SET tp_mr = ?, sent_at = ?, error = NULL WHERE id = ?");
+    Statement st = db_->prepare(
+        "UPDATE parts SET state = 'sent', tp_mr = ?, sent_at = ?, error = NULL WHERE id = ?");
     st.bind_all(tp_mr & 0xFF, to_millis(at), part_id).run();
-    set_part_state(part, State::sent, at, "TP-MR " + std::to_string(tp_mr & 0xFF));
+    record_change("part", part.id, part.state, State::sent, at,
+                  "TP-MR " + std::to_string(tp_mr & 0xFF));
     StateUpdate u = finish_update(part, State::sent, at);
     tx.commit();
     return u;

@@ -159,8 +159,25 @@ void Store::set_part_state(const Part& part, State to, Time at,
     record_change("part", part.id, part.state, to, at, detail);
 }
 
+std::optional<std::pair<State, State>> Store::follow_single_part(const Part& part, State to,
+                                                                 Time at) {
+    if (part.total != 1 || to == State::failed) return std::nullopt;
+    const State one_before[] = {part.state};
+    const State one_after[] = {to};
+    const State before = derive_message_state(one_before);
+    const State after = derive_message_state(one_after);
+    if (after == before) return std::pair{before, after};
+    Statement st = db_->prepare(
+        "UPDATE messages SET state = ?, error = NULL, updated_at = ? WHERE id = ? AND state = ?");
+    st.bind_all(to_string(after), to_millis(at), part.message_id, to_string(before)).run();
+    if (db_->changes() != 1) return std::nullopt;
+    record_change("message", part.message_id, before, after, at, std::nullopt);
+    return std::pair{before, after};
+}
+
 StateUpdate Store::finish_update(const Part& part, State part_state, Time at) {
-    auto [from, to] = refresh_message_state(part.message_id, at);
+    const auto followed = follow_single_part(part, part_state, at);
+    auto [from, to] = followed ? *followed : refresh_message_state(part.message_id, at);
     StateUpdate u;
     u.part_id = part.id;
     u.message_id = part.message_id;
@@ -171,13 +188,17 @@ StateUpdate Store::finish_update(const Part& part, State part_state, Time at) {
 }
 
 std::optional<MessageDetail> Store::get_message(std::int64_t message_id) {
-    static const std::string message_sql =
-        "SELECT " + rows::message_columns + " FROM messages m WHERE m.id = ?";
     static const std::string parts_sql =
         "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? ORDER BY p.seq";
-    auto message = rows::one(*db_, message_sql, rows::message, message_id);
+    auto message = find_message(message_id);
     if (!message) return std::nullopt;
     return MessageDetail{std::move(*message), rows::all(*db_, parts_sql, rows::part, message_id)};
+}
+
+std::optional<Message> Store::find_message(std::int64_t message_id) {
+    static const std::string sql =
+        "SELECT " + rows::message_columns + " FROM messages m WHERE m.id = ?";
+    return rows::one(*db_, sql, rows::message, message_id);
 }
 
 std::optional<Message> Store::find_by_idempotency_key(std::string_view key) {

@@ -124,6 +124,8 @@ class Store {
                                                    std::chrono::milliseconds window);
 
     std::optional<MessageDetail> get_message(std::int64_t message_id);
+    // The message row alone (an event's fields), without its parts.
+    std::optional<Message> find_message(std::int64_t message_id);
     std::optional<Message> find_by_idempotency_key(std::string_view key);
     // Newest first; before_id continues after the last id of the previous page.
     std::vector<Message> list_messages(const MessageFilter& filter,
@@ -192,6 +194,12 @@ class Store {
                        State to, Time at, std::optional<std::string_view> detail);
     // Re-derives a message's state from its parts and records a change.
     std::pair<State, State> refresh_message_state(std::int64_t message_id, Time at);
+    // The same for a message whose one part went from part.state to `to`,
+    // without reading the parts; nullopt when it does not apply (several parts,
+    // a failure, whose text comes from the parts, or a row not in the state its
+    // part implies): then refresh_message_state decides.
+    std::optional<std::pair<State, State>> follow_single_part(const Part& part, State to,
+                                                               Time at);
     Part load_part(std::int64_t part_id);
     void set_part_state(const Part& part, State to, Time at,
                         std::optional<std::string_view> detail);

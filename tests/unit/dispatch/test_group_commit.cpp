@@ -4,6 +4,8 @@
 // scheduler's startup() turns parts left in sending into uncertain ones.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/dispatch/group_commit.hpp"
@@ -51,6 +53,85 @@ TEST_CASE("operations queued together share one commit, done after it", "[dispat
     CHECK(reader.queue_length() == 0);  // nothing before the deadline
     REQUIRE(run_until(io, [&] { return done.size() == 3; }));
     CHECK(done == std::vector<int>{0, 1, 2});
+    CHECK(commits->idle());
+}
+
+TEST_CASE("prepare reads the caller's state as the batch forms; run is on the writer thread",
+          "[dispatch][commit]") {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store(dir.file("q.db"));
+    store::Store reader(dir.file("q.db"));
+    auto commits = std::make_shared<GroupCommit>(io, store);
+    int state = 1;  // the dispatcher's, which only the io_context's thread touches
+    int seen = 0;
+    std::thread::id prepared_on, run_on;
+    std::vector<std::string> order;
+    commits->submit(
+        [&](store::Store& st) {
+            run_on = std::this_thread::get_id();
+            auto m = message("+491700000001");
+            st.insert_messages({&m, 1}, core::now());
+        },
+        [&](bool ok) {
+            CHECK(ok);
+            order.push_back("done");
+        },
+        GroupCommit::Clock::now() + 1h,
+        [&] {
+            prepared_on = std::this_thread::get_id();
+            seen = state;
+        });
+    state = 2;  // changed after submit, before the batch forms
+    commits->flush([&] { order.push_back("flushed"); });
+    REQUIRE(run_until(
+        io, [&] { return order.size() == 2; }, 5s));
+    CHECK(order == std::vector<std::string>{"done", "flushed"});
+    CHECK(seen == 2);
+    CHECK(prepared_on == std::this_thread::get_id());
+    CHECK(run_on != std::this_thread::get_id());
+    CHECK(reader.queue_length() == 1);
+    CHECK(commits->idle());
+}
+
+TEST_CASE("what is queued while a batch is written forms the next one", "[dispatch][commit]") {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store(dir.file("q.db"));
+    store::Store reader(dir.file("q.db"));
+    auto commits = std::make_shared<GroupCommit>(io, store);
+    std::vector<int> done;
+    std::vector<std::int64_t> on_disk_at_done;
+    const auto insert = [](int i) {
+        return [i](store::Store& st) {
+            auto m = message("+4917000000" + std::to_string(i));
+            st.insert_messages({&m, 1}, core::now());
+        };
+    };
+    commits->submit(
+        insert(0),
+        [&](bool ok) {
+            CHECK(ok);
+            done.push_back(0);
+            on_disk_at_done.push_back(reader.queue_length());
+        },
+        GroupCommit::Clock::now());
+    // Runs the timer: the first batch is with the writer; the next two queue.
+    io.poll();
+    for (int i = 1; i < 3; ++i)
+        commits->submit(
+            insert(i),
+            [&, i](bool ok) {
+                CHECK(ok);
+                done.push_back(i);
+                on_disk_at_done.push_back(reader.queue_length());
+            },
+            GroupCommit::Clock::now());
+    REQUIRE(run_until(
+        io, [&] { return done.size() == 3; }, 5s));
+    CHECK(done == std::vector<int>{0, 1, 2});
+    CHECK(on_disk_at_done.front() >= 1);
+    CHECK(on_disk_at_done.back() == 3);
     CHECK(commits->idle());
 }
 
