@@ -110,7 +110,9 @@ GroupCommit::Outcome GroupCommit::write(store::Store& store, Ops& ops) {
     outcome.failed_op = ops.size();
     const auto started = Clock::now();
     try {
-        store::Store::Batch batch(store);
+        // A batch in which an operation threw is rolled back whole and tried
+        // again, so the operations need no savepoints of their own.
+        store::Store::Batch batch(store, store::Store::Atomicity::all_or_nothing);
         for (std::size_t i = 0; i < ops.size(); ++i) {
             try {
                 ops[i].run(store);

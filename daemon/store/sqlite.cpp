@@ -161,13 +161,20 @@ int Database::changes() const {
     return sqlite3_changes(db_);
 }
 
-Transaction::Transaction(Database& db)
+Transaction::Transaction(Database& db, Nested inner)
     : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+    if (nested_ && db_.plain_nesting_) {
+        plain_ = true;
+        return;
+    }
     if (!nested_ && db_.write_gate()) gate_ = std::unique_lock(*db_.write_gate());
     db_.prepare(nested_ ? "SAVEPOINT op" : "BEGIN IMMEDIATE").run();
+    if (!nested_) db_.plain_nesting_ = inner == Nested::plain;
 }
 
 Transaction::~Transaction() {
+    if (plain_) return;
+    if (!nested_ && db_.plain_nesting_) db_.plain_nesting_ = false;
     if (!open_) return;
     // A rollback that fails leaves SQLite to roll back on close (or the outer
     // transaction to fail its commit); never throw here.
@@ -180,8 +187,10 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+    if (plain_) return;
     db_.prepare(nested_ ? "RELEASE op" : "COMMIT").run();
     open_ = false;
+    if (!nested_) db_.plain_nesting_ = false;
     if (gate_.owns_lock()) gate_.unlock();
 }
 

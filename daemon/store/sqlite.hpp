@@ -101,6 +101,8 @@ class Database {
     const std::shared_ptr<std::mutex>& write_gate() const { return gate_; }
 
   private:
+    friend class Transaction;
+    bool plain_nesting_ = false;  // set by the open outermost Transaction
     sqlite3* db_ = nullptr;
     std::shared_ptr<std::mutex> gate_;
     struct Finalize {
@@ -125,7 +127,10 @@ class Database {
 // only the outermost commit reaches the disk.
 class Transaction {
   public:
-    explicit Transaction(Database& db);
+    // How the transactions opened inside this one (the outermost) behave: as
+    // savepoints, or as nothing at all — this one's rollback undoes them.
+    enum class Nested { savepoint, plain };
+    explicit Transaction(Database& db, Nested inner = Nested::savepoint);
     ~Transaction();  // rolls back unless commit() returned
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
@@ -136,6 +141,7 @@ class Transaction {
     std::unique_lock<std::mutex> gate_;  // the outermost transaction's, see Database
     bool open_ = true;
     bool nested_ = false;
+    bool plain_ = false;  // nested in an outer transaction that opens no savepoints
 };
 
 }  // namespace smsgw::store

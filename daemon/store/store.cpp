@@ -57,7 +57,10 @@ void Store::configure() {
     db_->exec("PRAGMA journal_size_limit = 67108864");
 }
 
-Store::Batch::Batch(Store& store) : tx_(std::make_unique<Transaction>(*store.db_)) {}
+Store::Batch::Batch(Store& store, Atomicity atomicity)
+    : tx_(std::make_unique<Transaction>(*store.db_, atomicity == Atomicity::per_operation
+                                                        ? Transaction::Nested::savepoint
+                                                        : Transaction::Nested::plain)) {}
 Store::Batch::~Batch() = default;
 void Store::Batch::commit() {
     tx_->commit();

@@ -55,9 +55,15 @@ class Store {
     // throws undoes only itself — and nothing is durable before commit(); a
     // Batch destroyed without commit() undoes them all. A Batch inside a Batch
     // is a savepoint of it.
+    //
+    // all_or_nothing: a caller that never commits a batch in which an
+    // operation threw (it rolls back and retries) gives up that per-operation
+    // atomicity: the operations then open no savepoint, each of which would
+    // copy every page it touches into SQLite's statement journal.
+    enum class Atomicity { per_operation, all_or_nothing };
     class Batch {
       public:
-        explicit Batch(Store& store);
+        explicit Batch(Store& store, Atomicity atomicity = Atomicity::per_operation);
         ~Batch();
         Batch(const Batch&) = delete;
         Batch& operator=(const Batch&) = delete;

@@ -4,6 +4,8 @@
 // (group commit: several operations, one fsync).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "store_test_util.hpp"
 
 using namespace smsgw::store;
@@ -167,5 +169,44 @@ TEST_CASE("a Batch destroyed without commit undoes everything", "[store][batch]"
     CHECK_FALSE(store.get_optout("+491700000009"));
     // The connection is usable again afterwards.
     insert(store, message("+491700000001"));
+    CHECK(store.queue_length() == 1);
+}
+
+TEST_CASE("an all-or-nothing Batch opens no savepoints and still undoes everything",
+          "[store][batch]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto savepoints = [&] {
+        const auto sql = store.database().prepared_sql();
+        return std::count(sql.begin(), sql.end(), std::string("SAVEPOINT op"));
+    };
+    const auto id = insert(store, message("+491700000001", 2));
+    {
+        Store::Batch batch(store, Store::Atomicity::all_or_nothing);
+        auto claimed = store.claim_next_parts("m1", at_seconds(1), 2);
+        REQUIRE(claimed.size() == 2);
+        store.mark_sent(claimed[0].id, 2, at_seconds(2));
+        batch.commit();
+    }
+    CHECK(savepoints() == 0);
+    CHECK(store.get_message(id)->parts[0].state == State::sent);
+    {
+        Store::Batch batch(store, Store::Atomicity::all_or_nothing);
+        store.mark_sent(store.get_message(id)->parts[1].id, 3, at_seconds(3));
+        insert(store, message("+491700000002"));
+        // not committed: the caller rolls the whole batch back
+    }
+    CHECK(savepoints() == 0);
+    CHECK(store.get_message(id)->parts[1].state == State::sending);
+    CHECK(store.queue_length() == 1);
+    // The next Batch nests with savepoints again, and a lone operation is its own transaction.
+    {
+        Store::Batch batch(store);
+        store.mark_sent(store.get_message(id)->parts[1].id, 3, at_seconds(3));
+        batch.commit();
+    }
+    CHECK(savepoints() == 1);
+    CHECK(store.get_message(id)->message.state == State::sent);
+    insert(store, message("+491700000003"));
     CHECK(store.queue_length() == 1);
 }
