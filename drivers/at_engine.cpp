@@ -22,6 +22,12 @@ at::TimePoint now() {
     return at::Clock::now();
 }
 
+// The byte trace is formatted only when it is logged: escaping every line of a
+// busy modem costs more than the rest of the engine's work on it.
+bool tracing() {
+    return spdlog::should_log(spdlog::level::debug);
+}
+
 }  // namespace
 
 std::string Reply::line(std::string_view prefix) const {
@@ -75,7 +81,7 @@ void AtEngine::shutdown() {
 
 void AtEngine::write_raw(std::string bytes) {
     if (!stream_) return;
-    spdlog::debug("{} > {}", log_name_, at::c_escape(bytes));
+    if (tracing()) spdlog::debug("{} > {}", log_name_, at::c_escape(bytes));
     out_.push_back(std::move(bytes));
     write_event_.cancel_one();
 }
@@ -107,7 +113,7 @@ awaitable<Reply> AtEngine::command(at::Command cmd) {
 
 void AtEngine::process() {
     for (auto& action : session_.take_actions()) {
-        spdlog::debug("{} {}", log_name_, at::trace_line(action));
+        if (tracing()) spdlog::debug("{} {}", log_name_, at::trace_line(action));
         std::visit(Overloaded{
                        [&](at::Write& w) {
                            if (!stream_) return;
@@ -179,7 +185,7 @@ awaitable<void> AtEngine::reader(std::shared_ptr<AtEngine> self, std::uint64_t g
             asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
         if (generation_ != generation) break;
         if (n > 0) {
-            spdlog::debug("{} < {}", log_name_, at::c_escape(std::string_view(buf, n)));
+            if (tracing()) spdlog::debug("{} < {}", log_name_, at::c_escape(std::string_view(buf, n)));
             session_.on_bytes(std::string_view(buf, n), now());
             process();
         }

@@ -9,6 +9,8 @@
 #include <optional>
 #include <thread>
 
+#include <pthread.h>
+
 #include "daemon/store/store.hpp"
 
 namespace smsgw::dispatch {
@@ -62,7 +64,10 @@ struct GroupCommit::Writer {
 GroupCommit::GroupCommit(drivers::asio::io_context& io, store::Store& store)
     : io_(io), writer_(std::make_unique<Writer>()), timer_(io) {
     writer_->store = store.another_connection();
-    writer_->thread = std::thread([w = writer_.get(), &io] { w->run(io); });
+    writer_->thread = std::thread([w = writer_.get(), &io] {
+        ::pthread_setname_np(::pthread_self(), "smsgwd-dispatch");  // for top -H, perf
+        w->run(io);
+    });
 }
 
 GroupCommit::~GroupCommit() {

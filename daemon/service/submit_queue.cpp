@@ -7,6 +7,8 @@
 #include <optional>
 #include <thread>
 
+#include <pthread.h>
+
 #include "daemon/core/clock.hpp"
 #include "daemon/store/store.hpp"
 
@@ -155,7 +157,10 @@ void SubmitQueue::finish(const Group& group) {
 SubmitQueue::SubmitQueue(asio::io_context& io, store::Store& store)
     : io_(io), store_(store), writer_(std::make_unique<Writer>()) {
     writer_->store = store.another_connection();
-    writer_->thread = std::thread([this] { writer_->run(io_); });
+    writer_->thread = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "smsgwd-submit");  // for top -H, perf
+        writer_->run(io_);
+    });
 }
 
 SubmitQueue::~SubmitQueue() {
