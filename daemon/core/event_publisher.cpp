@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "daemon/core/views.hpp"
 #include "daemon/server/event_bus.hpp"
 #include "daemon/store/store.hpp"
@@ -20,23 +22,38 @@ void EventPublisher::message_queued(const store::Message& message) {
     bus_->publish(EventName::message_queued, message_json(message, false));
 }
 
-void EventPublisher::message_update(store::Store& store, const store::StateUpdate& update) {
-    if (!update.message_changed() || !listening()) return;
-    EventName event;
-    switch (update.message_to) {
-        case store::State::sent: event = EventName::message_sent; break;
-        case store::State::delivered: event = EventName::message_delivered; break;
+namespace {
+
+std::optional<EventName> event_for(store::State state) {
+    switch (state) {
+        case store::State::sent: return EventName::message_sent;
+        case store::State::delivered: return EventName::message_delivered;
         case store::State::failed:
         case store::State::expired:
         case store::State::cancelled:
-        case store::State::uncertain: event = EventName::message_failed; break;
-        default: return;  // queued/sending: not an event of the protocol
+        case store::State::uncertain: return EventName::message_failed;
+        default: return std::nullopt;  // queued/sending: not an event of the protocol
     }
-    const auto message = store.find_message(update.message_id);
-    if (!message) return;
-    json fields = message_json(*message, false);
+}
+
+}  // namespace
+
+bool EventPublisher::has_event(const store::StateUpdate& update) {
+    return update.message_changed() && event_for(update.message_to).has_value();
+}
+
+void EventPublisher::message_update(store::Store& store, const store::StateUpdate& update) {
+    if (!has_event(update) || !listening()) return;
+    if (const auto message = store.find_message(update.message_id))
+        message_update(update, *message);
+}
+
+void EventPublisher::message_update(const store::StateUpdate& update,
+                                    const store::Message& message) {
+    if (!has_event(update) || !listening()) return;
+    json fields = message_json(message, false);
     fields["previous_state"] = store::to_string(update.message_from);
-    bus_->publish(event, fields);
+    bus_->publish(*event_for(update.message_to), fields);
 }
 
 void EventPublisher::inbound_received(const store::Inbound& inbound,

@@ -34,6 +34,12 @@ class EventPublisher {
     void message_queued(const store::Message& message);
     // Reads the message when the update changed its state and someone listens.
     void message_update(store::Store& store, const store::StateUpdate& update);
+    // The same with the message already read (by the dispatcher's writer, in
+    // the transaction that made the update).
+    void message_update(const store::StateUpdate& update, const store::Message& message);
+    // The update changed the message's state to one the protocol has an event
+    // for (pure: any thread may ask).
+    static bool has_event(const store::StateUpdate& update);
     void inbound_received(const store::Inbound& inbound, std::string_view keyword_kind = {});
     void optout_added(const store::OptOut& optout);
     void optout_removed(std::string_view number, std::string_view source);

@@ -620,32 +620,43 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
     }
     if (r.status == SendResult::Status::sent || r.status == SendResult::Status::uncertain)
         s.limiter.count_sent(s.day);  // an uncertain part may have cost a send too
-    auto update = std::make_shared<store::StateUpdate>();
+    // The update, and the message as its event shows it: read by the writer in
+    // the same transaction when someone listens, which spares the io_context
+    // a read transaction of its own for every part.
+    struct Outcome {
+        store::StateUpdate update;
+        bool listening = false;
+        std::optional<store::Message> message;
+    };
+    auto out = std::make_shared<Outcome>();
     Sender* sp = &s;
     commits_->submit(
-        [part, r, update](store::Store& st) {
+        [part, r, out](store::Store& st) {
             const store::Time now = core::now();
+            auto& update = out->update;
             switch (r.status) {
                 case SendResult::Status::sent:
-                    *update = st.mark_sent(part.id, r.mr < 0 ? 0 : r.mr, now);
+                    update = st.mark_sent(part.id, r.mr < 0 ? 0 : r.mr, now);
                     break;
                 case SendResult::Status::failed:
-                    *update = st.mark_failed(part.id, r.reason,
-                                             r.error_class() == at::ErrorClass::permanent
-                                                 ? store::FailureKind::permanent
-                                                 : store::FailureKind::temporary,
-                                             now);
+                    update = st.mark_failed(part.id, r.reason,
+                                            r.error_class() == at::ErrorClass::permanent
+                                                ? store::FailureKind::permanent
+                                                : store::FailureKind::temporary,
+                                            now);
                     break;
                 case SendResult::Status::uncertain:
-                    *update = st.mark_uncertain(
+                    update = st.mark_uncertain(
                         part.id, r.reason.empty() ? "no answer to AT+CMGS after the PDU" : r.reason,
                         now);
                     break;
                 case SendResult::Status::not_ready:
                     break;
             }
+            if (out->listening && core::EventPublisher::has_event(update))
+                out->message = st.find_message(update.message_id);
         },
-        [this, sp, part, r, update](bool committed) {
+        [this, sp, part, r, out](bool committed) {
             if (!committed) {
                 // It stays in sending; the next requeue marks it uncertain first,
                 // so that it is never put back in the queue and sent again.
@@ -656,9 +667,14 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
                 sp->unrecorded.push_back(part.id);
                 return;
             }
-            recorded(*sp, part, r, *update);
+            recorded(*sp, part, r, out->update);
+            if (out->message)
+                events_.message_update(out->update, *out->message);
+            else
+                events_.message_update(store_, out->update);  // a subscriber came meanwhile
         },
-        SteadyClock::now() + options_.record_delay);
+        SteadyClock::now() + options_.record_delay,
+        [this, out] { out->listening = events_.listening(); });
 }
 
 void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const SendResult& r,
@@ -696,7 +712,6 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
         case SendResult::Status::not_ready:
             return;
     }
-    events_.message_update(store_, update);
 }
 
 void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done) {
