@@ -62,6 +62,8 @@ struct RetryConfig {
     // its first parts (a handset joins only parts from one sender) before it
     // fails with the reason; 0: wait for ever.
     int bound_modem_wait_minutes = 1440;
+
+    bool operator==(const RetryConfig&) const = default;
 };
 
 struct InboundConfig {

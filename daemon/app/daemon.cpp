@@ -118,6 +118,9 @@ void Daemon::Parts::reload() {
     if (fresh->socket.path != config->socket.path || fresh->socket.mode != config->socket.mode ||
         fresh->socket.group != config->socket.group)
         spdlog::warn("SIGHUP: socket settings changed; they take effect at the next start");
+    // The store's connections and the scheduler hold the retry policy from the start.
+    if (!(fresh->retry == config->retry))
+        spdlog::warn("SIGHUP: retry settings changed; they take effect at the next start");
     set_log_level(fresh->log_level);
     service->set_config(fresh);
     modems->reload(*fresh);
