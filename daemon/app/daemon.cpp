@@ -119,7 +119,7 @@ void Daemon::Parts::reload() {
         fresh->socket.group != config->socket.group)
         spdlog::warn("SIGHUP: socket settings changed; they take effect at the next start");
     // The store's connections and the scheduler hold the retry policy from the start.
-    if (!(fresh->retry == config->retry))
+    if (fresh->retry != config->retry)
         spdlog::warn("SIGHUP: retry settings changed; they take effect at the next start");
     set_log_level(fresh->log_level);
     service->set_config(fresh);

@@ -45,12 +45,16 @@ bool EventPublisher::has_event(const store::StateUpdate& update) {
 void EventPublisher::message_update(store::Store& store, const store::StateUpdate& update) {
     if (!has_event(update) || !listening()) return;
     if (const auto message = store.find_message(update.message_id))
-        message_update(update, *message);
+        publish_update(update, *message);
 }
 
 void EventPublisher::message_update(const store::StateUpdate& update,
                                     const store::Message& message) {
-    if (!has_event(update) || !listening()) return;
+    if (has_event(update) && listening()) publish_update(update, message);
+}
+
+void EventPublisher::publish_update(const store::StateUpdate& update,
+                                    const store::Message& message) {
     json fields = message_json(message, false);
     fields["previous_state"] = store::to_string(update.message_from);
     bus_->publish(*event_for(update.message_to), fields);

@@ -47,6 +47,9 @@ class EventPublisher {
     void modem_down(const drivers::ModemStatus& status, std::string_view why);
 
   private:
+    // An update has_event() and someone listening: the event goes out.
+    void publish_update(const store::StateUpdate& update, const store::Message& message);
+
     server::EventBus* bus_;
 };
 

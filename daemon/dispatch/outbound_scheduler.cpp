@@ -679,7 +679,8 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
 
 void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const SendResult& r,
                                        const store::StateUpdate& update) {
-    const std::string what = describe(part);
+    // describe() builds a string: only for what is logged (a sent part, the
+    // common case, is logged at debug level).
     switch (r.status) {
         case SendResult::Status::sent:
             ++s.counters.sent;
@@ -687,26 +688,27 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
                 spdlog::warn(
                     "dispatch: modem[{}] {} sent without a TP-MR ({}): its status report cannot "
                     "be matched",
-                    s.name, what, r.reason);
-            else
-                spdlog::debug("dispatch: modem[{}] {} sent, TP-MR {}", s.name, what, r.mr);
+                    s.name, describe(part), r.reason);
+            else if (spdlog::should_log(spdlog::level::debug))
+                spdlog::debug("dispatch: modem[{}] {} sent, TP-MR {}", s.name, describe(part),
+                              r.mr);
             break;
         case SendResult::Status::failed:
             ++s.counters.failed;
             if (update.retry_at) {
                 if (!next_due_ || *update.retry_at < *next_due_) next_due_ = *update.retry_at;
                 spdlog::info(
-                    "dispatch: modem[{}] {} refused ({}); retry in {} s", s.name, what, r.reason,
+                    "dispatch: modem[{}] {} refused ({}); retry in {} s", s.name, describe(part), r.reason,
                     std::chrono::duration_cast<std::chrono::seconds>(*update.retry_at - core::now())
                         .count());
                 wake();  // idle senders sleep until the retry is due
             } else {
-                spdlog::warn("dispatch: modem[{}] {} failed: {}", s.name, what, r.reason);
+                spdlog::warn("dispatch: modem[{}] {} failed: {}", s.name, describe(part), r.reason);
             }
             break;
         case SendResult::Status::uncertain:
             ++s.counters.uncertain;
-            spdlog::warn("dispatch: modem[{}] {} uncertain ({}): not re-sent", s.name, what,
+            spdlog::warn("dispatch: modem[{}] {} uncertain ({}): not re-sent", s.name, describe(part),
                          r.reason);
             break;
         case SendResult::Status::not_ready:

@@ -173,9 +173,10 @@ Transaction::Transaction(Database& db, Nested inner)
 }
 
 Transaction::~Transaction() {
-    if (plain_) return;
-    if (!nested_ && db_.plain_nesting_) db_.plain_nesting_ = false;
-    if (!open_) return;
+    if (plain_ || !open_) return;
+    // Only while it is open does the outermost one own the nesting mode: once
+    // committed, the next transaction on this connection has set its own.
+    if (!nested_) db_.plain_nesting_ = false;
     // A rollback that fails leaves SQLite to roll back on close (or the outer
     // transaction to fail its commit); never throw here.
     if (nested_) {

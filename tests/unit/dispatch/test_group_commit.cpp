@@ -29,6 +29,14 @@ store::NewMessage message(const std::string& to) {
     return m;
 }
 
+// An operation that queues one message to `to`.
+GroupCommit::Run insert_to(const std::string& to) {
+    return [to](store::Store& st) {
+        auto m = message(to);
+        st.insert_messages({&m, 1}, core::now());
+    };
+}
+
 }  // namespace
 
 TEST_CASE("operations queued together share one commit, done after it", "[dispatch][commit]") {
@@ -40,10 +48,7 @@ TEST_CASE("operations queued together share one commit, done after it", "[dispat
     std::vector<int> done;
     for (int i = 0; i < 3; ++i)
         commits->submit(
-            [i](store::Store& st) {
-                auto m = message("+4917000000" + std::to_string(i));
-                st.insert_messages({&m, 1}, core::now());
-            },
+            insert_to("+4917000000" + std::to_string(i)),
             [&done, &reader, i](bool ok) {
                 CHECK(ok);
                 CHECK(reader.queue_length() == 3);  // all three are on disk
@@ -68,10 +73,9 @@ TEST_CASE("prepare reads the caller's state as the batch forms; run is on the wr
     std::thread::id prepared_on, run_on;
     std::vector<std::string> order;
     commits->submit(
-        [&](store::Store& st) {
+        [&, insert = insert_to("+491700000001")](store::Store& st) {
             run_on = std::this_thread::get_id();
-            auto m = message("+491700000001");
-            st.insert_messages({&m, 1}, core::now());
+            insert(st);
         },
         [&](bool ok) {
             CHECK(ok);
@@ -102,31 +106,21 @@ TEST_CASE("what is queued while a batch is written forms the next one", "[dispat
     auto commits = std::make_shared<GroupCommit>(io, store);
     std::vector<int> done;
     std::vector<std::int64_t> on_disk_at_done;
-    const auto insert = [](int i) {
-        return [i](store::Store& st) {
-            auto m = message("+4917000000" + std::to_string(i));
-            st.insert_messages({&m, 1}, core::now());
-        };
-    };
-    commits->submit(
-        insert(0),
-        [&](bool ok) {
-            CHECK(ok);
-            done.push_back(0);
-            on_disk_at_done.push_back(reader.queue_length());
-        },
-        GroupCommit::Clock::now());
-    // Runs the timer: the first batch is with the writer; the next two queue.
-    io.poll();
-    for (int i = 1; i < 3; ++i)
+    const auto submit = [&](int i) {
         commits->submit(
-            insert(i),
+            insert_to("+4917000000" + std::to_string(i)),
             [&, i](bool ok) {
                 CHECK(ok);
                 done.push_back(i);
                 on_disk_at_done.push_back(reader.queue_length());
             },
             GroupCommit::Clock::now());
+    };
+    submit(0);
+    // Runs the timer: the first batch is with the writer; the next two queue.
+    io.poll();
+    submit(1);
+    submit(2);
     REQUIRE(run_until(
         io, [&] { return done.size() == 3; }, 5s));
     CHECK(done == std::vector<int>{0, 1, 2});
@@ -157,11 +151,7 @@ TEST_CASE("an operation that keeps failing is given up, the others commit", "[di
     auto commits = std::make_shared<GroupCommit>(io, store);
     std::optional<bool> bad_done, good_done;
     commits->submit(
-        [](store::Store& st) {
-            auto m = message("+491700000001");
-            st.insert_messages({&m, 1}, core::now());
-        },
-        [&](bool ok) { good_done = ok; }, GroupCommit::Clock::now());
+        insert_to("+491700000001"), [&](bool ok) { good_done = ok; }, GroupCommit::Clock::now());
     commits->submit([](store::Store&) { throw std::runtime_error("broken"); },
                     [&](bool ok) { bad_done = ok; }, GroupCommit::Clock::now());
     REQUIRE(run_until(

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <optional>
 
 #include "store_test_util.hpp"
 
@@ -198,6 +199,16 @@ TEST_CASE("an all-or-nothing Batch opens no savepoints and still undoes everythi
     }
     CHECK(savepoints() == 0);
     CHECK(store.get_message(id)->parts[1].state == State::sending);
+    {
+        // A committed Batch still alive does not reset the mode of the next one.
+        std::optional<Store::Batch> first(std::in_place, store, Store::Atomicity::all_or_nothing);
+        first->commit();
+        Store::Batch second(store, Store::Atomicity::all_or_nothing);
+        first.reset();
+        insert(store, message("+491700000004"));
+        // not committed either
+    }
+    CHECK(savepoints() == 0);
     CHECK(store.queue_length() == 1);
     // The next Batch nests with savepoints again, and a lone operation is its own transaction.
     {
