@@ -561,12 +561,22 @@ int main(int argc, char** argv) {
             std::printf("pid %d\n", rig.daemon->pid());
             std::fflush(stdout);
             std::this_thread::sleep_for(2s);
-            if (load == "batch") std::printf("send_batch: %.0f/s\n", batches(rig, 100, 1000));
-            else if (load == "pipelined") std::printf("pipelined: %.0f/s\n", send_rate(rig, 1, 40000, 512));
-            else if (load == "concurrent") std::printf("16 clients: %.0f/s\n", send_rate(rig, 16, 1500, 1));
+            // What smsgwd spends per message (user + system, every thread), to
+            // weigh a change by CPU as well as by a noisy rate.
+            const auto measure = [&](const char* label, int messages, const std::function<double()>& load_fn) {
+                const double cpu0 = rig.daemon->cpu_seconds();
+                const double rate = load_fn();
+                std::printf("%s: %.0f/s; smsgwd CPU %.1f µs per message\n", label, rate,
+                            1e6 * (rig.daemon->cpu_seconds() - cpu0) / messages);
+            };
+            if (load == "batch") measure("send_batch", 100000, [&] { return batches(rig, 100, 1000); });
+            else if (load == "pipelined")
+                measure("pipelined", 40000, [&] { return send_rate(rig, 1, 40000, 512); });
+            else if (load == "concurrent")
+                measure("16 clients", 24000, [&] { return send_rate(rig, 16, 1500, 1); });
             else if (load == "concurrent-pipelined")
-                std::printf("16 clients, 32 in flight each: %.0f/s\n", send_rate(rig, 16, 2500, 32));
-            else std::printf("lock-step: %.0f/s\n", send_rate(rig, 1, 2000, 1));
+                measure("16 clients, 32 in flight each", 40000, [&] { return send_rate(rig, 16, 2500, 32); });
+            else measure("lock-step", 2000, [&] { return send_rate(rig, 1, 2000, 1); });
         }
         else {
             std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n"
