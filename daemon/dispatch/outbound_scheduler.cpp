@@ -788,22 +788,24 @@ void OutboundScheduler::Impl::fail_stranded(store::Time now) {
         // Not seen detaching (down since the daemon started, or no longer
         // configured): the wait starts now.
         const store::Time since = known == unavailable_since_.end() ? now : known->second;
-        if (now - since < options_.bound_modem_wait) {
-            still.emplace(name, since);
-            continue;
-        }
+        // Kept while anything waits for the modem: a message that asked for it
+        // and is due later must not restart the modem's wait.
+        still.emplace(name, since);
+        if (now - since < options_.bound_modem_wait) continue;
         const auto minutes =
             std::chrono::duration_cast<std::chrono::minutes>(now - since).count();
         const std::string reason =
-            "modem " + name + " (the message is bound to it: it sent the first parts, or the "
-            "message asked for it) has been unavailable for " + std::to_string(minutes) +
-            " min (retry.bound_modem_wait_minutes); another SIM must not send the rest, "
-            "a handset joins only parts from one sender";
-        const auto updates = store_.fail_bound_to(name, reason, now);
+            "modem " + name + " has been unavailable for " + std::to_string(minutes) +
+            " min (retry.bound_modem_wait_minutes), and the message must go through it: the "
+            "send asked for it, or it sent the first parts (a handset joins only parts from "
+            "one sender)";
+        // A message that asked for the modem waits as long from when it was due.
+        const auto updates =
+            store_.fail_bound_to(name, reason, now, now - options_.bound_modem_wait);
         for (const auto& u : updates) events_.message_update(store_, u);
         if (!updates.empty())
-            spdlog::warn("dispatch: modem[{}] unavailable for {} min: the rest of {} partly sent "
-                         "message(s) failed",
+            spdlog::warn("dispatch: modem[{}] unavailable for {} min: {} message(s) bound to it "
+                         "or asking for it failed",
                          name, minutes, updates.size());
     }
     unavailable_since_ = std::move(still);

@@ -33,7 +33,10 @@
 // for that modem; a message is never split across SIMs, whose different sender
 // numbers would stop the handset from joining the parts). When that modem has
 // been unavailable for bound_modem_wait, those remaining parts fail with the
-// reason instead of waiting for ever.
+// reason instead of waiting for ever. A message whose send asked for a modem
+// (`modem`) waits for that modem the same way, counted from when the message
+// was due if that is later, so a modem that is configured but never comes up
+// does not hold it for ever either.
 //
 // All on the daemon's one io_context thread; no locks.
 #pragma once
@@ -79,8 +82,9 @@ struct SchedulerOptions {
     std::chrono::milliseconds idle_recheck = 60s;
     // After a not_ready result while the modem still says ready.
     std::chrono::milliseconds not_ready_pause = 1s;
-    // The rest of a message partly sent through a modem that has been
-    // unavailable this long fails (checked with the expiry sweep); 0: never.
+    // The rest of a message partly sent through a modem, or asking for it,
+    // that has been unavailable this long fails (checked with the expiry
+    // sweep); 0: never.
     std::chrono::milliseconds bound_modem_wait = std::chrono::hours(24);
 
     // The options a config asks for (retry.bound_modem_wait_minutes).

@@ -1,6 +1,7 @@
 // The outbound queue: accepting batches (idempotency, wallet), claiming parts
 // for a modem, and every transition a part makes until its status report.
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include "daemon/store/rows.hpp"
@@ -377,25 +378,33 @@ std::vector<StateUpdate> Store::expire(Time now) {
 }
 
 std::vector<std::string> Store::modems_holding_messages() {
-    // The terms of the partial index messages_open_bound, so only its rows are read.
+    // The terms of the partial indexes messages_open_bound and
+    // messages_open_requested, so only their rows are read.
     Statement st = db_->prepare(
-        "SELECT DISTINCT modem FROM messages WHERE modem IS NOT NULL AND state IN ('queued', "
-        "'sending') ORDER BY modem");
+        "SELECT modem FROM messages WHERE modem IS NOT NULL AND state IN ('queued', 'sending') "
+        "UNION SELECT requested_modem FROM messages WHERE requested_modem IS NOT NULL AND "
+        "state IN ('queued', 'sending') ORDER BY 1");
     std::vector<std::string> modems;
     while (st.step()) modems.push_back(st.text(0));
     return modems;
 }
 
 std::vector<StateUpdate> Store::fail_bound_to(std::string_view modem, std::string_view reason,
-                                              Time now) {
+                                              Time now, Time asked_due_by) {
     Transaction tx(*db_);
-    std::vector<std::int64_t> ids;
+    std::set<std::int64_t> ids;  // a message can be both bound to the modem and asking for it
     {
         Statement st = db_->prepare(
-            "SELECT id FROM messages WHERE modem = ? AND state IN ('queued', 'sending') ORDER BY "
-            "id");
+            "SELECT id FROM messages WHERE modem = ? AND state IN ('queued', 'sending')");
         st.bind(1, modem);
-        while (st.step()) ids.push_back(st.int64(0));
+        while (st.step()) ids.insert(st.int64(0));
+    }
+    {
+        Statement st = db_->prepare(
+            "SELECT id FROM messages WHERE requested_modem = ? AND state IN ('queued', "
+            "'sending') AND not_before <= ?");
+        st.bind_all(modem, to_millis(asked_due_by));
+        while (st.step()) ids.insert(st.int64(0));
     }
     std::vector<StateUpdate> updates;
     for (std::int64_t id : ids)

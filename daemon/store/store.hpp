@@ -116,12 +116,15 @@ class Store {
     CancelResult cancel(std::int64_t message_id, Time now);
     // Queued parts of messages whose expires_at <= now become expired.
     std::vector<StateUpdate> expire(Time now);
-    // The modems unfinished messages are bound to (partly sent through them).
+    // The modems unfinished messages wait for: bound to them (partly sent
+    // through them) or asked for them (`modem` in the send).
     std::vector<std::string> modems_holding_messages();
-    // The queued parts of unfinished messages bound to modem fail with reason
-    // (the modem has been unavailable too long; another SIM must not send them).
+    // The modem has been unavailable too long: the queued parts of unfinished
+    // messages bound to it fail with reason (another SIM must not send them),
+    // and so do those of messages that asked for it and were due (not_before)
+    // by asked_due_by — a message scheduled later waits for its own turn.
     std::vector<StateUpdate> fail_bound_to(std::string_view modem, std::string_view reason,
-                                           Time now);
+                                           Time now, Time asked_due_by);
     // The most recent part sent on modem with this TP-MR to this recipient within
     // window before now, updated from the report's TP-ST (TS 23.040 §9.2.3.15):
     // completed → delivered, permanent or final temporary error → failed,

@@ -355,6 +355,34 @@ TEST_CASE("dispatch: the rest of a message fails when the modem that began it st
     CHECK_FALSE(rig.sink.named("message.failed").empty());
 }
 
+TEST_CASE("dispatch: a message asking for a modem that never comes up fails after the wait") {
+    SimProcess b;
+    DispatchOptions options;
+    options.scheduler.expire_interval = 200ms;
+    options.scheduler.bound_modem_wait = 1s;
+    DispatchRig rig(options);
+    auto absent = sim_modem("a", b);
+    absent.port = "/dev/smsgw-test-no-such-port";  // configured, never plugged in
+    rig.pool->apply({absent, sim_modem("b", b)});
+    REQUIRE(rig.ready("b"));
+    const auto pinned = rig.queue("+4917012345601", "only through a", "a");
+    const auto free = rig.queue("+4917012345602", "any modem");
+    REQUIRE(rig.run_until([&] { return rig.state(pinned) == State::failed; }, 30s));
+    const auto got = rig.message(pinned);
+    INFO(*got.message.error);
+    CHECK_THAT(*got.message.error, Catch::Contains("modem a has been unavailable"));
+    CHECK_THAT(*got.message.error, Catch::Contains("retry.bound_modem_wait_minutes"));
+    CHECK(got.parts[0].state == State::failed);
+    REQUIRE(rig.run_until([&] { return rig.state(free) == State::sent; }));
+    // b sent the free message and never the pinned one.
+    const auto sent = sim_sent(b);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0]["to"] == "+4917012345602");
+    const auto failed = rig.sink.named("message.failed");
+    REQUIRE(failed.size() == 1);
+    CHECK(failed[0]["message_id"] == pinned);
+}
+
 TEST_CASE("dispatch: inbound single and out-of-order 3-part messages, deleted after commit") {
     SimProcess sim;
     DispatchRig rig;

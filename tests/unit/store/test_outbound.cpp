@@ -267,7 +267,7 @@ TEST_CASE("the rest of a message bound to a modem fails when the modem stays awa
     store.requeue_modem_parts("m1", at_seconds(1));
     CHECK(store.modems_holding_messages() == std::vector<std::string>{"m1"});
 
-    const auto updates = store.fail_bound_to("m1", "modem m1 unavailable", at_seconds(2));
+    const auto updates = store.fail_bound_to("m1", "modem m1 unavailable", at_seconds(2), at_seconds(2));
     REQUIRE(updates.size() == 1);
     CHECK(updates[0].message_id == partly);
     CHECK(updates[0].message_to == State::failed);
@@ -279,7 +279,70 @@ TEST_CASE("the rest of a message bound to a modem fails when the modem stays awa
     CHECK(got->parts[2].state == State::failed);
     CHECK(message_state(store, other) == State::queued);  // never bound: any modem sends it
     CHECK(store.modems_holding_messages().empty());
-    CHECK(store.fail_bound_to("m1", "again", at_seconds(3)).empty());
+    CHECK(store.fail_bound_to("m1", "again", at_seconds(3), at_seconds(3)).empty());
+}
+
+namespace {
+// A message whose send named a modem.
+NewMessage asking_for(const std::string& modem, const std::string& recipient, int parts) {
+    auto m = message(recipient, parts);
+    m.requested_modem = modem;
+    return m;
+}
+}  // namespace
+
+TEST_CASE("a message that asked for a modem fails when that modem stays away, once it was due",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    auto later = asking_for("m1", "+491700000002", 1);
+    later.not_before = at_seconds(100);  // scheduled: it waits from then
+    const auto a = insert(store, asking_for("m1", "+491700000001", 2));
+    const auto l = insert(store, later);
+    const auto e = insert(store, asking_for("m2", "+491700000003", 1));
+    const auto free = insert(store, message("+491700000004", 1));
+    // Never claimed by any modem, yet waiting for one.
+    CHECK(store.modems_holding_messages() == std::vector<std::string>{"m1", "m2"});
+
+    const auto updates = store.fail_bound_to("m1", "modem m1 unavailable", at_seconds(50),
+                                             at_seconds(10));
+    REQUIRE(updates.size() == 1);
+    CHECK(updates[0].message_id == a);
+    CHECK(updates[0].message_to == State::failed);
+    const auto got = store.get_message(a);
+    CHECK(got->message.state == State::failed);
+    CHECK_THAT(*got->message.error, Catch::Contains("modem m1 unavailable"));
+    CHECK(got->parts[0].state == State::failed);
+    CHECK(got->parts[1].state == State::failed);
+    CHECK(message_state(store, l) == State::queued);
+    CHECK(message_state(store, e) == State::queued);
+    CHECK(message_state(store, free) == State::queued);
+    CHECK(store.modems_holding_messages() == std::vector<std::string>{"m1", "m2"});
+
+    // Due by then: it goes too.
+    const auto again = store.fail_bound_to("m1", "modem m1 unavailable", at_seconds(200),
+                                           at_seconds(100));
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].message_id == l);
+    CHECK(store.modems_holding_messages() == std::vector<std::string>{"m2"});
+}
+
+TEST_CASE("a message that asked for a modem and was sent part-way through it fails once",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto id = insert(store, asking_for("m1", "+491700000001", 3));
+    auto p = store.claim_next_parts("m1", t0(), 1).at(0);
+    REQUIRE(p.message_id == id);
+    store.mark_sent(p.id, 7, t0());
+    store.requeue_modem_parts("m1", at_seconds(1));
+    // Bound to m1 and asking for it: one message, one update.
+    const auto updates = store.fail_bound_to("m1", "gone", at_seconds(2), at_seconds(2));
+    REQUIRE(updates.size() == 1);
+    CHECK(updates[0].message_id == id);
+    const auto got = store.get_message(id);
+    CHECK(got->parts[0].state == State::sent);
+    CHECK(got->parts[2].state == State::failed);
 }
 
 TEST_CASE("a permanent failure fails the message and its unsent parts at once",

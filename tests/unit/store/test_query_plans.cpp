@@ -32,6 +32,7 @@ void exercise_hot_paths(Store& store) {
         batch.back().idempotency_key = "k" + std::to_string(i);
         batch.back().expires_at = at_seconds(3600);
         batch.back().cost = 1;
+        if (i % 7 == 0) batch.back().requested_modem = "m" + std::to_string(1 + i % 4);
     }
     store.top_up(1000, 0, "start", t0());
     store.insert_messages(batch, t0(), true);
@@ -52,7 +53,7 @@ void exercise_hot_paths(Store& store) {
     store.recover_after_crash(at_seconds(5));
     store.expire(at_seconds(6));
     store.modems_holding_messages();
-    store.fail_bound_to("m4", "unavailable", at_seconds(6));
+    store.fail_bound_to("m4", "unavailable", at_seconds(6), at_seconds(6));
     store.inbound_pdu_seen("m1", "AA");
     store.forget_seen_pdus(at_seconds(6));
     store.cancel(routed.at(0).message_id, at_seconds(7));
