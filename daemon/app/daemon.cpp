@@ -118,9 +118,15 @@ void Daemon::Parts::reload() {
     if (fresh->socket.path != config->socket.path || fresh->socket.mode != config->socket.mode ||
         fresh->socket.group != config->socket.group)
         spdlog::warn("SIGHUP: socket settings changed; they take effect at the next start");
-    // The store's connections and the scheduler hold the retry policy from the start.
-    if (fresh->retry != config->retry)
-        spdlog::warn("SIGHUP: retry settings changed; they take effect at the next start");
+    if (fresh->retry != config->retry) {
+        // Every store connection (each thread has one) shares the policy; the
+        // scheduler takes the bound-modem wait in modems->reload.
+        store->set_retry_policy(store_options(*fresh).retry);
+        spdlog::info("SIGHUP: retry settings changed: {} attempts, backoff {} s, bound-modem "
+                     "wait {} min (parts already waiting keep their retry time)",
+                     fresh->retry.attempts, fmt::join(fresh->retry.backoff_seconds, "/"),
+                     fresh->retry.bound_modem_wait_minutes);
+    }
     set_log_level(fresh->log_level);
     service->set_config(fresh);
     modems->reload(*fresh);

@@ -56,6 +56,7 @@ void ModemSide::reload(const config::Config& config) {
     } catch (const std::exception& e) {
         spdlog::error("SIGHUP: inbound settings kept: {}", e.what());
     }
+    impl_->scheduler.reconfigure(dispatch::SchedulerOptions::from(config));
     auto r = impl_->pool.apply(config.modems);
     impl_->config = config;
     spdlog::info("SIGHUP: modems started: {}; stopped: {}; restarted: {}; updated: {}",

@@ -124,6 +124,9 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void close();
     SenderInfo info(std::string_view name) const;
     bool draining() const { return draining_; }
+    // Only what SchedulerOptions::from reads from a config; the rest are the
+    // daemon's own timings.
+    void reconfigure(const SchedulerOptions& o) { options_.bound_modem_wait = o.bound_modem_wait; }
 
   private:
     Sender& sender(const std::string& name);
@@ -192,6 +195,9 @@ std::vector<store::Part> OutboundScheduler::startup() {
 }
 void OutboundScheduler::wake() {
     impl_->wake();
+}
+void OutboundScheduler::reconfigure(const SchedulerOptions& from_config) {
+    impl_->reconfigure(from_config);
 }
 void OutboundScheduler::attach(std::shared_ptr<drivers::Modem> modem,
                                const config::ModemConfig& config) {

@@ -126,6 +126,9 @@ class OutboundScheduler {
 
     // New work may be due (a commit, a settings change). Cheap; callable at any rate.
     void wake();
+    // SIGHUP: the options a reloaded config asks for (the bound-modem wait),
+    // used from the next expiry sweep on.
+    void reconfigure(const SchedulerOptions& from_config);
 
     // --- for ModemPool ------------------------------------------------------
     // The modem became ready: start (or resume) its sender with this config's

@@ -218,8 +218,9 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
     Transaction tx(*db_);
     Part part = load_part(part_id);
     require_state(part, State::sending, "mark_failed");
-    const auto& backoff = options_.retry.backoff;
-    const bool retry = kind == FailureKind::temporary && part.attempts < options_.retry.attempts;
+    const RetryPolicy policy = retry_policy();  // a copy: SIGHUP may change it meanwhile
+    const auto& backoff = policy.backoff;
+    const bool retry = kind == FailureKind::temporary && part.attempts < policy.attempts;
     if (retry) {
         auto wait = backoff.empty()
                         ? std::chrono::seconds(0)

@@ -12,6 +12,7 @@
 #include "daemon/store/store.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/rows.hpp"
@@ -19,10 +20,17 @@
 
 namespace smsgw::store {
 
+struct Store::SharedRetry {
+    mutable std::mutex mutex;
+    RetryPolicy policy;
+};
+
 Store::Store(const std::string& path, StoreOptions options)
     : Store(path, std::move(options), Sibling{}) {
     migrate();
     db_->share_write_gate(std::make_shared<std::mutex>());
+    retry_ = std::make_shared<SharedRetry>();
+    retry_->policy = options_.retry;
 }
 
 Store::Store(const std::string& path, StoreOptions options, Sibling)
@@ -33,7 +41,18 @@ Store::Store(const std::string& path, StoreOptions options, Sibling)
 std::unique_ptr<Store> Store::another_connection() const {
     std::unique_ptr<Store> other(new Store(path_, options_, Sibling{}));
     other->db_->share_write_gate(db_->write_gate());
+    other->retry_ = retry_;
     return other;
+}
+
+void Store::set_retry_policy(RetryPolicy policy) {
+    std::lock_guard lock(retry_->mutex);
+    retry_->policy = std::move(policy);
+}
+
+RetryPolicy Store::retry_policy() const {
+    std::lock_guard lock(retry_->mutex);
+    return retry_->policy;
 }
 
 Store::~Store() = default;

@@ -49,6 +49,14 @@ class Store {
     // take turns through a shared write gate instead of polling SQLite's lock.
     std::unique_ptr<Store> another_connection() const;
 
+    // The retry policy mark_failed applies from now on, on this connection and
+    // every other connection made from it or from the same first Store (SIGHUP
+    // changes it while each thread keeps its own connection). Parts already
+    // waiting for a retry keep their time; their next failure meets the new
+    // policy.
+    void set_retry_policy(RetryPolicy policy);
+    RetryPolicy retry_policy() const;
+
     // Group commit: every operation until commit() shares one transaction and
     // one fsync (the dispatcher records many modems' results and claims their
     // next parts together). Each operation inside stays atomic — one that
@@ -225,7 +233,9 @@ class Store {
                                              std::optional<std::int64_t> uid, Time at);
 
     std::string path_;
-    StoreOptions options_;
+    StoreOptions options_;  // options_.retry is the start's; the current one is in retry_
+    struct SharedRetry;     // shared by the connections of one Store family
+    std::shared_ptr<SharedRetry> retry_;
     std::unique_ptr<Database> db_;
 };
 

@@ -359,7 +359,7 @@ TEST_CASE("dispatch: a message asking for a modem that never comes up fails afte
     SimProcess b;
     DispatchOptions options;
     options.scheduler.expire_interval = 200ms;
-    options.scheduler.bound_modem_wait = 1s;
+    options.scheduler.bound_modem_wait = 0ms;  // wait for ever, until reconfigured below
     DispatchRig rig(options);
     auto absent = sim_modem("a", b);
     absent.port = "/dev/smsgw-test-no-such-port";  // configured, never plugged in
@@ -367,6 +367,11 @@ TEST_CASE("dispatch: a message asking for a modem that never comes up fails afte
     REQUIRE(rig.ready("b"));
     const auto pinned = rig.queue("+4917012345601", "only through a", "a");
     const auto free = rig.queue("+4917012345602", "any modem");
+    CHECK_FALSE(rig.run_until([&] { return rig.state(pinned) != State::queued; }, 1500ms));
+    // A reload (SIGHUP) sets a wait: the next sweeps apply it.
+    dispatch::SchedulerOptions reloaded;
+    reloaded.bound_modem_wait = 1s;
+    rig.scheduler->reconfigure(reloaded);
     REQUIRE(rig.run_until([&] { return rig.state(pinned) == State::failed; }, 30s));
     const auto got = rig.message(pinned);
     INFO(*got.message.error);

@@ -53,3 +53,26 @@ TEST_CASE("two connections of one process take turns to write", "[store][connect
     CHECK(second->get_message(ids_first.back()));
     CHECK(first.get_message(ids_second.back()));
 }
+
+TEST_CASE("a retry policy set on one connection holds on the others", "[store][connections]") {
+    TempDir dir;
+    StoreOptions options;
+    options.retry.attempts = 1;  // the start's: give up at the first temporary error
+    Store first(dir.file("q.db"), options);
+    auto second = first.another_connection();
+    auto third = second->another_connection();  // made from a sibling: the same policy
+    RetryPolicy reloaded;
+    reloaded.attempts = 3;
+    reloaded.backoff = {std::chrono::seconds(7)};
+    first.set_retry_policy(reloaded);
+    CHECK(third->retry_policy().attempts == 3);
+
+    const NewMessage m = message("+491700000001");
+    const auto id = first.insert_messages({&m, 1}, t0()).at(0).message_id;
+    auto p = second->claim_next_parts("m1", t0(), 1).at(0);
+    REQUIRE(p.message_id == id);
+    const auto u = second->mark_failed(p.id, "+CMS ERROR: 42", FailureKind::temporary, t0());
+    CHECK(u.part_state == State::queued);  // retried, as the new policy says
+    REQUIRE(u.retry_at);
+    CHECK(*u.retry_at == t0() + std::chrono::seconds(7));
+}
