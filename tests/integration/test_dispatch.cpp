@@ -412,6 +412,58 @@ TEST_CASE("dispatch: inbound single and out-of-order 3-part messages, deleted af
     CHECK(rig.pool->list()[0]["received"] == 4);
 }
 
+// What the gateway does every day, on each vendor dialect the simulator
+// speaks: Huawei's unsolicited noise inside responses and 0-based storage,
+// Quectel's and SIMCom's 1-based storage, each with the other base too.
+TEST_CASE("dispatch: send, reports, inbound and STOP on every modem dialect") {
+    const auto [flavour, index_base] = GENERATE(table<std::string, std::string>({
+        {"generic", "1"},
+        {"huawei", "0"},
+        {"huawei", "1"},
+        {"quectel", "1"},
+        {"quectel", "0"},
+        {"simcom", "1"},
+    }));
+    std::vector<std::string> args = {"--flavour", flavour, "--index-base", index_base,
+                                     "--auto-report", "--report-delay-ms", "50"};
+    if (flavour == "huawei")  // a noise line inside many responses, and between them
+        for (const char* a : {"--noise-in-response", "0.3", "--noise-interval-ms", "100"})
+            args.push_back(a);
+    INFO(flavour << ", storage from " << index_base);
+    SimProcess sim(args);
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("m", sim)});
+    REQUIRE(rig.ready("m"));
+
+    const auto single = rig.queue("+4917012345678", "Your code is 4711");
+    const auto three = rig.queue("+4917012345679", three_part_text);
+    sim.control({{"op", "inject_sms"},
+                 {"from", "+4915112345679"},
+                 {"text", three_part_text},
+                 {"parts_order", "reverse"}});
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "  Stop!  "}});
+    REQUIRE(rig.run_until(
+        [&] {
+            return rig.state(single) == State::delivered && rig.state(three) == State::delivered &&
+                   inbound(rig).size() == 2 && stored_count(sim) == 0;
+        },
+        30s));
+    const auto log = sim_sent(sim);
+    REQUIRE(log.size() == 4);
+    std::string joined;
+    for (std::size_t i = 1; i <= 3; ++i) joined += log[i]["text"].get<std::string>();
+    CHECK(joined == three_part_text);
+    const auto in = inbound(rig);
+    const auto& long_one = in[0].sender == "+4915112345679" ? in[0] : in[1];
+    CHECK(long_one.text == three_part_text);
+    CHECK(long_one.complete);
+    const auto optout = rig.store->get_optout("+4915112345678");
+    REQUIRE(optout);
+    CHECK(optout->keyword == "STOP");
+    CHECK(rig.pool->list()[0]["received"] == 4);
+    CHECK(rig.pool->list()[0]["status_reports"] == 4);
+}
+
 // The daemon stopped after committing a message but before AT+CMGD: the
 // modem offers the same PDU again, and it is deleted, not stored twice.
 TEST_CASE("dispatch: a PDU read again after its commit is only deleted from the modem") {
