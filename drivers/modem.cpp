@@ -105,8 +105,12 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
         const auto o = c.final.outcome;
         const bool unresponsive = o == at::Outcome::not_sent && engine_->session().unresponsive();
         if ((o == at::Outcome::timeout || o == at::Outcome::uncertain || unresponsive) &&
-            hang_.empty() && gone_.empty())
+            hang_.empty() && gone_.empty()) {
             hang_ = "no answer to " + c.command + " (" + c.final.reason + ")";
+            // The lifecycle recovers now, not at its next health check: until
+            // then send() refuses, so no AT+CMGS is in flight when it starts.
+            wake();
+        }
     });
 }
 
@@ -356,7 +360,12 @@ awaitable<Exit> Modem::Impl::identify_basic() {
 // opened port may deliver a stale half line first.
 awaitable<bool> Modem::Impl::responds() {
     for (int attempt = 0; attempt < 3 && !stopping_ && gone_.empty(); ++attempt) {
-        engine_->write_raw(esc);
+        // ESC leaves a PDU entry the modem may be stuck in. Never while a command
+        // is in flight: to a modem that has just sent "> " for an AT+CMGS, ESC
+        // cancels that message and its "OK" would read as the send's success.
+        // A command in flight ends (or times out and resynchronises) before
+        // the AT queued behind it.
+        if (engine_->session().state() == at::SessionState::idle) engine_->write_raw(esc);
         const Reply r = co_await cmd("AT");
         if (r.ok()) {
             hang_.clear();

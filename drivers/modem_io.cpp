@@ -52,6 +52,10 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
         result.reason = "modem " + std::string(to_string(status_.state)) + ", not ready";
         co_return result;
     }
+    if (!hang_.empty() || !gone_.empty()) {  // ready until the lifecycle sees it
+        result.reason = "modem about to be recovered: " + (hang_.empty() ? gone_ : hang_);
+        co_return result;
+    }
     at::Command c;
     c.text = "AT+CMGS=" + std::to_string(tpdu_length);
     c.pdu = std::move(pdu_hex);

@@ -53,6 +53,12 @@ std::size_t stored_count(const SimProcess& sim) {
 }
 
 // The modem each part went through, for a message.
+bool all_final(DispatchRig& rig, const std::vector<std::int64_t>& ids) {
+    for (auto id : ids)
+        if (!is_final(rig.state(id))) return false;
+    return true;
+}
+
 std::set<std::string> modems_of(const store::MessageDetail& d) {
     std::set<std::string> out;
     for (const auto& p : d.parts)
@@ -298,13 +304,7 @@ TEST_CASE("dispatch: a modem unplugged mid-queue hands its queue over, no messag
 
     // Everything ends: what was queued goes out through b; a message partly
     // sent through a waits for a to come back.
-    REQUIRE(rig.run_until(
-        [&] {
-            for (auto id : ids)
-                if (!is_final(rig.state(id))) return false;
-            return true;
-        },
-        30s));
+    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
 
     std::size_t via_a = 0, via_b = 0;
     std::map<std::string, std::set<std::string>> recipients_by_sim;
@@ -326,6 +326,44 @@ TEST_CASE("dispatch: a modem unplugged mid-queue hands its queue over, no messag
     CHECK(down[0]["name"] == "a");
     WARN("a sent " << unplugged_at << " part(s) before the unplug; messages via a: " << via_a
                    << ", via b: " << via_b);
+}
+
+// A stick that stops answering mid-queue (firmware hang): the part whose
+// AT+CMGS got no answer may or may not have reached the network, so it is
+// uncertain and never sent again; the modem is recovered and sends the rest.
+TEST_CASE("dispatch: a modem that hangs mid-send is recovered; nothing is sent twice") {
+    SimProcess sim({"--cmgs-latency-ms", "300"});
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("m", sim)});
+    REQUIRE(rig.ready("m"));
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 8; ++i)
+        ids.push_back(rig.queue("+4917012345" + std::to_string(800 + i), "hang " + std::to_string(i)));
+    REQUIRE(rig.run_until([&] { return rig.scheduler->info("m").in_flight.has_value(); }));
+    sim.control({{"op", "hang"}, {"seconds", 2.5}});  // longer than the send timeout
+    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
+
+    std::map<std::string, int> on_network;
+    for (const auto& e : sim_sent(sim)) ++on_network[e["to"].get<std::string>()];
+    int sent = 0, uncertain = 0;
+    for (auto id : ids) {
+        const auto d = rig.message(id);
+        INFO("message " << id << " " << store::to_string(d.message.state));
+        const int times = on_network[d.message.recipient];
+        if (d.message.state == State::sent) {
+            ++sent;
+            CHECK(times == 1);
+        } else {
+            CHECK(d.message.state == State::uncertain);  // the one the hang cut off
+            ++uncertain;
+            CHECK(times <= 1);
+            CHECK(d.parts[0].attempts == 1);  // never tried again
+        }
+    }
+    CHECK(uncertain <= 1);
+    CHECK(sent >= 6);
+    REQUIRE(rig.sink.named("modem.down").size() >= 1);
+    CHECK(rig.sink.named("modem.up").size() >= 2);  // ready again after the recovery
 }
 
 TEST_CASE("dispatch: the rest of a message fails when the modem that began it stays away") {
