@@ -505,7 +505,12 @@ awaitable<Exit> Modem::Impl::unlock() {
 }
 
 awaitable<Exit> Modem::Impl::register_network() {
-    set_state(ModemState::registering, status_.imsi.empty() ? "" : "IMSI " + status_.imsi);
+    // Back from ready: say why (the technician's first question), not only which SIM.
+    const std::string imsi = status_.imsi.empty() ? "" : "IMSI " + status_.imsi;
+    set_state(ModemState::registering,
+              reregister_ ? "network registration lost (" + status_.registration + ")" +
+                                (imsi.empty() ? "" : ", " + imsi)
+                          : imsi);
     reregister_ = false;
     // Registration URCs with location wake us as soon as the network answers.
     Reply r = co_await cmd("AT+CREG=2");

@@ -366,6 +366,35 @@ TEST_CASE("dispatch: a modem that hangs mid-send is recovered; nothing is sent t
     CHECK(rig.sink.named("modem.up").size() >= 2);  // ready again after the recovery
 }
 
+// The SIM loses the network (a basement, a jammed cell): the modem stops
+// taking messages, the other modem sends them, and once registered again it
+// takes its share; every message is sent once.
+TEST_CASE("dispatch: a modem that loses the network leaves its messages to the others") {
+    SimProcess a({"--cmgs-latency-ms", "50"}), b({"--cmgs-latency-ms", "50"});
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("a", a), sim_modem("b", b)});
+    REQUIRE(rig.ready("a"));
+    REQUIRE(rig.ready("b"));
+    a.control({{"op", "set"}, {"registration", "searching"}});
+    REQUIRE(rig.run_until([&] { return rig.pool->status("a")->state != drivers::ModemState::ready; }));
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 6; ++i)
+        ids.push_back(rig.queue("+4917012346" + std::to_string(100 + i), "lost " + std::to_string(i)));
+    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
+    CHECK(sim_sent(a).empty());
+    CHECK(sim_sent(b).size() == 6);
+    for (auto id : ids) CHECK(rig.state(id) == State::sent);
+
+    a.control({{"op", "set"}, {"registration", "home"}});
+    REQUIRE(rig.ready("a"));
+    std::vector<std::int64_t> more;
+    for (int i = 0; i < 20; ++i)
+        more.push_back(rig.queue("+4917012347" + std::to_string(100 + i), "back " + std::to_string(i)));
+    REQUIRE(rig.run_until([&] { return all_final(rig, more); }, 30s));
+    CHECK_FALSE(sim_sent(a).empty());  // registered again: it takes its share
+    CHECK(sim_sent(a).size() + sim_sent(b).size() == 26);
+}
+
 TEST_CASE("dispatch: the rest of a message fails when the modem that began it stays away") {
     SimProcess a({"--cmgs-latency-ms", "300"}), b;
     DispatchOptions options;
