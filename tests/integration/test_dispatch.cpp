@@ -531,6 +531,34 @@ TEST_CASE("dispatch: send, reports, inbound and STOP on every modem dialect") {
     CHECK(rig.pool->list()[0]["status_reports"] == 4);
 }
 
+// A burst of replies into a modem whose SIM holds only a few messages: the
+// network keeps what does not fit and offers it as slots free up (as an SMSC
+// retries), so the daemon must keep storing and deleting until everything is
+// in, each message once.
+TEST_CASE("dispatch: a burst of inbound messages through a nearly full SIM, each stored once") {
+    SimProcess sim({"--storage-size", "3", "--flavour", "huawei"});  // 0-based, with noise
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("m", sim)});
+    REQUIRE(rig.ready("m"));
+    constexpr int singles = 12;
+    for (int i = 0; i < singles; ++i)
+        sim.control({{"op", "inject_sms"},
+                     {"from", "+49151123456" + std::to_string(10 + i)},
+                     {"text", "reply " + std::to_string(i)}});
+    sim.control({{"op", "inject_sms"},
+                 {"from", "+4915112345699"},
+                 {"text", three_part_text},
+                 {"parts_order", "shuffled"}});
+    REQUIRE(rig.run_until(
+        [&] { return inbound(rig).size() == singles + 1 && stored_count(sim) == 0; }, 30s));
+    std::multiset<std::string> texts;
+    for (const auto& in : inbound(rig)) texts.insert(in.text);
+    for (int i = 0; i < singles; ++i) CHECK(texts.count("reply " + std::to_string(i)) == 1);
+    CHECK(texts.count(three_part_text) == 1);
+    CHECK(rig.pool->list()[0]["received"] == singles + 3);
+    CHECK(rig.sink.named("inbound.received").size() == singles + 1);
+}
+
 // The daemon stopped after committing a message but before AT+CMGD: the
 // modem offers the same PDU again, and it is deleted, not stored twice.
 TEST_CASE("dispatch: a PDU read again after its commit is only deleted from the modem") {
