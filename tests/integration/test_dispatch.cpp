@@ -559,6 +559,26 @@ TEST_CASE("dispatch: a burst of inbound messages through a nearly full SIM, each
     CHECK(rig.sink.named("inbound.received").size() == singles + 1);
 }
 
+// The stick hangs while the daemon reads and deletes what just arrived: an
+// AT+CMGR or AT+CMGD whose answer is lost. After the recovery the messages
+// still on the SIM are read again; each is stored once and the SIM emptied.
+TEST_CASE("dispatch: a hang while inbound messages are read loses none and stores none twice") {
+    SimProcess sim({"--storage-size", "5"});
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("m", sim)});
+    REQUIRE(rig.ready("m"));
+    for (int i = 0; i < 4; ++i)
+        sim.control({{"op", "inject_sms"},
+                     {"from", "+49151123457" + std::to_string(10 + i)},
+                     {"text", "before the hang " + std::to_string(i)}});
+    sim.control({{"op", "hang"}, {"seconds", 1.5}});  // answers lost mid-read
+    REQUIRE(rig.run_until([&] { return inbound(rig).size() == 4 && stored_count(sim) == 0; }, 30s));
+    std::multiset<std::string> texts;
+    for (const auto& in : inbound(rig)) texts.insert(in.text);
+    for (int i = 0; i < 4; ++i) CHECK(texts.count("before the hang " + std::to_string(i)) == 1);
+    CHECK(rig.sink.named("inbound.received").size() == 4);
+}
+
 // The daemon stopped after committing a message but before AT+CMGD: the
 // modem offers the same PDU again, and it is deleted, not stored twice.
 TEST_CASE("dispatch: a PDU read again after its commit is only deleted from the modem") {
