@@ -107,9 +107,10 @@ struct InboundPdu {
 
 struct SendResult {
     enum class Status {
-        sent,       // the network took it; mr is its TP-MR
+        sent,       // the network took it (+CMGS: <mr>); mr is its TP-MR
         failed,     // refused: error says why and whether to retry (error_class())
-        uncertain,  // no answer after the PDU: the network may have it — never resend silently
+        uncertain,  // no answer after the PDU, or OK without +CMGS: the network may have
+                    // it — never resend silently
         not_ready,  // the modem did not take it (not ready, gone, prompt timeout): safe to retry
     };
     Status status = Status::not_ready;

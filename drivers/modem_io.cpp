@@ -63,11 +63,19 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
     const Reply r = co_await engine->command(std::move(c));
     switch (r.final.outcome) {
         case at::Outcome::ok: {
-            result.status = SendResult::Status::sent;
-            if (auto mr = at::parse_cmgs(r.line("+CMGS:")))
+            // Success is "+CMGS: <mr>" then OK (TS 27.005 §3.5.1). An OK alone is
+            // not that: it is what a modem answers when something (an ESC, a
+            // reset) cancelled the message at its prompt, or the line was lost.
+            // Whether the network has the message is unknown: uncertain, never
+            // re-sent silently, never reported sent.
+            if (auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
+                result.status = SendResult::Status::sent;
                 result.mr = *mr;
-            else
-                result.reason = "OK without a readable +CMGS: <mr>: status reports cannot be matched";
+            } else {
+                result.status = SendResult::Status::uncertain;
+                result.reason = "OK without a readable +CMGS: <mr> (the modem did not confirm "
+                                "that the network took the message)";
+            }
             break;
         }
         case at::Outcome::error:

@@ -642,7 +642,7 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
             auto& update = out->update;
             switch (r.status) {
                 case SendResult::Status::sent:
-                    update = st.mark_sent(part.id, r.mr < 0 ? 0 : r.mr, now);
+                    update = st.mark_sent(part.id, r.mr, now);  // sent always has its TP-MR
                     break;
                 case SendResult::Status::failed:
                     update = st.mark_failed(part.id, r.reason,
@@ -690,12 +690,7 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
     switch (r.status) {
         case SendResult::Status::sent:
             ++s.counters.sent;
-            if (r.mr < 0)
-                spdlog::warn(
-                    "dispatch: modem[{}] {} sent without a TP-MR ({}): its status report cannot "
-                    "be matched",
-                    s.name, describe(part), r.reason);
-            else if (spdlog::should_log(spdlog::level::debug))
+            if (spdlog::should_log(spdlog::level::debug))
                 spdlog::debug("dispatch: modem[{}] {} sent, TP-MR {}", s.name, describe(part),
                               r.mr);
             break;

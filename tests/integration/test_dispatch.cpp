@@ -395,6 +395,24 @@ TEST_CASE("dispatch: a modem that loses the network leaves its messages to the o
     CHECK(sim_sent(a).size() + sim_sent(b).size() == 26);
 }
 
+// Success is "+CMGS: <mr>" and OK. A firmware that answers OK alone has not
+// confirmed anything: the part is uncertain (never re-sent, never "sent").
+TEST_CASE("dispatch: OK without +CMGS: <mr> is uncertain, not sent, and not sent again") {
+    SimProcess sim({"--cmgs-without-mr"});
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("m", sim)});
+    REQUIRE(rig.ready("m"));
+    const auto id = rig.queue("+4917012345690", "unconfirmed");
+    REQUIRE(rig.run_until([&] { return is_final(rig.state(id)); }));
+    const auto d = rig.message(id);
+    CHECK(d.message.state == State::uncertain);
+    CHECK(d.parts[0].attempts == 1);
+    REQUIRE(d.parts[0].error);
+    CHECK_THAT(*d.parts[0].error, Catch::Contains("+CMGS: <mr>"));
+    CHECK(sim_sent(sim).size() == 1);
+    CHECK(rig.pool->status("m")->state == drivers::ModemState::ready);  // no recovery needed
+}
+
 TEST_CASE("dispatch: the rest of a message fails when the modem that began it stays away") {
     SimProcess a({"--cmgs-latency-ms", "300"}), b;
     DispatchOptions options;

@@ -373,7 +373,7 @@ void ModemCore::complete_cmgs(std::optional<int> cms_error, std::string hex, std
     ++stats_.sent_parts;
     sent_.push_back(part);
     log_event("sent part to " + part.to + " (TP-MR " + std::to_string(part.mr) + ")");
-    info("+CMGS: " + std::to_string(part.mr));
+    if (!config_.cmgs_without_mr) info("+CMGS: " + std::to_string(part.mr));
     end_frame();
     finish_response(std::nullopt);
     if (on_sent) on_sent(part);

@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--error-codes", error_codes, "+CMS ERROR codes used for --error-rate")
         ->capture_default_str();
+    app.add_flag("--cmgs-without-mr", c.cmgs_without_mr,
+                 "faulty firmware: a sent part is answered OK without +CMGS: <mr>");
     app.add_option("--seed", c.seed, "random seed (errors, noise, shuffled parts)")->capture_default_str();
     app.add_option("--signal", c.signal, "AT+CSQ <rssi>: 0..31, 99 unknown")
         ->check(CLI::Range(0, 31) | CLI::IsMember({99}))

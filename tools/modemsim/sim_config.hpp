@@ -38,6 +38,7 @@ struct SimConfig {
     std::optional<int> index_base;      // 0 or 1; empty: the flavour's
     int cmgs_latency_ms = 0;            // network round trip of one submit
     double error_rate = 0.0;            // probability that a submit fails
+    bool cmgs_without_mr = false;       // faulty firmware: OK without +CMGS: <mr>
     std::vector<int> error_codes = {38, 42};  // +CMS ERROR codes used then
     std::uint32_t seed = 1;
     int signal = 20;                    // +CSQ <rssi>, 0..31 or 99
