@@ -52,8 +52,8 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
         result.reason = "modem " + std::string(to_string(status_.state)) + ", not ready";
         co_return result;
     }
-    if (!hang_.empty() || !gone_.empty()) {  // ready until the lifecycle sees it
-        result.reason = "modem about to be recovered: " + (hang_.empty() ? gone_ : hang_);
+    if (!hang_.empty() || !gone_.empty()) {  // still ready until the lifecycle acts on it
+        result.reason = gone_.empty() ? "recovering: " + hang_ : "port gone: " + gone_;
         co_return result;
     }
     at::Command c;

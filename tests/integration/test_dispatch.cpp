@@ -53,6 +53,15 @@ std::size_t stored_count(const SimProcess& sim) {
 }
 
 // The modem each part went through, for a message.
+// Queues `count` messages to stem + (first + i) with texts "label i", as sends would.
+std::vector<std::int64_t> queue_numbered(DispatchRig& rig, const std::string& stem, int first,
+                                         int count, const std::string& label) {
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < count; ++i)
+        ids.push_back(rig.queue(stem + std::to_string(first + i), label + " " + std::to_string(i)));
+    return ids;
+}
+
 bool all_final(DispatchRig& rig, const std::vector<std::int64_t>& ids) {
     for (auto id : ids)
         if (!is_final(rig.state(id))) return false;
@@ -233,10 +242,7 @@ TEST_CASE("dispatch: a modem at its daily cap leaves the rest to the others") {
     c.max_per_day = 2;
     rig.pool->apply({c});
     REQUIRE(rig.ready("capped"));
-    std::vector<std::int64_t> ids;
-    for (int i = 0; i < 5; ++i)
-        ids.push_back(
-            rig.queue("+4917012345" + std::to_string(800 + i), "cap " + std::to_string(i)));
+    const auto ids = queue_numbered(rig, "+4917012345", 800, 5, "cap");
     REQUIRE(rig.run_until([&] { return rig.scheduler->info("capped").capped; }));
     CHECK(rig.scheduler->info("capped").sent_today == 2);
     CHECK(rig.pool->list()[0]["capped"] == true);
@@ -336,9 +342,7 @@ TEST_CASE("dispatch: a modem that hangs mid-send is recovered; nothing is sent t
     DispatchRig rig;
     rig.pool->apply({sim_modem("m", sim)});
     REQUIRE(rig.ready("m"));
-    std::vector<std::int64_t> ids;
-    for (int i = 0; i < 8; ++i)
-        ids.push_back(rig.queue("+4917012345" + std::to_string(800 + i), "hang " + std::to_string(i)));
+    const auto ids = queue_numbered(rig, "+4917012345", 800, 8, "hang");
     REQUIRE(rig.run_until([&] { return rig.scheduler->info("m").in_flight.has_value(); }));
     sim.control({{"op", "hang"}, {"seconds", 2.5}});  // longer than the send timeout
     REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
@@ -377,9 +381,7 @@ TEST_CASE("dispatch: a modem that loses the network leaves its messages to the o
     REQUIRE(rig.ready("b"));
     a.control({{"op", "set"}, {"registration", "searching"}});
     REQUIRE(rig.run_until([&] { return rig.pool->status("a")->state != drivers::ModemState::ready; }));
-    std::vector<std::int64_t> ids;
-    for (int i = 0; i < 6; ++i)
-        ids.push_back(rig.queue("+4917012346" + std::to_string(100 + i), "lost " + std::to_string(i)));
+    const auto ids = queue_numbered(rig, "+4917012346", 100, 6, "lost");
     REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
     CHECK(sim_sent(a).empty());
     CHECK(sim_sent(b).size() == 6);
@@ -387,9 +389,7 @@ TEST_CASE("dispatch: a modem that loses the network leaves its messages to the o
 
     a.control({{"op", "set"}, {"registration", "home"}});
     REQUIRE(rig.ready("a"));
-    std::vector<std::int64_t> more;
-    for (int i = 0; i < 20; ++i)
-        more.push_back(rig.queue("+4917012347" + std::to_string(100 + i), "back " + std::to_string(i)));
+    const auto more = queue_numbered(rig, "+4917012347", 100, 20, "back");
     REQUIRE(rig.run_until([&] { return all_final(rig, more); }, 30s));
     CHECK_FALSE(sim_sent(a).empty());  // registered again: it takes its share
     CHECK(sim_sent(a).size() + sim_sent(b).size() == 26);
@@ -754,10 +754,7 @@ TEST_CASE(
     DispatchRig rig;
     rig.pool->apply({sim_modem("office-1", sim)});
     REQUIRE(rig.ready("office-1"));
-    std::vector<std::int64_t> ids;
-    for (int i = 0; i < 30; ++i)
-        ids.push_back(
-            rig.queue("+4917012345" + std::to_string(700 + i), "drain " + std::to_string(i)));
+    const auto ids = queue_numbered(rig, "+4917012345", 700, 30, "drain");
     REQUIRE(rig.run_until([&] {
         const auto info = rig.scheduler->info("office-1");
         return info.in_flight.has_value() && info.claimed_ahead > 0;
