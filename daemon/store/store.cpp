@@ -100,6 +100,23 @@ void Store::migrate() {
         throw StoreError("database schema version " + std::to_string(found) +
                          " is newer than this smsgwd (" + std::to_string(latest) +
                          "); run a newer smsgwd or restore a backup made for this one");
+    if (found == latest) return;
+    // A migration may rebuild a table that others reference (SQLite cannot
+    // alter a CHECK): with enforcement on, dropping the old table would run its
+    // ON DELETE actions on the referencing rows. Enforcement is off while the
+    // migrations run (it can only change outside a transaction) and every
+    // migration checks the keys before it commits (lang_altertable.html).
+    db_->exec("PRAGMA foreign_keys = OFF");
+    struct EnforceKeysAgain {
+        Database& db;
+        ~EnforceKeysAgain() {
+            try {
+                db.exec("PRAGMA foreign_keys = ON");
+            } catch (const StoreError&) {
+                // Outside a transaction the pragma does not fail; a destructor must not throw.
+            }
+        }
+    } enforce_again{*db_};
     for (const Migration& m : migrations()) {
         if (m.version <= found) continue;
         Transaction tx(*db_);
@@ -107,6 +124,7 @@ void Store::migrate() {
         if (schema_version() >= m.version) continue;
         try {
             db_->exec(m.sql);
+            check_foreign_keys();
         } catch (const StoreError& e) {
             throw StoreError("migration " + std::string(m.name) + " failed: " + e.what(),
                              e.sqlite_code());
@@ -114,6 +132,14 @@ void Store::migrate() {
         db_->exec("PRAGMA user_version = " + std::to_string(m.version));
         tx.commit();
     }
+}
+
+void Store::check_foreign_keys() {
+    Statement st = db_->prepare("PRAGMA foreign_key_check");
+    if (!st.step()) return;
+    // (table, rowid, referenced table, constraint index)
+    throw StoreError("foreign key violated: " + st.text(0) + " row " +
+                     std::to_string(st.int64(1)) + " refers to a missing row of " + st.text(2));
 }
 
 void Store::record_change(std::string_view entity, std::int64_t id, std::optional<State> from,

@@ -207,6 +207,8 @@ class Store {
     Store(const std::string& path, StoreOptions options, Sibling);
     void configure();
     void migrate();
+    // Throws StoreError naming the first row whose foreign key has no target.
+    void check_foreign_keys();
     void record_change(std::string_view entity, std::int64_t id, std::optional<State> from,
                        State to, Time at, std::optional<std::string_view> detail);
     // Re-derives a message's state from its parts and records a change.
