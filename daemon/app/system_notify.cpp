@@ -8,6 +8,13 @@ namespace smsgw::app {
 
 SystemNotify::SystemNotify(asio::io_context& io) : timer_(io) {}
 
+void SystemNotify::starting(std::string_view status, std::chrono::seconds more) {
+    const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(more).count();
+    const std::string msg =
+        "EXTEND_TIMEOUT_USEC=" + std::to_string(usec) + "\nSTATUS=" + std::string(status);
+    sd_notify(0, msg.c_str());
+}
+
 void SystemNotify::ready(std::string_view status) {
     const std::string msg = "READY=1\nSTATUS=" + std::string(status);
     sd_notify(0, msg.c_str());

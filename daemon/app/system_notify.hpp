@@ -5,6 +5,7 @@
 // nothing when not started by systemd.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 
 #include "drivers/asio.hpp"
@@ -16,6 +17,9 @@ namespace asio = boost::asio;
 class SystemNotify {
   public:
     explicit SystemNotify(asio::io_context& io);
+    // Before READY: what the start is doing, and at least `more` from now
+    // before systemd's start timeout may give up on it (EXTEND_TIMEOUT_USEC).
+    void starting(std::string_view status, std::chrono::seconds more);
     void ready(std::string_view status);
     void status(std::string_view status);
     void reloading();

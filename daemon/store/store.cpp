@@ -96,6 +96,7 @@ int Store::schema_version() const {
 void Store::migrate() {
     const int latest = latest_schema_version();
     const int found = schema_version();
+    version_found_ = found;
     if (found > latest)
         throw StoreError("database schema version " + std::to_string(found) +
                          " is newer than this smsgwd (" + std::to_string(latest) +

@@ -43,6 +43,8 @@ class Store {
 
     int schema_version() const;
     static int latest_schema_version();
+    // The schema version the file had when this Store opened it (0: new file).
+    int schema_version_found() const { return version_found_; }
 
     // A second connection to the same file with the same options, for another
     // thread (the daemon's submission writer). Its transactions and this one's
@@ -235,6 +237,7 @@ class Store {
                                              std::optional<std::int64_t> uid, Time at);
 
     std::string path_;
+    int version_found_ = 0;
     StoreOptions options_;  // options_.retry is the start's; the current one is in retry_
     struct SharedRetry;     // shared by the connections of one Store family
     std::shared_ptr<SharedRetry> retry_;
