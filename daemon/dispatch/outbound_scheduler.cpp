@@ -11,13 +11,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <deque>
 #include <map>
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/dispatch/group_commit.hpp"
+#include "daemon/dispatch/local_day.hpp"
 #include "daemon/dispatch/rate_limiter.hpp"
 #include "daemon/dispatch/routing.hpp"
 #include "daemon/dispatch/submit_pdu.hpp"
@@ -32,30 +32,6 @@ using drivers::SendResult;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
-
-// The local calendar day of `now`: a number that changes at local midnight,
-// when it started and when the next one starts (mktime handles DST days).
-struct LocalDay {
-    std::int64_t number = 0;
-    store::Time start{};
-    store::Time next{};
-};
-
-LocalDay local_day(store::Time now) {
-    const std::time_t t = static_cast<std::time_t>(store::to_millis(now) / 1000);
-    std::tm lt{};
-    ::localtime_r(&t, &lt);
-    LocalDay d;
-    d.number = (lt.tm_year + 1900) * 1000 + lt.tm_yday;
-    lt.tm_hour = lt.tm_min = lt.tm_sec = 0;
-    lt.tm_isdst = -1;
-    std::tm next = lt;
-    d.start = store::from_millis(static_cast<std::int64_t>(std::mktime(&lt)) * 1000);
-    next.tm_mday += 1;
-    next.tm_isdst = -1;
-    d.next = store::from_millis(static_cast<std::int64_t>(std::mktime(&next)) * 1000);
-    return d;
-}
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
@@ -177,6 +153,7 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     std::vector<std::function<void()>> drained_;
     bool due_known_ = false;
     std::optional<store::Time> next_due_;
+    LocalDayCache today_;
 };
 
 // ---- public handle ------------------------------------------------------------------
@@ -477,7 +454,7 @@ awaitable<void> OutboundScheduler::Impl::run(std::shared_ptr<Impl> self, Sender*
 awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
     // Daily cap: the count of today's parts comes from the store once a day.
     const store::Time wall = core::now();
-    const LocalDay day = local_day(wall);
+    const LocalDay day = today_.at(wall);
     if (day.number != s.day) {
         s.limiter.set_day(day.number,
                           s.limiter.max_per_day() > 0 ? store_.sent_count(s.name, day.start) : 0);
