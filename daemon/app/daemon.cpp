@@ -172,7 +172,7 @@ Daemon::Daemon(std::string config_path, config::LoadOptions load_options, config
                                      std::move(config))) {
     Parts& p = *parts_;
     const config::Config& c = *p.config;
-    // A schema upgrade may rebuild tables (migration 0005: ~12 s per million
+    // A schema upgrade may rebuild tables (migration 0005: 12–19 s per million
     // messages on a small VM); systemd's start timeout must not cut it off.
     p.notify.starting("opening the database " + c.database, std::chrono::minutes(30));
     const auto opening = std::chrono::steady_clock::now();
