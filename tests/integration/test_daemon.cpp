@@ -1,12 +1,19 @@
 // smsgwd as a user meets it: started as a process on a config file, modems are
 // smsgw-modemsim processes over real ptys, every request over the real Unix
 // socket, every check against what the simulated network received.
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "tests/integration/daemon_harness.hpp"
 
@@ -23,6 +30,67 @@ json send_req(const std::string& to, const std::string& text, json extra = json:
 std::vector<json> sent_parts(const SimProcess& sim) {
     return sim.control({{"op", "sent"}})["sent"].get<std::vector<json>>();
 }
+
+// What systemd listens on for Type=notify services: a datagram socket named by
+// NOTIFY_SOCKET, to which sd_notify(3) sends "KEY=value" lines.
+class NotifySocket {
+  public:
+    explicit NotifySocket(std::string path) : path_(std::move(path)) {
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        REQUIRE(fd_ >= 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        REQUIRE(path_.size() < sizeof(addr.sun_path));
+        std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
+        REQUIRE(::bind(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    }
+    ~NotifySocket() {
+        ::close(fd_);
+        ::unlink(path_.c_str());
+    }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    // Messages in order until one holds `line`; that one, or nullopt after timeout.
+    std::optional<std::string> until(const std::string& line, std::chrono::milliseconds timeout) {
+        const auto end = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                end - std::chrono::steady_clock::now());
+            pollfd p{fd_, POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+                return std::nullopt;
+            char buf[4096];
+            const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) continue;
+            std::string msg(buf, static_cast<std::size_t>(n));
+            seen += msg + "\n---\n";
+            if (("\n" + msg + "\n").find("\n" + line + "\n") != std::string::npos) return msg;
+        }
+    }
+    std::string seen;  // everything received, for the failure message
+
+  private:
+    std::string path_;
+    int fd_ = -1;
+};
+
+// Sets environment variables for the processes started in its lifetime.
+class ScopedEnv {
+  public:
+    ScopedEnv(std::initializer_list<std::pair<const char*, std::string>> vars) {
+        for (const auto& [name, value] : vars) {
+            names_.push_back(name);
+            ::setenv(name, value.c_str(), 1);
+        }
+    }
+    ~ScopedEnv() {
+        for (const char* name : names_) ::unsetenv(name);
+    }
+
+  private:
+    std::vector<const char*> names_;
+};
 
 }  // namespace
 
@@ -272,6 +340,45 @@ TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {
     d.signal(SIGTERM);
     CHECK(d.wait_exit(30s) == 0);
     CHECK(d.log().find("stopped") != std::string::npos);
+}
+
+}  // namespace smsgw::test
+
+namespace smsgw::test {
+
+TEST_CASE("smsgwd tells systemd where its start is, when it is ready, that it lives and stops") {
+    SimProcess a;
+    TempDir dir;
+    NotifySocket systemd(dir.path() + "/notify");
+    std::optional<DaemonProcess> d;
+    {
+        // WATCHDOG_USEC as systemd sets it from WatchdogSec=: pings every half of it.
+        ScopedEnv env{{"NOTIFY_SOCKET", dir.path() + "/notify"}, {"WATCHDOG_USEC", "2000000"}};
+        d.emplace(dir.path(), daemon_config(dir.path(), {{"office-1", &a, ""}}));
+    }
+    // Before the store opens (a schema upgrade may take minutes): more time, and why.
+    auto opening = systemd.until("EXTEND_TIMEOUT_USEC=1800000000", 10s);
+    INFO(systemd.seen);
+    REQUIRE(opening);
+    CHECK_THAT(*opening, Catch::Contains("STATUS=opening the database " + d->database()));
+    auto ready = systemd.until("READY=1", 10s);
+    REQUIRE(ready);
+    CHECK_THAT(*ready, Catch::Contains("modems ready, 0 messages queued"));
+    // Pings at half of WATCHDOG_USEC, again and again.
+    REQUIRE(systemd.until("WATCHDOG=1", 5s));
+    REQUIRE(systemd.until("WATCHDOG=1", 5s));
+
+    d->signal(SIGHUP);
+    REQUIRE(systemd.until("RELOADING=1", 10s));
+    auto reloaded = systemd.until("READY=1", 10s);
+    REQUIRE(reloaded);
+    CHECK_THAT(*reloaded, Catch::Contains("messages queued"));
+
+    d->signal(SIGTERM);
+    auto stopping = systemd.until("STOPPING=1", 10s);
+    REQUIRE(stopping);
+    CHECK_THAT(*stopping, Catch::Contains("STATUS="));
+    CHECK(d->wait_exit(30s) == 0);
 }
 
 }  // namespace smsgw::test
