@@ -95,18 +95,17 @@ int Store::schema_version() const {
 
 void Store::migrate() {
     const int latest = latest_schema_version();
-    const int found = schema_version();
-    version_found_ = found;
-    if (found > latest)
-        throw StoreError("database schema version " + std::to_string(found) +
+    version_found_ = schema_version();
+    if (version_found_ > latest)
+        throw StoreError("database schema version " + std::to_string(version_found_) +
                          " is newer than this smsgwd (" + std::to_string(latest) +
                          "); run a newer smsgwd or restore a backup made for this one");
-    if (found == latest) return;
+    if (version_found_ == latest) return;
     // A migration may rebuild a table that others reference (SQLite cannot
     // alter a CHECK): with enforcement on, dropping the old table would run its
     // ON DELETE actions on the referencing rows. Enforcement is off while the
-    // migrations run (it can only change outside a transaction) and every
-    // migration checks the keys before it commits (lang_altertable.html).
+    // migrations run (it can only change outside a transaction) and the keys
+    // are checked before the upgrade commits (lang_altertable.html).
     db_->exec("PRAGMA foreign_keys = OFF");
     struct EnforceKeysAgain {
         Database& db;
@@ -118,21 +117,31 @@ void Store::migrate() {
             }
         }
     } enforce_again{*db_};
+    // Every pending migration in one transaction: an upgrade happens whole or
+    // not at all, and the key check (a scan of every referencing table) runs
+    // once, after the last one.
+    Transaction tx(*db_);
+    // Another process may have migrated since we looked: re-read under the lock.
+    version_found_ = schema_version();
+    std::string ran;
     for (const Migration& m : migrations()) {
-        if (m.version <= found) continue;
-        Transaction tx(*db_);
-        // Another process may have migrated since we looked: re-check under the lock.
-        if (schema_version() >= m.version) continue;
+        if (m.version <= version_found_) continue;
         try {
             db_->exec(m.sql);
-            check_foreign_keys();
         } catch (const StoreError& e) {
             throw StoreError("migration " + std::string(m.name) + " failed: " + e.what(),
                              e.sqlite_code());
         }
-        db_->exec("PRAGMA user_version = " + std::to_string(m.version));
-        tx.commit();
+        ran += (ran.empty() ? "" : ", ") + std::string(m.name);
     }
+    if (ran.empty()) return;
+    try {
+        check_foreign_keys();
+    } catch (const StoreError& e) {
+        throw StoreError("migration " + ran + " failed: " + e.what(), e.sqlite_code());
+    }
+    db_->exec("PRAGMA user_version = " + std::to_string(latest));
+    tx.commit();
 }
 
 void Store::check_foreign_keys() {
