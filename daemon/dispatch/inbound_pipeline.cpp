@@ -97,6 +97,10 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
     bool on_inbound(const drivers::InboundPdu& pdu);
     bool on_status_report(const drivers::InboundPdu& pdu);
     int sweep(store::Time now);
+    // Matches a report to its part (and publishes the message's update); false:
+    // no part sent in the window matches it.
+    bool apply_report(const store::StatusReport& report);
+    void drop_report(const store::StatusReport& report, const std::string& text);
 
   private:
     awaitable<void> sweep_loop(std::shared_ptr<Impl> self);
@@ -442,23 +446,47 @@ bool InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in) {
         report.tp_mr = sr.mr;
         report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
         report.status = sr.status;
-        const auto update = store_.match_status_report(report, core::now(), options_.report_window);
-        if (!update) {
-            spdlog::info(
-                "inbound: modem[{}] status report for TP-MR {} to {} ({}) matches no part sent "
-                "in the window; dropped",
-                in.modem, sr.mr, report.recipient, sr.text);
+        if (apply_report(report)) return true;
+        if (!scheduler_.results_pending()) {
+            drop_report(report, sr.text);
             return true;
         }
-        spdlog::debug("inbound: modem[{}] status report TP-MR {}: part {} {}", in.modem, sr.mr,
-                      update->part_id, store::to_string(update->part_state));
-        events_.message_update(store_, *update);
+        // The network answered before the part's result was committed (results
+        // wait up to record_delay to share a commit): match again once it is.
+        // The report is not needed on the SIM for that, only its fields.
+        scheduler_.after_pending_results(
+            [weak = weak_from_this(), report, text = sr.text] {
+                auto self = weak.lock();
+                if (!self || self->closed_) return;
+                try {
+                    if (!self->apply_report(report)) self->drop_report(report, text);
+                } catch (const std::exception& e) {
+                    spdlog::error("inbound: modem[{}] status report for TP-MR {} not stored ({})",
+                                  report.modem, report.tp_mr, e.what());
+                }
+            });
         return true;
     } catch (const std::exception& e) {
         spdlog::error("inbound: modem[{}] status report for TP-MR {} not stored ({})", in.modem,
                       sr.mr, e.what());
         return false;
     }
+}
+
+bool InboundPipeline::Impl::apply_report(const store::StatusReport& report) {
+    const auto update = store_.match_status_report(report, core::now(), options_.report_window);
+    if (!update) return false;
+    spdlog::debug("inbound: modem[{}] status report TP-MR {}: part {} {}", report.modem,
+                  report.tp_mr, update->part_id, store::to_string(update->part_state));
+    events_.message_update(store_, *update);
+    return true;
+}
+
+void InboundPipeline::Impl::drop_report(const store::StatusReport& report, const std::string& text) {
+    spdlog::info(
+        "inbound: modem[{}] status report for TP-MR {} to {} ({}) matches no part sent in the "
+        "window; dropped",
+        report.modem, report.tp_mr, report.recipient, text);
 }
 
 }  // namespace smsgw::dispatch

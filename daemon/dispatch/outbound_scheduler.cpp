@@ -103,6 +103,8 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     // Only what SchedulerOptions::from reads from a config; the rest are the
     // daemon's own timings.
     void reconfigure(const SchedulerOptions& o) { options_.bound_modem_wait = o.bound_modem_wait; }
+    bool results_pending() const { return !commits_->idle(); }
+    void after_pending_results(std::function<void()> then) { commits_->flush(std::move(then)); }
 
   private:
     Sender& sender(const std::string& name);
@@ -175,6 +177,12 @@ void OutboundScheduler::wake() {
 }
 void OutboundScheduler::reconfigure(const SchedulerOptions& from_config) {
     impl_->reconfigure(from_config);
+}
+bool OutboundScheduler::results_pending() const {
+    return impl_->results_pending();
+}
+void OutboundScheduler::after_pending_results(std::function<void()> then) {
+    impl_->after_pending_results(std::move(then));
 }
 void OutboundScheduler::attach(std::shared_ptr<drivers::Modem> modem,
                                const config::ModemConfig& config) {

@@ -129,6 +129,11 @@ class OutboundScheduler {
     // SIGHUP: the options a reloaded config asks for (the bound-modem wait),
     // used from the next expiry sweep on.
     void reconfigure(const SchedulerOptions& from_config);
+    // Sends' results wait up to record_delay to share a commit; a status report
+    // can arrive before its part's result is committed. Whether any wait, and
+    // a call once they are committed (or the store failed), made at once.
+    bool results_pending() const;
+    void after_pending_results(std::function<void()> then);
 
     // --- for ModemPool ------------------------------------------------------
     // The modem became ready: start (or resume) its sender with this config's

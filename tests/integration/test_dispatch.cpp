@@ -81,6 +81,26 @@ std::vector<store::Inbound> inbound(DispatchRig& rig) {
 
 }  // namespace
 
+// A network can report delivery before the dispatcher has committed the
+// part's result: results wait up to record_delay to share a commit with the
+// next claim. Here they wait 3 s and nothing else is claimed (the modem is at
+// its daily cap of one part), and the simulator reports the part at once: the
+// report must wait for the result, not be dropped as matching nothing.
+TEST_CASE("dispatch: a status report that overtakes its part's result still delivers it") {
+    SimProcess sim({"--auto-report", "--report-delay-ms", "0"});
+    DispatchOptions options;
+    options.scheduler.record_delay = std::chrono::seconds(3);
+    DispatchRig rig(options);
+    auto c = sim_modem("office-1", sim);
+    c.max_per_day = 1;
+    rig.pool->apply({c});
+    REQUIRE(rig.ready("office-1"));
+    const auto id = rig.queue("+4917012345678", "Your code is 4711");
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::delivered; }, 15s));
+    REQUIRE(rig.run_until([&] { return stored_count(sim) == 0; }));
+    CHECK(rig.sink.named("message.delivered").size() == 1);
+}
+
 TEST_CASE("dispatch: single and 3-part messages reach the simulator intact, then delivered") {
     SimProcess sim({"--first-mr", "254"});  // TP-MR wraps past 255 during the test
     DispatchRig rig;
