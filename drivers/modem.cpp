@@ -92,7 +92,8 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
       io_(io),
       observer_(observer),
       wake_(io),
-      quirks_(&at::generic_quirks()) {
+      quirks_(&at::generic_quirks()),
+      inbound_read_(io) {
     status_.name = settings_.name;
     engine_ = std::make_shared<AtEngine>(io.get_executor(), log_name(), session_config());
     // The engine is ours and its handlers are cleared in stop(), so `this` is safe.
@@ -158,6 +159,7 @@ void Modem::Impl::stop() {
     engine_->on_complete(nullptr);
     if (port_) port_->close();
     wake_.cancel();
+    inbound_read_.cancel();
     if (status_.state != ModemState::stopped) {
         spdlog::info("{} {} → stopped (stop requested)", log_name(), to_string(status_.state));
         status_.state = ModemState::stopped;
@@ -166,6 +168,7 @@ void Modem::Impl::stop() {
 
 void Modem::Impl::wake() {
     wake_.cancel();
+    inbound_read_.cancel();  // a send waiting for a read looks again (gone, hang, …)
 }
 
 awaitable<bool> Modem::Impl::sleep(std::chrono::milliseconds d) {
@@ -624,6 +627,12 @@ awaitable<Exit> Modem::Impl::configure() {
 }
 
 awaitable<Exit> Modem::Impl::ready_loop() {
+    // Leaving ready: a send waiting for the announced messages to be read must
+    // not wait for a lifecycle that no longer reads them.
+    struct WakeSenders {
+        asio::steady_timer& timer;
+        ~WakeSenders() { timer.cancel(); }
+    } wake_senders{inbound_read_};
     // Signal, registration, operator and storage before the modem is called
     // ready: registration does not read the operator's name, health() does.
     if (const Exit e = co_await health(); e != Exit::ok) co_return e;
@@ -649,7 +658,10 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         if (!to_read_.empty()) {
             auto [storage, index] = to_read_.front();
             to_read_.pop_front();
-            co_await read_stored(storage, index);
+            {
+                Reading guard(*this);
+                co_await read_stored(storage, index);
+            }
             continue;
         }
         const auto now = clock::now();

@@ -64,6 +64,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     awaitable<bool> select_storage(const std::string& storage);
     awaitable<void> acknowledge();
     void report(InboundPdu pdu);
+    // Why a part cannot go out now (not ready, recovering, gone); empty: it can.
+    std::string cannot_send() const;
     void on_urc(const at::Urc& urc);
 
     // ---- helpers ------------------------------------------------------------
@@ -97,6 +99,22 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     bool needs_cnma_ = false;
     std::string mem1_;  // storage AT+CMGR/AT+CMGD work on
     std::deque<std::pair<std::string, int>> to_read_;  // +CMTI/+CDSI
+    bool reading_ = false;  // the lifecycle is in read_stored()
+    // Cancelled when the announced messages are read (or the lifecycle leaves
+    // ready): a send waits for that first (see send()).
+    asio::steady_timer inbound_read_;
+    bool inbound_waiting() const { return !to_read_.empty() || reading_; }
+    // While read_stored() runs; at its end a send waiting for it goes on.
+    struct Reading {
+        explicit Reading(Impl& modem) : m(modem) { m.reading_ = true; }
+        ~Reading() {
+            m.reading_ = false;
+            if (!m.inbound_waiting()) m.inbound_read_.cancel();
+        }
+        Reading(const Reading&) = delete;
+        Reading& operator=(const Reading&) = delete;
+        Impl& m;
+    };
     std::deque<InboundPdu> to_delete_;                 // confirmed by the owner
     std::set<std::pair<std::string, int>> outstanding_;  // reported, not yet confirmed
 };

@@ -45,16 +45,38 @@ void decode_into(InboundPdu& in) {
 
 }  // namespace
 
+std::string Modem::Impl::cannot_send() const {
+    if (status_.state != ModemState::ready)
+        return "modem " + std::string(to_string(status_.state)) + ", not ready";
+    if (!hang_.empty() || !gone_.empty())  // still ready until the lifecycle acts on it
+        return gone_.empty() ? "recovering: " + hang_ : "port gone: " + gone_;
+    return {};
+}
+
 awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
     auto self = shared_from_this();
     SendResult result;
-    if (status_.state != ModemState::ready) {
-        result.reason = "modem " + std::string(to_string(status_.state)) + ", not ready";
-        co_return result;
-    }
-    if (!hang_.empty() || !gone_.empty()) {  // still ready until the lifecycle acts on it
-        result.reason = gone_.empty() ? "recovering: " + hang_ : "port gone: " + gone_;
-        co_return result;
+    result.reason = cannot_send();
+    if (!result.reason.empty()) co_return result;
+    // A message the modem announced (+CMTI) is read before the next part goes
+    // out. One command runs at a time and an AT+CMGS takes seconds on a real
+    // network, so a STOP read after it would wait that long for its opt-out;
+    // the read is one quick exchange. The wait is bounded: a lifecycle held up
+    // in a command of its own does not stop the sending for longer than that.
+    if (inbound_waiting()) {
+        const auto until = std::chrono::steady_clock::now() + 2 * settings_.command_timeout;
+        while (inbound_waiting() && std::chrono::steady_clock::now() < until) {
+            inbound_read_.expires_at(until);
+            boost::system::error_code ec;
+            co_await inbound_read_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (stopping_) break;
+            result.reason = cannot_send();
+            if (!result.reason.empty()) co_return result;
+        }
+        if (stopping_) {
+            result.reason = "modem stopping";
+            co_return result;
+        }
     }
     at::Command c;
     c.text = "AT+CMGS=" + std::to_string(tpdu_length);

@@ -203,6 +203,40 @@ TEST_CASE("Modem: inbound single and reversed multi-part, deleted only after com
     REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
+TEST_CASE("Modem: a message announced during AT+CMGS is read before the next part goes out") {
+    // One command at a time, and on a real network an AT+CMGS takes seconds: a
+    // STOP announced meanwhile (the modem holds +CMTI until the command ends)
+    // must not also wait for the next part's AT+CMGS before it is read.
+    SimProcess sim({"--cmgs-latency-ms", "400"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    const auto msg = encode("+4917012345678", long_text);
+    REQUIRE(msg.parts.size() == 2);
+
+    std::vector<SendResult> results;
+    std::size_t inbound_when_second_done = 99;
+    boost::asio::co_spawn(
+        rig.io,
+        [&]() -> drivers::awaitable<void> {
+            for (const auto& part : msg.parts) {  // back to back, as the dispatcher sends
+                results.push_back(co_await rig.modem->send(part.hex, part.tpdu_length));
+            }
+            inbound_when_second_done = rig.observer.inbound.size();
+        },
+        boost::asio::detached);
+    // The first part is in AT+CMGS (400 ms) when the message arrives.
+    REQUIRE_FALSE(run_until(rig.io, [&] { return !results.empty(); }, 150ms));
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return results.size() == 2; }));
+    CHECK(results[0].status == SendResult::Status::sent);
+    CHECK(results[1].status == SendResult::Status::sent);
+    // Read between the two parts, not after the second.
+    CHECK(inbound_when_second_done == 1);
+    REQUIRE(rig.observer.inbound.size() == 1);
+    CHECK(reassemble(rig.observer.inbound) == "Stop");
+    REQUIRE(wait_for([&] { return sent_log(sim).size() == 2; }));
+}
+
 TEST_CASE("Modem: status report matched to the TP-MR of a sent part") {
     SimProcess sim({"--first-mr", "41"});
     Rig rig(test_settings("office-1", sim.link()));

@@ -315,15 +315,22 @@ void ModemCore::urc(std::vector<std::string> lines) {
     if (link_busy())
         held_urcs_.push_back(std::move(framed));
     else
-        write(framed);
+        write_urc(framed);
 }
 
 void ModemCore::flush_urcs() {
     if (link_busy()) return;
     while (!held_urcs_.empty()) {
-        write(held_urcs_.front());
+        write_urc(held_urcs_.front());
         held_urcs_.pop_front();
     }
+}
+
+void ModemCore::write_urc(const std::string& framed) {
+    write(framed);
+    stats_.last_urc_monotonic_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now().time_since_epoch())
+                                       .count();
 }
 
 // ---- noise ---------------------------------------------------------------------

@@ -49,6 +49,12 @@ struct SimStats {
     std::uint64_t cnma_timeouts = 0;
     std::uint64_t hangs = 0;
     std::uint64_t resets = 0;
+    // When the last unsolicited result (+CMTI, +CMT, …) went out on the pty:
+    // microseconds of CLOCK_MONOTONIC (std::chrono::steady_clock), so that a
+    // client on this machine can time what follows from the indication itself
+    // rather than from the injection (a modem holds indications while a
+    // command runs). 0: none yet.
+    std::int64_t last_urc_monotonic_us = 0;
 };
 
 // How an injected message or report was handed to the client.
@@ -133,6 +139,7 @@ private:
     void write(std::string_view bytes);
     void urc(std::vector<std::string> lines);
     void flush_urcs();
+    void write_urc(const std::string& framed);  // writes and notes the time (SimStats)
     // A command line being typed holds URCs back as modems do: a URC inside the
     // echo would split it, and clients match the echo against their command.
     bool link_busy() const { return busy_ || prompt_.active || hung() || !input_line_.empty(); }
