@@ -9,6 +9,9 @@
 //                         that simulator driven alone for comparison
 //   daemon_bench memory   RSS with 4 idle modems; RSS and send latency as the
 //                         queue grows to a million
+//   daemon_bench optout   from an inbound "Stop" to its opt-out committed: a
+//                         modem idle, 8 modems sending, 1 modem sending while
+//                         a client submits batches
 // Options: --runs N (medians over N runs, default 3), --build DIR.
 #include <fcntl.h>
 #include <poll.h>
@@ -33,6 +36,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -144,7 +148,9 @@ class Client {
             off += static_cast<std::size_t>(n);
         }
     }
-    std::string line() {
+    // The next line; throws when none is complete within `timeout`.
+    std::string line(std::chrono::milliseconds timeout = 60s) {
+        const auto deadline = Clock::now() + timeout;
         for (;;) {
             const auto nl = buf_.find('\n');
             if (nl != std::string::npos) {
@@ -152,6 +158,12 @@ class Client {
                 buf_.erase(0, nl + 1);
                 return l;
             }
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            pollfd p{fd_, POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+                throw std::runtime_error("no line within " + std::to_string(timeout.count()) +
+                                         " ms");
             char tmp[65536];
             const ssize_t n = ::read(fd_, tmp, sizeof tmp);
             if (n <= 0) throw std::runtime_error("socket closed");
@@ -178,6 +190,7 @@ std::string make_dir() {
 
 struct Sim {
     std::string link;
+    std::string control;  // the simulator's control socket (inject_sms, …)
     std::unique_ptr<Process> proc;
 };
 
@@ -198,19 +211,20 @@ struct Rig {
         for (int i = 0; i < n; ++i) {
             Sim s;
             s.link = dir + "/modem-" + std::to_string(i);
+            s.control = dir + "/modem-" + std::to_string(i) + ".ctl";
             char imei[32];
             std::snprintf(imei, sizeof imei, "3569380356438%02d", i);
             s.proc = std::make_unique<Process>(
                 std::vector<std::string>{g_build + "/tools/modemsim/smsgw-modemsim", "--link", s.link,
                                          "--cmgs-latency-ms", std::to_string(latency_ms), "--imei",
-                                         imei, "--storage-size", "100"},
+                                         imei, "--storage-size", "100", "--control", s.control},
                 dir + "/sim-" + std::to_string(i) + ".log");
             sims.push_back(std::move(s));
         }
         for (auto& s : sims)
             wait_for([&] {
                 struct stat st {};
-                return ::lstat(s.link.c_str(), &st) == 0;
+                return ::lstat(s.link.c_str(), &st) == 0 && ::lstat(s.control.c_str(), &st) == 0;
             }, 5s);
     }
 
@@ -536,6 +550,166 @@ void memory_bench() {
     }
 }
 
+// ---- opt-out latency --------------------------------------------------------------
+
+// Issue 4: "an opt-out is committed within 500 ms of the modem's +CMTI". A
+// "Stop" from a new number is injected into a simulator through its control
+// socket; the simulator stores it and writes +CMTI — at once, or, like a
+// modem, once the command in flight has ended — and says when (its
+// last_urc_monotonic_us, the same clock as ours). Each sample ends at
+// smsgwd's optout.added event, published after the commit that adds the
+// number, and is timed both from the +CMTI (the goal's interval) and from the
+// injection (what the sender of the STOP waits, the AT+CMGS in flight
+// included).
+struct OptoutSample {
+    double from_indication_ms = 0, from_injection_ms = 0;
+};
+
+class OptoutProbe {
+  public:
+    explicit OptoutProbe(Rig& rig) : events_(rig.socket) {
+        const json r =
+            events_.request({{"id", 0}, {"op", "subscribe"}, {"events", {"optout.added"}}});
+        if (r["ok"] != true) throw std::runtime_error("subscribe refused: " + r.dump());
+        for (const auto& s : rig.sims) controls_.push_back(std::make_unique<Client>(s.control));
+    }
+
+    // One "Stop" into simulator `sim`, timed until its opt-out is committed.
+    OptoutSample stop_via(std::size_t sim) {
+        Client& control = *controls_.at(sim);
+        char number[24];
+        std::snprintf(number, sizeof number, "+4917620%06d", next_++);
+        const auto t = Clock::now();
+        const json r = control.request(
+            {{"id", next_}, {"op", "inject_sms"}, {"from", number}, {"text", "Stop"}});
+        if (r["ok"] != true) throw std::runtime_error("inject_sms refused: " + r.dump());
+        for (;;) {
+            const json e = json::parse(events_.line(10s));
+            if (e.value("event", "") != "optout.added" || e.value("number", "") != number) continue;
+            const auto committed = Clock::now();
+            const json st = control.request({{"id", 0}, {"op", "stats"}});
+            const Clock::time_point indicated{
+                std::chrono::microseconds(st["stats"]["last_urc_monotonic_us"].get<std::int64_t>())};
+            if (indicated < t || indicated > committed)
+                throw std::runtime_error("the simulator's +CMTI time is outside the sample");
+            return {std::chrono::duration<double, std::milli>(committed - indicated).count(),
+                    std::chrono::duration<double, std::milli>(committed - t).count()};
+        }
+    }
+
+  private:
+    Client events_;
+    std::vector<std::unique_ptr<Client>> controls_;
+    int next_ = 0;
+};
+
+// Fills the queue with `count` messages in batches of 1,000.
+void queue_messages(Rig& rig, int count) {
+    Client c(rig.socket);
+    for (int b = 0; b < count; b += 1000) {
+        const json r = c.request(batch_req(b, std::min(1000, count - b), b));
+        if (r["ok"] != true) throw std::runtime_error("batch refused: " + r.dump().substr(0, 300));
+    }
+}
+
+bool any_queued(Rig& rig) {
+    Client c(rig.socket);
+    const json r = c.request({{"id", 1}, {"op", "message.list"}, {"state", "queued"}, {"limit", 1}});
+    if (r["ok"] != true) throw std::runtime_error("message.list refused: " + r.dump());
+    return !r["result"]["messages"].empty();
+}
+
+// `samples` Stops spread over the rig's simulators while its modems send what
+// was queued (`queued` messages; none: the modems idle). A pause of 0 to
+// `send_time` (fixed pseudo-random) before each, so that they fall at every
+// point of a send rather than always just after one ends.
+std::vector<OptoutSample> stops_while_sending(Rig& rig, int queued, int samples,
+                                              std::chrono::milliseconds send_time) {
+    if (!wait_for([&] { return rig.ready_modems() == static_cast<int>(rig.sims.size()); }, 60s))
+        throw std::runtime_error("modems not ready");
+    if (queued > 0) queue_messages(rig, queued);
+    OptoutProbe probe(rig);
+    std::mt19937 rng(4);
+    std::uniform_int_distribution<long> pause(0, std::max<long>(1, send_time.count()));
+    std::vector<OptoutSample> out;
+    for (int i = 0; i < samples; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause(rng)));
+        out.push_back(probe.stop_via(static_cast<std::size_t>(i) % rig.sims.size()));
+    }
+    if (queued > 0 && !any_queued(rig))
+        throw std::runtime_error("the queue ran dry before the samples ended");
+    return out;
+}
+
+// A client submitting send_batch of 1,000 back to back until destroyed.
+class BatchSubmitter {
+  public:
+    explicit BatchSubmitter(Rig& rig)
+        : thread_([this, &rig] {
+              try {
+                  Client c(rig.socket);
+                  for (std::int64_t b = 0; !stop_; ++b, ++batches_)
+                      if (c.request(batch_req(b, 1000, 1000000 + b * 1000))["ok"] != true) break;
+              } catch (...) {
+                  batches_ = -1'000'000;  // counts as no overlap
+              }
+          }) {}
+    ~BatchSubmitter() {
+        stop_ = true;
+        thread_.join();
+    }
+    BatchSubmitter(const BatchSubmitter&) = delete;
+    BatchSubmitter& operator=(const BatchSubmitter&) = delete;
+    int batches() const { return batches_; }
+
+  private:
+    std::atomic<bool> stop_{false};
+    std::atomic<int> batches_{0};
+    std::thread thread_;  // last: started once the rest exists
+};
+
+void optout_bench() {
+    struct Load {
+        const char* what;
+        int modems, latency_ms, queued, samples;
+        std::chrono::milliseconds pause;  // the longest, before each Stop
+        bool submitting;                  // a BatchSubmitter at work meanwhile
+        std::vector<OptoutSample> got;
+    };
+    std::vector<Load> loads = {
+        {"1 modem, idle", 1, 0, 0, 100, 20ms, false, {}},
+        {"1 modem sending, 1 s per AT+CMGS", 1, 1000, 200, 40, 1000ms, false, {}},
+        {"8 modems sending, 100 ms per AT+CMGS", 8, 100, 4000, 100, 100ms, false, {}},
+        {"1 modem sending at 0 ms while a client submits `send_batch` of 1,000 back to back", 1,
+         0, 0, 100, 20ms, true, {}},
+    };
+    for (int run = 0; run < g_runs; ++run)
+        for (auto& l : loads) {
+            Rig rig;
+            rig.add_sims(l.modems, l.latency_ms);
+            rig.start_daemon();
+            std::optional<BatchSubmitter> submitter;
+            if (l.submitting) submitter.emplace(rig);
+            const auto got = stops_while_sending(rig, l.queued, l.samples, l.pause);
+            if (submitter && submitter->batches() < 2)
+                throw std::runtime_error("the submissions did not overlap the samples");
+            l.got.insert(l.got.end(), got.begin(), got.end());
+        }
+    std::printf("| inbound \"Stop\" → opt-out committed (`optout.added`), ms | from the +CMTI: median | "
+                "slowest | from the injection: median | slowest | samples |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|\n");
+    for (const auto& l : loads) {
+        std::vector<double> cmti, injected;
+        for (const auto& s : l.got) {
+            cmti.push_back(s.from_indication_ms);
+            injected.push_back(s.from_injection_ms);
+        }
+        std::printf("| %s | %.1f | %.1f | %.1f | %.1f | %zu |\n", l.what, median(cmti),
+                    *std::max_element(cmti.begin(), cmti.end()), median(injected),
+                    *std::max_element(injected.begin(), injected.end()), l.got.size());
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -549,6 +723,7 @@ int main(int argc, char** argv) {
         if (scenario == "submit") submit_bench();
         else if (scenario == "e2e") e2e_bench();
         else if (scenario == "memory") memory_bench();
+        else if (scenario == "optout") optout_bench();
         else if (scenario == "profile" && argc > 2 && std::string(argv[2]) == "e2e-one") {
             const E2e r = e2e_run(1, 0, 3000);
             std::printf("1 modem at 0 ms: %.0f msg/s; CPU seconds: smsgwd %.2f, simulator %.2f\n",
@@ -579,7 +754,7 @@ int main(int argc, char** argv) {
             else measure("lock-step", 2000, [&] { return send_rate(rig, 1, 2000, 1); });
         }
         else {
-            std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory [--runs N] [--build DIR]\n"
+            std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory|optout [--runs N] [--build DIR]\n"
                          "       daemon_bench profile "
                          "batch|pipelined|concurrent|concurrent-pipelined|lockstep|e2e-one\n");
             return 2;
