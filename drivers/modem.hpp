@@ -153,6 +153,8 @@ class Modem {
     awaitable<void> run();
 
     // Sends one part: AT+CMGS=<tpdu_length>, the PDU (SMSC field first), Ctrl-Z.
+    // A message the modem has announced (+CMTI) is read first, so that an
+    // inbound STOP waits for no more than the AT+CMGS already in flight.
     awaitable<SendResult> send(std::string pdu_hex, int tpdu_length);
 
     // The owner has committed `pdu`: delete it from the modem (AT+CMGD). Does
