@@ -193,6 +193,9 @@ void Modem::Impl::set_state(ModemState to, const std::string& why) {
     if (stopping_) return;
     const ModemState from = status_.state;
     status_.state = to;
+    // Leaving ready: a send waiting for a read (see send()) must not wait for a
+    // lifecycle that no longer reads.
+    if (from != to) inbound_read_.cancel();
     if (from != to)
         spdlog::info("{} {} → {}{}", log_name(), to_string(from), to_string(to),
                      why.empty() ? std::string() : " (" + why + ")");
@@ -627,12 +630,6 @@ awaitable<Exit> Modem::Impl::configure() {
 }
 
 awaitable<Exit> Modem::Impl::ready_loop() {
-    // Leaving ready: a send waiting for the announced messages to be read must
-    // not wait for a lifecycle that no longer reads them.
-    struct WakeSenders {
-        asio::steady_timer& timer;
-        ~WakeSenders() { timer.cancel(); }
-    } wake_senders{inbound_read_};
     // Signal, registration, operator and storage before the modem is called
     // ready: registration does not read the operator's name, health() does.
     if (const Exit e = co_await health(); e != Exit::ok) co_return e;

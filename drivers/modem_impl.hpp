@@ -100,8 +100,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::string mem1_;  // storage AT+CMGR/AT+CMGD work on
     std::deque<std::pair<std::string, int>> to_read_;  // +CMTI/+CDSI
     bool reading_ = false;  // the lifecycle is in read_stored()
-    // Cancelled when the announced messages are read (or the lifecycle leaves
-    // ready): a send waits for that first (see send()).
+    // Cancelled when a read ends, the state changes, or wake() or stop() is
+    // called: a send waiting for the announced messages looks again (send()).
     asio::steady_timer inbound_read_;
     bool inbound_waiting() const { return !to_read_.empty() || reading_; }
     // While read_stored() runs; at its end a send waiting for it goes on.
@@ -109,7 +109,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
         explicit Reading(Impl& modem) : m(modem) { m.reading_ = true; }
         ~Reading() {
             m.reading_ = false;
-            if (!m.inbound_waiting()) m.inbound_read_.cancel();
+            m.inbound_read_.cancel();
         }
         Reading(const Reading&) = delete;
         Reading& operator=(const Reading&) = delete;

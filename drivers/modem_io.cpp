@@ -63,20 +63,15 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
     // network, so a STOP read after it would wait that long for its opt-out;
     // the read is one quick exchange. The wait is bounded: a lifecycle held up
     // in a command of its own does not stop the sending for longer than that.
-    if (inbound_waiting()) {
-        const auto until = std::chrono::steady_clock::now() + 2 * settings_.command_timeout;
-        while (inbound_waiting() && std::chrono::steady_clock::now() < until) {
-            inbound_read_.expires_at(until);
-            boost::system::error_code ec;
-            co_await inbound_read_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            if (stopping_) break;
-            result.reason = cannot_send();
-            if (!result.reason.empty()) co_return result;
-        }
-        if (stopping_) {
-            result.reason = "modem stopping";
-            co_return result;
-        }
+    // Every wake-up (the read ended, a state change, stop, gone, hang) asks
+    // again whether the part can go out at all.
+    const auto until = std::chrono::steady_clock::now() + 2 * settings_.command_timeout;
+    while (inbound_waiting() && std::chrono::steady_clock::now() < until) {
+        inbound_read_.expires_at(until);
+        boost::system::error_code ec;
+        co_await inbound_read_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        result.reason = cannot_send();
+        if (!result.reason.empty()) co_return result;
     }
     at::Command c;
     c.text = "AT+CMGS=" + std::to_string(tpdu_length);
