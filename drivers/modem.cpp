@@ -646,12 +646,8 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         if (!gone_.empty()) co_return Exit::gone;
         if (!hang_.empty()) co_return Exit::hang;
         if (reregister_) co_return Exit::reregister;
-        if (!to_delete_.empty()) {
-            InboundPdu pdu = std::move(to_delete_.front());
-            to_delete_.pop_front();
-            co_await delete_stored(std::move(pdu));
-            continue;
-        }
+        // Reads first: an announced message may be a STOP, and a delete only
+        // frees a slot that nobody waits for.
         if (!to_read_.empty()) {
             auto [storage, index] = to_read_.front();
             to_read_.pop_front();
@@ -659,6 +655,12 @@ awaitable<Exit> Modem::Impl::ready_loop() {
                 Reading guard(*this);
                 co_await read_stored(storage, index);
             }
+            continue;
+        }
+        if (!to_delete_.empty()) {
+            InboundPdu pdu = std::move(to_delete_.front());
+            to_delete_.pop_front();
+            co_await delete_stored(std::move(pdu));
             continue;
         }
         const auto now = clock::now();

@@ -157,8 +157,9 @@ class Modem {
     // inbound STOP waits for no more than the AT+CMGS already in flight.
     awaitable<SendResult> send(std::string pdu_hex, int tpdu_length);
 
-    // The owner has committed `pdu`: delete it from the modem (AT+CMGD). Does
-    // nothing for PDUs without an index. Safe to call from any callback.
+    // The owner has committed `pdu`: delete it from the modem (AT+CMGD), once
+    // the messages the modem has announced meanwhile are read. Does nothing for
+    // PDUs without an index. Safe to call from any callback.
     void confirm_committed(const InboundPdu& pdu);
 
     const ModemStatus& status() const;

@@ -26,6 +26,7 @@ class RecordingObserver : public drivers::ModemObserver {
     }
     void on_inbound(const drivers::InboundPdu& pdu) override {
         inbound.push_back(pdu);
+        if (each_inbound) each_inbound(pdu);
         if (modem && auto_confirm) modem->confirm_committed(pdu);
     }
     void on_status_report(const drivers::InboundPdu& pdu) override {
@@ -45,6 +46,7 @@ class RecordingObserver : public drivers::ModemObserver {
 
     drivers::Modem* modem = nullptr;
     bool auto_confirm = true;
+    std::function<void(const drivers::InboundPdu&)> each_inbound;  // as each is reported
     drivers::ModemStatus last;
     std::vector<StateChange> changes;
     std::vector<drivers::InboundPdu> inbound, reports;

@@ -237,6 +237,26 @@ TEST_CASE("Modem: a message announced during AT+CMGS is read before the next par
     REQUIRE(wait_for([&] { return sent_log(sim).size() == 2; }));
 }
 
+TEST_CASE("Modem: announced messages are read before committed ones are deleted") {
+    // A STOP announced while earlier messages are worked through waits for no
+    // AT+CMGD: the two parts of a message are announced together, the first is
+    // committed (confirmed) as soon as it is reported, and the second is read
+    // before the first is deleted.
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    std::vector<std::size_t> stored_when_reported;
+    rig.observer.each_inbound = [&](const drivers::InboundPdu&) {
+        stored_when_reported.push_back(stored_count(sim));
+    };
+    json r = sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", long_text}});
+    REQUIRE(r["parts"] == 2);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }));
+    CHECK(stored_when_reported == std::vector<std::size_t>{2, 2});
+    CHECK(reassemble(rig.observer.inbound) == long_text);
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
 TEST_CASE("Modem: status report matched to the TP-MR of a sent part") {
     SimProcess sim({"--first-mr", "41"});
     Rig rig(test_settings("office-1", sim.link()));
