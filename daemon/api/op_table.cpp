@@ -113,6 +113,7 @@ const Field<PreviewParams> preview_fields[] = {
     {{"encoding", T::enumeration, false, 0, 0, encoding_names}, &PreviewParams::encoding},
     {{"transliterate", T::boolean}, &PreviewParams::transliterate},
     {{"to", T::string, false, 1, 64, {}, C::phone_number}, &PreviewParams::to},
+    {{"category", T::enumeration, false, 0, 0, category_names}, &PreviewParams::category},
 };
 
 const Field<SubscribeParams> subscribe_fields[] = {
@@ -253,14 +254,27 @@ void write_op_params(const Params& params, nlohmann::json& out) {
                params);
 }
 
-std::optional<Error> read_send_item(const nlohmann::json& item, const std::string& prefix,
-                                    SendParams& out) {
-    return read_params<SendParams>(item, send_fields, "send_batch messages", prefix, false, out);
+SendItem read_send_item(const nlohmann::json& item, const std::string& path) {
+    SendItem out;
+    std::optional<Error> e =
+        item.is_object()
+            ? read_params<SendParams>(item, send_fields, "send_batch messages", path + ".", false,
+                                      out.params)
+            : Error{ErrorCode::bad_request,
+                    path + ": expected an object of send parameters, found " + describe(item),
+                    path};
+    if (e) {
+        out.params = {};
+        out.refused = std::move(*e);
+        out.raw = item.dump();
+    }
+    return out;
 }
 
-nlohmann::json write_send_item(const SendParams& item) {
+nlohmann::json write_send_item(const SendItem& item) {
+    if (item.refused) return nlohmann::json::parse(item.raw);
     nlohmann::json out = nlohmann::json::object();
-    write_params<SendParams>(item, send_fields, out);
+    write_params<SendParams>(item.params, send_fields, out);
     return out;
 }
 

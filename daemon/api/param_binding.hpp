@@ -22,7 +22,7 @@ using Member = std::variant<
     std::string S::*, std::optional<std::string> S::*, bool S::*, std::int64_t S::*,
     std::optional<std::int64_t> S::*, std::optional<Timestamp> S::*, std::vector<std::string> S::*,
     Encoding S::*, Category S::*, std::optional<Category> S::*, std::optional<MessageState> S::*,
-    std::vector<EventName> S::*, SettingValue S::*, std::vector<SendParams> S::*, Amount S::*>;
+    std::vector<EventName> S::*, SettingValue S::*, std::vector<SendItem> S::*, Amount S::*>;
 
 template <typename S>
 struct Field {
@@ -30,10 +30,10 @@ struct Field {
     Member<S> member;
 };
 
-// send_batch items are send params; defined next to the send rows.
-std::optional<Error> read_send_item(const nlohmann::json& item, const std::string& prefix,
-                                    SendParams& out);
-nlohmann::json write_send_item(const SendParams& item);
+// send_batch items are send params; defined next to the send rows. `path` is
+// the item's own (`messages[3]`); a refused item keeps its error and raw text.
+SendItem read_send_item(const nlohmann::json& item, const std::string& path);
+nlohmann::json write_send_item(const SendItem& item);
 
 template <typename T>
 struct is_optional : std::false_type {};
@@ -73,13 +73,9 @@ std::optional<Error> convert(const nlohmann::json& v, const ParamSpec& spec,
         // A whole integer counts major units; check_value bounded both forms.
         out.micros = v.is_string() ? *parse_amount(v.get_ref<const std::string&>())
                                    : v.get<std::int64_t>() * micros_per_unit;
-    } else if constexpr (std::is_same_v<T, std::vector<SendParams>>) {
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            SendParams item;
-            if (auto e = read_send_item(v[i], path + "[" + std::to_string(i) + "].", item))
-                return e;
-            out.push_back(std::move(item));
-        }
+    } else if constexpr (std::is_same_v<T, std::vector<SendItem>>) {
+        for (std::size_t i = 0; i < v.size(); ++i)
+            out.push_back(read_send_item(v[i], path + "[" + std::to_string(i) + "]"));
     } else {
         out = v.get<T>();  // string, bool, int64, list of strings
     }
@@ -103,9 +99,9 @@ nlohmann::json to_json_value(const T& in, const ParamSpec& spec) {
         return std::visit([](const auto& x) { return nlohmann::json(x); }, in);
     } else if constexpr (std::is_same_v<T, Amount>) {
         return format_amount(in.micros);  // always text: exact for every amount
-    } else if constexpr (std::is_same_v<T, std::vector<SendParams>>) {
+    } else if constexpr (std::is_same_v<T, std::vector<SendItem>>) {
         nlohmann::json out = nlohmann::json::array();
-        for (const SendParams& item : in) out.push_back(write_send_item(item));
+        for (const SendItem& item : in) out.push_back(write_send_item(item));
         return out;
     } else {
         return nlohmann::json(in);

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "daemon/api/error.hpp"
 #include "daemon/api/vocabulary.hpp"
 
 namespace smsgw::api {
@@ -54,8 +55,19 @@ struct SendParams {
     bool operator==(const SendParams&) const = default;
 };
 
+// One item of a send_batch. Each is checked on its own: an item that is not a
+// valid `send` (a bad number, an empty text, an unknown parameter, not an
+// object) is refused with its index and the others are still queued, so a
+// campaign is not lost to one bad line.
+struct SendItem {
+    SendParams params;
+    std::optional<Error> refused;  // why the item is not a valid send
+    std::string raw;               // a refused item as it came (JSON text), written back as is
+    bool operator==(const SendItem&) const = default;
+};
+
 struct SendBatchParams {
-    std::vector<SendParams> messages;  // stored in one transaction
+    std::vector<SendItem> messages;  // the accepted ones are stored in one transaction
     bool operator==(const SendBatchParams&) const = default;
 };
 
@@ -130,6 +142,7 @@ struct PreviewParams {
     Encoding encoding = Encoding::auto_detect;
     bool transliterate = false;
     std::optional<std::string> to;  // for the cost of the destination
+    Category category = Category::transactional;  // marketing: with the company prefix
     bool operator==(const PreviewParams&) const = default;
 };
 

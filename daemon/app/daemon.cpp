@@ -129,10 +129,11 @@ void Daemon::Parts::reload() {
     }
     set_log_level(fresh->log_level);
     service->set_config(fresh);
+    server->reconfigure(server::ServerOptions::from_config(*fresh));
     modems->reload(*fresh);
     config = std::move(fresh);
-    spdlog::info("SIGHUP: configuration reloaded from {} ({} modems)", config_path,
-                 config->modems.size());
+    spdlog::info("SIGHUP: configuration reloaded from {} ({} modem{})", config_path,
+                 config->modems.size(), config->modems.size() == 1 ? "" : "s");
     notify.reloaded(status_line());
 }
 

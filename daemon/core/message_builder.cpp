@@ -63,7 +63,8 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
             case pdu::EncodeErrorCode::text_too_long:
                 return unexpected(error(api::ErrorCode::text_too_long,
                                         e.message + " (at most " + std::to_string(ctx.max_parts) +
-                                            " segments; see sms.max_segments)",
+                                            " segments; see " + std::string(ctx.max_parts_key) +
+                                            ")",
                                         prefix, "text"));
             case pdu::EncodeErrorCode::invalid_number:
                 return unexpected(error(api::ErrorCode::invalid_number, e.message, prefix, "to"));
@@ -85,8 +86,10 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
     m.encoding = pdu::to_string(encoded->alphabet);
     m.category = std::string(api::to_string(p.category));
     m.priority = static_cast<int>(p.priority);
-    if (p.not_before)
-        m.not_before = store::Time(std::chrono::seconds(p.not_before->unix_seconds));
+    // Due from the moment it was accepted unless scheduled: the time the reply
+    // and the message.queued event carry is the one stored.
+    m.not_before = p.not_before ? store::Time(std::chrono::seconds(p.not_before->unix_seconds))
+                                : ctx.now;
     if (p.validity_minutes) {
         m.validity_minutes = static_cast<int>(*p.validity_minutes);
         const store::Time start = m.not_before && *m.not_before > ctx.now ? *m.not_before : ctx.now;

@@ -24,6 +24,7 @@ struct BuildContext {
     const policy::Settings& settings;
     int max_parts = 10;  // min(limits.max_parts_per_message, sms.max_segments)
     store::Time now{};
+    std::string_view max_parts_key = "sms.max_segments";  // the one of the two that binds
 };
 
 // `field_prefix` names the request path for errors ("messages[3]." in a batch).

@@ -64,6 +64,16 @@ void Connection::start() {
     asio::co_spawn(socket_.get_executor(), writer(shared_from_this()), guard);
 }
 
+void Connection::set_role(std::optional<api::Role> role) {
+    role_ = role;
+    if (role) {
+        caller_.role = *role;
+        return;
+    }
+    core_.bus.unsubscribe(*this);
+    subscription_ = 0;
+}
+
 void Connection::stop() {
     core_.bus.unsubscribe(*this);
     subscription_ = 0;

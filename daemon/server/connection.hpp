@@ -40,6 +40,12 @@ class Connection : public std::enable_shared_from_this<Connection>, public Event
     ~Connection() override;
 
     void start();
+    // The config's roles changed (SIGHUP): requests read from now on are
+    // answered in `role`; nullopt, and every one is `forbidden` and the
+    // subscription ends.
+    void set_role(std::optional<api::Role> role);
+    const CallerInfo& caller() const { return caller_; }
+    std::optional<api::Role> role() const { return role_; }
     // Graceful stop: no more reading; in-flight requests finish, replies flush.
     void stop();
     void deliver_event(const std::shared_ptr<const std::string>& line) override;

@@ -120,6 +120,27 @@ awaitable<void> Server::Impl::accept_loop() {
     }
 }
 
+void Server::reconfigure(const ServerOptions& fresh) {
+    Impl& s = *impl_;
+    s.options.roles = fresh.roles;
+    s.options.max_connections = fresh.max_connections;
+    s.options.max_line_bytes = fresh.max_line_bytes;
+    for (const auto& [id, connection] : s.connections) {
+        const CallerInfo& caller = connection->caller();
+        const std::optional<api::Role> role =
+            role_for(s.options.roles, lookup_peer(caller.uid, caller.gid));
+        if (role == connection->role()) continue;
+        if (role)
+            spdlog::info("socket: connection {} from {} is now {} (roles: reloaded)", id,
+                         caller.user, api::to_string(*role));
+        else
+            spdlog::warn("socket: connection {} from {} has no role any more (roles: reloaded); "
+                         "every request is answered forbidden",
+                         id, caller.user);
+        connection->set_role(role);
+    }
+}
+
 void Server::Impl::admit(UnixSocket socket) {
     ucred cred{};
     socklen_t len = sizeof(cred);

@@ -77,6 +77,12 @@ class Server {
     // the last connection is closed. Calling it again only adds no callback.
     void stop(std::function<void()> on_stopped = {});
 
+    // SIGHUP: roles: and limits: take effect at once. Every open connection's
+    // role is worked out again from the new roles (and the peer's current
+    // groups); new connections get the new limits. socket: changes need a
+    // restart (the daemon says so).
+    void reconfigure(const ServerOptions& fresh);
+
     EventBus& events();
     ServerStats stats() const;
     const std::string& socket_path() const;

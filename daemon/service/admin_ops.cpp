@@ -120,6 +120,15 @@ HandlerResult Service::Impl::settings_set(const api::SettingsSetParams& p,
                                                                         : api::ErrorCode::bad_request;
         return unexpected(make_error(code, e.message, e.field));
     }
+    // The config's hard limit bounds the setting: refused here rather than
+    // capped in silence at every send.
+    if (p.key == "sms.max_segments" && canonical->get<int>() > config->limits.max_parts_per_message)
+        return unexpected(make_error(
+            api::ErrorCode::bad_request,
+            "value: expected at most " + std::to_string(config->limits.max_parts_per_message) +
+                " (limits.max_parts_per_message in the daemon's config), found " +
+                canonical->dump(),
+            "value"));
     const auto* spec = policy::find_setting(p.key);
     json previous = setting_value(*spec, deps.store.get_setting(p.key));
     deps.store.set_setting(p.key, canonical->dump(), static_cast<std::int64_t>(caller.uid),

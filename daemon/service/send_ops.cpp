@@ -33,17 +33,23 @@ struct Accepted {
     std::optional<std::string> requested_modem;
     std::optional<std::string> idempotency_key;
     store::Time not_before{};
+    bool report = false;
+    std::optional<int> validity_minutes;
+    std::optional<store::Time> expires_at;
 };
 
 Accepted summary_of(const store::NewMessage& m, store::Time now) {
     return {m.recipient,       m.encoding,        m.category, static_cast<int>(m.parts.size()),
             m.cost,            m.priority,        m.requested_modem,
-            m.idempotency_key, m.not_before.value_or(now)};
+            m.idempotency_key, m.not_before.value_or(now), m.report,
+            m.validity_minutes, m.expires_at};
 }
 
 Accepted summary_of(const store::Message& m) {
-    return {m.recipient, m.encoding,        m.category,        m.parts_total, m.cost,
-            m.priority,  m.requested_modem, m.idempotency_key, m.not_before};
+    return {m.recipient,       m.encoding,        m.category,  m.parts_total,
+            m.cost,            m.priority,        m.requested_modem,
+            m.idempotency_key, m.not_before,      m.report,    m.validity_minutes,
+            m.expires_at};
 }
 
 json money(std::int64_t micros, const policy::Settings& s) {
@@ -69,6 +75,9 @@ store::Message queued_view(std::int64_t id, const Accepted& a, store::Time now) 
     m.category = a.category;
     m.priority = a.priority;
     m.not_before = a.not_before;
+    m.report = a.report;
+    m.validity_minutes = a.validity_minutes;
+    m.expires_at = a.expires_at;
     m.requested_modem = a.requested_modem;
     m.idempotency_key = a.idempotency_key;
     m.state = store::State::queued;
@@ -157,9 +166,11 @@ Expected<store::NewMessage, api::Error> prepare(Service::Impl& s, const api::Sen
         return unexpected(make_error(api::ErrorCode::not_found,
                                      "no modem named \"" + *p.modem + "\" is configured",
                                      std::string(prefix) + "modem"));
+    const int limit = s.config->limits.max_parts_per_message;
     core::BuildContext ctx{s.config->default_country, settings,
-                           std::min(s.config->limits.max_parts_per_message, settings.max_segments),
-                           now};
+                           std::min(limit, settings.max_segments), now,
+                           settings.max_segments <= limit ? "sms.max_segments"
+                                                          : "limits.max_parts_per_message"};
     auto built = core::build_message(p, ctx, static_cast<std::int64_t>(caller.uid), prefix);
     if (!built) return built;
     built->refuse_if_opted_out =
@@ -249,8 +260,12 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
     batch_index.reserve(p.messages.size());
     summaries.reserve(p.messages.size());
     for (std::size_t i = 0; i < p.messages.size(); ++i) {
+        if (const auto& refused = p.messages[i].refused) {
+            items.push_back({{"index", i}, {"ok", false}, {"error", error_json(*refused)}});
+            continue;
+        }
         const std::string prefix = "messages[" + std::to_string(i) + "].";
-        auto built = prepare(*this, p.messages[i], caller, prefix, now);
+        auto built = prepare(*this, p.messages[i].params, caller, prefix, now);
         if (!built) {
             items.push_back({{"index", i}, {"ok", false}, {"error", error_json(built.error())}});
             continue;
@@ -273,7 +288,7 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
                     {"ok", false},
                     {"error", error_json(opted_out_error(
                                   *r.optout, a.recipient,
-                                  p.messages[i].category == api::Category::transactional,
+                                  p.messages[i].params.category == api::Category::transactional,
                                   "messages[" + std::to_string(i) + "]."))}};
             continue;
         }
@@ -318,10 +333,9 @@ HandlerResult Service::Impl::preview(const api::PreviewParams& p) {
                                              n.error().reason,
                                          "to"));
     }
-    // preview has no category: the text is counted as a transactional send
-    // carries it (no company prefix), transliterated when asked.
-    const std::string text =
-        core::outgoing_text(p.text, api::Category::transactional, p.transliterate, settings);
+    // The text as a send of that category carries it: a marketing one with the
+    // company prefix (sms.prefix_company_name), transliterated when asked.
+    const std::string text = core::outgoing_text(p.text, p.category, p.transliterate, settings);
     pdu::Encoding enc = p.encoding == api::Encoding::gsm7   ? pdu::Encoding::gsm7
                         : p.encoding == api::Encoding::ucs2 ? pdu::Encoding::ucs2
                                                             : pdu::Encoding::automatic;

@@ -77,8 +77,13 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
         case api::Op::send_batch: {
             const auto& p = std::get<api::SendBatchParams>(request.params);
             json items = json::array();
-            for (std::size_t i = 0; i < p.messages.size(); ++i)
-                items.push_back(send_result(p.messages[i], 100 + static_cast<std::int64_t>(i)));
+            for (std::size_t i = 0; i < p.messages.size(); ++i) {
+                if (const auto& e = p.messages[i].refused) {
+                    items.push_back({{"index", i}, {"ok", false}, {"error", {{"code", api::to_string(e->code)}, {"field", e->field}}}});
+                    continue;
+                }
+                items.push_back(send_result(p.messages[i].params, 100 + static_cast<std::int64_t>(i)));
+            }
             co_return json{{"messages", items}};
         }
         case api::Op::message_get: {

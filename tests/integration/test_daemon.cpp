@@ -188,12 +188,22 @@ TEST_CASE("an inbound STOP opts the sender out and the next send to them is refu
     json items = json::array();
     items.push_back({{"to", "+4917699887766"}, {"text", "Sale"}, {"category", "marketing"}});
     items.push_back({{"to", "0176 12345678"}, {"text", "Sale"}, {"category", "marketing"}});
+    // So are items that are no valid send at all.
+    items.push_back({{"to", "nope"}, {"text", "Sale"}});
+    items.push_back({{"to", "+4917699887766"}, {"text", ""}});
+    items.push_back({{"to", "+4917699887766"}, {"txt", "Sale"}});
     auto batch = d.request_ok({{"id", 3}, {"op", "send_batch"}, {"messages", items}});
     INFO(batch.dump());
     CHECK(batch["accepted"] == 1);
+    CHECK(batch["refused"] == 4);
+    CHECK(batch["messages"][0]["ok"] == true);
     CHECK(batch["messages"][1]["ok"] == false);
     CHECK(batch["messages"][1]["error"]["code"] == "opted_out");
     CHECK(batch["messages"][1]["error"]["field"] == "messages[1].to");
+    CHECK(batch["messages"][2]["error"]["code"] == "invalid_number");
+    CHECK(batch["messages"][2]["error"]["field"] == "messages[2].to");
+    CHECK(batch["messages"][3]["error"]["field"] == "messages[3].text");
+    CHECK(batch["messages"][4]["error"]["field"] == "messages[4].txt");
     // Transactional messages too, until optout.allow_transactional says otherwise.
     auto otp = d.request(send_req("+4917612345678", "Your code: 4711"));
     CHECK(otp["error"]["code"] == "opted_out");
@@ -243,6 +253,12 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     auto bad_value = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 900}});
     CHECK(bad_value["error"]["code"] == "bad_request");
     CHECK(bad_value["error"]["field"] == "value");
+    // Above the config's hard limit (limits.max_parts_per_message, 10 here): refused
+    // with the limit named, not capped in silence at every send.
+    auto over_limit = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 20}});
+    CHECK(over_limit["error"]["code"] == "bad_request");
+    CHECK(over_limit["error"]["message"].get<std::string>().find("limits.max_parts_per_message") !=
+          std::string::npos);
     d.request_ok({{"id", 6}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", true}});
 
     // Settings survive a restart.
@@ -252,10 +268,39 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     d.start();
     auto got = d.request_ok({{"id", 8}, {"op", "settings.get"}, {"keys", {"sms.company_name"}}});
     CHECK(got["settings"]["sms.company_name"] == "ACME");
+    // A marketing preview counts the company prefix a marketing send carries.
+    d.request_ok({{"id", 8}, {"op", "settings.set"}, {"key", "sms.prefix_company_name"}, {"value", true}});
+    const std::string full(158, 'a');
+    CHECK(d.request_ok({{"id", 8}, {"op", "preview"}, {"text", full}})["segments"] == 1);
+    CHECK(d.request_ok({{"id", 8}, {"op", "preview"}, {"text", full}, {"category", "marketing"}})["segments"] == 2);
 
     auto garbage = d.request({{"id", 9}, {"op", "send"}, {"to", 5}, {"text", "x"}});
     CHECK(garbage["error"]["code"] == "bad_request");
     CHECK(garbage["error"]["field"] == "to");
+}
+
+TEST_CASE("the message.queued event says of a message what message.get says") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    Client events(d.socket_path());
+    REQUIRE(events.request({{"id", 1}, {"op", "subscribe"}, {"events", {"message.queued"}}})
+                .at("ok") == true);
+    for (const json& extra : {json{{"report", true}, {"validity_minutes", 60}, {"priority", 7},
+                                   {"not_before", "2031-01-01T00:00:00Z"}},
+                              json{{"report", false}, {"idempotency_key", "order-18"}}}) {
+        const auto sent = d.request_ok(send_req("+4915123456789", "hello", extra));
+        const auto line = events.line();
+        REQUIRE(line);
+        const json event = json::parse(*line);
+        REQUIRE(event.at("event") == "message.queued");
+        const auto got = d.request_ok({{"id", 2}, {"op", "message.get"}, {"message_id", sent["message_id"]}});
+        for (const auto& [key, value] : event.items()) {
+            if (key == "event" || key == "created_at" || key == "updated_at") continue;
+            INFO(key);
+            CHECK(value == got.at(key));
+        }
+        CHECK(event.at("report") == extra.at("report"));
+    }
 }
 
 TEST_CASE("limits.max_queue answers overloaded, counted again as the queue shrinks") {

@@ -30,40 +30,82 @@ json error_of(const json& reply) {
     return reply.at("error");
 }
 
+// A client running as uid/gid in a forked child, kept connected between
+// requests: each request line goes to the child through one pipe, and the
+// child's answer (one line per request) comes back through another.
+class ForkedClient {
+  public:
+    ForkedClient(uid_t uid, gid_t gid, const std::string& path) {
+        int to_child[2], from_child[2];
+        REQUIRE(::pipe(to_child) == 0);
+        REQUIRE(::pipe(from_child) == 0);
+        child_ = ::fork();
+        REQUIRE(child_ >= 0);
+        if (child_ == 0) {
+            ::close(to_child[1]);
+            ::close(from_child[0]);
+            if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(10);
+            Client client(path);
+            if (!client.connected()) ::_exit(11);
+            std::string pending;
+            char buf[4096];
+            for (ssize_t n; (n = ::read(to_child[0], buf, sizeof buf)) > 0;) {
+                pending.append(buf, static_cast<std::size_t>(n));
+                for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+                    client.send(pending.substr(0, nl + 1));
+                    pending.erase(0, nl + 1);
+                    auto answer = client.line();
+                    if (!answer) ::_exit(12);
+                    *answer += "\n";
+                    if (::write(from_child[1], answer->data(), answer->size()) < 0) ::_exit(13);
+                }
+            }
+            ::_exit(0);
+        }
+        ::close(to_child[0]);
+        ::close(from_child[1]);
+        to_ = to_child[1];
+        from_ = from_child[0];
+    }
+    ~ForkedClient() { finish(); }
+    ForkedClient(const ForkedClient&) = delete;
+    ForkedClient& operator=(const ForkedClient&) = delete;
+
+    // Sends one request line and returns the answer line.
+    std::string request(const std::string& line) {
+        const std::string out = line + "\n";
+        REQUIRE(::write(to_, out.data(), out.size()) == static_cast<ssize_t>(out.size()));
+        std::string answer;
+        char c;
+        while (::read(from_, &c, 1) == 1 && c != '\n') answer += c;
+        return answer;
+    }
+    // Closes the client; its exit status says whether every request was answered.
+    int finish() {
+        if (child_ <= 0) return status_;
+        ::close(to_);
+        ::close(from_);
+        int status = 0;
+        ::waitpid(child_, &status, 0);
+        child_ = -1;
+        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+        return status_;
+    }
+
+  private:
+    pid_t child_ = -1;
+    int to_ = -1, from_ = -1;
+    int status_ = -1;
+};
+
 // Runs a client as uid/gid in a forked child: connects, sends `lines`, and
-// returns what it read (one line per request) through a pipe.
+// returns what it read (one line per request).
 std::vector<std::string> exchange_as(uid_t uid, gid_t gid, const std::string& path,
                                      const std::vector<std::string>& lines) {
-    int out[2];
-    REQUIRE(::pipe(out) == 0);
-    const pid_t child = ::fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        ::close(out[0]);
-        if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(10);
-        Client client(path);
-        if (!client.connected()) ::_exit(11);
-        for (const std::string& l : lines) {
-            client.send(l + "\n");
-            auto answer = client.line();
-            if (!answer) ::_exit(12);
-            *answer += "\n";
-            if (::write(out[1], answer->data(), answer->size()) < 0) ::_exit(13);
-        }
-        ::_exit(0);
-    }
-    ::close(out[1]);
-    std::string all;
-    char buf[4096];
-    for (ssize_t n; (n = ::read(out[0], buf, sizeof(buf))) > 0;) all.append(buf, static_cast<std::size_t>(n));
-    ::close(out[0]);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    REQUIRE(WEXITSTATUS(status) == 0);
+    ForkedClient client(uid, gid, path);
     std::vector<std::string> replies;
-    for (std::size_t start = 0, nl; (nl = all.find('\n', start)) != std::string::npos; start = nl + 1)
-        replies.push_back(all.substr(start, nl - start));
+    for (const std::string& l : lines) replies.push_back(client.request(l));
+    REQUIRE(client.finish() == 0);
     return replies;
 }
 
@@ -169,8 +211,11 @@ TEST_CASE("server: each error class is answered and the connection stays up") {
     r = ask(R"({"id":9,"op":"send","text":"no recipient"})");
     CHECK(error_of(r).at("field") == "to");
 
+    // A bad item of a batch is refused on its own; the request stands.
     r = ask(R"({"id":10,"op":"send_batch","messages":[{"to":"+4917612345678","text":"a"},{"text":"b"}]})");
-    CHECK(error_of(r).at("field") == "messages[1].to");
+    REQUIRE(r.at("ok") == true);
+    CHECK(r.at("result").at("messages").at(0).at("message_id") == 100);
+    CHECK(r.at("result").at("messages").at(1).at("error").at("field") == "messages[1].to");
 
     // Oversize: named limit, no id (it was never read), the rest of the line dropped.
     r = ask(R"({"id":11,"op":"send","to":"+4917612345678","text":")" + std::string(5000, 'a') +
@@ -298,6 +343,42 @@ TEST_CASE("server: SO_PEERCRED roles — a member is refused manager ops, a call
         }
         CHECK(fx.on_io([&] { return fx.handler.seen.size(); }) == 0u);
     }
+}
+
+TEST_CASE("server: reloaded roles apply to open connections and to new ones") {
+    const passwd nb = nobody();
+    ServerFixture fx([](server::ServerOptions& o) {
+        o.socket.mode = 0666;
+        o.roles.manager.users = {"nobody"};
+    });
+    REQUIRE(::chmod(fx.dir.c_str(), 0755) == 0);
+    const auto role_of = [](const std::string& reply) {
+        const json r = json::parse(reply);
+        return r.at("ok") == true ? r.at("result").at("role").get<std::string>()
+                                  : r.at("error").at("code").get<std::string>();
+    };
+    const std::string hello = R"({"id":1,"op":"hello"})";
+    ForkedClient open(nb.pw_uid, nb.pw_gid, fx.path);
+    REQUIRE(role_of(open.request(hello)) == "manager");
+
+    // Demoted: the open connection and a new one are members now.
+    server::ServerOptions demoted = fx.options;
+    demoted.roles.manager.users.clear();
+    demoted.roles.member.users = {"nobody"};
+    fx.on_io([&] { fx.srv->reconfigure(demoted); });
+    CHECK(role_of(open.request(hello)) == "member");
+    CHECK(error_of(json::parse(open.request(R"({"id":2,"op":"optout.list"})"))).at("code") ==
+          "forbidden");
+    CHECK(role_of(exchange_as(nb.pw_uid, nb.pw_gid, fx.path, {hello})[0]) == "member");
+
+    // Removed: every request is forbidden, on the open connection too.
+    server::ServerOptions removed = fx.options;
+    removed.roles = {};
+    fx.on_io([&] { fx.srv->reconfigure(removed); });
+    CHECK(role_of(open.request(hello)) == "forbidden");
+    CHECK(role_of(open.request(R"({"id":3,"op":"message.list"})")) == "forbidden");
+    CHECK(role_of(exchange_as(nb.pw_uid, nb.pw_gid, fx.path, {hello})[0]) == "forbidden");
+    CHECK(open.finish() == 0);
 }
 
 TEST_CASE("server: over the connection limit a client gets one overloaded line and is closed") {

@@ -512,6 +512,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember(names(smsgw::api::encoding_names)));
     flag(preview, "--transliterate", "transliterate", true, "preview the transliterated text");
     param<std::string>(preview, "--to", "to", "the destination, for its cost");
+    param<std::string>(preview, "--category", "category",
+                       "transactional (default) or marketing (with the company prefix, when "
+                       "sms.prefix_company_name is on)")
+        ->check(CLI::IsMember(names(smsgw::api::category_names)));
     preview.prepare = text_from_stdin;
 
     // ---- events -----------------------------------------------------------------

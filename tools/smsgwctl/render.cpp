@@ -65,7 +65,22 @@ void flatten(const json& object, const std::string& prefix, std::vector<std::pai
     }
 }
 
-std::string table(const json& records) {
+// A record's nested objects as dotted columns (a refused batch item's
+// error.code, error.message, error.field) rather than a cell of raw JSON.
+json flat_record(const json& record, const std::string& prefix = {}) {
+    json out = json::object();
+    for (const auto& [key, value] : record.items()) {
+        if (value.is_object() && !value.empty())
+            out.update(flat_record(value, prefix + key + "."));
+        else
+            out[prefix + key] = value;
+    }
+    return out;
+}
+
+std::string table(const json& nested) {
+    json records = json::array();
+    for (const json& record : nested) records.push_back(flat_record(record));
     std::vector<std::string> columns;
     for (const json& record : records)
         for (const auto& [key, value] : record.items())

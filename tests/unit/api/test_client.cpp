@@ -59,7 +59,7 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
     const Params all[] = {
         HelloParams{"smsgwctl", 1},
         full,
-        SendBatchParams{{full, plain}},
+        SendBatchParams{{SendItem{full, {}, {}}, SendItem{plain, {}, {}}}},
         MessageGetParams{12},
         list,
         MessageCancelParams{13},
@@ -72,7 +72,7 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
         SettingsSetParams{"quiet_hours.start", std::int64_t{22}},
         SettingsSetParams{"feature.on", true},
         ModemListParams{},
-        PreviewParams{"Hallo", Encoding::gsm7, true, "+4917012345"},
+        PreviewParams{"Hallo", Encoding::gsm7, true, "+4917012345", Category::marketing},
         SubscribeParams{{EventName::message_sent, EventName::optout_added}},
         WalletGetParams{},
         WalletGetParams{0, 17},

@@ -130,27 +130,37 @@ TEST_CASE("text: empty is bad_request, beyond 255 parts is text_too_long") {
             .text == umlauts);
 }
 
-TEST_CASE("send_batch validates each message with its index in the path") {
+TEST_CASE("send_batch validates each message on its own, with its index in the path") {
     const auto batch = parsed<SendBatchParams>(
         R"({"id":1,"op":"send_batch","messages":[{"to":"+491701234567","text":"a"},)"
         R"({"to":"+491701234568","text":"b","category":"marketing"}]})");
     REQUIRE(batch.messages.size() == 2);
-    CHECK(batch.messages[1].to == "+491701234568");
-    CHECK(batch.messages[1].category == Category::marketing);
+    CHECK_FALSE(batch.messages[0].refused);
+    CHECK(batch.messages[1].params.to == "+491701234568");
+    CHECK(batch.messages[1].params.category == Category::marketing);
 
-    std::string bad = R"({"id":1,"op":"send_batch","messages":[)";
-    for (int i = 0; i < 3; ++i) bad += R"({"to":"+491701234567","text":"x"},)";
-    bad += R"({"to":"nope","text":"x"}]})";
-    const Error e = refused(bad);
-    CHECK(e.code == ErrorCode::invalid_number);
-    CHECK(e.field == "messages[3].to");
-    CHECK(e.message.rfind("messages[3].to: expected a phone number", 0) == 0);
+    // A bad item is refused on its own; the request and the other items stand.
+    std::string mixed = R"({"id":1,"op":"send_batch","messages":[)";
+    for (int i = 0; i < 3; ++i) mixed += R"({"to":"+491701234567","text":"x"},)";
+    mixed += R"({"to":"nope","text":"x"},{"to":"+4917012345","text":"x","op":"send"},5,)";
+    mixed += R"({"to":"+491701234567","text":""}]})";
+    const auto items = parsed<SendBatchParams>(mixed).messages;
+    REQUIRE(items.size() == 7);
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(items[i].refused);
+    REQUIRE(items[3].refused);
+    CHECK(items[3].refused->code == ErrorCode::invalid_number);
+    CHECK(items[3].refused->field == "messages[3].to");
+    CHECK(items[3].refused->message.rfind("messages[3].to: expected a phone number", 0) == 0);
+    REQUIRE(items[4].refused);
+    CHECK(items[4].refused->field == "messages[4].op");
+    REQUIRE(items[5].refused);
+    CHECK(items[5].refused->field == "messages[5]");
+    CHECK(items[5].refused->message == "messages[5]: expected an object of send parameters, found the number 5");
+    REQUIRE(items[6].refused);
+    CHECK(items[6].refused->field == "messages[6].text");
 
-    const Error unknown = refused(
-        R"({"id":1,"op":"send_batch","messages":[{"to":"+4917012345","text":"x","op":"send"}]})");
-    CHECK(unknown.field == "messages[0].op");
+    // The list itself is still checked whole.
     CHECK(refused(R"({"id":1,"op":"send_batch","messages":[]})").message ==
           "messages: expected 1..100000 items, found 0");
-    CHECK(refused(R"({"id":1,"op":"send_batch","messages":[5]})").field == "messages[0]");
     CHECK(refused(R"({"id":1,"op":"send_batch","messages":{}})").field == "messages");
 }
