@@ -31,12 +31,40 @@ ReportOutcome classify(int status) {
     return ReportOutcome::unknown;                    // reserved values
 }
 
+constexpr int validity_period_expired = 0x46;
+
+// What a TP-Status value means (TS 23.040 §9.2.3.15), for the part's error.
+std::string_view status_meaning(int status) {
+    switch (status) {
+        case 0x00: return "received by the handset";
+        case 0x01: return "forwarded to the handset, delivery not confirmed";
+        case 0x02: return "replaced by the SMSC";
+        case 0x20: case 0x60: return "congestion";
+        case 0x21: case 0x61: return "the handset is busy";
+        case 0x22: case 0x62: return "no response from the handset";
+        case 0x23: case 0x63: return "service rejected";
+        case 0x24: case 0x44: case 0x64: return "quality of service not available";
+        case 0x25: case 0x65: return "error in the handset";
+        case 0x40: return "remote procedure error";
+        case 0x41: return "incompatible destination";
+        case 0x42: return "connection rejected by the handset";
+        case 0x43: return "not obtainable";
+        case 0x45: return "no interworking available";
+        case validity_period_expired: return "the validity period expired before delivery";
+        case 0x47: return "deleted by the sender";
+        case 0x48: return "deleted by the SMSC's administration";
+        case 0x49: return "the message does not exist at the SMSC";
+        default: return status >= 0x10 && status < 0x20 ? "delivered (SMSC-specific code)"
+                                                        : "SMSC-specific or reserved code";
+    }
+}
+
 std::string hex_status(int status) {
     static constexpr char digits[] = "0123456789ABCDEF";
     std::string s = "TP-ST 0x";
     s += digits[(status >> 4) & 0xF];
     s += digits[status & 0xF];
-    return s;
+    return s + " (" + std::string(status_meaning(status)) + ")";
 }
 
 }  // namespace
@@ -459,7 +487,8 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
             case ReportOutcome::failed: {
                 Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
                 st.bind_all("status report: " + hex_status(report.status), part.id).run();
-                to = State::failed;
+                // The SMSC kept it until its validity ended: the state says so.
+                to = report.status == validity_period_expired ? State::expired : State::failed;
                 break;
             }
             case ReportOutcome::still_trying:

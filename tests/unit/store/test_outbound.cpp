@@ -536,6 +536,22 @@ TEST_CASE("after the MR wraps, a report goes to the newer of two sends with the 
     CHECK(!late);
 }
 
+TEST_CASE("a report that the validity period expired (TP-ST 0x46) makes the part expired",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto id = insert(store, message("+4917001"));
+    auto parts = store.claim_next_parts("m1", at_seconds(2), 1);
+    store.mark_sent(parts[0].id, 9, at_seconds(10));
+    auto r = store.match_status_report({"m1", 9, "+4917001", 0x46}, at_seconds(20),
+                                       std::chrono::milliseconds(24h));
+    REQUIRE(r);
+    CHECK(r->part_state == State::expired);
+    CHECK(r->message_to == State::expired);
+    CHECK_THAT(store.get_message(id)->parts[0].error.value_or(""),
+               Catch::Contains("TP-ST 0x46 (the validity period expired before delivery)"));
+}
+
 TEST_CASE("a message's state is derived from its parts", "[store][outbound]") {
     using S = State;
     auto derive = [](std::initializer_list<State> parts) {
