@@ -14,9 +14,12 @@ namespace smsgw::core {
 
 namespace {
 
-api::Error error(api::ErrorCode code, std::string message, std::string_view prefix,
+// The message starts with the parameter's path, as the request checks' do
+// ("messages[3].to: …").
+api::Error error(api::ErrorCode code, const std::string& message, std::string_view prefix,
                  std::string_view field) {
-    return api::Error{code, std::move(message), std::string(prefix) + std::string(field)};
+    std::string path = std::string(prefix) + std::string(field);
+    return api::Error{code, path + ": " + message, path};
 }
 
 pdu::Encoding pdu_encoding(api::Encoding e) {
@@ -73,7 +76,7 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
                     error(api::ErrorCode::bad_request, e.message, prefix, "validity_minutes"));
             case pdu::EncodeErrorCode::not_encodable:
                 return unexpected(error(api::ErrorCode::bad_request,
-                                        e.message + " (use encoding auto or ucs2, or transliterate)",
+                                        e.message + ", or set transliterate",
                                         prefix, "text"));
             case pdu::EncodeErrorCode::invalid_text:
                 return unexpected(error(api::ErrorCode::bad_request, e.message, prefix, "text"));

@@ -398,8 +398,12 @@ std::string ModemError::to_string() const {
     if (code >= 0 && domain != ErrorDomain::v250) out += ' ' + std::to_string(code);
     out += ' ';
     out += e.name;
-    out += ": ";
-    out += known ? e.text : std::string_view(detail);
+    // "congestion: congestion" says nothing twice.
+    const std::string_view text = known ? e.text : std::string_view(detail);
+    if (text != e.name) {
+        out += ": ";
+        out += text;
+    }
     return out;
 }
 
