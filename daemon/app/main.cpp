@@ -25,14 +25,18 @@ int main(int argc, char** argv) {
         "without a restart; socket and database changes need a restart).\n"
         "Environment: SMSGW_* variables fill ${SMSGW_…} placeholders in the config.\n"
         "Exit status: 0 stopped cleanly or config valid, 1 runtime failure (database\n"
-        "or socket unusable), 2 invalid config.",
+        "or socket unusable), 2 invalid config or command line.",
         "smsgwd"};
     std::string config_path = "/etc/smsgw/smsgw.yaml";
     bool check = false;
     app.add_option("-c,--config", config_path, "the YAML config file")->capture_default_str();
     app.add_flag("--check", check, "validate the config, print what is wrong and exit");
     app.set_version_flag("--version", std::string(SMSGW_VERSION));
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;  // --help and --version exit 0
+    }
 
     smsgw::config::LoadOptions options;
     options.variables = smsgw::config::variables_from_environment(environ);

@@ -109,6 +109,12 @@ TEST_CASE("smsgwd --check accepts a valid config and names the key of an invalid
     INFO(bad_out);
     CHECK(bad_rc == 2);
     CHECK(bad_out.find("retry") != std::string::npos);
+
+    // A wrong command line is a usage error too (2), named.
+    auto [usage_rc, usage_out] = run_program({smsgwd_binary(), "--bogus"});
+    INFO(usage_out);
+    CHECK(usage_rc == 2);
+    CHECK(usage_out.find("--bogus") != std::string::npos);
 }
 
 TEST_CASE("a single and a three-part message go queued, sent, delivered through one modem") {

@@ -146,6 +146,10 @@ TEST_CASE("smsgwctl: exit 2 on usage errors, 3 when the daemon cannot be reached
     CHECK(run_ctl({"--socket", fx.path, "send-batch"}, "{\"to\":\"+4917612345678\"}\nnot json\n").status == 2);
     CHECK(fx.on_io([&] { return fx.handler.seen.size(); }) == 0u);
 
+    const Run version = run_ctl({"--version"});
+    CHECK(version.status == 0);
+    CHECK_FALSE(version.out.empty());
+
     const Run help = run_ctl({"send", "--help"});
     CHECK(help.status == 0);
     CHECK(has(help.out, "--idempotency-key"));

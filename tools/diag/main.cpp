@@ -7,6 +7,7 @@
 int main(int argc, char** argv) {
     CLI::App app{"smsgw-diag — diagnostics for GSM modems and SMS PDUs"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string(SMSGW_VERSION));
     int status = 0;
     smsgw::diag::add_scan_command(app, status);
     smsgw::diag::add_probe_command(app, status);
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);

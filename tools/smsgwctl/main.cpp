@@ -286,6 +286,7 @@ int main(int argc, char** argv) {
                  "answers errors with the parameter at fault.",
                  "smsgwctl"};
     app.fallthrough();  // --socket and --json may also follow the subcommand
+    app.set_version_flag("--version", std::string(SMSGW_VERSION));
     app.require_subcommand(1);
     const char* env_socket = std::getenv("SMSGW_SOCKET");
     std::string socket = env_socket && *env_socket ? env_socket : default_socket;
