@@ -27,9 +27,10 @@ std::string describe(const YAML::Node& node) {
         case YAML::NodeType::Undefined:
             return "nothing";
         case YAML::NodeType::Sequence:
-            return "a list";
+            if (node.size() == 0) return "an empty list";
+            return "a list of " + std::to_string(node.size()) + (node.size() == 1 ? " item" : " items");
         case YAML::NodeType::Map:
-            return "a mapping";
+            return node.size() == 0 ? "an empty mapping" : "a mapping";
         case YAML::NodeType::Scalar:
             break;
     }

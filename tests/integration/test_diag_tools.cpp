@@ -248,7 +248,7 @@ TEST_CASE("probe: registration denied is a FAIL with what to do", "[probe]") {
     CHECK(contains(row.at("hint"), "operator"));
 }
 
-TEST_CASE("probe: weak signal is a WARN in dBm, no signal a FAIL", "[probe]") {
+TEST_CASE("probe: weak signal is a WARN in dBm, no signal a FAIL, an unreported one a WARN", "[probe]") {
     SimProcess sim({"--signal", "5"});
     auto j = parse(diag({"probe", sim.link(), "--json"}));
     auto row = check(j, "signal");
@@ -258,8 +258,15 @@ TEST_CASE("probe: weak signal is a WARN in dBm, no signal a FAIL", "[probe]") {
     CHECK(contains(row.at("hint"), "antenna"));
     CHECK(j.at("ok") == true);  // a WARN alone does not fail the probe
 
+    // rssi 99 on a registered modem: not reported (LTE modems), not no signal.
     REQUIRE(sim.control({{"op", "set"}, {"signal", 99}}).at("ok") == true);
-    const auto none = diag({"probe", sim.link(), "--json"});
+    const auto unreported = check(parse(diag({"probe", sim.link(), "--json"})), "signal");
+    CHECK(unreported.at("status") == "WARN");
+    CHECK(contains(unreported.at("value"), "not reported"));
+    CHECK(contains(unreported.at("hint"), "AT+CESQ"));
+
+    SimProcess unregistered({"--signal", "99", "--registration", "searching"});
+    const auto none = diag({"probe", unregistered.link(), "--json", "--wait", "1"});
     CHECK(none.status == 1);
     CHECK(check(parse(none), "signal").at("status") == "FAIL");
 }

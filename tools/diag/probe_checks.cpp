@@ -175,11 +175,15 @@ Check judge_operator(const Answer& cops, bool registered) {
     return make(item, Status::ok, value);
 }
 
-Check judge_signal(const Answer& csq) {
+Check judge_signal(const Answer& csq, bool registered) {
     const std::string item = "signal";
     if (!csq.ok()) return make(item, Status::fail, failure_of(csq), hint_of(csq, "AT+CSQ failed"));
     const auto q = at::parse_csq(first_line(csq, "+CSQ"));
     if (!q) return make(item, Status::fail, q.error().reason, "unreadable +CSQ answer");
+    if (!q->dbm && registered)
+        return make(item, Status::warn, "not reported (rssi 99) while registered",
+                    "the modem gives no GSM/UMTS signal figure; LTE modems often answer 99 to "
+                    "AT+CSQ (their LTE signal is in AT+CESQ). If sends fail, check the antenna");
     if (!q->dbm)
         return make(item, Status::fail, "no signal (rssi 99)",
                     "no signal at all: check the antenna is screwed on, move the modem away "

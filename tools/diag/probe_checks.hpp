@@ -43,7 +43,10 @@ Check judge_imei(const Answer& cgsn);
 Check judge_sim_identity(const Answer& cimi, const Answer& iccid);
 Check judge_registration(const std::optional<at::Registration>& reg, const Answer& creg);
 Check judge_operator(const Answer& cops, bool registered);
-Check judge_signal(const Answer& csq);
+// `registered`: the registration step found the modem on a network, so an
+// unknown signal (rssi 99) is a modem not reporting it (common on LTE), not
+// a dead antenna.
+Check judge_signal(const Answer& csq, bool registered);
 Check judge_smsc(const Answer& csca);
 Check judge_storage(const Answer& cpms);
 Check judge_pdu_mode(const Answer& cmgf_test);

@@ -98,7 +98,7 @@ awaitable<Check> step_operator(ProbeContext& c) {
 }
 
 awaitable<Check> step_signal(ProbeContext& c) {
-    co_return judge_signal(co_await ask(c, "AT+CSQ"));
+    co_return judge_signal(co_await ask(c, "AT+CSQ"), c.registered);
 }
 
 awaitable<Check> step_smsc(ProbeContext& c) {

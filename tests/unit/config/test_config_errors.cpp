@@ -55,7 +55,7 @@ limits: { max_queue: lots }
 retry: { backoff_seconds: 10 }
 roles: { admin: { users: root } }
 )");
-    CHECK(error_at(r, "socket").message == "expected a mapping of keys, found a list");
+    CHECK(error_at(r, "socket").message == "expected a mapping of keys, found a list of 2 items");
     CHECK(error_at(r, "database").message == "expected a text value, found a mapping");
     CHECK(error_at(r, "modems").message == "expected a list, found a mapping");
     CHECK(error_at(r, "limits.max_queue").message ==
@@ -251,7 +251,9 @@ TEST_CASE("YAML syntax errors are one located diagnostic") {
 
 TEST_CASE("top level must be a mapping") {
     const LoadResult r = load("- a\n- b\n");
-    CHECK(error_at(r, "(top level)").message == "expected a mapping of keys, found a list");
+    CHECK(error_at(r, "(top level)").message == "expected a mapping of keys, found a list of 2 items");
+    CHECK(error_at(load("retry: { backoff_seconds: [] }\n"), "retry.backoff_seconds").message ==
+          "expected at least one delay, found an empty list");
 }
 
 TEST_CASE("deep nesting is refused, not a crash") {
