@@ -42,6 +42,7 @@ enum class SessionState {
     awaiting_send,    // PDU and Ctrl-Z written, waiting for +CMGS and the final result
     resync_quiet,     // after a timeout: waiting for the line to go quiet
     resync_probe,     // "AT" written; only its OK releases the queue
+    resync_settle,    // the probe's OK came: the line must stay quiet before the queue goes
 };
 std::string_view to_string(SessionState s);
 

@@ -30,6 +30,7 @@ constexpr StateDef states[] = {
     {SessionState::awaiting_send, "awaiting_send", TimerId::send},
     {SessionState::resync_quiet, "resync_quiet", TimerId::quiet},
     {SessionState::resync_probe, "resync_probe", TimerId::probe},
+    {SessionState::resync_settle, "resync_settle", TimerId::quiet},
 };
 
 constexpr EnumName<Outcome> outcome_names[] = {
@@ -43,6 +44,11 @@ constexpr EnumName<Outcome> outcome_names[] = {
 
 const StateDef& state_def(SessionState s) {
     return states[static_cast<std::size_t>(s)];
+}
+
+bool resynchronising(SessionState s) {
+    return s == SessionState::resync_quiet || s == SessionState::resync_probe ||
+           s == SessionState::resync_settle;
 }
 
 bool command_in_flight(SessionState s) {
@@ -143,8 +149,9 @@ void Session::complete(Final final) {
 }
 
 void Session::on_bytes(std::string_view bytes, TimePoint now) {
-    // Any byte during the quiet gap means the modem is still talking: start it over.
-    if (state_ == SessionState::resync_quiet && !bytes.empty())
+    // Any byte during a quiet gap means the modem is still talking: start it over.
+    if ((state_ == SessionState::resync_quiet || state_ == SessionState::resync_settle) &&
+        !bytes.empty())
         deadline_ = now + config_.timers.get(TimerId::quiet);
     std::vector<LexToken> tokens;
     lexer_.feed(bytes, tokens);
@@ -164,7 +171,8 @@ void Session::on_tick(TimePoint now) {
 }
 
 bool Session::is_echo(std::string_view line) const {
-    if (state_ == SessionState::resync_probe) return iequals(line, "AT");
+    if (state_ == SessionState::resync_probe || state_ == SessionState::resync_settle)
+        return iequals(line, "AT");
     if (!current_ || !command_in_flight(state_)) return false;
     if (iequals(line, trim(current_->cmd.text))) return true;
     return state_ == SessionState::awaiting_send && current_->cmd.pdu &&
@@ -243,10 +251,9 @@ void Session::on_line(std::string line, TimePoint now) {
         lines_.push_back(std::move(line));
         return;
     }
-    const bool resync =
-        state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
-    actions_.push_back(Stray{mask(std::move(line)),
-                             resync ? "late reply while resynchronising" : "no command in flight"});
+    actions_.push_back(Stray{mask(std::move(line)), resynchronising(state_)
+                                                        ? "late reply while resynchronising"
+                                                        : "no command in flight"});
 }
 
 void Session::on_final(const std::string& line, TimePoint now) {
@@ -262,16 +269,18 @@ void Session::on_final(const std::string& line, TimePoint now) {
         return;
     }
     if (state_ == SessionState::resync_probe && iequals(line, "OK")) {
+        // This OK may be a late answer's, ours still to come (a modem that
+        // queued the commands written while it was busy answers them all in a
+        // burst): only a quiet line after it releases the queue, so a spare OK
+        // is never taken for the next command's answer.
         failed_probes_ = 0;
         unresponsive_ = false;
-        enter(SessionState::idle, "OK to the resync AT", now);
-        dispatch(now);
+        enter(SessionState::resync_settle, "OK to the resync AT; waiting for a quiet line", now);
         return;
     }
-    const bool resync =
-        state_ == SessionState::resync_quiet || state_ == SessionState::resync_probe;
-    actions_.push_back(Stray{line, resync ? "late reply while resynchronising"
-                                          : "final result with no command in flight"});
+    actions_.push_back(Stray{line, resynchronising(state_)
+                                       ? "late reply while resynchronising"
+                                       : "final result with no command in flight"});
 }
 
 void Session::on_prompt(TimePoint now) {
@@ -345,6 +354,10 @@ void Session::timeout(TimePoint now) {
             if (failed_probes_ > 0) write(std::string(1, esc), std::string(1, esc));
             write("AT\r", "AT\r");
             enter(SessionState::resync_probe, "line quiet", now);
+            break;
+        case SessionState::resync_settle:
+            enter(SessionState::idle, "line quiet after the resync OK", now);
+            dispatch(now);
             break;
         case SessionState::resync_probe:
             ++failed_probes_;

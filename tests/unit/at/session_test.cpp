@@ -206,6 +206,7 @@ TEST_CASE("session: CMGS timeout after Ctrl-Z is uncertain, then resync") {
     rig.advance(500ms);
     CHECK(rig.writes().back() == "AT\r");
     rig.feed("\r\nOK\r\n");
+    rig.advance(500ms);  // the line stays quiet after the OK
     CHECK(rig.writes().back() == "AT+CSQ\r");
     rig.feed("\r\n+CSQ: 3,99\r\nOK\r\n");
     CHECK(rig.result(next).final.outcome == Outcome::ok);
@@ -255,6 +256,7 @@ TEST_CASE("session: timeout, then resync ignores the late reply") {
     rig.advance(200ms);
     CHECK(rig.writes() == Lines{"AT+COPS?\r", "AT\r"});
     rig.feed("AT\r\r\nOK\r\n");  // echo of the probe, then its OK
+    rig.advance(500ms);
     CHECK(rig.writes().back() == "AT+CPIN?\r");
     rig.feed("\r\n+CPIN: READY\r\n\r\nOK\r\n");
     const auto done = rig.result(second);
@@ -273,8 +275,35 @@ TEST_CASE("session: only OK releases the queue during the probe") {
     CHECK(rig.session.state() == SessionState::resync_probe);
     CHECK_FALSE(rig.completed(next));
     rig.feed("\r\nOK\r\n");
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(500ms);
     CHECK(rig.session.state() == SessionState::awaiting_reply);
     CHECK(rig.writes().back() == "AT+CGSN\r");
+}
+
+TEST_CASE("session: a burst of late answers after a timeout lands on no later command") {
+    // A modem that queues what it is sent while busy (a slow AT+CMGS) answers
+    // the command, then the resync probes written meanwhile, all at once.
+    Rig rig;
+    const auto sent = rig.submit(command("AT+CMGS=23", pdu));
+    const auto next = rig.submit("AT+CSQ");
+    rig.feed("\r\n> ");
+    rig.advance(60s);
+    CHECK(rig.result(sent).final.outcome == Outcome::uncertain);
+    rig.advance(500ms);  // probe 1
+    rig.advance(2s);     // no answer
+    rig.advance(500ms);  // probe 2 (ESC, AT)
+    rig.feed("\r\n+CMGS: 1\r\n\r\nOK\r\n");  // the send's own answer, late
+    rig.advance(20ms);
+    rig.feed("\r\nOK\r\n\r\nOK\r\n");  // the two probes'
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    CHECK_FALSE(rig.completed(next));
+    rig.advance(500ms);
+    CHECK(rig.writes().back() == "AT+CSQ\r");
+    rig.feed("\r\n+CSQ: 21,99\r\n\r\nOK\r\n");
+    const auto csq = rig.result(next);
+    CHECK(csq.final.outcome == Outcome::ok);
+    CHECK(csq.lines == Lines{"+CSQ: 21,99"});
 }
 
 TEST_CASE("session: an unresponsive modem fails the queue, and recovers on OK") {
@@ -296,6 +325,7 @@ TEST_CASE("session: an unresponsive modem fails the queue, and recovers on OK") 
     CHECK(rig.writes().back() == "AT\r");
     rig.feed("\r\nOK\r\n");
     CHECK_FALSE(rig.session.unresponsive());
+    rig.advance(500ms);
     CHECK(rig.session.state() == SessionState::idle);
 }
 
