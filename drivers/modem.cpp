@@ -255,6 +255,12 @@ awaitable<void> Modem::Impl::run() {
             if (e == Exit::ok) e = co_await ready_loop();
         }
         if (e == Exit::stopped || stopping_) break;
+        if (e == Exit::restarted) {
+            set_error("modem_restarted", "the modem restarted by itself (" + restarted_ +
+                                             "): setting it up again");
+            in_recovery_ = true;  // echo, error format: everything from the start
+            continue;             // port open and answering: identify again
+        }
         if (e == Exit::hang) {
             const std::string why = hang_.empty() ? "no answer" : hang_;
             e = co_await recover(why);
@@ -383,6 +389,7 @@ awaitable<bool> Modem::Impl::responds() {
 
 awaitable<Exit> Modem::Impl::identify() {
     set_state(ModemState::identifying, status_.port);
+    restarted_.clear();  // whatever announced a restart, this sets the modem up anew
     if (status_.imei.empty() || in_recovery_) {
         if (const Exit e = co_await identify_basic(); e != Exit::ok) co_return e;
     }
@@ -646,6 +653,7 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         if (!gone_.empty()) co_return Exit::gone;
         if (!hang_.empty()) co_return Exit::hang;
         if (reregister_) co_return Exit::reregister;
+        if (!restarted_.empty()) co_return Exit::restarted;
         // Reads first: an announced message may be a STOP, and a delete only
         // frees a slot that nobody waits for.
         if (!to_read_.empty()) {

@@ -22,6 +22,7 @@ enum class Exit {
     hang,        // no answer in time: recovery ladder
     failed,      // a technician must act; retried slowly, never with a rejected PIN
     reregister,  // registration lost while ready
+    restarted,   // the modem announced a start-up while ready: set it up again
     stopped,     // stop() was called
 };
 
@@ -58,6 +59,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Signal, registration, operator, storage; Exit::ok, or why the lifecycle
     // must leave ready (no answer, gone, no longer registered).
     awaitable<Exit> health();
+    // Messages in `storage` the driver knows of: announced or reported and not
+    // yet deleted, and outgoing ones someone wrote to the SIM (last drain).
+    int known_stored(const std::string& storage) const;
     awaitable<void> drain();
     awaitable<void> read_stored(std::string storage, int index);
     awaitable<void> delete_stored(InboundPdu pdu);
@@ -93,12 +97,14 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     bool in_recovery_ = false;
     std::string gone_;  // why the port went away; empty while it is there
     std::string hang_;  // the command that got no answer; empty when none
+    std::string restarted_;  // the start-up indication seen while ready; empty when none
     bool reregister_ = false;
     bool drain_requested_ = false;
     bool pin_rejected_ = false;
     bool needs_cnma_ = false;
     std::string mem1_;  // storage AT+CMGR/AT+CMGD work on
     std::deque<std::pair<std::string, int>> to_read_;  // +CMTI/+CDSI
+    int outgoing_stored_ = 0;  // stored-sent/unsent messages the last drain found in mem1_
     bool reading_ = false;  // the lifecycle is in read_stored()
     // Cancelled when a read ends, the state changes, or wake() or stop() is
     // called: a send waiting for the announced messages looks again (send()).

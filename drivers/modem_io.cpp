@@ -186,11 +186,14 @@ awaitable<void> Modem::Impl::drain() {
         co_return;
     }
     int fresh = 0;
+    outgoing_stored_ = 0;
     for (const auto& stored : *list) {
         if (!stored.index || outstanding_.count({mem1_, *stored.index})) continue;
         if (stored.status && (*stored.status == at::MessageStatus::stored_sent ||
-                              *stored.status == at::MessageStatus::stored_unsent))
+                              *stored.status == at::MessageStatus::stored_unsent)) {
+            ++outgoing_stored_;
             continue;
+        }
         ++fresh;
         report(InboundPdu{{}, mem1_, *stored.index, stored.pdu, stored.length, std::nullopt, {}});
     }
@@ -216,6 +219,13 @@ awaitable<void> Modem::Impl::acknowledge() {
     const Reply r = co_await cmd("AT+CNMA");
     if (!r.ok() && exit_for(r) == Exit::ok)
         spdlog::warn("{} AT+CNMA refused: {}", log_name(), r.final.line);
+}
+
+int Modem::Impl::known_stored(const std::string& storage) const {
+    int n = storage == mem1_ ? outgoing_stored_ : 0;
+    for (const auto& [mem, index] : outstanding_) n += mem == storage;
+    for (const auto& [mem, index] : to_read_) n += mem == storage;
+    return n;
 }
 
 awaitable<Exit> Modem::Impl::health() {
@@ -255,6 +265,14 @@ awaitable<Exit> Modem::Impl::health() {
             if (status_.storage_total > 0 && status_.storage_used >= status_.storage_total) {
                 spdlog::warn("{} storage {} full ({}/{}): draining", log_name(), status_.storage,
                              status_.storage_used, status_.storage_total);
+                drain_requested_ = true;
+            } else if (status_.storage_used > known_stored(status_.storage)) {
+                // More on the SIM than was announced and not yet confirmed: an
+                // indication was lost (or never sent): read them now rather
+                // than at the next periodic drain.
+                spdlog::debug("{} storage {} holds {} message(s), {} known: draining", log_name(),
+                              status_.storage, status_.storage_used,
+                              known_stored(status_.storage));
                 drain_requested_ = true;
             }
         }
@@ -307,8 +325,22 @@ void Modem::Impl::on_urc(const at::Urc& urc) {
             break;
         }
         case at::UrcKind::modem_ready:
-        case at::UrcKind::huawei_boot:
-            spdlog::debug("{} start-up indication {}", log_name(), line);
+        case at::UrcKind::functionality:
+        case at::UrcKind::pin_state:
+            // A modem that restarts by itself (a watchdog, a brown-out) is back
+            // at its power-up defaults: echo on, no +CNMI, so new messages sit on
+            // the SIM unannounced and a PIN may be asked again. Set it up anew.
+            if (status_.state == ModemState::ready && restarted_.empty()) {
+                spdlog::warn("{} start-up indication {} while ready: the modem restarted",
+                             log_name(), line);
+                restarted_ = line;
+                wake();
+            } else {
+                spdlog::debug("{} start-up indication {}", log_name(), line);
+            }
+            break;
+        case at::UrcKind::huawei_boot:  // Huawei's periodic ^BOOT heartbeat, not a restart
+            spdlog::debug("{} {}", log_name(), line);
             break;
         default:
             spdlog::debug("{} unsolicited {} ignored", log_name(), line);

@@ -349,6 +349,38 @@ TEST_CASE("Modem: a long hang climbs the ladder — ESC and AT, re-open, AT+CFUN
     CHECK(r.status == SendResult::Status::sent);
 }
 
+TEST_CASE("Modem: a modem that restarts by itself is set up again and announces messages again") {
+    // After a restart the modem is at its power-up defaults: no +CNMI, so a
+    // message would sit on the SIM unannounced; its RDY tells the driver.
+    // A quick reboot: no command of the driver's times out meanwhile, so only
+    // the start-up lines tell.
+    SimProcess sim({"--flavour", "quectel", "--reset-ms", "20"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "restart"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
+    CHECK(rig.observer.count(ModemState::recovering) == 0);
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
+    CHECK(reassemble(rig.observer.inbound) == "Stop");
+    const auto r = rig.send(encode("+4917012345678", "after the restart").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+}
+
+TEST_CASE("Modem: a message stored without an announcement is found at the next health check") {
+    // Lost +CMTI: the health check's AT+CPMS? shows more on the SIM than the
+    // driver knows of, and it reads them then, not at the next periodic drain.
+    SimProcess sim;
+    auto settings = test_settings("office-1", sim.link());
+    settings.health_interval = 300ms;
+    settings.drain_interval = 1h;
+    Rig rig(std::move(settings));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}, {"announce", false}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
+    CHECK(reassemble(rig.observer.inbound) == "Stop");
+}
+
 TEST_CASE("Modem: unplug and re-plug, re-identified by IMEI on a new path") {
     TempDir dir;
     SimProcess other({"--imei", "490154203237518"});  // a second modem the scan must skip

@@ -98,6 +98,7 @@ public:
         if (order != "inorder" && order != "reverse" && order != "shuffled")
             throw OpError("parts_order: expected inorder, reverse or shuffled");
         bool class0 = opt_bool(req, "class0");
+        const bool announce = !req.contains("announce") || opt_bool(req, "announce");
         auto encoded = pdu::encode_deliver(from, text, options);
         if (!encoded)
             throw OpError(encoded.error().field + ": " + encoded.error().message);
@@ -107,7 +108,8 @@ public:
         InboundResult total;
         for (auto& part : parts) {
             std::string hex = class0 ? with_class0(part.hex, encoded->alphabet) : part.hex;
-            auto r = core_.deliver_sms(hex, part.tpdu_length, class0 ? std::optional(0) : std::nullopt);
+            auto r = core_.deliver_sms(hex, part.tpdu_length, class0 ? std::optional(0) : std::nullopt,
+                                       announce);
             total.indexes.insert(total.indexes.end(), r.indexes.begin(), r.indexes.end());
             total.routed += r.routed;
             total.waiting += r.waiting;
@@ -165,6 +167,11 @@ public:
         auto seconds = opt_number(req, "seconds", 0, 3600);
         if (!seconds) throw OpError("seconds: a number is required");
         core_.hang(std::chrono::milliseconds(static_cast<long>(*seconds * 1000)));
+        return json::object();
+    }
+
+    json restart(const json&) {
+        core_.restart();
         return json::object();
     }
 
@@ -239,6 +246,7 @@ constexpr OpRow kOps[] = {
     {"hang", &ControlOpsImpl::hang}, {"unplug", &ControlOpsImpl::unplug},
     {"set", &ControlOpsImpl::set}, {"stats", &ControlOpsImpl::stats},
     {"sent", &ControlOpsImpl::sent}, {"storage", &ControlOpsImpl::storage},
+    {"restart", &ControlOpsImpl::restart},
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The control socket's operations (one JSON request per line, one reply):
-// inject_sms, inject_pdu, status_report, noise, hang, unplug, set, stats,
-// sent, storage. Parse → validate → apply from one op table; a bad field is
+// inject_sms, inject_pdu, status_report, noise, hang, unplug, restart, set,
+// stats, sent, storage. Parse → validate → apply from one op table; a bad field is
 // answered {"ok":false,"error":"<field>: <what was expected>"}.
 #pragma once
 

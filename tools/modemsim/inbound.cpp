@@ -14,8 +14,8 @@
 namespace smsgw::modemsim {
 
 InboundResult ModemCore::deliver_sms(const std::string& pdu, int tpdu_length,
-                                     std::optional<int> message_class) {
-    return route_inbound(Inbound{false, pdu, tpdu_length, message_class});
+                                     std::optional<int> message_class, bool announce) {
+    return route_inbound(Inbound{false, pdu, tpdu_length, message_class, announce});
 }
 
 InboundResult ModemCore::deliver_status_report(const std::string& pdu, int tpdu_length) {
@@ -70,7 +70,7 @@ bool ModemCore::store_and_indicate(const Inbound& in, InboundResult& result) {
     std::string where = "\"" + std::string(to_string(mem3_)) + "\"," + std::to_string(*index);
     if (in.report && cnmi_.ds == 2)
         indication({"+CDSI: " + where});
-    else if (!in.report && cnmi_.mt != 0)
+    else if (!in.report && cnmi_.mt != 0 && in.announce)
         indication({"+CMTI: " + where});
     return true;
 }

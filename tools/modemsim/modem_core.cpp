@@ -117,6 +117,13 @@ void ModemCore::hang(std::chrono::milliseconds duration) {
     become_deaf(duration, false);
 }
 
+void ModemCore::restart() {
+    ++stats_.resets;
+    log_event("restart (spontaneous)");
+    power_on();
+    become_deaf(std::chrono::milliseconds(config_.reset_ms), true);
+}
+
 // ---- input ---------------------------------------------------------------------
 
 void ModemCore::on_bytes(std::string_view bytes) {

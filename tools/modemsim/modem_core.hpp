@@ -77,14 +77,19 @@ public:
 
     // ---- control side -------------------------------------------------------
     // An SMS-DELIVER (hex with SMSC field) arriving from the network; its
-    // message class (TS 23.038 §4) decides the +CNMI route.
+    // message class (TS 23.038 §4) decides the +CNMI route. `announce` false:
+    // stored without its +CMTI, as a firmware that loses one does.
     InboundResult deliver_sms(const std::string& pdu, int tpdu_length,
-                              std::optional<int> message_class);
+                              std::optional<int> message_class, bool announce = true);
     // An SMS-STATUS-REPORT arriving from the network.
     InboundResult deliver_status_report(const std::string& pdu, int tpdu_length);
     // A line of vendor noise, now or inside the next response.
     void noise(const std::string& line, bool during_next_response);
     void hang(std::chrono::milliseconds duration);
+    // Restarts by itself (a watchdog, a brown-out): back at the power-up
+    // defaults (echo on, no +CNMI, PIN asked again), deaf for reset_ms, then
+    // its boot lines. What the SIM stores survives.
+    void restart();
     // Power lost and back (unplug, AT+CFUN=1,1): settings to their defaults,
     // the SIM locked again, the memories and the TP-MR counter kept.
     void power_on();
@@ -195,6 +200,7 @@ private:
         std::string pdu;
         int tpdu_length = 0;
         std::optional<int> message_class;
+        bool announce = true;  // false: stored without +CMTI (a lost indication)
     };
     InboundResult route_inbound(const Inbound& in);
     bool store_and_indicate(const Inbound& in, InboundResult& result);
