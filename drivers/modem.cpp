@@ -609,6 +609,16 @@ awaitable<Exit> Modem::Impl::configure() {
         r = co_await cmd("AT+CSMS=1");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         needs_cnma_ = r.ok();
+    } else {
+        // TS 27.005 §3.2.1: with service 1 every +CMT/+CDS must be acknowledged
+        // (AT+CNMA) or the modem switches routing off. Some modems keep service
+        // 1 in NV memory, and a status report may come directly (+CDS) when the
+        // modem stores none: ask for service 0, which needs no acknowledgement.
+        r = co_await cmd("AT+CSMS=0");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (!r.ok())
+            spdlog::debug("{} AT+CSMS=0 refused ({}): keeping the modem's service",
+                          log_name(), r.final.line);
     }
     // +CNMI: the first candidate the modem lists, then the later ones if refused.
     r = co_await cmd("AT+CNMI=?");

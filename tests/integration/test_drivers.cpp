@@ -381,6 +381,26 @@ TEST_CASE("Modem: a message stored without an announcement is found at the next 
     CHECK(reassemble(rig.observer.inbound) == "Stop");
 }
 
+TEST_CASE("Modem: a modem that starts with message service 1 still routes direct status reports") {
+    // Service 1 kept in NV memory and no stored status reports on offer (<ds>
+    // 0 or 1 only): reports come as +CDS, and an unacknowledged +CDS switches
+    // routing off. The driver asks for service 0, which needs no AT+CNMA.
+    SimProcess sim({"--csms-power-on", "1", "--cnmi-test", "(2),(0-1,3),(0,2),(0-1),(0)",
+                    "--cnma-timeout-ms", "300"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    for (int i = 0; i < 2; ++i) {
+        const auto sent = rig.send(encode("+4917099887766", "report " + std::to_string(i), true).parts[0]);
+        REQUIRE(sent.status == SendResult::Status::sent);
+        sim.control({{"op", "status_report"}, {"mr", sent.mr}, {"status", 0}});
+        REQUIRE(run_until(rig.io, [&] { return rig.observer.reports.size() == static_cast<std::size_t>(i + 1); }, 3s));
+        run_until(rig.io, [] { return false; }, 500ms);  // past the acknowledgement timeout
+    }
+    // Routing was never switched off: a message still comes.
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 3s));
+}
+
 TEST_CASE("Modem: unplug and re-plug, re-identified by IMEI on a new path") {
     TempDir dir;
     SimProcess other({"--imei", "490154203237518"});  // a second modem the scan must skip

@@ -132,7 +132,7 @@ ModemCore::Outcome ModemCore::cmd_cnmi(const AtCommand& c) {
                  std::to_string(cnmi_.bm) + "," + std::to_string(cnmi_.ds) + "," +
                  std::to_string(cnmi_.bfr));
             return ok();
-        case CommandForm::test: info("+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)"); return ok();
+        case CommandForm::test: info("+CNMI: " + config_.cnmi_test); return ok();
         case CommandForm::action: return ok();
         case CommandForm::set: break;
     }

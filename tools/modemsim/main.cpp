@@ -79,6 +79,11 @@ int main(int argc, char** argv) {
     app.add_option("--first-mr", c.first_mr, "TP-MR of the first submit")
         ->check(CLI::Range(0, 255))
         ->capture_default_str();
+    app.add_option("--csms-power-on", c.csms_power_on,
+                   "the message service the modem starts with (kept in NV memory by some)")
+        ->check(CLI::Range(0, 1))
+        ->capture_default_str();
+    app.add_option("--cnmi-test", c.cnmi_test, "what AT+CNMI=? lists")->capture_default_str();
     app.add_option("--cnma-timeout-ms", c.cnma_timeout_ms, "+CMT/+CDS acknowledgement timeout (AT+CSMS=1)")
         ->check(CLI::Range(1, 600000))
         ->capture_default_str();

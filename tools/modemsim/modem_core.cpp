@@ -47,7 +47,7 @@ void ModemCore::reset_profile() {
     curc_ = true;
     cscs_ = "IRA";
     s_registers_ = {{0, 0}, {3, 13}, {4, 10}, {5, 8}, {7, 50}};
-    csms_ = 0;
+    csms_ = config_.csms_power_on;
     cnmi_ = traits_.cnmi_on_by_default ? Cnmi{2, 1, 0, 0, 0} : Cnmi{};
     mem1_ = mem2_ = mem3_ = Memory::sm;
     csca_ = config_.smsc;

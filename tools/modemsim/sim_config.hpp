@@ -47,6 +47,9 @@ struct SimConfig {
     int report_delay_ms = 500;
     int first_mr = 0;                   // TP-MR the first submit gets
     int cnma_timeout_ms = 15000;        // +CMT/+CDS not acknowledged → routing off
+    int csms_power_on = 0;              // the message service kept in NV memory (AT+CSMS)
+    // What AT+CNMI=? lists; some modems offer no stored status reports (<ds>=2).
+    std::string cnmi_test = "(0-2),(0-3),(0,2),(0-2),(0,1)";
     int noise_interval_ms = 4000;       // Huawei periodic ^RSSI/^MODE/^BOOT
     double noise_in_response = 0.1;     // Huawei: chance of a noise line inside a reply
     int reset_ms = 500;                 // AT+CFUN=1,1: deaf while it reboots
