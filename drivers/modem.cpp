@@ -108,6 +108,7 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
         if ((o == at::Outcome::timeout || o == at::Outcome::uncertain || unresponsive) &&
             hang_.empty() && gone_.empty()) {
             hang_ = "no answer to " + c.command + " (" + c.final.reason + ")";
+            set_error("no_answer", hang_);  // shown while it recovers; cleared once ready
             // The lifecycle recovers now, not at its next health check: until
             // then send() refuses, so no AT+CMGS is in flight when it starts.
             wake();

@@ -15,6 +15,7 @@ namespace smsgw::test {
 struct StateChange {
     drivers::ModemState from, to;
     std::string why;
+    std::string last_error;  // the status's, as the change was reported
 };
 
 class RecordingObserver : public drivers::ModemObserver {
@@ -22,7 +23,7 @@ class RecordingObserver : public drivers::ModemObserver {
     void on_state(const drivers::ModemStatus& status, drivers::ModemState from,
                   const std::string& why) override {
         last = status;
-        if (from != status.state) changes.push_back({from, status.state, why});
+        if (from != status.state) changes.push_back({from, status.state, why, status.last_error_text});
     }
     void on_inbound(const drivers::InboundPdu& pdu) override {
         inbound.push_back(pdu);

@@ -306,7 +306,11 @@ TEST_CASE("Modem: a hang is recovered and sending works again") {
     sim.control({{"op", "hang"}, {"seconds", 2}});
     const auto t0 = std::chrono::steady_clock::now();
     REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::recovering); }, 3s));
+    // The status says why while it recovers (modem list's LAST ERROR).
+    for (const auto& c : rig.observer.changes)
+        if (c.to == ModemState::recovering) CHECK(c.last_error.find("no answer to AT") == 0);
     REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 8s));
+    CHECK(rig.modem->status().last_error.empty());  // cleared once ready again
     const auto took = std::chrono::steady_clock::now() - t0;
     WARN("hang of 2 s: ready again after "
          << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
