@@ -176,6 +176,9 @@ TEST_CASE("dispatch: a permanent +CMS ERROR fails the message at once with the e
     CHECK_THAT(*d.parts[0].error, Catch::Contains("21"));
     CHECK(d.parts[1].state == State::failed);  // the unsent sibling with it
     CHECK(d.parts[1].attempts == 0);
+    // The store shows the commit before the io thread has taken its result:
+    // the counter and the event follow then.
+    REQUIRE(rig.run_until([&] { return rig.sink.named("message.failed").size() == 1; }));
     CHECK(rig.scheduler->info("office-1").counters.failed == 1);
     const auto failed = rig.sink.named("message.failed");
     REQUIRE(failed.size() == 1);
@@ -308,6 +311,7 @@ TEST_CASE("dispatch: a message no modem sent in time expires, with its event") {
     REQUIRE(m.has_value());
     const auto id = rig.store->insert_messages({&*m, 1}, core::now() - 2min).at(0).message_id;
     REQUIRE(rig.run_until([&] { return rig.state(id) == State::expired; }, 5s));
+    REQUIRE(rig.run_until([&] { return !rig.sink.named("message.failed").empty(); }));
     const auto failed = rig.sink.named("message.failed");
     REQUIRE(failed.size() == 1);
     CHECK(failed[0]["state"] == "expired");
@@ -457,7 +461,7 @@ TEST_CASE("dispatch: the rest of a message fails when the modem that began it st
     CHECK(got.parts[0].state == State::sent);
     CHECK(got.parts[2].state == State::failed);
     CHECK(sim_sent(b).empty());
-    CHECK_FALSE(rig.sink.named("message.failed").empty());
+    CHECK(rig.run_until([&] { return !rig.sink.named("message.failed").empty(); }));
 }
 
 TEST_CASE("dispatch: a message asking for a modem that never comes up fails after the wait") {
