@@ -103,16 +103,12 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
         wake();
     });
     engine_->on_complete([this](const at::Complete& c) {
+        // Other commands' timeouts are cmd()'s to judge: it asks once more.
         const auto o = c.final.outcome;
         const bool unresponsive = o == at::Outcome::not_sent && engine_->session().unresponsive();
-        if ((o == at::Outcome::timeout || o == at::Outcome::uncertain || unresponsive) &&
-            hang_.empty() && gone_.empty()) {
-            hang_ = "no answer to " + c.command + " (" + c.final.reason + ")";
-            set_error("no_answer", hang_);  // shown while it recovers; cleared once ready
-            // The lifecycle recovers now, not at its next health check: until
-            // then send() refuses, so no AT+CMGS is in flight when it starts.
-            wake();
-        }
+        const bool send_timed_out = o == at::Outcome::timeout && c.command.starts_with("AT+CMGS");
+        if (o == at::Outcome::uncertain || unresponsive || send_timed_out)
+            no_answer(c.command, c.final.reason);
     });
 }
 
@@ -187,7 +183,25 @@ awaitable<Reply> Modem::Impl::cmd(std::string text, std::chrono::milliseconds ti
     c.timeout = timeout;
     c.sensitive = sensitive;
     auto engine = engine_;
-    co_return co_await engine->command(std::move(c));
+    Reply r = co_await engine->command(c);
+    const bool retry = !sensitive && !c.text.starts_with("AT+CFUN=1,1");
+    if (r.final.outcome == at::Outcome::timeout && retry && !stopping_ && gone_.empty() &&
+        hang_.empty()) {
+        spdlog::warn("{} no answer to {} ({}); asking once more", log_name(), c.text,
+                     r.final.reason);
+        r = co_await engine->command(c);
+    }
+    if (r.final.outcome == at::Outcome::timeout) no_answer(at::shown_command(c), r.final.reason);
+    co_return r;
+}
+
+void Modem::Impl::no_answer(const std::string& command, const std::string& reason) {
+    if (!hang_.empty() || !gone_.empty()) return;
+    hang_ = "no answer to " + command + " (" + reason + ")";
+    set_error("no_answer", hang_);  // shown while it recovers; cleared once ready
+    // The lifecycle recovers now, not at its next health check: until then
+    // send() refuses, so no AT+CMGS is in flight when it starts.
+    wake();
 }
 
 void Modem::Impl::set_state(ModemState to, const std::string& why) {

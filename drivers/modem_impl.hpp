@@ -73,8 +73,15 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     void on_urc(const at::Urc& urc);
 
     // ---- helpers ------------------------------------------------------------
+    // One command. A lost answer is asked once more (after the session's
+    // resync has found the modem answering) before the modem counts as hung:
+    // real modems drop an answer now and then, and a whole new set-up for each
+    // would keep one that drops many from ever getting ready. Not for a PIN
+    // (a second try could cost a SIM attempt) nor a reset.
     awaitable<Reply> cmd(std::string text, std::chrono::milliseconds timeout = {},
                          bool sensitive = false);
+    // A command got no answer for good: the lifecycle recovers (hang_).
+    void no_answer(const std::string& command, const std::string& reason);
     // Sleeps for `d` or until wake(); true unless stopped.
     awaitable<bool> sleep(std::chrono::milliseconds d);
     void wake();

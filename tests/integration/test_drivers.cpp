@@ -353,6 +353,22 @@ TEST_CASE("Modem: a long hang climbs the ladder — ESC and AT, re-open, AT+CFUN
     CHECK(r.status == SendResult::Status::sent);
 }
 
+TEST_CASE("Modem: a modem that loses an answer now and then gets ready and sends, without a recovery") {
+    // Every 6th command line is carried out but its answer lost: each is asked
+    // once more after the resync, instead of starting the whole set-up again
+    // (which, with a loss every few commands, would never end).
+    SimProcess sim({"--lose-answer-every", "6"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready(20s));
+    CHECK(rig.observer.count(ModemState::recovering) == 0);
+    CHECK(rig.observer.count(ModemState::identifying) == 1);
+    for (int i = 0; i < 3; ++i) {
+        const auto r = rig.send(encode("+4917012345678", "lossy line " + std::to_string(i)).parts[0]);
+        CHECK(r.status == SendResult::Status::sent);
+    }
+    CHECK(sim.control({{"op", "stats"}}).at("stats").at("answers_lost").get<int>() >= 3);
+}
+
 TEST_CASE("Modem: a modem that restarts by itself is set up again and announces messages again") {
     // After a restart the modem is at its power-up defaults: no +CNMI, so a
     // message would sit on the SIM unannounced; its RDY tells the driver.

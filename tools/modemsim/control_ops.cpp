@@ -206,7 +206,8 @@ public:
                   {"inbound_waiting", s.inbound_waiting}, {"status_reports", s.status_reports},
                   {"deleted", s.deleted},           {"noise_lines", s.noise_lines},
                   {"cnma_timeouts", s.cnma_timeouts}, {"hangs", s.hangs},
-                  {"resets", s.resets}, {"last_urc_monotonic_us", s.last_urc_monotonic_us}}}};
+                  {"resets", s.resets}, {"answers_lost", s.answers_lost},
+                  {"last_urc_monotonic_us", s.last_urc_monotonic_us}}}};
     }
 
     json sent(const json&) {

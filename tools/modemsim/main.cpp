@@ -84,6 +84,10 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 1))
         ->capture_default_str();
     app.add_option("--cnmi-test", c.cnmi_test, "what AT+CNMI=? lists")->capture_default_str();
+    app.add_option("--lose-answer-every", c.lose_answer_every,
+                   "every Nth command line is carried out but its answer lost (0: none)")
+        ->check(CLI::Range(0, 1000000))
+        ->capture_default_str();
     app.add_option("--cnma-timeout-ms", c.cnma_timeout_ms, "+CMT/+CDS acknowledgement timeout (AT+CSMS=1)")
         ->check(CLI::Range(1, 600000))
         ->capture_default_str();

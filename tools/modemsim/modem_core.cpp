@@ -198,6 +198,8 @@ void ModemCore::execute_line(std::string_view raw) {
     auto commands = split_command_line(line.substr(2));
     response_.clear();
     frame_.clear();
+    // A line noise ate the answer of: the command is carried out all the same.
+    lose_answer_ = config_.lose_answer_every > 0 && ++command_lines_ % config_.lose_answer_every == 0;
     if (!commands) {
         finish_response(AtError{});
         return;
@@ -236,6 +238,7 @@ void ModemCore::execute_line(std::string_view raw) {
             std::string out;
             for (const auto& f : response_) out += f;
             response_.clear();
+            lose_answer_ = false;  // a prompt is never lost: sends stay certain
             write(out + "\r\n> ");
             log_at(">", "> (prompt)");
             return;
@@ -291,7 +294,13 @@ void ModemCore::finish_response(const std::optional<AtError>& error) {
             out += result + "\r\n";
     }
     log_at(">", result);
-    write(out);
+    if (lose_answer_) {
+        lose_answer_ = false;
+        ++stats_.answers_lost;
+        log_event("answer lost: " + result);
+    } else {
+        write(out);
+    }
     if (after_response_) {
         auto work = std::move(after_response_);
         after_response_ = nullptr;

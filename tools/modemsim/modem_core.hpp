@@ -49,6 +49,7 @@ struct SimStats {
     std::uint64_t cnma_timeouts = 0;
     std::uint64_t hangs = 0;
     std::uint64_t resets = 0;
+    std::uint64_t answers_lost = 0;    // --lose-answer-every
     // When the last unsolicited result (+CMTI, +CMT, …) went out on the pty:
     // microseconds of CLOCK_MONOTONIC (std::chrono::steady_clock), so that a
     // client on this machine can time what follows from the indication itself
@@ -227,6 +228,8 @@ private:
     bool echo_ = true;
     bool verbose_ = true;  // ATV1
     bool quiet_ = false;   // ATQ1
+    long command_lines_ = 0;    // command lines answered so far (--lose-answer-every)
+    bool lose_answer_ = false;  // this command line's answer is lost on the way
     int cmee_ = 0;
     int creg_n_ = 0, cgreg_n_ = 0, cereg_n_ = 0;
     int cops_format_ = 0;

@@ -53,6 +53,7 @@ struct SimConfig {
     int noise_interval_ms = 4000;       // Huawei periodic ^RSSI/^MODE/^BOOT
     double noise_in_response = 0.1;     // Huawei: chance of a noise line inside a reply
     int reset_ms = 500;                 // AT+CFUN=1,1: deaf while it reboots
+    int lose_answer_every = 0;          // every Nth command line is done but not answered
     bool verbose = false;               // log every AT line to stderr
 };
 
