@@ -103,11 +103,22 @@ std::optional<std::string> Reader::absolute_path(const YAML::Node& node, const s
     return value;
 }
 
+// YAML 1.2: a quoted scalar is text (yaml-cpp tags it "!"), `"5"` is not 5.
+static bool quoted(const YAML::Node& node) {
+    return node.Tag() == "!";
+}
+
 std::optional<long long> Reader::integer(const YAML::Node& node, const std::string& path,
                                          long long min, long long max) {
     const std::string range = std::to_string(min) + ".." + std::to_string(max);
     if (!node.IsScalar()) {
         expected(node, path, "a whole number in " + range);
+        return std::nullopt;
+    }
+    if (quoted(node)) {
+        error(node, path,
+              "expected a whole number in " + range + ", found the text " + describe(node) +
+                  " (a number is written without quotes)");
         return std::nullopt;
     }
     const std::string& s = node.Scalar();
@@ -129,6 +140,12 @@ std::optional<long long> Reader::integer(const YAML::Node& node, const std::stri
 std::optional<bool> Reader::boolean(const YAML::Node& node, const std::string& path) {
     // YAML 1.2 core schema spellings only; yaml-cpp's `as<bool>` would also take
     // y/n/on/off, which YAML 1.2 reads as text.
+    if (node.IsScalar() && quoted(node)) {
+        error(node, path,
+              "expected true or false, found the text " + describe(node) +
+                  " (written without quotes)");
+        return std::nullopt;
+    }
     if (node.IsScalar()) {
         const std::string& s = node.Scalar();
         if (s == "true" || s == "True" || s == "TRUE") return true;

@@ -254,6 +254,12 @@ TEST_CASE("top level must be a mapping") {
     CHECK(error_at(r, "(top level)").message == "expected a mapping of keys, found a list of 2 items");
     CHECK(error_at(load("retry: { backoff_seconds: [] }\n"), "retry.backoff_seconds").message ==
           "expected at least one delay, found an empty list");
+    // Quoted, a number or a truth value is text (YAML 1.2).
+    CHECK(error_at(load("retry: { attempts: \"5\" }\n"), "retry.attempts").message ==
+          "expected a whole number in 1..100, found the text \"5\" (a number is written without quotes)");
+    CHECK(error_at(load("modems: [{ name: a, port: /dev/ttyUSB0, enabled: \"true\" }]\n"),
+                   "modems[0].enabled")
+              .message.find("found the text") != std::string::npos);
 }
 
 TEST_CASE("deep nesting is refused, not a crash") {
