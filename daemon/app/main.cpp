@@ -10,6 +10,7 @@
 
 #include "config/load.hpp"
 #include "daemon/app/daemon.hpp"
+#include "daemon/app/host_checks.hpp"
 #include "daemon/app/journal_log.hpp"
 
 extern char** environ;
@@ -43,6 +44,18 @@ int main(int argc, char** argv) {
     auto loaded = smsgw::config::load_file(config_path, options);
     if (!loaded.ok()) {
         std::cerr << smsgw::config::to_string(loaded.errors);
+        if (!check) std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";
+        return 2;
+    }
+    // What only this machine can say: errors stop here, warnings are printed
+    // by --check and logged at the start.
+    bool host_error = false;
+    for (const auto& p : smsgw::app::check_host(loaded.config)) {
+        host_error |= p.error;
+        std::cerr << config_path << ": " << p.key << ": " << (p.error ? "" : "warning: ")
+                  << p.message << "\n";
+    }
+    if (host_error) {
         if (!check) std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";
         return 2;
     }

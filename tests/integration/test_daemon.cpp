@@ -110,6 +110,29 @@ TEST_CASE("smsgwd --check accepts a valid config and names the key of an invalid
     CHECK(bad_rc == 2);
     CHECK(bad_out.find("retry") != std::string::npos);
 
+    // What only this machine can say: a socket group that does not exist stops
+    // it (the start would fail), unknown role members and an unreadable
+    // pin_file are warnings.
+    const std::string host = dir.path() + "/host.yaml";
+    std::string host_yaml = daemon_config(dir.path(), {});
+    const std::string mode = "mode: \"0600\"";
+    REQUIRE(host_yaml.find(mode) != std::string::npos);
+    host_yaml.replace(host_yaml.find(mode), mode.size(), mode + ", group: no-such-group-here");
+    std::ofstream(host) << host_yaml;
+    auto [host_rc, host_out] = run_program({smsgwd_binary(), "--config", host, "--check"});
+    INFO(host_out);
+    CHECK(host_rc == 2);
+    CHECK(host_out.find("socket.group: no group \"no-such-group-here\"") != std::string::npos);
+    const std::string roles = dir.path() + "/roles.yaml";
+    std::string roles_yaml = daemon_config(dir.path(), {});
+    REQUIRE(roles_yaml.find("roles:\n") != std::string::npos);
+    roles_yaml.replace(roles_yaml.find("roles:\n"), 7, "roles:\n  member: { users: [no-such-user-here] }\n");
+    std::ofstream(roles) << roles_yaml;
+    auto [roles_rc, roles_out] = run_program({smsgwd_binary(), "--config", roles, "--check"});
+    INFO(roles_out);
+    CHECK(roles_rc == 0);
+    CHECK(roles_out.find("roles.member.users: warning: no user \"no-such-user-here\"") != std::string::npos);
+
     // A wrong command line is a usage error too (2), named.
     auto [usage_rc, usage_out] = run_program({smsgwd_binary(), "--bogus"});
     INFO(usage_out);

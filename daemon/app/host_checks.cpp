@@ -1,0 +1,74 @@
+#include "daemon/app/host_checks.hpp"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace smsgw::app {
+
+namespace {
+
+// getpwnam_r/getgrnam_r with a buffer that grows; false when there is no entry.
+template <typename Entry, typename Lookup>
+bool exists(const std::string& name, Lookup lookup) {
+    std::vector<char> buffer(4096);
+    for (;;) {
+        Entry entry{};
+        Entry* found = nullptr;
+        const int rc = lookup(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+        if (rc == ERANGE && buffer.size() < (1u << 20)) {
+            buffer.resize(buffer.size() * 2);
+            continue;
+        }
+        return rc == 0 && found != nullptr;
+    }
+}
+
+bool group_exists(const std::string& name) {
+    return exists<group>(name, ::getgrnam_r);
+}
+
+bool user_exists(const std::string& name) {
+    return exists<passwd>(name, ::getpwnam_r);
+}
+
+void check_role(const config::RoleMembers& members, const std::string& role,
+                std::vector<HostProblem>& out) {
+    for (const auto& user : members.users)
+        if (!user_exists(user))
+            out.push_back({false, "roles." + role + ".users",
+                           "no user \"" + user + "\" on this machine: nobody gets " + role +
+                               " through it"});
+    for (const auto& name : members.groups)
+        if (!group_exists(name))
+            out.push_back({false, "roles." + role + ".groups",
+                           "no group \"" + name + "\" on this machine: nobody gets " + role +
+                               " through it"});
+}
+
+}  // namespace
+
+std::vector<HostProblem> check_host(const config::Config& config) {
+    std::vector<HostProblem> out;
+    if (!config.socket.group.empty() && !group_exists(config.socket.group))
+        out.push_back({true, "socket.group",
+                       "no group \"" + config.socket.group +
+                           "\" on this machine: the socket file cannot be given to it"});
+    for (std::size_t i = 0; i < config.modems.size(); ++i) {
+        const auto& pin_file = config.modems[i].pin_file;
+        if (pin_file.empty() || ::access(pin_file.c_str(), R_OK) == 0) continue;
+        out.push_back({false, "modems[" + std::to_string(i) + "].pin_file",
+                       "cannot read " + pin_file + " (" + std::strerror(errno) +
+                           "): the modem will not be started unless smsgwd's user can"});
+    }
+    check_role(config.roles.admin, "admin", out);
+    check_role(config.roles.manager, "manager", out);
+    check_role(config.roles.member, "member", out);
+    return out;
+}
+
+}  // namespace smsgw::app

@@ -1,0 +1,23 @@
+// What --check (and the start) can know only on this machine, not from the
+// file: that the socket's group exists, that a modem's pin_file can be read,
+// that the users and groups named in roles: exist. A missing socket group
+// stops the start, so it is an error; the rest are warnings (the daemon may
+// run as another user than --check, and a user may be created later).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace smsgw::app {
+
+struct HostProblem {
+    bool error = false;  // false: a warning
+    std::string key;     // "socket.group", "modems[1].pin_file", "roles.admin.users"
+    std::string message;
+};
+
+std::vector<HostProblem> check_host(const config::Config& config);
+
+}  // namespace smsgw::app
