@@ -257,7 +257,13 @@ awaitable<void> Modem::Impl::run() {
                           status_.last_error_text + "; retry in " +
                               std::to_string(backoff.count()) + " ms");
                 if (!co_await sleep(backoff)) break;
-                backoff = std::min(backoff * 2, settings_.backoff_max);
+                // A device that is not there costs nothing to look for again, and
+                // a stick plugged back in should not wait a minute for it.
+                constexpr std::chrono::milliseconds absent_port_poll = 5s;
+                const auto ceiling = status_.last_error == "port_not_found"
+                                         ? std::min(settings_.backoff_max, absent_port_poll)
+                                         : settings_.backoff_max;
+                backoff = std::min(backoff * 2, ceiling);
                 continue;
             }
             have_port = true;

@@ -44,7 +44,7 @@ struct ModemSettings {
     std::chrono::milliseconds health_interval = 30s;
     std::chrono::milliseconds drain_interval = 5min;  // AT+CMGL=4: some modems never announce
     std::chrono::milliseconds backoff_min = 1s;       // reopen after unplug, doubling…
-    std::chrono::milliseconds backoff_max = 60s;      // …up to this
+    std::chrono::milliseconds backoff_max = 60s;      // …up to this (5 s while the port is absent)
     std::chrono::milliseconds reboot_wait = 10s;      // after AT+CFUN=1,1
     std::chrono::milliseconds resync_quiet = 500ms;   // at::TimerId::quiet
     std::chrono::milliseconds resync_probe = 2s;      // at::TimerId::probe
