@@ -684,9 +684,8 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
             if (update.retry_at) {
                 if (!next_due_ || *update.retry_at < *next_due_) next_due_ = *update.retry_at;
                 spdlog::info(
-                    "dispatch: modem[{}] {} refused ({}); retry in {} s", s.name, describe(part), r.reason,
-                    std::chrono::duration_cast<std::chrono::seconds>(*update.retry_at - core::now())
-                        .count());
+                    "dispatch: modem[{}] {} refused ({}); retry in {:.1f} s", s.name, describe(part),
+                    r.reason, std::chrono::duration<double>(*update.retry_at - core::now()).count());
                 wake();  // idle senders sleep until the retry is due
             } else {
                 spdlog::warn("dispatch: modem[{}] {} failed: {}", s.name, describe(part), r.reason);
