@@ -116,6 +116,7 @@ json optout_json(const store::OptOut& o) {
     return {
         {"number", o.number},
         {"keyword", optional_json(o.keyword)},
+        {"note", optional_json(o.note)},
         {"at", format_time(o.at)},
         {"source", o.source},
         {"source_inbound_id", optional_json(o.source_inbound_id)},

@@ -52,7 +52,7 @@ HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const Cal
     o.number = *number;
     o.at = core::now();
     o.source = "api";
-    o.keyword = p.note;  // the reason staff gave ("asked by phone")
+    o.note = p.note;  // the reason staff gave ("asked by phone")
     const bool added = deps.store.add_optout(o);
     if (added) {
         spdlog::info("opt-out added for {} by {} (uid {})", o.number, caller.user, caller.uid);

@@ -156,10 +156,11 @@ std::vector<Inbound> Store::list_inbound(const InboundFilter& filter,
 bool Store::add_optout(const OptOut& o) {
     Transaction tx(*db_);
     Statement st = db_->prepare(
-        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source) VALUES (?, ?, ?, ?, "
-        "?) "
+        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source, note) VALUES (?, ?, "
+        "?, ?, ?, ?) "
         "ON CONFLICT (number) DO NOTHING");
-    st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source).run();
+    st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source, o.note)
+        .run();
     const bool added = db_->changes() > 0;
     tx.commit();
     return added;

@@ -103,6 +103,7 @@ OptOut optout(const Statement& st) {
     o.at = from_millis(st.int64(3));
     o.source_inbound_id = st.optional_int64(4);
     o.source = st.text(5);
+    o.note = st.optional_text(6);
     return o;
 }
 

@@ -32,7 +32,8 @@ inline const std::string inbound_columns =
     "id, modem, sender, text, received_at, raw_pdus, complete, concat_ref, parts_total, "
     "parts_received";
 
-inline const std::string optout_columns = "id, number, keyword, at, source_inbound_id, source";
+inline const std::string optout_columns =
+    "id, number, keyword, at, source_inbound_id, source, note";
 
 State state(const Statement& st, int column);
 std::optional<Time> optional_time(const Statement& st, int column);

@@ -68,6 +68,37 @@ std::optional<std::int64_t> Store::apply_ledger(std::int64_t amount, std::string
     return after;
 }
 
+void Store::refund_unsent(std::int64_t message_id, State before, State after, Time at) {
+    const auto ended_short = [](State s) {
+        return s == State::failed || s == State::expired || s == State::cancelled;
+    };
+    if (!ended_short(after) || ended_short(before)) return;
+    std::int64_t charged = 0;
+    std::optional<std::int64_t> uid;
+    bool refunded = false;
+    {
+        Statement st = db_->prepare(
+            "SELECT amount, uid, reason FROM wallet_ledger WHERE message_id = ? AND message_id IS "
+            "NOT NULL");
+        st.bind(1, message_id);
+        while (st.step()) {
+            if (st.text(2) == "send") {
+                charged += -st.int64(0);
+                uid = st.optional_int64(1);
+            }
+            refunded |= st.text(2) == "refund";
+        }
+    }
+    if (charged <= 0 || refunded) return;
+    Statement st = db_->prepare(
+        "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL AND state <> 'uncertain') FROM "
+        "parts WHERE message_id = ?");
+    st.bind(1, message_id);
+    if (!st.step() || st.int64(0) == 0) return;
+    const std::int64_t refund = charged * st.int64(1) / st.int64(0);
+    if (refund > 0) apply_ledger(refund, "refund", message_id, uid, at);
+}
+
 ChargeResult Store::charge(std::int64_t amount, std::optional<std::int64_t> message_id,
                            std::optional<std::int64_t> uid, Time at) {
     if (amount < 0) throw std::invalid_argument("charge: negative amount");

@@ -199,6 +199,7 @@ std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Ti
         record_change(
             "message", message_id, before, after, at,
             after == State::failed ? std::optional<std::string_view>(*failure) : std::nullopt);
+        refund_unsent(message_id, before, after, at);
     }
     return {before, after};
 }
@@ -230,6 +231,7 @@ std::optional<std::pair<State, State>> Store::follow_single_part(const Part& par
     st.bind_all(to_string(after), to_millis(at), part.message_id, to_string(before)).run();
     if (db_->changes() != 1) return std::nullopt;
     record_change("message", part.message_id, before, after, at, std::nullopt);
+    refund_unsent(part.message_id, before, after, at);
     return std::pair{before, after};
 }
 

@@ -235,6 +235,10 @@ class Store {
     std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view reason,
                                              std::optional<std::int64_t> message_id,
                                              std::optional<std::int64_t> uid, Time at);
+    // A message that ended failed, expired or cancelled gets back, once, the
+    // share of its charge for the parts the network never took (never
+    // confirmed by +CMGS, and not uncertain): the operator bills only those.
+    void refund_unsent(std::int64_t message_id, State before, State after, Time at);
 
     std::string path_;
     int version_found_ = 0;

@@ -77,6 +77,7 @@ struct OptOut {
     Time at{};
     std::optional<std::int64_t> source_inbound_id;
     std::string source = "api";  // keyword | api | import
+    std::optional<std::string> note;  // staff's reason, for one added by hand
 };
 
 struct InsertResult {

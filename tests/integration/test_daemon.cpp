@@ -271,6 +271,13 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     auto twice = d.request({{"id", 3}, {"op", "message.cancel"}, {"message_id", first["message_id"]}});
     CHECK(twice["ok"] == false);
 
+    // A note on an opt-out added by hand is a note, not a keyword the customer sent.
+    d.request_ok({{"id", 2}, {"op", "optout.add"}, {"number", "+4915199887766"}, {"note", "asked by phone"}});
+    auto optouts = d.request_ok({{"id", 2}, {"op", "optout.list"}});
+    REQUIRE(optouts["optouts"].size() == 1);
+    CHECK(optouts["optouts"][0]["note"] == "asked by phone");
+    CHECK(optouts["optouts"][0]["keyword"].is_null());
+
     auto invalid = d.request(send_req("+49 123", "x"));
     CHECK(invalid["error"]["code"] == "invalid_number");
     CHECK(invalid["error"]["field"] == "to");
@@ -392,6 +399,12 @@ TEST_CASE("the wallet charges each send and refuses one it cannot pay") {
     auto wallet = d.request_ok({{"id", 4}, {"op", "wallet.get"}});
     CHECK(wallet["balance"] == "0.02");
     CHECK(wallet["ledger"].size() == 3);
+    // No modem here: a cancelled message never reached the network and is refunded.
+    d.request_ok({{"id", 5}, {"op", "message.cancel"}, {"message_id", ok["message_id"]}});
+    wallet = d.request_ok({{"id", 6}, {"op", "wallet.get"}});
+    CHECK(wallet["balance"] == "0.11");
+    CHECK(wallet["ledger"][0]["reason"] == "refund");
+    CHECK(wallet["ledger"][0]["message_id"] == ok["message_id"]);
 }
 
 TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {

@@ -122,3 +122,49 @@ TEST_CASE("random top-ups and charges: never negative, the ledger sums to the ba
     CHECK(st.int64(0) == store.balance());
     CHECK(st.int64(1) >= 0);
 }
+
+TEST_CASE("a message that ends with parts the network never took is refunded their share",
+          "[store][wallet]") {
+    TempDir dir;
+    Store store(dir.file("w.db"));
+    store.top_up(1000, 0, "start", t0());
+    const auto charged = [&](int parts) {
+        NewMessage m = message("+4917001", parts);
+        m.cost = 90 * parts;
+        m.caller_uid = 1000;
+        return store.insert_messages({&m, 1}, at_seconds(1), true).at(0).message_id;
+    };
+    const auto refunds = [&](std::int64_t id) {
+        std::int64_t sum = 0;
+        int rows = 0;
+        for (const auto& e : store.ledger(std::nullopt, 100))
+            if (e.message_id == id && e.reason == "refund") sum += e.amount, ++rows;
+        return std::pair{sum, rows};
+    };
+
+    // Cancelled before anything went out: all of it back, once.
+    const auto cancelled = charged(2);
+    REQUIRE(store.cancel(cancelled, at_seconds(2)) == CancelResult::cancelled);
+    CHECK(refunds(cancelled) == std::pair<std::int64_t, int>{180, 1});
+
+    // Three parts: the first sent, the second refused for good: the second and
+    // the third (failed with it) come back, the sent one is paid.
+    const auto partly = charged(3);
+    auto parts = store.claim_next_parts("m1", at_seconds(3), 2);
+    REQUIRE(parts.size() == 2);
+    store.mark_sent(parts[0].id, 1, at_seconds(4));
+    store.mark_failed(parts[1].id, "+CMS ERROR 21", FailureKind::permanent, at_seconds(5));
+    REQUIRE(store.get_message(partly)->message.state == State::failed);
+    CHECK(refunds(partly) == std::pair<std::int64_t, int>{180, 1});
+
+    // Uncertain (the network may have taken it) and sent: nothing back.
+    const auto unsure = charged(1);
+    parts = store.claim_next_parts("m1", at_seconds(6), 1);
+    store.mark_uncertain(parts.at(0).id, "no answer after the PDU", at_seconds(7));
+    const auto sent = charged(1);
+    parts = store.claim_next_parts("m1", at_seconds(8), 1);
+    store.mark_sent(parts.at(0).id, 2, at_seconds(9));
+    CHECK(refunds(unsure).second == 0);
+    CHECK(refunds(sent).second == 0);
+    CHECK(store.balance() == 1000 - 180 - 270 - 90 - 90 + 180 + 180);
+}
