@@ -103,11 +103,9 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
         wake();
     });
     engine_->on_complete([this](const at::Complete& c) {
-        // Other commands' timeouts are cmd()'s to judge: it asks once more.
-        const auto o = c.final.outcome;
-        const bool unresponsive = o == at::Outcome::not_sent && engine_->session().unresponsive();
-        const bool send_timed_out = o == at::Outcome::timeout && c.command.starts_with("AT+CMGS");
-        if (o == at::Outcome::uncertain || unresponsive || send_timed_out)
+        // The session gave up on the modem. A single command's timeout is for
+        // whoever sent it to judge: cmd() asks once more, send() never.
+        if (c.final.outcome == at::Outcome::not_sent && engine_->session().unresponsive())
             no_answer(c.command, c.final.reason);
     });
 }

@@ -107,6 +107,7 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
         case at::Outcome::uncertain:
             result.status = SendResult::Status::uncertain;
             result.reason = r.final.reason;
+            no_answer("AT+CMGS", r.final.reason);
             break;
         case at::Outcome::rejected:
             // Malformed PDU: nothing was written; the same PDU will never go out.
@@ -115,6 +116,10 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
             result.reason = "PDU refused before sending: " + r.final.reason;
             break;
         case at::Outcome::timeout:
+            no_answer("AT+CMGS", r.final.reason);  // no prompt: never asked again
+            result.status = SendResult::Status::not_ready;
+            result.reason = r.final.reason;
+            break;
         case at::Outcome::not_sent:
             result.status = SendResult::Status::not_ready;
             result.reason = r.final.reason;
@@ -266,13 +271,13 @@ awaitable<Exit> Modem::Impl::health() {
                 spdlog::warn("{} storage {} full ({}/{}): draining", log_name(), status_.storage,
                              status_.storage_used, status_.storage_total);
                 drain_requested_ = true;
-            } else if (status_.storage_used > known_stored(status_.storage)) {
+            } else if (const int known = known_stored(status_.storage);
+                       status_.storage_used > known) {
                 // More on the SIM than was announced and not yet confirmed: an
                 // indication was lost (or never sent): read them now rather
                 // than at the next periodic drain.
                 spdlog::debug("{} storage {} holds {} message(s), {} known: draining", log_name(),
-                              status_.storage, status_.storage_used,
-                              known_stored(status_.storage));
+                              status_.storage, status_.storage_used, known);
                 drain_requested_ = true;
             }
         }

@@ -1,39 +1,22 @@
 #include "daemon/app/host_checks.hpp"
 
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
+
+#include "daemon/server/nss.hpp"
 
 namespace smsgw::app {
 
 namespace {
 
-// getpwnam_r/getgrnam_r with a buffer that grows; false when there is no entry.
-template <typename Entry, typename Lookup>
-bool exists(const std::string& name, Lookup lookup) {
-    std::vector<char> buffer(4096);
-    for (;;) {
-        Entry entry{};
-        Entry* found = nullptr;
-        const int rc = lookup(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
-        if (rc == ERANGE && buffer.size() < (1u << 20)) {
-            buffer.resize(buffer.size() * 2);
-            continue;
-        }
-        return rc == 0 && found != nullptr;
-    }
-}
-
 bool group_exists(const std::string& name) {
-    return exists<group>(name, ::getgrnam_r);
+    return server::group_id(name).has_value();
 }
 
 bool user_exists(const std::string& name) {
-    return exists<passwd>(name, ::getpwnam_r);
+    return server::user_id(name).has_value();
 }
 
 void check_role(const config::RoleMembers& members, const std::string& role,

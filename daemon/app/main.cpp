@@ -42,20 +42,19 @@ int main(int argc, char** argv) {
     smsgw::config::LoadOptions options;
     options.variables = smsgw::config::variables_from_environment(environ);
     auto loaded = smsgw::config::load_file(config_path, options);
-    if (!loaded.ok()) {
+    bool invalid = !loaded.ok();
+    if (invalid) {
         std::cerr << smsgw::config::to_string(loaded.errors);
-        if (!check) std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";
-        return 2;
+    } else {
+        // What only this machine can say: a missing socket group stops the
+        // start; warnings go to stderr (the journal, under systemd).
+        for (const auto& p : smsgw::app::check_host(loaded.config)) {
+            invalid |= p.error;
+            std::cerr << config_path << ": " << p.key << ": " << (p.error ? "" : "warning: ")
+                      << p.message << "\n";
+        }
     }
-    // What only this machine can say: errors stop here, warnings are printed
-    // by --check and logged at the start.
-    bool host_error = false;
-    for (const auto& p : smsgw::app::check_host(loaded.config)) {
-        host_error |= p.error;
-        std::cerr << config_path << ": " << p.key << ": " << (p.error ? "" : "warning: ")
-                  << p.message << "\n";
-    }
-    if (host_error) {
+    if (invalid) {
         if (!check) std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";
         return 2;
     }

@@ -95,7 +95,7 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
                                 : ctx.now;
     if (p.validity_minutes) {
         m.validity_minutes = static_cast<int>(*p.validity_minutes);
-        const store::Time start = m.not_before && *m.not_before > ctx.now ? *m.not_before : ctx.now;
+        const store::Time start = std::max(*m.not_before, ctx.now);
         m.expires_at = start + std::chrono::minutes(*p.validity_minutes);
     }
     m.report = p.report;

@@ -1,13 +1,12 @@
-// Role mapping and the NSS lookups behind it. The _r variants are used with
-// buffers grown on ERANGE, because group entries with many members outgrow
-// any fixed size.
+// Role mapping, on the names NSS gives (nss.hpp).
 #include "daemon/server/peer_role.hpp"
 
 #include <grp.h>
 #include <pwd.h>
 
 #include <algorithm>
-#include <cerrno>
+
+#include "daemon/server/nss.hpp"
 
 namespace smsgw::server {
 
@@ -20,36 +19,6 @@ bool names_peer(const config::RoleMembers& members, const PeerIdentity& peer) {
     if (has(members.users, peer.user)) return true;
     return std::any_of(peer.groups.begin(), peer.groups.end(),
                        [&](const std::string& g) { return has(members.groups, g); });
-}
-
-std::optional<std::string> group_name(gid_t gid) {
-    std::vector<char> buf(1024);
-    for (;;) {
-        group entry{};
-        group* found = nullptr;
-        const int rc = getgrgid_r(gid, &entry, buf.data(), buf.size(), &found);
-        if (rc == ERANGE && buf.size() < (1u << 20)) {
-            buf.resize(buf.size() * 4);
-            continue;
-        }
-        if (rc != 0 || !found) return std::nullopt;
-        return std::string(found->gr_name);
-    }
-}
-
-std::optional<std::string> user_name(uid_t uid) {
-    std::vector<char> buf(1024);
-    for (;;) {
-        passwd entry{};
-        passwd* found = nullptr;
-        const int rc = getpwuid_r(uid, &entry, buf.data(), buf.size(), &found);
-        if (rc == ERANGE && buf.size() < (1u << 20)) {
-            buf.resize(buf.size() * 4);
-            continue;
-        }
-        if (rc != 0 || !found) return std::nullopt;
-        return std::string(found->pw_name);
-    }
 }
 
 }  // namespace

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/server/nss.hpp"
+
 namespace smsgw::server {
 
 namespace {
@@ -67,20 +69,11 @@ void clear_stale(const std::string& path, const sockaddr_un& addr) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail(path, "cannot remove stale socket", errno);
 }
 
-gid_t group_id(const std::string& path, const std::string& name) {
-    std::vector<char> buf(1024);
-    for (;;) {
-        group entry{};
-        group* found = nullptr;
-        const int rc = getgrnam_r(name.c_str(), &entry, buf.data(), buf.size(), &found);
-        if (rc == ERANGE && buf.size() < (1u << 20)) {
-            buf.resize(buf.size() * 4);
-            continue;
-        }
-        if (rc != 0) fail(path, "looking up group " + name, rc);
-        if (!found) throw std::runtime_error("socket " + path + ": group " + name + " does not exist");
-        return found->gr_gid;
-    }
+gid_t socket_group(const std::string& path, const std::string& name) {
+    int error = 0;
+    if (const auto gid = group_id(name, &error)) return *gid;
+    if (error != 0) fail(path, "looking up group " + name, error);
+    throw std::runtime_error("socket " + path + ": group " + name + " does not exist");
 }
 
 }  // namespace
@@ -88,7 +81,7 @@ gid_t group_id(const std::string& path, const std::string& name) {
 ListeningSocket open_listening_socket(const config::SocketConfig& config, int backlog) {
     const std::string& path = config.path;
     const sockaddr_un addr = address_of(path);
-    const gid_t gid = config.group.empty() ? static_cast<gid_t>(-1) : group_id(path, config.group);
+    const gid_t gid = config.group.empty() ? static_cast<gid_t>(-1) : socket_group(path, config.group);
     clear_stale(path, addr);
 
     Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));

@@ -21,35 +21,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// What the reply and the message.queued event need of a message about to be
-// committed: the NewMessage itself moves into the store call.
-struct Accepted {
-    std::string recipient;
-    std::string encoding;
-    std::string category;
-    int segments = 0;
-    std::int64_t cost = 0;
-    int priority = 5;
-    std::optional<std::string> requested_modem;
-    std::optional<std::string> idempotency_key;
-    store::Time not_before{};
-    bool report = false;
-    std::optional<int> validity_minutes;
-    std::optional<store::Time> expires_at;
-};
-
-Accepted summary_of(const store::NewMessage& m, store::Time now) {
-    return {m.recipient,       m.encoding,        m.category, static_cast<int>(m.parts.size()),
-            m.cost,            m.priority,        m.requested_modem,
-            m.idempotency_key, m.not_before.value_or(now), m.report,
-            m.validity_minutes, m.expires_at};
-}
-
-Accepted summary_of(const store::Message& m) {
-    return {m.recipient,       m.encoding,        m.category,  m.parts_total,
-            m.cost,            m.priority,        m.requested_modem,
-            m.idempotency_key, m.not_before,      m.report,    m.validity_minutes,
-            m.expires_at};
+// The message as the store will hold it once committed (id 0 until then,
+// text left out: no reply or event carries it), for the reply and the
+// message.queued event: the NewMessage itself moves into the store call.
+store::Message queued_view(const store::NewMessage& m, store::Time now) {
+    store::Message v;
+    v.recipient = m.recipient;
+    v.encoding = m.encoding;
+    v.category = m.category;
+    v.priority = m.priority;
+    v.not_before = m.not_before.value_or(now);
+    v.expires_at = m.expires_at;
+    v.report = m.report;
+    v.validity_minutes = m.validity_minutes;
+    v.requested_modem = m.requested_modem;
+    v.idempotency_key = m.idempotency_key;
+    v.state = store::State::queued;
+    v.cost = m.cost;
+    v.created_at = v.updated_at = now;
+    v.caller_uid = m.caller_uid;
+    v.parts_total = static_cast<int>(m.parts.size());
+    return v;
 }
 
 json money(std::int64_t micros, const policy::Settings& s) {
@@ -58,33 +50,20 @@ json money(std::int64_t micros, const policy::Settings& s) {
             {"currency", s.currency}};
 }
 
-json accepted_reply(std::int64_t id, const Accepted& a, std::string_view state,
+json accepted_reply(std::int64_t id, const store::Message& a, std::string_view state,
                     const policy::Settings& s) {
     json r = {{"message_id", id},     {"to", a.recipient},
-              {"segments", a.segments}, {"encoding", a.encoding},
+              {"segments", a.parts_total}, {"encoding", a.encoding},
               {"state", state}};
     r.update(money(a.cost, s));
     return r;
 }
 
-store::Message queued_view(std::int64_t id, const Accepted& a, store::Time now) {
-    store::Message m;
-    m.id = id;
-    m.recipient = a.recipient;
-    m.encoding = a.encoding;
-    m.category = a.category;
-    m.priority = a.priority;
-    m.not_before = a.not_before;
-    m.report = a.report;
-    m.validity_minutes = a.validity_minutes;
-    m.expires_at = a.expires_at;
-    m.requested_modem = a.requested_modem;
-    m.idempotency_key = a.idempotency_key;
-    m.state = store::State::queued;
-    m.cost = a.cost;
-    m.created_at = m.updated_at = now;
-    m.parts_total = a.segments;
-    return m;
+// Publishes message.queued for a message just committed as `id`.
+void publish_queued(core::EventPublisher& events, store::Message view, std::int64_t id) {
+    if (!events.listening()) return;
+    view.id = id;
+    events.message_queued(view);
 }
 
 json error_json(const api::Error& e) {
@@ -199,15 +178,14 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
     const auto& settings = deps.settings.get();
     if (p.idempotency_key) {
         if (auto first = deps.store.find_by_idempotency_key(*p.idempotency_key)) {
-            json r = accepted_reply(first->id, summary_of(*first), store::to_string(first->state),
-                                    settings);
+            json r = accepted_reply(first->id, *first, store::to_string(first->state), settings);
             r["duplicate"] = true;
             co_return r;
         }
     }
     auto built = prepare(*this, p, caller, "", now);
     if (!built) co_return unexpected(std::move(built).error());
-    const Accepted accepted = summary_of(*built, now);
+    const store::Message accepted = queued_view(*built, now);
     std::vector<store::NewMessage> one;
     one.push_back(std::move(*built));
     auto results = co_await submits.submit(std::move(one), settings.wallet_enabled);
@@ -231,7 +209,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
         co_return reply;
     }
     ++queue_estimate;
-    if (deps.events.listening()) deps.events.message_queued(queued_view(r.message_id, accepted, now));
+    publish_queued(deps.events, accepted, r.message_id);
     deps.modems.wake();
     co_return accepted_reply(r.message_id, accepted, "queued", settings);
 }
@@ -256,7 +234,7 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
     json items = json::array();
     auto batch = submits.stream(settings.wallet_enabled);
     std::vector<std::size_t> batch_index;
-    std::vector<Accepted> summaries;
+    std::vector<store::Message> summaries;
     batch_index.reserve(p.messages.size());
     summaries.reserve(p.messages.size());
     for (std::size_t i = 0; i < p.messages.size(); ++i) {
@@ -271,7 +249,7 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             continue;
         }
         items.push_back(nullptr);
-        summaries.push_back(summary_of(*built, now));
+        summaries.push_back(queued_view(*built, now));
         batch_index.push_back(i);
         batch.add(std::move(*built));
     }
@@ -310,7 +288,7 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             continue;
         }
         ++accepted;
-        if (deps.events.listening()) deps.events.message_queued(queued_view(r.message_id, a, now));
+        publish_queued(deps.events, a, r.message_id);
     }
     if (accepted > 0) {
         queue_estimate += accepted;

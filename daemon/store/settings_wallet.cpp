@@ -78,8 +78,7 @@ void Store::refund_unsent(std::int64_t message_id, State before, State after, Ti
     bool refunded = false;
     {
         Statement st = db_->prepare(
-            "SELECT amount, uid, reason FROM wallet_ledger WHERE message_id = ? AND message_id IS "
-            "NOT NULL");
+            "SELECT amount, uid, reason FROM wallet_ledger WHERE message_id = ?");
         st.bind(1, message_id);
         while (st.step()) {
             if (st.text(2) == "send") {

@@ -82,6 +82,13 @@ void exercise_hot_paths(Store& store) {
     store.balance();
     store.set_setting("sms.enabled", "true", 0, at_seconds(11));
     store.get_setting("sms.enabled");
+    // A refund finds the message's charge in the ledger by message.
+    store.top_up(1000, 0, "start", at_seconds(12));
+    NewMessage charged = message("+4917009");
+    charged.cost = 9;
+    const auto id = store.insert_messages({&charged, 1}, at_seconds(12), true).at(0).message_id;
+    REQUIRE(store.cancel(id, at_seconds(13)) == CancelResult::cancelled);
+    REQUIRE(store.ledger(std::nullopt, 1).at(0).reason == "refund");
 }
 
 }  // namespace
