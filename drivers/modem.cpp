@@ -100,6 +100,7 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
     engine_->on_urc([this](const at::Urc& u) { on_urc(u); });
     engine_->on_gone([this](const std::string& why) {
         gone_ = why.empty() ? "gone" : why;
+        set_error("port_gone", "port gone: " + gone_ + " (unplugged, or the USB link reset)");
         wake();
     });
     engine_->on_complete([this](const at::Complete& c) {
@@ -539,6 +540,10 @@ awaitable<Exit> Modem::Impl::unlock() {
 awaitable<Exit> Modem::Impl::register_network() {
     // Back from ready: say why (the technician's first question), not only which SIM.
     const std::string imsi = status_.imsi.empty() ? "" : "IMSI " + status_.imsi;
+    if (reregister_)
+        set_error("registration_lost",
+                  "network registration lost (" + status_.registration + "): waiting for the "
+                  "network again");
     set_state(ModemState::registering,
               reregister_ ? "network registration lost (" + status_.registration + ")" +
                                 (imsi.empty() ? "" : ", " + imsi)

@@ -65,6 +65,10 @@ struct Daemon::Parts : service::ModemDirectory {
     // service::ModemDirectory
     nlohmann::json list() const override { return modems->list(); }
     bool has(std::string_view name) const override { return modems->has(name); }
+    std::optional<std::string> why_waiting(std::string_view recipient, std::string_view bound_modem,
+                                           std::string_view because) const override {
+        return modems->why_waiting(recipient, bound_modem, because);
+    }
     void wake() override { modems->wake(); }
 
     std::string status_line() const;

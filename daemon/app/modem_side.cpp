@@ -76,6 +76,14 @@ bool ModemSide::has(std::string_view name) const {
     return impl_->pool.has(name);
 }
 
+std::optional<std::string> ModemSide::why_waiting(std::string_view recipient,
+                                                  std::string_view bound_modem,
+                                                  std::string_view because) const {
+    std::optional<dispatch::BoundTo> bound;
+    if (!bound_modem.empty()) bound = dispatch::BoundTo{std::string(bound_modem), std::string(because)};
+    return impl_->pool.why_waiting(recipient, bound);
+}
+
 void ModemSide::wake() {
     impl_->scheduler.wake();
 }

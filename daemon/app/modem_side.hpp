@@ -7,6 +7,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "config/config.hpp"
@@ -38,6 +40,9 @@ class ModemSide {
 
     nlohmann::json list() const;
     bool has(std::string_view name) const;
+    std::optional<std::string> why_waiting(std::string_view recipient,
+                                           std::string_view bound_modem,
+                                           std::string_view because) const;
     void wake();
     int ready_count() const;
     int count() const;

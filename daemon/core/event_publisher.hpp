@@ -42,7 +42,11 @@ class EventPublisher {
     static bool has_event(const store::StateUpdate& update);
     void inbound_received(const store::Inbound& inbound, std::string_view keyword_kind = {});
     void optout_added(const store::OptOut& optout);
-    void optout_removed(std::string_view number, std::string_view source);
+    // An opt-out lifted: by a resubscribe keyword (source "keyword", the
+    // inbound row that asked) or over the socket (source "api", the caller's uid).
+    void optout_removed(std::string_view number, std::string_view source, store::Time at,
+                        std::optional<std::int64_t> source_inbound_id,
+                        std::optional<std::int64_t> uid);
     void modem_up(const drivers::ModemStatus& status);
     void modem_down(const drivers::ModemStatus& status, std::string_view why);
 

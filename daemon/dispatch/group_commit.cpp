@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <pthread.h>
+#include <sqlite3.h>
 
 #include "daemon/store/store.hpp"
 
@@ -18,6 +19,29 @@ namespace smsgw::dispatch {
 namespace {
 constexpr int give_up_after = 3;  // failures of one operation on its own
 constexpr auto retry_after = std::chrono::seconds(1);
+
+// An error of the database itself, not of what an operation asked of it: the
+// disk, its space, memory, or a lock held elsewhere. It would fail whichever
+// operation ran, so it is handled like a failed commit — every operation kept,
+// tried again in a second, none given up (a result given up is a part that
+// stays in sending and later counts as uncertain).
+bool database_failing(const std::exception& e) {
+    const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
+    if (!store_error) return false;
+    switch (store_error->sqlite_code() & 0xFF) {
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_NOMEM:
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PROTOCOL:
+        case SQLITE_READONLY:
+            return true;
+        default:
+            return false;
+    }
+}
 }  // namespace
 
 // The thread and its connection. The io_context hands it one batch at a time
@@ -122,12 +146,13 @@ GroupCommit::Outcome GroupCommit::write(store::Store& store, Ops& ops) {
             try {
                 ops[i].run(store);
             } catch (const std::exception& e) {
-                outcome.failed_op = i;
+                if (!database_failing(e)) outcome.failed_op = i;
                 outcome.error = e.what();
+                if (outcome.error.empty()) outcome.error = "an operation failed";
                 break;
             }
         }
-        if (outcome.failed_op == ops.size()) {
+        if (outcome.error.empty()) {
             batch.commit();
             outcome.committed = true;
         }
@@ -156,9 +181,10 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
     }
     // Nothing of this batch is on disk; every operation waits for the next try,
     // in the same order, before what was queued meanwhile. A commit that failed
-    // (disk full, I/O error) is tried again in a second; an operation that
-    // threw is tried again at once and, the third time, given up so that it
-    // cannot hold up the others.
+    // (disk full, I/O error), or an operation that met such an error of the
+    // database, is tried again in a second; an operation that threw for its
+    // own reasons is tried again at once and, the third time, given up so that
+    // it cannot hold up the others.
     const std::size_t failed_op = outcome.failed_op;
     const bool commit_failed = failed_op == ops.size();
     for (auto& op : queue_) ops.push_back(std::move(op));

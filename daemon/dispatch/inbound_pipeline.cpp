@@ -328,7 +328,7 @@ void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& 
             if (store_.remove_optout(sender.address)) {
                 spdlog::info("inbound: {} opted in again ({}), inbound {}", sender.address,
                              match->keyword, id);
-                events_.optout_removed(sender.address, "keyword");
+                events_.optout_removed(sender.address, "keyword", now, id, std::nullopt);
                 // Only when an opt-out was lifted: "Start" from anyone else is
                 // an ordinary message, not a request for a reply.
                 if (settings.optout_resubscribe_confirmation_enabled)
@@ -446,13 +446,14 @@ bool InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in) {
         report.tp_mr = sr.mr;
         report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
         report.status = sr.status;
-        if (apply_report(report)) return true;
         if (!scheduler_.results_pending()) {
-            drop_report(report, sr.text);
+            if (!apply_report(report)) drop_report(report, sr.text);
             return true;
         }
-        // The network answered before the part's result was committed (results
-        // wait up to record_delay to share a commit): match again once it is.
+        // The network may have answered before the part's result was committed
+        // (results wait up to record_delay to share a commit): matched now, the
+        // report would find nothing, or an older part to the same recipient
+        // whose TP-MR the counter has wrapped back to. Matched once they are.
         // The report is not needed on the SIM for that, only its fields.
         scheduler_.after_pending_results(
             [weak = weak_from_this(), report, text = sr.text] {

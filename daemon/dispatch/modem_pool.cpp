@@ -121,6 +121,8 @@ class ModemPool::Impl : public std::enable_shared_from_this<ModemPool::Impl>, pu
     json list() const;
     bool has(std::string_view name) const;
     std::optional<drivers::ModemStatus> status(std::string_view name) const;
+    std::optional<std::string> why_waiting(std::string_view recipient,
+                                           const std::optional<BoundTo>& bound) const;
     void stop(std::function<void()> done);
     bool stopping() const { return stopping_; }
     void close();
@@ -179,6 +181,10 @@ json ModemPool::list() const {
 }
 bool ModemPool::has(std::string_view name) const {
     return impl_->has(name);
+}
+std::optional<std::string> ModemPool::why_waiting(std::string_view recipient,
+                                                  const std::optional<BoundTo>& bound) const {
+    return impl_->why_waiting(recipient, bound);
 }
 std::optional<drivers::ModemStatus> ModemPool::status(std::string_view name) const {
     return impl_->status(name);
@@ -260,7 +266,12 @@ ApplyResult ModemPool::Impl::apply(const std::vector<config::ModemConfig>& modem
             s->config = cfg;
             auto old = std::move(s->current);
             s->current.reset();
-            if (s->ready) went_down(*s, old->modem->status(), "restarted by a config reload");
+            if (s->ready) {
+                drivers::ModemStatus st = old->modem->status();
+                st.last_error = "config_reload";
+                st.last_error_text = "its settings changed in a config reload: starting it again";
+                went_down(*s, st, "restarted by a config reload");
+            }
             std::weak_ptr<Slot> weak_slot = s;
             retire(s, std::move(old), "config changed", [weak, weak_slot] {
                 auto self = weak.lock();
@@ -386,6 +397,28 @@ std::optional<drivers::ModemStatus> ModemPool::Impl::status(std::string_view nam
     drivers::ModemStatus st;
     st.name = s->name;
     return st;
+}
+
+std::optional<std::string> ModemPool::Impl::why_waiting(
+    std::string_view recipient, const std::optional<BoundTo>& bound) const {
+    if (stopping_) return "the daemon is stopping";
+    std::vector<ModemAvailability> modems;
+    modems.reserve(slots_.size());
+    for (const auto& s : slots_) {
+        const SenderInfo info = scheduler_.info(s->name);
+        ModemAvailability m;
+        m.name = s->name;
+        m.route_prefixes = s->config.route_prefixes;
+        m.enabled = s->config.enabled;
+        m.sending = info.attached;
+        m.capped = info.capped;
+        if (const auto st = status(s->name)) {
+            m.condition = std::string(drivers::to_string(st->state));
+            if (!st->last_error_text.empty()) m.condition += ": " + st->last_error_text;
+        }
+        modems.push_back(std::move(m));
+    }
+    return dispatch::why_waiting(recipient, bound, modems);
 }
 
 void ModemPool::Impl::stop(std::function<void()> done) {

@@ -34,6 +34,7 @@
 #include "config/config.hpp"
 #include "drivers/asio.hpp"
 #include "drivers/modem.hpp"
+#include "daemon/dispatch/routing.hpp"
 #include "pdu/expected.hpp"
 
 namespace smsgw::core {
@@ -88,6 +89,10 @@ class ModemPool {
     // A configured, enabled modem of this name (for `send`'s `modem` parameter).
     bool has(std::string_view name) const;
     std::optional<drivers::ModemStatus> status(std::string_view name) const;
+    // Why no modem may take a due part to `recipient` now (see routing.hpp's
+    // why_waiting), from every configured modem's state, routes and cap.
+    std::optional<std::string> why_waiting(std::string_view recipient,
+                                           const std::optional<BoundTo>& bound) const;
 
     // SIGTERM: stop taking new parts (scheduler.drain), let the AT+CMGS in flight
     // finish (at most drain_timeout), stop every modem, then call `done`.

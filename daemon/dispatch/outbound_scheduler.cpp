@@ -127,6 +127,8 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void fail_stranded(store::Time now);
     std::chrono::milliseconds idle_time();
     int lookahead(const Sender& s) const;
+    // Whether s holds (or is claiming) more of part's message than part itself.
+    static bool holds_rest_of(const Sender& s, const store::Part& part);
     // Queues a claim that fills s.claimed up to `want` parts, durable by `deadline`.
     void claim(Sender& s, int want, SteadyClock::time_point deadline);
     void record(Sender& s, const store::Part& part, const SendResult& r);
@@ -533,6 +535,14 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
             s.send_time == SteadyClock::duration::zero() ? took : (s.send_time * 3 + took) / 4;
     }
     record(s, part, result);
+    if (result.status == SendResult::Status::failed && holds_rest_of(s, part)) {
+        // Its siblings claimed ahead must not go out before the store has
+        // decided: failed for good, they fail with it (Store::mark_failed);
+        // retried, they go back to the queue with it. Either way they are
+        // put back here, after the result (the same queue, in order).
+        requeue(s);
+        co_return SteadyClock::duration::zero();
+    }
     if (result.status == SendResult::Status::not_ready) {
         // The modem did not take it: back to the queue, no attempt counted.
         // Rest unless the modem left ready anyway (then the loop ends).
@@ -543,6 +553,13 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
             : SteadyClock::duration::zero();
     }
     co_return SteadyClock::duration::zero();
+}
+
+bool OutboundScheduler::Impl::holds_rest_of(const Sender& s, const store::Part& part) {
+    if (part.total <= 1) return false;
+    return s.claim_pending ||
+           std::any_of(s.claimed.begin(), s.claimed.end(),
+                       [&](const store::Part& p) { return p.message_id == part.message_id; });
 }
 
 int OutboundScheduler::Impl::lookahead(const Sender& s) const {

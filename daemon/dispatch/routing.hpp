@@ -6,8 +6,10 @@
 // Pure and table-free, so the rule is tested without a database.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace smsgw::dispatch {
@@ -27,5 +29,31 @@ std::vector<std::string> exclusions(std::span<const std::string> own,
 
 // Whether `recipient` starts with one of `prefixes`.
 bool matches_any(std::string_view recipient, std::span<const std::string> prefixes);
+
+// One configured modem as seen by a message waiting in the queue.
+struct ModemAvailability {
+    std::string name;
+    std::vector<std::string> route_prefixes;
+    bool enabled = true;
+    bool sending = false;   // ready, with a sender taking parts
+    bool capped = false;    // max_per_day reached for today
+    std::string condition;  // what it is doing instead, for people: "down: port gone: …"
+};
+
+// A message whose due part must go through one modem: the one its send asked
+// for, or the one its first part went through (one SIM per message).
+struct BoundTo {
+    std::string modem;
+    std::string because;  // "the send asked for it", "its first part went through it"
+};
+
+// Why no modem may take a due part to `recipient` now, or nullopt when one may
+// (then it waits only for its turn and the rate limits). message.get shows it,
+// so that a message sitting in the queue says what it waits for: a routed modem
+// that is down with no modem without route_prefixes to stand in, a recipient
+// that no route covers, a modem at its daily cap.
+std::optional<std::string> why_waiting(std::string_view recipient,
+                                       const std::optional<BoundTo>& bound,
+                                       std::span<const ModemAvailability> modems);
 
 }  // namespace smsgw::dispatch

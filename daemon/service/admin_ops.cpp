@@ -72,7 +72,8 @@ HandlerResult Service::Impl::optout_remove(const api::OptoutRemoveParams& p,
         return unexpected(make_error(api::ErrorCode::not_found,
                                      *number + " is not on the opt-out list", "number"));
     spdlog::info("opt-out removed for {} by {} (uid {})", *number, caller.user, caller.uid);
-    deps.events.optout_removed(*number, "api");
+    deps.events.optout_removed(*number, "api", core::now(), std::nullopt,
+                               static_cast<std::int64_t>(caller.uid));
     return json{{"number", *number}, {"removed", true}};
 }
 

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace smsgw::service {
@@ -15,6 +17,12 @@ class ModemDirectory {
     virtual nlohmann::json list() const = 0;
     // A configured modem of that name (send's `modem` parameter).
     virtual bool has(std::string_view name) const = 0;
+    // Why a due part to `recipient` waits — no modem may take it now — or
+    // nullopt when one may. `bound_modem` (empty: none) is the modem the message
+    // must go through, `because` says why ("the send asked for it").
+    virtual std::optional<std::string> why_waiting(std::string_view recipient,
+                                                   std::string_view bound_modem,
+                                                   std::string_view because) const = 0;
     // New parts were committed to the queue: look for work now.
     virtual void wake() = 0;
 };

@@ -1,9 +1,12 @@
 // message.get, message.list, message.cancel, inbound.list.
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/views.hpp"
+#include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service_impl.hpp"
 #include "daemon/store/store.hpp"
 
@@ -25,6 +28,27 @@ json inbound_row(const store::Inbound& i) {
     return j;
 }
 
+// A message with a part due now that no modem may take: what it waits for.
+json waiting_json(const store::MessageDetail& d, const ModemDirectory& modems, store::Time now) {
+    const store::Message& m = d.message;
+    if (m.state != store::State::queued && m.state != store::State::sending) return nullptr;
+    if (m.not_before > now) return nullptr;
+    const bool part_due = std::any_of(d.parts.begin(), d.parts.end(), [&](const store::Part& p) {
+        return p.state == store::State::queued && p.next_attempt_at <= now;
+    });
+    if (!part_due) return nullptr;
+    std::optional<std::string> why;
+    if (m.requested_modem)
+        why = modems.why_waiting(m.recipient, *m.requested_modem, "the send asked for it");
+    else if (m.modem)
+        why = modems.why_waiting(m.recipient, *m.modem,
+                                 "its first part went through it; the rest must follow on the "
+                                 "same SIM");
+    else
+        why = modems.why_waiting(m.recipient, "", "");
+    return why ? json(*why) : json(nullptr);
+}
+
 }  // namespace
 
 HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
@@ -33,6 +57,7 @@ HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
         return unexpected(make_error(api::ErrorCode::not_found,
                                      "no message " + std::to_string(p.message_id), "message_id"));
     json j = core::message_detail_json(*detail);
+    j["waiting"] = waiting_json(*detail, deps.modems, core::now());
     json history = json::array();
     for (const auto& c : deps.store.message_history(p.message_id))
         history.push_back(core::state_change_json(c));

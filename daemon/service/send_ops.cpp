@@ -59,6 +59,18 @@ json accepted_reply(std::int64_t id, const store::Message& a, std::string_view s
     return r;
 }
 
+// A repeated idempotency_key: the first message as stored now (its state may
+// have moved on, and its text and number are the first request's), or this
+// request's view if it cannot be read back.
+json duplicate_reply(store::Store& store, std::int64_t id, const store::Message& fallback,
+                     const policy::Settings& s) {
+    const auto first = store.find_message(id);
+    json r = first ? accepted_reply(id, *first, store::to_string(first->state), s)
+                   : accepted_reply(id, fallback, "queued", s);
+    r["duplicate"] = true;
+    return r;
+}
+
 // Publishes message.queued for a message just committed as `id`.
 void publish_queued(core::EventPublisher& events, store::Message view, std::int64_t id) {
     if (!events.listening()) return;
@@ -179,7 +191,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
     if (p.idempotency_key) {
         if (auto first = deps.store.find_by_idempotency_key(*p.idempotency_key)) {
             json r = accepted_reply(first->id, *first, store::to_string(first->state), settings);
-            r["duplicate"] = true;
+            r["duplicate"] = true;  // the first message, as it is now
             co_return r;
         }
     }
@@ -200,13 +212,9 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
                 " and the wallet holds " +
                 policy::format_money(deps.store.balance(), settings.currency)));
     if (r.kind != store::InsertResult::Kind::inserted) {
-        // The same key committed by a concurrent request in the meantime.
-        auto first = deps.store.get_message(r.message_id);
-        json reply = accepted_reply(r.message_id, accepted,
-                                    first ? store::to_string(first->message.state) : "queued",
-                                    settings);
-        reply["duplicate"] = true;
-        co_return reply;
+        // The same key committed by a concurrent request in the meantime:
+        // the answer is the first message, as it is now.
+        co_return duplicate_reply(deps.store, r.message_id, accepted, settings);
     }
     ++queue_estimate;
     publish_queued(deps.events, accepted, r.message_id);
@@ -280,13 +288,11 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             continue;
         }
         const bool fresh = r.kind == store::InsertResult::Kind::inserted;
-        item = accepted_reply(r.message_id, a, "queued", settings);
+        item = fresh ? accepted_reply(r.message_id, a, "queued", settings)
+                     : duplicate_reply(deps.store, r.message_id, a, settings);
         item["index"] = batch_index[k];
         item["ok"] = true;
-        if (!fresh) {
-            item["duplicate"] = true;
-            continue;
-        }
+        if (!fresh) continue;
         ++accepted;
         publish_queued(deps.events, a, r.message_id);
     }

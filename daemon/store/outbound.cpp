@@ -14,6 +14,13 @@ namespace {
 
 const std::string queued_parts_sql =
     "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? AND p.state = 'queued'";
+// A part's siblings not yet handed to the network: queued, or claimed with it
+// by the same modem and never written (one AT+CMGS at a time per modem, and a
+// message goes through one modem, so while this part's outcome is recorded no
+// sibling is in AT+CMGS; the scheduler drops what it holds of the message).
+const std::string unsent_siblings_sql = "SELECT " + rows::part_columns +
+                                        " FROM parts p WHERE p.message_id = ? AND p.id <> ? AND "
+                                        "p.state IN ('queued', 'sending')";
 
 void require_state(const Part& part, State expected, std::string_view operation) {
     if (part.state != expected)
@@ -278,7 +285,8 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
     }
     set_part_state(part, State::failed, now, text);
     // The recipient can never get the whole text: the unsent siblings fail too.
-    const auto siblings = rows::all(*db_, queued_parts_sql, rows::part, part.message_id);
+    const auto siblings =
+        rows::all(*db_, unsent_siblings_sql, rows::part, part.message_id, part.id);
     const std::string sibling_error =
         "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " failed";
     for (const Part& s : siblings) {
@@ -496,6 +504,19 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
                 break;
         }
         if (to != part.state) set_part_state(part, to, now, hex_status(report.status));
+    }
+    if (to == State::failed || to == State::expired) {
+        // The recipient can never get the whole text: the parts still queued
+        // are not sent (one in AT+CMGS meanwhile ends on its own outcome).
+        const std::string reason = "part " + std::to_string(part.seq) + "/" +
+                                   std::to_string(part.total) + " " +
+                                   (to == State::failed ? "failed" : "expired") +
+                                   " (status report " + hex_status(report.status) + ")";
+        for (const Part& s : rows::all(*db_, queued_parts_sql, rows::part, part.message_id)) {
+            Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
+            st.bind_all(reason, s.id).run();
+            set_part_state(s, to, now, reason);
+        }
     }
     StateUpdate u = finish_update(part, to, now);
     tx.commit();

@@ -68,14 +68,11 @@ std::optional<std::int64_t> Store::apply_ledger(std::int64_t amount, std::string
     return after;
 }
 
-void Store::refund_unsent(std::int64_t message_id, State before, State after, Time at) {
-    const auto ended_short = [](State s) {
-        return s == State::failed || s == State::expired || s == State::cancelled;
-    };
-    if (!ended_short(after) || ended_short(before)) return;
+void Store::refund_unsent(std::int64_t message_id, State after, Time at) {
+    if (after != State::failed && after != State::expired && after != State::cancelled) return;
     std::int64_t charged = 0;
+    std::int64_t refunded = 0;
     std::optional<std::int64_t> uid;
-    bool refunded = false;
     {
         Statement st = db_->prepare(
             "SELECT amount, uid, reason FROM wallet_ledger WHERE message_id = ?");
@@ -84,18 +81,21 @@ void Store::refund_unsent(std::int64_t message_id, State before, State after, Ti
             if (st.text(2) == "send") {
                 charged += -st.int64(0);
                 uid = st.optional_int64(1);
+            } else if (st.text(2) == "refund") {
+                refunded += st.int64(0);
             }
-            refunded |= st.text(2) == "refund";
         }
     }
-    if (charged <= 0 || refunded) return;
+    if (charged <= 0) return;
     Statement st = db_->prepare(
-        "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL AND state <> 'uncertain') FROM "
-        "parts WHERE message_id = ?");
+        "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL AND state IN ('failed', "
+        "'expired', 'cancelled')) FROM parts WHERE message_id = ?");
     st.bind(1, message_id);
     if (!st.step() || st.int64(0) == 0) return;
-    const std::int64_t refund = charged * st.int64(1) / st.int64(0);
-    if (refund > 0) apply_ledger(refund, "refund", message_id, uid, at);
+    // Rounded down each time from the whole, so partial refunds never add up
+    // to more than the share of all the unsent parts.
+    const std::int64_t due = charged * st.int64(1) / st.int64(0);
+    if (due > refunded) apply_ledger(due - refunded, "refund", message_id, uid, at);
 }
 
 ChargeResult Store::charge(std::int64_t amount, std::optional<std::int64_t> message_id,

@@ -199,8 +199,9 @@ std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Ti
         record_change(
             "message", message_id, before, after, at,
             after == State::failed ? std::optional<std::string_view>(*failure) : std::nullopt);
-        refund_unsent(message_id, before, after, at);
     }
+    // Also when it stays failed: a part that was in AT+CMGS may have just ended unsent.
+    refund_unsent(message_id, after, at);
     return {before, after};
 }
 
@@ -231,7 +232,7 @@ std::optional<std::pair<State, State>> Store::follow_single_part(const Part& par
     st.bind_all(to_string(after), to_millis(at), part.message_id, to_string(before)).run();
     if (db_->changes() != 1) return std::nullopt;
     record_change("message", part.message_id, before, after, at, std::nullopt);
-    refund_unsent(part.message_id, before, after, at);
+    refund_unsent(part.message_id, after, at);
     return std::pair{before, after};
 }
 

@@ -235,10 +235,13 @@ class Store {
     std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view reason,
                                              std::optional<std::int64_t> message_id,
                                              std::optional<std::int64_t> uid, Time at);
-    // A message that ended failed, expired or cancelled gets back, once, the
-    // share of its charge for the parts the network never took (never
-    // confirmed by +CMGS, and not uncertain): the operator bills only those.
-    void refund_unsent(std::int64_t message_id, State before, State after, Time at);
+    // A message that ended failed, expired or cancelled gets back the share of
+    // its charge for the parts that ended without the network taking them
+    // (never confirmed by +CMGS; not uncertain, not still in AT+CMGS): the
+    // operator bills only those. Called on every change of such a message's
+    // parts, it credits what is due beyond the refunds already made, so a part
+    // that was in AT+CMGS when the message failed is counted once it ends.
+    void refund_unsent(std::int64_t message_id, State after, Time at);
 
     std::string path_;
     int version_found_ = 0;

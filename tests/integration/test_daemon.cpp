@@ -248,6 +248,20 @@ TEST_CASE("an inbound STOP opts the sender out and the next send to them is refu
             return st["SM"].empty() && st["ME"].empty();
         },
         10s));
+    // Staff lift the opt-out: the event says who and when.
+    Client events(d.socket_path());
+    REQUIRE(events.request({{"id", 5}, {"op", "subscribe"}, {"events", {"optout.removed"}}})
+                .at("ok") == true);
+    d.request_ok({{"id", 6}, {"op", "optout.remove"}, {"number", "+4917612345678"}});
+    const auto line = events.line();
+    REQUIRE(line);
+    const json removed = json::parse(*line);
+    CHECK(removed["event"] == "optout.removed");
+    CHECK(removed["number"] == "+4917612345678");
+    CHECK(removed["source"] == "api");
+    CHECK(removed["uid"] == static_cast<std::int64_t>(::getuid()));
+    CHECK(removed["source_inbound_id"].is_null());
+    CHECK(removed["at"].is_string());
 }
 
 TEST_CASE("settings, cancel, idempotency, preview and bad requests over the socket") {
@@ -337,6 +351,26 @@ TEST_CASE("the message.queued event says of a message what message.get says") {
         }
         CHECK(event.at("report") == extra.at("report"));
     }
+}
+
+TEST_CASE("message.get says what a queued message waits for") {
+    SimProcess a;
+    TempDir dir;
+    DaemonProcess d(dir.path(),
+                    daemon_config(dir.path(), {{"de", &a, "route_prefixes: [\"+49\"]"}}));
+    REQUIRE(d.wait_modems_ready(1));
+    const auto routed = d.request_ok(send_req("+4915123456789", "routed"));
+    REQUIRE(d.wait_message_state(routed["message_id"], "sent"));
+    CHECK(d.request_ok({{"id", 1}, {"op", "message.get"}, {"message_id", routed["message_id"]}})
+              ["waiting"]
+              .is_null());
+    const auto stray = d.request_ok(send_req("+436641234567", "nobody routes me"));
+    const auto got =
+        d.request_ok({{"id", 2}, {"op", "message.get"}, {"message_id", stray["message_id"]}});
+    CHECK(got["state"] == "queued");
+    CHECK(got["waiting"] ==
+          "no modem routes +436641234567: every enabled modem has route_prefixes (+49) and none "
+          "matches; add its prefix to one, or a modem without route_prefixes");
 }
 
 TEST_CASE("limits.max_queue answers overloaded, counted again as the queue shrinks") {

@@ -190,6 +190,35 @@ TEST_CASE("probe: a healthy simulated modem passes every check", "[probe]") {
     CHECK(contains(text.out, "ready for SMS: 13 OK, 0 WARN, 0 FAIL, 0 SKIP"));
 }
 
+TEST_CASE("probe: a modem left in an AT+CMGS's PDU entry answers after ESC, with a WARN",
+          "[probe]") {
+    SimProcess sim;
+    {
+        smsgw::test::PtyClient left(sim.link());
+        left.send("AT+CMGS=20\r");
+        REQUIRE_FALSE(left.expect("> ").empty());
+    }  // the program stopped halfway
+    const auto r = diag({"probe", sim.link(), "--json"});
+    INFO(r.out);
+    const auto responds = check(parse(r), "responds to AT");
+    CHECK(responds.at("status") == "WARN");
+    CHECK(responds.at("value") == "OK after ESC");
+    CHECK(check(parse(r), "IMEI").at("status") == "OK");
+    CHECK(sim.control({{"op", "sent"}})["sent"].empty());  // ESC sent nothing
+}
+
+TEST_CASE("probe: a hung modem fails with the power cycle to try", "[probe]") {
+    SimProcess sim;
+    sim.control({{"op", "hang"}, {"seconds", 60}});
+    const auto r = diag({"probe", sim.link(), "--json"});
+    INFO(r.out);
+    CHECK(r.status == 1);
+    const auto responds = check(parse(r), "responds to AT");
+    CHECK(responds.at("status") == "FAIL");
+    CHECK(responds.at("hint").get<std::string>().find("power-cycle the modem") !=
+          std::string::npos);
+}
+
 TEST_CASE("probe: a PIN-locked SIM, with and without --pin", "[probe]") {
     SimProcess sim({"--pin", "1234"});
     const auto locked = diag({"probe", sim.link(), "--json"});

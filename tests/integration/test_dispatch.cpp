@@ -186,6 +186,41 @@ TEST_CASE("dispatch: a permanent +CMS ERROR fails the message at once with the e
     CHECK(failed[0]["state"] == "failed");
 }
 
+TEST_CASE("dispatch: a fast modem never sends the parts it claimed ahead of a refused part") {
+    SimProcess sim({"--error-codes", "21"});  // 0 ms: the sender claims ahead
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    // Single parts first, so that the sender has measured its pace.
+    const auto warm = queue_numbered(rig, "+4917012345", 100, 20, "warm");
+    REQUIRE(rig.run_until([&] { return all_final(rig, warm); }));
+    sim.control({{"op", "set"}, {"error_rate", 0.3}});
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 40; ++i)
+        ids.push_back(rig.queue("+49170555" + std::to_string(1000 + i), three_part_text));
+    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 60s));
+    // What the network took, per recipient, against what the store says went out.
+    std::map<std::string, int> taken;
+    for (const auto& part : sim_sent(sim)) ++taken[part["to"].get<std::string>()];
+    int failed = 0;
+    for (auto id : ids) {
+        const auto d = rig.message(id);
+        const auto out = std::count_if(d.parts.begin(), d.parts.end(),
+                                       [](const store::Part& p) { return p.sent_at.has_value(); });
+        INFO("message " << id << " " << store::to_string(d.message.state));
+        CHECK(taken[d.message.recipient] == out);
+        if (d.message.state != State::failed) continue;
+        ++failed;
+        // Parts go out in order: only those before the refused one went out.
+        const auto refused = std::find_if(d.parts.begin(), d.parts.end(), [](const store::Part& p) {
+            return p.state == State::failed && p.attempts == 1;
+        });
+        REQUIRE(refused != d.parts.end());
+        CHECK(out == refused->seq - 1);
+    }
+    CHECK(failed > 0);
+}
+
 TEST_CASE("dispatch: a temporary +CMS ERROR is retried after the backoff and then sent") {
     SimProcess sim({"--error-rate", "1", "--error-codes", "42"});
     DispatchRig rig;  // retry: 3 attempts, 1 s apart
@@ -256,6 +291,30 @@ TEST_CASE("dispatch: with the routing modem down its recipients go to the catch-
     const auto id = rig.queue("+4917012345678", "de is down");
     REQUIRE(rig.run_until([&] { return rig.state(id) == State::sent; }));
     CHECK(rig.message(id).message.modem == "any");
+}
+
+TEST_CASE("dispatch: a message whose routing modem is down, with no stand-in, says why it waits") {
+    SimProcess de, at;
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("de", de, {"+49"}), sim_modem("at", at, {"+43"})});
+    REQUIRE(rig.ready("de"));
+    REQUIRE(rig.ready("at"));
+    CHECK_FALSE(rig.pool->why_waiting("+4917012345678", std::nullopt));
+    de.control({{"op", "unplug"}, {"seconds", 3}});
+    REQUIRE(rig.run_until([&] { return !rig.scheduler->info("de").attached; }));
+    const auto id = rig.queue("+4917012345678", "de is down");
+    const auto why = rig.pool->why_waiting("+4917012345678", std::nullopt);
+    REQUIRE(why);
+    CHECK(why->starts_with("no modem may send it now: de (routes +49) is "));
+    CHECK(why->find("port") != std::string::npos);  // gone, or not found while it looks
+    CHECK_FALSE(rig.pool->why_waiting("+43123456789", std::nullopt));
+    CHECK(*rig.pool->why_waiting("+33123456789", std::nullopt) ==
+          "no modem routes +33123456789: every enabled modem has route_prefixes (+43, +49) and "
+          "none matches; add its prefix to one, or a modem without route_prefixes");
+    // Plugged back in, it takes the message and nothing waits.
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::sent; }, 20s));
+    CHECK(rig.message(id).message.modem == "de");
+    CHECK_FALSE(rig.pool->why_waiting("+4917012345678", std::nullopt));
 }
 
 TEST_CASE("dispatch: a modem at its daily cap leaves the rest to the others") {
@@ -735,7 +794,11 @@ TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent, START remove
     CHECK(inbound(rig).size() == 2);
     REQUIRE(rig.run_until([&] { return stored_count(sim) == 0; }));
     REQUIRE(rig.sink.named("optout.removed").size() == 1);
-    CHECK(rig.sink.named("optout.removed")[0]["source"] == "keyword");
+    const json removed = rig.sink.named("optout.removed")[0];
+    CHECK(removed["source"] == "keyword");
+    CHECK(removed["source_inbound_id"] == inbound(rig).front().id);  // the Start
+    CHECK(removed["uid"].is_null());
+    CHECK(removed["at"].get<std::string>().ends_with("Z"));
     CHECK(rig.sink.named("inbound.received").back()["keyword"] == "resubscribe");
     // The re-subscription is confirmed too; a second START lifts nothing and
     // gets no reply.

@@ -46,14 +46,28 @@ awaitable<Answer> ask(ProbeContext& c, std::string text, at::Millis timeout = at
 
 awaitable<Check> step_responds(ProbeContext& c) {
     auto a = co_await ask(c, "AT", 3000ms);
+    bool after_esc = false;
+    if (!a.ok()) {
+        // A modem left in the PDU entry of an AT+CMGS (a program stopped
+        // halfway) takes "AT" as PDU text and says nothing: ESC ends the entry
+        // without sending anything. Nothing of ours is in AT+CMGS here.
+        c.link.engine().write_raw("\x1B");
+        a = co_await ask(c, "AT", 3000ms);
+        after_esc = true;
+    }
     if (!a.ok())
         co_return Check{
             "responds to AT", Status::fail, describe_final(a.final),
-            "no OK to AT: wrong port (USB modems offer several; the AT port is often the "
-            "second or third — see `smsgw-diag scan --probe`), wrong --baud, or the modem "
-            "is still booting (wait 20 s)"};
+            "no OK to AT, not even after ESC: wrong port (USB modems offer several; the AT "
+            "port is often the second or third — see `smsgw-diag scan --probe`), wrong "
+            "--baud, the modem is still booting (wait 20 s), or it hangs — if this port "
+            "answered before, power-cycle the modem (pull and re-insert a USB stick)"};
     c.responds = true;
     co_await set_up_session(c.link);
+    if (after_esc)
+        co_return Check{"responds to AT", Status::warn, "OK after ESC",
+                        "it was waiting for the PDU of an unfinished AT+CMGS (a program "
+                        "stopped halfway through a send); ESC ended that, nothing was sent"};
     co_return Check{"responds to AT", Status::ok, "OK", {}};
 }
 

@@ -397,7 +397,8 @@ int main(int argc, char** argv) {
     // ---- message get|list|cancel ------------------------------------------------
     CLI::App* message = group("message", "Look up, list and cancel outbound messages.");
     auto& get = command(message, "get", "message.get",
-                        "One message with its parts: state, modem, TP-MR, times, error.");
+                        "One message with its parts: state, modem, TP-MR, times, error, and what a "
+                        "queued message waits for (waiting).");
     param<std::int64_t>(get, "message_id", "message_id", "the message id")->required();
     auto& list = command(message, "list", "message.list", "Messages, newest first.");
     param<std::string>(list, "--state", "state", "only messages in this state")

@@ -4,6 +4,8 @@
 // scheduler's startup() turns parts left in sending into uncertain ones.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
 #include <thread>
 
 #include "daemon/core/clock.hpp"
@@ -160,6 +162,27 @@ TEST_CASE("an operation that keeps failing is given up, the others commit", "[di
     REQUIRE(bad_done.has_value());
     CHECK_FALSE(*bad_done);
     CHECK(store.queue_length() == 1);  // committed once, not once per retry
+    CHECK_FALSE(commits->failing());
+}
+
+TEST_CASE("an I/O error of the database is waited out, not blamed on the operation",
+          "[dispatch][commit]") {
+    ScratchDir dir;
+    boost::asio::io_context io;
+    store::Store store(dir.file("q.db"));
+    auto commits = std::make_shared<GroupCommit>(io, store);
+    int tries = 0;
+    std::optional<bool> done;
+    commits->submit(
+        [&tries](store::Store& st) {
+            if (++tries <= 4) throw store::StoreError("disk I/O error", SQLITE_IOERR_WRITE);
+            insert_to("+491700000001")(st);
+        },
+        [&](bool ok) { done = ok; }, GroupCommit::Clock::now());
+    REQUIRE(run_until(io, [&] { return done.has_value(); }, 15s));
+    CHECK(*done);  // more tries than an operation's own failures are allowed
+    CHECK(tries == 5);
+    CHECK(store.queue_length() == 1);
     CHECK_FALSE(commits->failing());
 }
 

@@ -68,3 +68,71 @@ TEST_CASE("no overlap of routes leaves a recipient to nobody", "[dispatch][routi
                 }
             }
 }
+
+namespace {
+
+using smsgw::dispatch::BoundTo;
+using smsgw::dispatch::ModemAvailability;
+using smsgw::dispatch::why_waiting;
+
+ModemAvailability modem(std::string name, Prefixes routes, bool sending,
+                        std::string condition = "ready") {
+    ModemAvailability m;
+    m.name = std::move(name);
+    m.route_prefixes = std::move(routes);
+    m.sending = sending;
+    m.condition = std::move(condition);
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("a message waits for nothing while a modem may take it", "[dispatch][routing]") {
+    const std::vector<ModemAvailability> modems = {
+        modem("de", {"+49"}, true), modem("any", {}, false, "down: port gone: EOF")};
+    CHECK_FALSE(why_waiting("+4930123", std::nullopt, modems));
+    // The catch-all is down, but only it takes +33.
+    CHECK(why_waiting("+33123", std::nullopt, modems) ==
+          "no modem may send it now: any (any number) is down: port gone: EOF");
+}
+
+TEST_CASE("a routed modem down with no catch-all: the message says so", "[dispatch][routing]") {
+    std::vector<ModemAvailability> modems = {
+        modem("de", {"+49", "+4915"}, false, "recovering: no answer to AT+CSQ"),
+        modem("at", {"+43"}, true)};
+    CHECK(why_waiting("+4930123", std::nullopt, modems) ==
+          "no modem may send it now: de (routes +49, +4915) is recovering: no answer to AT+CSQ");
+    // A catch-all that sends stands in for it.
+    modems.push_back(modem("any", {}, true));
+    CHECK_FALSE(why_waiting("+4930123", std::nullopt, modems));
+    // At its daily cap, it does not.
+    modems.back().capped = true;
+    CHECK(why_waiting("+4930123", std::nullopt, modems) ==
+          "no modem may send it now: de (routes +49, +4915) is recovering: no answer to AT+CSQ; "
+          "any (any number) has reached its max_per_day for today");
+}
+
+TEST_CASE("a recipient no route covers names the routes there are", "[dispatch][routing]") {
+    std::vector<ModemAvailability> modems = {modem("de", {"+49"}, true),
+                                             modem("at", {"+43", "+49"}, true)};
+    CHECK(why_waiting("+33123", std::nullopt, modems) ==
+          "no modem routes +33123: every enabled modem has route_prefixes (+43, +49) and none "
+          "matches; add its prefix to one, or a modem without route_prefixes");
+    for (auto& m : modems) m.enabled = false;
+    CHECK(why_waiting("+33123", std::nullopt, modems) == "no modem is enabled in the config");
+    CHECK(why_waiting("+33123", std::nullopt, {}) == "no modem is enabled in the config");
+}
+
+TEST_CASE("a bound message waits for its own modem only", "[dispatch][routing]") {
+    std::vector<ModemAvailability> modems = {modem("one", {}, false, "down: port gone: EOF"),
+                                             modem("two", {}, true)};
+    const BoundTo first_part{"one", "its first part went through it"};
+    CHECK(why_waiting("+4930123", first_part, modems) ==
+          "waits for modem one (its first part went through it), which is down: port gone: EOF");
+    CHECK_FALSE(why_waiting("+4930123", BoundTo{"two", "the send asked for it"}, modems));
+    modems[1].enabled = false;
+    CHECK(why_waiting("+4930123", BoundTo{"two", "the send asked for it"}, modems) ==
+          "waits for modem two (the send asked for it), which is disabled (enabled: false)");
+    CHECK(why_waiting("+4930123", BoundTo{"gone", "the send asked for it"}, modems) ==
+          "waits for modem gone (the send asked for it), which is not in the config");
+}

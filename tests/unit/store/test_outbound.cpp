@@ -365,6 +365,73 @@ TEST_CASE("a permanent failure fails the message and its unsent parts at once",
     CHECK(store.claim_next_parts("m1", at_seconds(1), 10).empty());
 }
 
+TEST_CASE("a final failure also fails the siblings claimed with it, a retry leaves them claimed",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    // Claimed together (a fast modem claims ahead); the first is refused for good.
+    const auto id = insert(store, message("+491700000001", 3));
+    auto parts = store.claim_next_parts("m1", t0(), 3);
+    REQUIRE(parts.size() == 3);
+    store.mark_failed(parts[0].id, "+CMS ERROR: 21", FailureKind::permanent, t0());
+    auto got = store.get_message(id);
+    CHECK(got->message.state == State::failed);
+    for (std::size_t i = 1; i < 3; ++i) {
+        CHECK(got->parts[i].state == State::failed);
+        CHECK(got->parts[i].error == "part 1/3 failed");
+    }
+    // The scheduler drops what it held: sending one now is refused.
+    CHECK_THROWS_AS(store.mark_sent(parts[1].id, 3, t0()), StoreError);
+    CHECK(store.requeue_modem_parts("m1", t0()).empty());
+    CHECK(store.claim_next_parts("m1", at_seconds(1), 10).empty());
+
+    // A temporary failure with attempts left: the siblings stay claimed until
+    // the scheduler puts them back, then all three wait for the retry.
+    const auto retried = insert(store, message("+491700000002", 3));
+    parts = store.claim_next_parts("m1", t0(), 3);
+    REQUIRE(parts.size() == 3);
+    store.mark_failed(parts[0].id, "+CMS ERROR: 42", FailureKind::temporary, t0());
+    CHECK(store.get_message(retried)->parts[1].state == State::sending);
+    store.requeue_modem_parts("m1", t0());
+    got = store.get_message(retried);
+    CHECK(got->message.state == State::queued);
+    for (const auto& part : got->parts) CHECK(part.state == State::queued);
+}
+
+TEST_CASE("a status report of failure stops the parts of its message still queued",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto window = std::chrono::milliseconds(24h);
+    const auto id = insert(store, message("+4917001", 3));
+    auto first = store.claim_next_parts("m1", t0(), 1).at(0);
+    store.mark_sent(first.id, 7, at_seconds(1));
+    auto r = store.match_status_report({"m1", 7, "+4917001", 0x41}, at_seconds(2), window);
+    REQUIRE(r);
+    CHECK(r->part_state == State::failed);
+    CHECK(r->message_to == State::failed);
+    auto got = store.get_message(id);
+    for (std::size_t i = 1; i < 3; ++i) {
+        CHECK(got->parts[i].state == State::failed);
+        CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains("part 1/3 failed"));
+    }
+    CHECK(store.claim_next_parts("m1", at_seconds(3), 10).empty());
+
+    // Expired at the SMSC: the rest expires with it. A part in AT+CMGS at that
+    // moment ends on its own outcome.
+    const auto late = insert(store, message("+4917002", 3));
+    auto two = store.claim_next_parts("m1", at_seconds(4), 2);
+    REQUIRE(two.size() == 2);
+    store.mark_sent(two[0].id, 8, at_seconds(5));
+    r = store.match_status_report({"m1", 8, "+4917002", 0x46}, at_seconds(6), window);
+    REQUIRE(r);
+    got = store.get_message(late);
+    CHECK(got->parts[1].state == State::sending);
+    CHECK(got->parts[2].state == State::expired);
+    store.mark_sent(two[1].id, 9, at_seconds(7));
+    CHECK(store.get_message(late)->message.state == State::expired);
+}
+
 TEST_CASE("a retry of a partly sent message stays on its modem", "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));

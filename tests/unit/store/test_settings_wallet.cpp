@@ -168,3 +168,42 @@ TEST_CASE("a message that ends with parts the network never took is refunded the
     CHECK(refunds(sent).second == 0);
     CHECK(store.balance() == 1000 - 180 - 270 - 90 - 90 + 180 + 180);
 }
+
+TEST_CASE("a part still in AT+CMGS when its message fails is refunded only if it ends unsent",
+          "[store][wallet]") {
+    TempDir dir;
+    Store store(dir.file("w.db"));
+    store.top_up(10000, 0, "start", t0());
+    const auto window = std::chrono::milliseconds(std::chrono::hours(24));
+    const auto charged = [&](const std::string& to) {
+        NewMessage m = message(to, 3);
+        m.cost = 300;
+        return store.insert_messages({&m, 1}, at_seconds(1), true).at(0).message_id;
+    };
+    const auto refunded = [&](std::int64_t id) {
+        std::int64_t sum = 0;
+        for (const auto& e : store.ledger(std::nullopt, 100))
+            if (e.message_id == id && e.reason == "refund") sum += e.amount;
+        return sum;
+    };
+    // Part 1 sent, then reported failed while part 2 is in AT+CMGS: part 3
+    // never goes out (100 back); part 2 ends uncertain: nothing more.
+    const auto unsure = charged("+4917001");
+    auto parts = store.claim_next_parts("m1", at_seconds(2), 2);
+    store.mark_sent(parts[0].id, 7, at_seconds(3));
+    store.match_status_report({"m1", 7, "+4917001", 0x41}, at_seconds(4), window);
+    CHECK(refunded(unsure) == 100);
+    store.mark_uncertain(parts[1].id, "no answer after the PDU", at_seconds(5));
+    CHECK(refunded(unsure) == 100);
+
+    // The same, but part 2 is refused: its share comes back too, once.
+    const auto refused = charged("+4917002");
+    parts = store.claim_next_parts("m1", at_seconds(6), 2);
+    store.mark_sent(parts[0].id, 8, at_seconds(7));
+    store.match_status_report({"m1", 8, "+4917002", 0x41}, at_seconds(8), window);
+    store.mark_failed(parts[1].id, "+CMS ERROR: 21", FailureKind::permanent, at_seconds(9));
+    CHECK(refunded(refused) == 200);
+    CHECK(store.cancel(refused, at_seconds(10)) != CancelResult::cancelled);
+    CHECK(refunded(refused) == 200);
+    CHECK(store.balance() == 10000 - 600 + 100 + 200);
+}
