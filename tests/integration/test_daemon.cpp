@@ -284,6 +284,15 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(cancelled["state"] == "cancelled");
     auto twice = d.request({{"id", 3}, {"op", "message.cancel"}, {"message_id", first["message_id"]}});
     CHECK(twice["ok"] == false);
+    // Asked again in a batch, with another number and text: the first message, as it is now.
+    json repeat = json::array();
+    repeat.push_back({{"to", "+4915100000001"}, {"text", "a longer text"}, {"idempotency_key", "order-17"}});
+    const auto batch = d.request_ok({{"id", 4}, {"op", "send_batch"}, {"messages", repeat}});
+    INFO(batch.dump());
+    CHECK(batch["messages"][0]["duplicate"] == true);
+    CHECK(batch["messages"][0]["message_id"] == first["message_id"]);
+    CHECK(batch["messages"][0]["state"] == "cancelled");
+    CHECK(batch["messages"][0]["to"] == "+4915123456789");
 
     // A note on an opt-out added by hand is a note, not a keyword the customer sent.
     d.request_ok({{"id", 2}, {"op", "optout.add"}, {"number", "+4915199887766"}, {"note", "asked by phone"}});

@@ -101,6 +101,26 @@ TEST_CASE("dispatch: a status report that overtakes its part's result still deli
     CHECK(rig.sink.named("message.delivered").size() == 1);
 }
 
+TEST_CASE("dispatch: an early status report is not taken for an older part with the same TP-MR") {
+    SimProcess sim({"--auto-report", "--report-delay-ms", "0", "--first-mr", "7"});
+    DispatchOptions options;
+    options.scheduler.record_delay = std::chrono::seconds(3);
+    DispatchRig rig(options);
+    // Yesterday's message to the same number went out with TP-MR 7 too (the
+    // counter wraps at 256), still inside the matching window.
+    const auto old = rig.queue("+4917012345678", "yesterday");
+    const auto old_part = rig.store->claim_next_parts("office-1", core::now(), 1).at(0);
+    rig.store->mark_sent(old_part.id, 7, core::now() - 25h);
+    auto c = sim_modem("office-1", sim);
+    c.max_per_day = 1;
+    rig.pool->apply({c});
+    REQUIRE(rig.ready("office-1"));
+    const auto id = rig.queue("+4917012345678", "Your code is 4711");
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::delivered; }, 15s));
+    CHECK(rig.state(old) == State::sent);
+    CHECK_FALSE(rig.message(old).parts.at(0).status.has_value());
+}
+
 TEST_CASE("dispatch: single and 3-part messages reach the simulator intact, then delivered") {
     SimProcess sim({"--first-mr", "254"});  // TP-MR wraps past 255 during the test
     DispatchRig rig;
