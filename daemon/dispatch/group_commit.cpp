@@ -21,10 +21,13 @@ constexpr int give_up_after = 3;  // failures of one operation on its own
 constexpr auto retry_after = std::chrono::seconds(1);
 
 // An error of the database itself, not of what an operation asked of it: the
-// disk, its space, memory, or a lock held elsewhere. It would fail whichever
-// operation ran, so it is handled like a failed commit — every operation kept,
-// tried again in a second, none given up (a result given up is a part that
-// stays in sending and later counts as uncertain).
+// disk, its space, memory, a file that cannot be opened or written. It would
+// fail whichever operation ran, so it is handled like a failed commit — every
+// operation kept, tried again in a second, none given up (a result given up is
+// a part that stays in sending and later counts as uncertain). Not BUSY or
+// LOCKED: a batch holds the write lock from its BEGIN IMMEDIATE, so waiting
+// for another writer fails the batch itself, and an operation that meets a
+// lock afterwards has a fault of its own that would hold up every other.
 bool database_failing(const std::exception& e) {
     const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
     if (!store_error) return false;
@@ -32,8 +35,6 @@ bool database_failing(const std::exception& e) {
         case SQLITE_IOERR:
         case SQLITE_FULL:
         case SQLITE_NOMEM:
-        case SQLITE_BUSY:
-        case SQLITE_LOCKED:
         case SQLITE_CANTOPEN:
         case SQLITE_PROTOCOL:
         case SQLITE_READONLY:
@@ -105,7 +106,8 @@ GroupCommit::~GroupCommit() {
 
 void GroupCommit::submit(Run run, Done done, Clock::time_point deadline, Prepare prepare) {
     if (closed_) return;
-    queue_.push_back(Op{std::move(prepare), std::move(run), std::move(done), deadline, 0});
+    queue_.push_back(
+        Op{std::move(prepare), std::move(run), std::move(done), deadline, 0, submitted_++});
     if (!failing_) arm(deadline);
 }
 
@@ -131,6 +133,7 @@ void GroupCommit::start() {
     for (auto& op : ops)
         if (op.prepare) op.prepare();
     writing_ = true;
+    writing_oldest_ = ops.front().seq;
     writer_->hand(std::move(ops), weak_from_this());
 }
 
@@ -177,6 +180,7 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
         for (const auto& op : queue_) due = std::min(due, op.deadline);
         if (!queue_.empty()) arm(due);
         notify_flushed();
+        notify_settled();
         return;
     }
     // Nothing of this batch is on disk; every operation waits for the next try,
@@ -191,11 +195,12 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
     queue_.swap(ops);
     armed_ = false;  // the retry's time replaces whatever was armed
     if (commit_failed) {
-        spdlog::error("dispatch: store commit of {} operation(s) failed: {}; retrying in {} s",
+        spdlog::error("dispatch: store write of {} operation(s) failed: {}; retrying in {} s",
                       queue_.size(), outcome.error, retry_after.count());
         failing_ = true;
         arm(Clock::now() + retry_after);
         notify_flushed();
+        notify_settled();
         return;
     }
     Op& culprit = queue_[failed_op];
@@ -210,6 +215,7 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(failed_op));
     arm(Clock::now());
     if (dropped.done) dropped.done(false);
+    notify_settled();
 }
 
 void GroupCommit::flush(std::function<void()> then) {
@@ -225,10 +231,30 @@ void GroupCommit::notify_flushed() {
     for (auto& cb : callbacks) boost::asio::post(io_, std::move(cb));
 }
 
+void GroupCommit::after_submitted(std::function<void()> then) {
+    if (!then || closed_) return;
+    settled_waiters_.emplace_back(submitted_, std::move(then));
+    notify_settled();
+}
+
+std::uint64_t GroupCommit::oldest_unsettled() const {
+    if (writing_) return writing_oldest_;
+    return queue_.empty() ? submitted_ : queue_.front().seq;
+}
+
+void GroupCommit::notify_settled() {
+    const std::uint64_t oldest = oldest_unsettled();
+    auto ready = [&](const auto& w) { return w.first <= oldest || failing_; };
+    for (auto& w : settled_waiters_)
+        if (ready(w)) boost::asio::post(io_, std::move(w.second));
+    std::erase_if(settled_waiters_, ready);
+}
+
 void GroupCommit::close() {
     closed_ = true;
     queue_.clear();
     flushed_.clear();
+    settled_waiters_.clear();
     timer_.cancel();
 }
 

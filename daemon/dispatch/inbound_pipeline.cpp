@@ -95,7 +95,7 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
         timer_.cancel();  // the sweep picks up its new interval
     }
     bool on_inbound(const drivers::InboundPdu& pdu);
-    bool on_status_report(const drivers::InboundPdu& pdu);
+    void on_status_report(const drivers::InboundPdu& pdu, std::function<void()> committed);
     int sweep(store::Time now);
     // Matches a report to its part (and publishes the message's update); false:
     // no part sent in the window matches it.
@@ -148,8 +148,9 @@ void InboundPipeline::reconfigure(InboundOptions options) {
 bool InboundPipeline::on_inbound(const drivers::InboundPdu& pdu) {
     return impl_->on_inbound(pdu);
 }
-bool InboundPipeline::on_status_report(const drivers::InboundPdu& pdu) {
-    return impl_->on_status_report(pdu);
+void InboundPipeline::on_status_report(const drivers::InboundPdu& pdu,
+                                       std::function<void()> committed) {
+    impl_->on_status_report(pdu, std::move(committed));
 }
 int InboundPipeline::sweep(store::Time now) {
     return impl_->sweep(now);
@@ -437,41 +438,42 @@ int InboundPipeline::Impl::sweep(store::Time now) {
     return released;
 }
 
-bool InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in) {
-    if (!in.status_report) return on_inbound(in);
-    const auto& sr = *in.status_report;
-    try {
-        store::StatusReport report;
-        report.modem = in.modem;
-        report.tp_mr = sr.mr;
-        report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
-        report.status = sr.status;
-        if (!scheduler_.results_pending()) {
-            if (!apply_report(report)) drop_report(report, sr.text);
-            return true;
-        }
-        // The network may have answered before the part's result was committed
-        // (results wait up to record_delay to share a commit): matched now, the
-        // report would find nothing, or an older part to the same recipient
-        // whose TP-MR the counter has wrapped back to. Matched once they are.
-        // The report is not needed on the SIM for that, only its fields.
-        scheduler_.after_pending_results(
-            [weak = weak_from_this(), report, text = sr.text] {
-                auto self = weak.lock();
-                if (!self || self->closed_) return;
-                try {
-                    if (!self->apply_report(report)) self->drop_report(report, text);
-                } catch (const std::exception& e) {
-                    spdlog::error("inbound: modem[{}] status report for TP-MR {} not stored ({})",
-                                  report.modem, report.tp_mr, e.what());
-                }
-            });
-        return true;
-    } catch (const std::exception& e) {
-        spdlog::error("inbound: modem[{}] status report for TP-MR {} not stored ({})", in.modem,
-                      sr.mr, e.what());
-        return false;
+void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
+                                             std::function<void()> committed) {
+    if (!in.status_report) {
+        if (on_inbound(in) && committed) committed();
+        return;
     }
+    const auto& sr = *in.status_report;
+    store::StatusReport report;
+    report.modem = in.modem;
+    report.tp_mr = sr.mr;
+    report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
+    report.status = sr.status;
+    // Matched and committed (or matching nothing): the modem may delete it.
+    // The store failed: it stays on the modem and is read again.
+    auto match = [weak = weak_from_this(), report, text = sr.text,
+                  committed = std::move(committed)] {
+        auto self = weak.lock();
+        if (!self || self->closed_) return;
+        try {
+            if (!self->apply_report(report)) self->drop_report(report, text);
+        } catch (const std::exception& e) {
+            spdlog::error("inbound: modem[{}] status report for TP-MR {} not stored ({})",
+                          report.modem, report.tp_mr, e.what());
+            return;
+        }
+        if (committed) committed();
+    };
+    if (!scheduler_.results_pending(in.modem)) {
+        match();
+        return;
+    }
+    // The network may have answered before the part's result was committed
+    // (results wait up to record_delay to share a commit): matched now, the
+    // report would find nothing, or an older part to the same recipient whose
+    // TP-MR the counter has wrapped back to. Matched once they are.
+    scheduler_.after_pending_results(std::move(match));
 }
 
 bool InboundPipeline::Impl::apply_report(const store::StatusReport& report) {
@@ -479,6 +481,9 @@ bool InboundPipeline::Impl::apply_report(const store::StatusReport& report) {
     if (!update) return false;
     spdlog::debug("inbound: modem[{}] status report TP-MR {}: part {} {}", report.modem,
                   report.tp_mr, update->part_id, store::to_string(update->part_state));
+    if (update->message_changed() && (update->message_to == store::State::failed ||
+                                      update->message_to == store::State::expired))
+        scheduler_.message_ended(update->message_id);
     events_.message_update(store_, *update);
     return true;
 }

@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -91,7 +92,11 @@ class InboundPipeline {
     // true: committed, the modem may delete the PDU. false: the store failed
     // (logged); the PDU stays on the modem.
     bool on_inbound(const drivers::InboundPdu& pdu);
-    bool on_status_report(const drivers::InboundPdu& pdu);
+    // Matched to its part — at once, or once the results of sends the modem
+    // has answered are committed — then `committed` (the modem may delete the
+    // PDU; also when it matches nothing). Not called when the store failed
+    // (logged): the PDU stays on the modem.
+    void on_status_report(const drivers::InboundPdu& pdu, std::function<void()> committed);
 
     // Releases fragment groups older than the timeout at `now`, marked
     // incomplete; returns how many messages it stored. The sweep calls it.

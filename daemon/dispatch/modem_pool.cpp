@@ -350,8 +350,14 @@ void ModemPool::Impl::on_inbound(Link& link, const drivers::InboundPdu& pdu, boo
         ++s.reports;
     else
         ++s.received;
-    const bool committed = report ? inbound_.on_status_report(pdu) : inbound_.on_inbound(pdu);
-    if (committed) link.running->modem->confirm_committed(pdu);
+    if (report) {
+        // Perhaps later (see on_status_report): the modem may have gone meanwhile.
+        inbound_.on_status_report(pdu, [modem = std::weak_ptr(link.running->modem), pdu] {
+            if (auto m = modem.lock()) m->confirm_committed(pdu);
+        });
+    } else if (inbound_.on_inbound(pdu)) {
+        link.running->modem->confirm_committed(pdu);
+    }
 }
 
 json ModemPool::Impl::list() const {

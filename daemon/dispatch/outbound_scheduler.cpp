@@ -76,6 +76,8 @@ struct Sender {
     SenderCounters counters;
     std::vector<std::string> excluded;
     bool capped = false;
+    std::vector<std::int64_t> ended;  // messages a status report ended (message_ended)
+    int results_waiting = 0;          // recorded, not yet committed
 };
 
 class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundScheduler::Impl> {
@@ -103,8 +105,14 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     // Only what SchedulerOptions::from reads from a config; the rest are the
     // daemon's own timings.
     void reconfigure(const SchedulerOptions& o) { options_.bound_modem_wait = o.bound_modem_wait; }
-    bool results_pending() const { return !commits_->idle(); }
-    void after_pending_results(std::function<void()> then) { commits_->flush(std::move(then)); }
+    bool results_pending(std::string_view modem) const {
+        auto it = senders_.find(modem);
+        return it != senders_.end() && it->second->results_waiting > 0;
+    }
+    void after_pending_results(std::function<void()> then) {
+        commits_->after_submitted(std::move(then));
+    }
+    void message_ended(std::int64_t message_id);
 
   private:
     Sender& sender(const std::string& name);
@@ -135,7 +143,8 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void recorded(Sender& s, const store::Part& part, const SendResult& r,
                   const store::StateUpdate& update);
     // Queues requeue_modem_parts; what s holds claimed is void from now on.
-    void requeue(Sender& s, std::function<void()> done = {});
+    // `why` goes into the parts' history; empty: the modem went down.
+    void requeue(Sender& s, std::function<void()> done = {}, std::string why = {});
 
     asio::io_context& io_;
     store::Store& store_;
@@ -180,8 +189,11 @@ void OutboundScheduler::wake() {
 void OutboundScheduler::reconfigure(const SchedulerOptions& from_config) {
     impl_->reconfigure(from_config);
 }
-bool OutboundScheduler::results_pending() const {
-    return impl_->results_pending();
+void OutboundScheduler::message_ended(std::int64_t message_id) {
+    impl_->message_ended(message_id);
+}
+bool OutboundScheduler::results_pending(std::string_view modem) const {
+    return impl_->results_pending(modem);
 }
 void OutboundScheduler::after_pending_results(std::function<void()> then) {
     impl_->after_pending_results(std::move(then));
@@ -510,6 +522,16 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         }
     }
 
+    if (!s.ended.empty()) {
+        const bool stale = std::any_of(s.claimed.begin(), s.claimed.end(), [&](const auto& p) {
+            return std::find(s.ended.begin(), s.ended.end(), p.message_id) != s.ended.end();
+        });
+        if (!s.claim_pending) s.ended.clear();  // nothing claimed earlier can arrive any more
+        if (stale) {
+            requeue(s, {}, "claimed, put back unsent: a status report ended its message");
+            co_return SteadyClock::duration::zero();
+        }
+    }
     const store::Part part = s.claimed.front();
     s.claimed.pop_front();
     const std::shared_ptr<drivers::Modem> modem = s.modem;
@@ -540,7 +562,8 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         // decided: failed for good, they fail with it (Store::mark_failed);
         // retried, they go back to the queue with it. Either way they are
         // put back here, after the result (the same queue, in order).
-        requeue(s);
+        requeue(s, {}, "claimed, put back unsent after a refused part of message " +
+                           std::to_string(part.message_id));
         co_return SteadyClock::duration::zero();
     }
     if (result.status == SendResult::Status::not_ready) {
@@ -553,6 +576,15 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
             : SteadyClock::duration::zero();
     }
     co_return SteadyClock::duration::zero();
+}
+
+void OutboundScheduler::Impl::message_ended(std::int64_t message_id) {
+    for (auto& [name, s] : senders_) {
+        const bool holds = std::any_of(s->claimed.begin(), s->claimed.end(), [&](const auto& p) {
+            return p.message_id == message_id;
+        });
+        if (holds || s->claim_pending) s->ended.push_back(message_id);
+    }
 }
 
 bool OutboundScheduler::Impl::holds_rest_of(const Sender& s, const store::Part& part) {
@@ -638,6 +670,7 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
     };
     auto out = std::make_shared<Outcome>();
     Sender* sp = &s;
+    ++s.results_waiting;
     commits_->submit(
         [part, r, out](store::Store& st) {
             const store::Time now = core::now();
@@ -665,6 +698,7 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
                 out->message = st.find_message(update.message_id);
         },
         [this, sp, part, r, out](bool committed) {
+            --sp->results_waiting;
             if (!committed) {
                 // It stays in sending; the next requeue marks it uncertain first,
                 // so that it is never put back in the queue and sent again.
@@ -718,7 +752,7 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
     }
 }
 
-void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done) {
+void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done, std::string why) {
     ++s.epoch;
     s.claimed.clear();
     Sender* sp = &s;
@@ -726,9 +760,11 @@ void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done) {
         std::string modem;
         std::vector<std::int64_t> unrecorded;  // the sender's, as the batch forms
         std::vector<std::int64_t> settled, released;
+        std::string why;
     };
     auto job = std::make_shared<Requeue>();
     job->modem = s.name;
+    job->why = std::move(why);
     commits_->submit(
         [job](store::Store& st) {
             // A part whose result could not be recorded may be on the network:
@@ -744,7 +780,7 @@ void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done) {
                 }
                 settled.push_back(id);
             }
-            job->released = st.requeue_modem_parts(job->modem, core::now());
+            job->released = st.requeue_modem_parts(job->modem, core::now(), job->why);
         },
         [this, sp, job, done = std::move(done)](bool committed) {
             if (committed) {

@@ -130,10 +130,15 @@ class OutboundScheduler {
     // used from the next expiry sweep on.
     void reconfigure(const SchedulerOptions& from_config);
     // Sends' results wait up to record_delay to share a commit; a status report
-    // can arrive before its part's result is committed. Whether any wait, and
-    // a call once they are committed (or the store failed), made at once.
-    bool results_pending() const;
+    // can arrive before its part's result is committed. Whether any of this
+    // modem's wait, and a call once all those waiting now are committed (or the
+    // store failed), not held up by later ones.
+    bool results_pending(std::string_view modem) const;
     void after_pending_results(std::function<void()> then);
+    // A status report ended this message (failed, or expired at the SMSC): a
+    // sender holding parts of it claimed ahead puts them back before it sends
+    // another, and the store ends them with the message.
+    void message_ended(std::int64_t message_id);
 
     // --- for ModemPool ------------------------------------------------------
     // The modem became ready: start (or resume) its sender with this config's

@@ -254,7 +254,21 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
     require_state(part, State::sending, "mark_failed");
     const RetryPolicy policy = retry_policy();  // a copy: SIGHUP may change it meanwhile
     const auto& backoff = policy.backoff;
-    const bool retry = kind == FailureKind::temporary && part.attempts < policy.attempts;
+    // A sibling already failed or expired (a status report while this part
+    // was in AT+CMGS): the recipient can never get the whole text, so this
+    // part is not tried again.
+    std::optional<std::string> message_ended;
+    {
+        Statement st = db_->prepare(
+            "SELECT seq, total, state FROM parts WHERE message_id = ? AND id <> ? AND state IN "
+            "('failed', 'expired') ORDER BY seq LIMIT 1");
+        st.bind_all(part.message_id, part.id);
+        if (st.step())
+            message_ended = "part " + std::to_string(st.int64(0)) + "/" +
+                            std::to_string(st.int64(1)) + " " + st.text(2);
+    }
+    const bool retry =
+        kind == FailureKind::temporary && part.attempts < policy.attempts && !message_ended;
     if (retry) {
         auto wait = backoff.empty()
                         ? std::chrono::seconds(0)
@@ -277,7 +291,9 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
         return u;
     }
     std::string text(error);
-    if (kind == FailureKind::temporary)
+    if (message_ended)
+        text += " (not tried again: " + *message_ended + ")";
+    else if (kind == FailureKind::temporary)
         text += " (gave up after " + std::to_string(part.attempts) + " attempts)";
     {
         Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
@@ -311,7 +327,8 @@ StateUpdate Store::mark_uncertain(std::int64_t part_id, std::string_view detail,
     return u;
 }
 
-std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Time now) {
+std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Time now,
+                                                     std::string_view why) {
     static const std::string claimed_sql =
         "SELECT " + rows::part_columns + " FROM parts p WHERE p.state = 'sending' AND p.modem = ?";
     Transaction tx(*db_);
@@ -323,7 +340,8 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
         Statement st = db_->prepare("UPDATE parts SET attempts = attempts - 1 WHERE id = ?");
         st.bind(1, p.id).run();
         set_part_state(p, State::queued, now,
-                       "modem " + std::string(modem) + " went down before sending it");
+                       why.empty() ? "modem " + std::string(modem) + " went down before sending it"
+                                   : std::string(why));
     }
     std::vector<std::int64_t> released;
     {
@@ -346,7 +364,17 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
     for (const Part& p : claimed) touched.push_back(p.message_id);
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    for (std::int64_t id : touched) refresh_message_state(id, now);
+    for (std::int64_t id : touched) {
+        // A message that failed or expired meanwhile (a status report of an
+        // earlier part) does not get the claimed parts back in the queue: the
+        // recipient could never have the whole text.
+        const State state = refresh_message_state(id, now).second;
+        if (state == State::failed || state == State::expired)
+            end_queued_parts(id, state,
+                             "not sent: the message " + std::string(to_string(state)) +
+                                 " before this part went out",
+                             now);
+    }
     tx.commit();
     return released;
 }

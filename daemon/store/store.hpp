@@ -108,17 +108,25 @@ class Store {
     std::int64_t sent_count(std::string_view modem, Time since);
     StateUpdate mark_sent(std::int64_t part_id, int tp_mr, Time at);
     // temporary: back to queued after the policy's backoff, or failed when the
-    // attempts are used up; permanent: failed now, with the message's unsent parts.
+    // attempts are used up or another part of the message already failed or
+    // expired; permanent: failed now. Failed, it takes the message's unsent
+    // parts with it — queued ones, and those the same modem claimed with it
+    // (sending): the caller must drop what it holds of them unwritten, and none
+    // may be in AT+CMGS (one at a time per modem, one modem per message).
     StateUpdate mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind,
                             Time now);
     // AT+CMGS outcome unknown (timeout after Ctrl-Z, modem gone mid-send).
     StateUpdate mark_uncertain(std::int64_t part_id, std::string_view detail, Time now);
-    // The modem went down. Call after resolving the part that was in AT+CMGS
-    // (mark_uncertain or mark_failed): every other part still in sending on this
-    // modem was claimed but never written and goes back to queued; messages
+    // The sender lets go of what it claimed: the modem went down, or it drops
+    // its claims after a refused part or a message a status report ended. Call
+    // after resolving the part that was in AT+CMGS (mark_uncertain or
+    // mark_failed): every other part still in sending on this modem was claimed
+    // but never written and goes back to queued (`why` in its history), unless
+    // its message failed or expired meanwhile: then it ends with it. Messages
     // bound to it of which nothing left the queue are unbound so another modem
     // can take them; partly sent ones stay bound. Returns the released messages.
-    std::vector<std::int64_t> requeue_modem_parts(std::string_view modem, Time now);
+    std::vector<std::int64_t> requeue_modem_parts(std::string_view modem, Time now,
+                                                  std::string_view why = {});
     // At start: every part still in sending becomes uncertain (never re-sent
     // silently). Returns those parts, in their new state, for the daemon to report.
     std::vector<Part> recover_after_crash(Time now);
@@ -138,7 +146,9 @@ class Store {
     // The most recent part sent on modem with this TP-MR to this recipient within
     // window before now, updated from the report's TP-ST (TS 23.040 §9.2.3.15):
     // completed → delivered, permanent or final temporary error → failed,
-    // "still trying" → status recorded, state unchanged.
+    // validity period expired → expired, "still trying" → status recorded,
+    // state unchanged. Failed or expired, it ends the message's parts still
+    // queued with it (one in AT+CMGS or claimed ahead ends on its own way).
     std::optional<StateUpdate> match_status_report(const StatusReport& report, Time now,
                                                    std::chrono::milliseconds window);
 

@@ -239,6 +239,31 @@ TEST_CASE("dispatch: a fast modem never sends the parts it claimed ahead of a re
         CHECK(out == refused->seq - 1);
     }
     CHECK(failed > 0);
+
+    // Refused for a while (+CMS 42, retried): the parts claimed with a refused
+    // one wait for its retry; every part goes out once, the parts of a message
+    // through one modem.
+    sim.control({{"op", "set"}, {"error_rate", 0}});
+    SimProcess congested({"--error-codes", "42", "--error-rate", "0.3"});
+    rig.pool->apply({sim_modem("office-1", sim), sim_modem("office-2", congested)});
+    REQUIRE(rig.ready("office-2"));
+    rig.pool->apply({sim_modem("office-2", congested)});
+    REQUIRE(rig.run_until([&] { return !rig.scheduler->info("office-1").attached; }));
+    ids.clear();
+    for (int i = 0; i < 20; ++i)
+        ids.push_back(rig.queue("+49170556" + std::to_string(1000 + i), three_part_text));
+    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 60s));
+    std::map<std::string, std::vector<int>> seqs;
+    for (const auto& part : sim_sent(congested))
+        seqs[part["to"].get<std::string>()].push_back(part["concat"]["seq"].get<int>());
+    for (auto id : ids) {
+        const auto d = rig.message(id);
+        INFO("message " << id << " " << store::to_string(d.message.state));
+        auto got = seqs[d.message.recipient];
+        std::sort(got.begin(), got.end());
+        if (d.message.state == State::sent) CHECK(got == std::vector<int>{1, 2, 3});
+        CHECK(std::adjacent_find(got.begin(), got.end()) == got.end());  // none twice
+    }
 }
 
 TEST_CASE("dispatch: a temporary +CMS ERROR is retried after the backoff and then sent") {

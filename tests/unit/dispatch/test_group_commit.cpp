@@ -39,14 +39,19 @@ GroupCommit::Run insert_to(const std::string& to) {
     };
 }
 
-}  // namespace
-
-TEST_CASE("operations queued together share one commit, done after it", "[dispatch][commit]") {
+// A store file, its GroupCommit and the io_context it reports on.
+struct CommitRig {
     ScratchDir dir;
     boost::asio::io_context io;
-    store::Store store(dir.file("q.db"));
+    store::Store store{dir.file("q.db")};
+    std::shared_ptr<GroupCommit> commits = std::make_shared<GroupCommit>(io, store);
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(CommitRig, "operations queued together share one commit, done after it",
+                 "[dispatch][commit]") {
     store::Store reader(dir.file("q.db"));
-    auto commits = std::make_shared<GroupCommit>(io, store);
     std::vector<int> done;
     for (int i = 0; i < 3; ++i)
         commits->submit(
@@ -63,13 +68,10 @@ TEST_CASE("operations queued together share one commit, done after it", "[dispat
     CHECK(commits->idle());
 }
 
-TEST_CASE("prepare reads the caller's state as the batch forms; run is on the writer thread",
-          "[dispatch][commit]") {
-    ScratchDir dir;
-    boost::asio::io_context io;
-    store::Store store(dir.file("q.db"));
+TEST_CASE_METHOD(CommitRig,
+                 "prepare reads the caller's state as the batch forms; run is on the writer thread",
+                 "[dispatch][commit]") {
     store::Store reader(dir.file("q.db"));
-    auto commits = std::make_shared<GroupCommit>(io, store);
     int state = 1;  // the dispatcher's, which only the io_context's thread touches
     int seen = 0;
     std::thread::id prepared_on, run_on;
@@ -100,12 +102,9 @@ TEST_CASE("prepare reads the caller's state as the batch forms; run is on the wr
     CHECK(commits->idle());
 }
 
-TEST_CASE("what is queued while a batch is written forms the next one", "[dispatch][commit]") {
-    ScratchDir dir;
-    boost::asio::io_context io;
-    store::Store store(dir.file("q.db"));
+TEST_CASE_METHOD(CommitRig, "what is queued while a batch is written forms the next one",
+                 "[dispatch][commit]") {
     store::Store reader(dir.file("q.db"));
-    auto commits = std::make_shared<GroupCommit>(io, store);
     std::vector<int> done;
     std::vector<std::int64_t> on_disk_at_done;
     const auto submit = [&](int i) {
@@ -131,11 +130,8 @@ TEST_CASE("what is queued while a batch is written forms the next one", "[dispat
     CHECK(commits->idle());
 }
 
-TEST_CASE("an earlier deadline brings the whole queue forward", "[dispatch][commit]") {
-    ScratchDir dir;
-    boost::asio::io_context io;
-    store::Store store(dir.file("q.db"));
-    auto commits = std::make_shared<GroupCommit>(io, store);
+TEST_CASE_METHOD(CommitRig, "an earlier deadline brings the whole queue forward",
+                 "[dispatch][commit]") {
     int done = 0;
     auto noop = [](store::Store&) {};
     commits->submit(
@@ -146,11 +142,8 @@ TEST_CASE("an earlier deadline brings the whole queue forward", "[dispatch][comm
         io, [&] { return done == 2; }, 2s));
 }
 
-TEST_CASE("an operation that keeps failing is given up, the others commit", "[dispatch][commit]") {
-    ScratchDir dir;
-    boost::asio::io_context io;
-    store::Store store(dir.file("q.db"));
-    auto commits = std::make_shared<GroupCommit>(io, store);
+TEST_CASE_METHOD(CommitRig, "an operation that keeps failing is given up, the others commit",
+                 "[dispatch][commit]") {
     std::optional<bool> bad_done, good_done;
     commits->submit(
         insert_to("+491700000001"), [&](bool ok) { good_done = ok; }, GroupCommit::Clock::now());
@@ -165,12 +158,9 @@ TEST_CASE("an operation that keeps failing is given up, the others commit", "[di
     CHECK_FALSE(commits->failing());
 }
 
-TEST_CASE("an I/O error of the database is waited out, not blamed on the operation",
-          "[dispatch][commit]") {
-    ScratchDir dir;
-    boost::asio::io_context io;
-    store::Store store(dir.file("q.db"));
-    auto commits = std::make_shared<GroupCommit>(io, store);
+TEST_CASE_METHOD(CommitRig,
+                 "an I/O error of the database is waited out, not blamed on the operation",
+                 "[dispatch][commit]") {
     int tries = 0;
     std::optional<bool> done;
     commits->submit(
@@ -179,10 +169,26 @@ TEST_CASE("an I/O error of the database is waited out, not blamed on the operati
             insert_to("+491700000001")(st);
         },
         [&](bool ok) { done = ok; }, GroupCommit::Clock::now());
-    REQUIRE(run_until(io, [&] { return done.has_value(); }, 15s));
+    REQUIRE(run_until(
+        io, [&] { return done.has_value(); }, 15s));
     CHECK(*done);  // more tries than an operation's own failures are allowed
     CHECK(tries == 5);
     CHECK(store.queue_length() == 1);
+    CHECK_FALSE(commits->failing());
+}
+
+TEST_CASE_METHOD(CommitRig, "an operation that meets a lock is its own fault and is given up",
+                 "[dispatch][commit]") {
+    std::optional<bool> locked_done, good_done;
+    commits->submit(
+        [](store::Store&) { throw store::StoreError("database is locked", SQLITE_BUSY); },
+        [&](bool ok) { locked_done = ok; }, GroupCommit::Clock::now());
+    commits->submit(
+        insert_to("+491700000001"), [&](bool ok) { good_done = ok; }, GroupCommit::Clock::now());
+    REQUIRE(run_until(
+        io, [&] { return good_done.has_value() && locked_done.has_value(); }, 10s));
+    CHECK(*good_done);
+    CHECK_FALSE(*locked_done);
     CHECK_FALSE(commits->failing());
 }
 
@@ -199,4 +205,32 @@ TEST_CASE("startup makes every part left in sending uncertain", "[dispatch][star
     REQUIRE(parts.size() == 1);
     CHECK(parts[0].message_id == id);
     CHECK(store.get_message(id)->message.state == store::State::uncertain);
+}
+
+TEST_CASE_METHOD(CommitRig,
+                 "after_submitted waits for what was submitted before it, not for what comes later",
+                 "[dispatch][commit]") {
+    std::vector<std::string> order;
+    const auto far = GroupCommit::Clock::now() + 200ms;
+    commits->submit(
+        insert_to("+491700000001"), [&](bool) { order.push_back("first"); }, far);
+    commits->after_submitted([&] { order.push_back("after first"); });
+    // Keeps the queue busy: each commit submits another one, for a while.
+    int more = 20;
+    std::function<void(bool)> again = [&](bool) {
+        if (--more > 0)
+            commits->submit(insert_to("+491700000002"), again, GroupCommit::Clock::now() + 5ms);
+    };
+    commits->submit(insert_to("+491700000002"), again, far);
+    REQUIRE(run_until(
+        io, [&] { return order.size() == 2; }, 10s));
+    CHECK(order == std::vector<std::string>{"first", "after first"});
+    CHECK(more > 0);  // it did not wait for the queue to empty
+    // Nothing pending: at once (on the io_context).
+    REQUIRE(run_until(
+        io, [&] { return more <= 0 && commits->idle(); }, 10s));
+    bool called = false;
+    commits->after_submitted([&] { called = true; });
+    REQUIRE(run_until(
+        io, [&] { return called; }, 1s));
 }

@@ -430,6 +430,39 @@ TEST_CASE("a status report of failure stops the parts of its message still queue
     CHECK(got->parts[2].state == State::expired);
     store.mark_sent(two[1].id, 9, at_seconds(7));
     CHECK(store.get_message(late)->message.state == State::expired);
+
+    // Parts a fast modem claimed ahead and puts back unwritten end with the
+    // message instead of going back to the queue.
+    const auto ahead = insert(store, message("+4917003", 3));
+    auto three = store.claim_next_parts("m1", at_seconds(8), 3);
+    REQUIRE(three.size() == 3);
+    store.mark_sent(three[0].id, 10, at_seconds(9));
+    REQUIRE(store.match_status_report({"m1", 10, "+4917003", 0x41}, at_seconds(10), window));
+    CHECK(store.get_message(ahead)->parts[1].state == State::sending);
+    store.requeue_modem_parts("m1", at_seconds(11));
+    got = store.get_message(ahead);
+    CHECK(got->message.state == State::failed);
+    for (std::size_t i = 1; i < 3; ++i) {
+        CHECK(got->parts[i].state == State::failed);
+        CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains("not sent: the message failed"));
+    }
+    CHECK(store.claim_next_parts("m1", at_seconds(12), 10).empty());
+
+    // A part in AT+CMGS when the report came, refused for a while: not tried
+    // again, the message can never be whole.
+    const auto retried = insert(store, message("+4917004", 3));
+    auto pair = store.claim_next_parts("m1", at_seconds(13), 2);
+    REQUIRE(pair.size() == 2);
+    store.mark_sent(pair[0].id, 11, at_seconds(14));
+    REQUIRE(store.match_status_report({"m1", 11, "+4917004", 0x41}, at_seconds(15), window));
+    const auto u = store.mark_failed(pair[1].id, "+CMS ERROR: 42", FailureKind::temporary,
+                                     at_seconds(16));
+    CHECK(u.part_state == State::failed);
+    CHECK_FALSE(u.retry_at);
+    got = store.get_message(retried);
+    CHECK(got->message.state == State::failed);
+    CHECK_THAT(got->parts[1].error.value_or(""), Catch::Contains("not tried again: part 1/3 failed"));
+    CHECK(store.claim_next_parts("m1", at_seconds(3600), 10).empty());
 }
 
 TEST_CASE("a retry of a partly sent message stays on its modem", "[store][outbound]") {
