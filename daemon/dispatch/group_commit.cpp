@@ -106,8 +106,7 @@ GroupCommit::~GroupCommit() {
 
 void GroupCommit::submit(Run run, Done done, Clock::time_point deadline, Prepare prepare) {
     if (closed_) return;
-    queue_.push_back(
-        Op{std::move(prepare), std::move(run), std::move(done), deadline, 0, submitted_++});
+    queue_.push_back(Op{std::move(prepare), std::move(run), std::move(done), deadline, 0});
     if (!failing_) arm(deadline);
 }
 
@@ -133,7 +132,6 @@ void GroupCommit::start() {
     for (auto& op : ops)
         if (op.prepare) op.prepare();
     writing_ = true;
-    writing_oldest_ = ops.front().seq;
     writer_->hand(std::move(ops), weak_from_this());
 }
 
@@ -180,7 +178,6 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
         for (const auto& op : queue_) due = std::min(due, op.deadline);
         if (!queue_.empty()) arm(due);
         notify_flushed();
-        notify_settled();
         return;
     }
     // Nothing of this batch is on disk; every operation waits for the next try,
@@ -200,7 +197,6 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
         failing_ = true;
         arm(Clock::now() + retry_after);
         notify_flushed();
-        notify_settled();
         return;
     }
     Op& culprit = queue_[failed_op];
@@ -215,7 +211,6 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(failed_op));
     arm(Clock::now());
     if (dropped.done) dropped.done(false);
-    notify_settled();
 }
 
 void GroupCommit::flush(std::function<void()> then) {
@@ -231,30 +226,10 @@ void GroupCommit::notify_flushed() {
     for (auto& cb : callbacks) boost::asio::post(io_, std::move(cb));
 }
 
-void GroupCommit::after_submitted(std::function<void()> then) {
-    if (!then || closed_) return;
-    settled_waiters_.emplace_back(submitted_, std::move(then));
-    notify_settled();
-}
-
-std::uint64_t GroupCommit::oldest_unsettled() const {
-    if (writing_) return writing_oldest_;
-    return queue_.empty() ? submitted_ : queue_.front().seq;
-}
-
-void GroupCommit::notify_settled() {
-    const std::uint64_t oldest = oldest_unsettled();
-    auto ready = [&](const auto& w) { return w.first <= oldest || failing_; };
-    for (auto& w : settled_waiters_)
-        if (ready(w)) boost::asio::post(io_, std::move(w.second));
-    std::erase_if(settled_waiters_, ready);
-}
-
 void GroupCommit::close() {
     closed_ = true;
     queue_.clear();
     flushed_.clear();
-    settled_waiters_.clear();
     timer_.cancel();
 }
 

@@ -59,10 +59,6 @@ class GroupCommit : public std::enable_shared_from_this<GroupCommit> {
     // being written — or once the store fails, so that a stop is not held up
     // by a broken disk (what could not be committed stays uncommitted).
     void flush(std::function<void()> then);
-    // Calls `then` once every operation submitted before this call is settled
-    // (committed, or given up), at its own pace — what is submitted later does
-    // not hold it up — or once the store fails.
-    void after_submitted(std::function<void()> then);
     // No more commits; queued operations are dropped without done().
     void close();
 
@@ -78,7 +74,6 @@ class GroupCommit : public std::enable_shared_from_this<GroupCommit> {
         Done done;
         Clock::time_point deadline;
         int failures = 0;
-        std::uint64_t seq = 0;  // submission order
     };
     using Ops = std::deque<Op>;
     struct Outcome {
@@ -96,7 +91,6 @@ class GroupCommit : public std::enable_shared_from_this<GroupCommit> {
     // Back on the io_context: done() for each, or a retry.
     void written(Ops ops, const Outcome& outcome);
     void notify_flushed();
-    void notify_settled();
 
     drivers::asio::io_context& io_;
     std::unique_ptr<Writer> writer_;
@@ -109,12 +103,6 @@ class GroupCommit : public std::enable_shared_from_this<GroupCommit> {
     bool failing_ = false;
     bool closed_ = false;
     std::vector<std::function<void()>> flushed_;
-    std::uint64_t submitted_ = 0;  // operations so far (the next one's seq)
-    std::uint64_t writing_oldest_ = 0;  // seq of the batch's first operation, while writing
-    // The seq of the oldest operation not yet settled (queue_ and the batch
-    // with the writer are in submission order), or submitted_ when none is.
-    std::uint64_t oldest_unsettled() const;
-    std::vector<std::pair<std::uint64_t, std::function<void()>>> settled_waiters_;
     Clock::duration commit_time_ = std::chrono::milliseconds(5);
 };
 

@@ -451,7 +451,8 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
     report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
     report.status = sr.status;
     // Matched and committed (or matching nothing): the modem may delete it.
-    // The store failed: it stays on the modem and is read again.
+    // The store failed: it stays on the modem (read anew when the modem is
+    // set up again).
     auto match = [weak = weak_from_this(), report, text = sr.text,
                   committed = std::move(committed)] {
         auto self = weak.lock();
@@ -473,7 +474,7 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
     // (results wait up to record_delay to share a commit): matched now, the
     // report would find nothing, or an older part to the same recipient whose
     // TP-MR the counter has wrapped back to. Matched once they are.
-    scheduler_.after_pending_results(std::move(match));
+    scheduler_.after_pending_results(in.modem, std::move(match));
 }
 
 bool InboundPipeline::Impl::apply_report(const store::StatusReport& report) {
@@ -481,8 +482,9 @@ bool InboundPipeline::Impl::apply_report(const store::StatusReport& report) {
     if (!update) return false;
     spdlog::debug("inbound: modem[{}] status report TP-MR {}: part {} {}", report.modem,
                   report.tp_mr, update->part_id, store::to_string(update->part_state));
-    if (update->message_changed() && (update->message_to == store::State::failed ||
-                                      update->message_to == store::State::expired))
+    // Its message can never be whole (it may still say sending while parts
+    // are claimed): what senders hold of it is not sent.
+    if (update->part_state == store::State::failed || update->part_state == store::State::expired)
         scheduler_.message_ended(update->message_id);
     events_.message_update(store_, *update);
     return true;

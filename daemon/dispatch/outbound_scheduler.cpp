@@ -77,7 +77,11 @@ struct Sender {
     std::vector<std::string> excluded;
     bool capped = false;
     std::vector<std::int64_t> ended;  // messages a status report ended (message_ended)
-    int results_waiting = 0;          // recorded, not yet committed
+    // Sends begun (AT+CMGS) and settled (result committed or given up, or not
+    // taken); in order, so a count says which. after_pending_results' waiters
+    // with the count of sends begun when they came.
+    std::uint64_t sends_begun = 0, sends_settled = 0;
+    std::vector<std::pair<std::uint64_t, std::function<void()>>> after_results;
 };
 
 class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundScheduler::Impl> {
@@ -107,11 +111,9 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void reconfigure(const SchedulerOptions& o) { options_.bound_modem_wait = o.bound_modem_wait; }
     bool results_pending(std::string_view modem) const {
         auto it = senders_.find(modem);
-        return it != senders_.end() && it->second->results_waiting > 0;
+        return it != senders_.end() && unsettled(*it->second);
     }
-    void after_pending_results(std::function<void()> then) {
-        commits_->after_submitted(std::move(then));
-    }
+    void after_pending_results(std::string_view modem, std::function<void()> then);
     void message_ended(std::int64_t message_id);
 
   private:
@@ -135,6 +137,11 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void fail_stranded(store::Time now);
     std::chrono::milliseconds idle_time();
     int lookahead(const Sender& s) const;
+    // A part in AT+CMGS, or results not yet committed: a status report may be
+    // about a send whose TP-MR is not in the store yet.
+    static bool unsettled(const Sender& s) { return s.sends_settled < s.sends_begun; }
+    // One more send settled: runs the waiters whose sends all are.
+    void send_settled(Sender& s);
     // Whether s holds (or is claiming) more of part's message than part itself.
     static bool holds_rest_of(const Sender& s, const store::Part& part);
     // Queues a claim that fills s.claimed up to `want` parts, durable by `deadline`.
@@ -195,8 +202,9 @@ void OutboundScheduler::message_ended(std::int64_t message_id) {
 bool OutboundScheduler::results_pending(std::string_view modem) const {
     return impl_->results_pending(modem);
 }
-void OutboundScheduler::after_pending_results(std::function<void()> then) {
-    impl_->after_pending_results(std::move(then));
+void OutboundScheduler::after_pending_results(std::string_view modem,
+                                              std::function<void()> then) {
+    impl_->after_pending_results(modem, std::move(then));
 }
 void OutboundScheduler::attach(std::shared_ptr<drivers::Modem> modem,
                                const config::ModemConfig& config) {
@@ -378,6 +386,7 @@ void OutboundScheduler::Impl::close() {
     for (auto& [name, s] : senders_) {
         s->modem.reset();
         s->timer.cancel();
+        s->after_results.clear();
     }
 }
 
@@ -494,7 +503,8 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         wake();
     }
     if (capped) {
-        if (!s.claimed.empty()) requeue(s);
+        if (!s.claimed.empty())
+            requeue(s, {}, "claimed, put back unsent: modem " + s.name + " reached its max_per_day");
         co_return day.next - wall;
     }
 
@@ -537,6 +547,7 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
     const std::shared_ptr<drivers::Modem> modem = s.modem;
     s.limiter.take(SteadyClock::now());
     s.in_flight = part.id;
+    ++s.sends_begun;
     // Claim what comes next while this part is in AT+CMGS, durable before it
     // returns: half its expected time for each part still in hand.
     const int ahead = lookahead(s);
@@ -557,6 +568,7 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
             s.send_time == SteadyClock::duration::zero() ? took : (s.send_time * 3 + took) / 4;
     }
     record(s, part, result);
+    if (result.status == SendResult::Status::not_ready) send_settled(s);  // nothing recorded
     if (result.status == SendResult::Status::failed && holds_rest_of(s, part)) {
         // Its siblings claimed ahead must not go out before the store has
         // decided: failed for good, they fail with it (Store::mark_failed);
@@ -570,12 +582,33 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         // The modem did not take it: back to the queue, no attempt counted.
         // Rest unless the modem left ready anyway (then the loop ends).
         s.limiter.give_back();
-        requeue(s);
+        requeue(s, {},
+                "modem " + s.name + " did not take it (" + result.reason + "): back to the queue");
         co_return s.modem == modem && modem->status().state == drivers::ModemState::ready
             ? SteadyClock::duration(options_.not_ready_pause)
             : SteadyClock::duration::zero();
     }
     co_return SteadyClock::duration::zero();
+}
+
+void OutboundScheduler::Impl::after_pending_results(std::string_view modem,
+                                                    std::function<void()> then) {
+    auto it = senders_.find(modem);
+    if (it == senders_.end() || !unsettled(*it->second)) {
+        defer(std::move(then));
+        return;
+    }
+    // Only the sends begun so far: a modem that keeps sending does not hold it up.
+    it->second->after_results.emplace_back(it->second->sends_begun, std::move(then));
+}
+
+void OutboundScheduler::Impl::send_settled(Sender& s) {
+    ++s.sends_settled;
+    auto& waiting = s.after_results;
+    const auto ready = [&](const auto& w) { return w.first <= s.sends_settled; };
+    for (auto& w : waiting)
+        if (ready(w)) defer(std::move(w.second));
+    std::erase_if(waiting, ready);
 }
 
 void OutboundScheduler::Impl::message_ended(std::int64_t message_id) {
@@ -670,7 +703,6 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
     };
     auto out = std::make_shared<Outcome>();
     Sender* sp = &s;
-    ++s.results_waiting;
     commits_->submit(
         [part, r, out](store::Store& st) {
             const store::Time now = core::now();
@@ -698,7 +730,9 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
                 out->message = st.find_message(update.message_id);
         },
         [this, sp, part, r, out](bool committed) {
-            --sp->results_waiting;
+            // Given up too: a report about it then matches nothing, and the
+            // part becomes uncertain (below); later reports are not held up.
+            send_settled(*sp);
             if (!committed) {
                 // It stays in sending; the next requeue marks it uncertain first,
                 // so that it is never put back in the queue and sent again.

@@ -130,11 +130,13 @@ class OutboundScheduler {
     // used from the next expiry sweep on.
     void reconfigure(const SchedulerOptions& from_config);
     // Sends' results wait up to record_delay to share a commit; a status report
-    // can arrive before its part's result is committed. Whether any of this
-    // modem's wait, and a call once all those waiting now are committed (or the
-    // store failed), not held up by later ones.
+    // can arrive before its part's result is committed, even before its
+    // AT+CMGS answer is taken (a +CDS read with it). Whether this modem has a
+    // part in AT+CMGS or results not yet committed, and a call (on the
+    // io_context) once it has neither — not while the store fails. The call is
+    // dropped if the scheduler closes first.
     bool results_pending(std::string_view modem) const;
-    void after_pending_results(std::function<void()> then);
+    void after_pending_results(std::string_view modem, std::function<void()> then);
     // A status report ended this message (failed, or expired at the SMSC): a
     // sender holding parts of it claimed ahead puts them back before it sends
     // another, and the store ends them with the message.

@@ -257,16 +257,7 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
     // A sibling already failed or expired (a status report while this part
     // was in AT+CMGS): the recipient can never get the whole text, so this
     // part is not tried again.
-    std::optional<std::string> message_ended;
-    {
-        Statement st = db_->prepare(
-            "SELECT seq, total, state FROM parts WHERE message_id = ? AND id <> ? AND state IN "
-            "('failed', 'expired') ORDER BY seq LIMIT 1");
-        st.bind_all(part.message_id, part.id);
-        if (st.step())
-            message_ended = "part " + std::to_string(st.int64(0)) + "/" +
-                            std::to_string(st.int64(1)) + " " + st.text(2);
-    }
+    const auto message_ended = ended_part(part.message_id, part.id);
     const bool retry =
         kind == FailureKind::temporary && part.attempts < policy.attempts && !message_ended;
     if (retry) {
@@ -292,7 +283,7 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
     }
     std::string text(error);
     if (message_ended)
-        text += " (not tried again: " + *message_ended + ")";
+        text += " (not tried again: " + message_ended->text + ")";
     else if (kind == FailureKind::temporary)
         text += " (gave up after " + std::to_string(part.attempts) + " attempts)";
     {
@@ -365,15 +356,13 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     for (std::int64_t id : touched) {
-        // A message that failed or expired meanwhile (a status report of an
-        // earlier part) does not get the claimed parts back in the queue: the
-        // recipient could never have the whole text.
-        const State state = refresh_message_state(id, now).second;
-        if (state == State::failed || state == State::expired)
-            end_queued_parts(id, state,
-                             "not sent: the message " + std::string(to_string(state)) +
-                                 " before this part went out",
-                             now);
+        // A message of which a part failed or expired meanwhile (a status
+        // report of an earlier part) does not get the claimed parts back in the
+        // queue: the recipient could never have the whole text.
+        if (const auto ended = ended_part(id, 0))
+            end_queued_parts(id, ended->state, "not sent: " + ended->text, now);
+        else
+            refresh_message_state(id, now);
     }
     tx.commit();
     return released;
@@ -472,6 +461,16 @@ std::vector<StateUpdate> Store::fail_bound_to(std::string_view modem, std::strin
         if (auto u = end_queued_parts(id, State::failed, reason, now)) updates.push_back(*u);
     tx.commit();
     return updates;
+}
+
+std::optional<Store::EndedPart> Store::ended_part(std::int64_t message_id, std::int64_t except) {
+    Statement st = db_->prepare(
+        "SELECT seq, total, state FROM parts WHERE message_id = ? AND id <> ? AND state IN "
+        "('failed', 'expired') ORDER BY seq LIMIT 1");
+    st.bind_all(message_id, except);
+    if (!st.step()) return std::nullopt;
+    return EndedPart{rows::state(st, 2), "part " + std::to_string(st.int64(0)) + "/" +
+                                             std::to_string(st.int64(1)) + " " + st.text(2)};
 }
 
 std::optional<StateUpdate> Store::end_queued_parts(std::int64_t message_id, State to,

@@ -238,6 +238,14 @@ class Store {
     // The message's parts still queued end in `to` with reason as their error
     // (expired, or failed when their modem stays away); nullopt when none is
     // queued (only a part in AT+CMGS is left: its outcome decides).
+    // A part of the message other than `except` that failed or expired, which
+    // means the recipient can never have the whole text: its state and
+    // "part 1/3 failed" for the others' history.
+    struct EndedPart {
+        State state;
+        std::string text;
+    };
+    std::optional<EndedPart> ended_part(std::int64_t message_id, std::int64_t except);
     std::optional<StateUpdate> end_queued_parts(std::int64_t message_id, State to,
                                                 std::string_view reason, Time now);
     std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);

@@ -206,31 +206,3 @@ TEST_CASE("startup makes every part left in sending uncertain", "[dispatch][star
     CHECK(parts[0].message_id == id);
     CHECK(store.get_message(id)->message.state == store::State::uncertain);
 }
-
-TEST_CASE_METHOD(CommitRig,
-                 "after_submitted waits for what was submitted before it, not for what comes later",
-                 "[dispatch][commit]") {
-    std::vector<std::string> order;
-    const auto far = GroupCommit::Clock::now() + 200ms;
-    commits->submit(
-        insert_to("+491700000001"), [&](bool) { order.push_back("first"); }, far);
-    commits->after_submitted([&] { order.push_back("after first"); });
-    // Keeps the queue busy: each commit submits another one, for a while.
-    int more = 20;
-    std::function<void(bool)> again = [&](bool) {
-        if (--more > 0)
-            commits->submit(insert_to("+491700000002"), again, GroupCommit::Clock::now() + 5ms);
-    };
-    commits->submit(insert_to("+491700000002"), again, far);
-    REQUIRE(run_until(
-        io, [&] { return order.size() == 2; }, 10s));
-    CHECK(order == std::vector<std::string>{"first", "after first"});
-    CHECK(more > 0);  // it did not wait for the queue to empty
-    // Nothing pending: at once (on the io_context).
-    REQUIRE(run_until(
-        io, [&] { return more <= 0 && commits->idle(); }, 10s));
-    bool called = false;
-    commits->after_submitted([&] { called = true; });
-    REQUIRE(run_until(
-        io, [&] { return called; }, 1s));
-}

@@ -444,7 +444,24 @@ TEST_CASE("a status report of failure stops the parts of its message still queue
     CHECK(got->message.state == State::failed);
     for (std::size_t i = 1; i < 3; ++i) {
         CHECK(got->parts[i].state == State::failed);
-        CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains("not sent: the message failed"));
+        CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains("not sent: part 1/3 failed"));
+    }
+    CHECK(store.claim_next_parts("m1", at_seconds(12), 10).empty());
+
+    // The same when the first part expired at the SMSC (the message still says
+    // sending while parts are claimed): they expire with it.
+    const auto ahead_expired = insert(store, message("+4917005", 3));
+    three = store.claim_next_parts("m1", at_seconds(12), 3);
+    REQUIRE(three.size() == 3);
+    store.mark_sent(three[0].id, 12, at_seconds(12));
+    REQUIRE(store.match_status_report({"m1", 12, "+4917005", 0x46}, at_seconds(12), window));
+    CHECK(store.get_message(ahead_expired)->message.state == State::sending);
+    store.requeue_modem_parts("m1", at_seconds(12));
+    got = store.get_message(ahead_expired);
+    CHECK(got->message.state == State::expired);
+    for (std::size_t i = 1; i < 3; ++i) {
+        CHECK(got->parts[i].state == State::expired);
+        CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains("not sent: part 1/3 expired"));
     }
     CHECK(store.claim_next_parts("m1", at_seconds(12), 10).empty());
 
