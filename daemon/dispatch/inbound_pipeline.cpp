@@ -451,8 +451,8 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
     report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
     report.status = sr.status;
     // Matched and committed (or matching nothing): the modem may delete it.
-    // The store failed: it stays on the modem (read anew when the modem is
-    // set up again).
+    // The store failed: it stays on the modem, read again when the modem is
+    // started anew (a config reload that restarts it, or a restart of smsgwd).
     auto match = [weak = weak_from_this(), report, text = sr.text,
                   committed = std::move(committed)] {
         auto self = weak.lock();

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <set>
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
@@ -77,10 +78,12 @@ struct Sender {
     std::vector<std::string> excluded;
     bool capped = false;
     std::vector<std::int64_t> ended;  // messages a status report ended (message_ended)
-    // Sends begun (AT+CMGS) and settled (result committed or given up, or not
-    // taken); in order, so a count says which. after_pending_results' waiters
-    // with the count of sends begun when they came.
-    std::uint64_t sends_begun = 0, sends_settled = 0;
+    // Sends begun (AT+CMGS), numbered, until settled: the result committed or
+    // given up, or the part not taken. They settle out of order (a part not
+    // taken at once, a result after its commit), so by number.
+    // after_pending_results' waiters keep the number of the next send then.
+    std::uint64_t next_send = 0;
+    std::set<std::uint64_t> unsettled_sends;
     std::vector<std::pair<std::uint64_t, std::function<void()>>> after_results;
 };
 
@@ -139,14 +142,15 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     int lookahead(const Sender& s) const;
     // A part in AT+CMGS, or results not yet committed: a status report may be
     // about a send whose TP-MR is not in the store yet.
-    static bool unsettled(const Sender& s) { return s.sends_settled < s.sends_begun; }
-    // One more send settled: runs the waiters whose sends all are.
-    void send_settled(Sender& s);
+    static bool unsettled(const Sender& s) { return !s.unsettled_sends.empty(); }
+    // Send `id` settled: runs the waiters whose sends all are.
+    void send_settled(Sender& s, std::uint64_t id);
     // Whether s holds (or is claiming) more of part's message than part itself.
     static bool holds_rest_of(const Sender& s, const store::Part& part);
     // Queues a claim that fills s.claimed up to `want` parts, durable by `deadline`.
     void claim(Sender& s, int want, SteadyClock::time_point deadline);
-    void record(Sender& s, const store::Part& part, const SendResult& r);
+    // Queues the result of send `id` (settled once committed or given up).
+    void record(Sender& s, const store::Part& part, const SendResult& r, std::uint64_t id);
     void recorded(Sender& s, const store::Part& part, const SendResult& r,
                   const store::StateUpdate& update);
     // Queues requeue_modem_parts; what s holds claimed is void from now on.
@@ -437,6 +441,8 @@ void OutboundScheduler::Impl::spawn(Sender& s) {
         }
         sp->in_flight.reset();
         sp->claimed.clear();
+        // A send it began and never recorded would hold reports back for ever.
+        for (const auto id : std::set(sp->unsettled_sends)) self->send_settled(*sp, id);
         if (!self->closed_) self->finished(*sp);
     });
 }
@@ -547,7 +553,8 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
     const std::shared_ptr<drivers::Modem> modem = s.modem;
     s.limiter.take(SteadyClock::now());
     s.in_flight = part.id;
-    ++s.sends_begun;
+    const std::uint64_t send_id = s.next_send++;
+    s.unsettled_sends.insert(send_id);
     // Claim what comes next while this part is in AT+CMGS, durable before it
     // returns: half its expected time for each part still in hand.
     const int ahead = lookahead(s);
@@ -567,8 +574,8 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         s.send_time =
             s.send_time == SteadyClock::duration::zero() ? took : (s.send_time * 3 + took) / 4;
     }
-    record(s, part, result);
-    if (result.status == SendResult::Status::not_ready) send_settled(s);  // nothing recorded
+    record(s, part, result, send_id);
+    if (result.status == SendResult::Status::not_ready) send_settled(s, send_id);  // nothing recorded
     if (result.status == SendResult::Status::failed && holds_rest_of(s, part)) {
         // Its siblings claimed ahead must not go out before the store has
         // decided: failed for good, they fail with it (Store::mark_failed);
@@ -599,13 +606,15 @@ void OutboundScheduler::Impl::after_pending_results(std::string_view modem,
         return;
     }
     // Only the sends begun so far: a modem that keeps sending does not hold it up.
-    it->second->after_results.emplace_back(it->second->sends_begun, std::move(then));
+    it->second->after_results.emplace_back(it->second->next_send, std::move(then));
 }
 
-void OutboundScheduler::Impl::send_settled(Sender& s) {
-    ++s.sends_settled;
+void OutboundScheduler::Impl::send_settled(Sender& s, std::uint64_t id) {
+    s.unsettled_sends.erase(id);
+    const std::uint64_t oldest =
+        s.unsettled_sends.empty() ? s.next_send : *s.unsettled_sends.begin();
     auto& waiting = s.after_results;
-    const auto ready = [&](const auto& w) { return w.first <= s.sends_settled; };
+    const auto ready = [&](const auto& w) { return w.first <= oldest; };
     for (auto& w : waiting)
         if (ready(w)) defer(std::move(w.second));
     std::erase_if(waiting, ready);
@@ -685,7 +694,8 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
         });
 }
 
-void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const SendResult& r) {
+void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const SendResult& r,
+                                     std::uint64_t id) {
     if (r.status == SendResult::Status::not_ready) {
         spdlog::info("dispatch: modem[{}] did not take {} ({}): back to the queue", s.name,
                      describe(part), r.reason);
@@ -729,10 +739,10 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
             if (out->listening && core::EventPublisher::has_event(update))
                 out->message = st.find_message(update.message_id);
         },
-        [this, sp, part, r, out](bool committed) {
+        [this, sp, part, r, out, id](bool committed) {
             // Given up too: a report about it then matches nothing, and the
             // part becomes uncertain (below); later reports are not held up.
-            send_settled(*sp);
+            send_settled(*sp, id);
             if (!committed) {
                 // It stays in sending; the next requeue marks it uncertain first,
                 // so that it is never put back in the queue and sent again.

@@ -133,8 +133,9 @@ class OutboundScheduler {
     // can arrive before its part's result is committed, even before its
     // AT+CMGS answer is taken (a +CDS read with it). Whether this modem has a
     // part in AT+CMGS or results not yet committed, and a call (on the
-    // io_context) once it has neither — not while the store fails. The call is
-    // dropped if the scheduler closes first.
+    // io_context) once the sends it began until then are settled — sends begun
+    // later do not hold it up; not while the store fails. The call is dropped
+    // if the scheduler closes first.
     bool results_pending(std::string_view modem) const;
     void after_pending_results(std::string_view modem, std::function<void()> then);
     // A status report ended this message (failed, or expired at the SMSC): a

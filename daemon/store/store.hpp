@@ -235,9 +235,6 @@ class Store {
     void set_part_state(const Part& part, State to, Time at,
                         std::optional<std::string_view> detail);
     StateUpdate finish_update(const Part& part, State part_state, Time at);
-    // The message's parts still queued end in `to` with reason as their error
-    // (expired, or failed when their modem stays away); nullopt when none is
-    // queued (only a part in AT+CMGS is left: its outcome decides).
     // A part of the message other than `except` that failed or expired, which
     // means the recipient can never have the whole text: its state and
     // "part 1/3 failed" for the others' history.
@@ -246,6 +243,9 @@ class Store {
         std::string text;
     };
     std::optional<EndedPart> ended_part(std::int64_t message_id, std::int64_t except);
+    // The message's parts still queued end in `to` with reason as their error
+    // (expired, or failed when their modem stays away); nullopt when none is
+    // queued (only a part in AT+CMGS is left: its outcome decides).
     std::optional<StateUpdate> end_queued_parts(std::int64_t message_id, State to,
                                                 std::string_view reason, Time now);
     std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);
