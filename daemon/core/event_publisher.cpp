@@ -74,21 +74,16 @@ void EventPublisher::optout_added(const store::OptOut& optout) {
     bus_->publish(EventName::optout_added, optout_json(optout));
 }
 
-namespace {
-json id_or_null(std::optional<std::int64_t> id) {
-    return id ? json(*id) : json(nullptr);
-}
-}  // namespace
-
 void EventPublisher::optout_removed(std::string_view number, std::string_view source,
                                     store::Time at, std::optional<std::int64_t> source_inbound_id,
                                     std::optional<std::int64_t> uid) {
     if (!listening()) return;
-    bus_->publish(EventName::optout_removed, {{"number", number},
-                                              {"source", source},
-                                              {"at", format_time(at)},
-                                              {"source_inbound_id", id_or_null(source_inbound_id)},
-                                              {"uid", id_or_null(uid)}});
+    bus_->publish(EventName::optout_removed,
+                  {{"number", number},
+                   {"source", source},
+                   {"at", format_time(at)},
+                   {"source_inbound_id", optional_json(source_inbound_id)},
+                   {"uid", optional_json(uid)}});
 }
 
 void EventPublisher::modem_up(const drivers::ModemStatus& status) {

@@ -27,11 +27,6 @@ std::string format_time(store::Time t) {
 
 namespace {
 
-template <typename T>
-json optional_json(const std::optional<T>& v) {
-    return v ? json(*v) : json(nullptr);
-}
-
 json optional_time(const std::optional<store::Time>& t) {
     return t ? json(format_time(*t)) : json(nullptr);
 }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 #include "daemon/store/types.hpp"
@@ -14,6 +15,11 @@
 namespace smsgw::core {
 
 std::string format_time(store::Time t);  // "2026-11-23T10:15:00.123Z"
+// The value, or null when there is none.
+template <typename T>
+nlohmann::json optional_json(const std::optional<T>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 // Without the text when `with_text` is false (events stay small; a client that
 // wants the text asks message.get).

@@ -132,6 +132,8 @@ class ModemPool::Impl : public std::enable_shared_from_this<ModemPool::Impl>, pu
 
   private:
     std::shared_ptr<Slot> find(std::string_view name) const;
+    // What a slot's modem reports, or why it is not running (disabled, unstartable).
+    static drivers::ModemStatus slot_status(const Slot& s);
     void start_slot(Slot& s);
     void went_down(Slot& s, const drivers::ModemStatus& status, const std::string& why);
     // Stops `old` once its sender has nothing in AT+CMGS, then runs `then`.
@@ -363,14 +365,7 @@ void ModemPool::Impl::on_inbound(Link& link, const drivers::InboundPdu& pdu, boo
 json ModemPool::Impl::list() const {
     json out = json::array();
     for (const auto& s : slots_) {
-        drivers::ModemStatus st;
-        if (s->current)
-            st = s->current->modem->status();
-        else if (s->offline)
-            st = *s->offline;
-        else
-            st.name = s->name;
-        json j = core::modem_json(st);
+        json j = core::modem_json(slot_status(*s));
         j["name"] = s->name;
         j["enabled"] = s->config.enabled;
         j["route_prefixes"] = s->config.route_prefixes;
@@ -398,10 +393,14 @@ bool ModemPool::Impl::has(std::string_view name) const {
 std::optional<drivers::ModemStatus> ModemPool::Impl::status(std::string_view name) const {
     auto s = find(name);
     if (!s) return std::nullopt;
-    if (s->current) return s->current->modem->status();
-    if (s->offline) return s->offline;
+    return slot_status(*s);
+}
+
+drivers::ModemStatus ModemPool::Impl::slot_status(const Slot& s) {
+    if (s.current) return s.current->modem->status();
+    if (s.offline) return *s.offline;
     drivers::ModemStatus st;
-    st.name = s->name;
+    st.name = s.name;
     return st;
 }
 
@@ -418,10 +417,9 @@ std::optional<std::string> ModemPool::Impl::why_waiting(
         m.enabled = s->config.enabled;
         m.sending = info.attached;
         m.capped = info.capped;
-        if (const auto st = status(s->name)) {
-            m.condition = std::string(drivers::to_string(st->state));
-            if (!st->last_error_text.empty()) m.condition += ": " + st->last_error_text;
-        }
+        const drivers::ModemStatus st = slot_status(*s);
+        m.condition = std::string(drivers::to_string(st.state));
+        if (!st.last_error_text.empty()) m.condition += ": " + st.last_error_text;
         modems.push_back(std::move(m));
     }
     return dispatch::why_waiting(recipient, bound, modems);

@@ -34,10 +34,8 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-    return out.empty() ? "any" : out;
+std::string routes_text(const std::vector<std::string>& prefixes) {
+    return prefixes.empty() ? "any" : joined(prefixes, ",");
 }
 
 std::string describe(const store::Part& p) {
@@ -77,7 +75,9 @@ struct Sender {
     SenderCounters counters;
     std::vector<std::string> excluded;
     bool capped = false;
-    std::vector<std::int64_t> ended;  // messages a status report ended (message_ended)
+    // Messages a part of which was refused or reported failed: what s holds of
+    // them is put back before it sends another part (see round()).
+    std::vector<std::int64_t> ended;
     // Sends begun (AT+CMGS), numbered, until settled: the result committed or
     // given up, or the part not taken. They settle out of order (a part not
     // taken at once, a result after its commit), so by number.
@@ -145,8 +145,8 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     static bool unsettled(const Sender& s) { return !s.unsettled_sends.empty(); }
     // Send `id` settled: runs the waiters whose sends all are.
     void send_settled(Sender& s, std::uint64_t id);
-    // Whether s holds (or is claiming) more of part's message than part itself.
-    static bool holds_rest_of(const Sender& s, const store::Part& part);
+    // Whether s holds parts of the message, or may get some from its pending claim.
+    static bool may_hold(const Sender& s, std::int64_t message_id);
     // Queues a claim that fills s.claimed up to `want` parts, durable by `deadline`.
     void claim(Sender& s, int want, SteadyClock::time_point deadline);
     // Queues the result of send `id` (settled once committed or given up).
@@ -312,7 +312,7 @@ void OutboundScheduler::Impl::attach(std::shared_ptr<drivers::Modem> modem,
     s.capped = false;
     recompute_routes();
     spdlog::info("dispatch: modem[{}] takes messages for {} ({} per minute{})", s.name,
-                 joined(config.route_prefixes), config.send_rate_per_minute,
+                 routes_text(config.route_prefixes), config.send_rate_per_minute,
                  config.max_per_day > 0 ? ", " + std::to_string(config.max_per_day) + " per day"
                                         : std::string());
     if (!s.running && !draining_)
@@ -544,7 +544,12 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         });
         if (!s.claim_pending) s.ended.clear();  // nothing claimed earlier can arrive any more
         if (stale) {
-            requeue(s, {}, "claimed, put back unsent: a status report ended its message");
+            // Nothing in AT+CMGS here; the store decides after the result or
+            // report that came first (the same queue, in order): failed or
+            // expired, they end with the message; retried, they wait with it.
+            requeue(s, {},
+                    "claimed, put back unsent: another part of its message was refused or "
+                    "reported failed");
             co_return SteadyClock::duration::zero();
         }
     }
@@ -576,15 +581,10 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
     }
     record(s, part, result, send_id);
     if (result.status == SendResult::Status::not_ready) send_settled(s, send_id);  // nothing recorded
-    if (result.status == SendResult::Status::failed && holds_rest_of(s, part)) {
-        // Its siblings claimed ahead must not go out before the store has
-        // decided: failed for good, they fail with it (Store::mark_failed);
-        // retried, they go back to the queue with it. Either way they are
-        // put back here, after the result (the same queue, in order).
-        requeue(s, {}, "claimed, put back unsent after a refused part of message " +
-                           std::to_string(part.message_id));
-        co_return SteadyClock::duration::zero();
-    }
+    // Its siblings claimed ahead must not go out before the store has decided.
+    if (result.status == SendResult::Status::failed && part.total > 1 &&
+        may_hold(s, part.message_id))
+        s.ended.push_back(part.message_id);
     if (result.status == SendResult::Status::not_ready) {
         // The modem did not take it: back to the queue, no attempt counted.
         // Rest unless the modem left ready anyway (then the loop ends).
@@ -621,19 +621,14 @@ void OutboundScheduler::Impl::send_settled(Sender& s, std::uint64_t id) {
 }
 
 void OutboundScheduler::Impl::message_ended(std::int64_t message_id) {
-    for (auto& [name, s] : senders_) {
-        const bool holds = std::any_of(s->claimed.begin(), s->claimed.end(), [&](const auto& p) {
-            return p.message_id == message_id;
-        });
-        if (holds || s->claim_pending) s->ended.push_back(message_id);
-    }
+    for (auto& [name, s] : senders_)
+        if (may_hold(*s, message_id)) s->ended.push_back(message_id);
 }
 
-bool OutboundScheduler::Impl::holds_rest_of(const Sender& s, const store::Part& part) {
-    if (part.total <= 1) return false;
+bool OutboundScheduler::Impl::may_hold(const Sender& s, std::int64_t message_id) {
     return s.claim_pending ||
            std::any_of(s.claimed.begin(), s.claimed.end(),
-                       [&](const store::Part& p) { return p.message_id == part.message_id; });
+                       [&](const store::Part& p) { return p.message_id == message_id; });
 }
 
 int OutboundScheduler::Impl::lookahead(const Sender& s) const {

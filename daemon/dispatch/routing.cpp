@@ -10,14 +10,6 @@ bool strictly_extends(std::string_view longer, std::string_view shorter) {
     return longer.size() > shorter.size() && longer.starts_with(shorter);
 }
 
-std::string joined(std::span<const std::string> items, std::string_view separator) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += separator;
-        out += item;
-    }
-    return out;
-}
 
 // Why a modem takes nothing now: "is down: port gone: …", "has reached its max_per_day…".
 std::string why_not_sending(const ModemAvailability& m) {
@@ -47,6 +39,15 @@ std::vector<std::string> exclusions(std::span<const std::string> own,
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string joined(std::span<const std::string> items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
     return out;
 }
 

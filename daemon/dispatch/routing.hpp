@@ -27,6 +27,9 @@ namespace smsgw::dispatch {
 std::vector<std::string> exclusions(std::span<const std::string> own,
                                     std::span<const std::vector<std::string>> others);
 
+// "+49, +43": prefixes (or any texts) for logs and reasons.
+std::string joined(std::span<const std::string> items, std::string_view separator);
+
 // Whether `recipient` starts with one of `prefixes`.
 bool matches_any(std::string_view recipient, std::span<const std::string> prefixes);
 

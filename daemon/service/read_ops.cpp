@@ -37,16 +37,12 @@ json waiting_json(const store::MessageDetail& d, const ModemDirectory& modems, s
         return p.state == store::State::queued && p.next_attempt_at <= now;
     });
     if (!part_due) return nullptr;
-    std::optional<std::string> why;
-    if (m.requested_modem)
-        why = modems.why_waiting(m.recipient, *m.requested_modem, "the send asked for it");
-    else if (m.modem)
-        why = modems.why_waiting(m.recipient, *m.modem,
-                                 "its first part went through it; the rest must follow on the "
-                                 "same SIM");
-    else
-        why = modems.why_waiting(m.recipient, "", "");
-    return why ? json(*why) : json(nullptr);
+    // Bound to a modem: the one the send asked for, or its first part's.
+    const std::string bound = m.requested_modem.value_or(m.modem.value_or(""));
+    const std::string_view because =
+        m.requested_modem ? "the send asked for it"
+                          : "its first part went through it; the rest must follow on the same SIM";
+    return core::optional_json(modems.why_waiting(m.recipient, bound, because));
 }
 
 }  // namespace

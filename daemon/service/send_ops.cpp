@@ -62,13 +62,17 @@ json accepted_reply(std::int64_t id, const store::Message& a, std::string_view s
 // A repeated idempotency_key: the first message as stored now (its state may
 // have moved on, and its text and number are the first request's), or this
 // request's view if it cannot be read back.
+json duplicate_reply(std::int64_t id, const store::Message& first, std::string_view state,
+                     const policy::Settings& s) {
+    json r = accepted_reply(id, first, state, s);
+    r["duplicate"] = true;
+    return r;
+}
 json duplicate_reply(store::Store& store, std::int64_t id, const store::Message& fallback,
                      const policy::Settings& s) {
     const auto first = store.find_message(id);
-    json r = first ? accepted_reply(id, *first, store::to_string(first->state), s)
-                   : accepted_reply(id, fallback, "queued", s);
-    r["duplicate"] = true;
-    return r;
+    return first ? duplicate_reply(id, *first, store::to_string(first->state), s)
+                 : duplicate_reply(id, fallback, "queued", s);
 }
 
 // Publishes message.queued for a message just committed as `id`.
@@ -190,9 +194,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
     const auto& settings = deps.settings.get();
     if (p.idempotency_key) {
         if (auto first = deps.store.find_by_idempotency_key(*p.idempotency_key)) {
-            json r = accepted_reply(first->id, *first, store::to_string(first->state), settings);
-            r["duplicate"] = true;  // the first message, as it is now
-            co_return r;
+            co_return duplicate_reply(first->id, *first, store::to_string(first->state), settings);
         }
     }
     auto built = prepare(*this, p, caller, "", now);

@@ -294,13 +294,9 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
     // The recipient can never get the whole text: the unsent siblings fail too.
     const auto siblings =
         rows::all(*db_, unsent_siblings_sql, rows::part, part.message_id, part.id);
-    const std::string sibling_error =
-        "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " failed";
-    for (const Part& s : siblings) {
-        Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
-        st.bind_all(sibling_error, s.id).run();
-        set_part_state(s, State::failed, now, sibling_error);
-    }
+    end_parts(siblings, State::failed,
+              "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " failed",
+              now);
     StateUpdate u = finish_update(part, State::failed, now);
     tx.commit();
     return u;
@@ -473,15 +469,19 @@ std::optional<Store::EndedPart> Store::ended_part(std::int64_t message_id, std::
                                              std::to_string(st.int64(1)) + " " + st.text(2)};
 }
 
-std::optional<StateUpdate> Store::end_queued_parts(std::int64_t message_id, State to,
-                                                   std::string_view reason, Time now) {
-    const auto parts = rows::all(*db_, queued_parts_sql, rows::part, message_id);
-    if (parts.empty()) return std::nullopt;  // only a part in AT+CMGS left: its outcome decides
+void Store::end_parts(std::span<const Part> parts, State to, std::string_view reason, Time now) {
     for (const Part& p : parts) {
         Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
         st.bind_all(reason, p.id).run();
         set_part_state(p, to, now, reason);
     }
+}
+
+std::optional<StateUpdate> Store::end_queued_parts(std::int64_t message_id, State to,
+                                                   std::string_view reason, Time now) {
+    const auto parts = rows::all(*db_, queued_parts_sql, rows::part, message_id);
+    if (parts.empty()) return std::nullopt;  // only a part in AT+CMGS left: its outcome decides
+    end_parts(parts, to, reason, now);
     StateUpdate u = finish_update(parts.front(), to, now);
     u.part_id = 0;  // the message's, not one part's
     return u;
@@ -535,15 +535,11 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
     if (to == State::failed || to == State::expired) {
         // The recipient can never get the whole text: the parts still queued
         // are not sent (one in AT+CMGS meanwhile ends on its own outcome).
-        const std::string reason = "part " + std::to_string(part.seq) + "/" +
-                                   std::to_string(part.total) + " " +
-                                   (to == State::failed ? "failed" : "expired") +
-                                   " (status report " + hex_status(report.status) + ")";
-        for (const Part& s : rows::all(*db_, queued_parts_sql, rows::part, part.message_id)) {
-            Statement st = db_->prepare("UPDATE parts SET error = ? WHERE id = ?");
-            st.bind_all(reason, s.id).run();
-            set_part_state(s, to, now, reason);
-        }
+        end_parts(rows::all(*db_, queued_parts_sql, rows::part, part.message_id), to,
+                  "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " " +
+                      std::string(to_string(to)) + " (status report " +
+                      hex_status(report.status) + ")",
+                  now);
     }
     StateUpdate u = finish_update(part, to, now);
     tx.commit();

@@ -243,6 +243,8 @@ class Store {
         std::string text;
     };
     std::optional<EndedPart> ended_part(std::int64_t message_id, std::int64_t except);
+    // Each of `parts` ends in `to`, with reason as its error and in its history.
+    void end_parts(std::span<const Part> parts, State to, std::string_view reason, Time now);
     // The message's parts still queued end in `to` with reason as their error
     // (expired, or failed when their modem stays away); nullopt when none is
     // queued (only a part in AT+CMGS is left: its outcome decides).

@@ -86,37 +86,46 @@ std::vector<store::Inbound> inbound(DispatchRig& rig) {
 // next claim. Here they wait 3 s and nothing else is claimed (the modem is at
 // its daily cap of one part), and the simulator reports the part at once: the
 // report must wait for the result, not be dropped as matching nothing.
-TEST_CASE("dispatch: a status report that overtakes its part's result still delivers it") {
-    SimProcess sim({"--auto-report", "--report-delay-ms", "0"});
+namespace {
+
+// Results that wait 3 s for their commit (see above).
+DispatchOptions slow_results() {
     DispatchOptions options;
     options.scheduler.record_delay = std::chrono::seconds(3);
-    DispatchRig rig(options);
+    return options;
+}
+
+// office-1 on `sim`, capped at one part a day, sends one message, which its
+// report (sent at once by the simulator) must make delivered; its id.
+std::int64_t deliver_one_reported_early(DispatchRig& rig, const SimProcess& sim) {
     auto c = sim_modem("office-1", sim);
     c.max_per_day = 1;
     rig.pool->apply({c});
     REQUIRE(rig.ready("office-1"));
     const auto id = rig.queue("+4917012345678", "Your code is 4711");
     REQUIRE(rig.run_until([&] { return rig.state(id) == State::delivered; }, 15s));
+    return id;
+}
+
+}  // namespace
+
+TEST_CASE("dispatch: a status report that overtakes its part's result still delivers it") {
+    SimProcess sim({"--auto-report", "--report-delay-ms", "0"});
+    DispatchRig rig(slow_results());
+    deliver_one_reported_early(rig, sim);
     REQUIRE(rig.run_until([&] { return stored_count(sim) == 0; }));
     CHECK(rig.sink.named("message.delivered").size() == 1);
 }
 
 TEST_CASE("dispatch: an early status report is not taken for an older part with the same TP-MR") {
     SimProcess sim({"--auto-report", "--report-delay-ms", "0", "--first-mr", "7"});
-    DispatchOptions options;
-    options.scheduler.record_delay = std::chrono::seconds(3);
-    DispatchRig rig(options);
+    DispatchRig rig(slow_results());
     // Yesterday's message to the same number went out with TP-MR 7 too (the
     // counter wraps at 256), still inside the matching window.
     const auto old = rig.queue("+4917012345678", "yesterday");
     const auto old_part = rig.store->claim_next_parts("office-1", core::now(), 1).at(0);
     rig.store->mark_sent(old_part.id, 7, core::now() - 25h);
-    auto c = sim_modem("office-1", sim);
-    c.max_per_day = 1;
-    rig.pool->apply({c});
-    REQUIRE(rig.ready("office-1"));
-    const auto id = rig.queue("+4917012345678", "Your code is 4711");
-    REQUIRE(rig.run_until([&] { return rig.state(id) == State::delivered; }, 15s));
+    deliver_one_reported_early(rig, sim);
     CHECK(rig.state(old) == State::sent);
     CHECK_FALSE(rig.message(old).parts.at(0).status.has_value());
 }

@@ -432,38 +432,36 @@ TEST_CASE("a status report of failure stops the parts of its message still queue
     CHECK(store.get_message(late)->message.state == State::expired);
 
     // Parts a fast modem claimed ahead and puts back unwritten end with the
-    // message instead of going back to the queue.
-    const auto ahead = insert(store, message("+4917003", 3));
-    auto three = store.claim_next_parts("m1", at_seconds(8), 3);
-    REQUIRE(three.size() == 3);
-    store.mark_sent(three[0].id, 10, at_seconds(9));
-    REQUIRE(store.match_status_report({"m1", 10, "+4917003", 0x41}, at_seconds(10), window));
-    CHECK(store.get_message(ahead)->parts[1].state == State::sending);
-    store.requeue_modem_parts("m1", at_seconds(11));
-    got = store.get_message(ahead);
-    CHECK(got->message.state == State::failed);
-    for (std::size_t i = 1; i < 3; ++i) {
-        CHECK(got->parts[i].state == State::failed);
-        CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains("not sent: part 1/3 failed"));
+    // message instead of going back to the queue; when the first part expired
+    // at the SMSC (the message still says sending while parts are claimed),
+    // they expire with it.
+    struct Ending {
+        std::string to;
+        int tp_st, mr;
+        State state;
+        const char* reason;
+    };
+    for (const Ending& e : {Ending{"+4917003", 0x41, 10, State::failed, "not sent: part 1/3 failed"},
+                            Ending{"+4917005", 0x46, 12, State::expired,
+                                   "not sent: part 1/3 expired"}}) {
+        INFO(e.reason);
+        const auto ahead = insert(store, message(e.to, 3));
+        const auto three = store.claim_next_parts("m1", at_seconds(8), 3);
+        REQUIRE(three.size() == 3);
+        store.mark_sent(three[0].id, e.mr, at_seconds(9));
+        REQUIRE(store.match_status_report({"m1", e.mr, e.to, e.tp_st}, at_seconds(10), window));
+        CHECK(store.get_message(ahead)->parts[1].state == State::sending);
+        if (e.state == State::expired)
+            CHECK(store.get_message(ahead)->message.state == State::sending);
+        store.requeue_modem_parts("m1", at_seconds(11));
+        got = store.get_message(ahead);
+        CHECK(got->message.state == e.state);
+        for (std::size_t i = 1; i < 3; ++i) {
+            CHECK(got->parts[i].state == e.state);
+            CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains(e.reason));
+        }
+        CHECK(store.claim_next_parts("m1", at_seconds(12), 10).empty());
     }
-    CHECK(store.claim_next_parts("m1", at_seconds(12), 10).empty());
-
-    // The same when the first part expired at the SMSC (the message still says
-    // sending while parts are claimed): they expire with it.
-    const auto ahead_expired = insert(store, message("+4917005", 3));
-    three = store.claim_next_parts("m1", at_seconds(12), 3);
-    REQUIRE(three.size() == 3);
-    store.mark_sent(three[0].id, 12, at_seconds(12));
-    REQUIRE(store.match_status_report({"m1", 12, "+4917005", 0x46}, at_seconds(12), window));
-    CHECK(store.get_message(ahead_expired)->message.state == State::sending);
-    store.requeue_modem_parts("m1", at_seconds(12));
-    got = store.get_message(ahead_expired);
-    CHECK(got->message.state == State::expired);
-    for (std::size_t i = 1; i < 3; ++i) {
-        CHECK(got->parts[i].state == State::expired);
-        CHECK_THAT(got->parts[i].error.value_or(""), Catch::Contains("not sent: part 1/3 expired"));
-    }
-    CHECK(store.claim_next_parts("m1", at_seconds(12), 10).empty());
 
     // A part in AT+CMGS when the report came, refused for a while: not tried
     // again, the message can never be whole.
