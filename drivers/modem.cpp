@@ -78,6 +78,10 @@ awaitable<SendResult> Modem::send(std::string pdu_hex, int tpdu_length) {
 void Modem::confirm_committed(const InboundPdu& pdu) {
     impl_->confirm_committed(pdu);
 }
+
+void Modem::release(const InboundPdu& pdu) {
+    impl_->release(pdu);
+}
 const ModemStatus& Modem::status() const {
     return impl_->status_;
 }
@@ -715,6 +719,10 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         if (now >= next_health) {
             co_await health();
             next_health = clock::now() + settings_.health_interval;
+            // What the owner could not store meanwhile is offered again
+            // (read_stored skips any a drain has reported since).
+            to_read_.insert(to_read_.end(), not_stored_.begin(), not_stored_.end());
+            not_stored_.clear();
             continue;
         }
         const auto until = std::min(next_health, next_drain);

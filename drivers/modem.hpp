@@ -161,6 +161,10 @@ class Modem {
     // the messages the modem has announced meanwhile are read. Does nothing for
     // PDUs without an index. Safe to call from any callback.
     void confirm_committed(const InboundPdu& pdu);
+    // The owner could not store `pdu` (its database failed): it stays on the
+    // modem and is reported again after the next health check. Does nothing
+    // for PDUs without an index (+CMT/+CDS, acknowledged when they came).
+    void release(const InboundPdu& pdu);
 
     const ModemStatus& status() const;
     const ModemSettings& settings() const;

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "drivers/at/quirks.hpp"
 #include "drivers/at_engine.hpp"
@@ -35,6 +36,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     awaitable<void> run();
     awaitable<SendResult> send(std::string pdu_hex, int tpdu_length);
     void confirm_committed(const InboundPdu& pdu);
+    void release(const InboundPdu& pdu);
 
     ModemSettings settings_;
     ModemStatus status_;
@@ -130,6 +132,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     };
     std::deque<InboundPdu> to_delete_;                 // confirmed by the owner
     std::set<std::pair<std::string, int>> outstanding_;  // reported, not yet confirmed
+    // Released by the owner (not stored): read again after the next health check.
+    std::vector<std::pair<std::string, int>> not_stored_;
 };
 
 }  // namespace smsgw::drivers

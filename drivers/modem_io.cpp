@@ -135,6 +135,16 @@ void Modem::Impl::confirm_committed(const InboundPdu& pdu) {
     wake();
 }
 
+void Modem::Impl::release(const InboundPdu& pdu) {
+    if (!pdu.index || stopping_) return;
+    const std::pair<std::string, int> where{pdu.storage, *pdu.index};
+    if (!outstanding_.erase(where)) return;
+    spdlog::warn("{} message {}{} was not stored; it stays on the modem and is read again "
+                 "after the next health check",
+                 log_name(), pdu.storage, *pdu.index);
+    not_stored_.push_back(where);
+}
+
 void Modem::Impl::report(InboundPdu in) {
     in.modem = settings_.name;
     decode_into(in);
@@ -230,6 +240,7 @@ int Modem::Impl::known_stored(const std::string& storage) const {
     int n = storage == mem1_ ? outgoing_stored_ : 0;
     for (const auto& [mem, index] : outstanding_) n += mem == storage;
     for (const auto& [mem, index] : to_read_) n += mem == storage;
+    for (const auto& [mem, index] : not_stored_) n += mem == storage;
     return n;
 }
 

@@ -1,13 +1,16 @@
-// See inbound_pipeline.hpp. Each store call is its own transaction; the order
-// (message, then opt-out, then reply) means a crash in between re-reads the PDU
-// from the modem after restart: the opt-out and the reply are then idempotent,
-// the inbound row may exist twice (never lost).
+// See inbound_pipeline.hpp. A received PDU is taken in one transaction: the
+// fragment or message, the PDU's "seen" record, the opt-out it asks for and the
+// automatic reply. The events and log lines that announce them run only after
+// the commit; a failed commit leaves the PDU on the modem to be read again,
+// with nothing half done (a seen PDU is only deleted, so an opt-out committed
+// apart from its message could be lost).
 #include "daemon/dispatch/inbound_pipeline.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 
 #include "daemon/api/params.hpp"
@@ -95,7 +98,7 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
         timer_.cancel();  // the sweep picks up its new interval
     }
     bool on_inbound(const drivers::InboundPdu& pdu);
-    void on_status_report(const drivers::InboundPdu& pdu, std::function<void()> committed);
+    void on_status_report(const drivers::InboundPdu& pdu, std::function<void(bool stored)> settled);
     int sweep(store::Time now);
     // Matches a report to its part (and publishes the message's update); false:
     // no part sent in the window matches it.
@@ -110,12 +113,22 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
     void fragment(const drivers::InboundPdu& pdu, const policy::Sender& sender,
                   const pdu::SmsDeliver& deliver, const pdu::Concatenation& concat,
                   store::Time now);
-    // A stored complete message: keywords, replies, events.
+    // What a transaction set off, run once it has committed: events, log
+    // lines, the scheduler's wake-up.
+    using Announcements = std::vector<std::function<void()>>;
+    // A stored complete message's keyword: the opt-out change and the reply,
+    // inside the caller's transaction.
     void after_insert(std::int64_t id, const policy::Sender& sender, const std::string& text,
                       const std::vector<std::string>& pdus, std::string_view modem,
-                      store::Time now);
+                      store::Time now, Announcements& later);
     void reply(const policy::Sender& to, const std::string& text, std::string_view purpose,
-               std::string_view modem, const std::vector<std::string>& pdus, store::Time now);
+               std::string_view modem, const std::vector<std::string>& pdus, store::Time now,
+               Announcements& later);
+    // A group whose parts will not all come (timed out, or its reference
+    // taken by a new message) stored as one incomplete message.
+    // nullopt: nothing to store (the group had no usable part).
+    std::optional<std::int64_t> release_group(const store::FragmentGroup& group,
+                                              store::Time now, const char* why);
     void publish(std::int64_t id, std::string_view keyword_kind = {});
 
     asio::io_context& io_;
@@ -149,8 +162,8 @@ bool InboundPipeline::on_inbound(const drivers::InboundPdu& pdu) {
     return impl_->on_inbound(pdu);
 }
 void InboundPipeline::on_status_report(const drivers::InboundPdu& pdu,
-                                       std::function<void()> committed) {
-    impl_->on_status_report(pdu, std::move(committed));
+                                       std::function<void(bool stored)> settled) {
+    impl_->on_status_report(pdu, std::move(settled));
 }
 int InboundPipeline::sweep(store::Time now) {
     return impl_->sweep(now);
@@ -247,9 +260,13 @@ void InboundPipeline::Impl::received(const drivers::InboundPdu& in, const policy
     n.text = deliver.user_data.text;
     n.received_at = now;
     n.raw_pdus = {in.hex};
+    store::Store::Batch batch(store_, store::Store::Atomicity::all_or_nothing);
     const auto id = store_.insert_inbound(n);
+    Announcements later;
+    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
+    batch.commit();
     spdlog::debug("inbound: modem[{}] inbound {} from {}", in.modem, id, shown_sender(n.sender));
-    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now);
+    for (auto& announce : later) announce();
 }
 
 void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy::Sender& sender,
@@ -264,13 +281,33 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
     f.text = deliver.user_data.text;
     f.pdu = in.hex;
     f.received_at = now;
+    // The part, the message it completes and what that sets off commit
+    // together: a part stored (and so seen) apart from its message would, read
+    // again after a failed commit, only be deleted, its message left to the
+    // timeout and its STOP never honoured.
+    store::Store::Batch batch(store_, store::Store::Atomicity::all_or_nothing);
+    Announcements later;
+    auto parts = store_.fragments_for(f.modem, f.sender, f.ref, f.total);
+    const auto same_seq = std::find_if(parts.begin(), parts.end(),
+                                       [&](const store::Fragment& p) { return p.seq == f.seq; });
+    if (same_seq != parts.end() && same_seq->text != f.text) {
+        // The sender's phone has reused the reference for a new message
+        // (8-bit references wrap after 256 long messages) before the old one
+        // was whole: the old one will not get this part.
+        store::FragmentGroup old{f.modem, f.sender, f.ref, f.total, std::move(parts)};
+        if (const auto released =
+                release_group(old, now, "its reference was reused by a new message"))
+            later.emplace_back([this, id = *released] { publish(id); });
+    }
     if (!store_.store_fragment(f))
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} again: kept the first",
                       in.modem, f.seq, f.total, f.ref, f.sender);
-    auto parts = store_.fragments_for(f.modem, f.sender, f.ref, f.total);
+    parts = store_.fragments_for(f.modem, f.sender, f.ref, f.total);
     if (static_cast<int>(parts.size()) < f.total) {
+        batch.commit();
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} stored ({} of {})", in.modem,
                       f.seq, f.total, f.ref, f.sender, parts.size(), f.total);
+        for (auto& announce : later) announce();
         return;
     }
     // fragments_for() gives them by seq, one per seq (the table's unique key).
@@ -288,21 +325,24 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         consumed.push_back(p.id);
     }
     const auto id = store_.insert_inbound(n, consumed);
+    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
+    batch.commit();
     spdlog::debug("inbound: modem[{}] inbound {} from {} reassembled from {} parts", in.modem, id,
                   n.sender, f.total);
-    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now);
+    for (auto& announce : later) announce();
 }
 
 void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& sender,
                                          const std::string& text,
                                          const std::vector<std::string>& pdus,
-                                         std::string_view modem, store::Time now) {
+                                         std::string_view modem, store::Time now,
+                                         Announcements& later) {
     const auto match = matcher_.match(text);
     if (!match) {
-        publish(id);
+        later.emplace_back([this, id] { publish(id); });
         return;
     }
-    publish(id, policy::to_string(match->kind));
+    later.emplace_back([this, id, kind = match->kind] { publish(id, policy::to_string(kind)); });
     const policy::Settings& settings = settings_.get();
     switch (match->kind) {
         case policy::KeywordKind::opt_out: {
@@ -313,40 +353,47 @@ void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& 
             o.source_inbound_id = id;
             o.source = "keyword";
             if (store_.add_optout(o)) {
-                spdlog::info("inbound: {} opted out ({}), inbound {}", o.number, match->keyword,
-                             id);
-                if (auto stored = store_.get_optout(o.number)) events_.optout_added(*stored);
+                later.emplace_back([this, number = o.number, keyword = match->keyword, id,
+                                    stored = store_.get_optout(o.number)] {
+                    spdlog::info("inbound: {} opted out ({}), inbound {}", number, keyword, id);
+                    if (stored) events_.optout_added(*stored);
+                });
             } else {
-                spdlog::info("inbound: {} sent {} again; opted out already", o.number,
-                             match->keyword);
+                later.emplace_back([number = o.number, keyword = match->keyword] {
+                    spdlog::info("inbound: {} sent {} again; opted out already", number, keyword);
+                });
             }
             if (settings.optout_confirmation_enabled)
                 reply(sender, settings.optout_confirmation_text, "optout-confirmation", modem, pdus,
-                      now);
+                      now, later);
             break;
         }
         case policy::KeywordKind::resubscribe:
             if (store_.remove_optout(sender.address)) {
-                spdlog::info("inbound: {} opted in again ({}), inbound {}", sender.address,
-                             match->keyword, id);
-                events_.optout_removed(sender.address, "keyword", now, id, std::nullopt);
+                later.emplace_back([this, number = sender.address, keyword = match->keyword, id,
+                                    now] {
+                    spdlog::info("inbound: {} opted in again ({}), inbound {}", number, keyword,
+                                 id);
+                    events_.optout_removed(number, "keyword", now, id, std::nullopt);
+                });
                 // Only when an opt-out was lifted: "Start" from anyone else is
                 // an ordinary message, not a request for a reply.
                 if (settings.optout_resubscribe_confirmation_enabled)
                     reply(sender, settings.optout_resubscribe_confirmation_text,
-                          "resubscribe-confirmation", modem, pdus, now);
+                          "resubscribe-confirmation", modem, pdus, now, later);
             }
             break;
         case policy::KeywordKind::help:
             if (settings.optout_help_enabled)
-                reply(sender, settings.optout_help_text, "help", modem, pdus, now);
+                reply(sender, settings.optout_help_text, "help", modem, pdus, now, later);
             break;
     }
 }
 
 void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& text,
                                   std::string_view purpose, std::string_view modem,
-                                  const std::vector<std::string>& pdus, store::Time now) {
+                                  const std::vector<std::string>& pdus, store::Time now,
+                                  Announcements& later) {
     if (text.empty()) return;
     if (to.kind == policy::SenderKind::alphanumeric || to.address.empty()) {
         spdlog::info("inbound: no {} reply to {}: not a number a message can reach", purpose,
@@ -378,9 +425,11 @@ void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& t
                       r.message_id);
         return;
     }
-    spdlog::info("inbound: {} reply to {} queued as message {}", purpose, to.address, r.message_id);
-    if (auto detail = store_.get_message(r.message_id)) events_.message_queued(detail->message);
-    scheduler_.wake();
+    later.emplace_back([this, purpose = std::string(purpose), to = to.address, id = r.message_id] {
+        spdlog::info("inbound: {} reply to {} queued as message {}", purpose, to, id);
+        if (auto detail = store_.get_message(id)) events_.message_queued(detail->message);
+        scheduler_.wake();
+    });
 }
 
 void InboundPipeline::Impl::publish(std::int64_t id, std::string_view keyword_kind) {
@@ -395,53 +444,62 @@ int InboundPipeline::Impl::sweep(store::Time now) {
     int released = 0;
     for (const auto& g : groups) {
         if (g.fragments.empty()) continue;
-        // pdu::Reassembler joins by seq and marks the gaps, as for a live group.
-        pdu::Reassembler reassembler(std::chrono::seconds(0));
-        for (const auto& f : g.fragments) {
-            pdu::InboundPart part;
-            part.sender = g.sender;
-            part.reference = static_cast<std::uint16_t>(g.ref);
-            part.total = static_cast<std::uint8_t>(g.total);
-            part.sequence = static_cast<std::uint8_t>(f.seq);
-            part.text = f.text;
-            part.token = static_cast<std::uint64_t>(f.id);
-            part.received = std::chrono::system_clock::time_point(f.received_at.time_since_epoch());
-            reassembler.add(std::move(part));
+        if (const auto id = release_group(g, now, "they never arrived")) {
+            publish(*id);
+            ++released;
         }
-        const auto messages = reassembler.expire(std::chrono::system_clock::time_point::max() -
-                                                 std::chrono::hours(1));
-        if (messages.empty()) continue;
-        const auto& m = messages.front();
-        store::NewInbound n;
-        n.modem = g.modem;
-        n.sender = g.sender;
-        n.text = m.text;
-        n.received_at = now;
-        n.complete = m.complete;
-        n.concat_ref = g.ref;
-        n.parts_total = g.total;
-        std::vector<std::int64_t> consumed;
-        for (const auto& f : g.fragments) {
-            n.raw_pdus.push_back(f.pdu);
-            consumed.push_back(f.id);
-        }
-        const auto id = store_.insert_inbound(n, consumed);
-        std::string missing;
-        for (auto seq : m.missing) missing += (missing.empty() ? "" : ", ") + std::to_string(seq);
-        spdlog::info(
-            "inbound: modem[{}] message from {} (ref {}) released incomplete as inbound {}: "
-            "part(s) {} of {} never arrived",
-            g.modem, g.sender, g.ref, id, missing, g.total);
-        publish(id);
-        ++released;
     }
     return released;
 }
 
+std::optional<std::int64_t> InboundPipeline::Impl::release_group(const store::FragmentGroup& g,
+                                                                 store::Time now,
+                                                                 const char* why) {
+    // pdu::Reassembler joins by seq and marks the gaps, as for a live group.
+    pdu::Reassembler reassembler(std::chrono::seconds(0));
+    for (const auto& f : g.fragments) {
+        pdu::InboundPart part;
+        part.sender = g.sender;
+        part.reference = static_cast<std::uint16_t>(g.ref);
+        part.total = static_cast<std::uint8_t>(g.total);
+        part.sequence = static_cast<std::uint8_t>(f.seq);
+        part.text = f.text;
+        part.token = static_cast<std::uint64_t>(f.id);
+        part.received = std::chrono::system_clock::time_point(f.received_at.time_since_epoch());
+        reassembler.add(std::move(part));
+    }
+    const auto messages =
+        reassembler.expire(std::chrono::system_clock::time_point::max() - std::chrono::hours(1));
+    if (messages.empty()) return std::nullopt;
+    const auto& m = messages.front();
+    store::NewInbound n;
+    n.modem = g.modem;
+    n.sender = g.sender;
+    n.text = m.text;
+    n.received_at = now;
+    n.complete = m.complete;
+    n.concat_ref = g.ref;
+    n.parts_total = g.total;
+    std::vector<std::int64_t> consumed;
+    for (const auto& f : g.fragments) {
+        n.raw_pdus.push_back(f.pdu);
+        consumed.push_back(f.id);
+    }
+    const auto id = store_.insert_inbound(n, consumed);
+    std::string missing;
+    for (auto seq : m.missing) missing += (missing.empty() ? "" : ", ") + std::to_string(seq);
+    spdlog::info(
+        "inbound: modem[{}] message from {} (ref {}) released incomplete as inbound {}: "
+        "part(s) {} of {} missing: {}",
+        g.modem, g.sender, g.ref, id, missing, g.total, why);
+    return id;
+}
+
 void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
-                                             std::function<void()> committed) {
+                                             std::function<void(bool stored)> settled) {
     if (!in.status_report) {
-        if (on_inbound(in) && committed) committed();
+        const bool stored = on_inbound(in);
+        if (settled) settled(stored);
         return;
     }
     const auto& sr = *in.status_report;
@@ -451,20 +509,20 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
     report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
     report.status = sr.status;
     // Matched and committed (or matching nothing): the modem may delete it.
-    // The store failed: it stays on the modem, read again when the modem is
-    // started anew (a config reload that restarts it, or a restart of smsgwd).
+    // The store failed: it stays on the modem, which reads it again later.
     auto match = [weak = weak_from_this(), report, text = sr.text,
-                  committed = std::move(committed)] {
+                  settled = std::move(settled)] {
         auto self = weak.lock();
         if (!self || self->closed_) return;
+        bool stored = true;
         try {
             if (!self->apply_report(report)) self->drop_report(report, text);
         } catch (const std::exception& e) {
             spdlog::error("inbound: modem[{}] status report for TP-MR {} not stored ({})",
                           report.modem, report.tp_mr, e.what());
-            return;
+            stored = false;
         }
-        if (committed) committed();
+        if (settled) settled(stored);
     };
     if (!scheduler_.results_pending(in.modem)) {
         match();

@@ -9,7 +9,9 @@
 //    after inbound.reassembly_timeout_minutes are released by a periodic sweep
 //    as one row with complete=false, the parts in sequence order and each
 //    missing one replaced by pdu::Reassembler::kGapMarker ("[…]");
-//    parts_total/parts_received say how much arrived.
+//    parts_total/parts_received say how much arrived. A part whose sequence
+//    number the group holds with another text starts a new group (the
+//    sender reused the reference) after releasing the old one the same way.
 //  - A PDU that does not decode (or is no SMS-DELIVER) is kept, never dropped:
 //    an inbound row with an empty sender, complete=false, the raw PDU, and the
 //    text "[undecodable PDU: <reason>]" so the inbox shows why.
@@ -93,10 +95,10 @@ class InboundPipeline {
     // (logged); the PDU stays on the modem.
     bool on_inbound(const drivers::InboundPdu& pdu);
     // Matched to its part — at once, or once the results of sends the modem
-    // has answered are committed — then `committed` (the modem may delete the
-    // PDU; also when it matches nothing). Not called when the store failed
-    // (logged): the PDU stays on the modem.
-    void on_status_report(const drivers::InboundPdu& pdu, std::function<void()> committed);
+    // has answered are committed — then `settled(true)` (the modem may delete
+    // the PDU; also when it matches nothing), or `settled(false)` when the
+    // store failed (logged): the PDU stays on the modem, to be read again.
+    void on_status_report(const drivers::InboundPdu& pdu, std::function<void(bool stored)> settled);
 
     // Releases fragment groups older than the timeout at `now`, marked
     // incomplete; returns how many messages it stored. The sweep calls it.

@@ -352,14 +352,21 @@ void ModemPool::Impl::on_inbound(Link& link, const drivers::InboundPdu& pdu, boo
         ++s.reports;
     else
         ++s.received;
-    if (report) {
-        // Perhaps later (see on_status_report): the modem may have gone meanwhile.
-        inbound_.on_status_report(pdu, [modem = std::weak_ptr(link.running->modem), pdu] {
-            if (auto m = modem.lock()) m->confirm_committed(pdu);
-        });
-    } else if (inbound_.on_inbound(pdu)) {
-        link.running->modem->confirm_committed(pdu);
-    }
+    // Deleted from the modem once committed; offered again later if the
+    // store failed. A report may settle later (see on_status_report), when
+    // the modem may have gone.
+    auto settle = [modem = std::weak_ptr(link.running->modem), pdu](bool stored) {
+        auto m = modem.lock();
+        if (!m) return;
+        if (stored)
+            m->confirm_committed(pdu);
+        else
+            m->release(pdu);
+    };
+    if (report)
+        inbound_.on_status_report(pdu, std::move(settle));
+    else
+        settle(inbound_.on_inbound(pdu));
 }
 
 json ModemPool::Impl::list() const {

@@ -387,18 +387,44 @@ TEST_CASE("Modem: a modem that restarts by itself is set up again and announces 
     CHECK(r.status == SendResult::Status::sent);
 }
 
+// A health check every 300 ms and no periodic drain: what is read, the
+// health check found.
+drivers::ModemSettings frequent_health_checks(SimProcess& sim) {
+    auto settings = test_settings("office-1", sim.link());
+    settings.health_interval = 300ms;
+    settings.drain_interval = 1h;
+    return settings;
+}
+
 TEST_CASE("Modem: a message stored without an announcement is found at the next health check") {
     // Lost +CMTI: the health check's AT+CPMS? shows more on the SIM than the
     // driver knows of, and it reads them then, not at the next periodic drain.
     SimProcess sim;
-    auto settings = test_settings("office-1", sim.link());
-    settings.health_interval = 300ms;
-    settings.drain_interval = 1h;
-    Rig rig(std::move(settings));
+    Rig rig(frequent_health_checks(sim));
     REQUIRE(rig.ready());
     sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}, {"announce", false}});
     REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
     CHECK(reassemble(rig.observer.inbound) == "Stop");
+}
+
+TEST_CASE("Modem: a message the owner could not store is read again after the next health check") {
+    SimProcess sim;
+    Rig rig(frequent_health_checks(sim));
+    rig.observer.auto_confirm = false;
+    REQUIRE(rig.ready());
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }));
+    // Kept on the modem and not offered again while outstanding.
+    REQUIRE_FALSE(run_until(rig.io, [&] { return rig.observer.inbound.size() > 1; }, 1s));
+    rig.modem->release(rig.observer.inbound[0]);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }, 5s));
+    CHECK(rig.observer.inbound[1].index == rig.observer.inbound[0].index);
+    CHECK(reassemble({rig.observer.inbound[1]}) == "Stop");
+    CHECK(stored_count(sim) == 1);
+    // Once, not at every later health check.
+    REQUIRE_FALSE(run_until(rig.io, [&] { return rig.observer.inbound.size() > 2; }, 1s));
+    rig.modem->confirm_committed(rig.observer.inbound[1]);
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
 TEST_CASE("Modem: a modem that starts with message service 1 still routes direct status reports") {

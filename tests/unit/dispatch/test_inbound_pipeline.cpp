@@ -2,6 +2,7 @@
 // encoder as a modem would report them, and the reassembly timeout is driven
 // by passing the sweep a later time (no sleeping).
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
@@ -28,10 +29,17 @@ dispatch::InboundOptions options() {
     return o;
 }
 
+// A lock held by another connection fails a write quickly.
+store::StoreOptions store_options() {
+    store::StoreOptions o;
+    o.busy_timeout = 100ms;
+    return o;
+}
+
 struct Rig {
     ScratchDir dir;
     boost::asio::io_context io;
-    store::Store store{dir.file("inbound.db")};
+    store::Store store{dir.file("inbound.db"), store_options()};
     core::EventPublisher events{nullptr};
     core::SettingsCache settings{store};
     dispatch::OutboundScheduler scheduler{io, store, events};
@@ -77,6 +85,31 @@ const std::string long_text =
     "a meeting at work that was moved; could we make it Wednesday afternoon instead, or "
     "Thursday morning before nine? Please call me back on this number when you can. Regards";
 const std::string three_part_text = long_text + " " + long_text.substr(0, 100);
+
+// A one-part message to +4917099887766 that office-1 sent with this TP-MR.
+std::int64_t sent_with_mr(Rig& rig, int mr) {
+    store::NewMessage m;
+    m.recipient = "+4917099887766";
+    m.text = "Your code is 4711";
+    m.parts.push_back({"0011000C919471997866770000FF0B", 11, std::nullopt});
+    const auto now = core::now();
+    const auto id = rig.store.insert_messages({&m, 1}, now).at(0).message_id;
+    auto parts = rig.store.claim_next_parts("office-1", now, 1);
+    REQUIRE(parts.size() == 1);
+    rig.store.mark_sent(parts[0].id, mr, now);
+    return id;
+}
+
+// office-1's status report: the message with this TP-MR was delivered.
+drivers::InboundPdu delivered_report(int mr) {
+    drivers::InboundPdu report;
+    report.modem = "office-1";
+    report.storage = "SR";
+    report.index = 1;
+    report.hex = "00";
+    report.status_report = drivers::StatusReport{mr, "+4917099887766", 0, true, true, "delivered"};
+    return report;
+}
 
 }  // namespace
 
@@ -230,30 +263,129 @@ TEST_CASE("a PDU that does not decode is kept raw with the reason", "[dispatch][
 
 TEST_CASE("a status report marks the part with that TP-MR delivered", "[dispatch][inbound]") {
     Rig rig;
-    store::NewMessage m;
-    m.recipient = "+4917099887766";
-    m.text = "Your code is 4711";
-    m.parts.push_back({"0011000C919471997866770000FF0B", 11, std::nullopt});
-    const auto now = core::now();
-    const auto id = rig.store.insert_messages({&m, 1}, now).at(0).message_id;
-    auto parts = rig.store.claim_next_parts("office-1", now, 1);
-    REQUIRE(parts.size() == 1);
-    rig.store.mark_sent(parts[0].id, 41, now);
-
-    drivers::InboundPdu report;
-    report.modem = "office-1";
-    report.storage = "SR";
-    report.index = 1;
-    report.hex = "00";
-    report.status_report = drivers::StatusReport{41, "+4917099887766", 0, true, true, "delivered"};
+    const auto id = sent_with_mr(rig, 41);
+    auto report = delivered_report(41);
     // No result of this modem waits for its commit: matched at once.
-    int confirmed = 0;
-    rig.pipeline.on_status_report(report, [&] { ++confirmed; });
-    CHECK(confirmed == 1);
+    std::vector<bool> settled;
+    const auto settle = [&](bool stored) { settled.push_back(stored); };
+    rig.pipeline.on_status_report(report, settle);
+    CHECK(settled == std::vector<bool>{true});
     CHECK(rig.store.get_message(id)->message.state == store::State::delivered);
 
     // One nobody sent: dropped, but the modem may delete it.
     report.status_report->mr = 42;
-    rig.pipeline.on_status_report(report, [&] { ++confirmed; });
-    CHECK(confirmed == 2);
+    rig.pipeline.on_status_report(report, settle);
+    CHECK(settled == std::vector<bool>{true, true});
+}
+
+TEST_CASE("what the store cannot take is settled unstored and taken when offered again",
+          "[dispatch][inbound]") {
+    Rig rig;
+    const auto id = sent_with_mr(rig, 41);
+    auto report = delivered_report(41);
+    const auto stop = deliver("+4915112345678", "Stop").at(0);
+
+    // Another program holds the database's write lock: nothing is stored,
+    // and the modem is told so (it keeps both PDUs and offers them again).
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(rig.dir.file("inbound.db").c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    std::vector<bool> settled;
+    const auto settle = [&](bool stored) { settled.push_back(stored); };
+    rig.pipeline.on_status_report(report, settle);
+    CHECK_FALSE(rig.pipeline.on_inbound(stop));
+    CHECK(settled == std::vector<bool>{false});
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+    CHECK(rig.store.get_message(id)->message.state == store::State::sent);
+    CHECK(rig.inbound().empty());
+    CHECK_FALSE(rig.store.get_optout("+4915112345678").has_value());
+
+    // Offered again once the lock is gone: stored once each.
+    rig.pipeline.on_status_report(report, settle);
+    CHECK(rig.pipeline.on_inbound(stop));
+    CHECK(settled == std::vector<bool>{false, true});
+    CHECK(rig.store.get_message(id)->message.state == store::State::delivered);
+    CHECK(rig.inbound().size() == 1);
+    CHECK(rig.store.get_optout("+4915112345678").has_value());
+}
+
+namespace {
+
+// Makes every write to `table` fail, from another connection, until dropped.
+void refuse_inserts(Rig& rig, const std::string& table, bool refuse) {
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(rig.dir.file("inbound.db").c_str(), &other) == SQLITE_OK);
+    const std::string sql =
+        refuse ? "CREATE TRIGGER refuse_" + table + " BEFORE INSERT ON " + table +
+                     " BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+               : "DROP TRIGGER refuse_" + table;
+    CHECK(sqlite3_exec(other, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+}
+
+}  // namespace
+
+TEST_CASE("a STOP whose opt-out cannot be stored keeps neither its message nor its seen PDU",
+          "[dispatch][inbound][optout]") {
+    Rig rig;
+    rig.set("optout.confirmation_enabled", "true");
+    const auto stop = deliver("+4915112345678", "STOP").at(0);
+    refuse_inserts(rig, "optouts", true);
+    CHECK_FALSE(rig.pipeline.on_inbound(stop));
+    CHECK(rig.inbound().empty());
+    CHECK(rig.messages().empty());
+    CHECK_FALSE(rig.store.inbound_pdu_seen("office-1", stop.hex));
+
+    // Read again once the store takes it: the opt-out is not skipped as a
+    // PDU stored before.
+    refuse_inserts(rig, "optouts", false);
+    CHECK(rig.pipeline.on_inbound(stop));
+    CHECK(rig.inbound().size() == 1);
+    CHECK(rig.store.get_optout("+4915112345678").has_value());
+    CHECK(rig.messages().size() == 1);
+}
+
+TEST_CASE("the part that completes a message is kept only with the message",
+          "[dispatch][inbound]") {
+    Rig rig;
+    const auto two = deliver("+4915112345678", long_text);
+    REQUIRE(two.size() == 2);
+    CHECK(rig.pipeline.on_inbound(two[0]));
+    refuse_inserts(rig, "inbound", true);
+    CHECK_FALSE(rig.pipeline.on_inbound(two[1]));
+    CHECK(rig.store.stats().fragments_waiting == 1);
+    CHECK_FALSE(rig.store.inbound_pdu_seen("office-1", two[1].hex));
+    refuse_inserts(rig, "inbound", false);
+    CHECK(rig.pipeline.on_inbound(two[1]));
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK(in[0].text == long_text);
+    CHECK(in[0].complete);
+    CHECK(rig.store.stats().fragments_waiting == 0);
+}
+
+TEST_CASE("a reference reused by the sender's next message does not mix the two",
+          "[dispatch][inbound]") {
+    Rig rig;
+    const std::string other_text = "Second thoughts: " + long_text;
+    const auto first = deliver("+4915112345678", long_text);
+    const auto second = deliver("+4915112345678", other_text);
+    REQUIRE(first.size() == 2);
+    REQUIRE(second.size() == 2);
+    // Part 2 of the first message never comes; the phone's next long message
+    // carries the same reference.
+    CHECK(rig.pipeline.on_inbound(first[0]));
+    CHECK(rig.pipeline.on_inbound(second[0]));
+    CHECK(rig.pipeline.on_inbound(second[1]));
+    auto in = rig.inbound();
+    REQUIRE(in.size() == 2);
+    std::sort(in.begin(), in.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    CHECK_FALSE(in[0].complete);
+    CHECK(in[0].raw_pdus == std::vector<std::string>{first[0].hex});
+    CHECK_THAT(in[0].text, Catch::StartsWith("Dear team"));
+    CHECK(in[1].complete);
+    CHECK(in[1].text == other_text);
+    CHECK(in[1].raw_pdus == std::vector<std::string>{second[0].hex, second[1].hex});
+    CHECK(rig.store.stats().fragments_waiting == 0);
 }
