@@ -187,7 +187,11 @@ awaitable<Reply> Modem::Impl::cmd(std::string text, std::chrono::milliseconds ti
     c.sensitive = sensitive;
     auto engine = engine_;
     Reply r = co_await engine->command(c);
-    const bool retry = !sensitive && !c.text.starts_with("AT+CFUN=1,1");
+    // Nor a delete: one carried out whose answer was lost, repeated, would
+    // delete the next message the modem stores in the freed slot
+    // (delete_stored looks at the slot after the recovery instead).
+    const bool retry = !sensitive && !c.text.starts_with("AT+CFUN=1,1") &&
+                       !c.text.starts_with("AT+CMGD");
     if (r.final.outcome == at::Outcome::timeout && retry && !stopping_ && gone_.empty() &&
         hang_.empty()) {
         spdlog::warn("{} no answer to {} ({}); asking once more", log_name(), c.text,
@@ -723,6 +727,9 @@ awaitable<Exit> Modem::Impl::ready_loop() {
             // (read_stored skips any a drain has reported since).
             to_read_.insert(to_read_.end(), not_stored_.begin(), not_stored_.end());
             not_stored_.clear();
+            to_delete_.insert(to_delete_.end(), std::make_move_iterator(delete_later_.begin()),
+                              std::make_move_iterator(delete_later_.end()));
+            delete_later_.clear();
             continue;
         }
         const auto until = std::min(next_health, next_drain);

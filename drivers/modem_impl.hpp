@@ -4,12 +4,14 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "drivers/at/quirks.hpp"
+#include "drivers/at/sms_replies.hpp"
 #include "drivers/at_engine.hpp"
 #include "drivers/modem.hpp"
 #include "drivers/serial_port.hpp"
@@ -65,6 +67,16 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // yet deleted, and outgoing ones someone wrote to the SIM (last drain).
     int known_stored(const std::string& storage) const;
     awaitable<void> drain();
+    // What AT+CMGR shows in a slot. Neither empty nor held: not selected,
+    // no answer (the lifecycle recovers), or an answer not understood.
+    struct Slot {
+        bool selected = false;  // AT+CPMS took the storage
+        bool empty = false;
+        std::optional<at::StoredPdu> held;
+    };
+    awaitable<Slot> read_slot(const std::string& storage, int index);
+    // Reports what a slot holds unless it is an outgoing message.
+    void report_slot(const std::string& storage, int index, const at::StoredPdu& held);
     awaitable<void> read_stored(std::string storage, int index);
     awaitable<void> delete_stored(InboundPdu pdu);
     awaitable<bool> select_storage(const std::string& storage);
@@ -79,7 +91,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // resync has found the modem answering) before the modem counts as hung:
     // real modems drop an answer now and then, and a whole new set-up for each
     // would keep one that drops many from ever getting ready. Not for a PIN
-    // (a second try could cost a SIM attempt) nor a reset.
+    // (a second try could cost a SIM attempt), a reset nor a delete (see cmd).
     awaitable<Reply> cmd(std::string text, std::chrono::milliseconds timeout = {},
                          bool sensitive = false);
     // A command got no answer for good: the lifecycle recovers (hang_).
@@ -134,6 +146,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::set<std::pair<std::string, int>> outstanding_;  // reported, not yet confirmed
     // Released by the owner (not stored): read again after the next health check.
     std::vector<std::pair<std::string, int>> not_stored_;
+    // Whose AT+CMGD the modem refused: tried again after the next health check.
+    std::vector<InboundPdu> delete_later_;
 };
 
 }  // namespace smsgw::drivers

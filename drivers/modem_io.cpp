@@ -168,25 +168,43 @@ awaitable<bool> Modem::Impl::select_storage(const std::string& storage) {
     co_return r.ok();
 }
 
-awaitable<void> Modem::Impl::read_stored(std::string storage, int index) {
-    if (outstanding_.count({storage, index})) co_return;
-    if (!co_await select_storage(storage)) co_return;
+awaitable<Modem::Impl::Slot> Modem::Impl::read_slot(const std::string& storage, int index) {
+    Slot slot;
+    if (!co_await select_storage(storage)) co_return slot;
+    slot.selected = true;
     const Reply r = co_await cmd("AT+CMGR=" + std::to_string(index));
-    if (!r.ok() || r.lines.size() < 2) {
-        if (!r.ok() && exit_for(r) == Exit::ok)
+    if (!r.ok()) {
+        if (exit_for(r) == Exit::ok)
             spdlog::debug("{} AT+CMGR={} gave nothing: {}", log_name(), index, r.final.line);
-        co_return;
+        // 321: invalid memory index, what most modems answer for an empty slot.
+        slot.empty = r.final.error && r.final.error->code == 321;
+        co_return slot;
     }
-    const auto stored = at::parse_cmgr(r.lines[0], r.lines[1]);
+    if (r.lines.size() < 2) {
+        slot.empty = true;
+        co_return slot;
+    }
+    auto stored = at::parse_cmgr(r.lines[0], r.lines[1]);
     if (!stored) {
         spdlog::warn("{} AT+CMGR={} answer not understood: {}", log_name(), index,
                      stored.error().reason);
-        co_return;
+        co_return slot;
     }
-    if (stored->status && (*stored->status == at::MessageStatus::stored_sent ||
-                           *stored->status == at::MessageStatus::stored_unsent))
-        co_return;  // an outgoing message someone wrote to the SIM
-    report(InboundPdu{{}, storage, index, stored->pdu, stored->length, std::nullopt, {}});
+    slot.held = std::move(*stored);
+    co_return slot;
+}
+
+void Modem::Impl::report_slot(const std::string& storage, int index, const at::StoredPdu& held) {
+    if (held.status && (*held.status == at::MessageStatus::stored_sent ||
+                        *held.status == at::MessageStatus::stored_unsent))
+        return;  // an outgoing message someone wrote to the SIM
+    report(InboundPdu{{}, storage, index, held.pdu, held.length, std::nullopt, {}});
+}
+
+awaitable<void> Modem::Impl::read_stored(std::string storage, int index) {
+    if (outstanding_.count({storage, index})) co_return;
+    const Slot slot = co_await read_slot(storage, index);
+    if (slot.held) report_slot(storage, index, *slot.held);
 }
 
 awaitable<void> Modem::Impl::drain() {
@@ -217,15 +235,49 @@ awaitable<void> Modem::Impl::drain() {
 }
 
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
-    if (!co_await select_storage(pdu.storage)) co_return;
+    const std::pair<std::string, int> where{pdu.storage, *pdu.index};
+    // The slot is read first: an AT+CMGD whose answer was lost may have been
+    // carried out, and a new message may since sit in the freed slot, its
+    // +CMTI skipped as announcing a message already reported. Deleted only
+    // while the slot still holds the committed PDU.
+    const Slot slot = co_await read_slot(pdu.storage, *pdu.index);
+    if (!hang_.empty() || !gone_.empty()) {
+        to_delete_.push_front(std::move(pdu));  // after the recovery
+        co_return;
+    }
+    if (!slot.selected) {
+        spdlog::warn("{} storage {} not selected for AT+CMGD={}; tried again after the next "
+                     "health check",
+                     log_name(), pdu.storage, *pdu.index);
+        delete_later_.push_back(std::move(pdu));
+        co_return;
+    }
+    const auto forget = [&] {
+        outstanding_.erase(where);
+        if (status_.storage_used > 0) --status_.storage_used;
+    };
+    if (slot.empty) {
+        forget();
+        co_return;
+    }
+    if (slot.held && !at::iequals(slot.held->pdu, pdu.hex)) {
+        spdlog::info("{} message {}{} is gone and a new one is in its place; reading it",
+                     log_name(), pdu.storage, *pdu.index);
+        forget();
+        report_slot(pdu.storage, *pdu.index, *slot.held);
+        co_return;
+    }
+    // The committed PDU, or a modem that cannot show the slot: deleted as
+    // before.
     const Reply r = co_await cmd("AT+CMGD=" + std::to_string(*pdu.index));
     if (r.ok() || (r.final.error && r.final.error->code == 321)) {  // already gone
-        outstanding_.erase({pdu.storage, *pdu.index});
-        if (status_.storage_used > 0) --status_.storage_used;
+        forget();
     } else if (exit_for(r) == Exit::ok) {
-        spdlog::warn("{} AT+CMGD={} refused: {}", log_name(), *pdu.index, r.final.line);
+        spdlog::warn("{} AT+CMGD={} refused: {}; tried again after the next health check",
+                     log_name(), *pdu.index, r.final.line);
+        delete_later_.push_back(std::move(pdu));
     } else {
-        to_delete_.push_front(std::move(pdu));  // after the recovery
+        to_delete_.push_front(std::move(pdu));  // looked at again after the recovery
     }
 }
 

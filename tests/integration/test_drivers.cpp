@@ -407,6 +407,29 @@ TEST_CASE("Modem: a message stored without an announcement is found at the next 
     CHECK(reassemble(rig.observer.inbound) == "Stop");
 }
 
+TEST_CASE("Modem: a delete whose answer was lost spares the next message stored in its slot") {
+    // AT+CMGD is carried out but its answer lost; a new message takes the
+    // freed slot meanwhile, and its +CMTI names a slot the driver still
+    // counts as holding the message it is deleting.
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "set"}, {"lose_answer_to", "AT+CMGD"}});
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "See you at ten"}});
+    const auto answers_lost = [&] {
+        return sim.control({{"op", "stats"}}).at("stats").at("answers_lost").get<int>();
+    };
+    REQUIRE(run_until(rig.io, [&] { return answers_lost() == 1; }));
+    REQUIRE(stored_count(sim) == 0);
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }, 20s));
+    REQUIRE(rig.observer.inbound[1].index == rig.observer.inbound[0].index);
+    CHECK(reassemble({rig.observer.inbound[1]}) == "Stop");
+    // Read, confirmed and only then deleted.
+    CHECK(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+    CHECK(sim.control({{"op", "stats"}}).at("stats").at("deleted").get<int>() == 2);
+}
+
 TEST_CASE("Modem: a message the owner could not store is read again after the next health check") {
     SimProcess sim;
     Rig rig(frequent_health_checks(sim));

@@ -4,6 +4,7 @@
 #include "tools/modemsim/control_ops.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 #include <stdexcept>
 
@@ -194,6 +195,12 @@ public:
         }
         if (auto e = opt_number(req, "error_rate", 0, 1)) core_.set_error_rate(*e);
         if (auto o = opt_string(req, "operator")) core_.set_operator(*o);
+        if (auto p = opt_string(req, "lose_answer_to")) {
+            if (p->size() < 2 || !(std::toupper(static_cast<unsigned char>((*p)[0])) == 'A' &&
+                                   std::toupper(static_cast<unsigned char>((*p)[1])) == 'T'))
+                throw OpError("lose_answer_to: expected a command line prefix starting with AT");
+            core_.lose_answer_to(*p);
+        }
         return json::object();
     }
 

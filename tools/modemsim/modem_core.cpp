@@ -200,6 +200,13 @@ void ModemCore::execute_line(std::string_view raw) {
     frame_.clear();
     // A line noise ate the answer of: the command is carried out all the same.
     lose_answer_ = config_.lose_answer_every > 0 && ++command_lines_ % config_.lose_answer_every == 0;
+    if (!lose_answer_to_.empty() && line.size() >= lose_answer_to_.size() &&
+        std::equal(lose_answer_to_.begin(), lose_answer_to_.end(), line.begin(),
+                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) ==
+                                               std::toupper(static_cast<unsigned char>(b)); })) {
+        lose_answer_ = true;
+        lose_answer_to_.clear();
+    }
     if (!commands) {
         finish_response(AtError{});
         return;

@@ -100,6 +100,9 @@ public:
     void set_registration(Registration registration);
     void set_error_rate(double rate) { config_.error_rate = rate; }
     void set_operator(const std::string& name) { config_.operator_name = name; }
+    // The next command line starting with `prefix` (e.g. "AT+CMGD") is carried
+    // out but its answer lost, once.
+    void lose_answer_to(std::string prefix) { lose_answer_to_ = std::move(prefix); }
 
     const SimConfig& config() const { return config_; }
     SimStats stats() const {
@@ -230,6 +233,7 @@ private:
     bool quiet_ = false;   // ATQ1
     long command_lines_ = 0;    // command lines answered so far (--lose-answer-every)
     bool lose_answer_ = false;  // this command line's answer is lost on the way
+    std::string lose_answer_to_;  // see lose_answer_to(); empty: none
     int cmee_ = 0;
     int creg_n_ = 0, cgreg_n_ = 0, cereg_n_ = 0;
     int cops_format_ = 0;
