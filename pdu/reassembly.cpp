@@ -1,6 +1,8 @@
 // Concatenated-message reassembly, TS 23.040 §9.2.3.24.1.
 #include "pdu/reassembly.hpp"
 
+#include "pdu/text_codec.hpp"
+
 namespace smsgw::pdu {
 
 std::optional<ReassembledMessage> Reassembler::add(InboundPart part, AddResult* result) {
@@ -65,6 +67,25 @@ ReassembledMessage Reassembler::assemble(const Key& key, const Group& group) {
     }
     m.complete = m.missing.empty();
     return m;
+}
+
+std::string join_texts(std::span<const SmsDeliver> parts) {
+    std::string out;
+    std::vector<std::uint8_t> utf16;
+    const auto flush = [&] {
+        ucs2_decode_text(utf16, out);
+        utf16.clear();
+    };
+    for (const SmsDeliver& part : parts) {
+        if (part.coding.alphabet == Alphabet::ucs2) {
+            utf16.insert(utf16.end(), part.user_data.octets.begin(), part.user_data.octets.end());
+            continue;
+        }
+        flush();
+        out += part.user_data.text;
+    }
+    flush();
+    return out;
 }
 
 }  // namespace smsgw::pdu

@@ -8,11 +8,20 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "pdu/tpdu.hpp"
+
 namespace smsgw::pdu {
+
+// The text of a whole concatenated message from its parts in sequence order.
+// Consecutive UCS-2 parts are joined as UTF-16 before decoding: phones split a
+// message by code units, and a character outside the BMP (an emoji) whose
+// surrogate pair falls across two parts comes out whole, not as two U+FFFD.
+std::string join_texts(std::span<const SmsDeliver> parts);
 
 struct InboundPart {
     std::string sender;

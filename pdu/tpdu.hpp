@@ -21,7 +21,8 @@ struct UserData {
     std::optional<UserDataHeader> header;
     // GSM-7 and UCS-2: the text in UTF-8. 8-bit: the octets as uppercase hex.
     std::string text;
-    // 8-bit: the octets after the header.
+    // 8-bit and UCS-2: the octets after the header (UCS-2: UTF-16BE, which
+    // join_texts needs for a surrogate pair split between two parts).
     std::vector<std::uint8_t> octets;
 };
 

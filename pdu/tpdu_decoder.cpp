@@ -209,6 +209,7 @@ bool read_user_data(OctetReader& r, bool udhi, const DataCoding& dc, UserData& u
                 return false;
             }
             ucs2_decode_text(body, ud.text);
+            ud.octets.assign(body.begin(), body.end());
             break;
         }
         case Alphabet::eight_bit: {

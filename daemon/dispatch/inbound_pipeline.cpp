@@ -56,6 +56,24 @@ std::string fingerprint(std::string_view modem, const std::vector<std::string>& 
     return buf;
 }
 
+// The whole text of a group's parts (by seq): decoded again together, so a
+// character the sender split between two parts comes out whole
+// (pdu::join_texts). The parts' own texts when one no longer decodes.
+std::string joined_text(const std::vector<store::Fragment>& parts) {
+    std::vector<pdu::SmsDeliver> delivers;
+    for (const auto& p : parts) {
+        auto decoded = pdu::decode_pdu(p.pdu);
+        const auto* deliver = decoded ? std::get_if<pdu::SmsDeliver>(&decoded->tpdu) : nullptr;
+        if (!deliver) {
+            std::string text;
+            for (const auto& q : parts) text += q.text;
+            return text;
+        }
+        delivers.push_back(std::move(*deliver));
+    }
+    return pdu::join_texts(delivers);
+}
+
 std::string shown_sender(const std::string& s) {
     return s.empty() ? std::string("(unknown sender)") : s;
 }
@@ -320,10 +338,10 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
     n.parts_total = f.total;
     std::vector<std::int64_t> consumed;
     for (const auto& p : parts) {
-        n.text += p.text;
         n.raw_pdus.push_back(p.pdu);
         consumed.push_back(p.id);
     }
+    n.text = joined_text(parts);
     const auto id = store_.insert_inbound(n, consumed);
     after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
     batch.commit();

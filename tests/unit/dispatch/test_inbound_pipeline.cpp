@@ -389,3 +389,24 @@ TEST_CASE("a reference reused by the sender's next message does not mix the two"
     CHECK(in[1].raw_pdus == std::vector<std::string>{second[0].hex, second[1].hex});
     CHECK(rig.store.stats().fragments_waiting == 0);
 }
+
+TEST_CASE("an emoji the sender's phone split between two parts arrives whole",
+          "[dispatch][inbound]") {
+    Rig rig;
+    // "Hi 😀!" in two UCS-2 parts, U+1F600's surrogate halves on either side.
+    const std::string head = "0044" "0D91945111325476F8" "0008" "42507101000000";
+    std::vector<drivers::InboundPdu> parts(2);
+    parts[0].hex = head + "0E" "050003070201" "004800690020D83D";
+    parts[1].hex = head + "0A" "050003070202" "DE000021";
+    for (auto& p : parts) {
+        p.modem = "office-1";
+        p.storage = "SM";
+        p.index = ++next_index;
+        p.tpdu_length = static_cast<int>(p.hex.size() / 2 - 1);
+        CHECK(rig.pipeline.on_inbound(p));
+    }
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK(in[0].text == "Hi \U0001F600!");
+    CHECK(in[0].complete);
+}

@@ -1,6 +1,7 @@
 // Reassembly of concatenated inbound parts, and the segment/cost preview.
 #include <catch2/catch.hpp>
 
+#include "pdu/pdu_codec.hpp"
 #include "pdu/preview.hpp"
 #include "pdu/reassembly.hpp"
 
@@ -26,6 +27,26 @@ TEST_CASE("parts arriving out of order are joined in sequence", "[reassembly]") 
     CHECK(whole->complete);
     CHECK(whole->tokens == std::vector<std::uint64_t>{1, 2, 3});
     CHECK(r.pending() == 0);
+}
+
+TEST_CASE("a surrogate pair split between two UCS-2 parts is joined whole", "[reassembly]") {
+    // "Hi 😀!" as a phone that splits by UTF-16 code units sends it: U+1F600
+    // is D83D DE00, the high half ends part 1 and the low half starts part 2.
+    const std::string head = "0044" "0D91945111325476F8" "0008" "42507101000000";
+    const auto first = decode_pdu(head + "0E" "050003070201" "004800690020D83D");
+    const auto second = decode_pdu(head + "0A" "050003070202" "DE000021");
+    REQUIRE(first);
+    REQUIRE(second);
+    const std::vector<SmsDeliver> parts{std::get<SmsDeliver>(first->tpdu),
+                                        std::get<SmsDeliver>(second->tpdu)};
+    // Each part alone cannot show its half.
+    CHECK(parts[0].user_data.text == "Hi \uFFFD");
+    CHECK(join_texts(parts) == "Hi \U0001F600!");
+    // A GSM-7 part in between ends the UTF-16 run: the halves stay apart.
+    const auto gsm = decode_pdu("0004" "0D91945111325476F8" "0000" "42507101000000" "01" "41");
+    REQUIRE(gsm);
+    const std::vector<SmsDeliver> mixed{parts[0], std::get<SmsDeliver>(gsm->tpdu), parts[1]};
+    CHECK(join_texts(mixed) == "Hi \uFFFDA\uFFFD!");
 }
 
 TEST_CASE("duplicates are ignored and invalid parts refused", "[reassembly]") {
