@@ -636,6 +636,15 @@ awaitable<Exit> Modem::Impl::configure() {
                 status_.storage_total = use->front().total;
             }
         }
+        // A modem that keeps status reports in "SR" whatever <mem3> is lists it
+        // among the storages to read: drained too, so a report whose +CDSI
+        // was lost, or that came while smsgwd was not running, is found.
+        r = co_await cmd("AT+CPMS=?");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (auto lists = at::parse_cpms_test(r.line("+CPMS:")); lists && !lists->empty()) {
+            for (const auto& storage : lists->front())
+                if (at::iequals(storage, "SR")) drained_storages_.insert("SR");
+        }
     }
     if (needs_cnma_) {
         r = co_await cmd("AT+CSMS=1");

@@ -66,7 +66,10 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Messages in `storage` the driver knows of: announced or reported and not
     // yet deleted, and outgoing ones someone wrote to the SIM (last drain).
     int known_stored(const std::string& storage) const;
+    // Lists and reports what the storages hold that the driver does not know of.
     awaitable<void> drain();
+    // One storage; false when the modem stopped answering (the lifecycle recovers).
+    awaitable<bool> drain(const std::string& storage);
     // What AT+CMGR shows in a slot. Neither empty nor held: not selected,
     // no answer (the lifecycle recovers), or an answer not understood.
     struct Slot {
@@ -125,7 +128,10 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     bool needs_cnma_ = false;
     std::string mem1_;  // storage AT+CMGR/AT+CMGD work on
     std::deque<std::pair<std::string, int>> to_read_;  // +CMTI/+CDSI
-    int outgoing_stored_ = 0;  // stored-sent/unsent messages the last drain found in mem1_
+    // Drained besides "SM": "SR" when AT+CPMS=? offers it, any other an
+    // indication named.
+    std::set<std::string> drained_storages_;
+    int outgoing_stored_ = 0;  // stored-sent/unsent messages the last drain found in SM
     bool reading_ = false;  // the lifecycle is in read_stored()
     // Cancelled when a read ends, the state changes, or wake() or stop() is
     // called: a send waiting for the announced messages looks again (send()).

@@ -209,29 +209,42 @@ awaitable<void> Modem::Impl::read_stored(std::string storage, int index) {
 
 awaitable<void> Modem::Impl::drain() {
     if (!quirks_->sms_storage) co_return;
-    if (!co_await select_storage("SM")) co_return;
+    // SM, where received messages are stored, and the others where some
+    // modems keep status reports whatever AT+CPMS says ("SR"): one whose
+    // +CDSI was lost would stay there.
+    std::set<std::string> storages = drained_storages_;
+    storages.insert("SM");
+    for (const auto& storage : storages) {
+        if (!co_await drain(storage)) co_return;
+    }
+}
+
+awaitable<bool> Modem::Impl::drain(const std::string& storage) {
+    if (!co_await select_storage(storage)) co_return hang_.empty() && gone_.empty();
     // <stat>=4: all messages, read ones included (a crash may have left them).
     const Reply r = co_await cmd("AT+CMGL=4");
-    if (!r.ok()) co_return;
+    if (!r.ok()) co_return exit_for(r) == Exit::ok;
     const auto list = at::parse_cmgl(r.lines);
     if (!list) {
         spdlog::warn("{} AT+CMGL=4 answer not understood: {}", log_name(), list.error().reason);
-        co_return;
+        co_return true;
     }
     int fresh = 0;
-    outgoing_stored_ = 0;
+    int outgoing = 0;
     for (const auto& stored : *list) {
         if (!stored.index || outstanding_.count({mem1_, *stored.index})) continue;
         if (stored.status && (*stored.status == at::MessageStatus::stored_sent ||
                               *stored.status == at::MessageStatus::stored_unsent)) {
-            ++outgoing_stored_;
+            ++outgoing;
             continue;
         }
         ++fresh;
         report(InboundPdu{{}, mem1_, *stored.index, stored.pdu, stored.length, std::nullopt, {}});
     }
+    if (at::iequals(storage, "SM")) outgoing_stored_ = outgoing;
     if (fresh > 0)
-        spdlog::debug("{} drain: {} stored message(s) reported", log_name(), fresh);
+        spdlog::debug("{} drain: {} stored message(s) in {} reported", log_name(), fresh, storage);
+    co_return true;
 }
 
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
@@ -289,7 +302,7 @@ awaitable<void> Modem::Impl::acknowledge() {
 }
 
 int Modem::Impl::known_stored(const std::string& storage) const {
-    int n = storage == mem1_ ? outgoing_stored_ : 0;
+    int n = at::iequals(storage, "SM") ? outgoing_stored_ : 0;
     for (const auto& [mem, index] : outstanding_) n += mem == storage;
     for (const auto& [mem, index] : to_read_) n += mem == storage;
     for (const auto& [mem, index] : not_stored_) n += mem == storage;
@@ -326,10 +339,14 @@ awaitable<Exit> Modem::Impl::health() {
         r = co_await cmd("AT+CPMS?");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         if (auto use = at::parse_cpms_query(r.line("+CPMS:")); use && !use->empty()) {
-            changed |= use->front().used != status_.storage_used;
-            status_.storage = use->front().storage;
-            status_.storage_used = use->front().used;
-            status_.storage_total = use->front().total;
+            // <mem3>, where the network's messages are stored: the one whose
+            // filling up holds them back (<mem1> follows the last read or
+            // delete, which may have been in "SR").
+            const at::StorageUse& received = use->size() >= 3 ? (*use)[2] : use->front();
+            changed |= received.used != status_.storage_used;
+            status_.storage = received.storage;
+            status_.storage_used = received.used;
+            status_.storage_total = received.total;
             if (status_.storage_total > 0 && status_.storage_used >= status_.storage_total) {
                 spdlog::warn("{} storage {} full ({}/{}): draining", log_name(), status_.storage,
                              status_.storage_used, status_.storage_total);
@@ -362,6 +379,7 @@ void Modem::Impl::on_urc(const at::Urc& urc) {
                 drain_requested_ = true;
             } else {
                 to_read_.emplace_back(where->storage, where->index);
+                drained_storages_.insert(where->storage);
             }
             wake();
             break;

@@ -278,6 +278,37 @@ TEST_CASE("Modem: status report matched to the TP-MR of a sent part") {
     REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
+TEST_CASE("Modem: status reports kept in SR are found without their +CDSI") {
+    // Some modems keep status reports in "SR" whatever <mem3> is. One left
+    // there before the driver came and one whose +CDSI was lost are found by
+    // the drains, which list SR too when AT+CPMS=? offers it.
+    SimProcess sim({"--reports-in-sr", "--first-mr", "7"});
+    auto settings = test_settings("office-1", sim.link());
+    settings.drain_interval = 500ms;
+    {
+        // A driver set the modem up (+CNMI) and went away.
+        Rig before(settings);
+        REQUIRE(before.ready());
+    }
+    const auto stored_before = sim.control(
+        {{"op", "status_report"}, {"mr", 6}, {"recipient", "+4917099887766"}});
+    REQUIRE(stored_before.at("indexes").size() == 1);
+    Rig rig(std::move(settings));
+    REQUIRE(rig.ready());
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.reports.size() == 1; }));
+    CHECK(rig.observer.reports[0].storage == "SR");
+    CHECK(rig.observer.reports[0].status_report->mr == 6);
+
+    const auto sent = rig.send(encode("+4917099887766", "Your code is 4711", true).parts[0]);
+    REQUIRE(sent.status == SendResult::Status::sent);
+    sim.control({{"op", "status_report"}, {"mr", sent.mr}, {"status", 0}, {"announce", false}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.reports.size() == 2; }));
+    CHECK(rig.observer.reports[1].status_report->mr == sent.mr);
+    CHECK(rig.observer.reports[1].storage == "SR");
+    // Confirmed by the observer: deleted from SR.
+    CHECK(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
 TEST_CASE("Modem: noise in the middle of responses (Huawei flavour)") {
     SimProcess sim({"--flavour", "huawei", "--noise-in-response", "0.5", "--noise-interval-ms",
                     "150"});

@@ -103,7 +103,9 @@ ModemCore::Outcome ModemCore::cmd_cpms(const AtCommand& c) {
             return ok();
         }
         case CommandForm::test:
-            info("+CPMS: (\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")");
+            info(config_.reports_in_sr
+                     ? "+CPMS: (\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")"
+                     : "+CPMS: (\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")");
             return ok();
         case CommandForm::action: return err_cms(cms::operation_not_allowed);
         case CommandForm::set: break;
@@ -115,7 +117,9 @@ ModemCore::Outcome ModemCore::cmd_cpms(const AtCommand& c) {
         auto name = arg_string(*args, i);
         if (!name) continue;
         auto m = memory_from_string(*name);
-        if (!m) return err_cms(cms::operation_not_allowed);
+        // "SR" is for reading and deleting reports only, and only where kept.
+        if (!m || (*m == Memory::sr && (i > 0 || !config_.reports_in_sr)))
+            return err_cms(cms::operation_not_allowed);
         chosen[i] = *m;
     }
     mem1_ = chosen[0];

@@ -152,7 +152,9 @@ public:
         auto encoded = pdu::encode_status_report(static_cast<std::uint8_t>(*mr), *recipient,
                                                  static_cast<std::uint8_t>(status), options);
         if (!encoded) throw OpError(encoded.error().field + ": " + encoded.error().message);
-        json j = inbound_json(core_.deliver_status_report(encoded->hex, encoded->tpdu_length));
+        const bool announce = !req.contains("announce") || opt_bool(req, "announce");
+        json j = inbound_json(
+            core_.deliver_status_report(encoded->hex, encoded->tpdu_length, announce));
         j["pdu"] = encoded->hex;
         return j;
     }
@@ -225,7 +227,7 @@ public:
 
     json storage(const json&) {
         json mems = json::object();
-        for (Memory m : {Memory::sm, Memory::me}) {
+        for (Memory m : {Memory::sm, Memory::me, Memory::sr}) {
             json list = json::array();
             for (auto& [index, msg] : core_.store().list(m)) list.push_back(describe_stored(index, *msg));
             mems[to_string(m)] = list;

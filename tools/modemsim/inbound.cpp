@@ -18,9 +18,10 @@ InboundResult ModemCore::deliver_sms(const std::string& pdu, int tpdu_length,
     return route_inbound(Inbound{false, pdu, tpdu_length, message_class, announce});
 }
 
-InboundResult ModemCore::deliver_status_report(const std::string& pdu, int tpdu_length) {
+InboundResult ModemCore::deliver_status_report(const std::string& pdu, int tpdu_length,
+                                               bool announce) {
     ++stats_.status_reports;
-    return route_inbound(Inbound{true, pdu, tpdu_length, std::nullopt});
+    return route_inbound(Inbound{true, pdu, tpdu_length, std::nullopt, announce});
 }
 
 InboundResult ModemCore::route_inbound(const Inbound& in) {
@@ -61,14 +62,15 @@ InboundResult ModemCore::route_inbound(const Inbound& in) {
 }
 
 bool ModemCore::store_and_indicate(const Inbound& in, InboundResult& result) {
-    auto index = store_.store(mem3_, {MessageStat::rec_unread, in.pdu, in.tpdu_length});
+    const Memory memory = in.report && config_.reports_in_sr ? Memory::sr : mem3_;
+    auto index = store_.store(memory, {MessageStat::rec_unread, in.pdu, in.tpdu_length});
     if (!index) return false;
     ++stats_.inbound_stored;
     result.indexes.push_back(*index);
     log_event(std::string(in.report ? "status report" : "message") + " stored at " +
-              to_string(mem3_) + " " + std::to_string(*index));
-    std::string where = "\"" + std::string(to_string(mem3_)) + "\"," + std::to_string(*index);
-    if (in.report && cnmi_.ds == 2)
+              to_string(memory) + " " + std::to_string(*index));
+    std::string where = "\"" + std::string(to_string(memory)) + "\"," + std::to_string(*index);
+    if (in.report && cnmi_.ds == 2 && in.announce)
         indication({"+CDSI: " + where});
     else if (!in.report && cnmi_.mt != 0 && in.announce)
         indication({"+CMTI: " + where});

@@ -88,6 +88,8 @@ int main(int argc, char** argv) {
                    "every Nth command line is carried out but its answer lost (0: none)")
         ->check(CLI::Range(0, 1000000))
         ->capture_default_str();
+    app.add_flag("--reports-in-sr", c.reports_in_sr,
+                 "store status reports in \"SR\" (announced +CDSI: \"SR\",<index>), not in <mem3>");
     app.add_option("--cnma-timeout-ms", c.cnma_timeout_ms, "+CMT/+CDS acknowledgement timeout (AT+CSMS=1)")
         ->check(CLI::Range(1, 600000))
         ->capture_default_str();

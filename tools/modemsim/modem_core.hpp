@@ -83,7 +83,9 @@ public:
     InboundResult deliver_sms(const std::string& pdu, int tpdu_length,
                               std::optional<int> message_class, bool announce = true);
     // An SMS-STATUS-REPORT arriving from the network.
-    InboundResult deliver_status_report(const std::string& pdu, int tpdu_length);
+    // announce=false: stored without +CDSI (a lost indication).
+    InboundResult deliver_status_report(const std::string& pdu, int tpdu_length,
+                                        bool announce = true);
     // A line of vendor noise, now or inside the next response.
     void noise(const std::string& line, bool during_next_response);
     void hang(std::chrono::milliseconds duration);
@@ -204,7 +206,7 @@ private:
         std::string pdu;
         int tpdu_length = 0;
         std::optional<int> message_class;
-        bool announce = true;  // false: stored without +CMTI (a lost indication)
+        bool announce = true;  // false: stored without +CMTI/+CDSI (a lost indication)
     };
     InboundResult route_inbound(const Inbound& in);
     bool store_and_indicate(const Inbound& in, InboundResult& result);

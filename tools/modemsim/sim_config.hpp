@@ -54,6 +54,9 @@ struct SimConfig {
     double noise_in_response = 0.1;     // Huawei: chance of a noise line inside a reply
     int reset_ms = 500;                 // AT+CFUN=1,1: deaf while it reboots
     int lose_answer_every = 0;          // every Nth command line is done but not answered
+    // Status reports are stored in "SR" whatever AT+CPMS says (some Qualcomm
+    // and SIMCom modems), not in <mem3>.
+    bool reports_in_sr = false;
     bool verbose = false;               // log every AT line to stderr
 };
 

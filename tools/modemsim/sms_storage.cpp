@@ -14,10 +14,11 @@ constexpr std::array<std::pair<MessageStat, const char*>, 4> kStatNames{{
     {MessageStat::sto_sent, "STO SENT"},
 }};
 
-constexpr std::array<std::pair<Memory, const char*>, 3> kMemoryNames{{
+constexpr std::array<std::pair<Memory, const char*>, 4> kMemoryNames{{
     {Memory::sm, "SM"},
     {Memory::me, "ME"},
     {Memory::mt, "MT"},
+    {Memory::sr, "SR"},
 }};
 
 }  // namespace
@@ -43,7 +44,8 @@ std::optional<Memory> memory_from_string(std::string_view name) {
 MessageStore::MessageStore(int slots_per_memory, int index_base)
     : size_(slots_per_memory), base_(index_base),
       sim_(static_cast<std::size_t>(slots_per_memory)),
-      flash_(static_cast<std::size_t>(slots_per_memory)) {}
+      flash_(static_cast<std::size_t>(slots_per_memory)),
+      reports_(static_cast<std::size_t>(slots_per_memory)) {}
 
 int MessageStore::total(Memory m) const { return m == Memory::mt ? 2 * size_ : size_; }
 
@@ -57,6 +59,7 @@ int MessageStore::used(Memory m) const {
         case Memory::sm: return count(sim_);
         case Memory::me: return count(flash_);
         case Memory::mt: return count(sim_) + count(flash_);
+        case Memory::sr: return count(reports_);
     }
     return 0;
 }
@@ -71,6 +74,7 @@ std::optional<std::pair<MessageStore::Slots*, std::size_t>> MessageStore::locate
         case Memory::mt:
             if (pos < size_) return std::pair{&sim_, p};
             return std::pair{&flash_, p - static_cast<std::size_t>(size_)};
+        case Memory::sr: return std::pair{&reports_, p};
     }
     return std::nullopt;
 }

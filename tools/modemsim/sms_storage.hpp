@@ -1,5 +1,6 @@
 // The simulated message memories of TS 27.005 §3.1: "SM" (the SIM), "ME" (the
-// modem's flash) and "MT" (both, SIM first), each a fixed number of slots.
+// modem's flash) and "MT" (both, SIM first), each a fixed number of slots, and
+// "SR", where some modems keep status reports (read and delete only).
 // Indexes are shown 0- or 1-based as the modem's flavour does; a client that
 // hard-codes either base is caught by running it against the other.
 #pragma once
@@ -17,8 +18,8 @@ namespace smsgw::modemsim {
 enum class MessageStat : std::uint8_t { rec_unread = 0, rec_read = 1, sto_unsent = 2, sto_sent = 3 };
 const char* to_string(MessageStat stat);  // "REC UNREAD", …
 
-enum class Memory : std::uint8_t { sm, me, mt };
-const char* to_string(Memory memory);  // "SM", "ME", "MT"
+enum class Memory : std::uint8_t { sm, me, mt, sr };
+const char* to_string(Memory memory);  // "SM", "ME", "MT", "SR"
 std::optional<Memory> memory_from_string(std::string_view name);
 
 struct StoredMessage {
@@ -54,6 +55,7 @@ private:
     int base_;
     Slots sim_;
     Slots flash_;
+    Slots reports_;
 };
 
 }  // namespace smsgw::modemsim
