@@ -672,6 +672,7 @@ awaitable<Exit> Modem::Impl::configure() {
                 if (candidates[i].command == chosen->command) first = i;
     }
     status_.cnmi.clear();
+    cnmi_as_set_.clear();
     for (std::size_t i = first; i < candidates.size(); ++i) {
         r = co_await cmd(std::string(candidates[i].command));
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
@@ -681,9 +682,17 @@ awaitable<Exit> Modem::Impl::configure() {
             break;
         }
     }
-    if (status_.cnmi.empty())
+    if (status_.cnmi.empty()) {
         spdlog::warn("{} no +CNMI setting accepted: new messages found by the periodic drain only",
                      log_name());
+    } else {
+        // What the modem shows for it, in its own words: the health check
+        // compares against this, not against the command (modems normalise
+        // fields they ignore).
+        r = co_await cmd("AT+CNMI?");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (r.ok()) cnmi_as_set_ = at::without_spaces(r.line("+CNMI:"));
+    }
     co_return Exit::ok;
 }
 

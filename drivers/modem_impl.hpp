@@ -131,6 +131,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Drained besides "SM": "SR" when AT+CPMS=? offers it, any other an
     // indication named.
     std::set<std::string> drained_storages_;
+    // "+CNMI:…" as the modem showed it once set up (spaces dropped); empty
+    // when none was accepted or the modem does not answer AT+CNMI?.
+    std::string cnmi_as_set_;
     int outgoing_stored_ = 0;  // stored-sent/unsent messages the last drain found in SM
     bool reading_ = false;  // the lifecycle is in read_stored()
     // Cancelled when a read ends, the state changes, or wake() or stop() is

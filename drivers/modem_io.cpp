@@ -362,6 +362,20 @@ awaitable<Exit> Modem::Impl::health() {
             }
         }
     }
+    if (!cnmi_as_set_.empty()) {
+        // A modem that restarted without a start-up line we know (Huawei's
+        // ^SIMST, or none at all) is back at its defaults: no +CNMI, so new
+        // messages sit on the SIM unannounced. Set it up anew.
+        r = co_await cmd("AT+CNMI?");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        const std::string now = at::without_spaces(r.line("+CNMI:"));
+        if (r.ok() && !now.empty() && now != cnmi_as_set_ && restarted_.empty()) {
+            spdlog::warn("{} {} while ready, not {} as set: the modem lost its settings",
+                         log_name(), now, cnmi_as_set_);
+            restarted_ = now;
+            co_return Exit::restarted;
+        }
+    }
     // Before ready, set_state(ready) reports the whole status.
     if (changed && status_.state == ModemState::ready) publish("health");
     co_return Exit::ok;

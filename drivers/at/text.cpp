@@ -63,6 +63,13 @@ std::string to_upper(std::string_view s) {
     return out;
 }
 
+std::string without_spaces(std::string_view s) {
+    std::string out;
+    for (char c : s)
+        if (c != ' ') out += c;
+    return out;
+}
+
 std::string normalize_words(std::string_view s) {
     std::string out;
     out.reserve(s.size());

@@ -16,6 +16,8 @@ bool is_hex_digit(char c);
 bool is_hex(std::string_view s);     // non-empty, hex digits only
 bool is_digits(std::string_view s);  // non-empty, decimal digits only
 std::string to_upper(std::string_view s);
+// Without spaces: "+CNMI: 2,1,0,2,0" and "+CNMI:2, 1,0,2,0" compare equal.
+std::string without_spaces(std::string_view s);
 
 // Lower-case letters and digits only: "SIM not inserted" and "SIM_NOT-INSERTED"
 // both become "simnotinserted" (verbose +CME ERROR texts vary in case and spacing).

@@ -427,6 +427,23 @@ drivers::ModemSettings frequent_health_checks(SimProcess& sim) {
     return settings;
 }
 
+TEST_CASE("Modem: a modem that lost its settings without a word is set up again") {
+    // A restart whose start-up lines the driver never sees: the health check
+    // finds +CNMI back at its power-up value and sets the modem up anew, so
+    // new messages are announced again. The periodic drain is off and the
+    // message is injected only once the modem is ready again, so nothing else
+    // would find it.
+    SimProcess sim({"--reset-ms", "20"});
+    Rig rig(frequent_health_checks(sim));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "restart"}, {"quiet", true}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
+    CHECK(rig.observer.count(ModemState::recovering) == 0);
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
+    CHECK(reassemble(rig.observer.inbound) == "Stop");
+}
+
 TEST_CASE("Modem: a message stored without an announcement is found at the next health check") {
     // Lost +CMTI: the health check's AT+CPMS? shows more on the SIM than the
     // driver knows of, and it reads them then, not at the next periodic drain.

@@ -173,8 +173,10 @@ public:
         return json::object();
     }
 
-    json restart(const json&) {
-        core_.restart();
+    json restart(const json& req) {
+        // quiet: no start-up lines (a modem whose restart says nothing the
+        // client knows, or whose lines are lost).
+        core_.restart(!opt_bool(req, "quiet"));
         return json::object();
     }
 

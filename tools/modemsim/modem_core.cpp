@@ -117,11 +117,11 @@ void ModemCore::hang(std::chrono::milliseconds duration) {
     become_deaf(duration, false);
 }
 
-void ModemCore::restart() {
+void ModemCore::restart(bool announce) {
     ++stats_.resets;
-    log_event("restart (spontaneous)");
+    log_event(announce ? "restart (spontaneous)" : "restart (spontaneous, no start-up lines)");
     power_on();
-    become_deaf(std::chrono::milliseconds(config_.reset_ms), true);
+    become_deaf(std::chrono::milliseconds(config_.reset_ms), announce);
 }
 
 // ---- input ---------------------------------------------------------------------

@@ -91,8 +91,8 @@ public:
     void hang(std::chrono::milliseconds duration);
     // Restarts by itself (a watchdog, a brown-out): back at the power-up
     // defaults (echo on, no +CNMI, PIN asked again), deaf for reset_ms, then
-    // its boot lines. What the SIM stores survives.
-    void restart();
+    // its boot lines (none when !announce). What the SIM stores survives.
+    void restart(bool announce = true);
     // Power lost and back (unplug, AT+CFUN=1,1): settings to their defaults,
     // the SIM locked again, the memories and the TP-MR counter kept.
     void power_on();
