@@ -418,12 +418,23 @@ void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& t
                      shown_sender(to.address));
         return;
     }
+    // One of each kind per number and interval: a sender repeating STOP, or an
+    // auto-responder answering HELP with HELP, does not get (and pay for) a
+    // reply to each.
+    const std::string key_prefix = "smsgwd:" + std::string(purpose) + ":";
+    if (store_.queued_since(to.address, key_prefix, now - options_.auto_reply_interval)) {
+        spdlog::info("inbound: no {} reply to {}: one was queued in the last {} min", purpose,
+                     to.address,
+                     std::chrono::duration_cast<std::chrono::minutes>(options_.auto_reply_interval)
+                         .count());
+        return;
+    }
     const policy::Settings& settings = settings_.get();
     api::SendParams params;
     params.to = to.address;
     params.text = text;
     params.category = api::Category::transactional;
-    params.idempotency_key = "smsgwd:" + std::string(purpose) + ":" + fingerprint(modem, pdus);
+    params.idempotency_key = key_prefix + fingerprint(modem, pdus);
     int max_parts = options_.max_parts;
     if (settings.max_segments > 0) max_parts = std::min(max_parts, settings.max_segments);
     const core::BuildContext context{options_.default_country, settings, max_parts, now};

@@ -67,6 +67,9 @@ struct InboundOptions {
     // daemon stopped between the commit and AT+CMGD) is only deleted.
     std::chrono::milliseconds seen_pdu_window = std::chrono::hours(24 * 7);
     int max_parts = 10;  // limits.max_parts_per_message, for automatic replies
+    // At most one automatic reply of each kind (opt-out confirmation, HELP, …)
+    // to a number within this interval.
+    std::chrono::milliseconds auto_reply_interval = std::chrono::hours(1);
 
     // The options a config asks for (sweep at most every minute, or a tenth of
     // the timeout when that is shorter).

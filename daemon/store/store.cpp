@@ -268,6 +268,21 @@ std::optional<Message> Store::find_by_idempotency_key(std::string_view key) {
     return rows::one(*db_, sql, rows::message, key);
 }
 
+bool Store::queued_since(std::string_view recipient, std::string_view key_prefix, Time since) {
+    // The recipient's messages by (recipient, id), newest first; the scan stops
+    // at the first one too old, since ids grow with created_at.
+    Statement st = db_->prepare(
+        "SELECT created_at, substr(idempotency_key, 1, ?) = ? FROM messages INDEXED BY "
+        "messages_recipient_id WHERE recipient = ? ORDER BY id DESC");
+    st.bind_all(static_cast<std::int64_t>(key_prefix.size()), key_prefix, recipient);
+    const std::int64_t from = to_millis(since);
+    while (st.step()) {
+        if (st.int64(0) < from) return false;
+        if (st.int64(1) != 0) return true;
+    }
+    return false;
+}
+
 std::vector<Message> Store::list_messages(const MessageFilter& filter,
                                           std::optional<std::int64_t> before_id, int limit) {
     // The WHERE clause has only the terms in use, so SQLite can pick the

@@ -156,6 +156,10 @@ class Store {
     // The message row alone (an event's fields), without its parts.
     std::optional<Message> find_message(std::int64_t message_id);
     std::optional<Message> find_by_idempotency_key(std::string_view key);
+    // Whether a message to `recipient` whose idempotency key starts with
+    // `key_prefix` was queued at or after `since` (the automatic replies'
+    // per-number limit).
+    bool queued_since(std::string_view recipient, std::string_view key_prefix, Time since);
     // Newest first; before_id continues after the last id of the previous page.
     std::vector<Message> list_messages(const MessageFilter& filter,
                                        std::optional<std::int64_t> before_id, int limit);

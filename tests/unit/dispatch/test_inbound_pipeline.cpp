@@ -225,6 +225,28 @@ TEST_CASE("START removes the opt-out, HELP stores nothing and answers when enabl
     CHECK(rig.inbound().size() == 3);
 }
 
+TEST_CASE("a number gets one automatic reply of each kind an hour, however often it asks",
+          "[dispatch][inbound][optout]") {
+    Rig rig;
+    rig.set("optout.help_enabled", "true");
+    rig.set("optout.confirmation_enabled", "true");
+    // An auto-responder answering our HELP text with HELP, and so on.
+    for (int i = 0; i < 5; ++i)
+        CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "HELP", i)[0]));
+    CHECK(rig.messages().size() == 1);
+    // Another kind is still answered, once; another number is answered too.
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "STOP", 10)[0]));
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "STOP", 11)[0]));
+    CHECK(rig.pipeline.on_inbound(deliver("+4915199999999", "HELP", 12)[0]));
+    const auto queued = rig.messages();
+    REQUIRE(queued.size() == 3);
+    CHECK(queued[0].recipient == "+4915199999999");
+    CHECK(queued[1].text == rig.settings.get().optout_confirmation_text);
+    CHECK(queued[2].text == rig.settings.get().optout_help_text);
+    // Every message is kept all the same.
+    CHECK(rig.inbound().size() == 8);
+}
+
 TEST_CASE("a longer text with STOP in it is a conversation, not an opt-out",
           "[dispatch][inbound][optout]") {
     Rig rig;

@@ -58,6 +58,7 @@ void exercise_hot_paths(Store& store) {
     store.forget_seen_pdus(at_seconds(6));
     store.cancel(routed.at(0).message_id, at_seconds(7));
     store.find_by_idempotency_key("k7");
+    store.queued_since("+491701007", "smsgwd:help:", t0());
     store.get_message(3);
     store.message_history(3);
     MessageFilter by_state;
