@@ -219,8 +219,11 @@ bool InboundPipeline::Impl::on_inbound(const drivers::InboundPdu& in) {
     const store::Time now = core::now();
     try {
         if (store_.inbound_pdu_seen(in.modem, in.hex)) {
-            spdlog::info("inbound: modem[{}] message {}{} was stored before (the daemon stopped "
-                         "before deleting it); deleting it now",
+            // Read again after a stop between the commit and AT+CMGD, or the
+            // network delivering it twice (an acknowledgement lost on the
+            // radio): the same PDU, to its timestamp's second, is the same message.
+            spdlog::info("inbound: modem[{}] message {}{} is a PDU stored before (read again "
+                         "after a stop, or delivered twice by the network); deleting it now",
                          in.modem, in.storage, in.index ? std::to_string(*in.index) : std::string());
             return true;
         }
