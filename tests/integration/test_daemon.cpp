@@ -450,6 +450,32 @@ TEST_CASE("the wallet charges each send and refuses one it cannot pay") {
     CHECK(wallet["ledger"][0]["message_id"] == ok["message_id"]);
 }
 
+TEST_CASE("a top-up past the wallet's limit is refused naming amount and the room left") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    d.request_ok({{"id", 1}, {"op", "wallet.topup"}, {"amount", "999999999999"}});
+    // Ten more of the largest amount once wrapped the int64 balance around.
+    for (int i = 0; i < 10; ++i) {
+        auto refused = d.request({{"id", 2}, {"op", "wallet.topup"}, {"amount", "999999999999.999999"}});
+        INFO(refused.dump());
+        REQUIRE(refused["ok"] == false);
+        CHECK(refused["error"]["code"] == "bad_request");
+        CHECK(refused["error"]["field"] == "amount");
+        const std::string message = refused["error"]["message"];
+        CHECK(message.find("expected at most 0.999999") != std::string::npos);
+        CHECK(message.find("999999999999.999999") != std::string::npos);
+    }
+    auto wallet = d.request_ok({{"id", 3}, {"op", "wallet.get"}});
+    CHECK(wallet["balance"] == "999999999999");
+    CHECK(wallet["ledger"].size() == 1);
+    // What is left still goes in, up to the limit exactly.
+    auto full = d.request_ok({{"id", 4}, {"op", "wallet.topup"}, {"amount", "0.999999"}});
+    CHECK(full["balance"] == "999999999999.999999");
+    auto over = d.request({{"id", 5}, {"op", "wallet.topup"}, {"amount", "0.000001"}});
+    CHECK(over["error"]["field"] == "amount");
+    CHECK(over["error"]["message"].get<std::string>().find("expected at most 0 ") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {
     SimProcess a, b;
     TempDir dir;
