@@ -60,6 +60,15 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
         return unexpected(
             fail("null", ErrorCode::bad_request,
                  "request line longer than " + std::to_string(max_line_bytes) + " bytes"));
+    // nlohmann's lexer takes a NUL byte for the end of its input, so the rest
+    // of the line would be dropped unseen and its first part executed. JSON
+    // text never holds a raw NUL (in a string it is written \u0000).
+    if (const auto nul = line.find('\0'); nul != std::string_view::npos)
+        return unexpected(fail("null", ErrorCode::bad_request,
+                               "a NUL byte is not allowed in a request line (found at column " +
+                                   std::to_string(nul + 1) + ", byte offset " +
+                                   std::to_string(nul) +
+                                   "); inside a JSON string write it as \\u0000"));
     if (nesting_depth(line) > max_depth)
         return unexpected(fail("null", ErrorCode::bad_request,
                                "JSON nested deeper than " + std::to_string(max_depth) + " levels"));

@@ -240,6 +240,29 @@ TEST_CASE("server: each error class is answered and the connection stays up") {
     CHECK(fx.stats().connections == 2);
 }
 
+TEST_CASE("server: a request line with a NUL byte is refused whole and the connection stays up") {
+    ServerFixture fx;
+    Client c(fx.path);
+    REQUIRE(c.connected());
+    // The JSON parser stops at a NUL: the hello before it would run, the top-up after it go unseen.
+    using namespace std::string_literals;
+    c.send("{\"id\":1,\"op\":\"hello\"}\0{\"id\":2,\"op\":\"wallet.topup\",\"amount\":\"5\"}\n"s);
+    auto r = c.reply();
+    REQUIRE(r.has_value());
+    CHECK(r->at("id").is_null());
+    CHECK(error_of(*r).at("code") == "bad_request");
+    const std::string message = error_of(*r).at("message");
+    CHECK(message.find("NUL byte") != std::string::npos);
+    CHECK(message.find("column 22") != std::string::npos);
+    // Nothing else answers that line, and the connection goes on serving.
+    c.send(R"({"id":3,"op":"message.get","message_id":1})" "\n");
+    r = c.reply();
+    REQUIRE(r.has_value());
+    CHECK(r->at("id") == 3);
+    CHECK(r->at("ok") == true);
+    CHECK(fx.on_io([&] { return fx.handler.seen.size(); }) == 1u);
+}
+
 TEST_CASE("server: pipelined requests with ids of every JSON type all come back") {
     ServerFixture fx;
     Client c(fx.path);
