@@ -53,6 +53,25 @@ std::string parse_error_text(const json::exception& e) {
     return what;
 }
 
+// A subscription asks for the data of the ops behind its events, so it is
+// held to their roles as a request of that op would be: refused whole,
+// naming the first event the caller may not see, rather than narrowed in
+// silence (a client would wait for events that never come).
+std::optional<Error> check_event_roles(const SubscribeParams& params, Role caller) {
+    for (std::size_t i = 0; i < params.events.size(); ++i) {
+        const EventName event = params.events[i];
+        const Role needed = event_min_role(event);
+        if (caller >= needed) continue;
+        return Error{ErrorCode::forbidden,
+                     "events[" + std::to_string(i) + "]: " + std::string(to_string(event)) +
+                         " needs the " + std::string(to_string(needed)) + " role (as " +
+                         std::string(to_string(event_source_op(event))) + " does); the caller is " +
+                         std::string(to_string(caller)),
+                     "events[" + std::to_string(i) + "]"};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 Expected<Request, RequestError> parse_request(std::string_view line, Role caller) {
@@ -129,6 +148,9 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
     Request out{std::move(id_text), {}};
     if (auto error = read_op_params(*op, request, out.params))
         return unexpected(RequestError{std::move(out.id), std::move(*error)});
+    if (const auto* subscribe = std::get_if<SubscribeParams>(&out.params))
+        if (auto error = check_event_roles(*subscribe, caller))
+            return unexpected(RequestError{std::move(out.id), std::move(*error)});
     return out;
 }
 

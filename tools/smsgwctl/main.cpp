@@ -23,6 +23,7 @@
 
 #include "daemon/api/client.hpp"
 #include "daemon/api/error.hpp"
+#include "daemon/api/op_table.hpp"
 #include "daemon/api/vocabulary.hpp"
 #include "tools/smsgwctl/daemon_link.hpp"
 #include "tools/smsgwctl/render.hpp"
@@ -231,8 +232,26 @@ extern "C" void on_interrupt(int) {
     if (events_fd >= 0) ::shutdown(events_fd, SHUT_RDWR);
 }
 
+// Without --event: every event the caller's role may receive, learnt from
+// hello — the daemon refuses a subscription naming one it may not see.
+int events_for_role(const std::string& socket, std::vector<std::string>& events) {
+    std::optional<DaemonLink> link;
+    smsgw::api::Reply reply;
+    std::string line;
+    if (const int rc = exchange(socket, {{"id", 1}, {"op", "hello"}}, link, reply, line);
+        rc != exit_ok)
+        return rc;
+    const auto role = smsgw::api::role_from_string(reply.result.value("role", ""))
+                          .value_or(smsgw::api::Role::member);
+    for (std::size_t i = 0; i < smsgw::api::event_names.size(); ++i)
+        if (role >= smsgw::api::event_min_role(static_cast<smsgw::api::EventName>(i)))
+            events.emplace_back(smsgw::api::event_names[i]);
+    return exit_ok;
+}
+
 int run_events(const std::string& socket, bool json_out, std::vector<std::string> events) {
-    if (events.empty()) events = names(smsgw::api::event_names);
+    if (events.empty())
+        if (const int rc = events_for_role(socket, events); rc != exit_ok) return rc;
     struct sigaction action {};
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
@@ -524,7 +543,10 @@ int main(int argc, char** argv) {
     CLI::App* events = app.add_subcommand(
         "events", "Stream events (message.*, inbound.received, optout.*, modem.*) until Ctrl-C.");
     std::vector<std::string> event_filter;
-    events->add_option("--event", event_filter, "an event to receive (repeatable; default: all)")
+    events
+        ->add_option("--event", event_filter,
+                     "an event to receive (repeatable; default: all your role may receive — "
+                     "optout.* need manager)")
         ->check(CLI::IsMember(names(smsgw::api::event_names)));
     events->footer(
         "One line per event: the name and key=value pairs, or with --json the daemon's line.\n"
