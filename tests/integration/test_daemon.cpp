@@ -309,15 +309,22 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(set["previous"] == true);
     auto disabled = d.request(send_req("+4915123456789", "x"));
     CHECK(disabled["error"]["code"] == "service_disabled");
-    auto bad_value = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 900}});
-    CHECK(bad_value["error"]["code"] == "bad_request");
-    CHECK(bad_value["error"]["field"] == "value");
-    // Above the config's hard limit (limits.max_parts_per_message, 10 here): refused
-    // with the limit named, not capped in silence at every send.
-    auto over_limit = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 20}});
-    CHECK(over_limit["error"]["code"] == "bad_request");
-    CHECK(over_limit["error"]["message"].get<std::string>().find("limits.max_parts_per_message") !=
-          std::string::npos);
+    // Above the setting's own 255 or only above the config's hard limit
+    // (limits.max_parts_per_message, 10 here): refused alike, with the limit
+    // enforced named, not capped in silence at every send.
+    for (const int value : {900, 20}) {
+        auto over = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", value}});
+        CHECK(over["error"]["code"] == "bad_request");
+        CHECK(over["error"]["field"] == "value");
+        CHECK(over["error"]["message"] ==
+              "sms.max_segments: expected an integer from 1 to 10 (limits.max_parts_per_message "
+              "in the daemon's config), got " + std::to_string(value));
+    }
+    // A bad key in settings.get names its element.
+    auto unknown = d.request({{"id", 5}, {"op", "settings.get"}, {"keys", {"sms.enabled", "sms.enabeld"}}});
+    CHECK(unknown["error"]["code"] == "bad_request");
+    CHECK(unknown["error"]["field"] == "keys[1]");
+    CHECK(unknown["error"]["message"].get<std::string>().starts_with("keys[1]: unknown setting `sms.enabeld`"));
     d.request_ok({{"id", 6}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", true}});
 
     // Settings survive a restart.
