@@ -200,6 +200,20 @@ constexpr bool roles_in_op_order() {
 }
 static_assert(roles_in_op_order());
 
+// The op whose answer shows what each event says (in EventName order).
+constexpr Op event_ops[] = {
+    Op::message_get,   // message.queued
+    Op::message_get,   // message.sent
+    Op::message_get,   // message.delivered
+    Op::message_get,   // message.failed
+    Op::inbound_list,  // inbound.received
+    Op::optout_list,   // optout.added: the number and note
+    Op::optout_list,   // optout.removed
+    Op::modem_list,    // modem.up
+    Op::modem_list,    // modem.down
+};
+static_assert(std::size(event_ops) == event_names.size());
+
 template <std::size_t... I>
 std::array<OpInfo, sizeof...(I)> build_table(std::index_sequence<I...>) {
     static std::array<std::vector<ParamSpec>, sizeof...(I)> storage;
@@ -243,6 +257,14 @@ const OpInfo* find_op(std::string_view name) {
 
 const OpInfo& op_info(Op op) {
     return op_table()[static_cast<std::size_t>(op)];
+}
+
+Op event_source_op(EventName event) {
+    return event_ops[static_cast<std::size_t>(event)];
+}
+
+Role event_min_role(EventName event) {
+    return op_roles[static_cast<std::size_t>(event_source_op(event))].min_role;
 }
 
 std::optional<Error> read_op_params(const OpInfo& op, const nlohmann::json& request, Params& out) {

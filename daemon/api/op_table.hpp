@@ -59,4 +59,10 @@ std::span<const OpInfo> op_table();
 const OpInfo* find_op(std::string_view name);
 const OpInfo& op_info(Op op);
 
+// An event carries the data of one op's answer, so it reaches only the roles
+// that may call that op: message.* → message.get, inbound.received →
+// inbound.list, optout.* → optout.list, modem.* → modem.list.
+Op event_source_op(EventName event);
+Role event_min_role(EventName event);
+
 }  // namespace smsgw::api

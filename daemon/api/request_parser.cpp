@@ -53,6 +53,25 @@ std::string parse_error_text(const json::exception& e) {
     return what;
 }
 
+// A subscription asks for the data of the ops behind its events, so it is
+// held to their roles as a request of that op would be: refused whole,
+// naming the first event the caller may not see, rather than narrowed in
+// silence (a client would wait for events that never come).
+std::optional<Error> check_event_roles(const SubscribeParams& params, Role caller) {
+    for (std::size_t i = 0; i < params.events.size(); ++i) {
+        const EventName event = params.events[i];
+        const Role needed = event_min_role(event);
+        if (caller >= needed) continue;
+        return Error{ErrorCode::forbidden,
+                     "events[" + std::to_string(i) + "]: " + std::string(to_string(event)) +
+                         " needs the " + std::string(to_string(needed)) + " role (as " +
+                         std::string(to_string(event_source_op(event))) + " does); the caller is " +
+                         std::string(to_string(caller)),
+                     "events[" + std::to_string(i) + "]"};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 Expected<Request, RequestError> parse_request(std::string_view line, Role caller) {
@@ -60,6 +79,15 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
         return unexpected(
             fail("null", ErrorCode::bad_request,
                  "request line longer than " + std::to_string(max_line_bytes) + " bytes"));
+    // nlohmann's lexer takes a NUL byte for the end of its input, so the rest
+    // of the line would be dropped unseen and its first part executed. JSON
+    // text never holds a raw NUL (in a string it is written \u0000).
+    if (const auto nul = line.find('\0'); nul != std::string_view::npos)
+        return unexpected(fail("null", ErrorCode::bad_request,
+                               "a NUL byte is not allowed in a request line (found at column " +
+                                   std::to_string(nul + 1) + ", byte offset " +
+                                   std::to_string(nul) +
+                                   "); inside a JSON string write it as \\u0000"));
     if (nesting_depth(line) > max_depth)
         return unexpected(fail("null", ErrorCode::bad_request,
                                "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
@@ -120,6 +148,9 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
     Request out{std::move(id_text), {}};
     if (auto error = read_op_params(*op, request, out.params))
         return unexpected(RequestError{std::move(out.id), std::move(*error)});
+    if (const auto* subscribe = std::get_if<SubscribeParams>(&out.params))
+        if (auto error = check_event_roles(*subscribe, caller))
+            return unexpected(RequestError{std::move(out.id), std::move(*error)});
     return out;
 }
 

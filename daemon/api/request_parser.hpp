@@ -21,8 +21,9 @@ struct RequestError {
 };
 
 // `line` is one line without its newline. The order of checks is: length,
-// JSON, object, id, op known, role, parameters — so a caller without the role
-// learns nothing about an op's parameters.
+// NUL bytes, JSON, object, id, op known, role, parameters, then for
+// `subscribe` the role of each event (op_table.hpp, event_min_role) — so a
+// caller without the role learns nothing about an op's parameters.
 Expected<Request, RequestError> parse_request(std::string_view line, Role caller);
 
 }  // namespace smsgw::api

@@ -3,6 +3,8 @@
 #include "daemon/policy/cost.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
 
 namespace smsgw::policy {
 namespace {
@@ -103,7 +105,16 @@ std::string format_money(Micros amount, std::string_view currency) {
            std::string(currency);
 }
 
+// Every int segment count times the dearest price settings accept fits: the
+// product needs no run-time check, only a price in the accepted range.
+static_assert(std::numeric_limits<int>::max() <=
+              std::numeric_limits<Micros>::max() / max_cost_per_segment);
+
 Micros message_cost(int segments, Micros cost_per_segment) {
+    if (cost_per_segment < 0 || cost_per_segment > max_cost_per_segment)
+        throw std::invalid_argument("message_cost: cost_per_segment " +
+                                    std::to_string(cost_per_segment) + " is outside 0.." +
+                                    std::to_string(max_cost_per_segment));
     return static_cast<Micros>(std::max(segments, 0)) * cost_per_segment;
 }
 

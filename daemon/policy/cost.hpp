@@ -38,8 +38,9 @@ std::optional<int> currency_minor_digits(std::string_view code);
 // (0, "EUR") → "0.00 EUR". An unknown currency gets 2 digits.
 std::string format_money(Micros amount, std::string_view currency);
 
-// segments × cost_per_segment. segments ≥ 0 and cost ≤ max_cost_per_segment
-// keep it far from overflow for any message the daemon accepts.
+// segments × cost_per_segment. Any int segments and cost ≤ max_cost_per_segment
+// keep it within int64 (asserted at compile time); a cost outside 0 ..
+// max_cost_per_segment is a bug (settings refuse it) and throws.
 Micros message_cost(int segments, Micros cost_per_segment);
 
 }  // namespace smsgw::policy

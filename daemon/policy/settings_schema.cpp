@@ -102,19 +102,23 @@ Expected<json, SettingError> check_text(const SettingSpec& spec, const json& val
     return value;
 }
 
-Expected<json, SettingError> check_value(const SettingSpec& spec, const json& value) {
+Expected<json, SettingError> check_value(const SettingSpec& spec, const json& value,
+                                         const SettingCeiling* ceiling = nullptr) {
     switch (spec.type) {
         case T::boolean:
             if (!value.is_boolean()) return unexpected(invalid(spec, "true or false", value));
             return value;
         case T::integer: {
-            const std::string expected =
-                "an integer from " + std::to_string(spec.min) + " to " + std::to_string(spec.max);
+            const bool capped = ceiling && ceiling->max < spec.max;
+            const std::int64_t max = capped ? ceiling->max : spec.max;
+            const std::string expected = "an integer from " + std::to_string(spec.min) + " to " +
+                                         std::to_string(max) +
+                                         (capped ? " (" + std::string(ceiling->source) + ")" : "");
             if (!value.is_number_integer()) return unexpected(invalid(spec, expected, value));
             if (value.is_number_unsigned() && value.get<std::uint64_t>() > 0x7FFFFFFFu)
                 return unexpected(invalid(spec, expected, value));
             const auto v = value.get<std::int64_t>();
-            if (v < spec.min || v > spec.max) return unexpected(invalid(spec, expected, value));
+            if (v < spec.min || v > max) return unexpected(invalid(spec, expected, value));
             return value;
         }
         case T::text:
@@ -162,14 +166,17 @@ Expected<json, SettingError> check_value(const SettingSpec& spec, const json& va
 }
 
 SettingError unknown_key(std::string_view key) {
-    std::array<std::string_view, std::size(specs)> keys{};
-    std::transform(std::begin(specs), std::end(specs), keys.begin(),
-                   [](const SettingSpec& s) { return s.key; });
-    return {SettingErrorKind::unknown_key, std::string(key), "key",
-            "unknown setting `" + std::string(key) + "`" + api::did_you_mean(key, keys)};
+    return {SettingErrorKind::unknown_key, std::string(key), "key", unknown_setting_text(key)};
 }
 
 }  // namespace
+
+std::string unknown_setting_text(std::string_view key) {
+    std::array<std::string_view, std::size(specs)> keys{};
+    std::transform(std::begin(specs), std::end(specs), keys.begin(),
+                   [](const SettingSpec& s) { return s.key; });
+    return "unknown setting `" + std::string(key) + "`" + api::did_you_mean(key, keys);
+}
 
 std::string_view to_string(SettingType type) {
     switch (type) {
@@ -212,7 +219,8 @@ Expected<json, SettingError> validate(std::string_view key, const json& value) {
 }
 
 Expected<json, SettingError> validate_change(std::string_view key, const json& value,
-                                             api::Role caller) {
+                                             api::Role caller,
+                                             std::span<const SettingCeiling> ceilings) {
     const SettingSpec* spec = find_setting(key);
     if (!spec) return unexpected(unknown_key(key));
     if (caller < spec->min_role)
@@ -220,7 +228,9 @@ Expected<json, SettingError> validate_change(std::string_view key, const json& v
             SettingErrorKind::forbidden, std::string(key), "key",
             std::string(key) + ": only " + std::string(api::to_string(spec->min_role)) +
                 (spec->min_role == Role::admin ? "s" : "s and admins") + " may change it"});
-    return check_value(*spec, value);
+    const auto ceiling = std::find_if(ceilings.begin(), ceilings.end(),
+                                      [key](const SettingCeiling& c) { return c.key == key; });
+    return check_value(*spec, value, ceiling == ceilings.end() ? nullptr : &*ceiling);
 }
 
 const json& defaults() {

@@ -59,11 +59,26 @@ struct SettingError {
 // The canonical JSON of a valid value for `key`, or what was expected.
 Expected<nlohmann::json, SettingError> validate(std::string_view key, const nlohmann::json& value);
 
+// A bound the deployment sets below an integer setting's own: the daemon's
+// config caps sms.max_segments with limits.max_parts_per_message. A value is
+// checked against the lower of the two, and the message names the one that
+// applies, so the limit stated is the limit enforced.
+struct SettingCeiling {
+    std::string_view key;     // "sms.max_segments"
+    std::int64_t max = 0;     // 10
+    std::string_view source;  // "limits.max_parts_per_message in the daemon's config"
+};
+
 // validate(), after checking that `caller` may change `key` (DESIGN.md,
-// "Roles": managers change feature settings, admins every setting).
-Expected<nlohmann::json, SettingError> validate_change(std::string_view key,
-                                                       const nlohmann::json& value,
-                                                       api::Role caller);
+// "Roles": managers change feature settings, admins every setting), with the
+// deployment's ceilings applied.
+Expected<nlohmann::json, SettingError> validate_change(
+    std::string_view key, const nlohmann::json& value, api::Role caller,
+    std::span<const SettingCeiling> ceilings = {});
+
+// "unknown setting `sms.enabeld`; did you mean `sms.enabled`?" — for an error
+// about a key in any parameter.
+std::string unknown_setting_text(std::string_view key);
 
 // {key: default} for every setting.
 const nlohmann::json& defaults();

@@ -66,12 +66,15 @@ void Connection::start() {
 
 void Connection::set_role(std::optional<api::Role> role) {
     role_ = role;
-    if (role) {
-        caller_.role = *role;
-        return;
-    }
-    core_.bus.unsubscribe(*this);
-    subscription_ = 0;
+    if (role) caller_.role = *role;
+    // A lower role keeps only the events it may see (none without a role),
+    // as a new subscription would be held to them.
+    const EventMask allowed = role ? events_for(*role) : 0;
+    if ((subscription_ & ~allowed) == 0) return;
+    spdlog::info("socket: connection {} (uid {}): subscription narrowed to the events of role {}",
+                 caller_.connection_id, caller_.uid, role ? api::to_string(*role) : "none");
+    subscription_ &= allowed;
+    core_.bus.subscribe(*this, subscription_);
 }
 
 void Connection::stop() {

@@ -41,8 +41,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public Event
 
     void start();
     // The config's roles changed (SIGHUP): requests read from now on are
-    // answered in `role`; nullopt, and every one is `forbidden` and the
-    // subscription ends.
+    // answered in `role`, and the subscription keeps only the events `role`
+    // may see; nullopt, and every one is `forbidden` and the subscription ends.
     void set_role(std::optional<api::Role> role);
     const CallerInfo& caller() const { return caller_; }
     std::optional<api::Role> role() const { return role_; }

@@ -5,9 +5,19 @@
 
 #include <vector>
 
+#include "daemon/api/op_table.hpp"
 #include "daemon/api/reply.hpp"
 
 namespace smsgw::server {
+
+EventMask events_for(api::Role role) {
+    EventMask mask = 0;
+    for (std::size_t i = 0; i < api::event_names.size(); ++i) {
+        const auto event = static_cast<api::EventName>(i);
+        if (role >= api::event_min_role(event)) mask |= event_bit(event);
+    }
+    return mask;
+}
 
 void EventBus::publish(api::EventName event, const nlohmann::json& fields) {
     ++published_;

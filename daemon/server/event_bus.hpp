@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "daemon/api/role.hpp"
 #include "daemon/api/vocabulary.hpp"
 
 namespace smsgw::server {
@@ -23,6 +24,11 @@ static_assert(api::event_names.size() <= 32);
 inline constexpr EventMask event_bit(api::EventName e) {
     return EventMask{1} << static_cast<unsigned>(e);
 }
+
+// The events `role` may receive: those whose op it may call
+// (api::event_min_role). A role changed by a reload narrows a subscription
+// to these.
+EventMask events_for(api::Role role);
 
 // Where the bus puts a line; implemented by the server's connections.
 class EventSink {

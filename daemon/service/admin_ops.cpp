@@ -82,11 +82,13 @@ HandlerResult Service::Impl::settings_get(const api::SettingsGetParams& p) {
     if (p.keys.empty()) {
         for (const auto& s : policy::setting_specs()) specs.push_back(&s);
     } else {
-        for (const auto& key : p.keys) {
-            const auto* spec = policy::find_setting(key);
+        for (std::size_t i = 0; i < p.keys.size(); ++i) {
+            const auto* spec = policy::find_setting(p.keys[i]);
+            const std::string field = "keys[" + std::to_string(i) + "]";
             if (!spec)
                 return unexpected(make_error(api::ErrorCode::bad_request,
-                                             "unknown setting \"" + key + "\"", "keys"));
+                                             field + ": " + policy::unknown_setting_text(p.keys[i]),
+                                             field));
             specs.push_back(spec);
         }
     }
@@ -114,22 +116,18 @@ HandlerResult Service::Impl::settings_set(const api::SettingsSetParams& p,
                                           const CallerInfo& caller) {
     json value;
     std::visit([&](const auto& v) { value = v; }, p.value);
-    auto canonical = policy::validate_change(p.key, value, caller.role);
+    // The config's hard limit bounds the setting: refused here rather than
+    // capped in silence at every send, with the same range in every message.
+    const policy::SettingCeiling ceilings[] = {
+        {"sms.max_segments", config->limits.max_parts_per_message,
+         "limits.max_parts_per_message in the daemon's config"}};
+    auto canonical = policy::validate_change(p.key, value, caller.role, ceilings);
     if (!canonical) {
         const auto& e = canonical.error();
         const auto code = e.kind == policy::SettingErrorKind::forbidden ? api::ErrorCode::forbidden
                                                                         : api::ErrorCode::bad_request;
         return unexpected(make_error(code, e.message, e.field));
     }
-    // The config's hard limit bounds the setting: refused here rather than
-    // capped in silence at every send.
-    if (p.key == "sms.max_segments" && canonical->get<int>() > config->limits.max_parts_per_message)
-        return unexpected(make_error(
-            api::ErrorCode::bad_request,
-            "value: expected at most " + std::to_string(config->limits.max_parts_per_message) +
-                " (limits.max_parts_per_message in the daemon's config), found " +
-                canonical->dump(),
-            "value"));
     const auto* spec = policy::find_setting(p.key);
     json previous = setting_value(*spec, deps.store.get_setting(p.key));
     deps.store.set_setting(p.key, canonical->dump(), static_cast<std::int64_t>(caller.uid),

@@ -2,6 +2,7 @@
 // wallet.enabled is on (charges happen in the send transaction, store side).
 #include <spdlog/spdlog.h>
 
+#include "daemon/api/amount.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/settings_cache.hpp"
 #include "daemon/core/views.hpp"
@@ -26,6 +27,23 @@ json ledger_json(const store::LedgerEntry& e) {
             {"uid", e.uid ? json(*e.uid) : json(nullptr)}};
 }
 
+// The wallet stops at store::max_balance, the largest amount the protocol
+// writes, so a balance never wraps around the int64 range; the caller learns
+// the largest top-up that still fits.
+static_assert(store::max_balance == api::max_amount_micros);
+
+api::Error over_max_balance(std::int64_t amount, std::int64_t balance,
+                            const policy::Settings& settings) {
+    const std::int64_t room = balance >= store::max_balance ? 0 : store::max_balance - balance;
+    const std::string limit = "the wallet holds at most " +
+                              policy::format_money(store::max_balance, settings.currency) +
+                              " and has " + policy::format_money(balance, settings.currency);
+    return make_error(api::ErrorCode::bad_request,
+                      "amount: expected at most " + policy::format_decimal(room) + " (" + limit +
+                          "), found " + policy::format_decimal(amount) + "; nothing was added",
+                      "amount");
+}
+
 }  // namespace
 
 HandlerResult Service::Impl::wallet_get(const api::WalletGetParams& p) {
@@ -46,8 +64,10 @@ HandlerResult Service::Impl::wallet_topup(const api::WalletTopupParams& p,
                                           const CallerInfo& caller) {
     const auto& settings = deps.settings.get();
     const std::string reason = p.reason.value_or("top-up by " + caller.user);
-    const std::int64_t balance = deps.store.top_up(
+    const store::LedgerResult topped = deps.store.top_up(
         p.amount.micros, static_cast<std::int64_t>(caller.uid), reason, core::now());
+    if (!topped.ok) return unexpected(over_max_balance(p.amount.micros, topped.balance, settings));
+    const std::int64_t balance = topped.balance;
     spdlog::info("wallet topped up by {} ({} uid {}): balance {}",
                  policy::format_money(p.amount.micros, settings.currency), caller.user, caller.uid,
                  policy::format_money(balance, settings.currency));

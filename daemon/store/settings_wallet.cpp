@@ -59,7 +59,13 @@ std::int64_t Store::balance() {
 std::optional<std::int64_t> Store::apply_ledger(std::int64_t amount, std::string_view reason,
                                                 std::optional<std::int64_t> message_id,
                                                 std::optional<std::int64_t> uid, Time at) {
-    const std::int64_t after = balance() + amount;
+    std::int64_t after = 0;
+    // Top-ups stop at max_balance and charges take away, so only refunds
+    // beyond 8 * 10^18 micro-units could get here; a wrapped sum would be a
+    // wrong balance on every later row, so the change is refused whole.
+    if (__builtin_add_overflow(balance(), amount, &after))
+        throw StoreError("wallet: " + std::string(reason) + " of " + std::to_string(amount) +
+                         " micro-units would take the balance beyond the int64 range");
     if (after < 0) return std::nullopt;
     Statement st = db_->prepare(
         "INSERT INTO wallet_ledger (at, amount, balance_after, reason, message_id, uid) VALUES (?, "
@@ -93,12 +99,17 @@ void Store::refund_unsent(std::int64_t message_id, State after, Time at) {
     st.bind(1, message_id);
     if (!st.step() || st.int64(0) == 0) return;
     // Rounded down each time from the whole, so partial refunds never add up
-    // to more than the share of all the unsent parts.
-    const std::int64_t due = charged * st.int64(1) / st.int64(0);
+    // to more than the share of all the unsent parts. charged * unsent could
+    // pass the int64 range for a large charge, so the whole parts of the
+    // quotient are taken first: floor(c*u/t) = (c/t)*u + floor((c%t)*u/t),
+    // where c%t < t and u <= t keep every product small.
+    const std::int64_t total = st.int64(0);
+    const std::int64_t unsent = st.int64(1);
+    const std::int64_t due = charged / total * unsent + charged % total * unsent / total;
     if (due > refunded) apply_ledger(due - refunded, "refund", message_id, uid, at);
 }
 
-ChargeResult Store::charge(std::int64_t amount, std::optional<std::int64_t> message_id,
+LedgerResult Store::charge(std::int64_t amount, std::optional<std::int64_t> message_id,
                            std::optional<std::int64_t> uid, Time at) {
     if (amount < 0) throw std::invalid_argument("charge: negative amount");
     Transaction tx(*db_);
@@ -108,13 +119,16 @@ ChargeResult Store::charge(std::int64_t amount, std::optional<std::int64_t> mess
     return {true, *after};
 }
 
-std::int64_t Store::top_up(std::int64_t amount, std::optional<std::int64_t> uid,
+LedgerResult Store::top_up(std::int64_t amount, std::optional<std::int64_t> uid,
                            std::string_view reason, Time at) {
     if (amount <= 0) throw std::invalid_argument("top_up: the amount must be positive");
     Transaction tx(*db_);
+    const std::int64_t before = balance();
+    // Compared as room left, not as a sum, so nothing is computed out of range.
+    if (before > max_balance || amount > max_balance - before) return {false, before};
     auto after = apply_ledger(amount, reason, std::nullopt, uid, at);
     tx.commit();
-    return *after;
+    return {true, *after};
 }
 
 std::vector<LedgerEntry> Store::ledger(std::optional<std::int64_t> before_id, int limit) {

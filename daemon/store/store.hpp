@@ -203,9 +203,11 @@ class Store {
 
     // --- wallet (amounts in the daemon's smallest unit) ---
     std::int64_t balance();
-    ChargeResult charge(std::int64_t amount, std::optional<std::int64_t> message_id,
+    LedgerResult charge(std::int64_t amount, std::optional<std::int64_t> message_id,
                         std::optional<std::int64_t> uid, Time at);
-    std::int64_t top_up(std::int64_t amount, std::optional<std::int64_t> uid,
+    // Refused (ok false) when the balance would pass max_balance: the most
+    // that can still be added is max_balance - balance.
+    LedgerResult top_up(std::int64_t amount, std::optional<std::int64_t> uid,
                         std::string_view reason, Time at);
     std::vector<LedgerEntry> ledger(std::optional<std::int64_t> before_id, int limit);
 

@@ -250,8 +250,16 @@ struct LedgerEntry {
     std::optional<std::int64_t> uid;
 };
 
-struct ChargeResult {
-    bool ok = false;  // false: insufficient balance, nothing charged
+// The most the wallet holds, in micro-units: the largest amount the protocol
+// writes (999999999999.999999, api::max_amount_micros). Top-ups stop here; the
+// int64 room above it (over 8 * 10^18) takes the refunds of charges made
+// earlier, so no ledger sum can wrap around.
+inline constexpr std::int64_t max_balance = 999'999'999'999'999'999;
+
+// What a charge or top-up did. ok false: refused and nothing changed (a charge
+// beyond the balance, a top-up beyond max_balance); balance is the current one.
+struct LedgerResult {
+    bool ok = false;
     std::int64_t balance = 0;
 };
 

@@ -309,15 +309,22 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(set["previous"] == true);
     auto disabled = d.request(send_req("+4915123456789", "x"));
     CHECK(disabled["error"]["code"] == "service_disabled");
-    auto bad_value = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 900}});
-    CHECK(bad_value["error"]["code"] == "bad_request");
-    CHECK(bad_value["error"]["field"] == "value");
-    // Above the config's hard limit (limits.max_parts_per_message, 10 here): refused
-    // with the limit named, not capped in silence at every send.
-    auto over_limit = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 20}});
-    CHECK(over_limit["error"]["code"] == "bad_request");
-    CHECK(over_limit["error"]["message"].get<std::string>().find("limits.max_parts_per_message") !=
-          std::string::npos);
+    // Above the setting's own 255 or only above the config's hard limit
+    // (limits.max_parts_per_message, 10 here): refused alike, with the limit
+    // enforced named, not capped in silence at every send.
+    for (const int value : {900, 20}) {
+        auto over = d.request({{"id", 5}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", value}});
+        CHECK(over["error"]["code"] == "bad_request");
+        CHECK(over["error"]["field"] == "value");
+        CHECK(over["error"]["message"] ==
+              "sms.max_segments: expected an integer from 1 to 10 (limits.max_parts_per_message "
+              "in the daemon's config), got " + std::to_string(value));
+    }
+    // A bad key in settings.get names its element.
+    auto unknown = d.request({{"id", 5}, {"op", "settings.get"}, {"keys", {"sms.enabled", "sms.enabeld"}}});
+    CHECK(unknown["error"]["code"] == "bad_request");
+    CHECK(unknown["error"]["field"] == "keys[1]");
+    CHECK(unknown["error"]["message"].get<std::string>().starts_with("keys[1]: unknown setting `sms.enabeld`"));
     d.request_ok({{"id", 6}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", true}});
 
     // Settings survive a restart.
@@ -448,6 +455,32 @@ TEST_CASE("the wallet charges each send and refuses one it cannot pay") {
     CHECK(wallet["balance"] == "0.11");
     CHECK(wallet["ledger"][0]["reason"] == "refund");
     CHECK(wallet["ledger"][0]["message_id"] == ok["message_id"]);
+}
+
+TEST_CASE("a top-up past the wallet's limit is refused naming amount and the room left") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    d.request_ok({{"id", 1}, {"op", "wallet.topup"}, {"amount", "999999999999"}});
+    // Ten more of the largest amount once wrapped the int64 balance around.
+    for (int i = 0; i < 10; ++i) {
+        auto refused = d.request({{"id", 2}, {"op", "wallet.topup"}, {"amount", "999999999999.999999"}});
+        INFO(refused.dump());
+        REQUIRE(refused["ok"] == false);
+        CHECK(refused["error"]["code"] == "bad_request");
+        CHECK(refused["error"]["field"] == "amount");
+        const std::string message = refused["error"]["message"];
+        CHECK(message.find("expected at most 0.999999") != std::string::npos);
+        CHECK(message.find("999999999999.999999") != std::string::npos);
+    }
+    auto wallet = d.request_ok({{"id", 3}, {"op", "wallet.get"}});
+    CHECK(wallet["balance"] == "999999999999");
+    CHECK(wallet["ledger"].size() == 1);
+    // What is left still goes in, up to the limit exactly.
+    auto full = d.request_ok({{"id", 4}, {"op", "wallet.topup"}, {"amount", "0.999999"}});
+    CHECK(full["balance"] == "999999999999.999999");
+    auto over = d.request({{"id", 5}, {"op", "wallet.topup"}, {"amount", "0.000001"}});
+    CHECK(over["error"]["field"] == "amount");
+    CHECK(over["error"]["message"].get<std::string>().find("expected at most 0 ") != std::string::npos);
 }
 
 TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {

@@ -52,7 +52,8 @@ class ForkedClient {
             for (ssize_t n; (n = ::read(to_child[0], buf, sizeof buf)) > 0;) {
                 pending.append(buf, static_cast<std::size_t>(n));
                 for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
-                    client.send(pending.substr(0, nl + 1));
+                    // An empty line asks for the next line the server sends (an event).
+                    if (nl > 0) client.send(pending.substr(0, nl + 1));
                     pending.erase(0, nl + 1);
                     auto answer = client.line();
                     if (!answer) ::_exit(12);
@@ -80,6 +81,8 @@ class ForkedClient {
         while (::read(from_, &c, 1) == 1 && c != '\n') answer += c;
         return answer;
     }
+    // The next line the server sends without a request (an event).
+    std::string next_line() { return request(""); }
     // Closes the client; its exit status says whether every request was answered.
     int finish() {
         if (child_ <= 0) return status_;
@@ -238,6 +241,29 @@ TEST_CASE("server: each error class is answered and the connection stays up") {
     Client other(fx.path);
     CHECK(other.request({{"id", 1}, {"op", "hello"}}).at("ok") == true);
     CHECK(fx.stats().connections == 2);
+}
+
+TEST_CASE("server: a request line with a NUL byte is refused whole and the connection stays up") {
+    ServerFixture fx;
+    Client c(fx.path);
+    REQUIRE(c.connected());
+    // The JSON parser stops at a NUL: the hello before it would run, the top-up after it go unseen.
+    using namespace std::string_literals;
+    c.send("{\"id\":1,\"op\":\"hello\"}\0{\"id\":2,\"op\":\"wallet.topup\",\"amount\":\"5\"}\n"s);
+    auto r = c.reply();
+    REQUIRE(r.has_value());
+    CHECK(r->at("id").is_null());
+    CHECK(error_of(*r).at("code") == "bad_request");
+    const std::string message = error_of(*r).at("message");
+    CHECK(message.find("NUL byte") != std::string::npos);
+    CHECK(message.find("column 22") != std::string::npos);
+    // Nothing else answers that line, and the connection goes on serving.
+    c.send(R"({"id":3,"op":"message.get","message_id":1})" "\n");
+    r = c.reply();
+    REQUIRE(r.has_value());
+    CHECK(r->at("id") == 3);
+    CHECK(r->at("ok") == true);
+    CHECK(fx.on_io([&] { return fx.handler.seen.size(); }) == 1u);
 }
 
 TEST_CASE("server: pipelined requests with ids of every JSON type all come back") {
@@ -458,6 +484,70 @@ TEST_CASE("server: subscriptions filter events, subscribe answers the list") {
     CHECK(ev->at("event") == "message.sent");
     CHECK(ev->at("modem") == "office-1");
     CHECK_FALSE(c.line(100ms).has_value());
+}
+
+TEST_CASE("server: events reach only the roles that may call the op that shows their data") {
+    const passwd nb = nobody();
+    ServerFixture fx([](server::ServerOptions& o) {
+        o.socket.mode = 0666;
+        o.roles.member.users = {"nobody"};
+    });
+    REQUIRE(::chmod(fx.dir.c_str(), 0755) == 0);
+    ForkedClient member(nb.pw_uid, nb.pw_gid, fx.path);
+    Client admin(fx.path);  // the test runs as root
+
+    // optout.list needs a manager: so do its events (numbers and notes).
+    const json refused = json::parse(member.request(
+        R"({"id":1,"op":"subscribe","events":["message.sent","optout.added"]})"));
+    CHECK(error_of(refused).at("code") == "forbidden");
+    CHECK(error_of(refused).at("field") == "events[1]");
+    CHECK(error_of(refused).at("message") ==
+          "events[1]: optout.added needs the manager role (as optout.list does); the caller is member");
+    CHECK(fx.subscribers() == 0);  // refused whole: not even message.sent
+    const json accepted = json::parse(member.request(
+        R"({"id":2,"op":"subscribe","events":["message.sent","inbound.received","modem.up"]})"));
+    CHECK(accepted.at("ok") == true);
+    CHECK(admin.request({{"id", 1}, {"op", "subscribe"}, {"events", {"optout.removed", "message.sent"}}})
+              .at("ok") == true);
+
+    fx.publish(api::EventName::optout_removed, {{"number", "+4917612348888"}});
+    fx.publish(api::EventName::message_sent, {{"message_id", 5}});
+    CHECK(json::parse(member.next_line()).at("event") == "message.sent");
+    for (const char* event : {"optout.removed", "message.sent"}) {
+        const auto line = admin.reply();
+        REQUIRE(line.has_value());
+        CHECK(line->at("event") == event);
+    }
+    CHECK(member.finish() == 0);
+}
+
+TEST_CASE("server: a reload that lowers a subscriber's role narrows its subscription") {
+    const passwd nb = nobody();
+    ServerFixture fx([](server::ServerOptions& o) {
+        o.socket.mode = 0666;
+        o.roles.manager.users = {"nobody"};
+    });
+    REQUIRE(::chmod(fx.dir.c_str(), 0755) == 0);
+    ForkedClient open(nb.pw_uid, nb.pw_gid, fx.path);
+    REQUIRE(json::parse(open.request(R"({"id":1,"op":"subscribe","events":["optout.added","message.failed"]})"))
+                .at("ok") == true);
+    fx.publish(api::EventName::optout_added, {{"number", "+4917612348888"}});
+    CHECK(json::parse(open.next_line()).at("event") == "optout.added");
+
+    server::ServerOptions demoted = fx.options;
+    demoted.roles.manager.users.clear();
+    demoted.roles.member.users = {"nobody"};
+    fx.on_io([&] { fx.srv->reconfigure(demoted); });
+    fx.publish(api::EventName::optout_added, {{"number", "+4917612349999"}});
+    fx.publish(api::EventName::message_failed, {{"message_id", 9}});
+    CHECK(json::parse(open.next_line()).at("event") == "message.failed");
+
+    // No role at all: the subscription ends.
+    server::ServerOptions removed = fx.options;
+    removed.roles = {};
+    fx.on_io([&] { fx.srv->reconfigure(removed); });
+    CHECK(fx.subscribers() == 0);
+    CHECK(open.finish() == 0);
 }
 
 TEST_CASE("server: a slow subscriber is dropped with a last event, a fast one keeps receiving") {

@@ -126,11 +126,6 @@ TEST_CASE("smsgwctl: exit 1 on an error answer, with the code, message and field
     CHECK(has(r.err, "(field: to)"));
     CHECK(r.out.empty());
 
-    r = run_ctl({"--socket", fx.path, "send", "--to", "+4917612345678", "--text", "x", "--priority", "12"});
-    CHECK(r.status == 1);
-    CHECK(has(r.err, "bad_request"));
-    CHECK(has(r.err, "(field: priority)"));
-
     r = run_ctl({"--socket", fx.path, "message", "get", "404"});
     CHECK(r.status == 1);
     CHECK(has(r.err, "not_found"));
@@ -163,6 +158,39 @@ TEST_CASE("smsgwctl: exit 2 on usage errors, 3 when the daemon cannot be reached
     const Run env_gone = run_ctl({"modem", "list"}, "", missing);
     CHECK(env_gone.status == 3);
     CHECK(has(env_gone.err, missing));
+}
+
+TEST_CASE("smsgwctl: an integer out of the op's range is a usage error naming it and the range") {
+    ServerFixture fx;
+    // Beyond int64 was clamped to 9223372036854775807 and sent as that id.
+    Run r = run_ctl({"--socket", fx.path, "message", "get", "99999999999999999999"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "message_id: expected an integer from 1 to 9223372036854775807, got \"99999999999999999999\""));
+    r = run_ctl({"--socket", fx.path, "message", "cancel", "-5"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "message_id: expected an integer from 1 to 9223372036854775807, got \"-5\""));
+    r = run_ctl({"--socket", fx.path, "message", "cancel", "0x10"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "got \"0x10\""));
+    r = run_ctl({"--socket", fx.path, "message", "list", "--limit", "1001"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "--limit: expected an integer from 1 to 1000"));
+    r = run_ctl({"--socket", fx.path, "send", "--to", "+4917612345678", "--text", "x", "--priority", "12"});
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "--priority: expected an integer from 0 to 9"));
+    CHECK(fx.on_io([&] { return fx.handler.seen.size(); }) == 0u);
+    // The ends of the range are sent as typed (ids from 1000 wait for a release).
+    fx.on_io([&] {
+        fx.handler.release(INT64_MAX);
+        return 0;
+    });
+    r = run_ctl({"--socket", fx.path, "--json", "message", "get", "9223372036854775807"});
+    CHECK(r.status == 0);
+    r = run_ctl({"--socket", fx.path, "--json", "message", "list", "--limit", "1000"});
+    CHECK(r.status == 0);
+    const auto seen = fx.on_io([&] { return fx.handler.seen; });
+    REQUIRE(seen.size() == 2);
+    CHECK(std::get<api::MessageGetParams>(seen[0].params).message_id == INT64_MAX);
 }
 
 TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
@@ -357,11 +385,10 @@ TEST_CASE("smsgwctl: wallet get shows the balance with its currency and the ledg
                                          {"message_id", 901},
                                          {"uid", 1000}});
 
-    // Out-of-range pages are the daemon's to refuse, with the field named.
+    // Out-of-range pages are usage errors, with the op table's range.
     r = run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "1001"});
-    CHECK(r.status == 1);
-    CHECK(has(r.err, "bad_request"));
-    CHECK(has(r.err, "(field: ledger_limit)"));
+    CHECK(r.status == 2);
+    CHECK(has(r.err, "--ledger: expected an integer from 0 to 1000, got \"1001\""));
     CHECK(run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "many"}).status == 2);
     CHECK(run_ctl({"--socket", fx.path, "wallet"}).status == 2);
 }

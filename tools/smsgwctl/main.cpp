@@ -4,11 +4,14 @@
 // tables (or exactly the daemon's JSON with --json). Exit status: 0 success,
 // 1 the daemon answered an error, 2 usage error, 3 the daemon is unreachable.
 // Validation is the daemon's: what it refuses comes back with the field named.
+// Only integer arguments are checked here, against the same op table, since a
+// number beyond int64 cannot even be sent as typed.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <sys/socket.h>
 
+#include <charconv>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -23,6 +26,7 @@
 
 #include "daemon/api/client.hpp"
 #include "daemon/api/error.hpp"
+#include "daemon/api/op_table.hpp"
 #include "daemon/api/vocabulary.hpp"
 #include "tools/smsgwctl/daemon_link.hpp"
 #include "tools/smsgwctl/render.hpp"
@@ -64,6 +68,32 @@ CLI::Option* param(Command& c, const std::string& flags, const std::string& key,
     CLI::Option* option = c.app->add_option(flags, *value, help);
     c.fill.push_back([option, value, key](json& p) {
         if (option->count()) p[key] = *value;
+    });
+    return option;
+}
+
+// An integer argument, read as text: CLI11 would clamp a number beyond int64
+// to its largest value and send another id than the one typed. It is checked
+// against the bounds the op table gives `key` (the daemon's own table), so a
+// number out of range is a usage error naming the argument and the range.
+CLI::Option* integer_param(Command& c, const std::string& flags, const std::string& key,
+                           const std::string& help) {
+    auto text = std::make_shared<std::string>();
+    CLI::Option* option = c.app->add_option(flags, *text, help)->type_name("INT");
+    std::int64_t min = INT64_MIN, max = INT64_MAX;
+    if (const smsgw::api::OpInfo* op = smsgw::api::find_op(c.op))
+        for (const smsgw::api::ParamSpec& spec : op->params)
+            if (spec.name == key) min = spec.min, max = spec.max;
+    c.fill.push_back([option, text, key, min, max](json& p) {
+        if (!option->count()) return;
+        std::int64_t value = 0;
+        const char* end = text->data() + text->size();
+        const auto [stop, error] = std::from_chars(text->data(), end, value);
+        if (text->empty() || error != std::errc{} || stop != end || value < min || value > max)
+            throw UsageError{option->get_name() + ": expected an integer from " +
+                             std::to_string(min) + " to " + std::to_string(max) + ", got \"" +
+                             *text + "\""};
+        p[key] = value;
     });
     return option;
 }
@@ -231,8 +261,26 @@ extern "C" void on_interrupt(int) {
     if (events_fd >= 0) ::shutdown(events_fd, SHUT_RDWR);
 }
 
+// Without --event: every event the caller's role may receive, learnt from
+// hello — the daemon refuses a subscription naming one it may not see.
+int events_for_role(const std::string& socket, std::vector<std::string>& events) {
+    std::optional<DaemonLink> link;
+    smsgw::api::Reply reply;
+    std::string line;
+    if (const int rc = exchange(socket, {{"id", 1}, {"op", "hello"}}, link, reply, line);
+        rc != exit_ok)
+        return rc;
+    const auto role = smsgw::api::role_from_string(reply.result.value("role", ""))
+                          .value_or(smsgw::api::Role::member);
+    for (std::size_t i = 0; i < smsgw::api::event_names.size(); ++i)
+        if (role >= smsgw::api::event_min_role(static_cast<smsgw::api::EventName>(i)))
+            events.emplace_back(smsgw::api::event_names[i]);
+    return exit_ok;
+}
+
 int run_events(const std::string& socket, bool json_out, std::vector<std::string> events) {
-    if (events.empty()) events = names(smsgw::api::event_names);
+    if (events.empty())
+        if (const int rc = events_for_role(socket, events); rc != exit_ok) return rc;
     struct sigaction action {};
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
@@ -335,9 +383,9 @@ int main(int argc, char** argv) {
     flag(send, "--transliterate", "transliterate", true,
          "replace characters outside GSM-7 (é → e, „ → \") instead of sending UCS-2");
     flag(send, "--no-report", "report", false, "do not ask the network for a delivery report");
-    param<std::int64_t>(send, "--validity", "validity_minutes",
-                        "minutes the network keeps trying (5…10080)");
-    param<std::int64_t>(send, "--priority", "priority", "0 (lowest) … 9 (highest), default 5");
+    integer_param(send, "--validity", "validity_minutes",
+                  "minutes the network keeps trying (5…10080)");
+    integer_param(send, "--priority", "priority", "0 (lowest) … 9 (highest), default 5");
     param<std::string>(send, "--not-before", "not_before",
                        "send no earlier than this ISO-8601 time with offset");
     param<std::string>(send, "--idempotency-key", "idempotency_key",
@@ -399,7 +447,7 @@ int main(int argc, char** argv) {
     auto& get = command(message, "get", "message.get",
                         "One message with its parts: state, modem, TP-MR, times, error, and what a "
                         "queued message waits for (waiting).");
-    param<std::int64_t>(get, "message_id", "message_id", "the message id")->required();
+    integer_param(get, "message_id", "message_id", "the message id")->required();
     auto& list = command(message, "list", "message.list", "Messages, newest first.");
     param<std::string>(list, "--state", "state", "only messages in this state")
         ->check(CLI::IsMember(names(smsgw::api::message_state_names)));
@@ -409,13 +457,13 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember(names(smsgw::api::category_names)));
     param<std::string>(list, "--since", "since", "created at or after (ISO-8601 with offset)");
     param<std::string>(list, "--until", "until", "created before (ISO-8601 with offset)");
-    param<std::int64_t>(list, "--limit", "limit", "at most this many (1…1000, default 100)");
-    param<std::int64_t>(list, "--before-id", "before_id",
-                        "continue after the last id of the previous page");
+    integer_param(list, "--limit", "limit", "at most this many (1…1000, default 100)");
+    integer_param(list, "--before-id", "before_id",
+                  "continue after the last id of the previous page");
     list.app->footer("Example:\n  smsgwctl message list --state failed --since 2024-05-01T00:00:00+02:00\n");
     auto& cancel = command(message, "cancel", "message.cancel",
                            "Cancel a message none of whose parts has been handed to a modem yet.");
-    param<std::int64_t>(cancel, "message_id", "message_id", "the message id")->required();
+    integer_param(cancel, "message_id", "message_id", "the message id")->required();
 
     // ---- inbound list -----------------------------------------------------------
     CLI::App* inbound = group("inbound", "Received messages.");
@@ -424,15 +472,15 @@ int main(int argc, char** argv) {
     param<std::string>(inbound_list, "--modem", "modem", "only received by this modem");
     param<std::string>(inbound_list, "--since", "since", "received at or after (ISO-8601)");
     param<std::string>(inbound_list, "--until", "until", "received before (ISO-8601)");
-    param<std::int64_t>(inbound_list, "--limit", "limit", "at most this many (1…1000)");
-    param<std::int64_t>(inbound_list, "--before-id", "before_id", "continue after this id");
+    integer_param(inbound_list, "--limit", "limit", "at most this many (1…1000)");
+    integer_param(inbound_list, "--before-id", "before_id", "continue after this id");
 
     // ---- optout list|add|remove -------------------------------------------------
     CLI::App* optout = group("optout", "The opt-out list (STOP replies and manual entries); manager role.");
     auto& optout_list = command(optout, "list", "optout.list", "Opted-out numbers, newest first.");
     param<std::string>(optout_list, "--number", "number", "only this number");
-    param<std::int64_t>(optout_list, "--limit", "limit", "at most this many (1…1000)");
-    param<std::int64_t>(optout_list, "--before-id", "before_id", "continue after this id");
+    integer_param(optout_list, "--limit", "limit", "at most this many (1…1000)");
+    integer_param(optout_list, "--before-id", "before_id", "continue after this id");
     auto& optout_add = command(optout, "add", "optout.add",
                                "Opt a number out: marketing sends to it are refused.");
     param<std::string>(optout_add, "number", "number", "the number")->required();
@@ -469,10 +517,10 @@ int main(int argc, char** argv) {
     auto& wallet_get = command(wallet, "get", "wallet.get",
                                "The balance and the newest ledger entries (charges and top-ups); "
                                "manager role.");
-    param<std::int64_t>(wallet_get, "--ledger", "ledger_limit",
-                        "how many ledger entries (0…1000, default 20; 0: the balance only)");
-    param<std::int64_t>(wallet_get, "--before", "before_id",
-                        "continue after the last entry id of the previous page");
+    integer_param(wallet_get, "--ledger", "ledger_limit",
+                  "how many ledger entries (0…1000, default 20; 0: the balance only)");
+    integer_param(wallet_get, "--before", "before_id",
+                  "continue after the last entry id of the previous page");
     wallet_get.render = [](const nlohmann::ordered_json& result, const json& p) {
         return smsgw::ctl::render_wallet(result, p.value("ledger_limit", std::int64_t{20}));
     };
@@ -524,7 +572,10 @@ int main(int argc, char** argv) {
     CLI::App* events = app.add_subcommand(
         "events", "Stream events (message.*, inbound.received, optout.*, modem.*) until Ctrl-C.");
     std::vector<std::string> event_filter;
-    events->add_option("--event", event_filter, "an event to receive (repeatable; default: all)")
+    events
+        ->add_option("--event", event_filter,
+                     "an event to receive (repeatable; default: all your role may receive — "
+                     "optout.* need manager)")
         ->check(CLI::IsMember(names(smsgw::api::event_names)));
     events->footer(
         "One line per event: the name and key=value pairs, or with --json the daemon's line.\n"
@@ -556,9 +607,9 @@ int main(int argc, char** argv) {
     for (const auto& c : commands) {
         if (!c->app->parsed()) continue;
         json params = json::object();
-        for (const auto& fill : c->fill) fill(params);
         std::string op = c->op;
         try {
+            for (const auto& fill : c->fill) fill(params);
             if (c->prepare) c->prepare(params, op);
         } catch (const UsageError& e) {
             std::cerr << "smsgwctl: " << e.message << "\n";

@@ -139,3 +139,32 @@ TEST_CASE("subscribe takes distinct known event names") {
     CHECK(refused(R"({"id":1,"op":"subscribe","events":[]})").field == "events");
     CHECK(refused(R"({"id":1,"op":"subscribe"})").field == "events");
 }
+
+TEST_CASE("an event needs the role of the op that shows its data") {
+    for (std::size_t i = 0; i < event_names.size(); ++i) {
+        const auto event = static_cast<EventName>(i);
+        INFO(event_names[i]);
+        CHECK(event_min_role(event) == op_info(event_source_op(event)).min_role);
+    }
+    CHECK(event_source_op(EventName::optout_added) == Op::optout_list);
+    CHECK(event_source_op(EventName::inbound_received) == Op::inbound_list);
+    CHECK(event_source_op(EventName::message_failed) == Op::message_get);
+    CHECK(event_min_role(EventName::optout_removed) == Role::manager);
+    CHECK(event_min_role(EventName::modem_down) == Role::member);
+
+    // A member's subscription naming an opt-out event is refused whole.
+    const std::string line =
+        R"({"id":1,"op":"subscribe","events":["message.sent","optout.removed"]})";
+    auto member = parse_request(line, Role::member);
+    REQUIRE_FALSE(member.has_value());
+    CHECK(member.error().id == "1");
+    CHECK(member.error().error.code == ErrorCode::forbidden);
+    CHECK(member.error().error.field == "events[1]");
+    CHECK(member.error().error.message ==
+          "events[1]: optout.removed needs the manager role (as optout.list does); the caller is "
+          "member");
+    CHECK(parse_request(line, Role::manager).has_value());
+    CHECK(parse_request(R"({"id":1,"op":"subscribe","events":["message.sent","modem.up"]})",
+                        Role::member)
+              .has_value());
+}

@@ -63,6 +63,22 @@ TEST_CASE("ill-formed UTF-8 is malformed JSON") {
     CHECK(e.error.code == ErrorCode::bad_request);
 }
 
+TEST_CASE("a NUL byte anywhere in the line is refused with its column, nothing after it ignored") {
+    using namespace std::string_literals;
+    // The JSON parser would stop at the NUL and run the hello before it.
+    const RequestError e = refused("{\"id\":1,\"op\":\"hello\"}\0{\"id\":2,\"op\":\"wallet.topup\"}"s);
+    CHECK(e.id == "null");
+    CHECK(e.error.code == ErrorCode::bad_request);
+    CHECK(e.error.message ==
+          "a NUL byte is not allowed in a request line (found at column 22, byte offset 21); "
+          "inside a JSON string write it as \\u0000");
+    CHECK(refused("\0"s).error.message.find("column 1,") != std::string::npos);
+    CHECK(refused("{\"id\":1,\"op\":\"send\",\"text\":\"a\0b\"}"s).error.message.find("column 30,") !=
+          std::string::npos);
+    // Written as an escape, a NUL is an ordinary character of a string.
+    CHECK(parse_request(R"({"id":"a\u0000b","op":"hello"})", Role::member).has_value());
+}
+
 TEST_CASE("a request must be an object") {
     for (const char* line : {"[1,2]", "\"hello\"", "42", "null"}) {
         const RequestError e = refused(line);

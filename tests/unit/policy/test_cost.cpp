@@ -2,6 +2,9 @@
 // units, message cost.
 #include <catch2/catch.hpp>
 
+#include <climits>
+#include <stdexcept>
+
 #include "daemon/policy/cost.hpp"
 
 using namespace smsgw::policy;
@@ -61,4 +64,8 @@ TEST_CASE("cost: message cost is segments × price") {
     CHECK(message_cost(0, 90'000) == 0);
     CHECK(message_cost(-1, 90'000) == 0);
     CHECK(message_cost(255, max_cost_per_segment) == 255'000'000'000);
+    // The largest int of segments at the dearest price still fits int64.
+    CHECK(message_cost(INT_MAX, max_cost_per_segment) == std::int64_t{INT_MAX} * max_cost_per_segment);
+    CHECK_THROWS_AS(message_cost(1, max_cost_per_segment + 1), std::invalid_argument);
+    CHECK_THROWS_AS(message_cost(1, -1), std::invalid_argument);
 }

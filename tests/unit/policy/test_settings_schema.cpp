@@ -110,6 +110,28 @@ TEST_CASE("settings: unknown keys are named, with a suggestion") {
     CHECK_FALSE(validate_change("nope", true, Role::admin));
 }
 
+TEST_CASE("settings: a deployment's ceiling is the range checked and the range stated") {
+    const SettingCeiling ceilings[] = {
+        {"sms.max_segments", 10, "limits.max_parts_per_message in the daemon's config"}};
+    // 300 is beyond the setting's own 255 and 11 only beyond the config's 10:
+    // both are told the same range, the one enforced.
+    for (const int value : {300, 11}) {
+        const auto e = validate_change("sms.max_segments", value, Role::admin, ceilings);
+        REQUIRE_FALSE(e);
+        CHECK(e.error().field == "value");
+        CHECK(e.error().message == "sms.max_segments: expected an integer from 1 to 10 "
+                                   "(limits.max_parts_per_message in the daemon's config), got " +
+                                       std::to_string(value));
+    }
+    CHECK(*validate_change("sms.max_segments", 10, Role::admin, ceilings) == json(10));
+    // A ceiling above the setting's own bound changes nothing.
+    const SettingCeiling loose[] = {{"sms.max_segments", 255, "the config"}};
+    CHECK(validate_change("sms.max_segments", 256, Role::admin, loose).error().message ==
+          "sms.max_segments: expected an integer from 1 to 255, got 256");
+    CHECK(unknown_setting_text("sms.enabeld") ==
+          validate("sms.enabeld", true).error().message);
+}
+
 TEST_CASE("settings: booleans") {
     for (const char* key :
          {"sms.enabled", "sms.prefix_company_name", "wallet.enabled", "optout.confirmation_enabled",

@@ -50,7 +50,7 @@ TEST_CASE("the wallet refuses to go below zero and records every change", "[stor
     Store store(dir.file("w.db"));
     CHECK(store.balance() == 0);
     CHECK(!store.charge(1, std::nullopt, 1000, t0()).ok);
-    CHECK(store.top_up(500, 0, "invoice 2024-01", at_seconds(1)) == 500);
+    CHECK(store.top_up(500, 0, "invoice 2024-01", at_seconds(1)).balance == 500);
     auto c = store.charge(300, std::nullopt, 1000, at_seconds(2));
     CHECK(c.ok);
     CHECK(c.balance == 200);
@@ -66,6 +66,46 @@ TEST_CASE("the wallet refuses to go below zero and records every change", "[stor
     CHECK(entries[2].amount == 500);
     CHECK(entries[2].reason == "invoice 2024-01");
     CHECK(entries[1].uid == 1000);
+}
+
+TEST_CASE("a top-up beyond max_balance is refused whole, up to it is taken", "[store][wallet]") {
+    TempDir dir;
+    Store store(dir.file("w.db"));
+    REQUIRE(store.top_up(max_balance - 10, 0, "almost full", at_seconds(1)).ok);
+    // One more than the room left, and a sum that would wrap int64: nothing changes.
+    for (const std::int64_t amount : {std::int64_t{11}, INT64_MAX}) {
+        const LedgerResult refused = store.top_up(amount, 0, "too much", at_seconds(2));
+        CHECK(!refused.ok);
+        CHECK(refused.balance == max_balance - 10);
+    }
+    CHECK(store.ledger(std::nullopt, 10).size() == 1);
+    const LedgerResult full = store.top_up(10, 0, "to the brim", at_seconds(3));
+    CHECK(full.ok);
+    CHECK(full.balance == max_balance);
+    CHECK(!store.top_up(1, 0, "one more", at_seconds(4)).ok);
+    CHECK(store.balance() == max_balance);
+    // A charge of all of it and a refund of all of it stay exact.
+    CHECK(store.charge(max_balance, std::nullopt, 0, at_seconds(5)).balance == 0);
+    CHECK(store.top_up(max_balance, 0, "again", at_seconds(6)).balance == max_balance);
+}
+
+TEST_CASE("a refund of a large charge is its exact share, not an overflowed product",
+          "[store][wallet]") {
+    TempDir dir;
+    Store store(dir.file("w.db"));
+    store.top_up(max_balance, 0, "start", t0());
+    // 12 parts charged nearly the whole balance: the charge times 11 unsent
+    // parts passes int64 if multiplied first.
+    NewMessage m = message("+4917001", 12);
+    m.cost = max_balance - 1;
+    const auto id = store.insert_messages({&m, 1}, at_seconds(1), true).at(0).message_id;
+    auto parts = store.claim_next_parts("m1", at_seconds(2), 2);
+    REQUIRE(parts.size() == 2);
+    store.mark_sent(parts[0].id, 1, at_seconds(3));
+    store.mark_failed(parts[1].id, "+CMS ERROR 21", FailureKind::permanent, at_seconds(4));
+    REQUIRE(store.get_message(id)->message.state == State::failed);
+    // Parts 2 to 12 never went out: floor((10^18 - 2) * 11 / 12) = 916666666666666664.
+    CHECK(store.balance() == 1 + 916'666'666'666'666'664);
 }
 
 TEST_CASE("a batch charged to the wallet inserts what the balance pays for", "[store][wallet]") {
@@ -102,7 +142,7 @@ TEST_CASE("random top-ups and charges: never negative, the ledger sums to the ba
     for (int i = 0; i < 400; ++i) {
         const std::int64_t amount = std::uniform_int_distribution<std::int64_t>(1, 100)(rng);
         if (rng() % 3 == 0) {
-            expected = store.top_up(amount, 0, "top-up", at_seconds(i));
+            expected = store.top_up(amount, 0, "top-up", at_seconds(i)).balance;
         } else {
             auto c = store.charge(amount, std::nullopt, 1000, at_seconds(i));
             CHECK(c.ok == (amount <= expected));  // refused exactly when it would go below zero
