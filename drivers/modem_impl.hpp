@@ -3,6 +3,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -63,6 +64,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Signal, registration, operator, storage; Exit::ok, or why the lifecycle
     // must leave ready (no answer, gone, no longer registered).
     awaitable<Exit> health();
+    // Part of health(): +CNMI still as set (else Exit::restarted, or set again
+    // when the last such restart was under 10 minutes ago).
+    awaitable<Exit> check_settings();
     // Messages in `storage` the driver knows of: announced or reported and not
     // yet deleted, and outgoing ones someone wrote to the SIM (last drain).
     int known_stored(const std::string& storage) const;
@@ -82,6 +86,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     void report_slot(const std::string& storage, int index, const at::StoredPdu& held);
     awaitable<void> read_stored(std::string storage, int index);
     awaitable<void> delete_stored(InboundPdu pdu);
+    // The same stored PDU, whatever follows its <length> octets.
+    static bool same_pdu(std::string_view a, int a_length, std::string_view b, int b_length);
     awaitable<bool> select_storage(const std::string& storage);
     awaitable<void> acknowledge();
     void report(InboundPdu pdu);
@@ -134,6 +140,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // "+CNMI:…" as the modem showed it once set up (spaces dropped); empty
     // when none was accepted or the modem does not answer AT+CNMI?.
     std::string cnmi_as_set_;
+    std::chrono::steady_clock::time_point last_settings_restart_{};
     int outgoing_stored_ = 0;  // stored-sent/unsent messages the last drain found in SM
     bool reading_ = false;  // the lifecycle is in read_stored()
     // Cancelled when a read ends, the state changes, or wake() or stop() is
@@ -157,6 +164,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::vector<std::pair<std::string, int>> not_stored_;
     // Whose AT+CMGD the modem refused: tried again after the next health check.
     std::vector<InboundPdu> delete_later_;
+    // Slots AT+CMGR would not show before their AT+CMGD: how often in a row.
+    std::map<std::pair<std::string, int>, int> unreadable_slot_tries_;
 };
 
 }  // namespace smsgw::drivers

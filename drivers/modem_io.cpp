@@ -247,6 +247,25 @@ awaitable<bool> Modem::Impl::drain(const std::string& storage) {
     co_return true;
 }
 
+namespace {
+
+// The significant octets of a stored PDU's hex: the SMSC field and <length>
+// TPDU octets. AT+CMGL and AT+CMGR of one message may differ in what follows
+// (a SIM record's padding).
+std::string_view significant(std::string_view hex, int tpdu_length) {
+    if (hex.size() < 2 || tpdu_length <= 0) return hex;
+    const auto smsc = at::to_hex_ulong(hex.substr(0, 2));
+    if (!smsc) return hex;
+    const std::size_t octets = 1 + *smsc + static_cast<std::size_t>(tpdu_length);
+    return hex.substr(0, std::min(hex.size(), 2 * octets));
+}
+
+}  // namespace
+
+bool Modem::Impl::same_pdu(std::string_view a, int a_length, std::string_view b, int b_length) {
+    return at::iequals(significant(a, a_length), significant(b, b_length));
+}
+
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
     const std::pair<std::string, int> where{pdu.storage, *pdu.index};
     // The slot is read first: an AT+CMGD whose answer was lost may have been
@@ -273,15 +292,30 @@ awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
         forget();
         co_return;
     }
-    if (slot.held && !at::iequals(slot.held->pdu, pdu.hex)) {
+    if (slot.held && !same_pdu(slot.held->pdu, slot.held->length, pdu.hex, pdu.tpdu_length)) {
         spdlog::info("{} message {}{} is gone and a new one is in its place; reading it",
                      log_name(), pdu.storage, *pdu.index);
         forget();
         report_slot(pdu.storage, *pdu.index, *slot.held);
         co_return;
     }
-    // The committed PDU, or a modem that cannot show the slot: deleted as
-    // before.
+    if (!slot.held) {
+        // The modem would not show the slot (SIM busy after a reset, an
+        // answer not understood): it may hold a new message, so it is not
+        // deleted blind — unless it never shows it (a modem that cannot
+        // read a slot), after three health checks.
+        const int tries = ++unreadable_slot_tries_[where];
+        if (tries <= 3) {
+            spdlog::warn("{} slot {}{} not shown before AT+CMGD; looked at again after the next "
+                         "health check",
+                         log_name(), pdu.storage, *pdu.index);
+            delete_later_.push_back(std::move(pdu));
+            co_return;
+        }
+        spdlog::warn("{} slot {}{} never shown; deleted without looking", log_name(),
+                     pdu.storage, *pdu.index);
+    }
+    unreadable_slot_tries_.erase(where);
     const Reply r = co_await cmd("AT+CMGD=" + std::to_string(*pdu.index));
     if (r.ok() || (r.final.error && r.final.error->code == 321)) {  // already gone
         forget();
@@ -317,6 +351,12 @@ awaitable<Exit> Modem::Impl::health() {
         changed |= status_.signal_dbm != q->dbm;
         status_.signal_dbm = q->dbm;
         status_.signal_bars = q->bars;
+    }
+    // Only while ready: the first check follows the set-up at once. Before
+    // the registration: a modem that restarted with a PIN on its SIM is not
+    // registered, and must be unlocked, not waited for.
+    if (!cnmi_as_set_.empty() && status_.state == ModemState::ready && restarted_.empty()) {
+        if (const Exit e = co_await check_settings(); e != Exit::ok) co_return e;
     }
     r = co_await cmd("AT+CREG?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
@@ -362,22 +402,41 @@ awaitable<Exit> Modem::Impl::health() {
             }
         }
     }
-    if (!cnmi_as_set_.empty()) {
-        // A modem that restarted without a start-up line we know (Huawei's
-        // ^SIMST, or none at all) is back at its defaults: no +CNMI, so new
-        // messages sit on the SIM unannounced. Set it up anew.
-        r = co_await cmd("AT+CNMI?");
-        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-        const std::string now = at::without_spaces(r.line("+CNMI:"));
-        if (r.ok() && !now.empty() && now != cnmi_as_set_ && restarted_.empty()) {
-            spdlog::warn("{} {} while ready, not {} as set: the modem lost its settings",
-                         log_name(), now, cnmi_as_set_);
-            restarted_ = now;
-            co_return Exit::restarted;
-        }
-    }
     // Before ready, set_state(ready) reports the whole status.
     if (changed && status_.state == ModemState::ready) publish("health");
+    co_return Exit::ok;
+}
+
+awaitable<Exit> Modem::Impl::check_settings() {
+    // A modem that restarted without a start-up line we know (Huawei's
+    // ^SIMST, or none at all) is back at its defaults: no +CNMI, so new
+    // messages sit on the SIM unannounced, and the SIM may ask for its PIN.
+    Reply r = co_await cmd("AT+CNMI?");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    const bool pin_asked = r.final.error && (r.final.error->entry().name.ends_with("pin_required") ||
+                                             r.final.error->entry().name.ends_with("puk_required"));
+    const std::string now = at::without_spaces(r.line("+CNMI:"));
+    if (!pin_asked && (!r.ok() || now.empty() || now == cnmi_as_set_)) co_return Exit::ok;
+    const std::string what = pin_asked ? r.final.line : now;
+    using clock = std::chrono::steady_clock;
+    // A modem whose answer differs for another reason would be set up again
+    // at every health check: once in 10 minutes, else +CNMI is only set again.
+    if (pin_asked || clock::now() - last_settings_restart_ >= std::chrono::minutes(10)) {
+        spdlog::warn("{} {} while ready, not {} as set: the modem lost its settings", log_name(),
+                     what, cnmi_as_set_);
+        last_settings_restart_ = clock::now();
+        restarted_ = what;
+        co_return Exit::restarted;
+    }
+    spdlog::warn("{} {} while ready, not {} as set (set up anew less than 10 min ago): setting "
+                 "{} again",
+                 log_name(), what, cnmi_as_set_, status_.cnmi);
+    r = co_await cmd(status_.cnmi);
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    r = co_await cmd("AT+CNMI?");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    if (r.ok() && !r.line("+CNMI:").empty()) cnmi_as_set_ = at::without_spaces(r.line("+CNMI:"));
+    drain_requested_ = true;  // what came meanwhile was not announced
     co_return Exit::ok;
 }
 
@@ -392,8 +451,10 @@ void Modem::Impl::on_urc(const at::Urc& urc) {
                 spdlog::warn("{} unreadable indication {}", log_name(), line);
                 drain_requested_ = true;
             } else {
-                to_read_.emplace_back(where->storage, where->index);
-                drained_storages_.insert(where->storage);
+                // Upper case: the slot's key is the same whoever names it.
+                const std::string storage = at::to_upper(where->storage);
+                to_read_.emplace_back(storage, where->index);
+                drained_storages_.insert(storage);
             }
             wake();
             break;

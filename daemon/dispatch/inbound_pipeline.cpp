@@ -144,9 +144,13 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
                Announcements& later);
     // A group whose parts will not all come (timed out, or its reference
     // taken by a new message) stored as one incomplete message.
-    // nullopt: nothing to store (the group had no usable part).
-    std::optional<std::int64_t> release_group(const store::FragmentGroup& group,
-                                              store::Time now, const char* why);
+    // Its log line and inbound.received go to `later`; false: nothing to
+    // store (the group had no usable part).
+    bool release_group(const store::FragmentGroup& group, store::Time now, const char* why,
+                       Announcements& later);
+    // Runs what a committed transaction set off. One that throws (an event
+    // sink, a read) is logged and the rest still run: the PDU is stored.
+    static void announce(Announcements& later);
     void publish(std::int64_t id, std::string_view keyword_kind = {});
 
     asio::io_context& io_;
@@ -287,7 +291,7 @@ void InboundPipeline::Impl::received(const drivers::InboundPdu& in, const policy
     after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
     batch.commit();
     spdlog::debug("inbound: modem[{}] inbound {} from {}", in.modem, id, shown_sender(n.sender));
-    for (auto& announce : later) announce();
+    announce(later);
 }
 
 void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy::Sender& sender,
@@ -316,9 +320,7 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         // (8-bit references wrap after 256 long messages) before the old one
         // was whole: the old one will not get this part.
         store::FragmentGroup old{f.modem, f.sender, f.ref, f.total, std::move(parts)};
-        if (const auto released =
-                release_group(old, now, "its reference was reused by a new message"))
-            later.emplace_back([this, id = *released] { publish(id); });
+        release_group(old, now, "its reference was reused by a new message", later);
     }
     if (!store_.store_fragment(f))
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} again: kept the first",
@@ -328,7 +330,7 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         batch.commit();
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} stored ({} of {})", in.modem,
                       f.seq, f.total, f.ref, f.sender, parts.size(), f.total);
-        for (auto& announce : later) announce();
+        announce(later);
         return;
     }
     // fragments_for() gives them by seq, one per seq (the table's unique key).
@@ -350,7 +352,7 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
     batch.commit();
     spdlog::debug("inbound: modem[{}] inbound {} from {} reassembled from {} parts", in.modem, id,
                   n.sender, f.total);
-    for (auto& announce : later) announce();
+    announce(later);
 }
 
 void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& sender,
@@ -476,17 +478,25 @@ int InboundPipeline::Impl::sweep(store::Time now) {
     int released = 0;
     for (const auto& g : groups) {
         if (g.fragments.empty()) continue;
-        if (const auto id = release_group(g, now, "they never arrived")) {
-            publish(*id);
-            ++released;
-        }
+        Announcements later;  // insert_inbound commits on its own
+        if (release_group(g, now, "they never arrived", later)) ++released;
+        announce(later);
     }
     return released;
 }
 
-std::optional<std::int64_t> InboundPipeline::Impl::release_group(const store::FragmentGroup& g,
-                                                                 store::Time now,
-                                                                 const char* why) {
+void InboundPipeline::Impl::announce(Announcements& later) {
+    for (auto& one : later) {
+        try {
+            one();
+        } catch (const std::exception& e) {
+            spdlog::error("inbound: announcing a stored message: {}", e.what());
+        }
+    }
+}
+
+bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, store::Time now,
+                                          const char* why, Announcements& later) {
     // pdu::Reassembler joins by seq and marks the gaps, as for a live group.
     pdu::Reassembler reassembler(std::chrono::seconds(0));
     for (const auto& f : g.fragments) {
@@ -502,7 +512,7 @@ std::optional<std::int64_t> InboundPipeline::Impl::release_group(const store::Fr
     }
     const auto messages =
         reassembler.expire(std::chrono::system_clock::time_point::max() - std::chrono::hours(1));
-    if (messages.empty()) return std::nullopt;
+    if (messages.empty()) return false;
     const auto& m = messages.front();
     store::NewInbound n;
     n.modem = g.modem;
@@ -520,11 +530,15 @@ std::optional<std::int64_t> InboundPipeline::Impl::release_group(const store::Fr
     const auto id = store_.insert_inbound(n, consumed);
     std::string missing;
     for (auto seq : m.missing) missing += (missing.empty() ? "" : ", ") + std::to_string(seq);
-    spdlog::info(
-        "inbound: modem[{}] message from {} (ref {}) released incomplete as inbound {}: "
-        "part(s) {} of {} missing: {}",
-        g.modem, g.sender, g.ref, id, missing, g.total, why);
-    return id;
+    later.emplace_back([this, g_modem = g.modem, sender = g.sender, ref = g.ref, total = g.total,
+                        id, missing, why] {
+        spdlog::info(
+            "inbound: modem[{}] message from {} (ref {}) released incomplete as inbound {}: "
+            "part(s) {} of {} missing: {}",
+            g_modem, sender, ref, id, missing, total, why);
+        publish(id);
+    });
+    return true;
 }
 
 void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,

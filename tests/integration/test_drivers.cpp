@@ -444,6 +444,21 @@ TEST_CASE("Modem: a modem that lost its settings without a word is set up again"
     CHECK(reassemble(rig.observer.inbound) == "Stop");
 }
 
+TEST_CASE("Modem: a quiet restart that locks the SIM again is unlocked and set up again") {
+    // The SIM asks for its PIN after the restart: AT+CNMI? answers "SIM PIN
+    // required" instead of a +CNMI line.
+    SimProcess sim({"--reset-ms", "20", "--pin", "4321"});
+    auto settings = frequent_health_checks(sim);
+    settings.pin = "4321";
+    Rig rig(std::move(settings));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "restart"}, {"quiet", true}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
+    CHECK(rig.observer.count(ModemState::failed) == 0);
+    const auto r = rig.send(encode("+4917012345678", "after the restart").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+}
+
 TEST_CASE("Modem: a message stored without an announcement is found at the next health check") {
     // Lost +CMTI: the health check's AT+CPMS? shows more on the SIM than the
     // driver knows of, and it reads them then, not at the next periodic drain.
