@@ -691,7 +691,7 @@ awaitable<Exit> Modem::Impl::configure() {
         // fields they ignore).
         r = co_await cmd("AT+CNMI?");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-        if (r.ok()) cnmi_as_set_ = at::without_spaces(r.line("+CNMI:"));
+        cnmi_as_set_ = cnmi_shown(r);
     }
     co_return Exit::ok;
 }

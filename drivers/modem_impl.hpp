@@ -67,6 +67,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Part of health(): +CNMI still as set (else Exit::restarted, or set again
     // when the last such restart was under 10 minutes ago).
     awaitable<Exit> check_settings();
+    // The +CNMI line of an AT+CNMI? answer, spaces dropped; empty when none.
+    static std::string cnmi_shown(const Reply& r);
     // Messages in `storage` the driver knows of: announced or reported and not
     // yet deleted, and outgoing ones someone wrote to the SIM (last drain).
     int known_stored(const std::string& storage) const;
@@ -86,8 +88,6 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     void report_slot(const std::string& storage, int index, const at::StoredPdu& held);
     awaitable<void> read_stored(std::string storage, int index);
     awaitable<void> delete_stored(InboundPdu pdu);
-    // The same stored PDU, whatever follows its <length> octets.
-    static bool same_pdu(std::string_view a, int a_length, std::string_view b, int b_length);
     awaitable<bool> select_storage(const std::string& storage);
     awaitable<void> acknowledge();
     void report(InboundPdu pdu);

@@ -17,6 +17,12 @@ namespace smsgw::drivers {
 
 namespace {
 
+// An outgoing message someone wrote to the SIM: not for the owner.
+bool outgoing(const at::StoredPdu& stored) {
+    return stored.status && (*stored.status == at::MessageStatus::stored_sent ||
+                             *stored.status == at::MessageStatus::stored_unsent);
+}
+
 constexpr int cms_memory_full = 322;  // TS 27.005 §3.2.5
 
 bool is_memory_full(const at::Final& f) {
@@ -194,10 +200,12 @@ awaitable<Modem::Impl::Slot> Modem::Impl::read_slot(const std::string& storage, 
     co_return slot;
 }
 
+std::string Modem::Impl::cnmi_shown(const Reply& r) {
+    return r.ok() ? at::without_spaces(r.line("+CNMI:")) : std::string();
+}
+
 void Modem::Impl::report_slot(const std::string& storage, int index, const at::StoredPdu& held) {
-    if (held.status && (*held.status == at::MessageStatus::stored_sent ||
-                        *held.status == at::MessageStatus::stored_unsent))
-        return;  // an outgoing message someone wrote to the SIM
+    if (outgoing(held)) return;
     report(InboundPdu{{}, storage, index, held.pdu, held.length, std::nullopt, {}});
 }
 
@@ -230,18 +238,17 @@ awaitable<bool> Modem::Impl::drain(const std::string& storage) {
         co_return true;
     }
     int fresh = 0;
-    int outgoing = 0;
+    int outgoing_here = 0;
     for (const auto& stored : *list) {
         if (!stored.index || outstanding_.count({mem1_, *stored.index})) continue;
-        if (stored.status && (*stored.status == at::MessageStatus::stored_sent ||
-                              *stored.status == at::MessageStatus::stored_unsent)) {
-            ++outgoing;
+        if (outgoing(stored)) {
+            ++outgoing_here;
             continue;
         }
         ++fresh;
-        report(InboundPdu{{}, mem1_, *stored.index, stored.pdu, stored.length, std::nullopt, {}});
+        report_slot(mem1_, *stored.index, stored);
     }
-    if (at::iequals(storage, "SM")) outgoing_stored_ = outgoing;
+    if (at::iequals(storage, "SM")) outgoing_stored_ = outgoing_here;
     if (fresh > 0)
         spdlog::debug("{} drain: {} stored message(s) in {} reported", log_name(), fresh, storage);
     co_return true;
@@ -260,11 +267,12 @@ std::string_view significant(std::string_view hex, int tpdu_length) {
     return hex.substr(0, std::min(hex.size(), 2 * octets));
 }
 
-}  // namespace
-
-bool Modem::Impl::same_pdu(std::string_view a, int a_length, std::string_view b, int b_length) {
+// The same stored PDU, whatever follows its <length> octets.
+bool same_pdu(std::string_view a, int a_length, std::string_view b, int b_length) {
     return at::iequals(significant(a, a_length), significant(b, b_length));
 }
+
+}  // namespace
 
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
     const std::pair<std::string, int> where{pdu.storage, *pdu.index};
@@ -415,8 +423,8 @@ awaitable<Exit> Modem::Impl::check_settings() {
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     const bool pin_asked = r.final.error && (r.final.error->entry().name.ends_with("pin_required") ||
                                              r.final.error->entry().name.ends_with("puk_required"));
-    const std::string now = at::without_spaces(r.line("+CNMI:"));
-    if (!pin_asked && (!r.ok() || now.empty() || now == cnmi_as_set_)) co_return Exit::ok;
+    const std::string now = cnmi_shown(r);
+    if (!pin_asked && (now.empty() || now == cnmi_as_set_)) co_return Exit::ok;
     const std::string what = pin_asked ? r.final.line : now;
     using clock = std::chrono::steady_clock;
     // A modem whose answer differs for another reason would be set up again
@@ -435,7 +443,7 @@ awaitable<Exit> Modem::Impl::check_settings() {
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     r = co_await cmd("AT+CNMI?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    if (r.ok() && !r.line("+CNMI:").empty()) cnmi_as_set_ = at::without_spaces(r.line("+CNMI:"));
+    if (const std::string shown = cnmi_shown(r); !shown.empty()) cnmi_as_set_ = shown;
     drain_requested_ = true;  // what came meanwhile was not announced
     co_return Exit::ok;
 }

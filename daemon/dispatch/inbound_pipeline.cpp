@@ -74,6 +74,23 @@ std::string joined_text(const std::vector<store::Fragment>& parts) {
     return pdu::join_texts(delivers);
 }
 
+// A group's fragments (by seq) as one inbound row, and the fragment ids it
+// consumes; the text and completeness are the caller's.
+store::NewInbound grouped(const store::FragmentGroup& g, store::Time now,
+                          std::vector<std::int64_t>& consumed) {
+    store::NewInbound n;
+    n.modem = g.modem;
+    n.sender = g.sender;
+    n.received_at = now;
+    n.concat_ref = g.ref;
+    n.parts_total = g.total;
+    for (const auto& f : g.fragments) {
+        n.raw_pdus.push_back(f.pdu);
+        consumed.push_back(f.id);
+    }
+    return n;
+}
+
 std::string shown_sender(const std::string& s) {
     return s.empty() ? std::string("(unknown sender)") : s;
 }
@@ -312,41 +329,33 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
     // timeout and its STOP never honoured.
     store::Store::Batch batch(store_, store::Store::Atomicity::all_or_nothing);
     Announcements later;
-    auto parts = store_.fragments_for(f.modem, f.sender, f.ref, f.total);
-    const auto same_seq = std::find_if(parts.begin(), parts.end(),
+    auto waiting = store_.fragments_for(f.modem, f.sender, f.ref, f.total);
+    const auto same_seq = std::find_if(waiting.begin(), waiting.end(),
                                        [&](const store::Fragment& p) { return p.seq == f.seq; });
-    if (same_seq != parts.end() && same_seq->text != f.text) {
+    if (same_seq != waiting.end() && same_seq->text != f.text) {
         // The sender's phone has reused the reference for a new message
         // (8-bit references wrap after 256 long messages) before the old one
         // was whole: the old one will not get this part.
-        store::FragmentGroup old{f.modem, f.sender, f.ref, f.total, std::move(parts)};
+        store::FragmentGroup old{f.modem, f.sender, f.ref, f.total, std::move(waiting)};
         release_group(old, now, "its reference was reused by a new message", later);
     }
     if (!store_.store_fragment(f))
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} again: kept the first",
                       in.modem, f.seq, f.total, f.ref, f.sender);
-    parts = store_.fragments_for(f.modem, f.sender, f.ref, f.total);
-    if (static_cast<int>(parts.size()) < f.total) {
+    // fragments_for() gives them by seq, one per seq (the table's unique key).
+    const store::FragmentGroup group{f.modem, f.sender, f.ref, f.total,
+                                     store_.fragments_for(f.modem, f.sender, f.ref, f.total)};
+    if (static_cast<int>(group.fragments.size()) < f.total) {
         batch.commit();
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} stored ({} of {})", in.modem,
-                      f.seq, f.total, f.ref, f.sender, parts.size(), f.total);
+                      f.seq, f.total, f.ref, f.sender, group.fragments.size(), f.total);
         announce(later);
         return;
     }
-    // fragments_for() gives them by seq, one per seq (the table's unique key).
-    store::NewInbound n;
-    n.modem = f.modem;
-    n.sender = f.sender;
-    n.received_at = now;
-    n.complete = true;
-    n.concat_ref = f.ref;
-    n.parts_total = f.total;
     std::vector<std::int64_t> consumed;
-    for (const auto& p : parts) {
-        n.raw_pdus.push_back(p.pdu);
-        consumed.push_back(p.id);
-    }
-    n.text = joined_text(parts);
+    store::NewInbound n = grouped(group, now, consumed);
+    n.complete = true;
+    n.text = joined_text(group.fragments);
     const auto id = store_.insert_inbound(n, consumed);
     after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
     batch.commit();
@@ -514,19 +523,10 @@ bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, store::
         reassembler.expire(std::chrono::system_clock::time_point::max() - std::chrono::hours(1));
     if (messages.empty()) return false;
     const auto& m = messages.front();
-    store::NewInbound n;
-    n.modem = g.modem;
-    n.sender = g.sender;
-    n.text = m.text;
-    n.received_at = now;
-    n.complete = m.complete;
-    n.concat_ref = g.ref;
-    n.parts_total = g.total;
     std::vector<std::int64_t> consumed;
-    for (const auto& f : g.fragments) {
-        n.raw_pdus.push_back(f.pdu);
-        consumed.push_back(f.id);
-    }
+    store::NewInbound n = grouped(g, now, consumed);
+    n.text = m.text;
+    n.complete = m.complete;
     const auto id = store_.insert_inbound(n, consumed);
     std::string missing;
     for (auto seq : m.missing) missing += (missing.empty() ? "" : ", ") + std::to_string(seq);
