@@ -67,6 +67,10 @@ struct Sender {
     std::deque<store::Part> claimed;  // claimed (durably), not yet written
     bool claim_pending = false;
     std::uint64_t claim_wake = 0;  // wake_seq_ when the last claim ran
+    // The time the last claim took what was due by: a part falling due after
+    // it is the sender's next wake-up, even when it is due by the time the
+    // sender goes idle.
+    store::Time claimed_due_by{};
     std::uint64_t epoch = 0;       // bumped by every requeue: older claims are void
     std::optional<std::int64_t> in_flight;
     std::vector<std::int64_t> unrecorded;  // results the store did not take (see requeue)
@@ -138,7 +142,9 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     awaitable<void> nap(Sender& s, SteadyClock::duration d);
     awaitable<void> expiry_loop(std::shared_ptr<Impl> self);
     void fail_stranded(store::Time now);
-    std::chrono::milliseconds idle_time();
+    // How long an idle sender may sleep: until the first part due after
+    // `looked_at` (its last claim's time), at most options_.idle_recheck.
+    std::chrono::milliseconds idle_time(store::Time looked_at);
     int lookahead(const Sender& s) const;
     // A part in AT+CMGS, or results not yet committed: a status report may be
     // about a send whose TP-MR is not in the store yet.
@@ -528,7 +534,7 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         if (s.claimed.empty()) {
             if (s.claim_wake != wake_seq_) co_return SteadyClock::duration::zero();
             if (commits_->failing()) co_return std::chrono::seconds(1);
-            const auto wait = idle_time();
+            const auto wait = idle_time(s.claimed_due_by);
             s.idle = true;
             ++idle_count_;
             co_await nap(s, wait);
@@ -659,6 +665,7 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
         int count = 0;
         std::vector<std::string> routes, excluded;
         std::vector<store::Part> parts;
+        store::Time due_by{};
     };
     auto job = std::make_shared<Claim>();
     Sender* sp = &s;
@@ -666,12 +673,14 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
     commits_->submit(
         [job](store::Store& st) {
             job->parts.clear();
+            job->due_by = core::now();
             if (job->count <= 0) return;
             job->parts =
-                st.claim_next_parts(job->modem, core::now(), job->count, job->routes, job->excluded);
+                st.claim_next_parts(job->modem, job->due_by, job->count, job->routes, job->excluded);
         },
         [this, sp, job, epoch](bool committed) {
             sp->claim_pending = false;
+            if (committed) sp->claimed_due_by = job->due_by;
             if (committed && epoch == sp->epoch)
                 for (auto& p : job->parts) sp->claimed.push_back(std::move(p));
             poke(*sp);
@@ -837,11 +846,13 @@ void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done, std
         SteadyClock::now(), [sp, job] { job->unrecorded = sp->unrecorded; });
 }
 
-std::chrono::milliseconds OutboundScheduler::Impl::idle_time() {
+std::chrono::milliseconds OutboundScheduler::Impl::idle_time(store::Time looked_at) {
     const store::Time now = core::now();
     if (!due_known_ || (next_due_ && *next_due_ <= now)) {
         try {
-            next_due_ = store_.next_due_time(now);
+            // From the claim's time, not now: a retry that fell due between
+            // the two was not claimed, and is not "after now" either.
+            next_due_ = store_.next_due_time(std::min(looked_at, now));
             due_known_ = true;
         } catch (const std::exception& e) {
             spdlog::error("dispatch: next due time: {}", e.what());
@@ -850,8 +861,9 @@ std::chrono::milliseconds OutboundScheduler::Impl::idle_time() {
     }
     std::chrono::milliseconds wait = options_.idle_recheck;
     if (next_due_)
-        wait = std::min(
-            wait, std::chrono::duration_cast<std::chrono::milliseconds>(*next_due_ - now) + 1ms);
+        wait = std::clamp(
+            std::chrono::duration_cast<std::chrono::milliseconds>(*next_due_ - now) + 1ms, 0ms,
+            wait);
     return wait;
 }
 

@@ -1,9 +1,11 @@
 // Server test harness: the canned handler, the fixture thread, the client.
 #include "tests/integration/server_harness.hpp"
 
+#include <grp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -363,6 +365,75 @@ bool Client::closed(std::chrono::milliseconds timeout) {
         if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
         if (n > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
     }
+}
+
+ForkedClient::ForkedClient(uid_t uid, gid_t gid, const std::string& path) {
+    int to_child[2], from_child[2];
+    REQUIRE(::pipe(to_child) == 0);
+    REQUIRE(::pipe(from_child) == 0);
+    child_ = ::fork();
+    REQUIRE(child_ >= 0);
+    if (child_ == 0) {
+        ::close(to_child[1]);
+        ::close(from_child[0]);
+        if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(10);
+        Client client(path);
+        if (!client.connected()) ::_exit(11);
+        std::string pending;
+        char buf[4096];
+        for (ssize_t n; (n = ::read(to_child[0], buf, sizeof buf)) > 0;) {
+            pending.append(buf, static_cast<std::size_t>(n));
+            for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;) {
+                // An empty line asks for the next line the server sends (an event).
+                if (nl > 0) client.send(pending.substr(0, nl + 1));
+                pending.erase(0, nl + 1);
+                auto answer = client.line();
+                if (!answer) ::_exit(12);
+                *answer += "\n";
+                if (::write(from_child[1], answer->data(), answer->size()) < 0) ::_exit(13);
+            }
+        }
+        ::_exit(0);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    to_ = to_child[1];
+    from_ = from_child[0];
+}
+
+std::string ForkedClient::request(const std::string& line) {
+    const std::string out = line + "\n";
+    REQUIRE(::write(to_, out.data(), out.size()) == static_cast<ssize_t>(out.size()));
+    std::string answer;
+    char c;
+    while (::read(from_, &c, 1) == 1 && c != '\n') answer += c;
+    return answer;
+}
+
+int ForkedClient::finish() {
+    if (child_ <= 0) return status_;
+    ::close(to_);
+    ::close(from_);
+    int status = 0;
+    ::waitpid(child_, &status, 0);
+    child_ = -1;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return status_;
+}
+
+std::vector<std::string> exchange_as(uid_t uid, gid_t gid, const std::string& path,
+                                     const std::vector<std::string>& lines) {
+    ForkedClient client(uid, gid, path);
+    std::vector<std::string> replies;
+    for (const std::string& l : lines) replies.push_back(client.request(l));
+    REQUIRE(client.finish() == 0);
+    return replies;
+}
+
+passwd nobody() {
+    const passwd* pw = ::getpwnam("nobody");
+    REQUIRE(pw != nullptr);
+    return *pw;
 }
 
 }  // namespace smsgw::test

@@ -5,6 +5,9 @@
 // server goes through on_io(), so the server stays single-threaded.
 #pragma once
 
+#include <pwd.h>
+#include <sys/types.h>
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -117,6 +120,37 @@ class Client {
     int fd_ = -1;
     std::string buffer_;
 };
+
+// A client running as uid/gid in a forked child, kept connected between
+// requests: each request line goes to the child through one pipe, and the
+// child's answer (one line per request) comes back through another.
+class ForkedClient {
+  public:
+    ForkedClient(uid_t uid, gid_t gid, const std::string& path);
+    ~ForkedClient() { finish(); }
+    ForkedClient(const ForkedClient&) = delete;
+    ForkedClient& operator=(const ForkedClient&) = delete;
+
+    // Sends one request line and returns the answer line.
+    std::string request(const std::string& line);
+    // The next line the server sends without a request (an event).
+    std::string next_line() { return request(""); }
+    // Closes the client; its exit status says whether every request was answered.
+    int finish();
+
+  private:
+    pid_t child_ = -1;
+    int to_ = -1, from_ = -1;
+    int status_ = -1;
+};
+
+// Runs a client as uid/gid in a forked child: connects, sends `lines`, and
+// returns what it read (one line per request).
+std::vector<std::string> exchange_as(uid_t uid, gid_t gid, const std::string& path,
+                                     const std::vector<std::string>& lines);
+
+// The "nobody" account: a second uid for role tests (they run as root).
+passwd nobody();
 
 // Temporary directory for sockets (short path: sun_path has 108 bytes).
 std::string temp_dir();

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -262,6 +263,51 @@ TEST_CASE("an inbound STOP opts the sender out and the next send to them is refu
     CHECK(removed["uid"] == static_cast<std::int64_t>(::getuid()));
     CHECK(removed["source_inbound_id"].is_null());
     CHECK(removed["at"].is_string());
+}
+
+TEST_CASE("a member cancels only the messages it submitted, an admin any") {
+    TempDir dir;
+    REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);  // nobody reaches the socket
+    const passwd nb = nobody();
+    std::string yaml = daemon_config(dir.path(), {});
+    yaml.replace(yaml.find("mode: \"0600\""), 13, "mode: \"0666\"");
+    yaml.replace(yaml.find("roles:\n"), 7, "roles:\n  member: { users: [nobody] }\n");
+    DaemonProcess d(dir.path(), yaml);
+    ForkedClient member(nb.pw_uid, nb.pw_gid, d.socket_path());
+    const auto reply = [&](const json& request) { return json::parse(member.request(request.dump())); };
+
+    REQUIRE(reply({{"id", 1}, {"op", "hello"}})["result"]["role"] == "member");
+    const auto own = reply(send_req("+4915123456789", "mine"));
+    REQUIRE(own["ok"] == true);
+    const auto admins = d.request_ok(send_req("+4915123456780", "the office's"));
+
+    // Someone else's message: forbidden, and it stays queued.
+    const auto refused =
+        reply({{"id", 2}, {"op", "message.cancel"}, {"message_id", admins["message_id"]}});
+    REQUIRE(refused["ok"] == false);
+    CHECK(refused["error"]["code"] == "forbidden");
+    CHECK(refused["error"]["field"] == "message_id");
+    CHECK(refused["error"]["message"] ==
+          "message " + std::to_string(admins["message_id"].get<std::int64_t>()) +
+              " was not submitted by uid " + std::to_string(nb.pw_uid) +
+              ": a member may cancel only its own messages; a manager or admin may cancel any");
+    CHECK(d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", admins["message_id"]}})
+              ["state"] == "queued");
+    // No such message: not_found, as for anyone.
+    const auto missing = reply({{"id", 4}, {"op", "message.cancel"}, {"message_id", 999999}});
+    CHECK(missing["error"]["code"] == "not_found");
+
+    // Its own: cancelled.
+    const auto cancelled =
+        reply({{"id", 5}, {"op", "message.cancel"}, {"message_id", own["result"]["message_id"]}});
+    INFO(cancelled.dump());
+    CHECK(cancelled["result"]["state"] == "cancelled");
+    // The admin cancels a member's message.
+    const auto another = reply(send_req("+4915123456781", "mine too"));
+    REQUIRE(another["ok"] == true);
+    CHECK(d.request_ok({{"id", 6}, {"op", "message.cancel"},
+                        {"message_id", another["result"]["message_id"]}})["state"] == "cancelled");
+    CHECK(member.finish() == 0);
 }
 
 TEST_CASE("settings, cancel, idempotency, preview and bad requests over the socket") {

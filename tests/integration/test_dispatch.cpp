@@ -10,6 +10,7 @@
 
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -52,7 +53,6 @@ std::size_t stored_count(const SimProcess& sim) {
     return n;
 }
 
-// The modem each part went through, for a message.
 // Queues `count` messages to stem + (first + i) with texts "label i", as sends would.
 std::vector<std::int64_t> queue_numbered(DispatchRig& rig, const std::string& stem, int first,
                                          int count, const std::string& label) {
@@ -66,6 +66,24 @@ bool all_final(DispatchRig& rig, const std::vector<std::int64_t>& ids) {
     for (auto id : ids)
         if (!is_final(rig.state(id))) return false;
     return true;
+}
+
+// The messages of `ids` not yet final, part by part, for a failure's message.
+std::string unfinished(DispatchRig& rig, const std::vector<std::int64_t>& ids) {
+    std::ostringstream out;
+    const auto now = core::now();
+    for (auto id : ids) {
+        const auto d = rig.message(id);
+        if (is_final(d.message.state)) continue;
+        out << "message " << id << " " << store::to_string(d.message.state) << ":";
+        for (const auto& p : d.parts)
+            out << " [part " << p.id << " " << p.seq << "/" << p.total << " "
+                << store::to_string(p.state) << " via " << p.modem.value_or("-") << ", "
+                << p.attempts << " attempt(s), due in " << (p.next_attempt_at - now).count()
+                << " ms, " << p.error.value_or("no error") << "]";
+        out << "\n";
+    }
+    return out.str();
 }
 
 std::set<std::string> modems_of(const store::MessageDetail& d) {
@@ -261,7 +279,9 @@ TEST_CASE("dispatch: a fast modem never sends the parts it claimed ahead of a re
     ids.clear();
     for (int i = 0; i < 20; ++i)
         ids.push_back(rig.queue("+49170556" + std::to_string(1000 + i), three_part_text));
-    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 60s));
+    const bool settled = rig.run_until([&] { return all_final(rig, ids); }, 60s);
+    INFO(unfinished(rig, ids));
+    REQUIRE(settled);
     std::map<std::string, std::vector<int>> seqs;
     for (const auto& part : sim_sent(congested))
         seqs[part["to"].get<std::string>()].push_back(part["concat"]["seq"].get<int>());
