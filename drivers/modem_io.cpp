@@ -3,6 +3,7 @@
 // quirk table says so; AT+CMGL=4 drains at start, every few minutes and when the
 // storage is full), deleting a stored PDU only once the owner has committed it,
 // and the health poll (signal, registration, operator, storage).
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include "drivers/at/network_replies.hpp"
@@ -151,8 +152,41 @@ void Modem::Impl::release(const InboundPdu& pdu) {
     not_stored_.push_back(where);
 }
 
+namespace {
+
+// The significant octets of a stored PDU's hex: the SMSC field and <length>
+// TPDU octets. AT+CMGL and AT+CMGR of one message may differ in what follows
+// (a SIM record's padding).
+std::string_view significant(std::string_view hex, int tpdu_length) {
+    if (hex.size() < 2 || tpdu_length <= 0) return hex;
+    const auto smsc = at::to_hex_ulong(hex.substr(0, 2));
+    if (!smsc) return hex;
+    const std::size_t octets = 1 + *smsc + static_cast<std::size_t>(tpdu_length);
+    return hex.substr(0, std::min(hex.size(), 2 * octets));
+}
+
+// The PDU without a SIM record's padding: some modems show a SIM message as
+// its record holds it (TS 31.102 EF_SMS), the PDU followed by FF octets up to
+// 175. Only all-F excess is cut, so a <length> a modem gets wrong loses nothing.
+std::string without_record_padding(std::string hex, int tpdu_length) {
+    const std::size_t keep = significant(hex, tpdu_length).size();
+    if (keep < hex.size() &&
+        std::all_of(hex.begin() + static_cast<std::ptrdiff_t>(keep), hex.end(),
+                    [](char c) { return c == 'F' || c == 'f'; }))
+        hex.resize(keep);
+    return hex;
+}
+
+// The same stored PDU, whatever follows its <length> octets.
+bool same_pdu(std::string_view a, int a_length, std::string_view b, int b_length) {
+    return at::iequals(significant(a, a_length), significant(b, b_length));
+}
+
+}  // namespace
+
 void Modem::Impl::report(InboundPdu in) {
     in.modem = settings_.name;
+    in.hex = without_record_padding(std::move(in.hex), in.tpdu_length);
     decode_into(in);
     if (in.index) outstanding_.insert({in.storage, *in.index});
     if (!observer_) return;
@@ -254,25 +288,6 @@ awaitable<bool> Modem::Impl::drain(const std::string& storage) {
     co_return true;
 }
 
-namespace {
-
-// The significant octets of a stored PDU's hex: the SMSC field and <length>
-// TPDU octets. AT+CMGL and AT+CMGR of one message may differ in what follows
-// (a SIM record's padding).
-std::string_view significant(std::string_view hex, int tpdu_length) {
-    if (hex.size() < 2 || tpdu_length <= 0) return hex;
-    const auto smsc = at::to_hex_ulong(hex.substr(0, 2));
-    if (!smsc) return hex;
-    const std::size_t octets = 1 + *smsc + static_cast<std::size_t>(tpdu_length);
-    return hex.substr(0, std::min(hex.size(), 2 * octets));
-}
-
-// The same stored PDU, whatever follows its <length> octets.
-bool same_pdu(std::string_view a, int a_length, std::string_view b, int b_length) {
-    return at::iequals(significant(a, a_length), significant(b, b_length));
-}
-
-}  // namespace
 
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
     const std::pair<std::string, int> where{pdu.storage, *pdu.index};

@@ -756,7 +756,7 @@ int main(int argc, char** argv) {
                 measure("16 clients", 24000, [&] { return send_rate(rig, 16, 1500, 1); });
             else if (load == "concurrent-pipelined")
                 measure("16 clients, 32 in flight each", 40000, [&] { return send_rate(rig, 16, 2500, 32); });
-            else measure("lock-step", 2000, [&] { return send_rate(rig, 1, 2000, 1); });
+            else measure("lock-step", 10000, [&] { return send_rate(rig, 1, 10000, 1); });
         }
         else {
             std::fprintf(stderr, "usage: daemon_bench submit|e2e|memory|optout [--runs N] [--build DIR] "

@@ -309,6 +309,33 @@ TEST_CASE("Modem: status reports kept in SR are found without their +CDSI") {
     CHECK(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
+TEST_CASE("Modem: a SIM record's padding after the PDU in AT+CMGR is not a new message") {
+    // Some modems show a SIM message as its record holds it: the PDU, then FF
+    // octets up to 175. AT+CMGL shows it unpadded. The slot read before the
+    // delete compares the PDU up to its <length>, and what AT+CMGR read is
+    // decoded without the padding.
+    SimProcess sim({"--padded-reads"});
+    auto settings = test_settings("office-1", sim.link());
+    {
+        Rig before(settings);  // set the modem up (+CNMI), then went away
+        REQUIRE(before.ready());
+    }
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "stored while away"}});
+    Rig rig(std::move(settings));
+    REQUIRE(rig.ready());
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }));
+    CHECK(reassemble(rig.observer.inbound) == "stored while away");
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "announced"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }));
+    CHECK(reassemble({rig.observer.inbound[1]}) == "announced");
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+    // Each reported once: no padded read taken for a new message in the slot.
+    rig.io.run_for(300ms);
+    CHECK(rig.observer.inbound.size() == 2);
+}
+
 TEST_CASE("Modem: noise in the middle of responses (Huawei flavour)") {
     SimProcess sim({"--flavour", "huawei", "--noise-in-response", "0.5", "--noise-interval-ms",
                     "150"});

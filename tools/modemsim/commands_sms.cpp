@@ -222,7 +222,11 @@ ModemCore::Outcome ModemCore::cmd_cmgr(const AtCommand& c) {
     if (msg == nullptr) return traits_.empty_read_ok ? ok() : err_cms(cms::invalid_memory_index);
     info("+CMGR: " + std::to_string(static_cast<int>(msg->stat)) + ",," +
          std::to_string(msg->tpdu_length));
-    info(msg->pdu);
+    constexpr std::size_t sim_record_hex = 2 * 175;
+    if (config_.padded_reads && mem1_ == Memory::sm && msg->pdu.size() < sim_record_hex)
+        info(msg->pdu + std::string(sim_record_hex - msg->pdu.size(), 'F'));
+    else
+        info(msg->pdu);
     if (msg->stat == MessageStat::rec_unread) msg->stat = MessageStat::rec_read;
     return ok();
 }

@@ -90,6 +90,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--reports-in-sr", c.reports_in_sr,
                  "store status reports in \"SR\" (announced +CDSI: \"SR\",<index>), not in <mem3>");
+    app.add_flag("--padded-reads", c.padded_reads,
+                 "AT+CMGR shows an SM message padded with FF to its SIM record's 175 octets");
     app.add_option("--cnma-timeout-ms", c.cnma_timeout_ms, "+CMT/+CDS acknowledgement timeout (AT+CSMS=1)")
         ->check(CLI::Range(1, 600000))
         ->capture_default_str();

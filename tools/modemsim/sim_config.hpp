@@ -57,6 +57,9 @@ struct SimConfig {
     // Status reports are stored in "SR" whatever AT+CPMS says (some Qualcomm
     // and SIMCom modems), not in <mem3>.
     bool reports_in_sr = false;
+    // AT+CMGR shows a SIM message as its record holds it: the PDU followed by
+    // FF octets up to the record's 175 (TS 31.102 EF_SMS); AT+CMGL does not.
+    bool padded_reads = false;
     bool verbose = false;               // log every AT line to stderr
 };
 
