@@ -454,6 +454,19 @@ drivers::ModemSettings frequent_health_checks(SimProcess& sim) {
     return settings;
 }
 
+int sim_stat(const SimProcess& sim, const char* name) {
+    return sim.control({{"op", "stats"}}).at("stats").at(name).get<int>();
+}
+
+// A "Stop" the rig's modem read and reported, which the observer has not
+// confirmed (nor will by itself).
+void receive_unconfirmed_stop(Rig& rig, SimProcess& sim) {
+    rig.observer.auto_confirm = false;
+    REQUIRE(rig.ready());
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }));
+}
+
 TEST_CASE("Modem: a modem that lost its settings without a word is set up again") {
     // A restart whose start-up lines the driver never sees: the health check
     // finds +CNMI back at its power-up value and sets the modem up anew, so
@@ -506,10 +519,7 @@ TEST_CASE("Modem: a delete whose answer was lost spares the next message stored 
     REQUIRE(rig.ready());
     sim.control({{"op", "set"}, {"lose_answer_to", "AT+CMGD"}});
     sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "See you at ten"}});
-    const auto answers_lost = [&] {
-        return sim.control({{"op", "stats"}}).at("stats").at("answers_lost").get<int>();
-    };
-    REQUIRE(run_until(rig.io, [&] { return answers_lost() == 1; }));
+    REQUIRE(run_until(rig.io, [&] { return sim_stat(sim, "answers_lost") == 1; }));
     REQUIRE(stored_count(sim) == 0);
     sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
     REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }, 20s));
@@ -517,16 +527,33 @@ TEST_CASE("Modem: a delete whose answer was lost spares the next message stored 
     CHECK(reassemble({rig.observer.inbound[1]}) == "Stop");
     // Read, confirmed and only then deleted.
     CHECK(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
-    CHECK(sim.control({{"op", "stats"}}).at("stats").at("deleted").get<int>() == 2);
+    CHECK(sim_stat(sim, "deleted") == 2);
+}
+
+TEST_CASE("Modem: a slot the modem will not show is deleted only after three health checks") {
+    // Before AT+CMGD the slot is read, so that a new message in it is never
+    // deleted unread. A modem that refuses the read (SIM busy) gets it asked
+    // again after each health check; one that never shows it has the slot
+    // deleted blind after three, rather than kept full for ever.
+    SimProcess sim;
+    Rig rig(frequent_health_checks(sim));
+    receive_unconfirmed_stop(rig, sim);
+    const auto errors = [&] { return sim_stat(sim, "errors"); };
+    const int errors_before = errors();
+    sim.control({{"op", "set"}, {"refuse_reads", true}});
+    rig.modem->confirm_committed(rig.observer.inbound[0]);
+    REQUIRE(run_until(rig.io, [&] { return errors() == errors_before + 1; }));
+    CHECK(stored_count(sim) == 1);  // not deleted blind at the first refusal
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }, 10s));
+    CHECK(errors() == errors_before + 4);  // the first read and one after each of three checks
+    CHECK(sim_stat(sim, "deleted") == 1);
+    CHECK(rig.observer.inbound.size() == 1);
 }
 
 TEST_CASE("Modem: a message the owner could not store is read again after the next health check") {
     SimProcess sim;
     Rig rig(frequent_health_checks(sim));
-    rig.observer.auto_confirm = false;
-    REQUIRE(rig.ready());
-    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
-    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }));
+    receive_unconfirmed_stop(rig, sim);
     // Kept on the modem and not offered again while outstanding.
     REQUIRE_FALSE(run_until(rig.io, [&] { return rig.observer.inbound.size() > 1; }, 1s));
     rig.modem->release(rig.observer.inbound[0]);

@@ -218,6 +218,7 @@ ModemCore::Outcome ModemCore::cmd_cmgr(const AtCommand& c) {
     auto args = split_args(c.args);
     auto index = args ? arg_int(*args, 0) : std::nullopt;
     if (!index || !store_.valid_index(mem1_, *index)) return err_cms(cms::invalid_memory_index);
+    if (refuse_reads_) return err_cms(cms::unknown_error);
     StoredMessage* msg = store_.find(mem1_, *index);
     if (msg == nullptr) return traits_.empty_read_ok ? ok() : err_cms(cms::invalid_memory_index);
     info("+CMGR: " + std::to_string(static_cast<int>(msg->stat)) + ",," +

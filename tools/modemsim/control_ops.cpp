@@ -205,6 +205,10 @@ public:
                 throw OpError("lose_answer_to: expected a command line prefix starting with AT");
             core_.lose_answer_to(*p);
         }
+        if (req.contains("refuse_reads")) {
+            if (!req["refuse_reads"].is_boolean()) throw OpError("refuse_reads: expected true or false");
+            core_.set_refuse_reads(req["refuse_reads"].get<bool>());
+        }
         return json::object();
     }
 

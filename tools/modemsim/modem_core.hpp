@@ -105,6 +105,9 @@ public:
     // The next command line starting with `prefix` (e.g. "AT+CMGD") is carried
     // out but its answer lost, once.
     void lose_answer_to(std::string prefix) { lose_answer_to_ = std::move(prefix); }
+    // AT+CMGR answers +CMS ERROR: 500 while set, as a modem whose SIM will not
+    // show a slot (busy, or a read it does not support).
+    void set_refuse_reads(bool refuse) { refuse_reads_ = refuse; }
 
     const SimConfig& config() const { return config_; }
     SimStats stats() const {
@@ -236,6 +239,7 @@ private:
     long command_lines_ = 0;    // command lines answered so far (--lose-answer-every)
     bool lose_answer_ = false;  // this command line's answer is lost on the way
     std::string lose_answer_to_;  // see lose_answer_to(); empty: none
+    bool refuse_reads_ = false;   // see set_refuse_reads()
     int cmee_ = 0;
     int creg_n_ = 0, cgreg_n_ = 0, cereg_n_ = 0;
     int cops_format_ = 0;
