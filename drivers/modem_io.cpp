@@ -288,7 +288,6 @@ awaitable<bool> Modem::Impl::drain(const std::string& storage) {
     co_return true;
 }
 
-
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
     const std::pair<std::string, int> where{pdu.storage, *pdu.index};
     // The slot is read first: an AT+CMGD whose answer was lost may have been

@@ -78,8 +78,10 @@ struct SchedulerOptions {
     // Store::expire() runs this often (queued parts past their validity).
     std::chrono::milliseconds expire_interval = 30s;
     // An idle sender looks at the queue at least this often even without a
-    // wake() or a known due time (a safety net, not the mechanism).
-    std::chrono::milliseconds idle_recheck = 60s;
+    // wake() or a known due time (a safety net, not the mechanism): a message
+    // a missed wake-up would strand waits seconds, not a minute. A look that
+    // finds nothing writes nothing.
+    std::chrono::milliseconds idle_recheck = 5s;
     // After a not_ready result while the modem still says ready.
     std::chrono::milliseconds not_ready_pause = 1s;
     // The rest of a message partly sent through a modem, or asking for it,

@@ -462,7 +462,8 @@ int main(int argc, char** argv) {
                   "continue after the last id of the previous page");
     list.app->footer("Example:\n  smsgwctl message list --state failed --since 2024-05-01T00:00:00+02:00\n");
     auto& cancel = command(message, "cancel", "message.cancel",
-                           "Cancel a message none of whose parts has been handed to a modem yet.");
+                           "Cancel a message none of whose parts has been handed to a modem yet "
+                           "(a member: only one it submitted).");
     integer_param(cancel, "message_id", "message_id", "the message id")->required();
 
     // ---- inbound list -----------------------------------------------------------
