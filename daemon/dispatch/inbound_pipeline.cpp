@@ -338,13 +338,20 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         // was whole: the old one will not get this part.
         store::FragmentGroup old{f.modem, f.sender, f.ref, f.total, std::move(waiting)};
         release_group(old, now, "its reference was reused by a new message", later);
+        waiting.clear();
     }
-    if (!store_.store_fragment(f))
+    if (const auto id = store_.store_fragment(f)) {
+        // The group as the table now holds it, by seq and one per seq (its
+        // unique key), without reading it again.
+        f.id = *id;
+        const auto at = std::find_if(waiting.begin(), waiting.end(),
+                                     [&](const store::Fragment& p) { return p.seq > f.seq; });
+        waiting.insert(at, f);
+    } else {
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} again: kept the first",
                       in.modem, f.seq, f.total, f.ref, f.sender);
-    // fragments_for() gives them by seq, one per seq (the table's unique key).
-    const store::FragmentGroup group{f.modem, f.sender, f.ref, f.total,
-                                     store_.fragments_for(f.modem, f.sender, f.ref, f.total)};
+    }
+    const store::FragmentGroup group{f.modem, f.sender, f.ref, f.total, std::move(waiting)};
     if (static_cast<int>(group.fragments.size()) < f.total) {
         batch.commit();
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} stored ({} of {})", in.modem,

@@ -30,7 +30,7 @@ int Store::forget_seen_pdus(Time older_than) {
     return forgotten;
 }
 
-bool Store::store_fragment(const Fragment& f) {
+std::optional<std::int64_t> Store::store_fragment(const Fragment& f) {
     Transaction tx(*db_);
     record_seen_pdu(f.modem, f.pdu, f.received_at);
     Statement st = db_->prepare(
@@ -38,7 +38,8 @@ bool Store::store_fragment(const Fragment& f) {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, ref, total, modem, seq) DO NOTHING");
     st.bind_all(f.modem, f.sender, f.ref, f.total, f.seq, f.text, f.pdu, to_millis(f.received_at))
         .run();
-    const bool added = db_->changes() > 0;
+    std::optional<std::int64_t> added;
+    if (db_->changes() > 0) added = db_->last_insert_rowid();
     tx.commit();
     return added;
 }

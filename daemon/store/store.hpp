@@ -167,8 +167,9 @@ class Store {
     std::vector<StateChange> message_history(std::int64_t message_id);
 
     // --- inbound ---
-    // false: this (modem, sender, ref, total, seq) was already stored.
-    bool store_fragment(const Fragment& fragment);
+    // The new fragment's id; nullopt: this (modem, sender, ref, total, seq)
+    // was already stored.
+    std::optional<std::int64_t> store_fragment(const Fragment& fragment);
     std::vector<Fragment> fragments_for(std::string_view modem, std::string_view sender, int ref,
                                         int total);
     // Groups whose first fragment arrived before older_than. Nothing is deleted:

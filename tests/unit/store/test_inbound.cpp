@@ -34,8 +34,10 @@ std::vector<std::int64_t> ids_of(const std::vector<Fragment>& fragments) {
 TEST_CASE("fragments wait for their siblings and become one inbound message", "[store][inbound]") {
     TempDir dir;
     Store store(dir.file("in.db"));
-    CHECK(store.store_fragment(fragment("+4917001", 7, 3, 3, at_seconds(1))));
-    CHECK(store.store_fragment(fragment("+4917001", 7, 3, 1, at_seconds(2))));
+    const auto third = store.store_fragment(fragment("+4917001", 7, 3, 3, at_seconds(1)));
+    REQUIRE(third);
+    const auto first = store.store_fragment(fragment("+4917001", 7, 3, 1, at_seconds(2)));
+    REQUIRE(first);
     CHECK(!store.store_fragment(
         fragment("+4917001", 7, 3, 1, at_seconds(3))));  // the modem delivered it twice
     // Same sender and ref, but another total, modem or sender: another message.
@@ -46,7 +48,9 @@ TEST_CASE("fragments wait for their siblings and become one inbound message", "[
     auto waiting = store.fragments_for("m1", "+4917001", 7, 3);
     REQUIRE(waiting.size() == 2);
     CHECK(waiting[0].seq == 1);
+    CHECK(waiting[0].id == *first);  // the id store_fragment answered
     CHECK(waiting[1].seq == 3);
+    CHECK(waiting[1].id == *third);
     CHECK(waiting[0].received_at == at_seconds(2));
 
     // Part 2 arrives: the daemon reassembles and stores it, consuming the two waiting.
