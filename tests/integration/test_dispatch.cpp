@@ -86,6 +86,14 @@ std::string unfinished(DispatchRig& rig, const std::vector<std::int64_t>& ids) {
     return out.str();
 }
 
+// Waits for every message of `ids` to end; a failure names those that did not.
+void require_all_final(DispatchRig& rig, const std::vector<std::int64_t>& ids,
+                       std::chrono::milliseconds timeout = 60s) {
+    const bool settled = rig.run_until([&] { return all_final(rig, ids); }, timeout);
+    INFO(unfinished(rig, ids));
+    REQUIRE(settled);
+}
+
 std::set<std::string> modems_of(const store::MessageDetail& d) {
     std::set<std::string> out;
     for (const auto& p : d.parts)
@@ -240,12 +248,12 @@ TEST_CASE("dispatch: a fast modem never sends the parts it claimed ahead of a re
     REQUIRE(rig.ready("office-1"));
     // Single parts first, so that the sender has measured its pace.
     const auto warm = queue_numbered(rig, "+4917012345", 100, 20, "warm");
-    REQUIRE(rig.run_until([&] { return all_final(rig, warm); }));
+    require_all_final(rig, warm, 15s);
     sim.control({{"op", "set"}, {"error_rate", 0.3}});
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 40; ++i)
         ids.push_back(rig.queue("+49170555" + std::to_string(1000 + i), three_part_text));
-    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 60s));
+    require_all_final(rig, ids);
     // What the network took, per recipient, against what the store says went out.
     std::map<std::string, int> taken;
     for (const auto& part : sim_sent(sim)) ++taken[part["to"].get<std::string>()];
@@ -279,9 +287,7 @@ TEST_CASE("dispatch: a fast modem never sends the parts it claimed ahead of a re
     ids.clear();
     for (int i = 0; i < 20; ++i)
         ids.push_back(rig.queue("+49170556" + std::to_string(1000 + i), three_part_text));
-    const bool settled = rig.run_until([&] { return all_final(rig, ids); }, 60s);
-    INFO(unfinished(rig, ids));
-    REQUIRE(settled);
+    require_all_final(rig, ids);
     std::map<std::string, std::vector<int>> seqs;
     for (const auto& part : sim_sent(congested))
         seqs[part["to"].get<std::string>()].push_back(part["concat"]["seq"].get<int>());
@@ -467,7 +473,7 @@ TEST_CASE("dispatch: a modem unplugged mid-queue hands its queue over, no messag
 
     // Everything ends: what was queued goes out through b; a message partly
     // sent through a waits for a to come back.
-    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
+    require_all_final(rig, ids, 30s);
 
     std::size_t via_a = 0, via_b = 0;
     std::map<std::string, std::set<std::string>> recipients_by_sim;
@@ -502,7 +508,7 @@ TEST_CASE("dispatch: a modem that hangs mid-send is recovered; nothing is sent t
     const auto ids = queue_numbered(rig, "+4917012345", 800, 8, "hang");
     REQUIRE(rig.run_until([&] { return rig.scheduler->info("m").in_flight.has_value(); }));
     sim.control({{"op", "hang"}, {"seconds", 2.5}});  // longer than the send timeout
-    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
+    require_all_final(rig, ids, 30s);
 
     std::map<std::string, int> on_network;
     for (const auto& e : sim_sent(sim)) ++on_network[e["to"].get<std::string>()];
@@ -539,7 +545,7 @@ TEST_CASE("dispatch: a modem that loses the network leaves its messages to the o
     a.control({{"op", "set"}, {"registration", "searching"}});
     REQUIRE(rig.run_until([&] { return rig.pool->status("a")->state != drivers::ModemState::ready; }));
     const auto ids = queue_numbered(rig, "+4917012346", 100, 6, "lost");
-    REQUIRE(rig.run_until([&] { return all_final(rig, ids); }, 30s));
+    require_all_final(rig, ids, 30s);
     CHECK(sim_sent(a).empty());
     CHECK(sim_sent(b).size() == 6);
     for (auto id : ids) CHECK(rig.state(id) == State::sent);
@@ -547,7 +553,7 @@ TEST_CASE("dispatch: a modem that loses the network leaves its messages to the o
     a.control({{"op", "set"}, {"registration", "home"}});
     REQUIRE(rig.ready("a"));
     const auto more = queue_numbered(rig, "+4917012347", 100, 20, "back");
-    REQUIRE(rig.run_until([&] { return all_final(rig, more); }, 30s));
+    require_all_final(rig, more, 30s);
     CHECK_FALSE(sim_sent(a).empty());  // registered again: it takes its share
     CHECK(sim_sent(a).size() + sim_sent(b).size() == 26);
 }
