@@ -167,7 +167,8 @@ std::string_view significant(std::string_view hex, int tpdu_length) {
 
 // The PDU without a SIM record's padding: some modems show a SIM message as
 // its record holds it (TS 31.102 EF_SMS), the PDU followed by FF octets up to
-// 175. Only all-F excess is cut, so a <length> a modem gets wrong loses nothing.
+// 175. Only all-F excess is cut: a <length> a modem gets too short loses
+// nothing unless the octets past it are themselves FF.
 std::string without_record_padding(std::string hex, int tpdu_length) {
     const std::size_t keep = significant(hex, tpdu_length).size();
     if (keep < hex.size() &&

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "daemon/store/sqlite.hpp"
 #include "daemon/store/store.hpp"
 
 namespace smsgw::dispatch {
@@ -139,6 +140,7 @@ GroupCommit::Outcome GroupCommit::write(store::Store& store, Ops& ops) {
     Outcome outcome;
     outcome.failed_op = ops.size();
     const auto started = Clock::now();
+    const std::int64_t changes_before = store.database().total_changes();
     try {
         // A batch in which an operation threw is rolled back whole and tried
         // again, so the operations need no savepoints of their own.
@@ -156,6 +158,7 @@ GroupCommit::Outcome GroupCommit::write(store::Store& store, Ops& ops) {
         if (outcome.error.empty()) {
             batch.commit();
             outcome.committed = true;
+            outcome.wrote = store.database().total_changes() != changes_before;
         }
     } catch (const std::exception& e) {
         outcome.error = e.what();
@@ -168,7 +171,8 @@ void GroupCommit::written(Ops ops, const Outcome& outcome) {
     writing_ = false;
     if (closed_) return;
     if (outcome.committed) {
-        commit_time_ = (commit_time_ * 4 + outcome.took) / 5;
+        // Only commits that wrote: an idle sender's empty look costs no fsync.
+        if (outcome.wrote) commit_time_ = (commit_time_ * 4 + outcome.took) / 5;
         if (failing_) spdlog::info("dispatch: the store commits again");
         failing_ = false;
         for (auto& op : ops)

@@ -78,6 +78,7 @@ class GroupCommit : public std::enable_shared_from_this<GroupCommit> {
     using Ops = std::deque<Op>;
     struct Outcome {
         bool committed = false;
+        bool wrote = false;  // committed rows (an empty batch costs no fsync)
         std::size_t failed_op = 0;  // == ops.size(): the commit itself failed
         std::string error;
         Clock::duration took{};

@@ -143,7 +143,9 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     awaitable<void> expiry_loop(std::shared_ptr<Impl> self);
     void fail_stranded(store::Time now);
     // How long an idle sender may sleep: until the first part due after
-    // `looked_at` (its last claim's time), at most options_.idle_recheck.
+    // `looked_at` (its last claim's time), at most options_.idle_recheck. A
+    // known later due time is kept between calls: every path that makes a new
+    // due time (a retry, a requeue, a new message) calls wake() or lowers it.
     std::chrono::milliseconds idle_time(store::Time looked_at);
     int lookahead(const Sender& s) const;
     // A part in AT+CMGS, or results not yet committed: a status report may be
@@ -673,14 +675,18 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
     commits_->submit(
         [job](store::Store& st) {
             job->parts.clear();
-            job->due_by = core::now();
             if (job->count <= 0) return;
+            job->due_by = core::now();
             job->parts =
                 st.claim_next_parts(job->modem, job->due_by, job->count, job->routes, job->excluded);
         },
         [this, sp, job, epoch](bool committed) {
             sp->claim_pending = false;
-            if (committed) sp->claimed_due_by = job->due_by;
+            // Committed or given up, it looked at the queue then: a claim
+            // that keeps failing on a due part must not make the idle wait
+            // zero (a spin); the sender looks again at the next due time or
+            // recheck.
+            if (job->due_by != store::Time{}) sp->claimed_due_by = job->due_by;
             if (committed && epoch == sp->epoch)
                 for (auto& p : job->parts) sp->claimed.push_back(std::move(p));
             poke(*sp);

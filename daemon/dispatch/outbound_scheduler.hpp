@@ -9,8 +9,8 @@
 // routing.hpp); the store binds a message to the modem of its first part.
 //
 // Senders sleep until wake() (a request committed new messages), the next
-// not_before/retry time the store reports, or a slow safety-net recheck;
-// there is no per-part polling. wake() is a counter bump plus, when a sender
+// not_before/retry time the store reports, or a safety-net recheck every few
+// seconds (a look at the queue that claims nothing writes nothing). wake() is a counter bump plus, when a sender
 // is idle, one posted handler: cheap enough to call after every commit.
 //
 // Claims and results go through a GroupCommit: the operations of all modems
@@ -80,7 +80,8 @@ struct SchedulerOptions {
     // An idle sender looks at the queue at least this often even without a
     // wake() or a known due time (a safety net, not the mechanism): a message
     // a missed wake-up would strand waits seconds, not a minute. A look that
-    // finds nothing writes nothing.
+    // finds nothing writes nothing (and does not count in the commit time
+    // that sizes the lookahead).
     std::chrono::milliseconds idle_recheck = 5s;
     // After a not_ready result while the modem still says ready.
     std::chrono::milliseconds not_ready_pause = 1s;

@@ -161,6 +161,10 @@ int Database::changes() const {
     return sqlite3_changes(db_);
 }
 
+std::int64_t Database::total_changes() const {
+    return sqlite3_total_changes64(db_);
+}
+
 Transaction::Transaction(Database& db, Nested inner)
     : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
     if (nested_ && db_.plain_nesting_) {

@@ -90,6 +90,8 @@ class Database {
 
     std::int64_t last_insert_rowid() const;
     int changes() const;
+    // Rows changed through this connection since it opened.
+    std::int64_t total_changes() const;
     sqlite3* handle() const { return db_; }
 
     // Connections of one process to one file share a write gate: a Transaction

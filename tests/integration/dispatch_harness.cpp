@@ -16,6 +16,9 @@ DispatchOptions::DispatchOptions() {
     inbound.optout.keywords = config::default_optout_keywords();
     inbound.optout.resubscribe_keywords = config::default_resubscribe_keywords();
     inbound.sweep_interval = std::chrono::milliseconds(200);
+    // Every send must come from a wake-up or a due time, not from the safety
+    // net: a missed wake-up fails a test instead of costing a few seconds.
+    scheduler.idle_recheck = std::chrono::minutes(10);
 }
 
 config::ModemConfig sim_modem(const std::string& name, const SimProcess& sim,
