@@ -267,6 +267,15 @@ Role event_min_role(EventName event) {
     return op_roles[static_cast<std::size_t>(event_source_op(event))].min_role;
 }
 
+std::vector<EventName> events_visible_to(Role role) {
+    std::vector<EventName> events;
+    for (std::size_t i = 0; i < event_names.size(); ++i) {
+        const auto event = static_cast<EventName>(i);
+        if (role >= event_min_role(event)) events.push_back(event);
+    }
+    return events;
+}
+
 std::optional<Error> read_op_params(const OpInfo& op, const nlohmann::json& request, Params& out) {
     return read_dispatch(std::make_index_sequence<op_names.size()>(), op, request, out);
 }

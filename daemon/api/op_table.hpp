@@ -64,5 +64,7 @@ const OpInfo& op_info(Op op);
 // inbound.list, optout.* → optout.list, modem.* → modem.list.
 Op event_source_op(EventName event);
 Role event_min_role(EventName event);
+// Every event `role` may receive, in EventName order.
+std::vector<EventName> events_visible_to(Role role);
 
 }  // namespace smsgw::api

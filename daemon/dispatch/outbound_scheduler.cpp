@@ -667,7 +667,7 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
         int count = 0;
         std::vector<std::string> routes, excluded;
         std::vector<store::Part> parts;
-        store::Time due_by{};
+        std::optional<store::Time> due_by;  // when it looked; none for a void claim
     };
     auto job = std::make_shared<Claim>();
     Sender* sp = &s;
@@ -677,8 +677,8 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
             job->parts.clear();
             if (job->count <= 0) return;
             job->due_by = core::now();
-            job->parts =
-                st.claim_next_parts(job->modem, job->due_by, job->count, job->routes, job->excluded);
+            job->parts = st.claim_next_parts(job->modem, *job->due_by, job->count, job->routes,
+                                             job->excluded);
         },
         [this, sp, job, epoch](bool committed) {
             sp->claim_pending = false;
@@ -686,7 +686,7 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
             // that keeps failing on a due part must not make the idle wait
             // zero (a spin); the sender looks again at the next due time or
             // recheck.
-            if (job->due_by != store::Time{}) sp->claimed_due_by = job->due_by;
+            if (job->due_by) sp->claimed_due_by = *job->due_by;
             if (committed && epoch == sp->epoch)
                 for (auto& p : job->parts) sp->claimed.push_back(std::move(p));
             poke(*sp);

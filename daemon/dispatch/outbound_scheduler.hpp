@@ -10,8 +10,9 @@
 //
 // Senders sleep until wake() (a request committed new messages), the next
 // not_before/retry time the store reports, or a safety-net recheck every few
-// seconds (a look at the queue that claims nothing writes nothing). wake() is a counter bump plus, when a sender
-// is idle, one posted handler: cheap enough to call after every commit.
+// seconds (a look at the queue that claims nothing writes nothing). wake() is
+// a counter bump plus, when a sender is idle, one posted handler: cheap enough
+// to call after every commit.
 //
 // Claims and results go through a GroupCommit: the operations of all modems
 // that fall due together share one transaction (one fsync). A claim must be

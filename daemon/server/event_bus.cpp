@@ -12,10 +12,7 @@ namespace smsgw::server {
 
 EventMask events_for(api::Role role) {
     EventMask mask = 0;
-    for (std::size_t i = 0; i < api::event_names.size(); ++i) {
-        const auto event = static_cast<api::EventName>(i);
-        if (role >= api::event_min_role(event)) mask |= event_bit(event);
-    }
+    for (const api::EventName event : api::events_visible_to(role)) mask |= event_bit(event);
     return mask;
 }
 

@@ -78,20 +78,10 @@ HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,
     const std::string id = std::to_string(p.message_id);
     // A member cancels what it submitted; someone else's campaign or an
     // automatic reply is a manager's to stop.
-    if (caller.role == api::Role::member) {
-        const auto m = deps.store.find_message(p.message_id);
-        if (!m)
-            return unexpected(
-                make_error(api::ErrorCode::not_found, "no message " + id, "message_id"));
-        if (m->caller_uid != static_cast<std::int64_t>(caller.uid))
-            return unexpected(make_error(
-                api::ErrorCode::forbidden,
-                "message " + id + " was not submitted by uid " + std::to_string(caller.uid) +
-                    ": a member may cancel only its own messages; a manager or admin may "
-                    "cancel any",
-                "message_id"));
-    }
-    const auto result = deps.store.cancel(p.message_id, core::now());
+    const auto submitted_by = caller.role == api::Role::member
+                                  ? std::optional<std::int64_t>(caller.uid)
+                                  : std::nullopt;
+    const auto result = deps.store.cancel(p.message_id, core::now(), submitted_by);
     switch (result) {
         case store::CancelResult::cancelled:
             spdlog::info("message {} cancelled by {} (uid {})", id, caller.user, caller.uid);
@@ -112,6 +102,13 @@ HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,
                                              " cannot be cancelled: a part of it is already with "
                                              "a modem",
                                          "message_id"));
+        case store::CancelResult::not_submitter:
+            return unexpected(make_error(
+                api::ErrorCode::forbidden,
+                "message " + id + " was not submitted by uid " + std::to_string(caller.uid) +
+                    ": a member may cancel only its own messages; a manager or admin may "
+                    "cancel any",
+                "message_id"));
         case store::CancelResult::already_final:
             break;
     }

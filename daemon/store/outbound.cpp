@@ -383,13 +383,15 @@ std::vector<Part> Store::recover_after_crash(Time now) {
     return parts;
 }
 
-CancelResult Store::cancel(std::int64_t message_id, Time now) {
+CancelResult Store::cancel(std::int64_t message_id, Time now,
+                           std::optional<std::int64_t> submitted_by) {
     Transaction tx(*db_);
     State state;
     {
-        Statement st = db_->prepare("SELECT state FROM messages WHERE id = ?");
+        Statement st = db_->prepare("SELECT state, caller_uid FROM messages WHERE id = ?");
         st.bind(1, message_id);
         if (!st.step()) return CancelResult::not_found;
+        if (submitted_by && st.optional_int64(1) != submitted_by) return CancelResult::not_submitter;
         state = rows::state(st, 0);
     }
     if (state != State::queued && state != State::sending) return CancelResult::already_final;

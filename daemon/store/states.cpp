@@ -40,7 +40,7 @@ State derive_message_state(std::span<const State> parts) {
 
 std::string_view to_string(CancelResult result) {
     static constexpr std::string_view names[] = {"cancelled", "not_found", "already_sending",
-                                                 "already_final"};
+                                                 "already_final", "not_submitter"};
     return names[static_cast<std::size_t>(result)];
 }
 

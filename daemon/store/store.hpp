@@ -130,8 +130,10 @@ class Store {
     // At start: every part still in sending becomes uncertain (never re-sent
     // silently). Returns those parts, in their new state, for the daemon to report.
     std::vector<Part> recover_after_crash(Time now);
-    // Only while none of its parts has been handed to a modem.
-    CancelResult cancel(std::int64_t message_id, Time now);
+    // Only while none of its parts has been handed to a modem; with
+    // `submitted_by`, only a message that uid submitted (a member's own).
+    CancelResult cancel(std::int64_t message_id, Time now,
+                        std::optional<std::int64_t> submitted_by = std::nullopt);
     // Queued parts of messages whose expires_at <= now become expired.
     std::vector<StateUpdate> expire(Time now);
     // The modems unfinished messages wait for: bound to them (partly sent

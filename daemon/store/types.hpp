@@ -171,7 +171,9 @@ struct MessageFilter {
     std::optional<Time> until;  // created_at < until
 };
 
-enum class CancelResult { cancelled, not_found, already_sending, already_final };
+// not_submitter: the caller may cancel only what it submitted, and did not
+// submit this one.
+enum class CancelResult { cancelled, not_found, already_sending, already_final, not_submitter };
 std::string_view to_string(CancelResult result);
 
 struct StatusReport {

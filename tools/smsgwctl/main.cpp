@@ -272,9 +272,8 @@ int events_for_role(const std::string& socket, std::vector<std::string>& events)
         return rc;
     const auto role = smsgw::api::role_from_string(reply.result.value("role", ""))
                           .value_or(smsgw::api::Role::member);
-    for (std::size_t i = 0; i < smsgw::api::event_names.size(); ++i)
-        if (role >= smsgw::api::event_min_role(static_cast<smsgw::api::EventName>(i)))
-            events.emplace_back(smsgw::api::event_names[i]);
+    for (const smsgw::api::EventName event : smsgw::api::events_visible_to(role))
+        events.emplace_back(smsgw::api::to_string(event));
     return exit_ok;
 }
 

@@ -727,6 +727,14 @@ TEST_CASE("cancel works only while nothing was handed to a modem", "[store][outb
     store.mark_failed(p.id, "+CMS ERROR: 42", FailureKind::temporary, at_seconds(5));
     CHECK(store.cancel(started, at_seconds(6)) == CancelResult::cancelled);
     CHECK(store.cancel(424242, at_seconds(7)) == CancelResult::not_found);
+    // A member's cancel: only what its uid submitted, checked before the state.
+    auto own = message("+4917003");
+    own.caller_uid = 1000;
+    const auto owned = insert(store, own, at_seconds(7));
+    CHECK(store.cancel(owned, at_seconds(8), 1001) == CancelResult::not_submitter);
+    CHECK(store.cancel(waiting, at_seconds(8), 1000) == CancelResult::not_submitter);
+    CHECK(message_state(store, owned) == State::queued);
+    CHECK(store.cancel(owned, at_seconds(9), 1000) == CancelResult::cancelled);
     CHECK(store.claim_next_parts("m1", at_seconds(3600), 10).empty());
     CHECK(to_string(CancelResult::already_sending) == "already_sending");
 }
