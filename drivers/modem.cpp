@@ -112,7 +112,28 @@ Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* o
         // whoever sent it to judge: cmd() asks once more, send() never.
         if (c.final.outcome == at::Outcome::not_sent && engine_->session().unresponsive())
             no_answer(c.command, c.final.reason);
+        note_echo(c);
     });
+}
+
+void Modem::Impl::note_echo(const at::Complete& c) {
+    // Set-up turns the echo off (ATE0), and only a restart turns it back on: a
+    // modem at its power-up defaults. Some restart without a start-up line we
+    // know (Huawei says only ^BOOT, its heartbeat), and until the next health
+    // check their new messages would sit on the SIM unannounced. A modem that
+    // echoes whatever it is told never answered without echo, so it is not
+    // taken for one that restarts at every command.
+    if (status_.state != ModemState::ready) return;
+    if (!c.echoed) {
+        if (c.final.outcome == at::Outcome::ok || c.final.outcome == at::Outcome::error)
+            echo_seen_off_ = true;
+        return;
+    }
+    if (!echo_seen_off_ || !restarted_.empty()) return;
+    spdlog::warn("{} echoed {} after answering without echo: the modem restarted", log_name(),
+                 c.command);
+    restarted_ = "its echo came back on";
+    wake();
 }
 
 at::SessionConfig Modem::Impl::session_config() const {
@@ -418,6 +439,8 @@ awaitable<bool> Modem::Impl::responds() {
 awaitable<Exit> Modem::Impl::identify() {
     set_state(ModemState::identifying, status_.port);
     restarted_.clear();  // whatever announced a restart, this sets the modem up anew
+    reregister_ = false;  // (registering too)
+    echo_seen_off_ = false;
     if (status_.imei.empty() || in_recovery_) {
         if (const Exit e = co_await identify_basic(); e != Exit::ok) co_return e;
     }
@@ -712,8 +735,10 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         if (stopping_) co_return Exit::stopped;
         if (!gone_.empty()) co_return Exit::gone;
         if (!hang_.empty()) co_return Exit::hang;
-        if (reregister_) co_return Exit::reregister;
+        // A restart first: its set-up registers too, and unlocks the SIM
+        // before, which a restarted modem may ask for again.
         if (!restarted_.empty()) co_return Exit::restarted;
+        if (reregister_) co_return Exit::reregister;
         // Reads first: an announced message may be a STOP, and a delete only
         // frees a slot that nobody waits for.
         if (!to_read_.empty()) {

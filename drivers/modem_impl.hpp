@@ -113,6 +113,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     void set_error(std::string name, std::string text);
     Exit exit_for(const Reply& r) const;  // gone/hang/stopped for a failed Reply, else ok
     at::SessionConfig session_config() const;
+    void note_echo(const at::Complete& c);
     std::string log_name() const { return "modem[" + settings_.name + "]"; }
 
     asio::io_context& io_;
@@ -128,6 +129,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::string gone_;  // why the port went away; empty while it is there
     std::string hang_;  // the command that got no answer; empty when none
     std::string restarted_;  // the start-up indication seen while ready; empty when none
+    bool echo_seen_off_ = false;  // a command answered without echo since the last set-up
     bool reregister_ = false;
     bool drain_requested_ = false;
     bool pin_rejected_ = false;

@@ -432,8 +432,9 @@ awaitable<Exit> Modem::Impl::health() {
 
 awaitable<Exit> Modem::Impl::check_settings() {
     // A modem that restarted without a start-up line we know (Huawei's
-    // ^SIMST, or none at all) is back at its defaults: no +CNMI, so new
-    // messages sit on the SIM unannounced, and the SIM may ask for its PIN.
+    // ^SIMST, or none at all) and was sent nothing since (its echo would have
+    // told: note_echo) is back at its defaults: no +CNMI, so new messages sit
+    // on the SIM unannounced, and the SIM may ask for its PIN.
     Reply r = co_await cmd("AT+CNMI?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     const bool pin_asked = r.final.error && (r.final.error->entry().name.ends_with("pin_required") ||

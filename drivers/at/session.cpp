@@ -142,8 +142,8 @@ void Session::dispatch(TimePoint now) {
 
 void Session::complete(Final final) {
     if (!current_) return;
-    actions_.push_back(
-        Complete{current_->id, shown_command(current_->cmd), std::move(lines_), std::move(final)});
+    actions_.push_back(Complete{current_->id, shown_command(current_->cmd), std::move(lines_),
+                                std::move(final), current_->echoed});
     current_.reset();
     lines_.clear();
 }
@@ -226,7 +226,10 @@ void Session::on_line(std::string line, TimePoint now) {
         }
         flush_partial_urc();
     }
-    if (is_echo(line)) return;
+    if (is_echo(line)) {
+        if (current_ && command_in_flight(state_)) current_->echoed = true;
+        return;
+    }
     const bool in_flight = current_ && command_in_flight(state_);
     if (in_flight && claims(line)) {
         lines_.push_back(std::move(line));

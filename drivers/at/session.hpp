@@ -61,6 +61,7 @@ class Session {
     struct Pending {
         CommandId id;
         Command cmd;
+        bool echoed = false;  // the modem repeated it
     };
 
     void enter(SessionState to, std::string why, TimePoint now);

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 #include <sys/wait.h>
 #include <csignal>
 
@@ -468,20 +469,60 @@ void receive_unconfirmed_stop(Rig& rig, SimProcess& sim) {
 }
 
 TEST_CASE("Modem: a modem that lost its settings without a word is set up again") {
-    // A restart whose start-up lines the driver never sees: the health check
-    // finds +CNMI back at its power-up value and sets the modem up anew, so
-    // new messages are announced again. The periodic drain is off and the
+    // A restart whose start-up lines the driver never sees, with the echo
+    // left off (saved in the profile), so nothing is echoed either: the health
+    // check finds +CNMI back at its power-up value and sets the modem up anew,
+    // so new messages are announced again. The periodic drain is off and the
     // message is injected only once the modem is ready again, so nothing else
     // would find it.
     SimProcess sim({"--reset-ms", "20"});
     Rig rig(frequent_health_checks(sim));
     REQUIRE(rig.ready());
-    sim.control({{"op", "restart"}, {"quiet", true}});
+    sim.control({{"op", "restart"}, {"quiet", true}, {"keep_echo", true}});
     REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
     CHECK(rig.observer.count(ModemState::recovering) == 0);
     sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
     REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
     CHECK(reassemble(rig.observer.inbound) == "Stop");
+}
+
+TEST_CASE("Modem: a quiet restart is noticed by its echo at the next command") {
+    // No health check and no drain for an hour: only the echo of the next
+    // command (a send) can tell the modem is back at its power-up defaults.
+    // Once set up again, a new message is announced and read.
+    SimProcess sim({"--reset-ms", "20"});
+    auto settings = test_settings("office-1", sim.link());
+    settings.health_interval = 1h;
+    settings.drain_interval = 1h;
+    Rig rig(std::move(settings));
+    REQUIRE(rig.ready());
+    const auto before = rig.send(encode("+4917012345678", "before the restart").parts[0]);
+    REQUIRE(before.status == SendResult::Status::sent);
+    sim.control({{"op", "restart"}, {"quiet", true}});
+    std::this_thread::sleep_for(100ms);  // deaf for 20 ms after the restart
+    const auto after = rig.send(encode("+4917012345678", "after the restart").parts[0]);
+    CHECK(after.status == SendResult::Status::sent);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
+    CHECK(rig.observer.count(ModemState::recovering) == 0);
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
+    CHECK(reassemble(rig.observer.inbound) == "Stop");
+}
+
+TEST_CASE("Modem: a modem whose echo will not turn off is not taken for one that restarted") {
+    // ATE0 answers OK and changes nothing: every command comes back echoed,
+    // from the first one on, and the modem stays ready through sends and
+    // health checks.
+    SimProcess sim({"--echo-stuck"});
+    Rig rig(frequent_health_checks(sim));
+    REQUIRE(rig.ready());
+    for (int i = 0; i < 3; ++i) {
+        const auto r = rig.send(encode("+4917012345678", "echoed " + std::to_string(i)).parts[0]);
+        CHECK(r.status == SendResult::Status::sent);
+    }
+    run_until(rig.io, [] { return false; }, 1s);  // three health checks
+    CHECK(rig.observer.count(ModemState::ready) == 1);
+    CHECK(rig.observer.count(ModemState::identifying) == 1);
 }
 
 TEST_CASE("Modem: a quiet restart that locks the SIM again is unlocked and set up again") {

@@ -58,7 +58,8 @@ ModemCore::Outcome ModemCore::cmd_basic(const AtCommand& c) {
     if (!v) return err_plain();
     if (n == "E" || n == "V" || n == "Q") {
         if (*v > 1) return err_plain();
-        (n == "E" ? echo_ : n == "V" ? verbose_ : quiet_) = *v == 1;
+        bool& flag = n == "E" ? echo_ : n == "V" ? verbose_ : quiet_;
+        if (n != "E" || !config_.echo_stuck) flag = *v == 1;
         return ok();
     }
     if (n == "Z" || n == "&F") {

@@ -175,8 +175,9 @@ public:
 
     json restart(const json& req) {
         // quiet: no start-up lines (a modem whose restart says nothing the
-        // client knows, or whose lines are lost).
-        core_.restart(!opt_bool(req, "quiet"));
+        // client knows, or whose lines are lost); keep_echo: the echo setting
+        // survives (saved in the modem's profile with AT&W).
+        core_.restart(!opt_bool(req, "quiet"), opt_bool(req, "keep_echo"));
         return json::object();
     }
 

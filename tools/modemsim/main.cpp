@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--cmgs-without-mr", c.cmgs_without_mr,
                  "faulty firmware: a sent part is answered OK without +CMGS: <mr>");
+    app.add_flag("--echo-stuck", c.echo_stuck,
+                 "faulty firmware: ATE0 is answered OK but the echo stays on");
     app.add_option("--seed", c.seed, "random seed (errors, noise, shuffled parts)")->capture_default_str();
     app.add_option("--signal", c.signal, "AT+CSQ <rssi>: 0..31, 99 unknown")
         ->check(CLI::Range(0, 31) | CLI::IsMember({99}))

@@ -117,10 +117,12 @@ void ModemCore::hang(std::chrono::milliseconds duration) {
     become_deaf(duration, false);
 }
 
-void ModemCore::restart(bool announce) {
+void ModemCore::restart(bool announce, bool keep_echo) {
     ++stats_.resets;
     log_event(announce ? "restart (spontaneous)" : "restart (spontaneous, no start-up lines)");
+    const bool echo = echo_;
     power_on();
+    if (keep_echo) echo_ = echo;
     become_deaf(std::chrono::milliseconds(config_.reset_ms), announce);
 }
 

@@ -90,9 +90,10 @@ public:
     void noise(const std::string& line, bool during_next_response);
     void hang(std::chrono::milliseconds duration);
     // Restarts by itself (a watchdog, a brown-out): back at the power-up
-    // defaults (echo on, no +CNMI, PIN asked again), deaf for reset_ms, then
-    // its boot lines (none when !announce). What the SIM stores survives.
-    void restart(bool announce = true);
+    // defaults (echo on unless keep_echo, no +CNMI, PIN asked again), deaf
+    // for reset_ms, then its boot lines (none when !announce). What the SIM
+    // stores survives.
+    void restart(bool announce = true, bool keep_echo = false);
     // Power lost and back (unplug, AT+CFUN=1,1): settings to their defaults,
     // the SIM locked again, the memories and the TP-MR counter kept.
     void power_on();

@@ -123,6 +123,7 @@ TEST_CASE("session: echo split across reads is not part of the answer") {
     const auto id = rig.submit("AT+CSQ");
     for (auto chunk : {"AT+C", "SQ\r", "\r\n+CSQ: 1", "5,99\r\n\r\nO", "K\r\n"}) rig.feed(chunk);
     CHECK(rig.result(id).lines == Lines{"+CSQ: 15,99"});
+    CHECK(rig.result(id).echoed);  // the driver's sign of a modem back at its defaults
     CHECK(rig.all<Stray>().empty());
 }
 
@@ -166,6 +167,7 @@ TEST_CASE("session: CMGS two-step with prompt, echo off") {
     rig.feed("\r\n+CMGS: 12\r\n\r\nOK\r\n");
     const auto done = rig.result(id);
     CHECK(done.final.outcome == Outcome::ok);
+    CHECK_FALSE(done.echoed);
     REQUIRE(done.lines.size() == 1);
     CHECK(*parse_cmgs(done.lines[0]) == 12);
 }
@@ -177,6 +179,7 @@ TEST_CASE("session: CMGS with echo on, the PDU echoed back") {
     rig.feed(pdu + "\x1A");
     rig.feed("\r\n+CMGS: 7\r\n\r\nOK\r\n");
     CHECK(rig.result(id).lines == Lines{"+CMGS: 7"});
+    CHECK(rig.result(id).echoed);
     CHECK(rig.all<Stray>().empty());
 }
 
