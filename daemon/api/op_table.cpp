@@ -179,9 +179,8 @@ struct OpRole {
 };
 
 // DESIGN.md, "Roles": members send and read; managers also handle opt-outs and
-// feature settings (the daemon checks per key which settings need admin) and
-// may see the wallet, whose balance decides whether their sends go out; only
-// admins put money in.
+// feature settings (the daemon checks per key which settings need admin);
+// admins also the modems (whose list shows IMEI, IMSI and ICCID) and the wallet.
 constexpr OpRole op_roles[] = {
     {Op::hello, Role::member},         {Op::send, Role::member},
     {Op::send_batch, Role::member},    {Op::message_get, Role::member},
@@ -189,8 +188,8 @@ constexpr OpRole op_roles[] = {
     {Op::inbound_list, Role::member},  {Op::optout_list, Role::manager},
     {Op::optout_add, Role::manager},   {Op::optout_remove, Role::manager},
     {Op::settings_get, Role::manager}, {Op::settings_set, Role::manager},
-    {Op::modem_list, Role::member},    {Op::preview, Role::member},
-    {Op::subscribe, Role::member},     {Op::wallet_get, Role::manager},
+    {Op::modem_list, Role::admin},    {Op::preview, Role::member},
+    {Op::subscribe, Role::member},     {Op::wallet_get, Role::admin},
     {Op::wallet_topup, Role::admin},
 };
 constexpr bool roles_in_op_order() {

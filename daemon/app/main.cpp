@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
     if (invalid) {
         std::cerr << smsgw::config::to_string(loaded.errors);
     } else {
-        // What only this machine can say: a missing socket group stops the
-        // start; warnings go to stderr (the journal, under systemd).
+        // What only this machine can say (missing users, groups, PIN
+        // files): warnings on stderr (the journal, under systemd).
         for (const auto& p : smsgw::app::check_host(loaded.config)) {
             invalid |= p.error;
             std::cerr << config_path << ": " << p.key << ": " << (p.error ? "" : "warning: ")

@@ -71,7 +71,11 @@ void EventPublisher::inbound_received(const store::Inbound& inbound,
 
 void EventPublisher::optout_added(const store::OptOut& optout) {
     if (!listening()) return;
-    bus_->publish(EventName::optout_added, optout_json(optout));
+    // An event line carries no "id": a client matches responses by it.
+    json fields = optout_json(optout);
+    fields.erase("id");
+    fields["optout_id"] = optout.id;
+    bus_->publish(EventName::optout_added, fields);
 }
 
 void EventPublisher::optout_removed(std::string_view number, std::string_view source,

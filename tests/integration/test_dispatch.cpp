@@ -865,7 +865,12 @@ TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent, START remove
     REQUIRE(received.size() == 1);
     CHECK(received[0]["keyword"] == "opt_out");
     REQUIRE(rig.sink.named("optout.added").size() == 1);
-    CHECK(rig.sink.named("optout.added")[0]["number"] == "+4915112345678");
+    const auto added = rig.sink.named("optout.added")[0];
+    CHECK(added["number"] == "+4915112345678");
+    // No event carries "id", which answers requests on the same connection.
+    CHECK_FALSE(added.contains("id"));
+    CHECK(added["optout_id"] == rig.store->get_optout("+4915112345678")->id);
+    for (const auto& e : rig.sink.events) CHECK_FALSE(e.contains("id"));
     REQUIRE(rig.sink.named("message.queued").size() == 1);
     CHECK(rig.sink.named("message.queued")[0]["to"] == "+4915112345678");
 

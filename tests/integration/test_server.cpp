@@ -416,8 +416,12 @@ TEST_CASE("server: events reach only the roles that may call the op that shows t
     CHECK(error_of(refused).at("message") ==
           "events[1]: optout.added needs the manager role (as optout.list does); the caller is member");
     CHECK(fx.subscribers() == 0);  // refused whole: not even message.sent
+    // modem.list is an admin's (IMEI, IMSI, ICCID): so are the modems' events.
+    const json modems = json::parse(member.request(
+        R"({"id":2,"op":"subscribe","events":["message.sent","modem.up"]})"));
+    CHECK(error_of(modems).at("field") == "events[1]");
     const json accepted = json::parse(member.request(
-        R"({"id":2,"op":"subscribe","events":["message.sent","inbound.received","modem.up"]})"));
+        R"({"id":3,"op":"subscribe","events":["message.sent","inbound.received"]})"));
     CHECK(accepted.at("ok") == true);
     CHECK(admin.request({{"id", 1}, {"op", "subscribe"}, {"events", {"optout.removed", "message.sent"}}})
               .at("ok") == true);

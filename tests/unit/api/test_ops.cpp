@@ -34,7 +34,8 @@ TEST_CASE("the op table covers every core op of DESIGN.md with its role") {
     CHECK(op_info(Op::send).min_role == Role::member);
     CHECK(op_info(Op::optout_add).min_role == Role::manager);
     CHECK(op_info(Op::settings_set).min_role == Role::manager);
-    CHECK(op_info(Op::wallet_get).min_role == Role::manager);
+    CHECK(op_info(Op::wallet_get).min_role == Role::admin);
+    CHECK(op_info(Op::modem_list).min_role == Role::admin);
     CHECK(op_info(Op::wallet_topup).min_role == Role::admin);
     CHECK(find_op("nope") == nullptr);
 }
@@ -150,7 +151,7 @@ TEST_CASE("an event needs the role of the op that shows its data") {
     CHECK(event_source_op(EventName::inbound_received) == Op::inbound_list);
     CHECK(event_source_op(EventName::message_failed) == Op::message_get);
     CHECK(event_min_role(EventName::optout_removed) == Role::manager);
-    CHECK(event_min_role(EventName::modem_down) == Role::member);
+    CHECK(event_min_role(EventName::modem_down) == Role::admin);
 
     // A member's subscription naming an opt-out event is refused whole.
     const std::string line =
@@ -164,7 +165,10 @@ TEST_CASE("an event needs the role of the op that shows its data") {
           "events[1]: optout.removed needs the manager role (as optout.list does); the caller is "
           "member");
     CHECK(parse_request(line, Role::manager).has_value());
-    CHECK(parse_request(R"({"id":1,"op":"subscribe","events":["message.sent","modem.up"]})",
+    CHECK(parse_request(R"({"id":1,"op":"subscribe","events":["message.sent","inbound.received"]})",
                         Role::member)
               .has_value());
+    // The modems' events are an admin's, as their list is.
+    CHECK_FALSE(parse_request(R"({"id":1,"op":"subscribe","events":["modem.up"]})", Role::manager)
+                    .has_value());
 }
