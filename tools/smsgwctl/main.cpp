@@ -516,7 +516,7 @@ int main(int argc, char** argv) {
                              "wallet.enabled is on, and its ledger.");
     auto& wallet_get = command(wallet, "get", "wallet.get",
                                "The balance and the newest ledger entries (charges and top-ups); "
-                               "manager role.");
+                               "admin role.");
     integer_param(wallet_get, "--ledger", "ledger_limit",
                   "how many ledger entries (0…1000, default 20; 0: the balance only)");
     integer_param(wallet_get, "--before", "before_id",
@@ -546,7 +546,7 @@ int main(int argc, char** argv) {
     CLI::App* modem = group("modem", "The modems the daemon drives.");
     auto& modem_list = command(modem, "list", "modem.list",
                                "Each modem: state, operator, signal, messages sent today, "
-                               "last error.");
+                               "last error; admin role.");
     modem_list.render = [](const nlohmann::ordered_json& result, const json&) {
         return smsgw::ctl::render_modems(result);
     };
