@@ -130,8 +130,21 @@ void Modem::Impl::note_echo(const at::Complete& c) {
         return;
     }
     if (!echo_seen_off_ || !restarted_.empty()) return;
+    // Set up anew once in 10 minutes at most (as check_settings does): a
+    // modem that echoes now and then for another reason would otherwise be
+    // set up again all the time. A second restart meanwhile is the health
+    // check's to find.
+    using clock = std::chrono::steady_clock;
+    if (last_settings_restart_ && clock::now() - *last_settings_restart_ < std::chrono::minutes(10)) {
+        spdlog::warn("{} echoed {} after answering without echo (set up anew less than 10 min "
+                     "ago: left to the health check)",
+                     log_name(), c.command);
+        echo_seen_off_ = false;
+        return;
+    }
     spdlog::warn("{} echoed {} after answering without echo: the modem restarted", log_name(),
                  c.command);
+    last_settings_restart_ = clock::now();
     restarted_ = "its echo came back on";
     wake();
 }

@@ -142,7 +142,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // "+CNMI:…" as the modem showed it once set up (spaces dropped); empty
     // when none was accepted or the modem does not answer AT+CNMI?.
     std::string cnmi_as_set_;
-    std::chrono::steady_clock::time_point last_settings_restart_{};
+    std::optional<std::chrono::steady_clock::time_point> last_settings_restart_;
     int outgoing_stored_ = 0;  // stored-sent/unsent messages the last drain found in SM
     bool reading_ = false;  // the lifecycle is in read_stored()
     // Cancelled when a read ends, the state changes, or wake() or stop() is

@@ -55,8 +55,10 @@ void decode_into(InboundPdu& in) {
 std::string Modem::Impl::cannot_send() const {
     if (status_.state != ModemState::ready)
         return "modem " + std::string(to_string(status_.state)) + ", not ready";
-    if (!hang_.empty() || !gone_.empty())  // still ready until the lifecycle acts on it
-        return gone_.empty() ? "recovering: " + hang_ : "port gone: " + gone_;
+    // Still ready until the lifecycle acts on it.
+    if (!gone_.empty()) return "port gone: " + gone_;
+    if (!hang_.empty()) return "recovering: " + hang_;
+    if (!restarted_.empty()) return "restarted (" + restarted_ + "): setting it up again";
     return {};
 }
 
@@ -445,7 +447,8 @@ awaitable<Exit> Modem::Impl::check_settings() {
     using clock = std::chrono::steady_clock;
     // A modem whose answer differs for another reason would be set up again
     // at every health check: once in 10 minutes, else +CNMI is only set again.
-    if (pin_asked || clock::now() - last_settings_restart_ >= std::chrono::minutes(10)) {
+    if (pin_asked || !last_settings_restart_ ||
+        clock::now() - *last_settings_restart_ >= std::chrono::minutes(10)) {
         spdlog::warn("{} {} while ready, not {} as set: the modem lost its settings", log_name(),
                      what, cnmi_as_set_);
         last_settings_restart_ = clock::now();

@@ -37,14 +37,13 @@ void check_role(const config::RoleMembers& members, const std::string& role,
 
 std::vector<HostProblem> check_host(const config::Config& config) {
     std::vector<HostProblem> out;
-    // The socket then keeps smsgwd's own group: no one the group was meant
-    // for can connect, and no one else either, so it may start.
+    // The socket is then its owner's alone (socket_file.cpp): no one the group
+    // was to keep out gets in, so it may start.
     if (!config.socket.group.empty() && !group_exists(config.socket.group))
         out.push_back({false, "socket.group",
                        "no group \"" + config.socket.group +
-                           "\" on this machine: the socket keeps smsgwd's own group, so only "
-                           "root and that group can connect (create the group, e.g. with "
-                           "systemd-sysusers, and restart)"});
+                           "\" on this machine: only smsgwd's own user (and root) can connect "
+                           "until it exists (create it, e.g. with systemd-sysusers, and restart)"});
     for (std::size_t i = 0; i < config.modems.size(); ++i) {
         const auto& pin_file = config.modems[i].pin_file;
         if (pin_file.empty() || ::access(pin_file.c_str(), R_OK) == 0) continue;

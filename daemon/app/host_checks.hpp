@@ -1,8 +1,8 @@
 // What --check (and the start) can know only on this machine, not from the
 // file: that the socket's group exists, that a modem's pin_file can be read,
-// that the users and groups named in roles: exist. A missing socket group
-// stops the start, so it is an error; the rest are warnings (the daemon may
-// run as another user than --check, and a user may be created later).
+// that the users and groups named in roles: exist. All are warnings: the
+// daemon may run as another user than --check, a user or group may be
+// created later, and a socket whose group is missing admits its owner alone.
 #pragma once
 
 #include <string>

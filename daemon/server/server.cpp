@@ -84,8 +84,8 @@ void Server::start() {
         remove_socket_file(s.listening);
         throw std::runtime_error("socket " + s.listening.path + ": " + ec.message());
     }
-    spdlog::info("socket: listening on {} (mode {:04o}{}{})", s.listening.path, s.options.socket.mode,
-                 s.options.socket.group.empty() ? "" : ", group ", s.options.socket.group);
+    spdlog::info("socket: listening on {} (mode {:04o}{}{})", s.listening.path, s.listening.mode,
+                 s.listening.group.empty() ? "" : ", group ", s.listening.group);
     asio::co_spawn(s.io, s.accept_loop(), [](std::exception_ptr e) {
         if (!e) return;
         try {

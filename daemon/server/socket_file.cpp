@@ -69,9 +69,7 @@ void clear_stale(const std::string& path, const sockaddr_un& addr) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) fail(path, "cannot remove stale socket", errno);
 }
 
-// The group to give the socket; none (-1) when the group does not exist: the
-// socket keeps the daemon's own group, which admits no one the group was meant
-// to keep out (app/host_checks.cpp warns at start).
+// The group to give the socket; none (-1) when the group does not exist.
 gid_t socket_group(const std::string& path, const std::string& name) {
     int error = 0;
     if (const auto gid = group_id(name, &error)) return *gid;
@@ -85,6 +83,8 @@ ListeningSocket open_listening_socket(const config::SocketConfig& config, int ba
     const std::string& path = config.path;
     const sockaddr_un addr = address_of(path);
     const gid_t gid = config.group.empty() ? static_cast<gid_t>(-1) : socket_group(path, config.group);
+    const bool group_missing = !config.group.empty() && gid == static_cast<gid_t>(-1);
+    const mode_t mode = static_cast<mode_t>(config.mode & (group_missing ? 0700 : 07777));
     clear_stale(path, addr);
 
     Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -96,7 +96,7 @@ ListeningSocket open_listening_socket(const config::SocketConfig& config, int ba
     ::umask(old_mask);
     if (bound != 0) fail(path, "bind", bind_errno);
 
-    ListeningSocket out{-1, path, 0, 0};
+    ListeningSocket out{-1, path, 0, 0, mode, group_missing ? "" : config.group};
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) fail(path, "stat after bind", errno);
     out.dev = st.st_dev;
@@ -107,7 +107,7 @@ ListeningSocket open_listening_socket(const config::SocketConfig& config, int ba
         undo();
         fail(path, "chown to group " + config.group, err);
     }
-    if (::chmod(path.c_str(), static_cast<mode_t>(config.mode & 07777)) != 0) {
+    if (::chmod(path.c_str(), mode) != 0) {
         const int err = errno;
         undo();
         fail(path, "chmod", err);

@@ -208,11 +208,14 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
         co_return unexpected(opted_out_error(*r.optout, accepted.recipient,
                                              p.category == api::Category::transactional, ""));
     if (r.kind == store::InsertResult::Kind::insufficient_balance)
+        // The balance is an admin's to see (wallet.get), so only an admin is told it.
         co_return unexpected(make_error(
             api::ErrorCode::insufficient_balance,
             "the message costs " + policy::format_money(accepted.cost, settings.currency) +
-                " and the wallet holds " +
-                policy::format_money(deps.store.balance(), settings.currency)));
+                (caller.role == api::Role::admin
+                     ? " and the wallet holds " +
+                           policy::format_money(deps.store.balance(), settings.currency)
+                     : ", more than the wallet holds; an admin tops it up")));
     if (r.kind != store::InsertResult::Kind::inserted) {
         // The same key committed by a concurrent request in the meantime:
         // the answer is the first message, as it is now.

@@ -55,7 +55,7 @@ struct Complete {
     std::string command;             // shown form (masked)
     std::vector<std::string> lines;  // information lines, echo and URCs removed
     Final final;
-    bool echoed = false;  // the modem repeated the command line: its echo is on
+    bool echoed = false;  // the modem repeated the command line (not a PDU): its echo is on
 };
 struct Urc {
     UrcKind kind;

@@ -227,7 +227,10 @@ void Session::on_line(std::string line, TimePoint now) {
         flush_partial_urc();
     }
     if (is_echo(line)) {
-        if (current_ && command_in_flight(state_)) current_->echoed = true;
+        // Only the command line's echo tells that ATE0 was undone: some modems
+        // (SIMCom A7672) echo a PDU typed after "> " whatever ATE says.
+        if (current_ && command_in_flight(state_) && iequals(line, trim(current_->cmd.text)))
+            current_->echoed = true;
         return;
     }
     const bool in_flight = current_ && command_in_flight(state_);

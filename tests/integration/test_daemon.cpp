@@ -125,11 +125,14 @@ TEST_CASE("smsgwd --check accepts a valid config and names the key of an invalid
     CHECK(host_out.find("socket.group: warning: no group \"no-such-group-here\"") !=
           std::string::npos);
     {
-        // It starts, and the socket keeps the daemon's group and the mode.
+        // It starts, and the socket is its owner's alone: no group bits.
+        const std::string open_mode = "mode: \"0600\", group: no-such-group-here";
+        host_yaml.replace(host_yaml.find(open_mode), open_mode.size(),
+                          "mode: \"0666\", group: no-such-group-here");
         DaemonProcess d(dir.path(), host_yaml);
         struct stat st {};
         REQUIRE(::stat(d.socket_path().c_str(), &st) == 0);
-        CHECK(st.st_gid == ::getgid());
+        CHECK(st.st_uid == ::getuid());
         CHECK((st.st_mode & 0777) == 0600);
     }
     const std::string roles = dir.path() + "/roles.yaml";

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <thread>
 
 #include "pdu/pdu_codec.hpp"
 #include "tests/integration/sim_harness.hpp"
@@ -15,6 +16,7 @@
 using namespace smsgw;
 using namespace smsgw::test;
 using nlohmann::json;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -55,6 +57,24 @@ pdu::SmsDeliver decode_deliver(const std::string& hex) {
 }
 
 }  // namespace
+
+TEST_CASE("a stuck echo stays on after ATE0; a restart turns it on unless kept") {
+    {
+        SimProcess sim({"--echo-stuck"});
+        PtyClient modem(sim.link());
+        CHECK(modem.command("ATE0") == "ATE0\r\r\nOK\r\n");
+        CHECK(modem.command("AT") == "AT\r\r\nOK\r\n");
+    }
+    SimProcess sim({"--reset-ms", "20"});
+    PtyClient modem(sim.link());
+    REQUIRE(modem.command("ATE0") == "ATE0\r\r\nOK\r\n");
+    sim.control({{"op", "restart"}, {"quiet", true}, {"keep_echo", true}});
+    std::this_thread::sleep_for(100ms);
+    CHECK(modem.command("AT") == "\r\nOK\r\n");
+    sim.control({{"op", "restart"}, {"quiet", true}});
+    std::this_thread::sleep_for(100ms);
+    CHECK(modem.command("AT") == "AT\r\r\nOK\r\n");
+}
 
 TEST_CASE("echo, V.25ter framing and verbose errors") {
     SimProcess sim;

@@ -543,7 +543,7 @@ int main(int argc, char** argv) {
         "The amount is exact: 0.0035 stays 0.0035. A bad amount exits 1 with (field: amount).\n");
 
     // ---- modem list, preview ----------------------------------------------------
-    CLI::App* modem = group("modem", "The modems the daemon drives.");
+    CLI::App* modem = group("modem", "The modems the daemon drives; admin role.");
     auto& modem_list = command(modem, "list", "modem.list",
                                "Each modem: state, operator, signal, messages sent today, "
                                "last error; admin role.");
@@ -575,7 +575,7 @@ int main(int argc, char** argv) {
     events
         ->add_option("--event", event_filter,
                      "an event to receive (repeatable; default: all your role may receive — "
-                     "optout.* need manager)")
+                     "optout.* need manager, modem.* admin)")
         ->check(CLI::IsMember(names(smsgw::api::event_names)));
     events->footer(
         "One line per event: the name and key=value pairs, or with --json the daemon's line.\n"
@@ -594,7 +594,7 @@ int main(int argc, char** argv) {
         "Examples:\n"
         "  smsgwctl send --to +4917612345678 --text \"Server backup failed\"\n"
         "  smsgwctl message list --state queued\n"
-        "  smsgwctl --json modem list\n"
+        "  sudo smsgwctl --json modem list       (admin role; root is admin)\n"
         "Run 'smsgwctl COMMAND --help' for a command's options.\n");
 
     try {

@@ -183,6 +183,18 @@ TEST_CASE("session: CMGS with echo on, the PDU echoed back") {
     CHECK(rig.all<Stray>().empty());
 }
 
+TEST_CASE("session: a PDU echoed with the command line's echo off is not an echo that is on") {
+    // SIMCom's A7672 echoes what is typed after "> " even after ATE0.
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\n> ");
+    rig.feed(pdu + "\x1A");
+    rig.feed("\r\n+CMGS: 8\r\n\r\nOK\r\n");
+    CHECK(rig.result(id).lines == Lines{"+CMGS: 8"});
+    CHECK_FALSE(rig.result(id).echoed);
+    CHECK(rig.all<Stray>().empty());
+}
+
 TEST_CASE("session: CMGS refused before the prompt") {
     Rig rig;
     const auto id = rig.submit(command("AT+CMGS=23", pdu));
