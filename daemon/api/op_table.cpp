@@ -188,7 +188,7 @@ constexpr OpRole op_roles[] = {
     {Op::inbound_list, Role::member},  {Op::optout_list, Role::manager},
     {Op::optout_add, Role::manager},   {Op::optout_remove, Role::manager},
     {Op::settings_get, Role::manager}, {Op::settings_set, Role::manager},
-    {Op::modem_list, Role::admin},    {Op::preview, Role::member},
+    {Op::modem_list, Role::admin},     {Op::preview, Role::member},
     {Op::subscribe, Role::member},     {Op::wallet_get, Role::admin},
     {Op::wallet_topup, Role::admin},
 };

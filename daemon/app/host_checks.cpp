@@ -23,12 +23,12 @@ void check_role(const config::RoleMembers& members, const std::string& role,
                 std::vector<HostProblem>& out) {
     for (const auto& user : members.users)
         if (!user_exists(user))
-            out.push_back({false, "roles." + role + ".users",
+            out.push_back({"roles." + role + ".users",
                            "no user \"" + user + "\" on this machine: nobody gets " + role +
                                " through it"});
     for (const auto& name : members.groups)
         if (!group_exists(name))
-            out.push_back({false, "roles." + role + ".groups",
+            out.push_back({"roles." + role + ".groups",
                            "no group \"" + name + "\" on this machine: nobody gets " + role +
                                " through it"});
 }
@@ -40,14 +40,14 @@ std::vector<HostProblem> check_host(const config::Config& config) {
     // The socket is then its owner's alone (socket_file.cpp): no one the group
     // was to keep out gets in, so it may start.
     if (!config.socket.group.empty() && !group_exists(config.socket.group))
-        out.push_back({false, "socket.group",
+        out.push_back({"socket.group",
                        "no group \"" + config.socket.group +
                            "\" on this machine: only smsgwd's own user (and root) can connect "
                            "until it exists (create it, e.g. with systemd-sysusers, and restart)"});
     for (std::size_t i = 0; i < config.modems.size(); ++i) {
         const auto& pin_file = config.modems[i].pin_file;
         if (pin_file.empty() || ::access(pin_file.c_str(), R_OK) == 0) continue;
-        out.push_back({false, "modems[" + std::to_string(i) + "].pin_file",
+        out.push_back({"modems[" + std::to_string(i) + "].pin_file",
                        "cannot read " + pin_file + " (" + std::strerror(errno) +
                            "): the modem will not be started unless smsgwd's user can"});
     }

@@ -12,9 +12,9 @@
 
 namespace smsgw::app {
 
+// A warning (see above).
 struct HostProblem {
-    bool error = false;  // false: a warning
-    std::string key;     // "socket.group", "modems[1].pin_file", "roles.admin.users"
+    std::string key;  // "socket.group", "modems[1].pin_file", "roles.admin.users"
     std::string message;
 };
 

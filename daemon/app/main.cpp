@@ -42,19 +42,13 @@ int main(int argc, char** argv) {
     smsgw::config::LoadOptions options;
     options.variables = smsgw::config::variables_from_environment(environ);
     auto loaded = smsgw::config::load_file(config_path, options);
-    bool invalid = !loaded.ok();
-    if (invalid) {
-        std::cerr << smsgw::config::to_string(loaded.errors);
-    } else {
+    if (loaded.ok()) {
         // What only this machine can say (missing users, groups, PIN
         // files): warnings on stderr (the journal, under systemd).
-        for (const auto& p : smsgw::app::check_host(loaded.config)) {
-            invalid |= p.error;
-            std::cerr << config_path << ": " << p.key << ": " << (p.error ? "" : "warning: ")
-                      << p.message << "\n";
-        }
-    }
-    if (invalid) {
+        for (const auto& p : smsgw::app::check_host(loaded.config))
+            std::cerr << config_path << ": " << p.key << ": warning: " << p.message << "\n";
+    } else {
+        std::cerr << smsgw::config::to_string(loaded.errors);
         if (!check) std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";
         return 2;
     }
