@@ -130,12 +130,7 @@ void Modem::Impl::note_echo(const at::Complete& c) {
         return;
     }
     if (!echo_seen_off_ || !restarted_.empty()) return;
-    // Set up anew once in 10 minutes at most (as check_settings does): a
-    // modem that echoes now and then for another reason would otherwise be
-    // set up again all the time. A second restart meanwhile is the health
-    // check's to find.
-    using clock = std::chrono::steady_clock;
-    if (last_settings_restart_ && clock::now() - *last_settings_restart_ < std::chrono::minutes(10)) {
+    if (!may_set_up_anew()) {  // a second restart meanwhile is the health check's to find
         spdlog::warn("{} echoed {} after answering without echo (set up anew less than 10 min "
                      "ago: left to the health check)",
                      log_name(), c.command);
@@ -144,9 +139,18 @@ void Modem::Impl::note_echo(const at::Complete& c) {
     }
     spdlog::warn("{} echoed {} after answering without echo: the modem restarted", log_name(),
                  c.command);
-    last_settings_restart_ = clock::now();
-    restarted_ = "its echo came back on";
+    set_up_anew("its echo came back on");
     wake();
+}
+
+bool Modem::Impl::may_set_up_anew() const {
+    return !last_settings_restart_ ||
+           std::chrono::steady_clock::now() - *last_settings_restart_ >= std::chrono::minutes(10);
+}
+
+void Modem::Impl::set_up_anew(std::string why) {
+    last_settings_restart_ = std::chrono::steady_clock::now();
+    restarted_ = std::move(why);
 }
 
 at::SessionConfig Modem::Impl::session_config() const {
@@ -452,7 +456,7 @@ awaitable<bool> Modem::Impl::responds() {
 awaitable<Exit> Modem::Impl::identify() {
     set_state(ModemState::identifying, status_.port);
     restarted_.clear();  // whatever announced a restart, this sets the modem up anew
-    reregister_ = false;  // (registering too)
+    reregister_ = false;  // the set-up registers anyway
     echo_seen_off_ = false;
     if (status_.imei.empty() || in_recovery_) {
         if (const Exit e = co_await identify_basic(); e != Exit::ok) co_return e;

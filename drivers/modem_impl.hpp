@@ -114,6 +114,11 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     Exit exit_for(const Reply& r) const;  // gone/hang/stopped for a failed Reply, else ok
     at::SessionConfig session_config() const;
     void note_echo(const at::Complete& c);
+    // A restart guessed from a symptom (the echo back on, +CNMI lost) sets the
+    // modem up anew at most once in 10 minutes: one showing the symptom for
+    // another reason is not set up again all the time.
+    bool may_set_up_anew() const;
+    void set_up_anew(std::string why);  // restarted_ = why, and the time noted
     std::string log_name() const { return "modem[" + settings_.name + "]"; }
 
     asio::io_context& io_;

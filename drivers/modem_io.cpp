@@ -444,15 +444,11 @@ awaitable<Exit> Modem::Impl::check_settings() {
     const std::string now = cnmi_shown(r);
     if (!pin_asked && (now.empty() || now == cnmi_as_set_)) co_return Exit::ok;
     const std::string what = pin_asked ? r.final.line : now;
-    using clock = std::chrono::steady_clock;
-    // A modem whose answer differs for another reason would be set up again
-    // at every health check: once in 10 minutes, else +CNMI is only set again.
-    if (pin_asked || !last_settings_restart_ ||
-        clock::now() - *last_settings_restart_ >= std::chrono::minutes(10)) {
+    // Within 10 minutes of the last set-up anew, +CNMI is only set again.
+    if (pin_asked || may_set_up_anew()) {
         spdlog::warn("{} {} while ready, not {} as set: the modem lost its settings", log_name(),
                      what, cnmi_as_set_);
-        last_settings_restart_ = clock::now();
-        restarted_ = what;
+        set_up_anew(what);
         co_return Exit::restarted;
     }
     spdlog::warn("{} {} while ready, not {} as set (set up anew less than 10 min ago): setting "

@@ -468,6 +468,16 @@ void receive_unconfirmed_stop(Rig& rig, SimProcess& sim) {
     REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }));
 }
 
+// Set up anew once, without a recovery, after a restart: a message injected
+// then is announced and read.
+void require_set_up_anew_and_reading(Rig& rig, SimProcess& sim) {
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
+    CHECK(rig.observer.count(ModemState::recovering) == 0);
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
+    CHECK(reassemble(rig.observer.inbound) == "Stop");
+}
+
 TEST_CASE("Modem: a modem that lost its settings without a word is set up again") {
     // A restart whose start-up lines the driver never sees, with the echo
     // left off (saved in the profile), so nothing is echoed either: the health
@@ -479,11 +489,7 @@ TEST_CASE("Modem: a modem that lost its settings without a word is set up again"
     Rig rig(frequent_health_checks(sim));
     REQUIRE(rig.ready());
     sim.control({{"op", "restart"}, {"quiet", true}, {"keep_echo", true}});
-    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
-    CHECK(rig.observer.count(ModemState::recovering) == 0);
-    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
-    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
-    CHECK(reassemble(rig.observer.inbound) == "Stop");
+    require_set_up_anew_and_reading(rig, sim);
 }
 
 TEST_CASE("Modem: a quiet restart is noticed by its echo at the next command") {
@@ -502,11 +508,7 @@ TEST_CASE("Modem: a quiet restart is noticed by its echo at the next command") {
     std::this_thread::sleep_for(100ms);  // deaf for 20 ms after the restart
     const auto after = rig.send(encode("+4917012345678", "after the restart").parts[0]);
     CHECK(after.status == SendResult::Status::sent);
-    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
-    CHECK(rig.observer.count(ModemState::recovering) == 0);
-    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
-    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 5s));
-    CHECK(reassemble(rig.observer.inbound) == "Stop");
+    require_set_up_anew_and_reading(rig, sim);
 }
 
 TEST_CASE("Modem: a modem whose echo will not turn off is not taken for one that restarted") {
