@@ -13,7 +13,7 @@ std::optional<ReassembledMessage> Reassembler::add(InboundPart part, AddResult* 
         set(AddResult::invalid);
         return std::nullopt;
     }
-    Key key{part.sender, part.reference, part.total};
+    Key key{part.sender, part.reference, part.reference_16bit, part.total};
     if (part.total == 1) {
         set(AddResult::stored);
         Group single;
@@ -30,7 +30,7 @@ std::optional<ReassembledMessage> Reassembler::add(InboundPart part, AddResult* 
     }
     group.parts.emplace(part.sequence, std::move(part));
     set(AddResult::stored);
-    if (group.parts.size() < std::get<2>(key)) return std::nullopt;
+    if (group.parts.size() < std::get<3>(key)) return std::nullopt;
     ReassembledMessage whole = assemble(key, group);
     groups_.erase(it);
     return whole;
@@ -53,7 +53,8 @@ ReassembledMessage Reassembler::assemble(const Key& key, const Group& group) {
     ReassembledMessage m;
     m.sender = std::get<0>(key);
     m.reference = std::get<1>(key);
-    m.total = std::get<2>(key);
+    m.reference_16bit = std::get<2>(key);
+    m.total = std::get<3>(key);
     m.first_received = group.first_received;
     for (unsigned seq = 1; seq <= m.total; ++seq) {
         auto part = group.parts.find(static_cast<std::uint8_t>(seq));

@@ -31,6 +31,8 @@ struct InboundPart {
     std::string text;         // decoded text of this part (UTF-8)
     std::uint64_t token = 0;  // the caller's id for the part (e.g. a row id)
     std::chrono::system_clock::time_point received{};
+    // 8- and 16-bit references are separate spaces: 77 in one is not 77 in the other.
+    bool reference_16bit = false;
 };
 
 struct ReassembledMessage {
@@ -42,6 +44,7 @@ struct ReassembledMessage {
     std::vector<std::uint8_t> missing;  // sequence numbers never received
     std::vector<std::uint64_t> tokens;  // tokens of the parts used, in sequence order
     std::chrono::system_clock::time_point first_received{};
+    bool reference_16bit = false;
 };
 
 class Reassembler {
@@ -64,7 +67,7 @@ public:
     static constexpr const char* kGapMarker = "[…]";
 
 private:
-    using Key = std::tuple<std::string, std::uint16_t, std::uint8_t>;
+    using Key = std::tuple<std::string, std::uint16_t, bool, std::uint8_t>;  // sender, ref, 16-bit, total
     struct Group {
         std::map<std::uint8_t, InboundPart> parts;
         std::chrono::system_clock::time_point first_received{};

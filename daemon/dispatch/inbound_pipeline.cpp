@@ -82,7 +82,7 @@ store::NewInbound grouped(const store::FragmentGroup& g, store::Time now,
     n.modem = g.modem;
     n.sender = g.sender;
     n.received_at = now;
-    n.concat_ref = g.ref;
+    n.concat_ref = store::concat_reference(g.ref);
     n.parts_total = g.total;
     for (const auto& f : g.fragments) {
         n.raw_pdus.push_back(f.pdu);
@@ -317,7 +317,7 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
     store::Fragment f;
     f.modem = in.modem;
     f.sender = sender.address;
-    f.ref = concat.reference;
+    f.ref = store::group_ref(concat.reference, concat.reference_16bit);
     f.total = concat.total;
     f.seq = concat.sequence;
     f.text = deliver.user_data.text;
@@ -349,13 +349,13 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         waiting.insert(at, f);
     } else {
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} again: kept the first",
-                      in.modem, f.seq, f.total, f.ref, f.sender);
+                      in.modem, f.seq, f.total, concat.reference, f.sender);
     }
     const store::FragmentGroup group{f.modem, f.sender, f.ref, f.total, std::move(waiting)};
     if (static_cast<int>(group.fragments.size()) < f.total) {
         batch.commit();
         spdlog::debug("inbound: modem[{}] part {}/{} of ref {} from {} stored ({} of {})", in.modem,
-                      f.seq, f.total, f.ref, f.sender, group.fragments.size(), f.total);
+                      f.seq, f.total, concat.reference, f.sender, group.fragments.size(), f.total);
         announce(later);
         return;
     }
@@ -518,7 +518,8 @@ bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, store::
     for (const auto& f : g.fragments) {
         pdu::InboundPart part;
         part.sender = g.sender;
-        part.reference = static_cast<std::uint16_t>(g.ref);
+        part.reference = static_cast<std::uint16_t>(store::concat_reference(g.ref));
+        part.reference_16bit = g.ref != store::concat_reference(g.ref);
         part.total = static_cast<std::uint8_t>(g.total);
         part.sequence = static_cast<std::uint8_t>(f.seq);
         part.text = f.text;
@@ -537,7 +538,8 @@ bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, store::
     const auto id = store_.insert_inbound(n, consumed);
     std::string missing;
     for (auto seq : m.missing) missing += (missing.empty() ? "" : ", ") + std::to_string(seq);
-    later.emplace_back([this, g_modem = g.modem, sender = g.sender, ref = g.ref, total = g.total,
+    later.emplace_back([this, g_modem = g.modem, sender = g.sender,
+                        ref = store::concat_reference(g.ref), total = g.total,
                         id, missing, why] {
         spdlog::info(
             "inbound: modem[{}] message from {} (ref {}) released incomplete as inbound {}: "

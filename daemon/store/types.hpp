@@ -183,11 +183,23 @@ struct StatusReport {
     int status = 0;         // TP-ST, TS 23.040 §9.2.3.15
 };
 
+// A concatenated message's reference as its fragments are grouped by: 8- and
+// 16-bit references (TS 23.040 §9.2.3.24.1 and .8) are separate spaces, so a
+// 16-bit one is kept as 65536 + its value and never meets an 8-bit one of the
+// same value from the same sender.
+constexpr int group_ref(int reference, bool reference_16bit) {
+    return reference_16bit ? 0x10000 + reference : reference;
+}
+// The reference itself, as the message carried it.
+constexpr int concat_reference(int group_ref) {
+    return group_ref & 0xFFFF;
+}
+
 struct Fragment {
     std::int64_t id = 0;
     std::string modem;
     std::string sender;
-    int ref = 0;
+    int ref = 0;  // group_ref()
     int total = 0;
     int seq = 0;
     std::string text;
@@ -199,7 +211,7 @@ struct Fragment {
 struct FragmentGroup {
     std::string modem;
     std::string sender;
-    int ref = 0;
+    int ref = 0;  // group_ref()
     int total = 0;
     std::vector<Fragment> fragments;  // by seq
 };

@@ -57,7 +57,7 @@ int next_index = 0;
 
 // The PDUs a modem would report for `text` from `from`, in part order.
 std::vector<drivers::InboundPdu> deliver(const std::string& from, const std::string& text,
-                                         int second = 0) {
+                                         int second = 0, bool reference_16bit = false) {
     pdu::DeliverOptions o;
     o.service_centre_time.year = 2024;
     o.service_centre_time.month = 5;
@@ -65,6 +65,7 @@ std::vector<drivers::InboundPdu> deliver(const std::string& from, const std::str
     o.service_centre_time.hour = 10;
     o.service_centre_time.second = second;
     o.reference = 77;
+    o.reference_16bit = reference_16bit;
     auto m = pdu::encode_deliver(from, text, o);
     REQUIRE(m.has_value());
     std::vector<drivers::InboundPdu> out;
@@ -410,6 +411,50 @@ TEST_CASE("a reference reused by the sender's next message does not mix the two"
     CHECK(in[1].text == other_text);
     CHECK(in[1].raw_pdus == std::vector<std::string>{second[0].hex, second[1].hex});
     CHECK(rig.store.stats().fragments_waiting == 0);
+}
+
+TEST_CASE("an 8-bit and a 16-bit reference of the same value are two messages",
+          "[dispatch][inbound]") {
+    // One sender's messages through two routes (a phone and an SMS service
+    // sending in its name), their parts interleaved: both use reference 77,
+    // one in the 8-bit element, the other in the 16-bit one.
+    Rig rig;
+    const std::string other_text = "Second thoughts: " + long_text;
+    const auto eight = deliver("+4915112345678", long_text);
+    const auto sixteen = deliver("+4915112345678", other_text, 0, true);
+    REQUIRE(eight.size() == 2);
+    REQUIRE(sixteen.size() == 2);
+    REQUIRE(eight[0].hex != sixteen[0].hex);
+    CHECK(rig.pipeline.on_inbound(eight[0]));
+    CHECK(rig.pipeline.on_inbound(sixteen[0]));
+    CHECK(rig.pipeline.on_inbound(eight[1]));
+    CHECK(rig.pipeline.on_inbound(sixteen[1]));
+    auto in = rig.inbound();
+    REQUIRE(in.size() == 2);
+    std::sort(in.begin(), in.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    CHECK(in[0].complete);
+    CHECK(in[0].text == long_text);
+    CHECK(in[0].raw_pdus == std::vector<std::string>{eight[0].hex, eight[1].hex});
+    CHECK(in[0].concat_ref == 77);
+    CHECK(in[1].complete);
+    CHECK(in[1].text == other_text);
+    CHECK(in[1].raw_pdus == std::vector<std::string>{sixteen[0].hex, sixteen[1].hex});
+    CHECK(in[1].concat_ref == 77);  // the reference as sent, not the group's key
+    CHECK(rig.store.stats().fragments_waiting == 0);
+}
+
+TEST_CASE("a 16-bit group released incomplete shows its reference as sent",
+          "[dispatch][inbound]") {
+    Rig rig;
+    const auto sixteen = deliver("+4915112345678", three_part_text, 0, true);
+    REQUIRE(sixteen.size() == 3);
+    CHECK(rig.pipeline.on_inbound(sixteen[0]));
+    rig.pipeline.sweep(core::now() + 11min);
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK_FALSE(in[0].complete);
+    CHECK(in[0].concat_ref == 77);
+    CHECK(in[0].parts_total == 3);
 }
 
 TEST_CASE("an emoji the sender's phone split between two parts arrives whole",

@@ -49,6 +49,27 @@ TEST_CASE("a surrogate pair split between two UCS-2 parts is joined whole", "[re
     CHECK(join_texts(mixed) == "Hi \uFFFDA\uFFFD!");
 }
 
+TEST_CASE("an 8-bit and a 16-bit reference of the same value are two messages", "[reassembly]") {
+    Reassembler r(24h);
+    InboundPart wide = part(1, 2, "X");
+    wide.reference_16bit = true;
+    CHECK_FALSE(r.add(part(1, 2, "A")));
+    CHECK_FALSE(r.add(wide));
+    CHECK(r.pending() == 2);
+    auto narrow_whole = r.add(part(2, 2, "B"));
+    REQUIRE(narrow_whole);
+    CHECK(narrow_whole->text == "AB");
+    CHECK_FALSE(narrow_whole->reference_16bit);
+    InboundPart wide2 = part(2, 2, "Y");
+    wide2.reference_16bit = true;
+    auto wide_whole = r.add(wide2);
+    REQUIRE(wide_whole);
+    CHECK(wide_whole->text == "XY");
+    CHECK(wide_whole->reference == 42);
+    CHECK(wide_whole->reference_16bit);
+    CHECK(r.pending() == 0);
+}
+
 TEST_CASE("duplicates are ignored and invalid parts refused", "[reassembly]") {
     Reassembler r(24h);
     Reassembler::AddResult result{};
