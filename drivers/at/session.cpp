@@ -134,6 +134,7 @@ void Session::dispatch(TimePoint now) {
     current_ = std::move(queue_.front());
     queue_.pop_front();
     lines_.clear();
+    current_->written = now;
     const Command& cmd = current_->cmd;
     write(cmd.text + '\r', shown_command(cmd) + '\r');
     const std::string why = "#" + std::to_string(current_->id) + " " + shown_command(cmd);
@@ -236,6 +237,7 @@ void Session::on_line(std::string line, TimePoint now) {
     const bool in_flight = current_ && command_in_flight(state_);
     if (in_flight && claims(line)) {
         lines_.push_back(std::move(line));
+        reply_line(now);
         return;
     }
     if (parse_final_result(line)) {
@@ -255,11 +257,22 @@ void Session::on_line(std::string line, TimePoint now) {
     }
     if (in_flight) {
         lines_.push_back(std::move(line));
+        reply_line(now);
         return;
     }
     actions_.push_back(Stray{mask(std::move(line)), resynchronising(state_)
                                                         ? "late reply while resynchronising"
                                                         : "no command in flight"});
+}
+
+void Session::reply_line(TimePoint now) {
+    if (state_ != SessionState::awaiting_reply || !deadline_ || !current_) return;
+    current_->answering = true;
+    const Millis span = current_->cmd.timeout.count() > 0
+                            ? current_->cmd.timeout
+                            : config_.timers.get(TimerId::command);
+    const TimePoint latest = current_->written + span * reply_timeouts_at_most;
+    deadline_ = std::max(*deadline_, std::min(now + span, latest));
 }
 
 void Session::on_final(const std::string& line, TimePoint now) {
@@ -328,8 +341,15 @@ void Session::timeout(TimePoint now) {
     switch (state_) {
         case SessionState::awaiting_reply: {
             const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
-            complete(Final{
-                Outcome::timeout, {}, std::nullopt, "no final result within " + millis_text(span)});
+            const bool cut_short = now >= current_->written + span * reply_timeouts_at_most;
+            std::string why = !current_->answering ? "no final result within " + millis_text(span)
+                              : cut_short
+                                  ? "no final result within " +
+                                        millis_text(span * reply_timeouts_at_most) +
+                                        " of answer lines"
+                                  : "no final result within " + millis_text(span) +
+                                        " of its last answer line";
+            complete(Final{Outcome::timeout, {}, std::nullopt, std::move(why)});
             start_resync("timeout", now);
             break;
         }

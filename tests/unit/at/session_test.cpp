@@ -271,6 +271,49 @@ TEST_CASE("session: timeout, then resync ignores the late reply") {
     CHECK(done.lines == Lines{"+CPIN: READY"});
 }
 
+TEST_CASE("session: an answer still coming line by line outlasts the command timeout") {
+    // AT+CMGL over a full SIM: a record every few hundred ms, 12 s in all.
+    Rig rig;
+    const auto id = rig.submit("AT+CMGL=4");
+    for (int i = 1; i <= 4; ++i) {
+        rig.advance(3s);
+        REQUIRE_FALSE(rig.completed(id));
+        rig.feed("\r\n+CMGL: " + std::to_string(i) + ",1,,22\r\n" + pdu + "\r\n");
+    }
+    CHECK(rig.session.next_deadline() == rig.now + 5s);  // from the last line
+    rig.advance(3s);
+    rig.feed("\r\nOK\r\n");
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::ok);
+    CHECK(done.lines.size() == 8);
+}
+
+TEST_CASE("session: an answer that stops before its final result times out after its last line") {
+    Rig rig;
+    const auto id = rig.submit("AT+CMGL=4");
+    rig.advance(4s);
+    rig.feed("\r\n+CMGL: 1,1,,22\r\n" + pdu + "\r\n");
+    rig.advance(4s);
+    CHECK_FALSE(rig.completed(id));
+    rig.advance(1s);
+    CHECK(rig.result(id).final.outcome == Outcome::timeout);
+    CHECK(rig.result(id).final.reason == "no final result within 5000 ms of its last answer line");
+    CHECK(rig.session.state() != SessionState::awaiting_reply);
+}
+
+TEST_CASE("session: an answer that never ends is cut off at 24 command timeouts") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGL=4", std::nullopt, 1s));
+    for (int i = 0; i < 30 && !rig.completed(id); ++i) {
+        rig.advance(900ms);
+        rig.feed("\r\n+CMGL: 1,1,,22\r\n");
+    }
+    REQUIRE(rig.completed(id));
+    CHECK(rig.result(id).final.outcome == Outcome::timeout);
+    CHECK(rig.result(id).final.reason == "no final result within 24000 ms of answer lines");
+    CHECK(rig.now <= TimePoint{} + 25s);
+}
+
 TEST_CASE("session: only OK releases the queue during the probe") {
     Rig rig;
     rig.submit("AT+CSQ");
