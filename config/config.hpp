@@ -79,7 +79,7 @@ struct LimitsConfig {
     int max_connections = 64;
     int max_line_bytes = 262144;       // the socket protocol's maximum (DESIGN.md)
     int max_queue = 100000;            // queued messages before `overloaded`
-    int submit_rate_per_minute = 600;  // per connection
+    int submit_rate_per_minute = 6000;  // messages per connection (a batch counts each)
     int max_batch_messages = 1000;
     int max_parts_per_message = 10;  // longer texts get `text_too_long`
 };

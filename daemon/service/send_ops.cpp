@@ -68,11 +68,23 @@ json duplicate_reply(std::int64_t id, const store::Message& first, std::string_v
     r["duplicate"] = true;
     return r;
 }
-json duplicate_reply(store::Store& store, std::int64_t id, const store::Message& fallback,
-                     const policy::Settings& s) {
-    const auto first = store.find_message(id);
+json duplicate_reply(std::int64_t id, const std::optional<store::Message>& first,
+                     const store::Message& fallback, const policy::Settings& s) {
     return first ? duplicate_reply(id, *first, store::to_string(first->state), s)
                  : duplicate_reply(id, fallback, "queued", s);
+}
+
+// An idempotency key names one caller's message: another user's send with the
+// same key is refused, never answered with that message (its number, cost and
+// state are not the caller's to see) nor taken for a repeat.
+std::optional<api::Error> key_of_another(const store::Message& first, const CallerInfo& caller,
+                                         std::string_view prefix) {
+    if (first.caller_uid == static_cast<std::int64_t>(caller.uid)) return std::nullopt;
+    return make_error(api::ErrorCode::bad_request,
+                      "idempotency_key \"" + first.idempotency_key.value_or("") +
+                          "\" is the key of a message another user submitted; use keys "
+                          "unique to your application (a prefix of its own, for example)",
+                      std::string(prefix) + "idempotency_key");
 }
 
 // Publishes message.queued for a message just committed as `id`.
@@ -194,6 +206,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
     const auto& settings = deps.settings.get();
     if (p.idempotency_key) {
         if (auto first = deps.store.find_by_idempotency_key(*p.idempotency_key)) {
+            if (auto e = key_of_another(*first, caller, "")) co_return unexpected(std::move(*e));
             co_return duplicate_reply(first->id, *first, store::to_string(first->state), settings);
         }
     }
@@ -219,7 +232,10 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
     if (r.kind != store::InsertResult::Kind::inserted) {
         // The same key committed by a concurrent request in the meantime:
         // the answer is the first message, as it is now.
-        co_return duplicate_reply(deps.store, r.message_id, accepted, settings);
+        const auto first = deps.store.find_message(r.message_id);
+        if (first)
+            if (auto e = key_of_another(*first, caller, "")) co_return unexpected(std::move(*e));
+        co_return duplicate_reply(r.message_id, first, accepted, settings);
     }
     ++queue_estimate;
     publish_queued(deps.events, accepted, r.message_id);
@@ -235,6 +251,15 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             api::ErrorCode::bad_request,
             std::to_string(count) + " messages in one batch; at most " +
                 std::to_string(config->limits.max_batch_messages) + " (limits.max_batch_messages)",
+            "messages"));
+    // A batch larger than a minute's allowance would be refused "overloaded"
+    // on every retry: say so once, and what to do.
+    if (count > config->limits.submit_rate_per_minute)
+        co_return unexpected(make_error(
+            api::ErrorCode::bad_request,
+            std::to_string(count) + " messages in one batch; a connection may submit at most " +
+                std::to_string(config->limits.submit_rate_per_minute) +
+                " a minute (limits.submit_rate_per_minute): split it into smaller batches",
             "messages"));
     if (auto e = admission(*this, caller, count)) co_return unexpected(std::move(*e));
     const auto now = core::now();
@@ -293,8 +318,19 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             continue;
         }
         const bool fresh = r.kind == store::InsertResult::Kind::inserted;
-        item = fresh ? accepted_reply(r.message_id, a, "queued", settings)
-                     : duplicate_reply(deps.store, r.message_id, a, settings);
+        if (fresh) {
+            item = accepted_reply(r.message_id, a, "queued", settings);
+        } else {
+            const auto first = deps.store.find_message(r.message_id);
+            const auto i = batch_index[k];
+            if (const auto e = first ? key_of_another(*first, caller,
+                                                      "messages[" + std::to_string(i) + "].")
+                                     : std::nullopt) {
+                item = {{"index", i}, {"ok", false}, {"error", error_json(*e)}};
+                continue;
+            }
+            item = duplicate_reply(r.message_id, first, a, settings);
+        }
         item["index"] = batch_index[k];
         item["ok"] = true;
         if (!fresh) continue;

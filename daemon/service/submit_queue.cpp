@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include <pthread.h>
@@ -130,7 +131,13 @@ void SubmitQueue::write_stream(Waiter& waiter, Writer& writer) {
                     return writer.stopping || waiter.abandoned || waiter.sealed ||
                            !waiter.incoming.empty();
                 });
-                if (writer.stopping || waiter.abandoned) return;  // rolled back
+                if (writer.stopping || waiter.abandoned) {  // rolled back
+                    // Whoever still waits learns that nothing was stored,
+                    // rather than finding no result for its messages.
+                    waiter.failure = std::make_exception_ptr(std::runtime_error(
+                        "the batch was not stored: smsgwd is stopping"));
+                    return;
+                }
                 chunk.swap(waiter.incoming);
                 if (chunk.empty()) break;  // sealed, and everything is inserted
             }

@@ -316,6 +316,27 @@ TEST_CASE("a member cancels only the messages it submitted, an admin any") {
     REQUIRE(another["ok"] == true);
     CHECK(d.request_ok({{"id", 6}, {"op", "message.cancel"},
                         {"message_id", another["result"]["message_id"]}})["state"] == "cancelled");
+
+    // An idempotency key is its submitter's: another user's send with the same
+    // key is refused, and learns nothing of the first message.
+    d.request_ok(send_req("+4915123456782", "the office's own", {{"idempotency_key", "inv-7"}}));
+    const auto same_key = reply(send_req("+4915123456783", "mine", {{"idempotency_key", "inv-7"}}));
+    INFO(same_key.dump());
+    CHECK(same_key["error"]["code"] == "bad_request");
+    CHECK(same_key["error"]["field"] == "idempotency_key");
+    CHECK(same_key.dump().find("+4915123456782") == std::string::npos);
+    json items = json::array();
+    items.push_back({{"to", "+4915123456784"}, {"text", "a"}, {"idempotency_key", "inv-7"}});
+    items.push_back({{"to", "+4915123456785"}, {"text", "b"}, {"idempotency_key", "inv-8"}});
+    const auto batch = reply({{"id", 7}, {"op", "send_batch"}, {"messages", items}});
+    INFO(batch.dump());
+    CHECK(batch["result"]["accepted"] == 1);
+    CHECK(batch["result"]["messages"][0]["error"]["field"] == "messages[0].idempotency_key");
+    CHECK(batch.dump().find("+4915123456782") == std::string::npos);
+    // The member's own repeat is still answered with its first message.
+    const auto repeat = reply(send_req("+4915123456785", "b", {{"idempotency_key", "inv-8"}}));
+    CHECK(repeat["result"]["duplicate"] == true);
+    CHECK(repeat["result"]["message_id"] == batch["result"]["messages"][1]["message_id"]);
     CHECK(member.finish() == 0);
 }
 
@@ -486,6 +507,19 @@ TEST_CASE("limits.submit_rate_per_minute is per connection") {
     Client other(d.socket_path());
     auto fresh = other.request(send_req("+4915123456782", "three"));
     CHECK(fresh["ok"] == true);
+    // A batch of each message counts them all; one larger than a minute's
+    // allowance could never pass, so it is refused as such, not "retry later".
+    Client third_client(d.socket_path());
+    json items = json::array();
+    for (int i = 0; i < 3; ++i) items.push_back({{"to", "+491512345679" + std::to_string(i)}, {"text", "x"}});
+    const auto big = third_client.request({{"id", 9}, {"op", "send_batch"}, {"messages", items}});
+    INFO(big.dump());
+    CHECK(big["error"]["code"] == "bad_request");
+    CHECK(big["error"]["field"] == "messages");
+    CHECK_THAT(big["error"]["message"].get<std::string>(),
+               Catch::Contains("split it") && Catch::Contains("limits.submit_rate_per_minute"));
+    items.erase(items.begin());
+    CHECK(third_client.request({{"id", 10}, {"op", "send_batch"}, {"messages", items}})["ok"] == true);
 }
 
 TEST_CASE("the wallet charges each send and refuses one it cannot pay") {
