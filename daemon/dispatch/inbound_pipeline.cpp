@@ -392,10 +392,21 @@ void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& 
             o.source_inbound_id = id;
             o.source = "keyword";
             if (store_.add_optout(o)) {
+                // What was queued for the number and would now be refused is
+                // not sent either (a campaign still in the queue, a message
+                // scheduled for tomorrow), in the opt-out's own transaction.
+                auto cancelled = store_.cancel_queued_to(
+                    o.number, settings.optout_allow_transactional, now,
+                    "cancelled: the recipient opted out with \"" + match->keyword + "\"");
                 later.emplace_back([this, number = o.number, keyword = match->keyword, id,
-                                    stored = store_.get_optout(o.number)] {
-                    spdlog::info("inbound: {} opted out ({}), inbound {}", number, keyword, id);
+                                    stored = store_.get_optout(o.number),
+                                    cancelled = std::move(cancelled)] {
+                    spdlog::info("inbound: {} opted out ({}), inbound {}{}", number, keyword, id,
+                                 cancelled.empty() ? std::string()
+                                                   : "; " + std::to_string(cancelled.size()) +
+                                                         " queued message(s) to it cancelled");
                     if (stored) events_.optout_added(*stored);
+                    for (const auto& u : cancelled) events_.message_update(store_, u);
                 });
             } else {
                 later.emplace_back([number = o.number, keyword = match->keyword] {

@@ -53,12 +53,28 @@ HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const Cal
     o.at = core::now();
     o.source = "api";
     o.note = p.note;  // the reason staff gave ("asked by phone")
-    const bool added = deps.store.add_optout(o);
-    if (added) {
-        spdlog::info("opt-out added for {} by {} (uid {})", o.number, caller.user, caller.uid);
-        if (auto stored = deps.store.get_optout(o.number)) deps.events.optout_added(*stored);
+    // The opt-out and the cancellation of what was queued for the number and
+    // would now be refused commit together, as for a STOP.
+    std::vector<store::StateUpdate> cancelled;
+    bool added = false;
+    {
+        store::Store::Batch batch(deps.store, store::Store::Atomicity::all_or_nothing);
+        added = deps.store.add_optout(o);
+        if (added)
+            cancelled = deps.store.cancel_queued_to(
+                o.number, deps.settings.get().optout_allow_transactional, o.at,
+                "cancelled: the recipient was put on the opt-out list by " + caller.user);
+        batch.commit();
     }
-    json r = {{"number", o.number}, {"added", added}};
+    if (added) {
+        spdlog::info("opt-out added for {} by {} (uid {}){}", o.number, caller.user, caller.uid,
+                     cancelled.empty() ? std::string()
+                                       : "; " + std::to_string(cancelled.size()) +
+                                             " queued message(s) to it cancelled");
+        if (auto stored = deps.store.get_optout(o.number)) deps.events.optout_added(*stored);
+        for (const auto& u : cancelled) deps.events.message_update(deps.store, u);
+    }
+    json r = {{"number", o.number}, {"added", added}, {"cancelled", cancelled.size()}};
     if (!added)
         if (auto first = deps.store.get_optout(o.number)) r["optout"] = core::optout_json(*first);
     return r;

@@ -134,6 +134,12 @@ class Store {
     // `submitted_by`, only a message that uid submitted (a member's own).
     CancelResult cancel(std::int64_t message_id, Time now,
                         std::optional<std::int64_t> submitted_by = std::nullopt);
+    // A number has just opted out: its messages nothing of which has gone to a
+    // modem yet are cancelled — marketing ones, and transactional ones too
+    // unless `keep_transactional` (optout.allow_transactional). `why` is the
+    // parts' reason. Returns the messages cancelled, for their events.
+    std::vector<StateUpdate> cancel_queued_to(std::string_view recipient, bool keep_transactional,
+                                              Time now, std::string_view why);
     // Queued parts of messages whose expires_at <= now become expired.
     std::vector<StateUpdate> expire(Time now);
     // The modems unfinished messages wait for: bound to them (partly sent

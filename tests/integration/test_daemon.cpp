@@ -371,7 +371,15 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(batch["messages"][0]["to"] == "+4915123456789");
 
     // A note on an opt-out added by hand is a note, not a keyword the customer sent.
-    d.request_ok({{"id", 2}, {"op", "optout.add"}, {"number", "+4915199887766"}, {"note", "asked by phone"}});
+    // What was queued for the number and would now be refused is cancelled with it.
+    const auto sale = d.request_ok(
+        send_req("+4915199887766", "Weekend sale", {{"category", "marketing"}}));
+    const auto added = d.request_ok({{"id", 2}, {"op", "optout.add"}, {"number", "+4915199887766"}, {"note", "asked by phone"}});
+    CHECK(added["cancelled"] == 1);
+    const auto sale_now = d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", sale["message_id"]}});
+    INFO(sale_now.dump());
+    CHECK(sale_now["state"] == "cancelled");
+    CHECK_THAT(sale_now.dump(), Catch::Contains("opt-out list"));
     auto optouts = d.request_ok({{"id", 2}, {"op", "optout.list"}});
     REQUIRE(optouts["optouts"].size() == 1);
     CHECK(optouts["optouts"][0]["note"] == "asked by phone");

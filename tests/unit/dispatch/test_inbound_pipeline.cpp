@@ -201,6 +201,55 @@ TEST_CASE("STOP adds the opt-out and queues the confirmation to the opted-out nu
     CHECK(rig.store.list_optouts(std::nullopt, 10).size() == 1);
 }
 
+namespace {
+// A message to `to` queued as a send would queue it.
+std::int64_t queue_to(Rig& rig, const std::string& to, const std::string& category, int parts = 1) {
+    store::NewMessage m;
+    m.recipient = to;
+    m.text = "Weekend sale";
+    m.category = category;
+    for (int i = 0; i < parts; ++i) m.parts.push_back({"0011000C919471997866770000FF0B", 11, std::nullopt});
+    return rig.store.insert_messages({&m, 1}, core::now()).at(0).message_id;
+}
+}  // namespace
+
+TEST_CASE("STOP cancels what is queued to the number and would now be refused",
+          "[dispatch][inbound][optout]") {
+    const bool allow_transactional = GENERATE(false, true);
+    CAPTURE(allow_transactional);
+    Rig rig;
+    rig.set("optout.allow_transactional", allow_transactional ? "true" : "false");
+    rig.set("optout.confirmation_enabled", "true");
+    rig.set("optout.confirmation_text", R"("No more messages.")");
+    // Two parts, the first already with a modem: it is left to finish whole.
+    const auto started = queue_to(rig, "+4915112345678", "marketing", 2);
+    const auto claimed = rig.store.claim_next_parts("office-1", core::now(), 1);
+    REQUIRE(claimed.size() == 1);
+    REQUIRE(claimed[0].message_id == started);
+    const auto sale = queue_to(rig, "+4915112345678", "marketing");
+    const auto code = queue_to(rig, "+4915112345678", "transactional");
+    const auto other = queue_to(rig, "+4915112345679", "marketing");
+
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "STOP")[0]));
+    const auto state = [&](std::int64_t id) { return rig.store.get_message(id)->message.state; };
+    CHECK(state(sale) == store::State::cancelled);
+    const auto history = rig.store.message_history(sale);
+    CHECK(std::any_of(history.begin(), history.end(), [](const store::StateChange& c) {
+        return c.to == store::State::cancelled &&
+               c.detail.value_or("") == "cancelled: the recipient opted out with \"STOP\"";
+    }));
+    CHECK(state(code) == (allow_transactional ? store::State::queued : store::State::cancelled));
+    CHECK(state(other) == store::State::queued);
+    CHECK(state(started) == store::State::sending);
+    // The confirmation, queued after the cancellation, is not caught by it.
+    const auto all = rig.messages();
+    const auto confirmation = std::find_if(all.begin(), all.end(), [](const store::Message& m) {
+        return m.text == "No more messages.";
+    });
+    REQUIRE(confirmation != all.end());
+    CHECK(confirmation->state == store::State::queued);
+}
+
 TEST_CASE("STOP without the confirmation setting queues nothing", "[dispatch][inbound][optout]") {
     Rig rig;
     CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "STOP")[0]));
