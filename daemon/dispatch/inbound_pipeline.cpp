@@ -274,9 +274,15 @@ bool InboundPipeline::Impl::on_inbound(const drivers::InboundPdu& in) {
             received(in, sender, *deliver, now);
         return true;
     } catch (const std::exception& e) {
-        spdlog::error("inbound: modem[{}] message {}{} not stored ({}); it stays on the modem",
-                      in.modem, in.storage, in.index ? std::to_string(*in.index) : std::string(),
-                      e.what());
+        // Only a stored PDU (+CMTI, a listing) can be read again; one the modem
+        // routed straight to us (+CMT) is gone with this failure.
+        if (in.index)
+            spdlog::error("inbound: modem[{}] message {}{} not stored ({}); it stays on the modem",
+                          in.modem, in.storage, *in.index, e.what());
+        else
+            spdlog::error("inbound: modem[{}] message routed directly (+CMT) not stored ({}); "
+                          "it is lost: PDU {}",
+                          in.modem, e.what(), in.hex);
         return false;
     }
 }
@@ -574,6 +580,7 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
     report.tp_mr = sr.mr;
     report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
     report.status = sr.status;
+    if (!in.hex.empty()) report.pdu = in.hex;
     // Matched and committed (or matching nothing): the modem may delete it.
     // The store failed: it stays on the modem, which reads it again later.
     auto match = [weak = weak_from_this(), report, text = sr.text,
@@ -602,6 +609,12 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
 }
 
 bool InboundPipeline::Impl::apply_report(const store::StatusReport& report) {
+    if (report.pdu && store_.inbound_pdu_seen(report.modem, *report.pdu)) {
+        spdlog::info("inbound: modem[{}] status report for TP-MR {} was matched before (read "
+                     "again after a stop); deleting it now",
+                     report.modem, report.tp_mr);
+        return true;
+    }
     const auto update = store_.match_status_report(report, core::now(), options_.report_window);
     if (!update) return false;
     spdlog::debug("inbound: modem[{}] status report TP-MR {}: part {} {}", report.modem,

@@ -543,6 +543,7 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
     }
     if (!found) return std::nullopt;
     const Part& part = *found;
+    if (report.pdu) record_seen_pdu(report.modem, *report.pdu, now);
     {
         Statement st = db_->prepare("UPDATE parts SET status = ? WHERE id = ?");
         st.bind_all(report.status, part.id).run();

@@ -181,6 +181,10 @@ struct StatusReport {
     int tp_mr = 0;          // 0…255
     std::string recipient;  // E.164, normalised like the message's
     int status = 0;         // TP-ST, TS 23.040 §9.2.3.15
+    // The report as the modem gave it, remembered with its match so that one
+    // read again (smsgwd stopped before AT+CMGD) is only deleted: matched
+    // again it could land on a later part whose TP-MR came round to the same.
+    std::optional<std::string> pdu;
 };
 
 // A concatenated message's reference as its fragments are grouped by: 8- and

@@ -107,7 +107,9 @@ drivers::InboundPdu delivered_report(int mr) {
     report.modem = "office-1";
     report.storage = "SR";
     report.index = 1;
-    report.hex = "00";
+    // Not a real PDU, but one of its own for each TP-MR, as real reports are.
+    static const char* const digits = "0123456789ABCDEF";
+    report.hex = std::string("0006") + digits[(mr >> 4) & 0xF] + digits[mr & 0xF];
     report.status_report = drivers::StatusReport{mr, "+4917099887766", 0, true, true, "delivered"};
     return report;
 }
@@ -348,6 +350,24 @@ TEST_CASE("a status report marks the part with that TP-MR delivered", "[dispatch
     report.status_report->mr = 42;
     rig.pipeline.on_status_report(report, settle);
     CHECK(settled == std::vector<bool>{true, true});
+}
+
+TEST_CASE("a status report read again is not matched again to a later part with its TP-MR",
+          "[dispatch][inbound]") {
+    // The report for the first part was matched, then smsgwd stopped before
+    // AT+CMGD; meanwhile a second part to the same number got the same TP-MR
+    // (the counter came round, or the modem restarted it).
+    Rig rig;
+    const auto first = sent_with_mr(rig, 7);
+    const auto report = delivered_report(7);
+    std::vector<bool> settled;
+    const auto settle = [&](bool stored) { settled.push_back(stored); };
+    rig.pipeline.on_status_report(report, settle);
+    CHECK(rig.store.get_message(first)->message.state == store::State::delivered);
+    const auto second = sent_with_mr(rig, 7);
+    rig.pipeline.on_status_report(report, settle);
+    CHECK(settled == std::vector<bool>{true, true});  // deleted from the modem all the same
+    CHECK(rig.store.get_message(second)->message.state == store::State::sent);
 }
 
 TEST_CASE("what the store cannot take is settled unstored and taken when offered again",
