@@ -201,15 +201,18 @@ api::Error opted_out_error(const store::OptOut& optout, const std::string& recip
 }  // namespace
 
 awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const CallerInfo& caller) {
-    if (auto e = admission(*this, caller, 1)) co_return unexpected(std::move(*e));
-    const auto now = core::now();
     const auto& settings = deps.settings.get();
+    // A repeat is answered before the admission checks: a client retrying a
+    // send whose reply it lost learns that it was stored even while smsgwd
+    // stops, sending is switched off or the queue is full.
     if (p.idempotency_key) {
         if (auto first = deps.store.find_by_idempotency_key(*p.idempotency_key)) {
             if (auto e = key_of_another(*first, caller, "")) co_return unexpected(std::move(*e));
             co_return duplicate_reply(first->id, *first, store::to_string(first->state), settings);
         }
     }
+    if (auto e = admission(*this, caller, 1)) co_return unexpected(std::move(*e));
+    const auto now = core::now();
     auto built = prepare(*this, p, caller, "", now);
     if (!built) co_return unexpected(std::move(built).error());
     const store::Message accepted = queued_view(*built, now);

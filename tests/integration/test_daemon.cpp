@@ -393,6 +393,14 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(set["previous"] == true);
     auto disabled = d.request(send_req("+4915123456789", "x"));
     CHECK(disabled["error"]["code"] == "service_disabled");
+    // A retry of a send that was stored is still answered with it: the client
+    // learns that it needs no other attempt.
+    auto retried = d.request(send_req("+4915123456789", "hello", {{"idempotency_key", "order-17"}}));
+    INFO(retried.dump());
+    CHECK(retried["result"]["duplicate"] == true);
+    CHECK(retried["result"]["message_id"] == first["message_id"]);
+    CHECK(d.request(send_req("+4915123456789", "x", {{"idempotency_key", "order-99"}}))["error"]["code"] ==
+          "service_disabled");
     // Above the setting's own 255 or only above the config's hard limit
     // (limits.max_parts_per_message, 10 here): refused alike, with the limit
     // enforced named, not capped in silence at every send.
