@@ -74,6 +74,25 @@ std::string joined_text(const std::vector<store::Fragment>& parts) {
     return pdu::join_texts(delivers);
 }
 
+// An incomplete group's text: each run of consecutive parts joined as a whole
+// group's is (joined_text), and a gap marker for each missing part.
+std::string text_with_gaps(const store::FragmentGroup& g) {
+    std::string text;
+    std::vector<store::Fragment> run;
+    auto next = g.fragments.begin();
+    for (int seq = 1; seq <= g.total; ++seq) {
+        if (next != g.fragments.end() && next->seq == seq) {
+            run.push_back(*next++);
+            continue;
+        }
+        if (!run.empty()) text += joined_text(run);
+        run.clear();
+        text += pdu::Reassembler::kGapMarker;
+    }
+    if (!run.empty()) text += joined_text(run);
+    return text;
+}
+
 // A group's fragments (by seq) as one inbound row, and the fragment ids it
 // consumes; the text and completeness are the caller's.
 store::NewInbound grouped(const store::FragmentGroup& g, store::Time now,
@@ -550,7 +569,7 @@ bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, store::
     const auto& m = messages.front();
     std::vector<std::int64_t> consumed;
     store::NewInbound n = grouped(g, now, consumed);
-    n.text = m.text;
+    n.text = text_with_gaps(g);
     n.complete = m.complete;
     const auto id = store_.insert_inbound(n, consumed);
     std::string missing;

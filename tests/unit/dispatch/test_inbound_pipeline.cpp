@@ -526,14 +526,16 @@ TEST_CASE("a 16-bit group released incomplete shows its reference as sent",
     CHECK(in[0].parts_total == 3);
 }
 
-TEST_CASE("an emoji the sender's phone split between two parts arrives whole",
-          "[dispatch][inbound]") {
-    Rig rig;
-    // "Hi 😀!" in two UCS-2 parts, U+1F600's surrogate halves on either side.
+namespace {
+// "Hi 😀!" as the first two UCS-2 parts of a message of `total` parts, with
+// U+1F600's surrogate halves on either side of the split, as a phone that
+// splits by UTF-16 code units sends it; each handed to the pipeline.
+void receive_split_emoji(Rig& rig, int total) {
     const std::string head = "0044" "0D91945111325476F8" "0008" "42507101000000";
+    const std::string of = "0" + std::to_string(total);
     std::vector<drivers::InboundPdu> parts(2);
-    parts[0].hex = head + "0E" "050003070201" "004800690020D83D";
-    parts[1].hex = head + "0A" "050003070202" "DE000021";
+    parts[0].hex = head + "0E" "05000307" + of + "01" "004800690020D83D";
+    parts[1].hex = head + "0A" "05000307" + of + "02" "DE000021";
     for (auto& p : parts) {
         p.modem = "office-1";
         p.storage = "SM";
@@ -541,8 +543,26 @@ TEST_CASE("an emoji the sender's phone split between two parts arrives whole",
         p.tpdu_length = static_cast<int>(p.hex.size() / 2 - 1);
         CHECK(rig.pipeline.on_inbound(p));
     }
+}
+}  // namespace
+
+TEST_CASE("an emoji the sender's phone split between two parts arrives whole",
+          "[dispatch][inbound]") {
+    Rig rig;
+    receive_split_emoji(rig, 2);
     const auto in = rig.inbound();
     REQUIRE(in.size() == 1);
     CHECK(in[0].text == "Hi \U0001F600!");
     CHECK(in[0].complete);
+}
+
+TEST_CASE("an emoji split between two parts of a message released incomplete arrives whole",
+          "[dispatch][inbound]") {
+    Rig rig;
+    receive_split_emoji(rig, 3);  // the third part never comes
+    CHECK(rig.pipeline.sweep(core::now() + 11min) == 1);
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK_FALSE(in[0].complete);
+    CHECK(in[0].text == std::string("Hi \U0001F600!") + pdu::Reassembler::kGapMarker);
 }
