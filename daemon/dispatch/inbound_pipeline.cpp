@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <stdexcept>
 
 #include "daemon/api/params.hpp"
@@ -59,7 +60,7 @@ std::string fingerprint(std::string_view modem, const std::vector<std::string>& 
 // The whole text of a group's parts (by seq): decoded again together, so a
 // character the sender split between two parts comes out whole
 // (pdu::join_texts). The parts' own texts when one no longer decodes.
-std::string joined_text(const std::vector<store::Fragment>& parts) {
+std::string joined_text(std::span<const store::Fragment> parts) {
     std::vector<pdu::SmsDeliver> delivers;
     for (const auto& p : parts) {
         auto decoded = pdu::decode_pdu(p.pdu);
@@ -74,23 +75,30 @@ std::string joined_text(const std::vector<store::Fragment>& parts) {
     return pdu::join_texts(delivers);
 }
 
-// An incomplete group's text: each run of consecutive parts joined as a whole
-// group's is (joined_text), and a gap marker for each missing part.
-std::string text_with_gaps(const store::FragmentGroup& g) {
+// An incomplete group as the inbound row shows it: each run of consecutive
+// parts joined as a whole group's is (joined_text), a gap marker for each
+// missing part, and the missing sequence numbers ("2, 3").
+struct WithGaps {
     std::string text;
-    std::vector<store::Fragment> run;
-    auto next = g.fragments.begin();
+    std::string missing;
+};
+WithGaps with_gaps(const store::FragmentGroup& g) {
+    WithGaps out;
+    const std::span<const store::Fragment> parts = g.fragments;  // by seq
+    std::size_t run = 0;  // where the current run of consecutive parts begins
+    std::size_t next = 0;
     for (int seq = 1; seq <= g.total; ++seq) {
-        if (next != g.fragments.end() && next->seq == seq) {
-            run.push_back(*next++);
+        if (next < parts.size() && parts[next].seq == seq) {
+            ++next;
             continue;
         }
-        if (!run.empty()) text += joined_text(run);
-        run.clear();
-        text += pdu::Reassembler::kGapMarker;
+        out.text += joined_text(parts.subspan(run, next - run));
+        run = next;
+        out.text += pdu::Reassembler::kGapMarker;
+        out.missing += (out.missing.empty() ? "" : ", ") + std::to_string(seq);
     }
-    if (!run.empty()) text += joined_text(run);
-    return text;
+    out.text += joined_text(parts.subspan(run, next - run));
+    return out;
 }
 
 // A group's fragments (by seq) as one inbound row, and the fragment ids it
@@ -416,16 +424,14 @@ void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& 
             o.at = now;
             o.source_inbound_id = id;
             o.source = "keyword";
-            if (store_.add_optout(o)) {
-                // What was queued for the number and would now be refused is
-                // not sent either (a campaign still in the queue, a message
-                // scheduled for tomorrow), in the opt-out's own transaction.
-                auto cancelled = store_.cancel_queued_to(
-                    o.number, settings.optout_allow_transactional, now,
-                    "cancelled: the recipient opted out with \"" + match->keyword + "\"");
+            // What was queued for the number and would now be refused is
+            // cancelled with it (a campaign still in the queue, a message
+            // scheduled for tomorrow).
+            if (auto added = store_.add_optout(o, settings.optout_allow_transactional);
+                added.added) {
                 later.emplace_back([this, number = o.number, keyword = match->keyword, id,
                                     stored = store_.get_optout(o.number),
-                                    cancelled = std::move(cancelled)] {
+                                    cancelled = std::move(added.cancelled)] {
                     spdlog::info("inbound: {} opted out ({}), inbound {}{}", number, keyword, id,
                                  cancelled.empty() ? std::string()
                                                    : "; " + std::to_string(cancelled.size()) +
@@ -549,34 +555,16 @@ void InboundPipeline::Impl::announce(Announcements& later) {
 
 bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, store::Time now,
                                           const char* why, Announcements& later) {
-    // pdu::Reassembler joins by seq and marks the gaps, as for a live group.
-    pdu::Reassembler reassembler(std::chrono::seconds(0));
-    for (const auto& f : g.fragments) {
-        pdu::InboundPart part;
-        part.sender = g.sender;
-        part.reference = static_cast<std::uint16_t>(store::concat_reference(g.ref));
-        part.reference_16bit = g.ref != store::concat_reference(g.ref);
-        part.total = static_cast<std::uint8_t>(g.total);
-        part.sequence = static_cast<std::uint8_t>(f.seq);
-        part.text = f.text;
-        part.token = static_cast<std::uint64_t>(f.id);
-        part.received = std::chrono::system_clock::time_point(f.received_at.time_since_epoch());
-        reassembler.add(std::move(part));
-    }
-    const auto messages =
-        reassembler.expire(std::chrono::system_clock::time_point::max() - std::chrono::hours(1));
-    if (messages.empty()) return false;
-    const auto& m = messages.front();
+    if (g.fragments.empty()) return false;
+    const WithGaps released = with_gaps(g);
     std::vector<std::int64_t> consumed;
     store::NewInbound n = grouped(g, now, consumed);
-    n.text = text_with_gaps(g);
-    n.complete = m.complete;
+    n.text = released.text;
+    n.complete = released.missing.empty();
     const auto id = store_.insert_inbound(n, consumed);
-    std::string missing;
-    for (auto seq : m.missing) missing += (missing.empty() ? "" : ", ") + std::to_string(seq);
     later.emplace_back([this, g_modem = g.modem, sender = g.sender,
                         ref = store::concat_reference(g.ref), total = g.total,
-                        id, missing, why] {
+                        id, missing = released.missing, why] {
         spdlog::info(
             "inbound: modem[{}] message from {} (ref {}) released incomplete as inbound {}: "
             "part(s) {} of {} missing: {}",

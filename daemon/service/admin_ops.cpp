@@ -53,19 +53,10 @@ HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const Cal
     o.at = core::now();
     o.source = "api";
     o.note = p.note;  // the reason staff gave ("asked by phone")
-    // The opt-out and the cancellation of what was queued for the number and
-    // would now be refused commit together, as for a STOP.
-    std::vector<store::StateUpdate> cancelled;
-    bool added = false;
-    {
-        store::Store::Batch batch(deps.store, store::Store::Atomicity::all_or_nothing);
-        added = deps.store.add_optout(o);
-        if (added)
-            cancelled = deps.store.cancel_queued_to(
-                o.number, deps.settings.get().optout_allow_transactional, o.at,
-                "cancelled: the recipient was put on the opt-out list by " + caller.user);
-        batch.commit();
-    }
+    // What was queued for the number and would now be refused is cancelled
+    // with it, as for a STOP.
+    const auto [added, cancelled] =
+        deps.store.add_optout(o, deps.settings.get().optout_allow_transactional);
     if (added) {
         spdlog::info("opt-out added for {} by {} (uid {}){}", o.number, caller.user, caller.uid,
                      cancelled.empty() ? std::string()

@@ -154,17 +154,47 @@ std::vector<Inbound> Store::list_inbound(const InboundFilter& filter,
     return out;
 }
 
-bool Store::add_optout(const OptOut& o) {
+Store::OptOutAdded Store::add_optout(const OptOut& o, bool keep_transactional) {
     Transaction tx(*db_);
-    Statement st = db_->prepare(
-        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source, note) VALUES (?, ?, "
-        "?, ?, ?, ?) "
-        "ON CONFLICT (number) DO NOTHING");
-    st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source, o.note)
-        .run();
-    const bool added = db_->changes() > 0;
+    OptOutAdded out;
+    {
+        Statement st = db_->prepare(
+            "INSERT INTO optouts (number, keyword, at, source_inbound_id, source, note) VALUES "
+            "(?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING");
+        st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source, o.note)
+            .run();
+        out.added = db_->changes() > 0;
+    }
+    if (!out.added) return out;
+    std::vector<std::int64_t> ids;
+    {
+        // messages_recipient_id finds them; only messages still queued whole:
+        // a part with a modem (claimed, in AT+CMGS or sent) leaves the message
+        // to finish, as a handset would show half of it otherwise.
+        Statement st = db_->prepare(
+            "SELECT m.id FROM messages m WHERE m.recipient = ?1 AND m.state = 'queued'"
+            " AND (?2 = 0 OR m.category = 'marketing')"
+            " AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id"
+            " AND p.state <> 'queued') ORDER BY m.id");
+        st.bind(1, o.number).bind(2, keep_transactional ? 1 : 0);
+        while (st.step()) ids.push_back(st.int64(0));
+    }
+    const std::string why =
+        o.keyword ? "cancelled: the recipient opted out with \"" + *o.keyword + "\""
+                  : "cancelled: the number was put on the opt-out list";
+    static const std::string parts_sql =
+        "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ?";
+    for (const std::int64_t id : ids) {
+        const auto [from, to] = cancel_queued(id, rows::all(*db_, parts_sql, rows::part, id), o.at, why);
+        StateUpdate u;
+        u.message_id = id;
+        u.part_state = State::cancelled;
+        u.message_from = from;
+        u.message_to = to;
+        out.cancelled.push_back(u);
+    }
     tx.commit();
-    return added;
+    return out;
 }
 
 bool Store::remove_optout(std::string_view number) {

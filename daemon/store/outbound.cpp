@@ -403,45 +403,15 @@ CancelResult Store::cancel(std::int64_t message_id, Time now,
     if (std::any_of(parts.begin(), parts.end(),
                     [](const Part& p) { return p.state != State::queued; }))
         return CancelResult::already_sending;
-    for (const Part& p : parts) set_part_state(p, State::cancelled, now, "cancelled");
-    refresh_message_state(message_id, now);
+    cancel_queued(message_id, parts, now, "cancelled");
     tx.commit();
     return CancelResult::cancelled;
 }
 
-std::vector<StateUpdate> Store::cancel_queued_to(std::string_view recipient,
-                                                 bool keep_transactional, Time now,
-                                                 std::string_view why) {
-    Transaction tx(*db_);
-    std::vector<std::int64_t> ids;
-    {
-        // messages_recipient_id finds them; only messages still queued whole:
-        // a part with a modem (claimed, in AT+CMGS or sent) leaves the message
-        // to finish, as a handset would show half of it otherwise.
-        Statement st = db_->prepare(
-            "SELECT m.id FROM messages m WHERE m.recipient = ?1 AND m.state = 'queued'"
-            " AND (?2 = 0 OR m.category = 'marketing')"
-            " AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.message_id = m.id"
-            " AND p.state <> 'queued') ORDER BY m.id");
-        st.bind(1, recipient).bind(2, keep_transactional ? 1 : 0);
-        while (st.step()) ids.push_back(st.int64(0));
-    }
-    static const std::string parts_sql =
-        "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ?";
-    std::vector<StateUpdate> updates;
-    for (const std::int64_t id : ids) {
-        for (const Part& p : rows::all(*db_, parts_sql, rows::part, id))
-            set_part_state(p, State::cancelled, now, why);
-        const auto [from, to] = refresh_message_state(id, now);
-        StateUpdate u;
-        u.message_id = id;
-        u.part_state = State::cancelled;
-        u.message_from = from;
-        u.message_to = to;
-        updates.push_back(u);
-    }
-    tx.commit();
-    return updates;
+std::pair<State, State> Store::cancel_queued(std::int64_t message_id, std::span<const Part> parts,
+                                             Time now, std::string_view why) {
+    for (const Part& p : parts) set_part_state(p, State::cancelled, now, why);
+    return refresh_message_state(message_id, now);
 }
 
 std::vector<StateUpdate> Store::expire(Time now) {

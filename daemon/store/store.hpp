@@ -134,12 +134,6 @@ class Store {
     // `submitted_by`, only a message that uid submitted (a member's own).
     CancelResult cancel(std::int64_t message_id, Time now,
                         std::optional<std::int64_t> submitted_by = std::nullopt);
-    // A number has just opted out: its messages nothing of which has gone to a
-    // modem yet are cancelled — marketing ones, and transactional ones too
-    // unless `keep_transactional` (optout.allow_transactional). `why` is the
-    // parts' reason. Returns the messages cancelled, for their events.
-    std::vector<StateUpdate> cancel_queued_to(std::string_view recipient, bool keep_transactional,
-                                              Time now, std::string_view why);
     // Queued parts of messages whose expires_at <= now become expired.
     std::vector<StateUpdate> expire(Time now);
     // The modems unfinished messages wait for: bound to them (partly sent
@@ -198,8 +192,17 @@ class Store {
                                       std::optional<std::int64_t> before_id, int limit);
 
     // --- opt-outs ---
-    // false: the number was already opted out (the first record is kept).
-    bool add_optout(const OptOut& optout);
+    // added false: the number was already opted out (the first record is
+    // kept). Added, in the same transaction, its messages nothing of which
+    // has gone to a modem yet are cancelled, as a send to it would now be
+    // refused: marketing ones, and transactional ones too unless
+    // `keep_transactional` (optout.allow_transactional); their parts' history
+    // says why. `cancelled`: those messages, for their events.
+    struct OptOutAdded {
+        bool added = false;
+        std::vector<StateUpdate> cancelled;
+    };
+    OptOutAdded add_optout(const OptOut& optout, bool keep_transactional);
     bool remove_optout(std::string_view number);
     std::optional<OptOut> get_optout(std::string_view number);
     std::vector<OptOut> list_optouts(std::optional<std::int64_t> before_id, int limit);
@@ -240,6 +243,9 @@ class Store {
                        State to, Time at, std::optional<std::string_view> detail);
     // Re-derives a message's state from its parts and records a change.
     std::pair<State, State> refresh_message_state(std::int64_t message_id, Time at);
+    // Cancels a message none of whose parts has left the queue (its parts given).
+    std::pair<State, State> cancel_queued(std::int64_t message_id, std::span<const Part> parts,
+                                          Time now, std::string_view why);
     // The same for a message whose one part went from part.state to `to`,
     // without reading the parts; nullopt when it does not apply (several parts,
     // a failure, whose text comes from the parts, or a row not in the state its

@@ -265,12 +265,14 @@ void Session::on_line(std::string line, TimePoint now) {
                                                         : "no command in flight"});
 }
 
+Millis Session::reply_timeout() const {
+    return current_->cmd.timeout.count() > 0 ? current_->cmd.timeout
+                                              : config_.timers.get(TimerId::command);
+}
+
 void Session::reply_line(TimePoint now) {
     if (state_ != SessionState::awaiting_reply || !deadline_ || !current_) return;
-    current_->answering = true;
-    const Millis span = current_->cmd.timeout.count() > 0
-                            ? current_->cmd.timeout
-                            : config_.timers.get(TimerId::command);
+    const Millis span = reply_timeout();
     const TimePoint latest = current_->written + span * reply_timeouts_at_most;
     deadline_ = std::max(*deadline_, std::min(now + span, latest));
 }
@@ -340,16 +342,16 @@ void Session::timeout(TimePoint now) {
         deadline_ && current_ ? config_.timers.get(*state_def(state_).timer) : Millis{};
     switch (state_) {
         case SessionState::awaiting_reply: {
-            const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
-            const bool cut_short = now >= current_->written + span * reply_timeouts_at_most;
-            std::string why = !current_->answering ? "no final result within " + millis_text(span)
-                              : cut_short
-                                  ? "no final result within " +
-                                        millis_text(span * reply_timeouts_at_most) +
-                                        " of answer lines"
-                                  : "no final result within " + millis_text(span) +
-                                        " of its last answer line";
-            complete(Final{Outcome::timeout, {}, std::nullopt, std::move(why)});
+            const Millis span = reply_timeout();
+            // An answer that had begun moved the deadline along its lines.
+            const bool cut_off =
+                !lines_.empty() && now >= current_->written + span * reply_timeouts_at_most;
+            const std::string why =
+                cut_off ? "no final result within " + millis_text(span * reply_timeouts_at_most) +
+                              " of answer lines"
+                        : "no final result within " + millis_text(span) +
+                              (lines_.empty() ? "" : " of its last answer line");
+            complete(Final{Outcome::timeout, {}, std::nullopt, why});
             start_resync("timeout", now);
             break;
         }

@@ -63,13 +63,13 @@ class Session {
         Command cmd;
         bool echoed = false;  // the modem repeated it
         TimePoint written{};  // when its line went out
-        bool answering = false;  // information lines of its answer have come
     };
     // A reply still arriving line by line is not a hang: each of its lines moves
     // the deadline a command timeout on, up to this many timeouts in all (AT+CMGL
     // over a full SIM, a record every ~100 ms, outlasts one timeout of 5 s).
     static constexpr int reply_timeouts_at_most = 24;
     void reply_line(TimePoint now);
+    Millis reply_timeout() const;  // the current command's own, or the table's
 
     void enter(SessionState to, std::string why, TimePoint now);
     void dispatch(TimePoint now);

@@ -156,8 +156,8 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     Store store(dir.file("in.db"));
     const auto source = store.insert_inbound(
         {"m1", "+4917001", "Stop", at_seconds(1), {"AB"}, true, std::nullopt, 1});
-    CHECK(store.add_optout({0, "+4917001", "STOP", at_seconds(1), source, "keyword", std::nullopt}));
-    CHECK(!store.add_optout({0, "+4917001", "ENDE", at_seconds(2), std::nullopt, "api", std::nullopt}));
+    CHECK(store.add_optout({0, "+4917001", "STOP", at_seconds(1), source, "keyword", std::nullopt}, false).added);
+    CHECK(!store.add_optout({0, "+4917001", "ENDE", at_seconds(2), std::nullopt, "api", std::nullopt}, false).added);
     auto o = store.get_optout("+4917001");
     REQUIRE(o);
     CHECK(o->keyword == "STOP");  // the first record is kept
@@ -168,7 +168,7 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
 
     for (int i = 0; i < 5; ++i)
         store.add_optout({0, "+49170100" + std::to_string(i), std::nullopt, at_seconds(10 + i),
-                          std::nullopt, "api", std::nullopt});
+                          std::nullopt, "api", std::nullopt}, false);
     auto page = store.list_optouts(std::nullopt, 4);
     REQUIRE(page.size() == 4);
     CHECK(page[0].number == "+491701004");
@@ -181,7 +181,7 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     CHECK(!store.get_optout("+4917001"));
     CHECK(store.stats().optouts == 5);
     // An unknown source is refused by the schema.
-    CHECK_THROWS_AS(store.add_optout({0, "+4917002", std::nullopt, t0(), std::nullopt, "rumour", std::nullopt}),
+    CHECK_THROWS_AS(store.add_optout({0, "+4917002", std::nullopt, t0(), std::nullopt, "rumour", std::nullopt}, false),
                     StoreError);
 }
 
