@@ -662,18 +662,27 @@ awaitable<Exit> Modem::Impl::configure() {
         r = co_await cmd("AT+CPMS=\"SM\",\"SM\",\"SM\"");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         if (r.ok()) {
-            mem1_ = "SM";
+            mem1_ = received_storage_ = "SM";
             if (auto use = at::parse_cpms_set(r.line("+CPMS:")); use && !use->empty()) {
                 status_.storage = "SM";
                 status_.storage_used = use->front().used;
                 status_.storage_total = use->front().total;
             }
         } else {
+            // A SIM that holds no messages (some data-only SIMs and modules):
+            // the modem keeps what it receives in its own <mem3>, which the
+            // drains then read instead of "SM".
+            spdlog::info("{} AT+CPMS=\"SM\",… refused ({}): using the modem's own storages",
+                         log_name(), r.final.line);
             r = co_await cmd("AT+CPMS?");
+            if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
             if (auto use = at::parse_cpms_query(r.line("+CPMS:")); use && !use->empty()) {
-                mem1_ = status_.storage = use->front().storage;
-                status_.storage_used = use->front().used;
-                status_.storage_total = use->front().total;
+                const at::StorageUse& received = use->size() >= 3 ? (*use)[2] : use->front();
+                mem1_ = at::to_upper(use->front().storage);
+                received_storage_ = at::to_upper(received.storage);
+                status_.storage = received.storage;
+                status_.storage_used = received.used;
+                status_.storage_total = received.total;
             }
         }
         // A modem that keeps status reports in "SR" whatever <mem3> is lists it

@@ -140,15 +140,19 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     bool pin_rejected_ = false;
     bool needs_cnma_ = false;
     std::string mem1_;  // storage AT+CMGR/AT+CMGD work on
+    // <mem3>, where the modem stores received messages: "SM" unless the SIM
+    // refused to hold them; always drained.
+    std::string received_storage_ = "SM";
     std::deque<std::pair<std::string, int>> to_read_;  // +CMTI/+CDSI
-    // Drained besides "SM": "SR" when AT+CPMS=? offers it, any other an
-    // indication named.
+    // Drained besides received_storage_: "SR" when AT+CPMS=? offers it, any
+    // other an indication named.
     std::set<std::string> drained_storages_;
     // "+CNMI:…" as the modem showed it once set up (spaces dropped); empty
     // when none was accepted or the modem does not answer AT+CNMI?.
     std::string cnmi_as_set_;
     std::optional<std::chrono::steady_clock::time_point> last_settings_restart_;
-    int outgoing_stored_ = 0;  // stored-sent/unsent messages the last drain found in SM
+    // Stored-sent/unsent messages the last drain found in received_storage_.
+    int outgoing_stored_ = 0;
     bool reading_ = false;  // the lifecycle is in read_stored()
     // Cancelled when a read ends, the state changes, or wake() or stop() is
     // called: a send waiting for the announced messages looks again (send()).

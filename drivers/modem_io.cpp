@@ -254,11 +254,11 @@ awaitable<void> Modem::Impl::read_stored(std::string storage, int index) {
 
 awaitable<void> Modem::Impl::drain() {
     if (!quirks_->sms_storage) co_return;
-    // SM, where received messages are stored, and the others where some
-    // modems keep status reports whatever AT+CPMS says ("SR"): one whose
-    // +CDSI was lost would stay there.
+    // Where received messages are stored ("SM", or the modem's own when the
+    // SIM holds none), and the others where some modems keep status reports
+    // whatever AT+CPMS says ("SR"): one whose +CDSI was lost would stay there.
     std::set<std::string> storages = drained_storages_;
-    storages.insert("SM");
+    storages.insert(received_storage_);
     for (const auto& storage : storages) {
         if (!co_await drain(storage)) co_return;
     }
@@ -285,7 +285,7 @@ awaitable<bool> Modem::Impl::drain(const std::string& storage) {
         ++fresh;
         report_slot(mem1_, *stored.index, stored);
     }
-    if (at::iequals(storage, "SM")) outgoing_stored_ = outgoing_here;
+    if (at::iequals(storage, received_storage_)) outgoing_stored_ = outgoing_here;
     if (fresh > 0)
         spdlog::debug("{} drain: {} stored message(s) in {} reported", log_name(), fresh, storage);
     co_return true;
@@ -361,7 +361,7 @@ awaitable<void> Modem::Impl::acknowledge() {
 }
 
 int Modem::Impl::known_stored(const std::string& storage) const {
-    int n = at::iequals(storage, "SM") ? outgoing_stored_ : 0;
+    int n = at::iequals(storage, received_storage_) ? outgoing_stored_ : 0;
     for (const auto& [mem, index] : outstanding_) n += mem == storage;
     for (const auto& [mem, index] : to_read_) n += mem == storage;
     for (const auto& [mem, index] : not_stored_) n += mem == storage;
@@ -416,7 +416,7 @@ awaitable<Exit> Modem::Impl::health() {
                 spdlog::warn("{} storage {} full ({}/{}): draining", log_name(), status_.storage,
                              status_.storage_used, status_.storage_total);
                 drain_requested_ = true;
-            } else if (const int known = known_stored(status_.storage);
+            } else if (const int known = known_stored(at::to_upper(status_.storage));
                        status_.storage_used > known) {
                 // More on the SIM than was announced and not yet confirmed: an
                 // indication was lost (or never sent): read them now rather

@@ -685,6 +685,27 @@ TEST_CASE("Modem: a full storage is drained and held-back messages arrive") {
     REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
+TEST_CASE("Modem: a SIM that holds no messages: the modem's own storage is drained") {
+    // AT+CPMS refuses "SM"; the modem keeps what it receives in "ME". Five
+    // messages came while no driver ran, with nobody to hear their +CMTI:
+    // three fill ME, two wait in the network. All five are read and deleted.
+    SimProcess sim({"--no-sim-storage", "--storage-size", "3"});
+    for (int i = 0; i < 5; ++i)
+        sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "msg " + std::to_string(i)}});
+    REQUIRE(sim.control({{"op", "storage"}})["storage"]["ME"].size() == 3);
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    CHECK(rig.modem->status().storage == "ME");
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 5; }, 8s));
+    std::set<std::string> texts;
+    for (const auto& p : rig.observer.inbound) {
+        CHECK(p.storage == "ME");
+        texts.insert(reassemble({p}));
+    }
+    CHECK(texts == std::set<std::string>{"msg 0", "msg 1", "msg 2", "msg 3", "msg 4"});
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
 TEST_CASE("Modem: the right PIN unlocks the SIM") {
     SimProcess sim({"--pin", "4321"});
     auto settings = test_settings("office-1", sim.link());

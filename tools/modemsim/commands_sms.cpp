@@ -102,11 +102,13 @@ ModemCore::Outcome ModemCore::cmd_cpms(const AtCommand& c) {
             info(line);
             return ok();
         }
-        case CommandForm::test:
-            info(config_.reports_in_sr
-                     ? "+CPMS: (\"SM\",\"ME\",\"MT\",\"SR\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")"
-                     : "+CPMS: (\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\"),(\"SM\",\"ME\",\"MT\")");
+        case CommandForm::test: {
+            const std::string sim = config_.no_sim_storage ? "" : "\"SM\",";
+            const std::string list = "(" + sim + "\"ME\",\"MT\")";
+            info("+CPMS: (" + sim + "\"ME\",\"MT\"" + (config_.reports_in_sr ? ",\"SR\"" : "") +
+                 ")," + list + "," + list);
             return ok();
+        }
         case CommandForm::action: return err_cms(cms::operation_not_allowed);
         case CommandForm::set: break;
     }
@@ -118,7 +120,8 @@ ModemCore::Outcome ModemCore::cmd_cpms(const AtCommand& c) {
         if (!name) continue;
         auto m = memory_from_string(*name);
         // "SR" is for reading and deleting reports only, and only where kept.
-        if (!m || (*m == Memory::sr && (i > 0 || !config_.reports_in_sr)))
+        if (!m || (*m == Memory::sr && (i > 0 || !config_.reports_in_sr)) ||
+            (*m == Memory::sm && config_.no_sim_storage))
             return err_cms(cms::operation_not_allowed);
         chosen[i] = *m;
     }

@@ -92,6 +92,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--reports-in-sr", c.reports_in_sr,
                  "store status reports in \"SR\" (announced +CDSI: \"SR\",<index>), not in <mem3>");
+    app.add_flag("--no-sim-storage", c.no_sim_storage,
+                 "the SIM holds no messages: AT+CPMS refuses \"SM\", received ones go to \"ME\"");
     app.add_flag("--padded-reads", c.padded_reads,
                  "AT+CMGR shows an SM message padded with FF to its SIM record's 175 octets");
     app.add_option("--cnma-timeout-ms", c.cnma_timeout_ms, "+CMT/+CDS acknowledgement timeout (AT+CSMS=1)")

@@ -49,7 +49,7 @@ void ModemCore::reset_profile() {
     s_registers_ = {{0, 0}, {3, 13}, {4, 10}, {5, 8}, {7, 50}};
     csms_ = config_.csms_power_on;
     cnmi_ = traits_.cnmi_on_by_default ? Cnmi{2, 1, 0, 0, 0} : Cnmi{};
-    mem1_ = mem2_ = mem3_ = Memory::sm;
+    mem1_ = mem2_ = mem3_ = config_.no_sim_storage ? Memory::me : Memory::sm;
     csca_ = config_.smsc;
     csca_type_ = !csca_.empty() && csca_[0] == '+' ? 145 : 129;
     csmp_[0] = 17;  // SMS-SUBMIT, relative validity

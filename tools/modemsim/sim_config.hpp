@@ -58,6 +58,9 @@ struct SimConfig {
     // Status reports are stored in "SR" whatever AT+CPMS says (some Qualcomm
     // and SIMCom modems), not in <mem3>.
     bool reports_in_sr = false;
+    // The SIM holds no messages (some data-only SIMs and modules): AT+CPMS
+    // refuses "SM", and the modem stores what it receives in its own "ME".
+    bool no_sim_storage = false;
     // AT+CMGR shows a SIM message as its record holds it: the PDU followed by
     // FF octets up to the record's 175 (TS 31.102 EF_SMS); AT+CMGL does not.
     bool padded_reads = false;
