@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost-dev libserialport-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libspdlog-dev
-  catch2 nlohmann-json3-dev libcli11-dev libsystemd-dev libphonenumber-dev
+  catch2 nlohmann-json3-dev libcli11-dev libsystemd-dev libphonenumber-dev libmimalloc-dev
   clang libclang-rt-14-dev gammu python3 python3-gammu socat jq tzdata
   "$@"
 )
