@@ -151,6 +151,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // when none was accepted or the modem does not answer AT+CNMI?.
     std::string cnmi_as_set_;
     std::optional<std::chrono::steady_clock::time_point> last_settings_restart_;
+    // The last RING of a call coming in; empty once it ended.
+    std::optional<std::chrono::steady_clock::time_point> last_ring_;
     // Stored-sent/unsent messages the last drain found in received_storage_.
     int outgoing_stored_ = 0;
     bool reading_ = false;  // the lifecycle is in read_stored()

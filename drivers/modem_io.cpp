@@ -523,6 +523,21 @@ void Modem::Impl::on_urc(const at::Urc& urc) {
                 spdlog::debug("{} start-up indication {}", log_name(), line);
             }
             break;
+        case at::UrcKind::ring: {
+            // smsgwd answers no calls: the caller hears it ring until they hang
+            // up. Said once a call (RING comes every few seconds, and not every
+            // modem says when the call ends) so that the log explains the RINGs.
+            const auto now = std::chrono::steady_clock::now();
+            if (!last_ring_ || now - *last_ring_ > std::chrono::seconds(30))
+                spdlog::info("{} a call is coming in ({}): smsgwd does not answer calls",
+                             log_name(), line);
+            last_ring_ = now;
+            break;
+        }
+        case at::UrcKind::call_ended:
+            if (last_ring_) spdlog::info("{} the incoming call ended ({})", log_name(), line);
+            last_ring_.reset();
+            break;
         case at::UrcKind::huawei_boot:  // Huawei's periodic ^BOOT heartbeat, not a restart
             spdlog::debug("{} {}", log_name(), line);
             break;

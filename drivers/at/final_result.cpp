@@ -27,4 +27,18 @@ std::optional<FinalLine> parse_final_result(std::string_view line, std::string_v
     return std::nullopt;
 }
 
+bool is_call_result(std::string_view line) {
+    line = trim(line);
+    for (const std::string_view call_result : {"NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE"})
+        if (iequals(line, call_result)) return true;
+    return false;
+}
+
+bool sets_up_call(std::string_view command) {
+    command = trim(command);
+    if (command.size() < 3 || !istarts_with(command, "AT")) return false;
+    const char c = command[2];
+    return c == 'D' || c == 'd' || c == 'A' || c == 'a' || c == 'O' || c == 'o';
+}
+
 }  // namespace smsgw::at

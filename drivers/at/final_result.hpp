@@ -21,4 +21,13 @@ struct FinalLine {
 // manufacturer-specific +CMS codes (see make_modem_error).
 std::optional<FinalLine> parse_final_result(std::string_view line, std::string_view vendor = {});
 
+// NO CARRIER, BUSY, NO ANSWER or NO DIALTONE: how V.250 ends a call or one
+// that could not be made. They answer only a command that makes, takes or
+// resumes a call (sets_up_call); at any other time they are the modem's own
+// news about a call — SIMCom and Quectel modems say NO CARRIER when a caller
+// they rang for hangs up.
+bool is_call_result(std::string_view line);
+// ATD…, ATA, ATO: the commands a call result may answer.
+bool sets_up_call(std::string_view command);
+
 }  // namespace smsgw::at

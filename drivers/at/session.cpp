@@ -241,6 +241,13 @@ void Session::on_line(std::string line, TimePoint now) {
         return;
     }
     if (parse_final_result(line)) {
+        // smsgwd makes no calls: a call's end taken for the answer to an
+        // AT+CMGS would make a message the network took look failed, and it
+        // would go out twice.
+        if (is_call_result(line) && !(in_flight && sets_up_call(current_->cmd.text))) {
+            emit_urc(UrcKind::call_ended, {std::move(line)});
+            return;
+        }
         on_final(line, now);
         return;
     }

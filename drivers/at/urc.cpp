@@ -18,6 +18,7 @@ constexpr EnumName<UrcKind> kind_names[] = {
     {UrcKind::gprs_registration, "gprs_registration"},
     {UrcKind::eps_registration, "eps_registration"},
     {UrcKind::ring, "ring"},
+    {UrcKind::call_ended, "call_ended"},
     {UrcKind::ussd, "ussd"},
     {UrcKind::pin_state, "pin_state"},
     {UrcKind::modem_ready, "modem_ready"},
@@ -59,6 +60,7 @@ constexpr UrcPattern patterns[] = {
     {"+CEREG", false, UrcKind::eps_registration, false},
     {"RING", true, UrcKind::ring, false},
     {"+CRING", false, UrcKind::ring, false},
+    {"+CLIP", false, UrcKind::ring, false},  // the caller's number, where AT+CLIP=1 was saved
     {"+CUSD", false, UrcKind::ussd, false},
     {"+CPIN", false, UrcKind::pin_state, false},
     // Quectel (EC2x/M95) and SIMCom (SIM800/SIM7600) announce the end of start-up

@@ -24,7 +24,8 @@ enum class UrcKind {
     registration,       // +CREG: <stat>[,…]               TS 27.007 §7.2
     gprs_registration,  // +CGREG: <stat>[,…]              TS 27.007 §10.1.20
     eps_registration,   // +CEREG: <stat>[,…]              TS 27.007 §10.1.22
-    ring,               // RING, +CRING: <type>            V.250 §6.3.4, TS 27.007 §6.11
+    ring,               // RING, +CRING: <type>, +CLIP: <number>,…  V.250 §6.3.4, TS 27.007 §6.11, §7.6
+    call_ended,         // NO CARRIER, BUSY, … outside a call command (see is_call_result)
     ussd,               // +CUSD: <m>[,<str>,<dcs>]        TS 27.007 §7.15
     pin_state,          // +CPIN: READY after start-up     TS 27.007 §8.3
     modem_ready,        // RDY, SMS Ready, Call Ready, PB DONE (Quectel/SIMCom start-up)

@@ -730,6 +730,21 @@ TEST_CASE("Modem: a wrong PIN is tried once and never again") {
     CHECK(rig.modem->status().last_error == "pin_rejected");
 }
 
+TEST_CASE("Modem: a caller hanging up while a part is sent does not fail the part") {
+    // SIMCom and Quectel modems say NO CARRIER when a caller they rang for
+    // hangs up, whatever command is running; here it lands inside the
+    // AT+CMGS's answer. The part is sent, with its TP-MR, and goes out once.
+    SimProcess sim({"--first-mr", "40"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "noise"}, {"line", "RING"}});
+    sim.control({{"op", "noise"}, {"line", "NO CARRIER"}, {"during_next_response", true}});
+    const auto r = rig.send(encode("+4917012345678", "Your table is ready").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+    CHECK(r.mr == 40);
+    CHECK(sent_log(sim).size() == 1);
+}
+
 TEST_CASE("Modem: +CMS ERROR classes — congestion is temporary, a rejected transfer permanent") {
     {
         SimProcess sim({"--error-rate", "1", "--error-codes", "42"});

@@ -187,6 +187,48 @@ TEST_CASE("session: CMGS with the PDU echoed back, the command line echoed or no
     CHECK(rig.all<Stray>().empty());
 }
 
+TEST_CASE("session: a caller hanging up during a send is news, not the send's answer") {
+    // SIMCom and Quectel modems say RING while a call comes in and NO CARRIER
+    // when the caller hangs up, whatever command is running. Taken for the
+    // AT+CMGS's answer, the message the network took would be sent again.
+    const std::string when = GENERATE("before the prompt", "after the PDU");
+    INFO(when);
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    if (when == "before the prompt") rig.feed("\r\nRING\r\n\r\nNO CARRIER\r\n");
+    rig.feed("\r\n> ");
+    if (when == "after the PDU") rig.feed("\r\nRING\r\n\r\nNO CARRIER\r\n");
+    CHECK_FALSE(rig.completed(id));
+    rig.feed("\r\n+CMGS: 12\r\n\r\nOK\r\n");
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::ok);
+    CHECK(done.lines == Lines{"+CMGS: 12"});
+    const auto urcs = rig.all<Urc>();
+    REQUIRE(urcs.size() == 2);
+    CHECK(urcs[0].kind == UrcKind::ring);
+    CHECK(urcs[1].kind == UrcKind::call_ended);
+    CHECK(urcs[1].lines == Lines{"NO CARRIER"});
+    CHECK(rig.all<Stray>().empty());
+}
+
+TEST_CASE("session: call results answer the commands that make or take a call") {
+    const std::string cmd = GENERATE("ATD+4917012345678;", "ATA", "ATO");
+    const std::string answer = GENERATE("NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE");
+    INFO(cmd << " → " << answer);
+    Rig rig;
+    const auto id = rig.submit(cmd);
+    rig.feed("\r\n" + answer + "\r\n");
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::error);
+    CHECK(done.final.line == answer);
+    CHECK(rig.all<Urc>().empty());
+    // Idle, the same line is the modem's own news.
+    rig.feed("\r\n" + answer + "\r\n");
+    REQUIRE(rig.all<Urc>().size() == 1);
+    CHECK(rig.all<Urc>()[0].kind == UrcKind::call_ended);
+    CHECK(rig.all<Stray>().empty());
+}
+
 TEST_CASE("session: CMGS refused before the prompt") {
     Rig rig;
     const auto id = rig.submit(command("AT+CMGS=23", pdu));
