@@ -114,8 +114,15 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
             }
             break;
         case at::Outcome::uncertain:
-            result.status = SendResult::Status::uncertain;
-            result.reason = r.final.reason;
+            // "+CMGS: <mr>" comes only once the network has taken the message
+            // (TS 27.005 §3.5.1): with it, a lost OK leaves nothing uncertain.
+            if (auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
+                result.status = SendResult::Status::sent;
+                result.mr = *mr;
+            } else {
+                result.status = SendResult::Status::uncertain;
+                result.reason = r.final.reason;
+            }
             no_answer("AT+CMGS", r.final.reason);
             break;
         case at::Outcome::rejected:

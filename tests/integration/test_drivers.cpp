@@ -745,6 +745,20 @@ TEST_CASE("Modem: a caller hanging up while a part is sent does not fail the par
     CHECK(sent_log(sim).size() == 1);
 }
 
+TEST_CASE("Modem: a +CMGS: <mr> whose OK was lost is sent, not uncertain") {
+    // The modem answers "+CMGS: <mr>" only once the network took the message;
+    // the OK after it is lost on the line. The part is sent, with its TP-MR
+    // for the status report, and the modem recovers from the missing answer.
+    SimProcess sim({"--cmgs-final-lost", "--first-mr", "9"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    const auto r = rig.send(encode("+4917012345678", "Your table is ready").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+    CHECK(r.mr == 9);
+    CHECK(sent_log(sim).size() == 1);
+    CHECK(rig.ready(10s));
+}
+
 TEST_CASE("Modem: +CMS ERROR classes — congestion is temporary, a rejected transfer permanent") {
     {
         SimProcess sim({"--error-rate", "1", "--error-codes", "42"});

@@ -63,6 +63,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--error-codes", error_codes, "+CMS ERROR codes used for --error-rate")
         ->capture_default_str();
+    app.add_flag("--cmgs-final-lost", c.cmgs_final_lost,
+                 "the OK after each +CMGS: <mr> is lost (a noisy serial line)");
     app.add_flag("--cmgs-without-mr", c.cmgs_without_mr,
                  "faulty firmware: a sent part is answered OK without +CMGS: <mr>");
     app.add_flag("--echo-stuck", c.echo_stuck,

@@ -292,7 +292,7 @@ void ModemCore::finish_response(const std::optional<AtError>& error) {
     response_.clear();
     std::string result = error ? format_error(*error, cmee_) : "OK";
     if (error) ++stats_.errors;
-    if (!quiet_) {
+    if (!quiet_ && !final_lost_) {
         if (verbose_)
             out += "\r\n" + result + "\r\n";
         else if (!error)
@@ -303,6 +303,10 @@ void ModemCore::finish_response(const std::optional<AtError>& error) {
             out += result + "\r\n";
     }
     log_at(">", result);
+    if (final_lost_) {
+        final_lost_ = false;
+        log_event("final result lost: " + result);
+    }
     if (lose_answer_) {
         lose_answer_ = false;
         ++stats_.answers_lost;

@@ -239,6 +239,7 @@ private:
     bool quiet_ = false;   // ATQ1
     long command_lines_ = 0;    // command lines answered so far (--lose-answer-every)
     bool lose_answer_ = false;  // this command line's answer is lost on the way
+    bool final_lost_ = false;   // this answer's final result is lost (cmgs_final_lost)
     std::string lose_answer_to_;  // see lose_answer_to(); empty: none
     bool refuse_reads_ = false;   // see set_refuse_reads()
     int cmee_ = 0;

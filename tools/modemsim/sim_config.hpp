@@ -39,6 +39,7 @@ struct SimConfig {
     int cmgs_latency_ms = 0;            // network round trip of one submit
     double error_rate = 0.0;            // probability that a submit fails
     bool cmgs_without_mr = false;       // faulty firmware: OK without +CMGS: <mr>
+    bool cmgs_final_lost = false;       // the OK after +CMGS: <mr> is lost on the line
     bool echo_stuck = false;            // faulty firmware: ATE0 answers OK, the echo stays on
     std::vector<int> error_codes = {38, 42};  // +CMS ERROR codes used then
     std::uint32_t seed = 1;
