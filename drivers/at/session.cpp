@@ -183,16 +183,29 @@ bool Session::is_echo(std::string_view line) const {
 // A read, test or action command claims the lines that carry its own prefix, so
 // "+CPIN: READY" answers AT+CPIN? instead of being taken for the URC. A set
 // command ("AT+CREG=2") claims nothing by prefix: a +CREG URC may follow it.
-bool Session::claims(std::string_view line) const {
+std::string_view Session::command_name() const {
     const std::string_view text = trim(current_->cmd.text);
-    if (text.size() < 4 || !istarts_with(text, "AT")) return false;
+    if (text.size() < 4 || !istarts_with(text, "AT")) return {};
     const auto end = text.find_first_of("=?", 2);
     const std::string_view name = text.substr(2, end == std::string_view::npos ? end : end - 2);
     if (name.size() < 2 || std::string_view("+^$!#%*").find(name.front()) == std::string_view::npos)
-        return false;
+        return {};
+    return name;
+}
+
+bool Session::claims(std::string_view line) const {
+    const std::string_view name = command_name();
+    if (name.empty()) return false;
+    const std::string_view text = trim(current_->cmd.text);
+    const auto end = text.find_first_of("=?", 2);
     const bool set = end != std::string_view::npos && text[end] == '=' &&
                      (end + 1 >= text.size() || text[end + 1] != '?');
     return !set && info_body(line, name).has_value();
+}
+
+bool Session::names_command(std::string_view line) const {
+    const std::string_view name = command_name();
+    return !name.empty() && info_body(line, name).has_value();
 }
 
 void Session::emit_urc(UrcKind kind, std::vector<std::string> lines) {
@@ -236,8 +249,8 @@ void Session::on_line(std::string line, TimePoint now) {
     }
     const bool in_flight = current_ && command_in_flight(state_);
     if (in_flight && claims(line)) {
+        reply_line(line, now);
         lines_.push_back(std::move(line));
-        reply_line(now);
         return;
     }
     if (parse_final_result(line)) {
@@ -263,8 +276,8 @@ void Session::on_line(std::string line, TimePoint now) {
         return;
     }
     if (in_flight) {
+        reply_line(line, now);
         lines_.push_back(std::move(line));
-        reply_line(now);
         return;
     }
     actions_.push_back(Stray{mask(std::move(line)), resynchronising(state_)
@@ -277,8 +290,17 @@ Millis Session::reply_timeout() const {
                                               : config_.timers.get(TimerId::command);
 }
 
-void Session::reply_line(TimePoint now) {
-    if (state_ != SessionState::awaiting_reply || !deadline_ || !current_) return;
+void Session::reply_line(std::string_view line, TimePoint now) {
+    if (!deadline_ || !current_) return;
+    if (state_ == SessionState::awaiting_send) {
+        // "+CMGS: <mr>": the network has taken the message, and the final
+        // result follows at once, as any answer's does. A lost OK is then
+        // noticed after a command timeout, not after the network's.
+        if (names_command(line))
+            deadline_ = std::min(*deadline_, now + config_.timers.get(TimerId::command));
+        return;
+    }
+    if (state_ != SessionState::awaiting_reply) return;
     const Millis span = reply_timeout();
     const TimePoint latest = current_->written + span * reply_timeouts_at_most;
     deadline_ = std::max(*deadline_, std::min(now + span, latest));
@@ -375,6 +397,16 @@ void Session::timeout(TimePoint now) {
             send_pdu(now);
             break;
         case SessionState::awaiting_send: {
+            const auto answer = std::find_if(lines_.begin(), lines_.end(),
+                                             [&](const std::string& l) { return names_command(l); });
+            if (answer != lines_.end()) {
+                complete(Final{Outcome::uncertain, {}, std::nullopt,
+                               "no final result within " +
+                                   millis_text(config_.timers.get(TimerId::command)) + " of \"" +
+                                   *answer + "\""});
+                start_resync("timeout after the answer", now);
+                break;
+            }
             const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
             complete(Final{Outcome::uncertain,
                            {},

@@ -68,7 +68,11 @@ class Session {
     // the deadline a command timeout on, up to this many timeouts in all (AT+CMGL
     // over a full SIM, a record every ~100 ms, outlasts one timeout of 5 s).
     static constexpr int reply_timeouts_at_most = 24;
-    void reply_line(TimePoint now);
+    void reply_line(std::string_view line, TimePoint now);
+    // "+CMGS" of "AT+CMGS=23", "+CSQ" of "AT+CSQ"; empty for a basic command (ATE0).
+    std::string_view command_name() const;
+    // The current command's own information line ("+CMGS: 12" for AT+CMGS=…).
+    bool names_command(std::string_view line) const;
     Millis reply_timeout() const;  // the current command's own, or the table's
 
     void enter(SessionState to, std::string why, TimePoint now);

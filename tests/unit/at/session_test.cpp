@@ -187,6 +187,23 @@ TEST_CASE("session: CMGS with the PDU echoed back, the command line echoed or no
     CHECK(rig.all<Stray>().empty());
 }
 
+TEST_CASE("session: a +CMGS: <mr> whose OK is lost ends after a command timeout, not the network's") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\n> ");
+    CHECK(rig.session.next_deadline() == rig.now + 60s);
+    rig.advance(2s);
+    rig.feed("\r\n+CMGS: 12\r\n");
+    CHECK(rig.session.next_deadline() == rig.now + 5s);
+    rig.advance(4s);
+    CHECK_FALSE(rig.completed(id));
+    rig.advance(1s);
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::uncertain);
+    CHECK(done.lines == Lines{"+CMGS: 12"});
+    CHECK(done.final.reason == "no final result within 5000 ms of \"+CMGS: 12\"");
+}
+
 TEST_CASE("session: a caller hanging up during a send is news, not the send's answer") {
     // SIMCom and Quectel modems say RING while a call comes in and NO CARRIER
     // when the caller hangs up, whatever command is running. Taken for the
