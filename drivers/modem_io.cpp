@@ -368,11 +368,18 @@ awaitable<void> Modem::Impl::acknowledge() {
 }
 
 int Modem::Impl::known_stored(const std::string& storage) const {
-    int n = at::iequals(storage, received_storage_) ? outgoing_stored_ : 0;
-    for (const auto& [mem, index] : outstanding_) n += mem == storage;
-    for (const auto& [mem, index] : to_read_) n += mem == storage;
-    for (const auto& [mem, index] : not_stored_) n += mem == storage;
-    return n;
+    // Each slot once: one the owner could not store may be reported again by a
+    // drain before the health check offers it again, and an indication may
+    // come twice. Counted twice, it would hide a message whose +CMTI was lost.
+    std::set<int> slots;
+    for (const auto& [mem, index] : outstanding_)
+        if (mem == storage) slots.insert(index);
+    for (const auto& [mem, index] : to_read_)
+        if (mem == storage) slots.insert(index);
+    for (const auto& [mem, index] : not_stored_)
+        if (mem == storage) slots.insert(index);
+    return (at::iequals(storage, received_storage_) ? outgoing_stored_ : 0) +
+           static_cast<int>(slots.size());
 }
 
 awaitable<Exit> Modem::Impl::health() {
