@@ -105,6 +105,15 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
             break;
         }
         case at::Outcome::error:
+            // "+CMGS: <mr>" then an error contradicts TS 27.005, but the TP-MR
+            // comes only from the network's acknowledgement: sent, not retried.
+            if (auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
+                spdlog::warn("{} AT+CMGS answered +CMGS: {} and then {}: taken as sent", log_name(),
+                             *mr, r.final.line);
+                result.status = SendResult::Status::sent;
+                result.mr = *mr;
+                break;
+            }
             result.status = SendResult::Status::failed;
             result.error = r.final.error;
             result.reason = r.final.error ? r.final.error->to_string() : r.final.line;

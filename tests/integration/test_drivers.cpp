@@ -745,6 +745,20 @@ TEST_CASE("Modem: a caller hanging up while a part is sent does not fail the par
     CHECK(sent_log(sim).size() == 1);
 }
 
+TEST_CASE("Modem: an error after +CMGS: <mr> does not unsend the part") {
+    // TS 27.005 has no error after "+CMGS: <mr>", which comes only from the
+    // network's acknowledgement; a modem that says one anyway (here a stray
+    // ERROR inside the answer) has still sent the message: sent, not retried.
+    SimProcess sim({"--first-mr", "41"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "noise"}, {"line", "ERROR"}, {"during_next_response", true}});
+    const auto r = rig.send(encode("+4917012345678", "Your table is ready").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+    CHECK(r.mr == 41);
+    CHECK(sent_log(sim).size() == 1);
+}
+
 TEST_CASE("Modem: a +CMGS: <mr> whose OK was lost is sent, not uncertain") {
     // The modem answers "+CMGS: <mr>" only once the network took the message;
     // the OK after it is lost on the line. The part is sent, with its TP-MR
