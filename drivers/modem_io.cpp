@@ -87,33 +87,31 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
     c.pdu = std::move(pdu_hex);
     auto engine = engine_;
     const Reply r = co_await engine->command(std::move(c));
+    // Success is "+CMGS: <mr>" then OK (TS 27.005 §3.5.1). The TP-MR comes only
+    // from the network's acknowledgement, so with it the message is sent
+    // whatever follows: OK, an OK lost on the line, or an error that
+    // contradicts it (sent, never retried).
+    if (const auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
+        result.status = SendResult::Status::sent;
+        result.mr = *mr;
+        if (r.final.outcome == at::Outcome::uncertain) no_answer("AT+CMGS", r.final.reason);
+        if (r.final.outcome == at::Outcome::error)
+            spdlog::warn("{} AT+CMGS answered +CMGS: {} and then {}: taken as sent", log_name(),
+                         *mr, r.final.line);
+        spdlog::debug("{} send: sent (TP-MR {})", log_name(), *mr);
+        co_return result;
+    }
     switch (r.final.outcome) {
-        case at::Outcome::ok: {
-            // Success is "+CMGS: <mr>" then OK (TS 27.005 §3.5.1). An OK alone is
-            // not that: it is what a modem answers when something (an ESC, a
+        case at::Outcome::ok:
+            // An OK alone is what a modem answers when something (an ESC, a
             // reset) cancelled the message at its prompt, or the line was lost.
             // Whether the network has the message is unknown: uncertain, never
             // re-sent silently, never reported sent.
-            if (auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
-                result.status = SendResult::Status::sent;
-                result.mr = *mr;
-            } else {
-                result.status = SendResult::Status::uncertain;
-                result.reason = "OK without a readable +CMGS: <mr> (the modem did not confirm "
-                                "that the network took the message)";
-            }
+            result.status = SendResult::Status::uncertain;
+            result.reason = "OK without a readable +CMGS: <mr> (the modem did not confirm "
+                            "that the network took the message)";
             break;
-        }
         case at::Outcome::error:
-            // "+CMGS: <mr>" then an error contradicts TS 27.005, but the TP-MR
-            // comes only from the network's acknowledgement: sent, not retried.
-            if (auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
-                spdlog::warn("{} AT+CMGS answered +CMGS: {} and then {}: taken as sent", log_name(),
-                             *mr, r.final.line);
-                result.status = SendResult::Status::sent;
-                result.mr = *mr;
-                break;
-            }
             result.status = SendResult::Status::failed;
             result.error = r.final.error;
             result.reason = r.final.error ? r.final.error->to_string() : r.final.line;
@@ -123,15 +121,8 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
             }
             break;
         case at::Outcome::uncertain:
-            // "+CMGS: <mr>" comes only once the network has taken the message
-            // (TS 27.005 §3.5.1): with it, a lost OK leaves nothing uncertain.
-            if (auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
-                result.status = SendResult::Status::sent;
-                result.mr = *mr;
-            } else {
-                result.status = SendResult::Status::uncertain;
-                result.reason = r.final.reason;
-            }
+            result.status = SendResult::Status::uncertain;
+            result.reason = r.final.reason;
             no_answer("AT+CMGS", r.final.reason);
             break;
         case at::Outcome::rejected:

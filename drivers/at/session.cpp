@@ -180,9 +180,6 @@ bool Session::is_echo(std::string_view line) const {
            iequals(line, *current_->cmd.pdu);
 }
 
-// A read, test or action command claims the lines that carry its own prefix, so
-// "+CPIN: READY" answers AT+CPIN? instead of being taken for the URC. A set
-// command ("AT+CREG=2") claims nothing by prefix: a +CREG URC may follow it.
 std::string_view Session::command_name() const {
     const std::string_view text = trim(current_->cmd.text);
     if (text.size() < 4 || !istarts_with(text, "AT")) return {};
@@ -193,6 +190,9 @@ std::string_view Session::command_name() const {
     return name;
 }
 
+// A read, test or action command claims the lines that carry its own prefix, so
+// "+CPIN: READY" answers AT+CPIN? instead of being taken for the URC. A set
+// command ("AT+CREG=2") claims nothing by prefix: a +CREG URC may follow it.
 bool Session::claims(std::string_view line) const {
     const std::string_view name = command_name();
     if (name.empty()) return false;
@@ -254,9 +254,9 @@ void Session::on_line(std::string line, TimePoint now) {
         return;
     }
     if (parse_final_result(line)) {
-        // smsgwd makes no calls: a call's end taken for the answer to an
-        // AT+CMGS would make a message the network took look failed, and it
-        // would go out twice.
+        // Outside a call command it is news about a call (a caller hanging
+        // up): taken for the answer to an AT+CMGS, it would make a message the
+        // network took look failed, and it would go out twice.
         if (is_call_result(line) && !(in_flight && sets_up_call(current_->cmd.text))) {
             emit_urc(UrcKind::call_ended, {std::move(line)});
             return;
