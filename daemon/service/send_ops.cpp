@@ -185,6 +185,27 @@ Expected<store::NewMessage, api::Error> prepare(Service::Impl& s, const api::Sen
     return built;
 }
 
+// The reply to a batch each of whose messages repeats a key its caller has
+// committed, as the batch answered them the first time; nullopt when any is
+// refused, new, another's or without a key (the batch then goes the usual way).
+std::optional<json> repeated_batch(Service::Impl& s, const api::SendBatchParams& p,
+                                   const CallerInfo& caller) {
+    if (p.messages.empty()) return std::nullopt;
+    const auto& settings = s.deps.settings.get();
+    json items = json::array();
+    for (std::size_t i = 0; i < p.messages.size(); ++i) {
+        const auto& m = p.messages[i];
+        if (m.refused || !m.params.idempotency_key) return std::nullopt;
+        const auto first = s.deps.store.find_by_idempotency_key(*m.params.idempotency_key);
+        if (!first || key_of_another(*first, caller, "")) return std::nullopt;
+        json item = duplicate_reply(first->id, *first, store::to_string(first->state), settings);
+        item["index"] = i;
+        item["ok"] = true;
+        items.push_back(std::move(item));
+    }
+    return json{{"messages", std::move(items)}, {"accepted", 0}, {"refused", 0}};
+}
+
 api::Error opted_out_error(const store::OptOut& optout, const std::string& recipient,
                            bool transactional, std::string_view prefix) {
     return make_error(
@@ -264,6 +285,9 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
                 std::to_string(config->limits.submit_rate_per_minute) +
                 " a minute (limits.submit_rate_per_minute): split it into smaller batches",
             "messages"));
+    // A retried batch whose every message was stored is answered before the
+    // admission checks, as a repeated send is.
+    if (auto repeat = repeated_batch(*this, p, caller)) co_return std::move(*repeat);
     if (auto e = admission(*this, caller, count)) co_return unexpected(std::move(*e));
     const auto now = core::now();
     const auto& settings = deps.settings.get();

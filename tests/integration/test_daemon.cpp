@@ -401,6 +401,24 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(retried["result"]["message_id"] == first["message_id"]);
     CHECK(d.request(send_req("+4915123456789", "x", {{"idempotency_key", "order-99"}}))["error"]["code"] ==
           "service_disabled");
+    // So is a batch all of whose messages were stored; one new message in it
+    // and the batch is refused as a whole.
+    json retried_batch = json::array();
+    retried_batch.push_back({{"to", "+4915123456789"}, {"text", "hello"}, {"idempotency_key", "order-17"}});
+    retried_batch.push_back({{"to", "+4915123456789"}, {"text", "hello"}, {"idempotency_key", "order-17"}});
+    const auto batch_again = d.request({{"id", 6}, {"op", "send_batch"}, {"messages", retried_batch}});
+    INFO(batch_again.dump());
+    REQUIRE(batch_again["ok"] == true);
+    CHECK(batch_again["result"]["accepted"] == 0);
+    CHECK(batch_again["result"]["refused"] == 0);
+    for (const auto& item : batch_again["result"]["messages"]) {
+        CHECK(item["ok"] == true);
+        CHECK(item["duplicate"] == true);
+        CHECK(item["message_id"] == first["message_id"]);
+    }
+    retried_batch.push_back({{"to", "+4915123456789"}, {"text", "x"}, {"idempotency_key", "order-99"}});
+    CHECK(d.request({{"id", 7}, {"op", "send_batch"}, {"messages", retried_batch}})["error"]["code"] ==
+          "service_disabled");
     // Above the setting's own 255 or only above the config's hard limit
     // (limits.max_parts_per_message, 10 here): refused alike, with the limit
     // enforced named, not capped in silence at every send.
