@@ -639,7 +639,12 @@ awaitable<Exit> Modem::Impl::register_network() {
 
 awaitable<Exit> Modem::Impl::configure() {
     set_state(ModemState::configuring, status_.registration);
-    Reply r = co_await cmd("AT+CMGF=0");
+    // No automatic answering (V.250 §6.3.8): a modem whose saved profile picks
+    // up after some rings would take a voice call and tie the line up, or a
+    // data call and leave command mode. A modem without S0 refuses: no matter.
+    Reply r = co_await cmd("ATS0=0");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    r = co_await cmd("AT+CMGF=0");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     if (!r.ok()) {
         set_error("no_pdu_mode", "the modem refuses PDU mode (AT+CMGF=0: " + r.final.line + ")");

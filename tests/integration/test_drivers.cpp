@@ -745,6 +745,16 @@ TEST_CASE("Modem: a caller hanging up while a part is sent does not fail the par
     CHECK(sent_log(sim).size() == 1);
 }
 
+TEST_CASE("Modem: set-up turns automatic answering off") {
+    // A saved profile with S0=2 would pick up a call after two rings.
+    SimProcess sim({"--verbose"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    std::ifstream in(sim.stderr_log());
+    const std::string at_log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(at_log, Catch::Contains("ATS0=0"));
+}
+
 TEST_CASE("Modem: an error after +CMGS: <mr> does not unsend the part") {
     // TS 27.005 has no error after "+CMGS: <mr>", which comes only from the
     // network's acknowledgement; a modem that says one anyway (here a stray
