@@ -182,17 +182,7 @@ Store::OptOutAdded Store::add_optout(const OptOut& o, bool keep_transactional) {
     const std::string why =
         o.keyword ? "cancelled: the recipient opted out with \"" + *o.keyword + "\""
                   : "cancelled: the number was put on the opt-out list";
-    static const std::string parts_sql =
-        "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ?";
-    for (const std::int64_t id : ids) {
-        const auto [from, to] = cancel_queued(id, rows::all(*db_, parts_sql, rows::part, id), o.at, why);
-        StateUpdate u;
-        u.message_id = id;
-        u.part_state = State::cancelled;
-        u.message_from = from;
-        u.message_to = to;
-        out.cancelled.push_back(u);
-    }
+    for (const std::int64_t id : ids) out.cancelled.push_back(cancel_queued(id, parts_of(id), o.at, why));
     tx.commit();
     return out;
 }

@@ -395,9 +395,7 @@ CancelResult Store::cancel(std::int64_t message_id, Time now,
         state = rows::state(st, 0);
     }
     if (state != State::queued && state != State::sending) return CancelResult::already_final;
-    static const std::string sql =
-        "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ?";
-    const auto parts = rows::all(*db_, sql, rows::part, message_id);
+    const auto parts = parts_of(message_id);
     // A temporarily failed part is queued again and has not been sent, so it
     // does not block; anything else has been handed to a modem.
     if (std::any_of(parts.begin(), parts.end(),
@@ -408,10 +406,16 @@ CancelResult Store::cancel(std::int64_t message_id, Time now,
     return CancelResult::cancelled;
 }
 
-std::pair<State, State> Store::cancel_queued(std::int64_t message_id, std::span<const Part> parts,
-                                             Time now, std::string_view why) {
+StateUpdate Store::cancel_queued(std::int64_t message_id, std::span<const Part> parts, Time now,
+                                 std::string_view why) {
     for (const Part& p : parts) set_part_state(p, State::cancelled, now, why);
-    return refresh_message_state(message_id, now);
+    const auto [from, to] = refresh_message_state(message_id, now);
+    StateUpdate u;
+    u.message_id = message_id;
+    u.part_state = State::cancelled;
+    u.message_from = from;
+    u.message_to = to;
+    return u;
 }
 
 std::vector<StateUpdate> Store::expire(Time now) {

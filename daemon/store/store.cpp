@@ -248,12 +248,16 @@ StateUpdate Store::finish_update(const Part& part, State part_state, Time at) {
     return u;
 }
 
-std::optional<MessageDetail> Store::get_message(std::int64_t message_id) {
+std::vector<Part> Store::parts_of(std::int64_t message_id) {
     static const std::string parts_sql =
         "SELECT " + rows::part_columns + " FROM parts p WHERE p.message_id = ? ORDER BY p.seq";
+    return rows::all(*db_, parts_sql, rows::part, message_id);
+}
+
+std::optional<MessageDetail> Store::get_message(std::int64_t message_id) {
     auto message = find_message(message_id);
     if (!message) return std::nullopt;
-    return MessageDetail{std::move(*message), rows::all(*db_, parts_sql, rows::part, message_id)};
+    return MessageDetail{std::move(*message), parts_of(message_id)};
 }
 
 std::optional<Message> Store::find_message(std::int64_t message_id) {

@@ -244,8 +244,9 @@ class Store {
     // Re-derives a message's state from its parts and records a change.
     std::pair<State, State> refresh_message_state(std::int64_t message_id, Time at);
     // Cancels a message none of whose parts has left the queue (its parts given).
-    std::pair<State, State> cancel_queued(std::int64_t message_id, std::span<const Part> parts,
-                                          Time now, std::string_view why);
+    StateUpdate cancel_queued(std::int64_t message_id, std::span<const Part> parts, Time now,
+                              std::string_view why);
+    std::vector<Part> parts_of(std::int64_t message_id);  // by seq
     // The same for a message whose one part went from part.state to `to`,
     // without reading the parts; nullopt when it does not apply (several parts,
     // a failure, whose text comes from the parts, or a row not in the state its

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -78,6 +79,13 @@ SimProcess::~SimProcess() {
         std::ifstream in(stderr_);
         std::cerr << in.rdbuf();
     }
+}
+
+std::string SimProcess::stderr_text() const {
+    std::ifstream in(stderr_);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 nlohmann::json SimProcess::control(const nlohmann::json& request) const {

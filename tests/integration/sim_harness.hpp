@@ -35,8 +35,8 @@ public:
 
     const std::string& link() const { return link_; }
     const std::string& sent_log() const { return log_; }
-    // What the simulator wrote to stderr (every AT line with --verbose).
-    const std::string& stderr_log() const { return stderr_; }
+    // What the simulator has written to stderr (every AT line with --verbose).
+    std::string stderr_text() const;
     // One control request; the reply object.
     nlohmann::json control(const nlohmann::json& request) const;
 

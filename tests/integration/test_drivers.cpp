@@ -94,6 +94,15 @@ std::string reassemble(const std::vector<drivers::InboundPdu>& parts) {
     return text;
 }
 
+// One single-part send that must come out sent with TP-MR `mr`, on the
+// network once.
+void check_sent_once(Rig& rig, const SimProcess& sim, int mr) {
+    const auto r = rig.send(encode("+4917012345678", "Your table is ready").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+    CHECK(r.mr == mr);
+    CHECK(sent_log(sim).size() == 1);
+}
+
 std::size_t stored_count(const SimProcess& sim) {
     const json s = sim.control({{"op", "storage"}});
     std::size_t n = 0;
@@ -739,10 +748,7 @@ TEST_CASE("Modem: a caller hanging up while a part is sent does not fail the par
     REQUIRE(rig.ready());
     sim.control({{"op", "noise"}, {"line", "RING"}});
     sim.control({{"op", "noise"}, {"line", "NO CARRIER"}, {"during_next_response", true}});
-    const auto r = rig.send(encode("+4917012345678", "Your table is ready").parts[0]);
-    CHECK(r.status == SendResult::Status::sent);
-    CHECK(r.mr == 40);
-    CHECK(sent_log(sim).size() == 1);
+    check_sent_once(rig, sim, 40);
 }
 
 TEST_CASE("Modem: set-up turns automatic answering off") {
@@ -750,9 +756,7 @@ TEST_CASE("Modem: set-up turns automatic answering off") {
     SimProcess sim({"--verbose"});
     Rig rig(test_settings("office-1", sim.link()));
     REQUIRE(rig.ready());
-    std::ifstream in(sim.stderr_log());
-    const std::string at_log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK_THAT(at_log, Catch::Contains("ATS0=0"));
+    CHECK_THAT(sim.stderr_text(), Catch::Contains("ATS0=0"));
 }
 
 TEST_CASE("Modem: an error after +CMGS: <mr> does not unsend the part") {
@@ -763,10 +767,7 @@ TEST_CASE("Modem: an error after +CMGS: <mr> does not unsend the part") {
     Rig rig(test_settings("office-1", sim.link()));
     REQUIRE(rig.ready());
     sim.control({{"op", "noise"}, {"line", "ERROR"}, {"during_next_response", true}});
-    const auto r = rig.send(encode("+4917012345678", "Your table is ready").parts[0]);
-    CHECK(r.status == SendResult::Status::sent);
-    CHECK(r.mr == 41);
-    CHECK(sent_log(sim).size() == 1);
+    check_sent_once(rig, sim, 41);
 }
 
 TEST_CASE("Modem: a +CMGS: <mr> whose OK was lost is sent, not uncertain") {
@@ -776,10 +777,7 @@ TEST_CASE("Modem: a +CMGS: <mr> whose OK was lost is sent, not uncertain") {
     SimProcess sim({"--cmgs-final-lost", "--first-mr", "9"});
     Rig rig(test_settings("office-1", sim.link()));
     REQUIRE(rig.ready());
-    const auto r = rig.send(encode("+4917012345678", "Your table is ready").parts[0]);
-    CHECK(r.status == SendResult::Status::sent);
-    CHECK(r.mr == 9);
-    CHECK(sent_log(sim).size() == 1);
+    check_sent_once(rig, sim, 9);
     CHECK(rig.ready(10s));
 }
 

@@ -387,8 +387,7 @@ void ModemCore::complete_cmgs(std::optional<int> cms_error, std::string hex, std
     log_event("sent part to " + part.to + " (TP-MR " + std::to_string(part.mr) + ")");
     if (!config_.cmgs_without_mr) info("+CMGS: " + std::to_string(part.mr));
     end_frame();
-    final_lost_ = config_.cmgs_final_lost;
-    finish_response(std::nullopt);
+    finish_response(std::nullopt, config_.cmgs_final_lost);
     if (on_sent) on_sent(part);
     if (srr && config_.auto_report) auto_report(part.mr, part.to);
     resume_input();

@@ -272,7 +272,7 @@ void ModemCore::end_frame() {
     response_.push_back(std::move(framed));
 }
 
-void ModemCore::finish_response(const std::optional<AtError>& error) {
+void ModemCore::finish_response(const std::optional<AtError>& error, bool final_lost) {
     // Noise lands after the first information text, where Huawei puts it.
     if (traits_.noise && curc_ && config_.noise_in_response > 0 &&
         std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < config_.noise_in_response)
@@ -292,7 +292,7 @@ void ModemCore::finish_response(const std::optional<AtError>& error) {
     response_.clear();
     std::string result = error ? format_error(*error, cmee_) : "OK";
     if (error) ++stats_.errors;
-    if (!quiet_ && !final_lost_) {
+    if (!quiet_ && !final_lost) {
         if (verbose_)
             out += "\r\n" + result + "\r\n";
         else if (!error)
@@ -303,10 +303,7 @@ void ModemCore::finish_response(const std::optional<AtError>& error) {
             out += result + "\r\n";
     }
     log_at(">", result);
-    if (final_lost_) {
-        final_lost_ = false;
-        log_event("final result lost: " + result);
-    }
+    if (final_lost) log_event("final result lost: " + result);
     if (lose_answer_) {
         lose_answer_ = false;
         ++stats_.answers_lost;

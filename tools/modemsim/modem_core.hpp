@@ -149,7 +149,8 @@ private:
     void feed_command_byte(char c);
     void feed_prompt_byte(char c);
     void execute_line(std::string_view line);
-    void finish_response(const std::optional<AtError>& error);
+    // `final_lost`: the final result is not written (--cmgs-final-lost).
+    void finish_response(const std::optional<AtError>& error, bool final_lost = false);
     void end_frame();
     void write(std::string_view bytes);
     void urc(std::vector<std::string> lines);
@@ -239,7 +240,6 @@ private:
     bool quiet_ = false;   // ATQ1
     long command_lines_ = 0;    // command lines answered so far (--lose-answer-every)
     bool lose_answer_ = false;  // this command line's answer is lost on the way
-    bool final_lost_ = false;   // this answer's final result is lost (cmgs_final_lost)
     std::string lose_answer_to_;  // see lose_answer_to(); empty: none
     bool refuse_reads_ = false;   // see set_refuse_reads()
     int cmee_ = 0;
