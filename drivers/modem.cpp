@@ -437,6 +437,7 @@ awaitable<Exit> Modem::Impl::identify_basic() {
 // ESC (a modem may sit in PDU entry), then AT up to three times: a freshly
 // opened port may deliver a stale half line first.
 awaitable<bool> Modem::Impl::responds() {
+    const int restored_before = engine_->session().result_codes_restored();
     for (int attempt = 0; attempt < 3 && !stopping_ && gone_.empty(); ++attempt) {
         // ESC leaves a PDU entry the modem may be stuck in. Never while a command
         // is in flight: to a modem that has just sent "> " for an AT+CMGS, ESC
@@ -447,6 +448,12 @@ awaitable<bool> Modem::Impl::responds() {
         const Reply r = co_await cmd("AT");
         if (r.ok()) {
             hang_.clear();
+            if (engine_->session().result_codes_restored() != restored_before)
+                spdlog::warn("{} answered only once its result codes were turned back on "
+                             "(ATQ0V1): the profile it powers up with has them off (ATQ1) or "
+                             "as digits (ATV0); smsgwd turns them on each time, AT&W would "
+                             "keep them",
+                             log_name());
             co_return true;
         }
     }

@@ -21,12 +21,15 @@ void LineLexer::feed(std::string_view bytes, std::vector<LexToken>& out) {
         const bool lf_of_crlf = after_cr_ && c == '\n';
         after_cr_ = c == '\r';
         if (lf_of_crlf) continue;
-        if (c == '\r' || c == '\n') {
+        // Ctrl-Z is the echo of our PDU's terminator: what follows is the
+        // modem's own answer, even where no line break comes first (a modem
+        // answering in digits, ATV0, starts its text without one).
+        if (c == '\r' || c == '\n' || c == '\x1A') {
             finish_line(out);
             continue;
         }
-        // NUL, Ctrl-Z (the echo of our PDU terminator), ESC and other C0 controls
-        // carry no meaning in an answer; tabs become spaces.
+        // NUL, ESC and other C0 controls carry no meaning in an answer; tabs
+        // become spaces.
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 && c != '\t') continue;
         partial_.push_back(c == '\t' ? ' ' : c);

@@ -173,7 +173,7 @@ void Session::on_tick(TimePoint now) {
 
 bool Session::is_echo(std::string_view line) const {
     if (state_ == SessionState::resync_probe || state_ == SessionState::resync_settle)
-        return iequals(line, "AT");
+        return iequals(line, "AT") || iequals(line, "ATQ0V1");
     if (!current_ || !command_in_flight(state_)) return false;
     if (iequals(line, trim(current_->cmd.text))) return true;
     return state_ == SessionState::awaiting_send && current_->cmd.pdu &&
@@ -240,6 +240,12 @@ void Session::on_line(std::string line, TimePoint now) {
         }
         flush_partial_urc();
     }
+    // The echo of our PDU with the modem's answer run on, where no line break
+    // parts them (an echoing modem that answers in digits, ATV0, begins its
+    // text without one): the answer is read on its own.
+    if (state_ == SessionState::awaiting_send && current_ && current_->cmd.pdu &&
+        line.size() > current_->cmd.pdu->size() && istarts_with(line, *current_->cmd.pdu))
+        line.erase(0, current_->cmd.pdu->size());
     if (is_echo(line)) {
         // Only the command line's echo tells that ATE0 was undone: some modems
         // (SIMCom A7672) echo a PDU typed after "> " whatever ATE says.
@@ -325,6 +331,14 @@ void Session::on_final(const std::string& line, TimePoint now) {
         // is never taken for the next command's answer.
         failed_probes_ = 0;
         unresponsive_ = false;
+        if (probe_restores_result_codes_) {
+            ++result_codes_restored_;
+            enter(SessionState::resync_settle,
+                  "OK to the resync ATQ0V1: result codes were off or in digits; waiting for a "
+                  "quiet line",
+                  now);
+            return;
+        }
         enter(SessionState::resync_settle, "OK to the resync AT; waiting for a quiet line", now);
         return;
     }
@@ -419,7 +433,17 @@ void Session::timeout(TimePoint now) {
         case SessionState::resync_quiet:
             // After a failed probe the modem may sit in PDU entry: ESC first.
             if (failed_probes_ > 0) write(std::string(1, esc), std::string(1, esc));
-            write("AT\r", "AT\r");
+            // Every second failed probe, the next turns result codes back on in
+            // words: a modem that powered up with a profile saved with ATV0
+            // answers a plain AT with "0", with ATQ1 not at all. ATQ0V1 is
+            // answered in the new format. ESC and a plain AT go first, so an OK
+            // to ATQ0V1 tells which it was; plain ATs in between serve a modem
+            // that would refuse ATQ0V1.
+            probe_restores_result_codes_ = failed_probes_ > 0 && failed_probes_ % 2 == 0;
+            if (probe_restores_result_codes_)
+                write("ATQ0V1\r", "ATQ0V1\r");
+            else
+                write("AT\r", "AT\r");
             enter(SessionState::resync_probe, "line quiet", now);
             break;
         case SessionState::resync_settle:

@@ -3,7 +3,7 @@
 // come out. Exactly one command is in flight; unsolicited lines are recognised by
 // prefix and routed even in the middle of another command's answer; echo is
 // tolerated whether on or off. After a timeout the session resynchronises — waits
-// for a quiet line, sends AT, and releases the queue only once the line stays
+// for a quiet line, sends AT (ESC first, and ATQ0V1 at times: see timeout()), and releases the queue only once the line stays
 // quiet after an OK — so a late reply (or a burst of them from a modem that
 // queued what it was sent while busy) never lands on the next command. A timeout after the Ctrl-Z of +CMGS is
 // 'uncertain', never retried here.
@@ -53,6 +53,10 @@ class Session {
     SessionState state() const { return state_; }
     std::size_t queued() const { return queue_.size(); }
     bool unresponsive() const { return unresponsive_; }
+    // How often a resync probe's OK came only to ATQ0V1, a plain AT having
+    // failed after ESC: the modem had its result codes off (ATQ1) or in
+    // digits (ATV0), as a profile saved with AT&W brings back at power-on.
+    int result_codes_restored() const { return result_codes_restored_; }
     // Takes effect from the next command (quirks become known after +CGMI/+CGMM).
     void set_config(SessionConfig config) { config_ = std::move(config); }
     const SessionConfig& config() const { return config_; }
@@ -103,6 +107,8 @@ class Session {
     std::vector<Action> actions_;
     CommandId next_id_ = 1;
     int failed_probes_ = 0;
+    bool probe_restores_result_codes_ = false;  // the probe in flight is ATQ0V1
+    int result_codes_restored_ = 0;
     bool unresponsive_ = false;
 };
 

@@ -207,6 +207,23 @@ TEST_CASE("probe: a modem left in an AT+CMGS's PDU entry answers after ESC, with
     CHECK(sim.control({{"op", "sent"}})["sent"].empty());  // ESC sent nothing
 }
 
+TEST_CASE("probe: a modem that powers up with result codes off or as digits answers after ATQ0V1",
+          "[probe]") {
+    for (const char* profile : {"--numeric-results", "--quiet-results"}) {
+        DYNAMIC_SECTION(profile) {
+            SimProcess sim({profile});
+            const auto r = diag({"probe", sim.link(), "--json"});
+            INFO(r.out);
+            const auto responds = check(parse(r), "responds to AT");
+            CHECK(responds.at("status") == "WARN");
+            CHECK(responds.at("value") == "OK after ATQ0V1");
+            CHECK_THAT(responds.at("hint").get<std::string>(), Catch::Contains("AT&W"));
+            CHECK(check(parse(r), "IMEI").at("status") == "OK");
+            CHECK(check(parse(r), "SMS storage").at("status") == "OK");
+        }
+    }
+}
+
 TEST_CASE("probe: a hung modem fails with the power cycle to try", "[probe]") {
     SimProcess sim;
     sim.control({{"op", "hang"}, {"seconds", 60}});

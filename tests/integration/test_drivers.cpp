@@ -751,6 +751,30 @@ TEST_CASE("Modem: a caller hanging up while a part is sent does not fail the par
     check_sent_once(rig, sim, 40);
 }
 
+TEST_CASE("Modem: a modem whose saved profile answers in digits or not at all is set up and sends") {
+    // A program that once used the port saved ATV0 (result codes as digits)
+    // or ATQ1 (none) with AT&W: the modem powers on with it, and again after
+    // each restart. A plain AT gets "0" or nothing; the probe's ATQ0V1 turns
+    // words back on, and the modem sends, before and after a restart.
+    for (const char* profile : {"--numeric-results", "--quiet-results"}) {
+        DYNAMIC_SECTION(profile) {
+            SimProcess sim({profile, "--first-mr", "12", "--reset-ms", "20"});
+            Rig rig(test_settings("office-1", sim.link()));
+            REQUIRE(rig.ready());
+            check_sent_once(rig, sim, 12);
+            sim.control({{"op", "restart"}, {"quiet", true}});
+            std::this_thread::sleep_for(100ms);  // deaf for 20 ms after the restart
+            // The next command's echo tells of the restart; the part is not
+            // sent then, and goes once the modem is set up again.
+            const auto after = rig.send(encode("+4917012345678", "after the restart").parts[0]);
+            CHECK(after.status != SendResult::Status::failed);
+            REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 10s));
+            const auto again = rig.send(encode("+4917012345678", "set up again").parts[0]);
+            CHECK(again.status == SendResult::Status::sent);
+        }
+    }
+}
+
 TEST_CASE("Modem: set-up turns automatic answering off") {
     // A saved profile with S0=2 would pick up a call after two rings.
     SimProcess sim({"--verbose"});

@@ -45,6 +45,8 @@ awaitable<Answer> ask(ProbeContext& c, std::string text, at::Millis timeout = at
 // --- the steps ------------------------------------------------------------
 
 awaitable<Check> step_responds(ProbeContext& c) {
+    const at::Session& session = c.link.engine().session();
+    const int restored_before = session.result_codes_restored();
     auto a = co_await ask(c, "AT", 3000ms);
     bool after_esc = false;
     if (!a.ok()) {
@@ -64,6 +66,13 @@ awaitable<Check> step_responds(ProbeContext& c) {
             "answered before, power-cycle the modem (pull and re-insert a USB stick)"};
     c.responds = true;
     co_await set_up_session(c.link);
+    // The AT engine's resync turned them on while the second AT waited.
+    if (session.result_codes_restored() != restored_before)
+        co_return Check{"responds to AT", Status::warn, "OK after ATQ0V1",
+                        "its result codes were off (ATQ1) or came as digits (ATV0), as a "
+                        "program that used this port before saved them (AT&W) and the modem "
+                        "powers up with them; smsgw turns them back on each time. To keep them "
+                        "on: `smsgw-diag at PORT`, then ATQ0V1 and AT&W"};
     if (after_esc)
         co_return Check{"responds to AT", Status::warn, "OK after ESC",
                         "it was waiting for the PDU of an unfinished AT+CMGS (a program "

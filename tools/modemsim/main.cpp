@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
                  "faulty firmware: a sent part is answered OK without +CMGS: <mr>");
     app.add_flag("--echo-stuck", c.echo_stuck,
                  "faulty firmware: ATE0 is answered OK but the echo stays on");
+    app.add_flag("--numeric-results", c.saved_numeric_results,
+                 "the saved profile (power-on, ATZ) gives result codes as digits: ATV0");
+    app.add_flag("--quiet-results", c.saved_quiet,
+                 "the saved profile (power-on, ATZ) sends no result codes: ATQ1");
     app.add_option("--seed", c.seed, "random seed (errors, noise, shuffled parts)")->capture_default_str();
     app.add_option("--signal", c.signal, "AT+CSQ <rssi>: 0..31, 99 unknown")
         ->check(CLI::Range(0, 31) | CLI::IsMember({99}))

@@ -39,8 +39,8 @@ ModemCore::ModemCore(SimConfig config, TimerQueue& timers)
 
 void ModemCore::reset_profile() {
     echo_ = true;
-    verbose_ = true;
-    quiet_ = false;
+    verbose_ = !config_.saved_numeric_results;
+    quiet_ = config_.saved_quiet;
     cmee_ = 0;
     creg_n_ = cgreg_n_ = cereg_n_ = 0;
     cops_format_ = 0;

@@ -41,6 +41,11 @@ struct SimConfig {
     bool cmgs_without_mr = false;       // faulty firmware: OK without +CMGS: <mr>
     bool cmgs_final_lost = false;       // the OK after +CMGS: <mr> is lost on the line
     bool echo_stuck = false;            // faulty firmware: ATE0 answers OK, the echo stays on
+    // The profile the modem powers on with and ATZ restores, as a program that
+    // once used the port may have saved it with AT&W: result codes as digits
+    // (ATV0) or none at all (ATQ1).
+    bool saved_numeric_results = false;
+    bool saved_quiet = false;
     std::vector<int> error_codes = {38, 42};  // +CMS ERROR codes used then
     std::uint32_t seed = 1;
     int signal = 20;                    // +CSQ <rssi>, 0..31 or 99

@@ -428,14 +428,58 @@ TEST_CASE("session: an unresponsive modem fails the queue, and recovers on OK") 
     CHECK(rig.result(queued).final.outcome == Outcome::not_sent);
     const auto refused = rig.submit("AT+CPIN?");
     CHECK(rig.result(refused).final.outcome == Outcome::not_sent);
-    // Later probes start with ESC in case the modem sits in PDU entry.
+    // Later probes start with ESC in case the modem sits in PDU entry; the
+    // third also turned result codes back on.
+    CHECK(rig.writes().back() == "ATQ0V1\r");
     rig.advance(500ms);
     CHECK(rig.writes()[rig.writes().size() - 2] == "\x1B");
     CHECK(rig.writes().back() == "AT\r");
     rig.feed("\r\nOK\r\n");
+    CHECK(rig.session.result_codes_restored() == 0);
     CHECK_FALSE(rig.session.unresponsive());
     rig.advance(500ms);
     CHECK(rig.session.state() == SessionState::idle);
+}
+
+TEST_CASE("session: an echoed PDU with the answer run on is still a sent part") {
+    // An echoing modem answering in digits (ATV0) puts no line break between
+    // the PDU's echo and "+CMGS: <mr>", and its "0" is no OK.
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("AT+CMGS=23\r> ");
+    rig.feed(pdu + "+CMGS: 77\r\n0\r");
+    rig.advance(5s);
+    const auto done = rig.result(id);
+    CHECK(done.lines == Lines{"+CMGS: 77", "0"});
+    CHECK(done.final.reason == "no final result within 5000 ms of \"+CMGS: 77\"");
+}
+
+TEST_CASE("session: a modem answering in digits (ATV0) is brought back to words by the probe") {
+    // A modem that rebooted into a profile saved with ATV0 answers "0<CR>"
+    // where "OK" was expected; the second probe turns words back on.
+    Rig rig;
+    const auto first = rig.submit("AT");
+    const auto next = rig.submit("AT+CSQ");
+    rig.feed("0\r");
+    rig.advance(5s);
+    CHECK(rig.result(first).final.outcome == Outcome::timeout);
+    for (int probe = 0; probe < 2; ++probe) {  // AT, then ESC and AT
+        rig.advance(500ms);
+        CHECK(rig.writes().back() == "AT\r");
+        rig.feed("0\r");  // still in digits: not an OK
+        CHECK(rig.session.state() == SessionState::resync_probe);
+        rig.advance(2s);
+    }
+    rig.advance(500ms);
+    CHECK(rig.writes()[rig.writes().size() - 2] == "\x1B");
+    CHECK(rig.writes().back() == "ATQ0V1\r");
+    rig.feed("ATQ0V1\r\r\nOK\r\n");  // its echo, then OK in the new format
+    CHECK(rig.session.result_codes_restored() == 1);
+    CHECK_FALSE(rig.session.unresponsive());
+    rig.advance(500ms);
+    CHECK(rig.writes().back() == "AT+CSQ\r");
+    rig.feed("\r\n+CSQ: 21,99\r\n\r\nOK\r\n");
+    CHECK(rig.result(next).final.outcome == Outcome::ok);
 }
 
 TEST_CASE("session: error codes numeric and verbose") {
