@@ -651,11 +651,30 @@ awaitable<Exit> Modem::Impl::configure() {
     // data call and leave command mode. A modem without S0 refuses: no matter.
     Reply r = co_await cmd("ATS0=0");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    r = co_await cmd("AT+CMGF=0");
-    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    if (!r.ok()) {
-        set_error("no_pdu_mode", "the modem refuses PDU mode (AT+CMGF=0: " + r.final.line + ")");
-        co_return Exit::failed;
+    // A modem that has just started refuses SMS commands until its SMS service
+    // is up (SIM800 says "SMS Ready", Quectel "+QIND: SMS DONE", seconds after
+    // the SIM): a refusal means "no PDU mode" only once that time has passed.
+    const auto sms_deadline = std::chrono::steady_clock::now() + settings_.sms_service_wait;
+    for (bool waiting = false;; waiting = true) {
+        r = co_await cmd("AT+CMGF=0");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (r.ok()) {
+            if (waiting) spdlog::info("{} the SMS service has started", log_name());
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= sms_deadline) {
+            set_error("no_pdu_mode",
+                      "the modem refuses PDU mode (AT+CMGF=0: " + r.final.line + ", still after " +
+                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                             settings_.sms_service_wait)
+                                             .count()) +
+                          " s)");
+            co_return Exit::failed;
+        }
+        if (!waiting)
+            set_state(ModemState::configuring,
+                      "waiting for the SMS service to start (AT+CMGF=0: " + r.final.line + ")");
+        if (!co_await sleep(settings_.register_poll)) co_return Exit::stopped;
     }
     if (!settings_.smsc.empty()) {
         r = co_await cmd("AT+CSCA=\"" + settings_.smsc + "\"," +

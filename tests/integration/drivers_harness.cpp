@@ -13,6 +13,7 @@ drivers::ModemSettings test_settings(const std::string& name, const std::string&
     s.send_timeout = 2s;
     s.register_timeout = 3s;
     s.register_poll = 100ms;
+    s.sms_service_wait = 3s;
     s.health_interval = 300ms;
     s.drain_interval = 2s;
     s.backoff_min = 100ms;

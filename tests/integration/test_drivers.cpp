@@ -775,6 +775,36 @@ TEST_CASE("Modem: a modem whose saved profile answers in digits or not at all is
     }
 }
 
+TEST_CASE("Modem: SMS commands refused until the modem's SMS service starts: set up once it has") {
+    // SIM800 and Quectel modems refuse SMS commands for some seconds after the
+    // SIM is ready, until "SMS Ready" / "+QIND: SMS DONE". Set-up waits for
+    // the service rather than failing the modem for want of PDU mode, at the
+    // start and after a restart; a message then goes out and one comes in.
+    for (const char* flavour : {"simcom", "quectel"}) {
+        DYNAMIC_SECTION(flavour) {
+            SimProcess sim({"--flavour", flavour, "--sms-init-ms", "1500", "--reset-ms", "20"});
+            Rig rig(test_settings("office-1", sim.link()));
+            REQUIRE(rig.ready(10s));
+            CHECK(rig.observer.count(ModemState::failed) == 0);
+            CHECK(rig.observer.count(ModemState::ready) == 1);
+            CHECK_THAT(sim.stderr_text(), Catch::Contains("SMS service not started yet"));
+            check_sent_once(rig, sim, 0);
+            sim.control({{"op", "restart"}});
+            require_set_up_anew_and_reading(rig, sim);
+            CHECK(rig.observer.count(ModemState::failed) == 0);
+        }
+    }
+}
+
+TEST_CASE("Modem: a modem that never takes PDU mode fails with the reason once the wait is over") {
+    SimProcess sim({"--sms-init-ms", "600000"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::failed) == 1; }, 10s));
+    CHECK(rig.observer.count(ModemState::ready) == 0);
+    CHECK(rig.modem->status().last_error == "no_pdu_mode");
+    CHECK_THAT(rig.modem->status().last_error_text, Catch::Contains("still after 3 s"));
+}
+
 TEST_CASE("Modem: set-up turns automatic answering off") {
     // A saved profile with S0=2 would pick up a call after two rings.
     SimProcess sim({"--verbose"});

@@ -241,7 +241,10 @@ Check judge_pdu_mode(const Answer& cmgf_test) {
     const std::string item = "PDU mode";
     if (!cmgf_test.ok())
         return make(item, Status::fail, failure_of(cmgf_test),
-                    "AT+CMGF=? failed: the port may not be the modem's AT/SMS port");
+                    "AT+CMGF=? failed: a modem that has only just started refuses SMS commands "
+                    "until it says \"SMS Ready\" (SIMCom) or \"+QIND: SMS DONE\" (Quectel), "
+                    "so probe again in a minute; if it stays, the port may not be the modem's "
+                    "AT/SMS port");
     const std::string line = first_line(cmgf_test, "+CMGF");  // body views into it
     const auto body = at::info_body(line, "+CMGF");
     const auto modes = body ? at::parse_range_list(*body)

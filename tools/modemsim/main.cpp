@@ -115,6 +115,10 @@ int main(int argc, char** argv) {
     app.add_option("--reset-ms", c.reset_ms, "how long AT+CFUN=1,1 leaves the modem deaf")
         ->check(CLI::Range(0, 600000))
         ->capture_default_str();
+    app.add_option("--sms-init-ms", c.sms_init_ms,
+                   "SMS commands answer ERROR for this long after power-on or a restart")
+        ->check(CLI::Range(0, 600000))
+        ->capture_default_str();
     app.add_flag("-v,--verbose", c.verbose, "log every AT line to stderr");
     CLI11_PARSE(app, argc, argv);
 

@@ -84,7 +84,12 @@ void ModemCore::power_on() {
         if (!in.report) waiting_.push_back(in);
     direct_queue_.clear();
     powered_ = true;
+    sms_ready_at_ = Clock::now() + std::chrono::milliseconds(config_.sms_init_ms);
     retry_waiting();
+}
+
+bool ModemCore::is_sms_ready_line(std::string_view line) {
+    return line.find("SMS") != std::string_view::npos;
 }
 
 void ModemCore::power_off() {
@@ -102,7 +107,8 @@ void ModemCore::become_deaf(std::chrono::milliseconds duration, bool boot_afterw
     timers_.at(deaf_until_, [this, boot_afterwards] {
         if (hung()) return;  // a later hang extended the silence
         if (boot_afterwards) {
-            for (auto line : traits_.boot_urcs) urc({std::string(line)});
+            for (auto line : traits_.boot_urcs)
+                if (config_.sms_init_ms == 0 || !is_sms_ready_line(line)) urc({std::string(line)});
         }
         flush_urcs();
         retry_waiting();
@@ -124,6 +130,15 @@ void ModemCore::restart(bool announce, bool keep_echo) {
     power_on();
     if (keep_echo) echo_ = echo;
     become_deaf(std::chrono::milliseconds(config_.reset_ms), announce);
+    if (config_.sms_init_ms > 0) {
+        // The SMS service starts after the rest, and says so then.
+        sms_ready_at_ = deaf_until_ + std::chrono::milliseconds(config_.sms_init_ms);
+        timers_.at(sms_ready_at_, [this, announce] {
+            if (!announce || hung()) return;
+            for (auto line : traits_.boot_urcs)
+                if (is_sms_ready_line(line)) urc({std::string(line)});
+        });
+    }
 }
 
 // ---- input ---------------------------------------------------------------------
@@ -234,6 +249,11 @@ void ModemCore::execute_line(std::string_view raw) {
                 default: code = cms ? cms::sim_failure : cme::sim_failure; break;
             }
             finish_response(AtError{cms ? ErrorKind::cms : ErrorKind::cme, code});
+            return;
+        }
+        if (row->sms && Clock::now() < sms_ready_at_) {
+            log_event("SMS service not started yet: " + key + " refused");
+            finish_response(AtError{});
             return;
         }
         Outcome outcome = (this->*(row->handler))(cmd);

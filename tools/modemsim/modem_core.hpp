@@ -97,6 +97,8 @@ public:
     // Power lost and back (unplug, AT+CFUN=1,1): settings to their defaults,
     // the SIM locked again, the memories and the TP-MR counter kept.
     void power_on();
+    // "SMS Ready", "+QIND: SMS DONE": the start-up line that ends sms_init_ms.
+    static bool is_sms_ready_line(std::string_view line);
     // Unplugged: no power, so no network either; the SMSC keeps what arrives.
     void power_off();
     void set_signal(int signal);
@@ -142,6 +144,7 @@ private:
         const char* name;
         Handler handler;
         enum class Sim : std::uint8_t { any, cme, cms } needs_sim;  // which error when locked
+        bool sms = false;  // refused until the SMS service has started
     };
     static const std::vector<CommandRow>& command_table();
 
@@ -288,6 +291,7 @@ private:
     std::string output_;
     std::function<void()> after_response_;  // work due once the final result is out
     Clock::time_point deaf_until_{};
+    Clock::time_point sms_ready_at_{};  // see SimConfig::sms_init_ms
     std::optional<TimerQueue::Id> noise_timer_;
 
     // +CMT/+CDS acknowledgement (AT+CSMS=1).

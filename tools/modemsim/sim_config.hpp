@@ -60,6 +60,11 @@ struct SimConfig {
     int noise_interval_ms = 4000;       // Huawei periodic ^RSSI/^MODE/^BOOT
     double noise_in_response = 0.1;     // Huawei: chance of a noise line inside a reply
     int reset_ms = 500;                 // AT+CFUN=1,1: deaf while it reboots
+    // SMS commands answer ERROR for this long after power-on or a restart, until
+    // the modem's SMS service has started (SIM800's "SMS Ready", Quectel's
+    // "+QIND: SMS DONE", which then come at its end rather than with the rest
+    // of the start-up lines).
+    int sms_init_ms = 0;
     int lose_answer_every = 0;          // every Nth command line is done but not answered
     // Status reports are stored in "SR" whatever AT+CPMS says (some Qualcomm
     // and SIMCom modems), not in <mem3>.
