@@ -324,13 +324,22 @@ void Session::on_final(const std::string& line, TimePoint now) {
         dispatch(now);
         return;
     }
-    if (state_ == SessionState::resync_probe && iequals(line, "OK")) {
-        // This OK may be a late answer's, ours still to come (a modem that
+    // A modem without ATQ/ATV (an emulator, a minimal firmware) refuses
+    // ATQ0V1, in words: that answers the probe as well as an OK would.
+    const bool refused_restore = state_ == SessionState::resync_probe &&
+                                 probe_restores_result_codes_ && !iequals(line, "OK");
+    if (state_ == SessionState::resync_probe && (iequals(line, "OK") || refused_restore)) {
+        // This answer may be a late one's, ours still to come (a modem that
         // queued the commands written while it was busy answers them all in a
-        // burst): only a quiet line after it releases the queue, so a spare OK
-        // is never taken for the next command's answer.
+        // burst): only a quiet line after it releases the queue, so a spare
+        // answer is never taken for the next command's.
         failed_probes_ = 0;
         unresponsive_ = false;
+        if (refused_restore) {
+            enter(SessionState::resync_settle,
+                  line + " to the resync ATQ0V1: the modem answers; waiting for a quiet line", now);
+            return;
+        }
         if (probe_restores_result_codes_) {
             ++result_codes_restored_;
             enter(SessionState::resync_settle,

@@ -390,6 +390,27 @@ TEST_CASE("session: only OK releases the queue during the probe") {
     CHECK(rig.writes().back() == "AT+CGSN\r");
 }
 
+TEST_CASE("session: a modem that refuses ATQ0V1 has answered the probe all the same") {
+    Rig rig;
+    rig.submit("AT+CSQ");
+    const auto next = rig.submit("AT+CGSN");
+    rig.advance(5s);
+    for (int probe = 0; probe < 2; ++probe) {  // AT, then ESC and AT: no answer
+        rig.advance(500ms);
+        rig.advance(2s);
+    }
+    rig.advance(500ms);
+    REQUIRE(rig.writes().back() == "ATQ0V1\r");
+    rig.feed("\r\n+CME ERROR: 3\r\n");
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    CHECK(rig.session.result_codes_restored() == 0);
+    CHECK_FALSE(rig.session.unresponsive());
+    rig.advance(500ms);
+    CHECK(rig.writes().back() == "AT+CGSN\r");
+    rig.feed("\r\n356938035643809\r\n\r\nOK\r\n");
+    CHECK(rig.result(next).final.outcome == Outcome::ok);
+}
+
 TEST_CASE("session: a burst of late answers after a timeout lands on no later command") {
     // A modem that queues what it is sent while busy (a slow AT+CMGS) answers
     // the command, then the resync probes written meanwhile, all at once.
