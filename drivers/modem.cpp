@@ -644,6 +644,76 @@ awaitable<Exit> Modem::Impl::register_network() {
     }
 }
 
+// A modem that has just started refuses SMS commands until its SMS service is
+// up (SIM800 says "SMS Ready", Quectel "+QIND: SMS DONE", seconds after the
+// SIM is ready): a refusal at set-up is final only once that time has passed.
+awaitable<Exit> Modem::Impl::wait_for_sms_service(std::string_view command, const Reply& refused) {
+    if (std::chrono::steady_clock::now() >= sms_service_deadline_) co_return Exit::failed;
+    if (!waited_for_sms_service_)
+        set_state(ModemState::configuring, "waiting for the SMS service to start (" +
+                                               std::string(command) + ": " + refused.final.line + ")");
+    waited_for_sms_service_ = true;
+    co_return co_await sleep(settings_.register_poll) ? Exit::ok : Exit::stopped;
+}
+
+awaitable<Exit> Modem::Impl::enter_pdu_mode() {
+    for (;;) {
+        const Reply r = co_await cmd("AT+CMGF=0");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (r.ok()) co_return Exit::ok;
+        const Exit e = co_await wait_for_sms_service("AT+CMGF=0", r);
+        if (e == Exit::failed) {
+            const auto waited =
+                std::chrono::duration_cast<std::chrono::seconds>(settings_.sms_service_wait);
+            set_error("no_pdu_mode", "the modem refuses PDU mode (AT+CMGF=0: " + r.final.line +
+                                         ", still after " + std::to_string(waited.count()) + " s)");
+        }
+        if (e != Exit::ok) co_return e;
+    }
+}
+
+// "SM" for everything, the SIM's storage; a SIM that holds no messages (some
+// data-only SIMs and modules) refuses it, and the modem keeps what it receives
+// in its own <mem3>, which the drains then read instead. A modem that answers
+// neither has not started its SMS service yet.
+awaitable<Exit> Modem::Impl::choose_storage() {
+    for (;;) {
+        Reply r = co_await cmd("AT+CPMS=\"SM\",\"SM\",\"SM\"");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (r.ok()) {
+            mem1_ = received_storage_ = "SM";
+            if (auto use = at::parse_cpms_set(r.line("+CPMS:")); use && !use->empty()) {
+                status_.storage = "SM";
+                status_.storage_used = use->front().used;
+                status_.storage_total = use->front().total;
+            }
+            co_return Exit::ok;
+        }
+        const std::string refused = r.final.line;
+        r = co_await cmd("AT+CPMS?");
+        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+        if (auto use = at::parse_cpms_query(r.line("+CPMS:")); r.ok() && use && !use->empty()) {
+            spdlog::info("{} AT+CPMS=\"SM\",… refused ({}): using the modem's own storages",
+                         log_name(), refused);
+            const at::StorageUse& received = use->size() >= 3 ? (*use)[2] : use->front();
+            mem1_ = at::to_upper(use->front().storage);
+            received_storage_ = at::to_upper(received.storage);
+            status_.storage = received.storage;
+            status_.storage_used = received.used;
+            status_.storage_total = received.total;
+            co_return Exit::ok;
+        }
+        const Exit e = co_await wait_for_sms_service("AT+CPMS?", r);
+        if (e == Exit::failed) {
+            spdlog::warn("{} the message storage cannot be chosen (AT+CPMS?: {}): messages are "
+                         "read as they are announced, stored ones may be missed",
+                         log_name(), r.final.line);
+            co_return Exit::ok;
+        }
+        if (e != Exit::ok) co_return e;
+    }
+}
+
 awaitable<Exit> Modem::Impl::configure() {
     set_state(ModemState::configuring, status_.registration);
     // No automatic answering (V.250 §6.3.8): a modem whose saved profile picks
@@ -651,31 +721,22 @@ awaitable<Exit> Modem::Impl::configure() {
     // data call and leave command mode. A modem without S0 refuses: no matter.
     Reply r = co_await cmd("ATS0=0");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    // A modem that has just started refuses SMS commands until its SMS service
-    // is up (SIM800 says "SMS Ready", Quectel "+QIND: SMS DONE", seconds after
-    // the SIM): a refusal means "no PDU mode" only once that time has passed.
-    const auto sms_deadline = std::chrono::steady_clock::now() + settings_.sms_service_wait;
-    for (bool waiting = false;; waiting = true) {
-        r = co_await cmd("AT+CMGF=0");
+    sms_service_deadline_ = std::chrono::steady_clock::now() + settings_.sms_service_wait;
+    waited_for_sms_service_ = false;
+    if (const Exit e = co_await enter_pdu_mode(); e != Exit::ok) co_return e;
+    if (quirks_->sms_storage) {
+        if (const Exit e = co_await choose_storage(); e != Exit::ok) co_return e;
+        // A modem that keeps status reports in "SR" whatever <mem3> is lists it
+        // among the storages to read: drained too, so a report whose +CDSI
+        // was lost, or that came while smsgwd was not running, is found.
+        r = co_await cmd("AT+CPMS=?");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-        if (r.ok()) {
-            if (waiting) spdlog::info("{} the SMS service has started", log_name());
-            break;
+        if (auto lists = at::parse_cpms_test(r.line("+CPMS:")); lists && !lists->empty()) {
+            for (const auto& storage : lists->front())
+                if (at::iequals(storage, "SR")) drained_storages_.insert("SR");
         }
-        if (std::chrono::steady_clock::now() >= sms_deadline) {
-            set_error("no_pdu_mode",
-                      "the modem refuses PDU mode (AT+CMGF=0: " + r.final.line + ", still after " +
-                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                             settings_.sms_service_wait)
-                                             .count()) +
-                          " s)");
-            co_return Exit::failed;
-        }
-        if (!waiting)
-            set_state(ModemState::configuring,
-                      "waiting for the SMS service to start (AT+CMGF=0: " + r.final.line + ")");
-        if (!co_await sleep(settings_.register_poll)) co_return Exit::stopped;
     }
+    if (waited_for_sms_service_) spdlog::info("{} the SMS service has started", log_name());
     if (!settings_.smsc.empty()) {
         r = co_await cmd("AT+CSCA=\"" + settings_.smsc + "\"," +
                          (settings_.smsc.front() == '+' ? "145" : "129"));
@@ -689,43 +750,6 @@ awaitable<Exit> Modem::Impl::configure() {
     else
         spdlog::warn("{} no SMS centre on the SIM and none configured: sending will fail",
                      log_name());
-    if (quirks_->sms_storage) {
-        r = co_await cmd("AT+CPMS=\"SM\",\"SM\",\"SM\"");
-        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-        if (r.ok()) {
-            mem1_ = received_storage_ = "SM";
-            if (auto use = at::parse_cpms_set(r.line("+CPMS:")); use && !use->empty()) {
-                status_.storage = "SM";
-                status_.storage_used = use->front().used;
-                status_.storage_total = use->front().total;
-            }
-        } else {
-            // A SIM that holds no messages (some data-only SIMs and modules):
-            // the modem keeps what it receives in its own <mem3>, which the
-            // drains then read instead of "SM".
-            spdlog::info("{} AT+CPMS=\"SM\",… refused ({}): using the modem's own storages",
-                         log_name(), r.final.line);
-            r = co_await cmd("AT+CPMS?");
-            if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-            if (auto use = at::parse_cpms_query(r.line("+CPMS:")); use && !use->empty()) {
-                const at::StorageUse& received = use->size() >= 3 ? (*use)[2] : use->front();
-                mem1_ = at::to_upper(use->front().storage);
-                received_storage_ = at::to_upper(received.storage);
-                status_.storage = received.storage;
-                status_.storage_used = received.used;
-                status_.storage_total = received.total;
-            }
-        }
-        // A modem that keeps status reports in "SR" whatever <mem3> is lists it
-        // among the storages to read: drained too, so a report whose +CDSI
-        // was lost, or that came while smsgwd was not running, is found.
-        r = co_await cmd("AT+CPMS=?");
-        if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-        if (auto lists = at::parse_cpms_test(r.line("+CPMS:")); lists && !lists->empty()) {
-            for (const auto& storage : lists->front())
-                if (at::iequals(storage, "SR")) drained_storages_.insert("SR");
-        }
-    }
     if (needs_cnma_) {
         r = co_await cmd("AT+CSMS=1");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;

@@ -788,6 +788,9 @@ TEST_CASE("Modem: SMS commands refused until the modem's SMS service starts: set
             CHECK(rig.observer.count(ModemState::failed) == 0);
             CHECK(rig.observer.count(ModemState::ready) == 1);
             CHECK_THAT(sim.stderr_text(), Catch::Contains("SMS service not started yet"));
+            // Quectel takes AT+CMGF and refuses AT+CPMS: the SIM's storage all the
+            // same, not taken for a SIM that holds no messages.
+            CHECK(rig.modem->status().storage == "SM");
             check_sent_once(rig, sim, 0);
             sim.control({{"op", "restart"}});
             require_set_up_anew_and_reading(rig, sim);

@@ -251,7 +251,9 @@ void ModemCore::execute_line(std::string_view raw) {
             finish_response(AtError{cms ? ErrorKind::cms : ErrorKind::cme, code});
             return;
         }
-        if (row->sms && Clock::now() < sms_ready_at_) {
+        // Quectel takes AT+CMGF, a setting of its own, and refuses the rest.
+        if (row->sms && Clock::now() < sms_ready_at_ &&
+            !(config_.flavour == Flavour::quectel && key == "+CMGF")) {
             log_event("SMS service not started yet: " + key + " refused");
             finish_response(AtError{});
             return;
