@@ -647,21 +647,22 @@ awaitable<Exit> Modem::Impl::register_network() {
 // A modem that has just started refuses SMS commands until its SMS service is
 // up (SIM800 says "SMS Ready", Quectel "+QIND: SMS DONE", seconds after the
 // SIM is ready): a refusal at set-up is final only once that time has passed.
-awaitable<Exit> Modem::Impl::wait_for_sms_service(std::string_view command, const Reply& refused) {
-    if (std::chrono::steady_clock::now() >= sms_service_deadline_) co_return Exit::failed;
-    if (!waited_for_sms_service_)
+awaitable<Exit> Modem::Impl::wait_for_sms_service(SmsServiceWait& wait, std::string_view command,
+                                                  const Reply& refused) {
+    if (std::chrono::steady_clock::now() >= wait.deadline) co_return Exit::failed;
+    if (!wait.waited)
         set_state(ModemState::configuring, "waiting for the SMS service to start (" +
                                                std::string(command) + ": " + refused.final.line + ")");
-    waited_for_sms_service_ = true;
+    wait.waited = true;
     co_return co_await sleep(settings_.register_poll) ? Exit::ok : Exit::stopped;
 }
 
-awaitable<Exit> Modem::Impl::enter_pdu_mode() {
+awaitable<Exit> Modem::Impl::enter_pdu_mode(SmsServiceWait& wait) {
     for (;;) {
         const Reply r = co_await cmd("AT+CMGF=0");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         if (r.ok()) co_return Exit::ok;
-        const Exit e = co_await wait_for_sms_service("AT+CMGF=0", r);
+        const Exit e = co_await wait_for_sms_service(wait, "AT+CMGF=0", r);
         if (e == Exit::failed) {
             const auto waited =
                 std::chrono::duration_cast<std::chrono::seconds>(settings_.sms_service_wait);
@@ -676,7 +677,7 @@ awaitable<Exit> Modem::Impl::enter_pdu_mode() {
 // data-only SIMs and modules) refuses it, and the modem keeps what it receives
 // in its own <mem3>, which the drains then read instead. A modem that answers
 // neither has not started its SMS service yet.
-awaitable<Exit> Modem::Impl::choose_storage() {
+awaitable<Exit> Modem::Impl::choose_storage(SmsServiceWait& wait) {
     for (;;) {
         Reply r = co_await cmd("AT+CPMS=\"SM\",\"SM\",\"SM\"");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
@@ -703,7 +704,7 @@ awaitable<Exit> Modem::Impl::choose_storage() {
             status_.storage_total = received.total;
             co_return Exit::ok;
         }
-        const Exit e = co_await wait_for_sms_service("AT+CPMS?", r);
+        const Exit e = co_await wait_for_sms_service(wait, "AT+CPMS?", r);
         if (e == Exit::failed) {
             spdlog::warn("{} the message storage cannot be chosen (AT+CPMS?: {}): messages are "
                          "read as they are announced, stored ones may be missed",
@@ -721,11 +722,10 @@ awaitable<Exit> Modem::Impl::configure() {
     // data call and leave command mode. A modem without S0 refuses: no matter.
     Reply r = co_await cmd("ATS0=0");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    sms_service_deadline_ = std::chrono::steady_clock::now() + settings_.sms_service_wait;
-    waited_for_sms_service_ = false;
-    if (const Exit e = co_await enter_pdu_mode(); e != Exit::ok) co_return e;
+    SmsServiceWait wait{std::chrono::steady_clock::now() + settings_.sms_service_wait};
+    if (const Exit e = co_await enter_pdu_mode(wait); e != Exit::ok) co_return e;
     if (quirks_->sms_storage) {
-        if (const Exit e = co_await choose_storage(); e != Exit::ok) co_return e;
+        if (const Exit e = co_await choose_storage(wait); e != Exit::ok) co_return e;
         // A modem that keeps status reports in "SR" whatever <mem3> is lists it
         // among the storages to read: drained too, so a report whose +CDSI
         // was lost, or that came while smsgwd was not running, is found.
@@ -736,7 +736,7 @@ awaitable<Exit> Modem::Impl::configure() {
                 if (at::iequals(storage, "SR")) drained_storages_.insert("SR");
         }
     }
-    if (waited_for_sms_service_) spdlog::info("{} the SMS service has started", log_name());
+    if (wait.waited) spdlog::info("{} the SMS service has started", log_name());
     if (!settings_.smsc.empty()) {
         r = co_await cmd("AT+CSCA=\"" + settings_.smsc + "\"," +
                          (settings_.smsc.front() == '+' ? "145" : "129"));

@@ -42,8 +42,9 @@ struct ModemSettings {
     std::chrono::milliseconds register_timeout = 90s;
     std::chrono::milliseconds register_poll = 2s;
     // SMS commands fail for some seconds after the SIM is ready, until the
-    // modem's SMS service has started: AT+CMGF=0 is tried this long, every
-    // register_poll, before the modem is taken for one without PDU mode.
+    // modem's SMS service has started: AT+CMGF=0 and AT+CPMS are tried this
+    // long, every register_poll, before the modem is taken for one without
+    // PDU mode (or set up without a message storage).
     std::chrono::milliseconds sms_service_wait = 60s;
     std::chrono::milliseconds health_interval = 30s;
     std::chrono::milliseconds drain_interval = 5min;  // AT+CMGL=4: some modems never announce

@@ -53,13 +53,18 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     awaitable<Exit> unlock();
     awaitable<Exit> register_network();
     awaitable<Exit> configure();
+    // configure() waits this long for the modem's SMS service to start.
+    struct SmsServiceWait {
+        std::chrono::steady_clock::time_point deadline;
+        bool waited = false;  // some SMS command was refused meanwhile
+    };
     // Parts of configure(): AT+CMGF=0, and the message storage (AT+CPMS).
-    awaitable<Exit> enter_pdu_mode();
-    awaitable<Exit> choose_storage();
+    awaitable<Exit> enter_pdu_mode(SmsServiceWait& wait);
+    awaitable<Exit> choose_storage(SmsServiceWait& wait);
     // After an SMS command was refused at set-up: Exit::ok after a pause to
-    // try again, Exit::failed once sms_service_wait has passed since the
-    // set-up began, Exit::stopped.
-    awaitable<Exit> wait_for_sms_service(std::string_view command, const Reply& refused);
+    // try again, Exit::failed once the wait's deadline has passed, Exit::stopped.
+    awaitable<Exit> wait_for_sms_service(SmsServiceWait& wait, std::string_view command,
+                                         const Reply& refused);
     awaitable<Exit> ready_loop();
     awaitable<Exit> recover(std::string why);
     awaitable<bool> responds();
@@ -147,9 +152,6 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     bool pin_rejected_ = false;
     bool needs_cnma_ = false;
     std::string mem1_;  // storage AT+CMGR/AT+CMGD work on
-    // configure() waits for the modem's SMS service until then.
-    std::chrono::steady_clock::time_point sms_service_deadline_{};
-    bool waited_for_sms_service_ = false;
     // <mem3>, where the modem stores received messages: "SM" unless the SIM
     // refused to hold them; always drained.
     std::string received_storage_ = "SM";

@@ -3,8 +3,8 @@
 // come out. Exactly one command is in flight; unsolicited lines are recognised by
 // prefix and routed even in the middle of another command's answer; echo is
 // tolerated whether on or off. After a timeout the session resynchronises — waits
-// for a quiet line, sends AT (ESC first, and ATQ0V1 at times: see timeout()), and releases the queue only once the line stays
-// quiet after an OK — so a late reply (or a burst of them from a modem that
+// for a quiet line, sends AT (ESC first, and ATQ0V1 at times: see timeout()),
+// and releases the queue only once the line stays quiet after an OK — so a late reply (or a burst of them from a modem that
 // queued what it was sent while busy) never lands on the next command. A timeout after the Ctrl-Z of +CMGS is
 // 'uncertain', never retried here.
 #pragma once
