@@ -372,12 +372,13 @@ int Modem::Impl::known_stored(const std::string& storage) const {
     // drain before the health check offers it again, and an indication may
     // come twice. Counted twice, it would hide a message whose +CMTI was lost.
     std::set<int> slots;
-    for (const auto& [mem, index] : outstanding_)
-        if (mem == storage) slots.insert(index);
-    for (const auto& [mem, index] : to_read_)
-        if (mem == storage) slots.insert(index);
-    for (const auto& [mem, index] : not_stored_)
-        if (mem == storage) slots.insert(index);
+    const auto add = [&](const auto& known) {
+        for (const auto& [mem, index] : known)
+            if (mem == storage) slots.insert(index);
+    };
+    add(outstanding_);
+    add(to_read_);
+    add(not_stored_);
     return (at::iequals(storage, received_storage_) ? outgoing_stored_ : 0) +
            static_cast<int>(slots.size());
 }

@@ -324,31 +324,24 @@ void Session::on_final(const std::string& line, TimePoint now) {
         dispatch(now);
         return;
     }
-    // A modem without ATQ/ATV (an emulator, a minimal firmware) refuses
-    // ATQ0V1, in words: that answers the probe as well as an OK would.
-    const bool refused_restore = state_ == SessionState::resync_probe &&
-                                 probe_restores_result_codes_ && !iequals(line, "OK");
-    if (state_ == SessionState::resync_probe && (iequals(line, "OK") || refused_restore)) {
+    // An OK answers the probe; so does an error to ATQ0V1, in words, from a
+    // modem without ATQ/ATV (an emulator, a minimal firmware).
+    const bool ok = iequals(line, "OK");
+    if (state_ == SessionState::resync_probe && (ok || probe_restores_result_codes_)) {
         // This answer may be a late one's, ours still to come (a modem that
         // queued the commands written while it was busy answers them all in a
         // burst): only a quiet line after it releases the queue, so a spare
         // answer is never taken for the next command's.
         failed_probes_ = 0;
         unresponsive_ = false;
-        if (refused_restore) {
-            enter(SessionState::resync_settle,
-                  line + " to the resync ATQ0V1: the modem answers; waiting for a quiet line", now);
-            return;
-        }
-        if (probe_restores_result_codes_) {
+        std::string why = "OK to the resync AT";
+        if (probe_restores_result_codes_ && ok) {
             ++result_codes_restored_;
-            enter(SessionState::resync_settle,
-                  "OK to the resync ATQ0V1: result codes were off or in digits; waiting for a "
-                  "quiet line",
-                  now);
-            return;
+            why = "OK to the resync ATQ0V1: result codes were off or in digits";
+        } else if (probe_restores_result_codes_) {
+            why = line + " to the resync ATQ0V1: the modem answers";
         }
-        enter(SessionState::resync_settle, "OK to the resync AT; waiting for a quiet line", now);
+        enter(SessionState::resync_settle, why + "; waiting for a quiet line", now);
         return;
     }
     actions_.push_back(Stray{line, resynchronising(state_)

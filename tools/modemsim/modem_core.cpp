@@ -15,6 +15,11 @@ namespace {
 
 constexpr char kCtrlZ = 0x1A;
 constexpr char kEsc = 0x1B;
+
+// "SMS Ready", "+QIND: SMS DONE": the start-up line that ends sms_init_ms.
+bool is_sms_ready_line(std::string_view line) {
+    return line.find("SMS") != std::string_view::npos;
+}
 constexpr char kBackspace = 0x08;
 constexpr std::size_t kMaxLine = 2048;  // longer lines are cut, as modem buffers are
 
@@ -88,10 +93,6 @@ void ModemCore::power_on() {
     retry_waiting();
 }
 
-bool ModemCore::is_sms_ready_line(std::string_view line) {
-    return line.find("SMS") != std::string_view::npos;
-}
-
 void ModemCore::power_off() {
     powered_ = false;
     busy_ = false;
@@ -133,11 +134,12 @@ void ModemCore::restart(bool announce, bool keep_echo) {
     if (config_.sms_init_ms > 0) {
         // The SMS service starts after the rest, and says so then.
         sms_ready_at_ = deaf_until_ + std::chrono::milliseconds(config_.sms_init_ms);
-        timers_.at(sms_ready_at_, [this, announce] {
-            if (!announce || hung()) return;
-            for (auto line : traits_.boot_urcs)
-                if (is_sms_ready_line(line)) urc({std::string(line)});
-        });
+        if (announce)
+            timers_.at(sms_ready_at_, [this] {
+                if (hung()) return;
+                for (auto line : traits_.boot_urcs)
+                    if (is_sms_ready_line(line)) urc({std::string(line)});
+            });
     }
 }
 

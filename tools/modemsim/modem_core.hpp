@@ -97,8 +97,6 @@ public:
     // Power lost and back (unplug, AT+CFUN=1,1): settings to their defaults,
     // the SIM locked again, the memories and the TP-MR counter kept.
     void power_on();
-    // "SMS Ready", "+QIND: SMS DONE": the start-up line that ends sms_init_ms.
-    static bool is_sms_ready_line(std::string_view line);
     // Unplugged: no power, so no network either; the SMSC keeps what arrives.
     void power_off();
     void set_signal(int signal);
