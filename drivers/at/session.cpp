@@ -162,6 +162,11 @@ void Session::on_bytes(std::string_view bytes, TimePoint now) {
         else
             on_line(std::move(token.text), now);
     }
+    // The next command goes out only once the bytes read with its predecessor's
+    // final result are used up: they came before it and cannot answer it. A
+    // modem that says ERROR and then OK to one command would otherwise have
+    // that OK taken for the answer to the AT+CMGS written between the two.
+    dispatch(now);
     on_tick(now);
 }
 
@@ -321,7 +326,6 @@ void Session::on_final(const std::string& line, TimePoint now) {
         final.error = std::move(parsed->error);
         complete(std::move(final));
         enter(SessionState::idle, line, now);
-        dispatch(now);
         return;
     }
     // An OK answers the probe; so does an error to ATQ0V1, in words, from a

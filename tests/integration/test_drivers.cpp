@@ -747,7 +747,7 @@ TEST_CASE("Modem: a caller hanging up while a part is sent does not fail the par
     Rig rig(test_settings("office-1", sim.link()));
     REQUIRE(rig.ready());
     sim.control({{"op", "noise"}, {"line", "RING"}});
-    sim.control({{"op", "noise"}, {"line", "NO CARRIER"}, {"during_next_response", true}});
+    sim.control({{"op", "noise"}, {"line", "NO CARRIER"}, {"during_response_to", "AT+CMGS"}});
     check_sent_once(rig, sim, 40);
 }
 
@@ -823,7 +823,7 @@ TEST_CASE("Modem: an error after +CMGS: <mr> does not unsend the part") {
     SimProcess sim({"--first-mr", "41"});
     Rig rig(test_settings("office-1", sim.link()));
     REQUIRE(rig.ready());
-    sim.control({{"op", "noise"}, {"line", "ERROR"}, {"during_next_response", true}});
+    sim.control({{"op", "noise"}, {"line", "ERROR"}, {"during_response_to", "AT+CMGS"}});
     check_sent_once(rig, sim, 41);
 }
 

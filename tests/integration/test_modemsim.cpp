@@ -293,6 +293,14 @@ TEST_CASE("noise lines: unsolicited, and inside the next response") {
     sim.control({{"op", "noise"}, {"line", "^MODE: 5,4"}, {"during_next_response", true}});
     CHECK(modem.command("AT+CGMI") == "\r\nsmsgw\r\n\r\n^MODE: 5,4\r\n\r\nOK\r\n");
     CHECK(modem.command("AT+CGMI") == "\r\nsmsgw\r\n\r\nOK\r\n");
+    // Kept for the answer to the command it names, whatever comes before.
+    sim.control({{"op", "noise"}, {"line", "^RSSI: 9"}, {"during_response_to", "at+cgmm"}});
+    CHECK(modem.command("AT+CGMI") == "\r\nsmsgw\r\n\r\nOK\r\n");
+    CHECK(modem.command("AT+CGMM") == "\r\nmodemsim\r\n\r\n^RSSI: 9\r\n\r\nOK\r\n");
+    CHECK(modem.command("AT+CGMM") == "\r\nmodemsim\r\n\r\nOK\r\n");
+    const json refused =
+        sim.control({{"op", "noise"}, {"line", "ERROR"}, {"during_response_to", "+CGMM"}});
+    CHECK_THAT(refused["error"].get<std::string>(), Catch::Contains("during_response_to"));
 }
 
 TEST_CASE("Huawei flavour: ^ICCID, ^CPIN, 0-based storage, periodic noise until ^CURC=0") {

@@ -48,6 +48,16 @@ std::optional<double> opt_number(const json& req, const char* key, double lo, do
     return v;
 }
 
+// An optional command line prefix ("AT+CMGD"); empty when absent.
+std::string opt_command_prefix(const json& req, const char* key) {
+    auto p = opt_string(req, key);
+    if (!p) return {};
+    if (p->size() < 2 || !(std::toupper(static_cast<unsigned char>((*p)[0])) == 'A' &&
+                           std::toupper(static_cast<unsigned char>((*p)[1])) == 'T'))
+        throw OpError(std::string(key) + ": expected a command line prefix starting with AT");
+    return *p;
+}
+
 bool opt_bool(const json& req, const char* key) {
     auto it = req.find(key);
     if (it == req.end() || it->is_null()) return false;
@@ -162,7 +172,8 @@ public:
     json noise(const json& req) {
         std::string line = req_string(req, "line");
         if (line.find_first_of("\r\n") != std::string::npos) throw OpError("line: one line, no CR/LF");
-        core_.noise(line, opt_bool(req, "during_next_response"));
+        core_.noise(line, opt_bool(req, "during_next_response"),
+                    opt_command_prefix(req, "during_response_to"));
         return json::object();
     }
 
@@ -200,12 +211,7 @@ public:
         }
         if (auto e = opt_number(req, "error_rate", 0, 1)) core_.set_error_rate(*e);
         if (auto o = opt_string(req, "operator")) core_.set_operator(*o);
-        if (auto p = opt_string(req, "lose_answer_to")) {
-            if (p->size() < 2 || !(std::toupper(static_cast<unsigned char>((*p)[0])) == 'A' &&
-                                   std::toupper(static_cast<unsigned char>((*p)[1])) == 'T'))
-                throw OpError("lose_answer_to: expected a command line prefix starting with AT");
-            core_.lose_answer_to(*p);
-        }
+        if (auto p = opt_command_prefix(req, "lose_answer_to"); !p.empty()) core_.lose_answer_to(p);
         if (req.contains("refuse_reads")) {
             if (!req["refuse_reads"].is_boolean()) throw OpError("refuse_reads: expected true or false");
             core_.set_refuse_reads(req["refuse_reads"].get<bool>());

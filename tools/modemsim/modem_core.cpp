@@ -23,6 +23,14 @@ bool is_sms_ready_line(std::string_view line) {
 constexpr char kBackspace = 0x08;
 constexpr std::size_t kMaxLine = 2048;  // longer lines are cut, as modem buffers are
 
+bool istarts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), s.begin(), [](char a, char b) {
+               return std::toupper(static_cast<unsigned char>(a)) ==
+                      std::toupper(static_cast<unsigned char>(b));
+           });
+}
+
 bool starts_with_at(std::string_view s) {
     return s.size() >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'T' || s[1] == 't');
 }
@@ -214,15 +222,13 @@ void ModemCore::execute_line(std::string_view raw) {
         return;
     }
     log_at("<", line);
+    command_line_ = std::string(line);
     auto commands = split_command_line(line.substr(2));
     response_.clear();
     frame_.clear();
     // A line noise ate the answer of: the command is carried out all the same.
     lose_answer_ = config_.lose_answer_every > 0 && ++command_lines_ % config_.lose_answer_every == 0;
-    if (!lose_answer_to_.empty() && line.size() >= lose_answer_to_.size() &&
-        std::equal(lose_answer_to_.begin(), lose_answer_to_.end(), line.begin(),
-                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) ==
-                                               std::toupper(static_cast<unsigned char>(b)); })) {
+    if (!lose_answer_to_.empty() && istarts_with(line, lose_answer_to_)) {
         lose_answer_ = true;
         lose_answer_to_.clear();
     }
@@ -300,17 +306,19 @@ void ModemCore::finish_response(const std::optional<AtError>& error, bool final_
     // Noise lands after the first information text, where Huawei puts it.
     if (traits_.noise && curc_ && config_.noise_in_response > 0 &&
         std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < config_.noise_in_response)
-        noise_next_response_.push_back(random_noise_line());
-    if (!noise_next_response_.empty()) {
-        std::string noise;
-        for (const auto& line : noise_next_response_) {
-            noise += "\r\n" + line + "\r\n";
-            log_at(">", line + " (noise inside response)");
-            ++stats_.noise_lines;
+        noise_next_response_.push_back({random_noise_line(), {}});
+    std::string noise;
+    for (auto it = noise_next_response_.begin(); it != noise_next_response_.end();) {
+        if (!it->response_to.empty() && !istarts_with(command_line_, it->response_to)) {
+            ++it;
+            continue;
         }
-        noise_next_response_.clear();
-        response_.insert(response_.begin() + (response_.empty() ? 0 : 1), noise);
+        noise += "\r\n" + it->line + "\r\n";
+        log_at(">", it->line + " (noise inside response)");
+        ++stats_.noise_lines;
+        it = noise_next_response_.erase(it);
     }
+    if (!noise.empty()) response_.insert(response_.begin() + (response_.empty() ? 0 : 1), noise);
     std::string out;
     for (const auto& f : response_) out += f;
     response_.clear();
@@ -405,9 +413,10 @@ void ModemCore::schedule_noise() {
     });
 }
 
-void ModemCore::noise(const std::string& line, bool during_next_response) {
-    if (during_next_response) {
-        noise_next_response_.push_back(line);
+void ModemCore::noise(const std::string& line, bool during_next_response,
+                      const std::string& response_to) {
+    if (during_next_response || !response_to.empty()) {
+        noise_next_response_.push_back({line, response_to});
         return;
     }
     ++stats_.noise_lines;

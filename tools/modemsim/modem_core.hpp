@@ -86,8 +86,11 @@ public:
     // announce=false: stored without +CDSI (a lost indication).
     InboundResult deliver_status_report(const std::string& pdu, int tpdu_length,
                                         bool announce = true);
-    // A line of vendor noise, now or inside the next response.
-    void noise(const std::string& line, bool during_next_response);
+    // A line of vendor noise, now or inside the next response; with
+    // `response_to` (a command line prefix such as "AT+CMGS"), inside the next
+    // response to such a command only, whatever is answered before it.
+    void noise(const std::string& line, bool during_next_response,
+               const std::string& response_to = {});
     void hang(std::chrono::milliseconds duration);
     // Restarts by itself (a watchdog, a brown-out): back at the power-up
     // defaults (echo on unless keep_echo, no +CNMI, PIN asked again), deaf
@@ -283,7 +286,12 @@ private:
     bool busy_ = false;  // a submit is with the "network"
     std::vector<std::string> frame_;                // info lines of the command running
     std::vector<std::string> response_;             // framed replies of the line so far
-    std::deque<std::string> noise_next_response_;
+    struct ResponseNoise {
+        std::string line;
+        std::string response_to;  // command line prefix; empty: any response
+    };
+    std::deque<ResponseNoise> noise_next_response_;
+    std::string command_line_;  // the command line being answered
     std::deque<std::string> held_urcs_;             // framed, waiting for the link
     std::deque<std::vector<std::string>> cnmi_buffer_;  // <mode>=0: kept in the TA
     std::string output_;

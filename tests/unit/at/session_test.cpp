@@ -102,6 +102,25 @@ TEST_CASE("session: a command, its answer and OK") {
     CHECK_FALSE(rig.session.next_deadline());
 }
 
+TEST_CASE("session: a second final result read with the first does not answer the next command") {
+    // A modem that says ERROR and then OK to one command: the OK came before
+    // the queued AT+CMGS was written, so it is a stray, not the AT+CMGS's answer.
+    Rig rig;
+    const auto first = rig.submit("AT+CMGL=4");
+    const auto send = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\nERROR\r\n\r\nOK\r\n");
+    CHECK(rig.result(first).final.outcome == Outcome::error);
+    CHECK_FALSE(rig.completed(send));
+    REQUIRE(rig.all<Stray>().size() == 1);
+    CHECK(rig.all<Stray>()[0].line == "OK");
+    CHECK(rig.writes() == Lines{"AT+CMGL=4\r", "AT+CMGS=23\r"});
+    CHECK(rig.session.state() == SessionState::awaiting_prompt);
+    rig.feed("\r\n> ");
+    rig.feed("\r\n+CMGS: 7\r\n\r\nOK\r\n");
+    CHECK(rig.result(send).final.outcome == Outcome::ok);
+    CHECK(rig.result(send).lines == Lines{"+CMGS: 7"});
+}
+
 TEST_CASE("session: +CMTI between +CSQ: 20,99 and OK is routed as a URC") {
     Rig rig;
     const auto id = rig.submit("AT+CSQ");
