@@ -647,12 +647,10 @@ awaitable<Exit> Modem::Impl::register_network() {
 // A modem that has just started refuses SMS commands until its SMS service is
 // up (SIM800 says "SMS Ready", Quectel "+QIND: SMS DONE", seconds after the
 // SIM is ready): a refusal at set-up is final only once that time has passed.
-awaitable<Exit> Modem::Impl::wait_for_sms_service(SmsServiceWait& wait, std::string_view command,
-                                                  const Reply& refused) {
+awaitable<Exit> Modem::Impl::wait_for_sms_service(SmsServiceWait& wait, const std::string& why) {
     if (std::chrono::steady_clock::now() >= wait.deadline) co_return Exit::failed;
     if (!wait.waited)
-        set_state(ModemState::configuring, "waiting for the SMS service to start (" +
-                                               std::string(command) + ": " + refused.final.line + ")");
+        set_state(ModemState::configuring, "waiting for the SMS service to start (" + why + ")");
     wait.waited = true;
     co_return co_await sleep(settings_.register_poll) ? Exit::ok : Exit::stopped;
 }
@@ -662,7 +660,7 @@ awaitable<Exit> Modem::Impl::enter_pdu_mode(SmsServiceWait& wait) {
         const Reply r = co_await cmd("AT+CMGF=0");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         if (r.ok()) co_return Exit::ok;
-        const Exit e = co_await wait_for_sms_service(wait, "AT+CMGF=0", r);
+        const Exit e = co_await wait_for_sms_service(wait, "AT+CMGF=0: " + r.final.line);
         if (e == Exit::failed) {
             const auto waited =
                 std::chrono::duration_cast<std::chrono::seconds>(settings_.sms_service_wait);
@@ -673,22 +671,63 @@ awaitable<Exit> Modem::Impl::enter_pdu_mode(SmsServiceWait& wait) {
     }
 }
 
-// "SM" for everything, the SIM's storage; a SIM that holds no messages (some
-// data-only SIMs and modules) refuses it, and the modem keeps what it receives
-// in its own <mem3>, which the drains then read instead. A modem that answers
-// neither has not started its SMS service yet.
+namespace {
+
+std::optional<at::StorageUse> received_use(const at::ParseResult<std::vector<at::StorageUse>>& use) {
+    if (!use || use->empty()) return std::nullopt;
+    return at::received_storage_use(*use);
+}
+
+}  // namespace
+
+void Modem::Impl::use_storage(const std::string& name, const Reply& cpms_set) {
+    mem1_ = received_storage_ = name;
+    status_.storage = name;
+    if (const auto received = received_use(at::parse_cpms_set(cpms_set.line("+CPMS:")))) {
+        status_.storage_used = received->used;
+        status_.storage_total = received->total;
+    }
+}
+
+// "SM" for everything, the SIM's storage. A SIM that holds no messages (some
+// data-only SIMs and modules) refuses it, or takes it and shows 0 slots: the
+// modem's own storage keeps what is received instead, which the drains then
+// read (with no room at all the network would hold every message back). A
+// modem that answers neither way has not started its SMS service yet.
 awaitable<Exit> Modem::Impl::choose_storage(SmsServiceWait& wait) {
     for (;;) {
         Reply r = co_await cmd("AT+CPMS=\"SM\",\"SM\",\"SM\"");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         if (r.ok()) {
-            mem1_ = received_storage_ = "SM";
-            if (auto use = at::parse_cpms_set(r.line("+CPMS:")); use && !use->empty()) {
-                status_.storage = "SM";
-                status_.storage_used = use->front().used;
-                status_.storage_total = use->front().total;
+            const auto sim = received_use(at::parse_cpms_set(r.line("+CPMS:")));
+            if (!sim || sim->total > 0) {
+                use_storage("SM", r);
+                co_return Exit::ok;
             }
-            co_return Exit::ok;
+            const Reply own = co_await cmd("AT+CPMS=\"ME\",\"ME\",\"ME\"");
+            if (const Exit e = exit_for(own); e != Exit::ok) co_return e;
+            const auto flash = received_use(at::parse_cpms_set(own.line("+CPMS:")));
+            if (own.ok() && (!flash || flash->total > 0)) {
+                spdlog::info("{} the SIM has no message slots ({}): received messages are kept "
+                             "in the modem's own storage, ME",
+                             log_name(), r.line("+CPMS:"));
+                use_storage("ME", own);
+                co_return Exit::ok;
+            }
+            const Exit e = co_await wait_for_sms_service(
+                wait, "AT+CPMS=\"SM\",…: no message slots; \"ME\": " +
+                          (own.ok() ? std::string("no message slots") : own.final.line));
+            if (e == Exit::failed) {
+                spdlog::warn("{} neither the SIM nor the modem has room for a received message "
+                             "({}): the network holds them back until there is",
+                             log_name(), r.line("+CPMS:"));
+                r = co_await cmd("AT+CPMS=\"SM\",\"SM\",\"SM\"");
+                if (const Exit back = exit_for(r); back != Exit::ok) co_return back;
+                use_storage("SM", r);
+                co_return Exit::ok;
+            }
+            if (e != Exit::ok) co_return e;
+            continue;
         }
         const std::string refused = r.final.line;
         r = co_await cmd("AT+CPMS?");
@@ -696,7 +735,7 @@ awaitable<Exit> Modem::Impl::choose_storage(SmsServiceWait& wait) {
         if (auto use = at::parse_cpms_query(r.line("+CPMS:")); r.ok() && use && !use->empty()) {
             spdlog::info("{} AT+CPMS=\"SM\",… refused ({}): using the modem's own storages",
                          log_name(), refused);
-            const at::StorageUse& received = use->size() >= 3 ? (*use)[2] : use->front();
+            const at::StorageUse received = *received_use(use);
             mem1_ = at::to_upper(use->front().storage);
             received_storage_ = at::to_upper(received.storage);
             status_.storage = received.storage;
@@ -704,7 +743,7 @@ awaitable<Exit> Modem::Impl::choose_storage(SmsServiceWait& wait) {
             status_.storage_total = received.total;
             co_return Exit::ok;
         }
-        const Exit e = co_await wait_for_sms_service(wait, "AT+CPMS?", r);
+        const Exit e = co_await wait_for_sms_service(wait, "AT+CPMS?: " + r.final.line);
         if (e == Exit::failed) {
             spdlog::warn("{} the message storage cannot be chosen (AT+CPMS?: {}): messages are "
                          "read as they are announced, stored ones may be missed",

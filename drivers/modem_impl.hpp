@@ -61,10 +61,12 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Parts of configure(): AT+CMGF=0, and the message storage (AT+CPMS).
     awaitable<Exit> enter_pdu_mode(SmsServiceWait& wait);
     awaitable<Exit> choose_storage(SmsServiceWait& wait);
-    // After an SMS command was refused at set-up: Exit::ok after a pause to
-    // try again, Exit::failed once the wait's deadline has passed, Exit::stopped.
-    awaitable<Exit> wait_for_sms_service(SmsServiceWait& wait, std::string_view command,
-                                         const Reply& refused);
+    // All three storages set to `name` ("SM", "ME"), its answer's counts shown.
+    void use_storage(const std::string& name, const Reply& cpms_set);
+    // After an SMS command was refused at set-up (`why`: the command and its
+    // answer): Exit::ok after a pause to try again, Exit::failed once the
+    // wait's deadline has passed, Exit::stopped.
+    awaitable<Exit> wait_for_sms_service(SmsServiceWait& wait, const std::string& why);
     awaitable<Exit> ready_loop();
     awaitable<Exit> recover(std::string why);
     awaitable<bool> responds();

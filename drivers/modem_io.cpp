@@ -419,10 +419,8 @@ awaitable<Exit> Modem::Impl::health() {
         r = co_await cmd("AT+CPMS?");
         if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
         if (auto use = at::parse_cpms_query(r.line("+CPMS:")); use && !use->empty()) {
-            // <mem3>, where the network's messages are stored: the one whose
-            // filling up holds them back (<mem1> follows the last read or
-            // delete, which may have been in "SR").
-            const at::StorageUse& received = use->size() >= 3 ? (*use)[2] : use->front();
+            // Not <mem1>: it follows the last read or delete, maybe in "SR".
+            const at::StorageUse& received = at::received_storage_use(*use);
             changed |= received.used != status_.storage_used;
             status_.storage = received.storage;
             status_.storage_used = received.used;

@@ -147,6 +147,10 @@ ParseResult<std::vector<StorageUse>> parse_cpms_set(std::string_view line) {
     return out;
 }
 
+const StorageUse& received_storage_use(const std::vector<StorageUse>& use) {
+    return use.size() >= 3 ? use[2] : use.front();
+}
+
 ParseResult<std::vector<std::vector<std::string>>> parse_cpms_test(std::string_view line) {
     auto args = body_args(line, "+CPMS");
     if (!args) return parse_error(args.error().reason);

@@ -57,6 +57,9 @@ struct StorageUse {
 ParseResult<std::vector<StorageUse>> parse_cpms_query(std::string_view line);
 // AT+CPMS=<mem1>[,…] — "+CPMS: <used1>,<total1>,<used2>,<total2>[,…]" (§3.2.2 set).
 ParseResult<std::vector<StorageUse>> parse_cpms_set(std::string_view line);
+// <mem3>'s entry of a non-empty answer, where the network's messages are stored
+// (its filling up holds them back); the first where the answer has fewer.
+const StorageUse& received_storage_use(const std::vector<StorageUse>& use);
 // AT+CPMS=? — "+CPMS: (list of <mem1>s),(… <mem2>s),(… <mem3>s)" (§3.2.2 test).
 ParseResult<std::vector<std::vector<std::string>>> parse_cpms_test(std::string_view line);
 

@@ -330,6 +330,16 @@ TEST_CASE("probe: full SMS storage is a WARN", "[probe]") {
     CHECK(r.status == 0);
 }
 
+TEST_CASE("probe: a SIM storage with no slots is a WARN", "[probe]") {
+    SimProcess sim({"--sim-slots", "0"});
+    const auto r = diag({"probe", sim.link(), "--json"});
+    const auto row = check(parse(r), "SMS storage");
+    CHECK(row.at("status") == "WARN");
+    CHECK(contains(row.at("value"), "SM 0/0 (no slots)"));
+    CHECK(contains(row.at("hint"), "own storage (ME)"));
+    CHECK(r.status == 0);
+}
+
 TEST_CASE("probe: a port held by another process names the holder", "[probe]") {
     SimProcess sim;
     const int fd = ::open(sim.link().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -715,6 +715,26 @@ TEST_CASE("Modem: a SIM that holds no messages: the modem's own storage is drain
     REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
+TEST_CASE("Modem: a SIM with no message slots: received messages are kept in the modem's own") {
+    // AT+CPMS="SM",… is taken but shows 0 slots: with nowhere to store them,
+    // the network would hold every message back. The modem's ME takes them.
+    SimProcess sim({"--sim-slots", "0", "--storage-size", "5"});
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "while away"}});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    CHECK(rig.modem->status().storage == "ME");
+    CHECK(rig.modem->status().storage_total == 5);
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "announced"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }, 8s));
+    std::set<std::string> texts;
+    for (const auto& p : rig.observer.inbound) {
+        CHECK(p.storage == "ME");
+        texts.insert(reassemble({p}));
+    }
+    CHECK(texts == std::set<std::string>{"while away", "announced"});
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
 TEST_CASE("Modem: the right PIN unlocks the SIM") {
     SimProcess sim({"--pin", "4321"});
     auto settings = test_settings("office-1", sim.link());

@@ -220,6 +220,7 @@ Check judge_storage(const Answer& cpms) {
     if (!use || use->empty()) return make(item, Status::warn, "unreadable +CPMS answer", "");
     std::string value;
     bool full = false;
+    bool no_slots = false;
     std::vector<std::string> seen;
     for (const auto& u : *use) {
         if (std::find(seen.begin(), seen.end(), u.storage) != seen.end()) continue;
@@ -228,7 +229,13 @@ Check judge_storage(const Answer& cpms) {
         value += (u.storage.empty() ? std::string("?") : u.storage) + " " + std::to_string(u.used) +
                  "/" + std::to_string(u.total);
         if (u.total > 0 && u.used >= u.total) full = true;
+        if (u.total == 0) no_slots = true;
     }
+    if (no_slots)
+        return make(item, Status::warn, value + " (no slots)",
+                    "a storage with no room: the SIM holds no messages, or the modem has not "
+                    "read it yet (probe again in a minute); smsgwd then keeps received "
+                    "messages in the modem's own storage (ME) where it has one");
     if (full)
         return make(item, Status::warn, value + " (full)",
                     "storage full: the network holds back new messages until there is room; "

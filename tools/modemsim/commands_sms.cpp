@@ -127,6 +127,10 @@ ModemCore::Outcome ModemCore::cmd_cpms(const AtCommand& c) {
     }
     mem1_ = chosen[0];
     mem2_ = chosen[1];
+    // A <mem3> with room, where the last had none, is memory available to
+    // the network as a freed slot is (SMMA): it delivers what it held back.
+    if (chosen[2] != mem3_ && !store_.full(chosen[2]))
+        after_response_ = [this] { retry_waiting(); };
     mem3_ = chosen[2];
     info("+CPMS: " + cpms_counts());
     return ok();

@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
     app.add_option("--storage-size", c.storage_size, "slots in each of SM and ME")
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
+    app.add_option("--sim-slots", c.sim_slots,
+                   "slots in SM where not --storage-size; 0: a SIM with no message records, "
+                   "whose SM the modem accepts with 0 slots")
+        ->check(CLI::Range(0, 1000));
     app.add_option("--index-base", index_base, "first storage index, 0 or 1 (default: the flavour's)")
         ->check(CLI::IsMember({0, 1}));
     app.add_option("--cmgs-latency-ms", c.cmgs_latency_ms, "network round trip of each AT+CMGS")

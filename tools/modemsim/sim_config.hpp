@@ -35,6 +35,9 @@ struct SimConfig {
     std::string pin;  // empty: the SIM is not PIN-locked
     std::string puk = "12345678";
     int storage_size = 20;              // slots per storage ("SM" and "ME")
+    // Slots on the SIM ("SM") where not storage_size; 0: a SIM with no message
+    // records whose "SM" the modem still accepts, showing 0 slots.
+    std::optional<int> sim_slots;
     std::optional<int> index_base;      // 0 or 1; empty: the flavour's
     int cmgs_latency_ms = 0;            // network round trip of one submit
     double error_rate = 0.0;            // probability that a submit fails

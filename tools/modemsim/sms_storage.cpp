@@ -41,13 +41,21 @@ std::optional<Memory> memory_from_string(std::string_view name) {
     return std::nullopt;
 }
 
-MessageStore::MessageStore(int slots_per_memory, int index_base)
-    : size_(slots_per_memory), base_(index_base),
-      sim_(static_cast<std::size_t>(slots_per_memory)),
-      flash_(static_cast<std::size_t>(slots_per_memory)),
-      reports_(static_cast<std::size_t>(slots_per_memory)) {}
+MessageStore::MessageStore(int sim_slots, int flash_slots, int index_base)
+    : base_(index_base),
+      sim_(static_cast<std::size_t>(sim_slots)),
+      flash_(static_cast<std::size_t>(flash_slots)),
+      reports_(static_cast<std::size_t>(flash_slots)) {}
 
-int MessageStore::total(Memory m) const { return m == Memory::mt ? 2 * size_ : size_; }
+int MessageStore::total(Memory m) const {
+    switch (m) {
+        case Memory::sm: return static_cast<int>(sim_.size());
+        case Memory::me: return static_cast<int>(flash_.size());
+        case Memory::mt: return static_cast<int>(sim_.size() + flash_.size());
+        case Memory::sr: return static_cast<int>(reports_.size());
+    }
+    return 0;
+}
 
 int MessageStore::used(Memory m) const {
     auto count = [](const Slots& s) {
@@ -72,8 +80,8 @@ std::optional<std::pair<MessageStore::Slots*, std::size_t>> MessageStore::locate
         case Memory::sm: return std::pair{&sim_, p};
         case Memory::me: return std::pair{&flash_, p};
         case Memory::mt:
-            if (pos < size_) return std::pair{&sim_, p};
-            return std::pair{&flash_, p - static_cast<std::size_t>(size_)};
+            if (p < sim_.size()) return std::pair{&sim_, p};
+            return std::pair{&flash_, p - sim_.size()};
         case Memory::sr: return std::pair{&reports_, p};
     }
     return std::nullopt;

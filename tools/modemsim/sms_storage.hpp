@@ -30,7 +30,9 @@ struct StoredMessage {
 
 class MessageStore {
 public:
-    MessageStore(int slots_per_memory, int index_base);
+    // `sim_slots` in "SM" (0: a SIM with no message records), `flash_slots`
+    // in "ME" and in "SR".
+    MessageStore(int sim_slots, int flash_slots, int index_base);
 
     int index_base() const { return base_; }
     int total(Memory m) const;
@@ -51,7 +53,6 @@ private:
     // The physical slot behind (memory, index): SIM or flash, and its position.
     std::optional<std::pair<Slots*, std::size_t>> locate(Memory m, int index);
 
-    int size_;
     int base_;
     Slots sim_;
     Slots flash_;
