@@ -49,7 +49,7 @@ void AtEngine::attach(asio::posix::stream_descriptor& stream) {
     detach();
     stream_ = &stream;
     ++generation_;
-    session_.reset(now());
+    session_.reset(now(), "port opened again");
     process();
     auto self = shared_from_this();
     asio::co_spawn(executor_, reader(self, generation_), asio::detached);
@@ -69,7 +69,7 @@ void AtEngine::detach() {
     ++generation_;  // the reader and writer of the old stream see this and end
     out_.clear();
     write_event_.cancel();
-    session_.reset(now());
+    session_.reset(now(), "port closed");
     process();
 }
 

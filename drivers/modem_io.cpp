@@ -85,6 +85,13 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
     at::Command c;
     c.text = "AT+CMGS=" + std::to_string(tpdu_length);
     c.pdu = std::move(pdu_hex);
+    // Queued behind another command, it may find the modem restarted (at its
+    // defaults, perhaps in text mode, where the length would be taken for a
+    // number) or recovering by its turn: then it is not written.
+    c.hold = [weak = weak_from_this()] {
+        const auto modem = weak.lock();
+        return modem ? modem->cannot_send() : std::string("modem stopped");
+    };
     auto engine = engine_;
     const Reply r = co_await engine->command(std::move(c));
     // Success is "+CMGS: <mr>" then OK (TS 27.005 §3.5.1). The TP-MR comes only

@@ -167,19 +167,24 @@ void Store::record_change(std::string_view entity, std::int64_t id, std::optiona
 }
 
 std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Time at) {
+    // The message's error: its first failed part's, or, for a message left
+    // uncertain, why its first uncertain part is (the user decides on a resend).
     std::vector<State> states;
     std::optional<std::string> failure;
+    std::optional<std::string> uncertainty;
     {
         Statement st = db_->prepare(
             "SELECT state, error, seq, total FROM parts WHERE message_id = ? ORDER BY seq");
         st.bind(1, message_id);
         while (st.step()) {
-            states.push_back(rows::state(st, 0));
-            if (states.back() == State::failed && !failure) {
-                failure = "part " + std::to_string(st.int64(2)) + "/" +
-                          std::to_string(st.int64(3)) + ": " +
-                          st.optional_text(1).value_or("failed");
-            }
+            const State state = rows::state(st, 0);
+            states.push_back(state);
+            if (state != State::failed && state != State::uncertain) continue;
+            auto& reason = state == State::failed ? failure : uncertainty;
+            if (!reason)
+                reason = "part " + std::to_string(st.int64(2)) + "/" +
+                         std::to_string(st.int64(3)) + ": " +
+                         st.optional_text(1).value_or(std::string(to_string(state)));
         }
     }
     State before;
@@ -191,14 +196,15 @@ std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Ti
     }
     const State after = derive_message_state(states);
     if (after != before) {
+        const std::optional<std::string>& error = after == State::failed      ? failure
+                                                  : after == State::uncertain ? uncertainty
+                                                                              : std::nullopt;
         Statement st =
             db_->prepare("UPDATE messages SET state = ?, error = ?, updated_at = ? WHERE id = ?");
-        st.bind_all(to_string(after), after == State::failed ? failure : std::nullopt,
-                    to_millis(at), message_id);
+        st.bind_all(to_string(after), error, to_millis(at), message_id);
         st.run();
-        record_change(
-            "message", message_id, before, after, at,
-            after == State::failed ? std::optional<std::string_view>(*failure) : std::nullopt);
+        record_change("message", message_id, before, after, at,
+                      error ? std::optional<std::string_view>(*error) : std::nullopt);
     }
     // Also when it stays failed: a part that was in AT+CMGS may have just ended unsent.
     refund_unsent(message_id, after, at);
@@ -221,7 +227,8 @@ void Store::set_part_state(const Part& part, State to, Time at,
 
 std::optional<std::pair<State, State>> Store::follow_single_part(const Part& part, State to,
                                                                  Time at) {
-    if (part.total != 1 || to == State::failed) return std::nullopt;
+    // A failed or uncertain message takes its error from the part: refreshed whole.
+    if (part.total != 1 || to == State::failed || to == State::uncertain) return std::nullopt;
     const State one_before[] = {part.state};
     const State one_after[] = {to};
     const State before = derive_message_state(one_before);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,11 @@ struct Command {
     Millis timeout{0};  // 0: the timer table's default (T-command, or T-send with a PDU)
     std::optional<std::string> pdu;  // hex, SMSC field first; sent after the "> " prompt
     bool sensitive = false;          // a PIN/PUK: traces and logs show "AT+CPIN=****"
+    // Asked when the command's turn comes, before it is written: a reason
+    // completes it not_sent instead. What was true when it was queued may not
+    // be by then: a command ahead of it may have found the modem restarted,
+    // back at its defaults, or not answering.
+    std::function<std::string()> hold;
 };
 
 // The command as logs may show it: arguments of a sensitive command are masked.

@@ -130,9 +130,19 @@ void Session::write(std::string bytes, std::string shown) {
 }
 
 void Session::dispatch(TimePoint now) {
-    if (state_ != SessionState::idle || queue_.empty()) return;
-    current_ = std::move(queue_.front());
-    queue_.pop_front();
+    for (;;) {
+        if (state_ != SessionState::idle || queue_.empty()) return;
+        Pending next = std::move(queue_.front());
+        queue_.pop_front();
+        std::string held = next.cmd.hold ? next.cmd.hold() : std::string();
+        if (held.empty()) {
+            current_ = std::move(next);
+            break;
+        }
+        actions_.push_back(Complete{next.id, shown_command(next.cmd), {},
+                                    Final{Outcome::not_sent, {}, std::nullopt,
+                                          "not written: " + std::move(held)}});
+    }
     lines_.clear();
     current_->written = now;
     const Command& cmd = current_->cmd;
@@ -472,7 +482,7 @@ void Session::timeout(TimePoint now) {
     }
 }
 
-void Session::reset(TimePoint now) {
+void Session::reset(TimePoint now, const std::string& why) {
     if (current_) {
         const bool after_ctrl_z = state_ == SessionState::awaiting_send;
         const bool before_pdu =
@@ -482,9 +492,11 @@ void Session::reset(TimePoint now) {
                                     : Outcome::timeout,
                        {},
                        std::nullopt,
-                       "session reset"});
+                       after_ctrl_z ? why + " after the PDU was written: the network may have "
+                                            "taken the message"
+                                    : why});
     }
-    fail_queue("session reset");
+    fail_queue(why);
     flush_partial_urc();
     lexer_.reset();
     failed_probes_ = 0;

@@ -42,9 +42,10 @@ class Session {
     void on_bytes(std::string_view bytes, TimePoint now);
     // The clock; call at next_deadline() (earlier or later is harmless).
     void on_tick(TimePoint now);
-    // The port was reopened: in-flight and queued commands complete (uncertain
-    // after a Ctrl-Z, else not_sent or timeout), buffered bytes are dropped.
-    void reset(TimePoint now);
+    // The port was closed or reopened (`why`): in-flight and queued commands
+    // complete (uncertain after a Ctrl-Z, else not_sent or timeout), buffered
+    // bytes are dropped.
+    void reset(TimePoint now, const std::string& why);
 
     std::optional<TimePoint> next_deadline() const { return deadline_; }
     // The actions produced so far, oldest first; the Session forgets them.

@@ -568,16 +568,26 @@ TEST_CASE("Modem: a message stored without an announcement is found at the next 
     CHECK(reassemble(rig.observer.inbound) == "Stop");
 }
 
+namespace {
+
+// A message arrives, is read, and its AT+CMGD is carried out with the answer
+// lost: returns while that AT+CMGD waits for its answer.
+void receive_with_delete_answer_lost(Rig& rig, const SimProcess& sim) {
+    REQUIRE(rig.ready());
+    sim.control({{"op", "set"}, {"lose_answer_to", "AT+CMGD"}});
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "See you at ten"}});
+    REQUIRE(run_until(rig.io, [&] { return sim_stat(sim, "answers_lost") == 1; }));
+}
+
+}  // namespace
+
 TEST_CASE("Modem: a delete whose answer was lost spares the next message stored in its slot") {
     // AT+CMGD is carried out but its answer lost; a new message takes the
     // freed slot meanwhile, and its +CMTI names a slot the driver still
     // counts as holding the message it is deleting.
     SimProcess sim;
     Rig rig(test_settings("office-1", sim.link()));
-    REQUIRE(rig.ready());
-    sim.control({{"op", "set"}, {"lose_answer_to", "AT+CMGD"}});
-    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "See you at ten"}});
-    REQUIRE(run_until(rig.io, [&] { return sim_stat(sim, "answers_lost") == 1; }));
+    receive_with_delete_answer_lost(rig, sim);
     REQUIRE(stored_count(sim) == 0);
     sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
     REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }, 20s));
@@ -586,6 +596,25 @@ TEST_CASE("Modem: a delete whose answer was lost spares the next message stored 
     // Read, confirmed and only then deleted.
     CHECK(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
     CHECK(sim_stat(sim, "deleted") == 2);
+}
+
+TEST_CASE("Modem: a send queued behind a command that got no answer waits for the recovery") {
+    // AT+CMGD's answer is lost while a part waits behind it. A modem that
+    // stops answering may have restarted, back at its defaults (in text mode,
+    // from a saved profile, AT+CMGS=<length> takes the length for a number):
+    // the part is not written until the modem is known set up, and goes out
+    // once it is ready again.
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    receive_with_delete_answer_lost(rig, sim);
+    const auto part = encode("+4917012345678", "Your table is ready").parts[0];
+    const auto r = rig.send(part);
+    CHECK(r.status == SendResult::Status::not_ready);
+    CHECK_THAT(r.reason, Catch::Contains("not written: modem recovering"));
+    CHECK(sent_log(sim).empty());
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 20s));
+    CHECK(rig.send(part).status == SendResult::Status::sent);
+    CHECK(sent_log(sim).size() == 1);
 }
 
 TEST_CASE("Modem: a slot the modem will not show is deleted only after three health checks") {

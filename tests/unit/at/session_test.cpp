@@ -121,6 +121,32 @@ TEST_CASE("session: a second final result read with the first does not answer th
     CHECK(rig.result(send).lines == Lines{"+CMGS: 7"});
 }
 
+TEST_CASE("session: a held command is not written when its turn comes") {
+    // The hold is asked at the command's turn, not when it was queued: the
+    // command ahead found the modem restarted meanwhile.
+    Rig rig;
+    std::string why;
+    const auto first = rig.submit("AT+CMGD=1");
+    Command send = command("AT+CMGS=23", pdu);
+    send.hold = [&] { return why; };
+    const auto held = rig.submit(send);
+    const auto next = rig.submit("AT+CSQ");
+    why = "restarted (RDY): setting it up again";
+    rig.feed("\r\nOK\r\n");
+    CHECK(rig.result(first).final.outcome == Outcome::ok);
+    CHECK(rig.result(held).final.outcome == Outcome::not_sent);
+    CHECK(rig.result(held).final.reason == "not written: restarted (RDY): setting it up again");
+    CHECK(rig.writes() == Lines{"AT+CMGD=1\r", "AT+CSQ\r"});
+    CHECK_FALSE(rig.completed(next));
+    // With nothing to hold it, it is written as usual.
+    why.clear();
+    const auto sent = rig.submit(send);
+    rig.feed("\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
+    CHECK(rig.result(next).final.outcome == Outcome::ok);
+    CHECK_FALSE(rig.completed(sent));
+    CHECK(rig.writes().back() == "AT+CMGS=23\r");
+}
+
 TEST_CASE("session: +CMTI between +CSQ: 20,99 and OK is routed as a URC") {
     Rig rig;
     const auto id = rig.submit("AT+CSQ");
@@ -634,10 +660,13 @@ TEST_CASE("session: reset completes everything") {
     const auto sending = rig.submit(command("AT+CMGS=23", pdu));
     const auto queued = rig.submit("AT+CSQ");
     rig.feed("\r\n> ");
-    rig.session.reset(rig.now);
+    rig.session.reset(rig.now, "port closed");
     rig.pump();
     CHECK(rig.result(sending).final.outcome == Outcome::uncertain);
+    CHECK(rig.result(sending).final.reason ==
+          "port closed after the PDU was written: the network may have taken the message");
     CHECK(rig.result(queued).final.outcome == Outcome::not_sent);
+    CHECK(rig.result(queued).final.reason == "port closed");
     CHECK(rig.session.state() == SessionState::idle);
     CHECK(rig.session.queued() == 0);
 }

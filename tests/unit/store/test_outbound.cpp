@@ -532,6 +532,9 @@ TEST_CASE("a modem going down releases its messages of which nothing was sent",
     CHECK(part->message.modem == "m1");
     CHECK(part->parts[1].state == State::queued);
     CHECK(store.get_message(in_flight)->message.state == State::uncertain);
+    // The message says why, as a failed one does: the user decides on a resend.
+    CHECK(store.get_message(in_flight)->message.error ==
+          "part 1/1: modem unplugged during AT+CMGS");
     CHECK(store.get_message(elsewhere)->parts[0].state == State::sending);  // m2's claim untouched
 
     auto m2 = store.claim_next_parts("m2", at_seconds(9), 10);
