@@ -292,8 +292,12 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
     }
     set_part_state(part, State::failed, now, text);
     // The recipient can never get the whole text: the unsent siblings fail too.
+    // Those in sending were claimed ahead, never written (a message's parts go
+    // through one modem, one AT+CMGS at a time): not an attempt.
     const auto siblings =
         rows::all(*db_, unsent_siblings_sql, rows::part, part.message_id, part.id);
+    for (const Part& p : siblings)
+        if (p.state == State::sending) uncount_attempt(p.id);
     end_parts(siblings, State::failed,
               "part " + std::to_string(part.seq) + "/" + std::to_string(part.total) + " failed",
               now);
@@ -324,8 +328,7 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
     // not count as an attempt.
     const auto claimed = rows::all(*db_, claimed_sql, rows::part, modem);
     for (const Part& p : claimed) {
-        Statement st = db_->prepare("UPDATE parts SET attempts = attempts - 1 WHERE id = ?");
-        st.bind(1, p.id).run();
+        uncount_attempt(p.id);
         set_part_state(p, State::queued, now,
                        why.empty() ? "modem " + std::string(modem) + " went down before sending it"
                                    : std::string(why));
@@ -478,6 +481,11 @@ std::optional<Store::EndedPart> Store::ended_part(std::int64_t message_id, std::
     if (!st.step()) return std::nullopt;
     return EndedPart{rows::state(st, 2), "part " + std::to_string(st.int64(0)) + "/" +
                                              std::to_string(st.int64(1)) + " " + st.text(2)};
+}
+
+void Store::uncount_attempt(std::int64_t part_id) {
+    Statement st = db_->prepare("UPDATE parts SET attempts = attempts - 1 WHERE id = ?");
+    st.bind(1, part_id).run();
 }
 
 void Store::end_parts(std::span<const Part> parts, State to, std::string_view reason, Time now) {

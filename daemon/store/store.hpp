@@ -265,6 +265,8 @@ class Store {
         std::string text;
     };
     std::optional<EndedPart> ended_part(std::int64_t message_id, std::int64_t except);
+    // A claim counted as an attempt that was never written to the modem.
+    void uncount_attempt(std::int64_t part_id);
     // Each of `parts` ends in `to`, with reason as its error and in its history.
     void end_parts(std::span<const Part> parts, State to, std::string_view reason, Time now);
     // The message's parts still queued end in `to` with reason as their error

@@ -358,9 +358,11 @@ TEST_CASE("a permanent failure fails the message and its unsent parts at once",
     CHECK(u.message_to == State::failed);
     auto got = store.get_message(id);
     CHECK_THAT(*got->message.error, Catch::Contains("rejected"));
+    CHECK(got->parts[0].attempts == 1);
     for (std::size_t i = 1; i < 3; ++i) {
         CHECK(got->parts[i].state == State::failed);
         CHECK(got->parts[i].error == "part 1/3 failed");
+        CHECK(got->parts[i].attempts == 0);  // claimed ahead, never written
     }
     CHECK(store.claim_next_parts("m1", at_seconds(1), 10).empty());
 }
