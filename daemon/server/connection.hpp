@@ -48,6 +48,8 @@ class Connection : public std::enable_shared_from_this<Connection>, public Event
     std::optional<api::Role> role() const { return role_; }
     // Graceful stop: no more reading; in-flight requests finish, replies flush.
     void stop();
+    // Reads no more (stop(), a dropped subscriber): it closes once flushed.
+    bool closing() const { return stop_reading_; }
     void deliver_event(const std::shared_ptr<const std::string>& line) override;
 
   private:

@@ -43,9 +43,18 @@ struct Server::Impl {
         : io(io_), options(std::move(options_)), core{options, handler, {}, {}, {}},
           acceptor(io_), retry(io_) {}
 
+    // Who is at the other end of a new connection (SO_PEERCRED) and its role.
+    struct Peer {
+        ucred cred{};
+        PeerIdentity identity;
+        std::optional<api::Role> role;
+    };
+
     awaitable<void> accept_loop();
     awaitable<void> refuse(std::shared_ptr<UnixSocket> socket);
-    void admit(UnixSocket socket);
+    std::optional<Peer> peer_of(UnixSocket& socket) const;
+    bool make_room_for(const Peer& newcomer);
+    void admit(UnixSocket socket, const Peer& peer);
     void check_stopped();
 
     asio::io_context& io;
@@ -108,7 +117,9 @@ awaitable<void> Server::Impl::accept_loop() {
             co_await retry.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
-        if (connections.size() >= options.max_connections) {
+        const std::optional<Peer> peer = peer_of(socket);
+        if (!peer) continue;
+        if (connections.size() >= options.max_connections && !make_room_for(*peer)) {
             ++core.stats.refused_overloaded;
             // Refusals linger briefly; beyond as many again they are just closed.
             if (refusing < options.max_connections)
@@ -116,7 +127,7 @@ awaitable<void> Server::Impl::accept_loop() {
                                asio::detached);
             continue;
         }
-        admit(std::move(socket));
+        admit(std::move(socket), *peer);
     }
 }
 
@@ -141,18 +152,45 @@ void Server::reconfigure(const ServerOptions& fresh) {
     }
 }
 
-void Server::Impl::admit(UnixSocket socket) {
-    ucred cred{};
-    socklen_t len = sizeof(cred);
-    if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+std::optional<Server::Impl::Peer> Server::Impl::peer_of(UnixSocket& socket) const {
+    Peer peer;
+    socklen_t len = sizeof(peer.cred);
+    if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer.cred, &len) != 0) {
         spdlog::warn("socket: SO_PEERCRED failed ({}); connection closed", std::strerror(errno));
-        return;
+        return std::nullopt;
     }
-    const PeerIdentity peer = lookup_peer(cred.uid, cred.gid);
-    const std::optional<api::Role> role = role_for(options.roles, peer);
+    peer.identity = lookup_peer(peer.cred.uid, peer.cred.gid);
+    peer.role = role_for(options.roles, peer.identity);
+    return peer;
+}
+
+// A full daemon closes its oldest connection without a role for a newcomer
+// with one: connections that can only be answered forbidden (a socket mode
+// that lets everyone connect) must not lock out the users the config names.
+bool Server::Impl::make_room_for(const Peer& newcomer) {
+    if (!newcomer.role) return false;
+    // It stays in the table until it has closed, as every connection does, so
+    // that a graceful stop still waits for it.
+    for (const auto& [id, connection] : connections) {
+        if (connection->role() || connection->closing()) continue;
+        spdlog::warn("socket: connection {} from {} has no role: closed to make room for {} "
+                     "(limits.max_connections {})",
+                     id, connection->caller().user,
+                     newcomer.identity.user.empty() ? std::to_string(newcomer.cred.uid)
+                                                    : newcomer.identity.user,
+                     options.max_connections);
+        connection->stop();
+        return true;
+    }
+    return false;
+}
+
+void Server::Impl::admit(UnixSocket socket, const Peer& peer) {
+    const ucred& cred = peer.cred;
+    const std::optional<api::Role> role = peer.role;
     const std::uint64_t id = next_id++;
     CallerInfo caller{id,   cred.uid, cred.gid, cred.pid,
-                      peer.user.empty() ? std::to_string(cred.uid) : peer.user,
+                      peer.identity.user.empty() ? std::to_string(cred.uid) : peer.identity.user,
                       role.value_or(api::Role::member)};
     if (role)
         spdlog::debug("socket: connection {} from {} (uid {}, pid {}) as {}", id, caller.user,

@@ -343,6 +343,35 @@ TEST_CASE("server: over the connection limit a client gets one overloaded line a
     CHECK(fourth.request({{"id", 1}, {"op", "hello"}}).at("ok") == true);
 }
 
+TEST_CASE("server: connections without a role give their place to one with a role") {
+    // A socket everyone may open: users the config does not name fill the
+    // connection limit, and an admin still gets in; the oldest of them goes.
+    const passwd nb = nobody();
+    ServerFixture fx([](server::ServerOptions& o) {
+        o.socket.mode = 0666;
+        o.max_connections = 2;
+    });
+    REQUIRE(::chmod(fx.dir.c_str(), 0755) == 0);
+    ForkedClient oldest(nb.pw_uid, nb.pw_gid, fx.path);
+    ForkedClient newer(nb.pw_uid, nb.pw_gid, fx.path);
+    CHECK(error_of(json::parse(oldest.request(R"({"id":1,"op":"hello"})"))).at("code") == "forbidden");
+    CHECK(error_of(json::parse(newer.request(R"({"id":1,"op":"hello"})"))).at("code") == "forbidden");
+
+    Client admin(fx.path);
+    CHECK(admin.request({{"id", 1}, {"op", "hello"}}).at("result").at("role") == "admin");
+    CHECK(oldest.request(R"({"id":2,"op":"hello"})").empty());  // closed
+    CHECK(oldest.finish() == 12);
+    CHECK(error_of(json::parse(newer.request(R"({"id":2,"op":"hello"})"))).at("code") == "forbidden");
+    CHECK(fx.stats().refused_overloaded == 0);
+    // Without a role, a newcomer to a full daemon is refused as before.
+    REQUIRE(fx.wait_stats([](const server::ServerStats& s) { return s.connections == 2; }));
+    ForkedClient refused(nb.pw_uid, nb.pw_gid, fx.path);
+    CHECK(error_of(json::parse(refused.request(R"({"id":1,"op":"hello"})"))).at("code") ==
+          "overloaded");
+    CHECK(fx.stats().refused_overloaded == 1);
+    CHECK(admin.request({{"id", 2}, {"op", "hello"}}).at("ok") == true);
+}
+
 TEST_CASE("server: a client that never reads is paused, bounded, and stalls nobody") {
     constexpr std::size_t high_water = 64 * 1024;
     constexpr std::size_t in_flight = 16;

@@ -418,7 +418,7 @@ int main(int argc, char** argv) {
         "  smsgwctl --json send --to +4917612345678 --text Hi --idempotency-key order-981\n"
         "  smsgwctl send --batch reminders.jsonl --not-before 2024-06-01T09:00:00+02:00\n"
         "With --batch the accepted messages are stored in one transaction (send_batch); each\n"
-        "refused one is listed with its reason, and the rest are still queued.\n"
+        "refused one is listed with its reason, and the rest are still queued (exit 0).\n"
         "A refused message exits 1 with the reason: invalid_number, opted_out, text_too_long,\n"
         "service_disabled, insufficient_balance, overloaded.\n");
 
@@ -439,7 +439,10 @@ int main(int argc, char** argv) {
         "  {\"to\":\"+4915112345678\",\"text\":\"Spring sale\",\"category\":\"marketing\"}\n"
         "Example:\n  smsgwctl send-batch reminders.jsonl\n"
         "  (the same as: smsgwctl send --batch reminders.jsonl)\n"
-        "An error names the item at fault: messages[3].to (items count from 0).\n");
+        "An error names the item at fault: messages[3].to (items count from 0).\n"
+        "The batch is the daemon's success even when some items are refused: it exits 0 and\n"
+        "lists them (with --json the result counts them in \"refused\"); the others are\n"
+        "queued, so send again only the refused ones.\n");
 
     // ---- message get|list|cancel ------------------------------------------------
     CLI::App* message = group("message", "Look up, list and cancel outbound messages.");
