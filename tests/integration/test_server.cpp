@@ -352,9 +352,10 @@ TEST_CASE("server: connections without a role give their place to one with a rol
         o.max_connections = 2;
     });
     REQUIRE(::chmod(fx.dir.c_str(), 0755) == 0);
+    // Each answered before the next connects: the children connect in any order.
     ForkedClient oldest(nb.pw_uid, nb.pw_gid, fx.path);
-    ForkedClient newer(nb.pw_uid, nb.pw_gid, fx.path);
     CHECK(error_of(json::parse(oldest.request(R"({"id":1,"op":"hello"})"))).at("code") == "forbidden");
+    ForkedClient newer(nb.pw_uid, nb.pw_gid, fx.path);
     CHECK(error_of(json::parse(newer.request(R"({"id":1,"op":"hello"})"))).at("code") == "forbidden");
 
     Client admin(fx.path);

@@ -32,7 +32,7 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 }
 
 bool starts_with_at(std::string_view s) {
-    return s.size() >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'T' || s[1] == 't');
+    return istarts_with(s, "AT");
 }
 
 }  // namespace
