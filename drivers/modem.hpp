@@ -38,7 +38,11 @@ struct ModemSettings {
     std::string smsc;  // "+491722270333"; empty: keep the SIM's
     // Timeouts and periods. Tests shorten them; the defaults suit real sticks.
     std::chrono::milliseconds command_timeout = 5s;
-    std::chrono::milliseconds send_timeout = 60s;    // +CMGS after Ctrl-Z
+    // +CMGS after Ctrl-Z. Vendors give the network up to 120 s (Quectel's
+    // manuals: "maximum response time 120 s, determined by network"); an
+    // answer after the timeout leaves the part uncertain, so waiting less
+    // would turn slow sends into messages a person must look at.
+    std::chrono::milliseconds send_timeout = 120s;
     std::chrono::milliseconds register_timeout = 90s;
     std::chrono::milliseconds register_poll = 2s;
     // SMS commands fail for some seconds after the SIM is ready, until the

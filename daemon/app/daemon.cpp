@@ -30,8 +30,9 @@ store::StoreOptions store_options(const config::Config& c) {
 }
 
 // Longest a SIGTERM waits for the AT+CMGS in flight and the last replies
-// before the daemon exits regardless (the unit's TimeoutStopSec is longer).
-constexpr auto drain_limit = std::chrono::seconds(75);
+// before the daemon exits regardless: longer than a send's 120 s for the
+// network's answer (drivers/modem.hpp), shorter than the unit's TimeoutStopSec.
+constexpr auto drain_limit = std::chrono::seconds(130);
 
 }  // namespace
 

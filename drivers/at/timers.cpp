@@ -15,8 +15,10 @@ constexpr TimerDef table[] = {
      "the \"> \" prompt after AT+CMGS=<length> (TS 27.005 §3.5.1)"},
     {TimerId::prompt_delay, "T-prompt-delay", 0, TimerUnit::ms,
      "pause between the prompt and the PDU; some firmware drops bytes sent at once (quirk table)"},
-    {TimerId::send, "T-send", 60, TimerUnit::s,
-     "+CMGS answer after the PDU and Ctrl-Z: a network round trip; a timeout here is 'uncertain'"},
+    {TimerId::send, "T-send", 120, TimerUnit::s,
+     "+CMGS answer after the PDU and Ctrl-Z: a network round trip, up to 120 s by the vendors' "
+     "manuals (Quectel's \"maximum response time, determined by network\"); a timeout here is "
+     "'uncertain'"},
     {TimerId::quiet, "T-quiet", 500, TimerUnit::ms,
      "silence required after a timeout before probing with AT, so a late reply drains first"},
     {TimerId::probe, "T-probe", 2, TimerUnit::s, "the OK to the resynchronising AT"},

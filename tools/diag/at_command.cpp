@@ -156,7 +156,7 @@ void add_at_command(CLI::App& app, int& status) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     cmd->add_option("--timeout", args->timeout_seconds,
-                    "seconds to wait for each answer (default: 5, 60 after a PDU)")
+                    "seconds to wait for each answer (default: 5, 120 after a PDU)")
         ->check(CLI::Range(0.0, 3600.0));
     cmd->add_flag("--json", args->json,
                   "one JSON object per answer: {command, lines, final, outcome, error}, "

@@ -78,7 +78,7 @@ TEST_CASE("session_config carries vendor, noise and prompt delay") {
     const auto cfg = session_config(find_quirks("SIMCOM_Ltd", ""));
     CHECK(cfg.vendor == "simcom");
     CHECK(cfg.timers.get(TimerId::prompt_delay) == Millis(50));
-    CHECK(cfg.timers.get(TimerId::send) == Millis(60000));
+    CHECK(cfg.timers.get(TimerId::send) == Millis(120000));
     const auto hw = session_config(find_quirks("huawei", ""));
     CHECK(std::find(hw.noise.begin(), hw.noise.end(), UrcKind::huawei_rssi) != hw.noise.end());
 }
