@@ -5,12 +5,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <ranges>
 #include <sstream>
@@ -160,6 +163,31 @@ TEST_CASE("smsgwctl: exit 2 on usage errors, 3 when the daemon cannot be reached
     CHECK(has(env_gone.err, missing));
 }
 
+TEST_CASE("smsgwctl: a daemon that does not answer is exit 3 after --timeout, not a hang") {
+    // A stopped or stuck daemon still has its listening socket: the kernel
+    // accepts the connection and the request, and nothing answers.
+    const std::string dir = temp_dir();
+    const std::string path = dir + "/silent.sock";
+    const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+    REQUIRE(::bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(listener, 4) == 0);
+    const Run silent = run_ctl({"--socket", path, "--timeout", "0.5", "hello"});
+    CHECK(silent.status == 3);
+    CHECK(has(silent.err, path));
+    CHECK(has(silent.err, "did not answer within 0.5 s"));
+    const Run events = run_ctl({"--socket", path, "--timeout", "0.5", "events", "--event",
+                                "message.sent"});
+    CHECK(events.status == 3);
+    CHECK(has(events.err, "did not answer"));
+    CHECK(run_ctl({"--socket", path, "--timeout", "-1", "hello"}).status == 2);
+    ::close(listener);
+    ::unlink(path.c_str());
+    ::rmdir(dir.c_str());
+}
+
 TEST_CASE("smsgwctl: an integer out of the op's range is a usage error naming it and the range") {
     ServerFixture fx;
     // Beyond int64 was clamped to 9223372036854775807 and sent as that id.
@@ -204,10 +232,16 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     };
     const auto last = [&] { return fx.on_io([&] { return fx.handler.seen.back(); }); };
 
+    // The columns a person scans, the id first and the text last; the next
+    // page's cursor after the table, as the option that asks for it.
     std::string out = ok({"message", "list", "--state", "queued", "--limit", "3"});
-    CHECK(has(out, "MESSAGE_ID"));
+    CHECK(out.starts_with("MESSAGE_ID  STATE"));
     CHECK(has(out, "+4917612345678"));
-    CHECK(has(out, "next_before_id"));
+    CHECK(has(out, "CATEGORY\n"));
+    CHECK_FALSE(has(out, "IDEMPOTENCY_KEY"));
+    CHECK_FALSE(has(out, "next_before_id"));
+    CHECK(has(out, "--before-id 898\n"));
+    CHECK(out.find("--before-id 898") > out.find("+4917612345678"));
     CHECK(std::get<api::MessageListParams>(last().params).state == api::MessageState::queued);
 
     out = ok({"message", "get", "77"});

@@ -3,6 +3,8 @@
 // during `events`) interrupts a read so the caller can exit cleanly.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "pdu/expected.hpp"
@@ -11,8 +13,14 @@ namespace smsgw::ctl {
 
 class DaemonLink {
   public:
-    // A reason naming the path when the daemon cannot be reached.
-    static Expected<DaemonLink, std::string> connect(const std::string& path);
+    using Clock = std::chrono::steady_clock;
+
+    // A reason naming the path when the daemon cannot be reached. A nonzero
+    // `send_timeout` bounds the connect and every write: a daemon that is
+    // stopped or stuck fills its backlog and its socket buffer, and a script
+    // must not hang on it.
+    static Expected<DaemonLink, std::string> connect(const std::string& path,
+                                                     std::chrono::milliseconds send_timeout = {});
 
     DaemonLink(DaemonLink&& other) noexcept;
     DaemonLink& operator=(DaemonLink&&) = delete;
@@ -21,10 +29,12 @@ class DaemonLink {
     // Writes all of `line` (newline included); a reason on failure.
     Expected<bool, std::string> write(const std::string& line);
 
-    enum class Read { line, closed, interrupted, failed };
+    enum class Read { line, closed, interrupted, failed, timed_out };
     // The next line without its newline. `closed`: the daemon hung up;
-    // `interrupted`: a signal arrived (only when interruptible is set).
-    Read read_line(std::string& line, bool interruptible = false);
+    // `interrupted`: a signal arrived (only when interruptible is set);
+    // `timed_out`: no whole line by `deadline`.
+    Read read_line(std::string& line, bool interruptible = false,
+                   std::optional<Clock::time_point> deadline = std::nullopt);
     const std::string& failure() const { return failure_; }
     int fd() const { return fd_; }
 

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -39,6 +40,11 @@ using smsgw::ctl::DaemonLink;
 enum Exit : int { exit_ok = 0, exit_error_answer = 1, exit_usage = 2, exit_unreachable = 3 };
 
 constexpr const char* default_socket = "/run/smsgw/smsgw.sock";
+constexpr double default_timeout_seconds = 30;
+
+// How long a request waits for the daemon (connect, write, its answer); zero:
+// for ever. Set once from --timeout before any request.
+std::chrono::milliseconds answer_timeout{static_cast<long>(default_timeout_seconds * 1000)};
 
 // A usage problem found after parsing (an unreadable file, a bad JSON line).
 struct UsageError {
@@ -191,7 +197,7 @@ int report_error(const smsgw::api::Error& error) {
 // `reply` receives the reply line when the daemon answered.
 int exchange(const std::string& socket, const json& request, std::optional<DaemonLink>& link,
              smsgw::api::Reply& reply, std::string& reply_line) {
-    auto connected = DaemonLink::connect(socket);
+    auto connected = DaemonLink::connect(socket, answer_timeout);
     if (!connected) {
         std::cerr << "smsgwctl: " << connected.error() << "\n";
         return exit_unreachable;
@@ -202,8 +208,16 @@ int exchange(const std::string& socket, const json& request, std::optional<Daemo
         std::cerr << "smsgwctl: lost the daemon at " << socket << ": " << written.error() << "\n";
         return exit_unreachable;
     }
+    std::optional<DaemonLink::Clock::time_point> deadline;
+    if (answer_timeout.count() > 0) deadline = DaemonLink::Clock::now() + answer_timeout;
     for (;;) {
-        const auto read = link->read_line(reply_line);
+        const auto read = link->read_line(reply_line, false, deadline);
+        if (read == DaemonLink::Read::timed_out) {
+            std::cerr << "smsgwctl: the daemon at " << socket << " did not answer within "
+                      << std::chrono::duration<double>(answer_timeout).count()
+                      << " s (is it stuck? systemctl status smsgwd; --timeout changes the wait)\n";
+            return exit_unreachable;
+        }
         if (read == DaemonLink::Read::closed) {
             std::cerr << "smsgwctl: the daemon at " << socket
                       << " closed the connection without answering\n";
@@ -341,6 +355,12 @@ int main(int argc, char** argv) {
     app.add_option("--socket", socket,
                    "the daemon's socket (default: $SMSGW_SOCKET, else /run/smsgw/smsgw.sock)")
         ->capture_default_str();
+    double timeout_seconds = default_timeout_seconds;
+    app.add_option("--timeout", timeout_seconds,
+                   "seconds to wait for the daemon's answer before giving up with exit status 3; "
+                   "0 waits for ever (events stream for ever once subscribed)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 86400.0));
     app.add_flag("--json", json_out,
                  "print exactly the daemon's JSON result on one line instead of tables");
 
@@ -462,7 +482,12 @@ int main(int argc, char** argv) {
     integer_param(list, "--limit", "limit", "at most this many (1…1000, default 100)");
     integer_param(list, "--before-id", "before_id",
                   "continue after the last id of the previous page");
-    list.app->footer("Example:\n  smsgwctl message list --state failed --since 2024-05-01T00:00:00+02:00\n");
+    list.render = [](const nlohmann::ordered_json& result, const json&) {
+        return smsgw::ctl::render_messages(result);
+    };
+    list.app->footer("The table shows id, state, recipient, segments, modem, category, last change,\n"
+                     "error and text; --json gives every field.\n"
+                     "Example:\n  smsgwctl message list --state failed --since 2024-05-01T00:00:00+02:00\n");
     auto& cancel = command(message, "cancel", "message.cancel",
                            "Cancel a message none of whose parts has been handed to a modem yet "
                            "(a member: only one it submitted).");
@@ -591,7 +616,8 @@ int main(int argc, char** argv) {
         "  0  success\n"
         "  1  the daemon answered an error (printed on stderr as code: message (field: name))\n"
         "  2  usage error\n"
-        "  3  the daemon cannot be reached (the message names the socket and why)\n"
+        "  3  the daemon cannot be reached, or did not answer within --timeout (the message\n"
+        "     names the socket and why)\n"
         "Environment:\n"
         "  SMSGW_SOCKET  the socket path when --socket is not given\n"
         "Examples:\n"
@@ -606,6 +632,7 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? exit_ok : exit_usage;
     }
 
+    answer_timeout = std::chrono::milliseconds(static_cast<long>(timeout_seconds * 1000));
     if (events->parsed()) return run_events(socket, json_out, event_filter);
     for (const auto& c : commands) {
         if (!c->app->parsed()) continue;

@@ -78,13 +78,47 @@ json flat_record(const json& record, const std::string& prefix = {}) {
     return out;
 }
 
-std::string table(const json& nested) {
-    json records = json::array();
-    for (const json& record : nested) records.push_back(flat_record(record));
-    std::vector<std::string> columns;
+// Columns people look for first, in this order, whatever order the daemon's
+// JSON keeps (often sorted); a text goes last, where its length harms no other
+// column. The record's own id comes before the ids it refers to.
+constexpr std::string_view leading_columns[] = {"id",     "message_id", "inbound_id", "seq",
+                                                 "at",     "entity",     "state",      "from",
+                                                 "to",     "number"};
+constexpr std::string_view trailing_columns[] = {"text"};
+
+template <std::size_t N>
+bool among(const std::string& key, const std::string_view (&list)[N]) {
+    return std::find(std::begin(list), std::end(list), key) != std::end(list);
+}
+
+std::vector<std::string> column_order(const json& records, ColumnOrder order) {
+    std::vector<std::string> seen;
     for (const json& record : records)
         for (const auto& [key, value] : record.items())
-            if (std::find(columns.begin(), columns.end(), key) == columns.end()) columns.push_back(key);
+            if (std::find(seen.begin(), seen.end(), key) == seen.end()) seen.push_back(key);
+    // A column with no value in any row (an error column while nothing
+    // failed) says nothing; --json keeps it.
+    std::erase_if(seen, [&](const std::string& key) {
+        return std::all_of(records.begin(), records.end(), [&](const json& r) {
+            const auto it = r.find(key);
+            return it == r.end() || it->is_null();
+        });
+    });
+    if (order == ColumnOrder::as_given) return seen;
+    std::vector<std::string> columns;
+    for (std::string_view key : leading_columns)
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) columns.emplace_back(key);
+    for (const std::string& key : seen)
+        if (!among(key, leading_columns) && !among(key, trailing_columns)) columns.push_back(key);
+    for (std::string_view key : trailing_columns)
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) columns.emplace_back(key);
+    return columns;
+}
+
+std::string table(const json& nested, ColumnOrder order) {
+    json records = json::array();
+    for (const json& record : nested) records.push_back(flat_record(record));
+    const std::vector<std::string> columns = column_order(records, order);
     std::vector<std::vector<std::string>> cells;
     std::vector<std::size_t> widths;
     for (const std::string& c : columns) widths.push_back(width(c));
@@ -128,13 +162,22 @@ json in_order(const json& object, std::initializer_list<std::string_view> first)
 
 }  // namespace
 
-std::string render_result(const json& result) {
+std::string render_result(const json& result, ColumnOrder order) {
     if (!result.is_object()) return text_of(result) + "\n";
     std::vector<std::pair<std::string, std::string>> rows;
     std::vector<std::pair<std::string, const json*>> tables;
     // {"settings": {...}}: the wrapper's name adds nothing to every key.
     const bool wrapper = result.size() == 1 && result.begin()->is_object();
     flatten(wrapper ? *result.begin() : result, "", rows, tables);
+    // A list's cursor is where to go on, said after the list, and only when
+    // there is more.
+    std::string more;
+    if (const auto it = std::find_if(rows.begin(), rows.end(),
+                                     [](const auto& row) { return row.first == "next_before_id"; });
+        it != rows.end()) {
+        if (it->second != "-") more = "more, older: the same command with --before-id " + it->second + "\n";
+        rows.erase(it);
+    }
     std::string out;
     std::size_t key_width = 0;
     for (const auto& [key, value] : rows) key_width = std::max(key_width, width(key));
@@ -142,9 +185,9 @@ std::string render_result(const json& result) {
     const bool only_table = rows.empty() && tables.size() == 1;
     for (const auto& [key, records] : tables) {
         if (!only_table) out += (out.empty() ? "" : "\n") + key + ":\n";
-        out += table(*records);
+        out += table(*records, order);
     }
-    return out;
+    return out + more;
 }
 
 namespace {
@@ -226,7 +269,7 @@ std::string render_wallet(const json& result, std::int64_t ledger_limit) {
             *ledger = std::move(rows);
         }
     }
-    std::string out = render_result(view);
+    std::string out = render_result(view, ColumnOrder::as_given);
     if (!next.empty()) out += "\nolder entries: smsgwctl wallet get --before " + next + "\n";
     return out;
 }
@@ -236,7 +279,27 @@ std::string render_topup(const json& result) {
     json view = in_order(result, {"balance", "ledger_id"});
     drop_micros(view);
     money_with_currency(view, "balance");
-    return render_result(view);
+    return render_result(view, ColumnOrder::as_given);
+}
+
+std::string render_messages(const json& result) {
+    const auto messages = result.is_object() ? result.find("messages") : result.end();
+    if (messages == result.end() || !messages->is_array()) return render_result(result);
+    json view = result;
+    json rows = json::array();
+    for (const json& m : *messages) {
+        if (!m.is_object()) return render_result(result);
+        json row = json::object();
+        for (const char* key : {"message_id", "state", "to", "segments", "modem", "category",
+                                "updated_at", "error", "text"})
+            if (const auto it = m.find(key); it != m.end()) row[key] = *it;
+        rows.push_back(std::move(row));
+    }
+    view["messages"] = std::move(rows);
+    std::string out = render_result(view, ColumnOrder::as_given);
+    if (!messages->empty())
+        out += "(smsgwctl message get ID: its parts and history; --json: every field)\n";
+    return out;
 }
 
 namespace {
@@ -286,7 +349,7 @@ std::string render_modems(const json& result) {
         row["last error"] = error_cell(m);
         rows.push_back(std::move(row));
     }
-    return table(rows) +
+    return table(rows, ColumnOrder::as_given) +
            "(smsgwctl --json modem list: port, IMEI, ICCID, SMSC, storage, routes and limits)\n";
 }
 

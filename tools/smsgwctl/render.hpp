@@ -10,9 +10,17 @@
 
 namespace smsgw::ctl {
 
+// A table's columns: `people_first` puts ids, times, states and numbers
+// first and a text last, whatever order the daemon's JSON keeps (often
+// sorted); `as_given` keeps a renderer's own order. Either way a column with
+// no value in any row is left out (--json keeps it).
+enum class ColumnOrder { people_first, as_given };
+
 // Scalars (nested objects flattened to dotted keys) first, then one table per
-// array of objects, titled by its key unless it is the result's only content.
-std::string render_result(const nlohmann::ordered_json& result);
+// array of objects, titled by its key unless it is the result's only content,
+// then where the next page starts when the result has a next_before_id.
+std::string render_result(const nlohmann::ordered_json& result,
+                          ColumnOrder order = ColumnOrder::people_first);
 
 // wallet get: enabled as yes/no, the balance with its currency, the ledger as
 // a table with signed amounts (+10.50 in, -0.09 out) and, when the page is
@@ -21,6 +29,11 @@ std::string render_wallet(const nlohmann::ordered_json& result, std::int64_t led
 
 // wallet topup: the new balance and the ledger entry's id.
 std::string render_topup(const nlohmann::ordered_json& result);
+
+// message list: one row per message with what a person scans for (id, state,
+// recipient, segments, modem, category, last change, error, text); a message's
+// parts and history are `message get`'s, every field --json's.
+std::string render_messages(const nlohmann::ordered_json& result);
 
 // modem list: one row per modem with what a person checks first (state,
 // operator, signal, counters, last error); every other field is in --json.
