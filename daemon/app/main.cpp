@@ -12,6 +12,7 @@
 #include "daemon/app/daemon.hpp"
 #include "daemon/app/host_checks.hpp"
 #include "daemon/app/journal_log.hpp"
+#include "daemon/store/error.hpp"
 
 extern char** environ;
 
@@ -59,9 +60,13 @@ int main(int argc, char** argv) {
         return 0;
     }
     smsgw::app::setup_logging(loaded.config.log_level);
+    const std::string database = loaded.config.database;
     try {
         smsgw::app::Daemon daemon(config_path, options, std::move(loaded.config));
         return daemon.run();
+    } catch (const smsgw::store::StoreError& e) {
+        spdlog::critical("smsgwd: {}", smsgw::store::explain(e, database));
+        return 1;
     } catch (const std::exception& e) {
         spdlog::critical("smsgwd: {}", e.what());
         return 1;

@@ -1,6 +1,12 @@
 #include "daemon/service/service.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <optional>
+
 #include "daemon/service/service_impl.hpp"
+#include "daemon/store/error.hpp"
+#include "daemon/store/store.hpp"
 
 namespace smsgw::service {
 
@@ -22,6 +28,32 @@ SubmitStats Service::submit_stats() const {
 }
 
 awaitable<server::HandlerResult> Service::handle(const api::Request& request,
+                                                 const server::CallerInfo& caller) {
+    // A database failure is the operator's to fix, and the client's answer
+    // says what happened to its request rather than only "internal".
+    std::optional<store::StoreError> failed;
+    try {
+        co_return co_await answer(request, caller);
+    } catch (const store::StoreError& e) {
+        failed = e;
+    }
+    const std::string why = store::explain(*failed, impl_->deps.store.path());
+    spdlog::error("{} failed: {}", api::to_string(request.op()), why);
+    if (store::is_transient(*failed))
+        co_return unexpected(make_error(api::ErrorCode::overloaded,
+                                        "the database is busy (locked by another process); "
+                                        "nothing was changed: try again"));
+    // SQLite's words without the statement ("step: COMMIT: database or disk is full").
+    const std::string message = failed->what();
+    const auto words = message.rfind(": ");
+    co_return unexpected(make_error(
+        api::ErrorCode::internal,
+        "the database failed (" +
+            (words == std::string::npos ? message : message.substr(words + 2)) +
+            "), so nothing was stored or changed; the daemon's log says what to do"));
+}
+
+awaitable<server::HandlerResult> Service::answer(const api::Request& request,
                                                  const server::CallerInfo& caller) {
     Impl& s = *impl_;
     // The config in force when the request arrived stays alive until it is

@@ -48,6 +48,10 @@ class Service : public server::RequestHandler {
     struct Impl;  // service_impl.hpp, shared by the op files
 
   private:
+    // The op's own answer; handle() adds what a database failure means.
+    awaitable<server::HandlerResult> answer(const api::Request& request,
+                                            const server::CallerInfo& caller);
+
     std::unique_ptr<Impl> impl_;
 };
 

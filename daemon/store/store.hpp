@@ -41,6 +41,7 @@ class Store {
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
+    const std::string& path() const { return path_; }
     int schema_version() const;
     static int latest_schema_version();
     // The schema version the file had when this Store opened it (0: new file).

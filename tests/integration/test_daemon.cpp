@@ -606,6 +606,46 @@ TEST_CASE("a top-up past the wallet's limit is refused naming amount and the roo
     CHECK(over["error"]["message"].get<std::string>().find("expected at most 0 ") != std::string::npos);
 }
 
+TEST_CASE("a database smsgwd cannot use stops it with the file and what to do") {
+    TempDir dir;
+    const auto start = [&](const std::string& name, const std::string& yaml) {
+        const std::string path = dir.path() + "/" + name;
+        std::ofstream(path) << yaml;
+        return run_program({smsgwd_binary(), "--config", path});
+    };
+    const auto in = [&](const std::string& sub) {
+        std::string yaml = daemon_config(dir.path(), {});
+        const std::string db = dir.path() + "/smsgw.db";
+        yaml.replace(yaml.find(db), db.size(), dir.path() + "/" + sub);
+        return yaml;
+    };
+    SECTION("a second daemon on the database of a running one") {
+        DaemonProcess first(dir.path(), daemon_config(dir.path(), {}));
+        std::string yaml = daemon_config(dir.path(), {});
+        const std::string socket = dir.path() + "/smsgw.sock";
+        yaml.replace(yaml.find(socket), socket.size(), dir.path() + "/second.sock");
+        const auto [rc, out] = start("second.yaml", yaml);
+        CHECK(rc == 1);
+        CHECK(out.find("database " + first.database() + " is in use by another smsgwd") !=
+              std::string::npos);
+        CHECK(first.request_ok({{"id", 1}, {"op", "hello"}}).contains("version"));
+    }
+    SECTION("a file that is not a database") {
+        std::ofstream(dir.path() + "/junk.db") << std::string(8192, 'x');
+        const auto [rc, out] = start("junk.yaml", in("junk.db"));
+        CHECK(rc == 1);
+        CHECK(out.find("database " + dir.path() + "/junk.db is not an SQLite database") !=
+              std::string::npos);
+        CHECK(out.find("restore it from a backup, or move it aside") != std::string::npos);
+    }
+    SECTION("a directory that does not exist") {
+        const auto [rc, out] = start("nodir.yaml", in("missing/smsgw.db"));
+        CHECK(rc == 1);
+        CHECK(out.find("its directory " + dir.path() + "/missing does not exist: create it") !=
+              std::string::npos);
+    }
+}
+
 TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {
     SimProcess a, b;
     TempDir dir;
