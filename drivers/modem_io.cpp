@@ -237,11 +237,17 @@ awaitable<Modem::Impl::Slot> Modem::Impl::read_slot(const std::string& storage, 
         slot.empty = r.final.error && r.final.error->code == 321;
         co_return slot;
     }
-    if (r.lines.size() < 2) {
+    // The +CMGR: line and the PDU after it. A line the modem slipped in before
+    // them (an unsolicited code no table knows) is not the answer.
+    auto header = std::find_if(r.lines.begin(), r.lines.end(), [](const std::string& l) {
+        return at::info_body(l, "+CMGR").has_value();
+    });
+    if (header == r.lines.end() && r.lines.size() >= 2) header = r.lines.begin();
+    if (header == r.lines.end() || std::next(header) == r.lines.end()) {
         slot.empty = true;
         co_return slot;
     }
-    auto stored = at::parse_cmgr(r.lines[0], r.lines[1]);
+    auto stored = at::parse_cmgr(*header, *std::next(header));
     if (!stored) {
         spdlog::warn("{} AT+CMGR={} answer not understood: {}", log_name(), index,
                      stored.error().reason);
@@ -557,6 +563,14 @@ void Modem::Impl::on_urc(const at::Urc& urc) {
         case at::UrcKind::call_ended:
             if (last_ring_) spdlog::info("{} the incoming call ended ({})", log_name(), line);
             last_ring_.reset();
+            break;
+        case at::UrcKind::storage_full:
+            // The network holds messages back until a slot is free: read and
+            // delete what is stored now rather than at the next drain.
+            spdlog::warn("{} the modem says its message storage is full ({}): reading it now",
+                         log_name(), line);
+            drain_requested_ = true;
+            wake();
             break;
         case at::UrcKind::huawei_boot:  // Huawei's periodic ^BOOT heartbeat, not a restart
             spdlog::debug("{} {}", log_name(), line);

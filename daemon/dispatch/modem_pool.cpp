@@ -326,7 +326,8 @@ void ModemPool::Impl::retire(const std::shared_ptr<Slot>& s, std::shared_ptr<Run
 void ModemPool::Impl::went_down(Slot& s, const drivers::ModemStatus& status,
                                 const std::string& why) {
     s.ready = false;
-    spdlog::info("modem[{}] no longer sending ({}): its unsent messages go to the other modems",
+    spdlog::info("modem[{}] no longer sending ({}): its unsent messages go to the other modems, "
+                 "except those sent for it by name and those it sent part of, which wait for it",
                  s.name, why.empty() ? std::string(drivers::to_string(status.state)) : why);
     events_.modem_down(status, why);
     scheduler_.detach(s.name);

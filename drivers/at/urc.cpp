@@ -38,6 +38,7 @@ constexpr EnumName<UrcKind> kind_names[] = {
     {UrcKind::quectel_usim, "quectel_usim"},
     {UrcKind::zte_status, "zte_status"},
     {UrcKind::wavecom_wind, "wavecom_wind"},
+    {UrcKind::storage_full, "storage_full"},
 };
 
 // How a URC is recognised: `word` lines match the whole line (RING, RDY), the
@@ -93,6 +94,7 @@ constexpr UrcPattern patterns[] = {
     {"+ZUSIMR", false, UrcKind::zte_status, false},
     {"+ZDONR", false, UrcKind::zte_status, false},
     {"+WIND", false, UrcKind::wavecom_wind, false},
+    {"^SMMEMFULL", false, UrcKind::storage_full, false},
 };
 
 }  // namespace

@@ -45,6 +45,7 @@ enum class UrcKind {
     quectel_usim,       // +QUSIM: <n>
     zte_status,         // +ZPASR, +ZUSIMR, +ZDONR
     wavecom_wind,       // +WIND: <event> (Wavecom start-up and SIM events)
+    storage_full,       // ^SMMEMFULL: <mem> (Huawei: no room for a received message)
 };
 std::string_view to_string(UrcKind k);
 

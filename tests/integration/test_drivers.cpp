@@ -367,6 +367,29 @@ TEST_CASE("Modem: noise in the middle of responses (Huawei flavour)") {
     CHECK(stats["stats"]["noise_lines"].get<int>() > 0);
 }
 
+TEST_CASE("Modem: a line slipped in before the +CMGR answer does not hide the message") {
+    // A modem may write an unsolicited line just as it begins an answer; one
+    // no table knows stays among the answer's lines. The +CMGR: line is found
+    // where it is, and the message read at its +CMTI, not at the next drain.
+    // Huawei's ^SMMEMFULL (no room left for a received message) is known: it
+    // makes the modem read what is stored at once.
+    const std::string line = GENERATE(std::string("+XYZZY: 1,2"), std::string("^SMMEMFULL: \"SM\""));
+    INFO(line);
+    SimProcess sim;
+    auto settings = test_settings("office-1", sim.link());
+    settings.drain_interval = std::chrono::minutes(5);
+    Rig rig(settings);
+    REQUIRE(rig.ready());
+    sim.control({{"op", "noise"}, {"line", line}, {"during_response_to", "AT+CMGR"},
+                 {"before_answer", true}});
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "behind the noise"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 3s));
+    CHECK(reassemble(rig.observer.inbound) == "behind the noise");
+    const json stats = sim.control({{"op", "stats"}});
+    CHECK(stats["stats"]["noise_lines"] == 1);
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
 TEST_CASE("Modem: a hang is recovered and sending works again") {
     SimProcess sim;
     Rig rig(test_settings("office-1", sim.link()));

@@ -173,7 +173,7 @@ public:
         std::string line = req_string(req, "line");
         if (line.find_first_of("\r\n") != std::string::npos) throw OpError("line: one line, no CR/LF");
         core_.noise(line, opt_bool(req, "during_next_response"),
-                    opt_command_prefix(req, "during_response_to"));
+                    opt_command_prefix(req, "during_response_to"), opt_bool(req, "before_answer"));
         return json::object();
     }
 

@@ -124,6 +124,21 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 600000))
         ->capture_default_str();
     app.add_flag("-v,--verbose", c.verbose, "log every AT line to stderr");
+    app.footer(
+        "Control protocol (--control SOCKET): one JSON object per line, one answer per line,\n"
+        "{\"ok\":true,…} or {\"ok\":false,\"error\":\"<field>: <what was expected>\"}.\n"
+        "  {\"op\":\"inject_sms\",\"from\":\"+49…\",\"text\":\"…\"}  a received message; optional:\n"
+        "      encoding (auto|gsm7|ucs2), reference (0–65535; >255: 16-bit), parts_order\n"
+        "      (inorder|reverse|shuffled), class0, announce (false: no +CMTI)\n"
+        "  {\"op\":\"inject_pdu\",\"pdu\":\"<SMS-DELIVER hex, SMSC field first>\"}\n"
+        "  {\"op\":\"status_report\",\"mr\":N}  optional: status (TP-ST), recipient, announce\n"
+        "  {\"op\":\"noise\",\"line\":\"^RSSI: 17\"}  now; or during_next_response: true, or\n"
+        "      during_response_to: \"AT+CMGS\" (inside that answer), before_answer: true\n"
+        "  {\"op\":\"hang\",\"seconds\":S}  {\"op\":\"unplug\",\"seconds\":S}\n"
+        "  {\"op\":\"restart\"}  optional: quiet, keep_echo\n"
+        "  {\"op\":\"set\",…}  signal (0–31, 99), registration (home|roaming|searching|denied|none),\n"
+        "      error_rate (0–1), operator, lose_answer_to (\"AT+CMGD\"), refuse_reads\n"
+        "  {\"op\":\"stats\"}  {\"op\":\"sent\"}  {\"op\":\"storage\"}  counters, parts sent, slots\n");
     CLI11_PARSE(app, argc, argv);
 
     c.flavour = *flavour_from_string(flavour);

@@ -308,18 +308,19 @@ void ModemCore::finish_response(const std::optional<AtError>& error, bool final_
     if (traits_.noise && curc_ && config_.noise_in_response > 0 &&
         std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < config_.noise_in_response)
         noise_next_response_.push_back({random_noise_line(), {}});
-    std::string noise;
+    std::string noise, noise_first;
     for (auto it = noise_next_response_.begin(); it != noise_next_response_.end();) {
         if (!it->response_to.empty() && !istarts_with(command_line_, it->response_to)) {
             ++it;
             continue;
         }
-        noise += "\r\n" + it->line + "\r\n";
+        (it->before_answer ? noise_first : noise) += "\r\n" + it->line + "\r\n";
         log_at(">", it->line + " (noise inside response)");
         ++stats_.noise_lines;
         it = noise_next_response_.erase(it);
     }
     if (!noise.empty()) response_.insert(response_.begin() + (response_.empty() ? 0 : 1), noise);
+    if (!noise_first.empty()) response_.insert(response_.begin(), noise_first);
     std::string out;
     for (const auto& f : response_) out += f;
     response_.clear();
@@ -415,9 +416,9 @@ void ModemCore::schedule_noise() {
 }
 
 void ModemCore::noise(const std::string& line, bool during_next_response,
-                      const std::string& response_to) {
+                      const std::string& response_to, bool before_answer) {
     if (during_next_response || !response_to.empty()) {
-        noise_next_response_.push_back({line, response_to});
+        noise_next_response_.push_back({line, response_to, before_answer});
         return;
     }
     ++stats_.noise_lines;

@@ -88,9 +88,12 @@ public:
                                         bool announce = true);
     // A line of vendor noise, now or inside the next response; with
     // `response_to` (a command line prefix such as "AT+CMGS"), inside the next
-    // response to such a command only, whatever is answered before it.
+    // response to such a command only, whatever is answered before it. It
+    // lands after the first information text, where Huawei puts it, or with
+    // `before_answer` ahead of all of it (an unsolicited line the modem wrote
+    // just as it began to answer).
     void noise(const std::string& line, bool during_next_response,
-               const std::string& response_to = {});
+               const std::string& response_to = {}, bool before_answer = false);
     void hang(std::chrono::milliseconds duration);
     // Restarts by itself (a watchdog, a brown-out): back at the power-up
     // defaults (echo on unless keep_echo, no +CNMI, PIN asked again), deaf
@@ -289,6 +292,7 @@ private:
     struct ResponseNoise {
         std::string line;
         std::string response_to;  // command line prefix; empty: any response
+        bool before_answer = false;
     };
     std::deque<ResponseNoise> noise_next_response_;
     std::string command_line_;  // the command line being answered
