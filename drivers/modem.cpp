@@ -826,9 +826,15 @@ awaitable<Exit> Modem::Impl::configure() {
         }
     }
     if (status_.cnmi.empty()) {
-        spdlog::warn("{} no +CNMI setting accepted: new messages found by the periodic drain only",
-                     log_name());
+        spdlog::warn("{} no +CNMI setting accepted: new messages are found by reading the storage "
+                     "every {} s, and status reports do not come",
+                     log_name(), std::chrono::duration_cast<std::chrono::seconds>(drain_every()).count());
     } else {
+        if (!at::announces_messages(status_.cnmi))
+            spdlog::warn("{} the modem announces no new message ({}): they are found by reading "
+                         "the storage every {} s",
+                         log_name(), status_.cnmi,
+                         std::chrono::duration_cast<std::chrono::seconds>(drain_every()).count());
         // What the modem shows for it, in its own words: the health check
         // compares against this, not against the command (modems normalise
         // fields they ignore).
@@ -837,6 +843,12 @@ awaitable<Exit> Modem::Impl::configure() {
         cnmi_as_set_ = cnmi_shown(r);
     }
     co_return Exit::ok;
+}
+
+std::chrono::milliseconds Modem::Impl::drain_every() const {
+    if (!status_.cnmi.empty() && at::announces_messages(status_.cnmi))
+        return settings_.drain_interval;
+    return std::min(settings_.drain_interval, settings_.poll_interval);
 }
 
 awaitable<Exit> Modem::Impl::ready_loop() {
@@ -850,7 +862,7 @@ awaitable<Exit> Modem::Impl::ready_loop() {
     using clock = std::chrono::steady_clock;
     drain_requested_ = true;  // stored messages from before we came
     auto next_health = clock::now() + settings_.health_interval;
-    auto next_drain = clock::now() + settings_.drain_interval;
+    auto next_drain = clock::now() + drain_every();
     for (;;) {
         if (stopping_) co_return Exit::stopped;
         if (!gone_.empty()) co_return Exit::gone;
@@ -880,7 +892,7 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         if (drain_requested_ || now >= next_drain) {
             drain_requested_ = false;
             co_await drain();
-            next_drain = clock::now() + settings_.drain_interval;
+            next_drain = clock::now() + drain_every();
             continue;
         }
         if (now >= next_health) {

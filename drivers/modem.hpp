@@ -52,6 +52,9 @@ struct ModemSettings {
     std::chrono::milliseconds sms_service_wait = 60s;
     std::chrono::milliseconds health_interval = 30s;
     std::chrono::milliseconds drain_interval = 5min;  // AT+CMGL=4: some modems never announce
+    // AT+CMGL=4 this often instead when the +CNMI in force announces no new
+    // message (<mt>=1 refused, or no setting taken): polling finds them.
+    std::chrono::milliseconds poll_interval = 10s;
     std::chrono::milliseconds backoff_min = 1s;       // reopen after unplug, doubling…
     std::chrono::milliseconds backoff_max = 60s;      // …up to this (5 s while the port is absent)
     std::chrono::milliseconds reboot_wait = 10s;      // after AT+CFUN=1,1

@@ -68,6 +68,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // wait's deadline has passed, Exit::stopped.
     awaitable<Exit> wait_for_sms_service(SmsServiceWait& wait, const std::string& why);
     awaitable<Exit> ready_loop();
+    // How often the storage is read for what nobody announced: rarely when the
+    // +CNMI in force announces new messages, every poll_interval when not.
+    std::chrono::milliseconds drain_every() const;
     awaitable<Exit> recover(std::string why);
     awaitable<bool> responds();
     awaitable<bool> answered_after_recovery();

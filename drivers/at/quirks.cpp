@@ -22,7 +22,15 @@ constexpr AtStep cnmi_default[] = {
     // Siemens and Nokia phones keep <mode> to 0-1 on some firmware.
     {"AT+CNMI=1,1,0,2,0", "<mode>=1 where the TA cannot buffer indications (<mode>=2 refused)"},
     {"AT+CNMI=1,1,0,1,0", "<mode>=1 with direct status reports"},
-    {"AT+CNMI=2,1,0,0,0", "last resort: SMS announced, no status reports"},
+    {"AT+CNMI=2,1,0,0,0", "SMS announced, no status reports"},
+    // A modem that refuses <mt>=1 (it offers only 0, 2, 3): messages stay
+    // stored unannounced and are polled for (AT+CMGL), rather than routed
+    // directly (<mt>=2), which the modem acknowledges to the network before
+    // the daemon has committed them, so a crash in between would lose one.
+    // Status reports still come, stored or routed.
+    {"AT+CNMI=2,0,0,2,0", "<mt>=1 refused: SMS polled for, status reports announced (+CDSI)"},
+    {"AT+CNMI=2,0,0,1,0", "<mt>=1 refused: SMS polled for, status reports routed (+CDS)"},
+    {"AT+CNMI=1,0,0,1,0", "<mt>=1 refused, <mode>=1: SMS polled for, status reports routed"},
 };
 
 // Huawei sticks interleave periodic status reports with command answers unless
@@ -125,6 +133,11 @@ SessionConfig session_config(const Quirks& quirks, SessionConfig base) {
     base.noise.assign(quirks.noise.begin(), quirks.noise.end());
     base.timers.set(TimerId::prompt_delay, quirks.prompt_delay);
     return base;
+}
+
+bool announces_messages(std::string_view cnmi_command) {
+    const auto v = cnmi_values(cnmi_command);
+    return v && (*v)[1] != 0;
 }
 
 std::optional<AtStep> choose_cnmi(std::span<const AtStep> candidates, const CnmiSupport& support) {

@@ -47,6 +47,10 @@ const Quirks& find_quirks(std::string_view cgmi, std::string_view cgmm);
 // and its prompt delay, on top of `base`.
 SessionConfig session_config(const Quirks& quirks, SessionConfig base = {});
 
+// Whether an AT+CNMI=… setting has the modem announce new messages (<mt>
+// not 0); without it they are found only by reading the storage.
+bool announces_messages(std::string_view cnmi_command);
+
 // The first candidate whose values +CNMI=? lists; nullopt when none fits. A
 // candidate may still be refused when set — then the engine tries the next one.
 std::optional<AtStep> choose_cnmi(std::span<const AtStep> candidates, const CnmiSupport& support);

@@ -340,6 +340,16 @@ TEST_CASE("probe: a SIM storage with no slots is a WARN", "[probe]") {
     CHECK(r.status == 0);
 }
 
+TEST_CASE("probe: a modem that will not announce new messages is a WARN", "[probe]") {
+    SimProcess sim({"--cnmi-test", "(1,2),(0,2,3),(0),(0,1),(0,1)"});
+    const auto r = diag({"probe", sim.link(), "--json"});
+    const auto row = check(parse(r), "new message indications");
+    CHECK(row.at("status") == "WARN");
+    CHECK(contains(row.at("value"), "AT+CNMI=2,0,0,1,0 (new messages not announced)"));
+    CHECK(contains(row.at("hint"), "every 10 s"));
+    CHECK(r.status == 0);
+}
+
 TEST_CASE("probe: a port held by another process names the holder", "[probe]") {
     SimProcess sim;
     const int fd = ::open(sim.link().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -677,6 +677,30 @@ TEST_CASE("Modem: a message the owner could not store is read again after the ne
     REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
+TEST_CASE("Modem: a modem that announces no new message is polled, and its reports still come") {
+    // <mt>=1 refused (only 0, 2, 3 listed) and no stored status reports: the
+    // driver keeps messages stored unannounced and reads the storage every
+    // poll_interval, rather than have them routed (+CMT), and takes reports
+    // routed (+CDS).
+    SimProcess sim({"--cnmi-test", "(1,2),(0,2,3),(0),(0,1),(0,1)"});
+    auto settings = test_settings("office-1", sim.link());
+    settings.drain_interval = std::chrono::minutes(5);
+    settings.poll_interval = 500ms;
+    Rig rig(settings);
+    REQUIRE(rig.ready());
+    CHECK(rig.modem->status().cnmi == "AT+CNMI=2,0,0,1,0");
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "found by polling"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 3s));
+    CHECK(reassemble(rig.observer.inbound) == "found by polling");
+    CHECK(rig.observer.inbound[0].index.has_value());  // read from the storage, not routed
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+    const auto sent = rig.send(encode("+4917099887766", "with a report", true).parts[0]);
+    REQUIRE(sent.status == SendResult::Status::sent);
+    sim.control({{"op", "status_report"}, {"mr", sent.mr}, {"status", 0}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.reports.size() == 1; }, 3s));
+    CHECK(rig.observer.reports[0].status_report->delivered);
+}
+
 TEST_CASE("Modem: a modem that starts with message service 1 still routes direct status reports") {
     // Service 1 kept in NV memory and no stored status reports on offer (<ds>
     // 0 or 1 only): reports come as +CDS, and an unacknowledged +CDS switches

@@ -268,14 +268,17 @@ Check judge_pdu_mode(const Answer& cmgf_test) {
 Check judge_cnmi(const Answer& cnmi_test, std::span<const at::AtStep> candidates) {
     const std::string item = "new message indications";
     const std::string poll =
-        "smsgwd will not be told of new messages and falls back to polling the storage "
-        "(AT+CMGL) every few minutes: replies arrive late";
+        "smsgwd will not be told of new messages and reads the storage (AT+CMGL) every 10 s "
+        "instead: replies arrive up to 10 s late";
     if (!cnmi_test.ok())
         return make(item, Status::warn, failure_of(cnmi_test), "AT+CNMI=? failed: " + poll);
     const auto support = at::parse_cnmi_test(first_line(cnmi_test, "+CNMI"));
     if (!support) return make(item, Status::warn, support.error().reason, poll);
     const auto chosen = at::choose_cnmi(candidates, *support);
     if (!chosen) return make(item, Status::warn, "no usable AT+CNMI setting", poll);
+    if (!at::announces_messages(chosen->command))
+        return make(item, Status::warn, std::string(chosen->command) + " (new messages not announced)",
+                    "the modem refuses <mt>=1: " + poll);
     return make(item, Status::ok, std::string(chosen->command), std::string(chosen->why));
 }
 

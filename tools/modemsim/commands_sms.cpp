@@ -4,6 +4,8 @@
 // the "> " prompt. The simulator is PDU-only, like the gateway: AT+CMGF=1 is
 // refused with +CMS ERROR: 303, which real PDU-only modules also answer.
 #include <chrono>
+#include <stdexcept>
+#include <string>
 
 #include "pdu/pdu_codec.hpp"
 #include "tools/modemsim/modem_core.hpp"
@@ -13,6 +15,37 @@ namespace smsgw::modemsim {
 namespace {
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// Whether AT+CNMI=? as configured, "(0-2),(0-3),(0,2),(0-2),(0,1)", lists
+// `value` for field `field` (0: <mode> … 4: <bfr>). A real modem refuses a
+// value it does not list; a field the list leaves out is not restricted.
+bool cnmi_listed(const std::string& test, std::size_t field, int value) {
+    std::size_t at = 0;
+    for (std::size_t i = 0;; ++i) {
+        const auto open = test.find('(', at);
+        if (open == std::string::npos) return true;
+        const auto close = test.find(')', open);
+        if (close == std::string::npos) return true;
+        at = close + 1;
+        if (i != field) continue;
+        const std::string items = test.substr(open + 1, close - open - 1);
+        std::size_t from = 0;
+        while (from <= items.size()) {
+            auto comma = items.find(',', from);
+            if (comma == std::string::npos) comma = items.size();
+            const std::string item = items.substr(from, comma - from);
+            const auto dash = item.find('-');
+            try {
+                const int lo = std::stoi(item.substr(0, dash));
+                const int hi = dash == std::string::npos ? lo : std::stoi(item.substr(dash + 1));
+                if (value >= lo && value <= hi) return true;
+            } catch (const std::exception&) {
+            }
+            from = comma + 1;
+        }
+        return false;
+    }
+}
 
 }  // namespace
 
@@ -160,6 +193,8 @@ ModemCore::Outcome ModemCore::cmd_cnmi(const AtCommand& c) {
     if (n.mode < 0 || n.mode > 2 || n.mt < 0 || n.mt > 3 || (n.bm != 0 && n.bm != 2) || n.ds < 0 ||
         n.ds > 2 || n.bfr < 0 || n.bfr > 1)
         return err_cms(cms::operation_not_supported);
+    for (std::size_t i = 0; i < 5; ++i)
+        if (!cnmi_listed(config_.cnmi_test, i, *fields[i])) return err_cms(cms::operation_not_supported);
     cnmi_ = n;
     if (cnmi_.mode != 0) {
         // TS 27.005 §3.4.1 <bfr>: 0 flushes what the TA buffered, 1 clears it.
