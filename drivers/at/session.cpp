@@ -161,8 +161,7 @@ void Session::complete(Final final) {
 
 void Session::on_bytes(std::string_view bytes, TimePoint now) {
     // Any byte during a quiet gap means the modem is still talking: start it over.
-    if ((state_ == SessionState::resync_quiet || state_ == SessionState::resync_settle) &&
-        !bytes.empty())
+    if (state_ == SessionState::resync_quiet && !bytes.empty())
         deadline_ = now + config_.timers.get(TimerId::quiet);
     std::vector<LexToken> tokens;
     lexer_.feed(bytes, tokens);
@@ -172,6 +171,8 @@ void Session::on_bytes(std::string_view bytes, TimePoint now) {
         else
             on_line(std::move(token.text), now);
     }
+    // Likewise while settling, once the bytes' answers to probes are counted.
+    if (state_ == SessionState::resync_settle && !bytes.empty()) deadline_ = settle_deadline(now);
     // The next command goes out only once the bytes read with its predecessor's
     // final result are used up: they came before it and cannot answer it. A
     // modem that says ERROR and then OK to one command would otherwise have
@@ -341,6 +342,7 @@ void Session::on_final(const std::string& line, TimePoint now) {
     // An OK answers the probe; so does an error to ATQ0V1, in words, from a
     // modem without ATQ/ATV (an emulator, a minimal firmware).
     const bool ok = iequals(line, "OK");
+    if (resynchronising(state_) && unanswered_probes_ > 0) --unanswered_probes_;
     if (state_ == SessionState::resync_probe && (ok || probe_restores_result_codes_)) {
         // This answer may be a late one's, ours still to come (a modem that
         // queued the commands written while it was busy answers them all in a
@@ -356,6 +358,7 @@ void Session::on_final(const std::string& line, TimePoint now) {
             why = line + " to the resync ATQ0V1: the modem answers";
         }
         enter(SessionState::resync_settle, why + "; waiting for a quiet line", now);
+        deadline_ = settle_deadline(now);
         return;
     }
     actions_.push_back(Stray{line, resynchronising(state_)
@@ -382,6 +385,17 @@ void Session::send_pdu(TimePoint now) {
     const std::string& pdu = *current_->cmd.pdu;
     write(pdu + ctrl_z, pdu + ctrl_z);
     enter(SessionState::awaiting_send, "PDU and Ctrl-Z written", now);
+}
+
+TimePoint Session::settle_deadline(TimePoint now) const {
+    const Millis quiet = config_.timers.get(TimerId::quiet);
+    // The OK that ended the probing may be a slow modem's answer to an
+    // earlier probe, the last one's still to come, seconds later; taken for
+    // the next command's answer it would, say, have a read's +CMGR answer an
+    // AT+CMGS. A modem that lost the earlier probes costs a T-probe more.
+    if (unanswered_probes_ > 0)
+        return std::max(now + quiet, last_probe_ + config_.timers.get(TimerId::probe) + quiet);
+    return now + quiet;
 }
 
 void Session::start_resync(std::string why, TimePoint now) {
@@ -460,9 +474,12 @@ void Session::timeout(TimePoint now) {
                 write("ATQ0V1\r", "ATQ0V1\r");
             else
                 write("AT\r", "AT\r");
+            ++unanswered_probes_;
+            last_probe_ = now;
             enter(SessionState::resync_probe, "line quiet", now);
             break;
         case SessionState::resync_settle:
+            unanswered_probes_ = 0;
             enter(SessionState::idle, "line quiet after the resync OK", now);
             dispatch(now);
             break;
@@ -500,6 +517,7 @@ void Session::reset(TimePoint now, const std::string& why) {
     flush_partial_urc();
     lexer_.reset();
     failed_probes_ = 0;
+    unanswered_probes_ = 0;
     unresponsive_ = false;
     enter(SessionState::idle, "reset", now);
 }

@@ -94,6 +94,9 @@ class Session {
     void send_pdu(TimePoint now);
     void timeout(TimePoint now);
     void start_resync(std::string why, TimePoint now);
+    // When a resync may release the queue: after a quiet gap, and while
+    // probes are still unanswered, not before the last one's T-probe is over.
+    TimePoint settle_deadline(TimePoint now) const;
     void fail_queue(std::string why);
     std::string mask(std::string line) const;
 
@@ -108,6 +111,10 @@ class Session {
     std::vector<Action> actions_;
     CommandId next_id_ = 1;
     int failed_probes_ = 0;
+    // Probes written and not answered yet, counting each final result read
+    // while resynchronising as the answer to one; when the last was written.
+    int unanswered_probes_ = 0;
+    TimePoint last_probe_{};
     bool probe_restores_result_codes_ = false;  // the probe in flight is ATQ0V1
     int result_codes_restored_ = 0;
     bool unresponsive_ = false;

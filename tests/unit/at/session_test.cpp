@@ -466,7 +466,11 @@ TEST_CASE("session: a modem that refuses ATQ0V1 has answered the probe all the s
     CHECK(rig.session.state() == SessionState::resync_settle);
     CHECK(rig.session.result_codes_restored() == 0);
     CHECK_FALSE(rig.session.unresponsive());
+    // Two earlier probes are unanswered: this may be a slow modem's answer to
+    // one of them, so the queue waits the last probe's T-probe out.
     rig.advance(500ms);
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(2s);
     CHECK(rig.writes().back() == "AT+CGSN\r");
     rig.feed("\r\n356938035643809\r\n\r\nOK\r\n");
     CHECK(rig.result(next).final.outcome == Outcome::ok);
@@ -497,6 +501,34 @@ TEST_CASE("session: a burst of late answers after a timeout lands on no later co
     CHECK(csq.lines == Lines{"+CSQ: 21,99"});
 }
 
+TEST_CASE("session: a slow modem's late answer to the first probe does not release the queue") {
+    // Answers take about 2.5 s: the first probe's OK comes just after the
+    // second probe is written, the second's two seconds later. The next
+    // command goes out only after that, so the second OK is no answer to it.
+    Rig rig;
+    rig.submit("AT+CMGR=1");
+    const auto next = rig.submit(command("AT+CMGS=23", pdu));
+    rig.advance(5s);
+    rig.advance(500ms);  // probe 1
+    rig.advance(2s);     // not answered yet
+    rig.advance(500ms);  // probe 2 (ESC, AT)
+    REQUIRE(rig.writes().back() == "AT\r");
+    rig.advance(45ms);
+    rig.feed("\r\nOK\r\n");  // probe 1's
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(1500ms);
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    CHECK_FALSE(rig.writes().back() == "AT+CMGS=23\r");
+    rig.advance(513ms);
+    rig.feed("\r\nOK\r\n");  // probe 2's, 2.058 s after it was written
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(500ms);
+    CHECK(rig.writes().back() == "AT+CMGS=23\r");
+    rig.feed("\r\n> ");
+    rig.feed("\r\n+CMGS: 5\r\n\r\nOK\r\n");
+    CHECK(rig.result(next).final.outcome == Outcome::ok);
+}
+
 TEST_CASE("session: an unresponsive modem fails the queue, and recovers on OK") {
     Rig rig;
     rig.submit("AT+CSQ");
@@ -519,7 +551,7 @@ TEST_CASE("session: an unresponsive modem fails the queue, and recovers on OK") 
     rig.feed("\r\nOK\r\n");
     CHECK(rig.session.result_codes_restored() == 0);
     CHECK_FALSE(rig.session.unresponsive());
-    rig.advance(500ms);
+    rig.advance(2500ms);  // the last probe's T-probe, as earlier ones are unanswered
     CHECK(rig.session.state() == SessionState::idle);
 }
 
@@ -558,7 +590,7 @@ TEST_CASE("session: a modem answering in digits (ATV0) is brought back to words 
     rig.feed("ATQ0V1\r\r\nOK\r\n");  // its echo, then OK in the new format
     CHECK(rig.session.result_codes_restored() == 1);
     CHECK_FALSE(rig.session.unresponsive());
-    rig.advance(500ms);
+    rig.advance(2500ms);  // the last probe's T-probe, as earlier ones are unanswered
     CHECK(rig.writes().back() == "AT+CSQ\r");
     rig.feed("\r\n+CSQ: 21,99\r\n\r\nOK\r\n");
     CHECK(rig.result(next).final.outcome == Outcome::ok);
