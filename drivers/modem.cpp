@@ -714,9 +714,11 @@ awaitable<Exit> Modem::Impl::choose_storage(SmsServiceWait& wait) {
                 use_storage("ME", own);
                 co_return Exit::ok;
             }
-            const Exit e = co_await wait_for_sms_service(
-                wait, "AT+CPMS=\"SM\",…: no message slots; \"ME\": " +
-                          (own.ok() ? std::string("no message slots") : own.final.line));
+            // Named, not built in the co_await's argument: g++ 12 destroys a
+            // conditional's temporary twice across a suspension.
+            const std::string why = "AT+CPMS=\"SM\",…: no message slots; \"ME\": " +
+                                    (own.ok() ? std::string("no message slots") : own.final.line);
+            const Exit e = co_await wait_for_sms_service(wait, why);
             if (e == Exit::failed) {
                 spdlog::warn("{} neither the SIM nor the modem has room for a received message "
                              "({}): the network holds them back until there is",

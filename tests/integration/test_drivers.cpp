@@ -811,6 +811,23 @@ TEST_CASE("Modem: a SIM with no message slots: received messages are kept in the
     REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
 }
 
+TEST_CASE("Modem: with no room on the SIM nor in the modem, it warns and keeps SM") {
+    // The network holds every message back until a slot is free; smsgwd can
+    // only say so. It waits sms_service_wait for the storage to appear (an SMS
+    // service still starting shows 0 slots too), then goes on with SM. (This
+    // branch once freed its reason twice: see choose_storage.)
+    SimProcess sim({"--sim-slots", "0", "--me-slots", "0"});
+    Rig rig(test_settings("office-1", sim.link()));
+    const bool ready = rig.ready(std::chrono::seconds(10));
+    INFO(to_string(rig.modem->status().state) << ": " << rig.modem->status().last_error_text);
+    REQUIRE(ready);
+    CHECK(rig.modem->status().storage == "SM");
+    CHECK(rig.modem->status().storage_total == 0);
+    // Still sends.
+    const auto r = rig.send(encode("+4917012345678", "no storage needed to send").parts[0]);
+    CHECK(r.status == SendResult::Status::sent);
+}
+
 TEST_CASE("Modem: the right PIN unlocks the SIM") {
     SimProcess sim({"--pin", "4321"});
     auto settings = test_settings("office-1", sim.link());

@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
                    "slots in SM where not --storage-size; 0: a SIM with no message records, "
                    "whose SM the modem accepts with 0 slots")
         ->check(CLI::Range(0, 1000));
+    app.add_option("--me-slots", c.me_slots,
+                   "slots in ME where not --storage-size; 0: a modem with no message storage of "
+                   "its own")
+        ->check(CLI::Range(0, 1000));
     app.add_option("--index-base", index_base, "first storage index, 0 or 1 (default: the flavour's)")
         ->check(CLI::IsMember({0, 1}));
     app.add_option("--cmgs-latency-ms", c.cmgs_latency_ms, "network round trip of each AT+CMGS")

@@ -42,7 +42,8 @@ ModemCore::ModemCore(SimConfig config, TimerQueue& timers)
       traits_(traits_of(config_.flavour)),
       timers_(timers),
       rng_(config_.seed),
-      store_(config_.sim_slots.value_or(config_.storage_size), config_.storage_size,
+      store_(config_.sim_slots.value_or(config_.storage_size),
+             config_.me_slots.value_or(config_.storage_size),
              config_.index_base.value_or(traits_.index_base)),
       next_mr_(config_.first_mr & 0xFF) {
     power_on();

@@ -38,6 +38,9 @@ struct SimConfig {
     // Slots on the SIM ("SM") where not storage_size; 0: a SIM with no message
     // records whose "SM" the modem still accepts, showing 0 slots.
     std::optional<int> sim_slots;
+    // Slots in the modem's own "ME" where not storage_size; 0: a module with no
+    // message storage of its own.
+    std::optional<int> me_slots;
     std::optional<int> index_base;      // 0 or 1; empty: the flavour's
     int cmgs_latency_ms = 0;            // network round trip of one submit
     double error_rate = 0.0;            // probability that a submit fails
