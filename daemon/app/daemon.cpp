@@ -7,7 +7,6 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
-#include "daemon/app/database_lock.hpp"
 #include "daemon/app/journal_log.hpp"
 #include "daemon/app/system_notify.hpp"
 #include "daemon/core/event_publisher.hpp"
@@ -16,6 +15,7 @@
 #include "daemon/server/server.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service.hpp"
+#include "daemon/store/database_lock.hpp"
 #include "daemon/store/store.hpp"
 
 namespace smsgw::app {
@@ -56,7 +56,7 @@ struct Daemon::Parts : service::ModemDirectory {
     asio::steady_timer status_timer;
     asio::steady_timer drain_timer;
 
-    std::unique_ptr<DatabaseLock> database_lock;  // before the store, released after it
+    std::unique_ptr<store::DatabaseLock> database_lock;  // before the store, released after it
     std::unique_ptr<store::Store> store;
     std::unique_ptr<core::SettingsCache> settings;
     core::EventPublisher events;
@@ -184,7 +184,7 @@ Daemon::Daemon(std::string config_path, config::LoadOptions load_options, config
     // messages on a small VM); systemd's start timeout must not cut it off.
     p.notify.starting("opening the database " + c.database, std::chrono::minutes(30));
     const auto opening = std::chrono::steady_clock::now();
-    p.database_lock = std::make_unique<DatabaseLock>(c.database);
+    p.database_lock = std::make_unique<store::DatabaseLock>(c.database);
     p.store = std::make_unique<store::Store>(c.database, store_options(c));
     const int found = p.store->schema_version_found();
     if (found != 0 && found != p.store->schema_version())

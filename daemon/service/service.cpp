@@ -43,14 +43,10 @@ awaitable<server::HandlerResult> Service::handle(const api::Request& request,
         co_return unexpected(make_error(api::ErrorCode::overloaded,
                                         "the database is busy (locked by another process); "
                                         "nothing was changed: try again"));
-    // SQLite's words without the statement ("step: COMMIT: database or disk is full").
-    const std::string message = failed->what();
-    const auto words = message.rfind(": ");
-    co_return unexpected(make_error(
-        api::ErrorCode::internal,
-        "the database failed (" +
-            (words == std::string::npos ? message : message.substr(words + 2)) +
-            "), so nothing was stored or changed; the daemon's log says what to do"));
+    co_return unexpected(make_error(api::ErrorCode::internal,
+                                    "the database failed (" + store::reason(*failed) +
+                                        "), so nothing was stored or changed; the daemon's log "
+                                        "says what to do"));
 }
 
 awaitable<server::HandlerResult> Service::answer(const api::Request& request,

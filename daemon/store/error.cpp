@@ -40,10 +40,6 @@ std::string where_it_cannot_write(const std::string& path) {
 
 }  // namespace
 
-StoreError cannot_create_beside(const std::string& what) {
-    return StoreError(what, SQLITE_CANTOPEN);
-}
-
 std::string explain(const StoreError& e, const std::string& path) {
     std::string what;
     switch (e.sqlite_code() & 0xff) {
@@ -80,6 +76,10 @@ std::string explain(const StoreError& e, const std::string& path) {
             return "database " + path + ": " + e.what();
     }
     return "database " + path + " " + what + " [SQLite: " + e.what() + "]";
+}
+
+std::string reason(const StoreError& e) {
+    return e.sqlite_code() != 0 ? sqlite3_errstr(e.sqlite_code()) : e.what();
 }
 
 bool is_transient(const StoreError& e) {

@@ -18,15 +18,15 @@ class StoreError : public std::runtime_error {
     int code_;
 };
 
-// A file beside the database (its lock) that cannot be created: explained as
-// the database itself would be.
-StoreError cannot_create_beside(const std::string& what);
-
 // What an operator reads about a failure of the database at `path`: what is
 // wrong and what to do, for the failures a person can fix (a file that is not
 // a database or is damaged, a directory missing or not writable, a lock held
 // by another process, a full disk), followed by SQLite's own words.
 std::string explain(const StoreError& e, const std::string& path);
+
+// SQLite's words for the failure ("database or disk is full"), without the
+// statement that met it: what a client is told.
+std::string reason(const StoreError& e);
 
 // A failure that passes by itself: another process holds a lock on the
 // database longer than the busy timeout. Worth trying again later.

@@ -123,6 +123,7 @@ void Session::enter(SessionState to, std::string why, TimePoint now) {
             span = current_->cmd.timeout;
         deadline_ = now + span;
     }
+    if (to == SessionState::resync_settle) deadline_ = settle_deadline(now);
 }
 
 void Session::write(std::string bytes, std::string shown) {
@@ -358,7 +359,6 @@ void Session::on_final(const std::string& line, TimePoint now) {
             why = line + " to the resync ATQ0V1: the modem answers";
         }
         enter(SessionState::resync_settle, why + "; waiting for a quiet line", now);
-        deadline_ = settle_deadline(now);
         return;
     }
     actions_.push_back(Stray{line, resynchronising(state_)

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <iterator>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -84,11 +85,14 @@ json flat_record(const json& record, const std::string& prefix = {}) {
 constexpr std::string_view leading_columns[] = {"id",     "message_id", "inbound_id", "seq",
                                                  "at",     "entity",     "state",      "from",
                                                  "to",     "number"};
-constexpr std::string_view trailing_columns[] = {"text"};
 
-template <std::size_t N>
-bool among(const std::string& key, const std::string_view (&list)[N]) {
-    return std::find(std::begin(list), std::end(list), key) != std::end(list);
+// Where `key` goes: a leading column's place, then every other column, then
+// the text.
+std::size_t column_rank(const std::string& key) {
+    constexpr std::size_t others = std::size(leading_columns);
+    if (key == "text") return others + 1;
+    const auto* it = std::find(std::begin(leading_columns), std::end(leading_columns), key);
+    return static_cast<std::size_t>(it - std::begin(leading_columns));  // `others` if not leading
 }
 
 std::vector<std::string> column_order(const json& records, ColumnOrder order) {
@@ -104,15 +108,11 @@ std::vector<std::string> column_order(const json& records, ColumnOrder order) {
             return it == r.end() || it->is_null();
         });
     });
-    if (order == ColumnOrder::as_given) return seen;
-    std::vector<std::string> columns;
-    for (std::string_view key : leading_columns)
-        if (std::find(seen.begin(), seen.end(), key) != seen.end()) columns.emplace_back(key);
-    for (const std::string& key : seen)
-        if (!among(key, leading_columns) && !among(key, trailing_columns)) columns.push_back(key);
-    for (std::string_view key : trailing_columns)
-        if (std::find(seen.begin(), seen.end(), key) != seen.end()) columns.emplace_back(key);
-    return columns;
+    if (order == ColumnOrder::people_first)
+        std::stable_sort(seen.begin(), seen.end(), [](const std::string& a, const std::string& b) {
+            return column_rank(a) < column_rank(b);
+        });
+    return seen;
 }
 
 std::string table(const json& nested, ColumnOrder order) {

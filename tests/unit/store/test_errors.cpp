@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <optional>
 
 #include "daemon/store/error.hpp"
 #include "store_test_util.hpp"
@@ -17,35 +18,40 @@ bool has(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
+// What opening a Store at `path` throws; nullopt when it opens.
+std::optional<StoreError> error_opening(const std::string& path) {
+    try {
+        Store store(path);
+    } catch (const StoreError& e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 TEST_CASE("a file that is not a database is named, with what to do", "[store][errors]") {
     TempDir dir;
     const std::string path = dir.file("junk.db");
     std::ofstream(path) << std::string(8192, 'x');
-    try {
-        Store store(path);
-        FAIL("a file of junk opened as a database");
-    } catch (const StoreError& e) {
-        const std::string why = explain(e, path);
-        CHECK(has(why, "database " + path + " is not an SQLite database"));
-        CHECK(has(why, "restore it from a backup"));
-        CHECK(has(why, "[SQLite: "));
-        CHECK_FALSE(is_transient(e));
-    }
+    const auto e = error_opening(path);
+    REQUIRE(e);  // a file of junk does not open as a database
+    const std::string why = explain(*e, path);
+    CHECK(has(why, "database " + path + " is not an SQLite database"));
+    CHECK(has(why, "restore it from a backup"));
+    CHECK(has(why, "[SQLite: "));
+    CHECK(reason(*e) == "file is not a database");
+    CHECK_FALSE(is_transient(*e));
 }
 
 TEST_CASE("a directory that does not exist is named, with what to do", "[store][errors]") {
     TempDir dir;
     const std::string path = dir.file("missing") + "/smsgw.db";
-    try {
-        Store store(path);
-        FAIL("a database opened in a missing directory");
-    } catch (const StoreError& e) {
-        const std::string why = explain(e, path);
-        CHECK(has(why, "database " + path + " cannot be opened"));
-        CHECK(has(why, "its directory " + dir.file("missing") + " does not exist: create it"));
-    }
+    const auto e = error_opening(path);
+    REQUIRE(e);  // no database in a directory that does not exist
+    const std::string why = explain(*e, path);
+    CHECK(has(why, "database " + path + " cannot be opened"));
+    CHECK(has(why, "its directory " + dir.file("missing") + " does not exist: create it"));
 }
 
 TEST_CASE("a database another process holds locked is a failure that passes", "[store][errors]") {
@@ -76,5 +82,6 @@ TEST_CASE("a failure no hint covers keeps SQLite's words and the file", "[store]
     const StoreError e("step: INSERT INTO parts …: constraint failed", 19);
     CHECK(explain(e, "/var/lib/smsgw/smsgw.db") ==
           "database /var/lib/smsgw/smsgw.db: step: INSERT INTO parts …: constraint failed");
+    CHECK(reason(e) == "constraint failed");
     CHECK_FALSE(is_transient(e));
 }

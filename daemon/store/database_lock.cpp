@@ -1,4 +1,6 @@
-#include "daemon/app/database_lock.hpp"
+#include "daemon/store/database_lock.hpp"
+
+#include <sqlite3.h>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,14 +12,14 @@
 
 #include "daemon/store/error.hpp"
 
-namespace smsgw::app {
+namespace smsgw::store {
 
 DatabaseLock::DatabaseLock(const std::string& database) {
     const std::string path = database + ".lock";
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd_ < 0)
-        throw store::cannot_create_beside("cannot create its lock file " + path + ": " +
-                                          std::strerror(errno));
+        throw StoreError("cannot create its lock file " + path + ": " + std::strerror(errno),
+                         SQLITE_CANTOPEN);
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
         ::close(fd_);
@@ -36,4 +38,4 @@ DatabaseLock::~DatabaseLock() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-}  // namespace smsgw::app
+}  // namespace smsgw::store

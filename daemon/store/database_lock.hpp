@@ -9,12 +9,13 @@
 
 #include <string>
 
-namespace smsgw::app {
+namespace smsgw::store {
 
 class DatabaseLock {
   public:
-    // Throws std::runtime_error naming the lock file and what to do when
-    // another process holds it or it cannot be created.
+    // Throws naming the lock file and what to do when another process holds
+    // it, or a StoreError that explain() words as for the database itself
+    // when it cannot be created.
     explicit DatabaseLock(const std::string& database);
     ~DatabaseLock();
     DatabaseLock(const DatabaseLock&) = delete;
@@ -24,4 +25,4 @@ class DatabaseLock {
     int fd_ = -1;
 };
 
-}  // namespace smsgw::app
+}  // namespace smsgw::store
