@@ -38,7 +38,9 @@ awaitable<server::HandlerResult> Service::handle(const api::Request& request,
         failed = e;
     }
     const std::string why = store::explain(*failed, impl_->deps.store.path());
-    spdlog::error("{} failed: {}", api::to_string(request.op()), why);
+    const std::string what = std::string(api::to_string(request.op())) + " failed: " + why;
+    if (const auto line = impl_->failures.line(what, FailureLog::Clock::now()))
+        spdlog::error("{}", *line);
     if (store::is_transient(*failed))
         co_return unexpected(make_error(api::ErrorCode::overloaded,
                                         "the database is busy (locked by another process); "

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "daemon/service/failure_log.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service.hpp"
 #include "daemon/service/submit_queue.hpp"
@@ -69,6 +70,9 @@ struct Service::Impl {
     // takes ~50 ms): the `overloaded` guard.
     std::int64_t queue_estimate = 0;
     std::chrono::steady_clock::time_point queue_counted_at{};
+    // Requests the database failed, logged once per kind per minute (handle()
+    // runs on the daemon's thread only).
+    FailureLog failures;
 
     // send_ops.cpp
     awaitable<HandlerResult> send(const api::SendParams& p, const CallerInfo& caller);
