@@ -267,7 +267,8 @@ const KeyRule<RetryConfig> retry_keys[] = {
     {"backoff_seconds", false,
      [](Reader& r, const Node& v, const Path& p, RetryConfig& o) {
          if (!r.is_list(v, p)) return;
-         if (v.size() == 0) return r.expected(v, p, "at least one delay");
+         // Empty fits `attempts: 1` only (validate.cpp). Equal delays are a
+         // constant backoff; a shorter one after a longer one is a typo.
          std::vector<int> delays;
          bool good = true;
          for (std::size_t i = 0; i < v.size(); ++i) {
@@ -275,9 +276,9 @@ const KeyRule<RetryConfig> retry_keys[] = {
              auto delay = r.integer(v[i], item_path, 1, 86400);
              if (!delay) {
                  good = false;
-             } else if (!delays.empty() && *delay <= delays.back()) {
+             } else if (!delays.empty() && *delay < delays.back()) {
                  r.error(v[i], item_path,
-                         "expected a delay longer than the one before (" +
+                         "expected a delay no shorter than the one before (" +
                              std::to_string(delays.back()) + "), found " + std::to_string(*delay));
                  good = false;
              } else {

@@ -111,6 +111,11 @@ void validate_config(Reader& r, const Config& config) {
     }
     check_roles(r, config.roles);
     check_keywords(r, config.optout);
+    if (config.retry.backoff_seconds.empty() && config.retry.attempts > 1)
+        r.error(r.location_of("retry.backoff_seconds"), "retry.backoff_seconds",
+                "expected a delay before each retry (retry.attempts is " +
+                    std::to_string(config.retry.attempts) +
+                    "), found an empty list; [] fits only attempts: 1 (no retries)");
     if (config.limits.max_batch_messages > config.limits.max_queue)
         r.error(r.location_of("limits.max_batch_messages"), "limits.max_batch_messages",
                 "expected at most limits.max_queue (" + std::to_string(config.limits.max_queue) +

@@ -387,6 +387,7 @@ json ModemPool::Impl::list() const {
         j["status_reports"] = s->reports;
         j["sent_today"] = info.sent_today;
         j["capped"] = info.capped;
+        j["resting"] = info.resting.empty() ? json(nullptr) : json(info.resting);
         j["in_flight"] = info.in_flight ? json(*info.in_flight) : json(nullptr);
         out.push_back(std::move(j));
     }
@@ -425,6 +426,7 @@ std::optional<std::string> ModemPool::Impl::why_waiting(
         m.enabled = s->config.enabled;
         m.sending = info.attached;
         m.capped = info.capped;
+        m.resting = info.resting;
         const drivers::ModemStatus st = slot_status(*s);
         m.condition = std::string(drivers::to_string(st.state));
         if (!st.last_error_text.empty()) m.condition += ": " + st.last_error_text;

@@ -50,6 +50,16 @@ constexpr double no_lookahead_ms = 250.0;
 // A quicker one holds enough parts to keep sending through this many commits.
 constexpr double lookahead_commits = 8.0;
 
+// A modem whose network refuses every send (+CMS ERROR 38 "network out of
+// order", 331 "no network service", 42 congestion) is idle sooner than the
+// others after each refusal, so it would claim most retries and fail them for
+// good. After this many temporary refusals in a row it rests — claims nothing
+// while another modem may send — for rest_first, doubling up to rest_longest
+// while the refusals go on; one part sent ends it.
+constexpr int refusals_before_rest = 3;
+constexpr std::chrono::seconds rest_first{30};
+constexpr std::chrono::seconds rest_longest{300};
+
 }  // namespace
 
 struct Sender {
@@ -79,6 +89,10 @@ struct Sender {
     SenderCounters counters;
     std::vector<std::string> excluded;
     bool capped = false;
+    int refused_in_row = 0;              // temporary refusals since a part was last sent
+    SteadyClock::duration rest_span{};   // the last rest's length; zero: none since a send
+    SteadyClock::time_point rest_until{};
+    std::string resting;                 // why it rests; empty: it does not
     // Messages a part of which was refused or reported failed: what s holds of
     // them is put back before it sends another part (see round()).
     std::vector<std::int64_t> ended;
@@ -130,6 +144,8 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void poke_idle();
     void defer(std::function<void()> fn);
     void recompute_routes();
+    // Stops s claiming for a while after refusals in a row (see refusals_before_rest).
+    void rest(Sender& s, const std::string& last_error);
     void finished(Sender& s);
     void check_drained();
     bool active(const Sender& s) const {
@@ -412,6 +428,7 @@ SenderInfo OutboundScheduler::Impl::info(std::string_view name) const {
     out.counters = s.counters;
     out.sent_today = s.limiter.sent_today(s.day);
     out.capped = s.capped;
+    out.resting = s.resting;
     out.claimed_ahead = s.claimed.size();
     out.excluded = s.excluded;
     return out;
@@ -425,7 +442,7 @@ void OutboundScheduler::Impl::recompute_routes() {
         }
         std::vector<std::vector<std::string>> others;
         for (auto& [other_name, o] : senders_)
-            if (o.get() != s.get() && o->modem && !o->capped)
+            if (o.get() != s.get() && o->modem && !o->capped && o->resting.empty())
                 others.push_back(o->config.route_prefixes);
         s->excluded = exclusions(s->config.route_prefixes, others);
     }
@@ -522,6 +539,19 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         co_return day.next - wall;
     }
 
+    if (!s.resting.empty()) {
+        const auto now = SteadyClock::now();
+        if (now < s.rest_until) {
+            if (!s.claimed.empty())
+                requeue(s, {}, "claimed, put back unsent: modem " + s.name + " rests");
+            co_return s.rest_until - now;
+        }
+        s.resting.clear();
+        spdlog::info("dispatch: modem[{}] takes messages again after its rest", s.name);
+        recompute_routes();
+        wake();
+    }
+
     // Rate: the next part waits for a token (claimed parts wait with it).
     if (const auto w = s.limiter.wait(SteadyClock::now()); w > SteadyClock::duration::zero())
         co_return w;
@@ -588,6 +618,16 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
             s.send_time == SteadyClock::duration::zero() ? took : (s.send_time * 3 + took) / 4;
     }
     record(s, part, result, send_id);
+    // Counted here, not when the result is committed: a quick modem would
+    // refuse the parts it claimed ahead meanwhile.
+    if (result.status == SendResult::Status::sent) {
+        s.refused_in_row = 0;
+        s.rest_span = SteadyClock::duration::zero();
+    } else if (result.status == SendResult::Status::failed &&
+               result.error_class() != at::ErrorClass::permanent &&
+               ++s.refused_in_row >= refusals_before_rest) {
+        rest(s, result.reason);
+    }
     if (result.status == SendResult::Status::not_ready) send_settled(s, send_id);  // nothing recorded
     // Its siblings claimed ahead must not go out before the store has decided.
     if (result.status == SendResult::Status::failed && part.total > 1 &&
@@ -804,6 +844,28 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
         case SendResult::Status::not_ready:
             return;
     }
+}
+
+void OutboundScheduler::Impl::rest(Sender& s, const std::string& last_error) {
+    // Alone, it keeps trying: resting would only add to the retries' backoff.
+    const bool stand_in = std::any_of(senders_.begin(), senders_.end(), [&](const auto& o) {
+        return o.second.get() != &s && o.second->modem && !o.second->capped &&
+               o.second->resting.empty();
+    });
+    if (!stand_in || !s.resting.empty()) return;
+    s.rest_span = s.rest_span == SteadyClock::duration::zero()
+                      ? SteadyClock::duration(rest_first)
+                      : std::min<SteadyClock::duration>(s.rest_span * 2, rest_longest);
+    s.rest_until = SteadyClock::now() + s.rest_span;
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(s.rest_span).count();
+    s.resting = "its network refused " + std::to_string(s.refused_in_row) +
+                " sends in a row (last: " + last_error + "); the other modems take its messages for " +
+                std::to_string(seconds) + " s";
+    s.refused_in_row = 0;
+    spdlog::warn("dispatch: modem[{}] rests: {}", s.name, s.resting);
+    recompute_routes();
+    wake();
+    poke(s);
 }
 
 void OutboundScheduler::Impl::requeue(Sender& s, std::function<void()> done, std::string why) {

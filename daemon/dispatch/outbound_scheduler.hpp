@@ -109,6 +109,7 @@ struct SenderInfo {
     SenderCounters counters;
     std::int64_t sent_today = 0;
     bool capped = false;                // max_per_day reached for today
+    std::string resting;                // why it takes no new parts for a while; empty: it does
     std::size_t claimed_ahead = 0;      // claimed parts waiting behind the one in flight
     std::vector<std::string> excluded;  // prefixes left to other modems
 };

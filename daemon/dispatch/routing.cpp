@@ -15,6 +15,7 @@ bool strictly_extends(std::string_view longer, std::string_view shorter) {
 std::string why_not_sending(const ModemAvailability& m) {
     if (!m.enabled) return "is disabled (enabled: false)";
     if (m.sending && m.capped) return "has reached its max_per_day for today";
+    if (m.sending && !m.resting.empty()) return "rests: " + m.resting;
     return "is " + (m.condition.empty() ? std::string("not ready") : m.condition);
 }
 
@@ -60,7 +61,7 @@ std::optional<std::string> why_waiting(std::string_view recipient,
                                        const std::optional<BoundTo>& bound,
                                        std::span<const ModemAvailability> modems) {
     const auto may_send = [](const ModemAvailability& m) {
-        return m.enabled && m.sending && !m.capped;
+        return m.enabled && m.sending && !m.capped && m.resting.empty();
     };
     if (bound) {
         const auto it = std::find_if(modems.begin(), modems.end(),

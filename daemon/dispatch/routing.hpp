@@ -40,6 +40,7 @@ struct ModemAvailability {
     bool enabled = true;
     bool sending = false;   // ready, with a sender taking parts
     bool capped = false;    // max_per_day reached for today
+    std::string resting;    // why it takes nothing for a while (refusals in a row); empty: it does
     std::string condition;  // what it is doing instead, for people: "down: port gone: …"
 };
 

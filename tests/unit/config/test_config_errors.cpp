@@ -177,13 +177,20 @@ TEST_CASE("the wait for a bound modem is 0 to 30 days in minutes") {
               .message == "expected a whole number in 0..43200, found 50000");
 }
 
-TEST_CASE("backoff must increase") {
+TEST_CASE("backoff must not shrink; no delays only without retries") {
     const LoadResult r = load("retry: { backoff_seconds: [10, 60, 30, 30] }\n");
     CHECK(error_at(r, "retry.backoff_seconds[2]").message ==
-          "expected a delay longer than the one before (60), found 30");
-    CHECK(
-        contains(error_at(load("retry: { backoff_seconds: [] }"), "retry.backoff_seconds").message,
-                 "at least one delay"));
+          "expected a delay no shorter than the one before (60), found 30");
+    CHECK(error_at(load("retry: { attempts: 3, backoff_seconds: [] }"), "retry.backoff_seconds")
+              .message == "expected a delay before each retry (retry.attempts is 3), found an "
+                          "empty list; [] fits only attempts: 1 (no retries)");
+    // A constant backoff, and no retries at all, are sensible.
+    const LoadResult constant = load("retry: { attempts: 4, backoff_seconds: [60, 60, 60] }\n");
+    REQUIRE(constant.ok());
+    CHECK(constant.config.retry.backoff_seconds == std::vector<int>{60, 60, 60});
+    const LoadResult none = load("retry: { attempts: 1, backoff_seconds: [] }\n");
+    REQUIRE(none.ok());
+    CHECK(none.config.retry.backoff_seconds.empty());
 }
 
 TEST_CASE("socket path and mode") {
@@ -252,8 +259,6 @@ TEST_CASE("YAML syntax errors are one located diagnostic") {
 TEST_CASE("top level must be a mapping") {
     const LoadResult r = load("- a\n- b\n");
     CHECK(error_at(r, "(top level)").message == "expected a mapping of keys, found a list of 2 items");
-    CHECK(error_at(load("retry: { backoff_seconds: [] }\n"), "retry.backoff_seconds").message ==
-          "expected at least one delay, found an empty list");
     // Quoted, a number or a truth value is text (YAML 1.2).
     CHECK(error_at(load("retry: { attempts: \"5\" }\n"), "retry.attempts").message ==
           "expected a whole number in 1..100, found the text \"5\" (a number is written without quotes)");
