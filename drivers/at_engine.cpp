@@ -45,11 +45,14 @@ AtEngine::AtEngine(asio::any_io_executor executor, std::string log_name, at::Ses
 
 AtEngine::~AtEngine() = default;
 
-void AtEngine::attach(asio::posix::stream_descriptor& stream) {
+void AtEngine::attach(asio::posix::stream_descriptor& stream, FirstCommand first) {
     detach();
     stream_ = &stream;
     ++generation_;
-    session_.reset(now(), "port opened again");
+    if (first == FirstCommand::after_sync)
+        session_.open(now(), "port opened");
+    else
+        session_.reset(now(), "port opened again");
     process();
     auto self = shared_from_this();
     asio::co_spawn(executor_, reader(self, generation_), asio::detached);

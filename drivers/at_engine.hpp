@@ -39,9 +39,14 @@ class AtEngine : public std::enable_shared_from_this<AtEngine> {
     AtEngine(asio::any_io_executor executor, std::string log_name, at::SessionConfig config);
     ~AtEngine();
 
+    // Whether the first command waits for the Session's resync after attach():
+    // `after_sync` for a port just opened, whose modem may still owe the answer
+    // to a command written before (see Session::open); `at_once` to write to a
+    // modem that is not expected to answer a probe (AT+CFUN=1,1 to a hung one).
+    enum class FirstCommand { after_sync, at_once };
     // Starts reading `stream` (owned by the caller, alive until detach()) with a
     // fresh Session state. A read error or EOF calls the gone handler once.
-    void attach(asio::posix::stream_descriptor& stream);
+    void attach(asio::posix::stream_descriptor& stream, FirstCommand first = FirstCommand::at_once);
     // Stops reading and writing; commands in flight complete (not_sent / uncertain).
     void detach();
     // detach() and stop the ticker for good: the engine can then be destroyed.

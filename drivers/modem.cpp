@@ -396,7 +396,7 @@ awaitable<Exit> Modem::Impl::try_port(const std::string& path, bool must_match) 
     status_.port = path;
     quirks_ = &at::generic_quirks();
     engine_->set_config(session_config());
-    engine_->attach(port_->stream());
+    engine_->attach(port_->stream(), AtEngine::FirstCommand::after_sync);
     const Exit e = co_await identify_basic();
     if (e == Exit::ok && must_match && status_.imei != settings_.imei) {
         set_error("wrong_modem",
@@ -406,8 +406,14 @@ awaitable<Exit> Modem::Impl::try_port(const std::string& path, bool must_match) 
         co_return settings_.port.empty() ? Exit::gone : Exit::failed;
     }
     if (e != Exit::ok) {
-        if (e != Exit::stopped)
-            set_error("no_answer", path + " does not answer AT");
+        if (e != Exit::stopped) {
+            // Why, when the open's resync gave up: no OK at all, or answers
+            // that kept coming after it.
+            const auto& session = engine_->session();
+            std::string why = path + " does not answer AT";
+            if (session.unresponsive()) why += " (" + session.unresponsive_why() + ")";
+            set_error("no_answer", why);
+        }
         close_port();
         co_return e == Exit::stopped ? e : Exit::gone;
     }
@@ -434,8 +440,9 @@ awaitable<Exit> Modem::Impl::identify_basic() {
     co_return Exit::ok;
 }
 
-// ESC (a modem may sit in PDU entry), then AT up to three times: a freshly
-// opened port may deliver a stale half line first.
+// ESC (a modem may sit in PDU entry), then AT up to three times. A port just
+// opened is resynchronised by the Session first (AtEngine::FirstCommand), so
+// this AT is not the first thing the modem's answers are matched to.
 awaitable<bool> Modem::Impl::responds() {
     const int restored_before = engine_->session().result_codes_restored();
     for (int attempt = 0; attempt < 3 && !stopping_ && gone_.empty(); ++attempt) {
@@ -926,7 +933,7 @@ bool Modem::Impl::reopen(const std::string& path) {
         return false;
     }
     gone_.clear();
-    engine_->attach(port_->stream());
+    engine_->attach(port_->stream(), AtEngine::FirstCommand::after_sync);
     return true;
 }
 
@@ -961,7 +968,8 @@ awaitable<Exit> Modem::Impl::recover(std::string why) {
 
     spdlog::warn("{} recovery 3/3: AT+CFUN=1,1 (modem reset)", log_name());
     if (port_->is_open() && gone_.empty()) {
-        engine_->attach(port_->stream());  // a fresh Session: the reset must not queue behind a resync
+        // A fresh Session: the reset must not queue behind a resync.
+        engine_->attach(port_->stream(), AtEngine::FirstCommand::at_once);
         engine_->write_raw(esc);
         (void)co_await cmd("AT+CFUN=1,1");
         hang_.clear();

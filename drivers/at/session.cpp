@@ -4,6 +4,7 @@
 #include "drivers/at/session.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "drivers/at/enum_names.hpp"
 #include "drivers/at/fields.hpp"
@@ -100,7 +101,7 @@ CommandId Session::submit(Command cmd, TimePoint now) {
     const CommandId id = next_id_++;
     std::string why = invalid_reason(cmd);
     const Outcome refused = why.empty() ? Outcome::not_sent : Outcome::rejected;
-    if (why.empty() && unresponsive_) why = "modem unresponsive: no OK to the resync AT";
+    if (why.empty() && unresponsive_) why = unresponsive_why_;
     if (!why.empty()) {
         actions_.push_back(
             Complete{id, shown_command(cmd), {}, Final{refused, {}, std::nullopt, std::move(why)}});
@@ -145,6 +146,7 @@ void Session::dispatch(TimePoint now) {
                                           "not written: " + std::move(held)}});
     }
     lines_.clear();
+    answer_open_ = false;
     current_->written = now;
     const Command& cmd = current_->cmd;
     write(cmd.text + '\r', shown_command(cmd) + '\r');
@@ -303,9 +305,19 @@ void Session::on_line(std::string line, TimePoint now) {
         lines_.push_back(std::move(line));
         return;
     }
-    actions_.push_back(Stray{mask(std::move(line)), resynchronising(state_)
+    actions_.push_back(Stray{mask(std::move(line)), resynchronising(state_) && !waiting_out_stray_
                                                         ? "late reply while resynchronising"
                                                         : "no command in flight"});
+    // An answer to a command that is not ours (a killed process's, a
+    // timed-out one's): its final result may still be on its way, and the
+    // next command written now would take it for its own. The queue waits
+    // for a quiet line first; that final result, if it comes, is a stray.
+    answer_open_ = true;
+    if (state_ == SessionState::idle) {
+        waiting_out_stray_ = true;
+        enter(SessionState::resync_settle,
+              "answer line with no command in flight; waiting for a quiet line", now);
+    }
 }
 
 Millis Session::reply_timeout() const {
@@ -340,10 +352,23 @@ void Session::on_final(const std::string& line, TimePoint now) {
         enter(SessionState::idle, line, now);
         return;
     }
+    stray_final(line, now);
+}
+
+void Session::stray_final(const std::string& line, TimePoint now) {
+    // The end of an answer whose lines came with no command in flight: the
+    // probe's answer has no information lines, so this ends another's.
+    if (std::exchange(answer_open_, false)) {
+        actions_.push_back(Stray{line, resynchronising(state_) && !waiting_out_stray_
+                                           ? "late reply while resynchronising"
+                                           : "end of an answer to no command in flight"});
+        return;
+    }
     // An OK answers the probe; so does an error to ATQ0V1, in words, from a
     // modem without ATQ/ATV (an emulator, a minimal firmware).
     const bool ok = iequals(line, "OK");
-    if (resynchronising(state_) && unanswered_probes_ > 0) --unanswered_probes_;
+    const bool owed = resynchronising(state_) && unanswered_probes_ > 0;
+    if (owed) --unanswered_probes_;
     if (state_ == SessionState::resync_probe && (ok || probe_restores_result_codes_)) {
         // This answer may be a late one's, ours still to come (a modem that
         // queued the commands written while it was busy answers them all in a
@@ -359,6 +384,19 @@ void Session::on_final(const std::string& line, TimePoint now) {
             why = line + " to the resync ATQ0V1: the modem answers";
         }
         enter(SessionState::resync_settle, why + "; waiting for a quiet line", now);
+        return;
+    }
+    if (state_ == SessionState::resync_settle && !owed) {
+        // A final result no probe of ours accounts for, after the OK that
+        // began this settle: that OK may have been the answer to a command
+        // written before (by a process killed since, or before a timeout),
+        // and this one the probe's. Which is which cannot be told, so the
+        // probe is repeated; a modem that keeps talking is unresponsive.
+        actions_.push_back(Stray{line, "final result nobody owed after the resync OK"});
+        if (++broken_settles_ >= config_.probes_before_unresponsive)
+            go_unresponsive("modem unresponsive: answers nobody owed kept coming after " +
+                            std::to_string(broken_settles_) + " resync OKs");
+        start_resync("a final result nobody owed after the resync OK: probing again", now);
         return;
     }
     actions_.push_back(Stray{line, resynchronising(state_)
@@ -400,7 +438,14 @@ TimePoint Session::settle_deadline(TimePoint now) const {
 
 void Session::start_resync(std::string why, TimePoint now) {
     lines_.clear();
+    waiting_out_stray_ = false;
     enter(SessionState::resync_quiet, std::move(why), now);
+}
+
+void Session::go_unresponsive(std::string why) {
+    unresponsive_ = true;
+    unresponsive_why_ = why;
+    fail_queue(std::move(why));
 }
 
 void Session::fail_queue(std::string why) {
@@ -470,6 +515,9 @@ void Session::timeout(TimePoint now) {
             // to ATQ0V1 tells which it was; plain ATs in between serve a modem
             // that would refuse ATQ0V1.
             probe_restores_result_codes_ = failed_probes_ > 0 && failed_probes_ % 2 == 0;
+            // The line was quiet for T-quiet: an answer whose lines came
+            // before is over, and the probe's OK is not taken for its end.
+            answer_open_ = false;
             if (probe_restores_result_codes_)
                 write("ATQ0V1\r", "ATQ0V1\r");
             else
@@ -480,16 +528,18 @@ void Session::timeout(TimePoint now) {
             break;
         case SessionState::resync_settle:
             unanswered_probes_ = 0;
-            enter(SessionState::idle, "line quiet after the resync OK", now);
+            broken_settles_ = 0;
+            enter(SessionState::idle,
+                  waiting_out_stray_ ? "line quiet after the answer to no command"
+                                     : "line quiet after the resync OK",
+                  now);
             dispatch(now);
             break;
         case SessionState::resync_probe:
             ++failed_probes_;
-            if (failed_probes_ >= config_.probes_before_unresponsive && !unresponsive_) {
-                unresponsive_ = true;
-                fail_queue("modem unresponsive: no OK to " + std::to_string(failed_probes_) +
-                           " resync probes");
-            }
+            if (failed_probes_ >= config_.probes_before_unresponsive && !unresponsive_)
+                go_unresponsive("modem unresponsive: no OK to " + std::to_string(failed_probes_) +
+                                " resync probes");
             enter(SessionState::resync_quiet,
                   "no OK to AT (" + std::to_string(failed_probes_) + ")", now);
             break;
@@ -519,7 +569,34 @@ void Session::reset(TimePoint now, const std::string& why) {
     failed_probes_ = 0;
     unanswered_probes_ = 0;
     unresponsive_ = false;
+    answer_open_ = false;
+    broken_settles_ = 0;
     enter(SessionState::idle, "reset", now);
+}
+
+// Opening a port does not end what the modem was doing: a smsgwd killed (and
+// restarted by systemd at once) while a command was unanswered leaves that
+// answer on its way, and read as the answer to our first AT it would put every
+// later answer one command behind (an IMEI for AT+CGMI, the manufacturer for
+// AT+CPIN?) until the modem fails. So the first final result read is never
+// trusted: the open is resynchronised as a timeout is, reusing its states.
+// ESC at once (a killed process may have left the modem in PDU entry; an OK to
+// ESC comes during the quiet gap), a quiet line for T-quiet (what was pending
+// drains as strays), then AT; only its bare OK counts (an OK after information
+// lines ends another answer), and the queue goes only when the line then stays
+// quiet for T-quiet. A final result nobody owed in that time means the OK may
+// have been stale: probe again (broken_settles_), at most
+// probes_before_unresponsive times, as failed probes are, before the queue is
+// failed with the reason and the lifecycle's failure path (reopen, reset) runs.
+// Left open: a stale bare OK read after the probe was written, with the probe's
+// own OK more than T-quiet behind it (a modem slower than T-quiet per answer),
+// still releases the queue one answer early. Closing that would mean waiting
+// out T-probe after every open (2 s by default) for a case that needs both a
+// killed command answered with a bare OK and a modem that slow.
+void Session::open(TimePoint now, const std::string& why) {
+    reset(now, why);
+    write(std::string(1, esc), std::string(1, esc));
+    start_resync(why + ": waiting for a quiet line before the first command", now);
 }
 
 }  // namespace smsgw::at

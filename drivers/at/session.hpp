@@ -5,8 +5,10 @@
 // tolerated whether on or off. After a timeout the session resynchronises — waits
 // for a quiet line, sends AT (ESC first, and ATQ0V1 at times: see timeout()),
 // and releases the queue only once the line stays quiet after an OK — so a late reply (or a burst of them from a modem that
-// queued what it was sent while busy) never lands on the next command. A timeout after the Ctrl-Z of +CMGS is
-// 'uncertain', never retried here.
+// queued what it was sent while busy) never lands on the next command. A port just
+// opened is resynchronised the same way before its first command (open()): the
+// modem may still owe the answer to a command a killed process wrote.
+// A timeout after the Ctrl-Z of +CMGS is 'uncertain', never retried here.
 #pragma once
 
 #include <deque>
@@ -46,6 +48,13 @@ class Session {
     // complete (uncertain after a Ctrl-Z, else not_sent or timeout), buffered
     // bytes are dropped.
     void reset(TimePoint now, const std::string& why);
+    // The port was (re)opened: reset(), then the first command waits for the
+    // resync (ESC, a quiet line, a probe's bare OK, a quiet line again), as
+    // after a timeout. A modem is not new because its port is: a smsgwd killed
+    // while a command was unanswered leaves that answer on its way, and taken
+    // for the answer to our first command it would put every later answer one
+    // command behind.
+    void open(TimePoint now, const std::string& why);
 
     std::optional<TimePoint> next_deadline() const { return deadline_; }
     // The actions produced so far, oldest first; the Session forgets them.
@@ -54,6 +63,8 @@ class Session {
     SessionState state() const { return state_; }
     std::size_t queued() const { return queue_.size(); }
     bool unresponsive() const { return unresponsive_; }
+    // Why the modem was last counted unresponsive ("modem unresponsive: …").
+    const std::string& unresponsive_why() const { return unresponsive_why_; }
     // How often a resync probe's OK came only to ATQ0V1, a plain AT having
     // failed after ESC: the modem had its result codes off (ATQ1) or in
     // digits (ATV0), as a profile saved with AT&W brings back at power-on.
@@ -98,6 +109,9 @@ class Session {
     // probes are still unanswered, not before the last one's T-probe is over.
     TimePoint settle_deadline(TimePoint now) const;
     void fail_queue(std::string why);
+    // A final result read while no command is in flight: whose answer it ends.
+    void stray_final(const std::string& line, TimePoint now);
+    void go_unresponsive(std::string why);
     std::string mask(std::string line) const;
 
     SessionConfig config_;
@@ -118,6 +132,18 @@ class Session {
     bool probe_restores_result_codes_ = false;  // the probe in flight is ATQ0V1
     int result_codes_restored_ = 0;
     bool unresponsive_ = false;
+    std::string unresponsive_why_;
+    // Lines of an answer were read with no command in flight, and not yet its
+    // final result: that final result ends someone else's answer, never a
+    // probe's (AT has no information lines) nor the next command's.
+    bool answer_open_ = false;
+    // resync_settle entered from idle to wait out an answer to no command,
+    // rather than as the end of a resync.
+    bool waiting_out_stray_ = false;
+    // Settles after a probe's OK that a final result nobody owed broke: the
+    // OK may have been another command's, so the probe is repeated, this
+    // many times at most before the modem counts as unresponsive.
+    int broken_settles_ = 0;
 };
 
 }  // namespace smsgw::at

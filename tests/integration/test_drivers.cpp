@@ -8,7 +8,11 @@
 
 #include <sys/file.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <termios.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <filesystem>
 #include <fstream>
@@ -442,6 +446,111 @@ TEST_CASE("Modem: a long hang climbs the ladder — ESC and AT, re-open, AT+CFUN
     CHECK(formatted);
     const auto r = rig.send(encode("+4917012345678", "after the reset").parts[0]);
     CHECK(r.status == SendResult::Status::sent);
+}
+
+namespace {
+
+// A modem on the far end of a pty that answers each command line `delay` after
+// it has answered the one before (a busy modem works through its input in
+// order), and that, when the port is opened, still owes the answer `owed` to
+// a command of a process killed since: that answer comes first.
+class BusyModemPty {
+  public:
+    BusyModemPty(std::chrono::milliseconds delay, std::map<std::string, std::string> answers,
+                 std::string owed)
+        : delay_(delay), answers_(std::move(answers)), owed_(std::move(owed)) {
+        master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        REQUIRE(master_ >= 0);
+        REQUIRE(::grantpt(master_) == 0);
+        REQUIRE(::unlockpt(master_) == 0);
+        path_ = ::ptsname(master_);
+        termios tio{};
+        REQUIRE(::tcgetattr(master_, &tio) == 0);
+        ::cfmakeraw(&tio);  // or \r turns into \n
+        REQUIRE(::tcsetattr(master_, TCSANOW, &tio) == 0);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~BusyModemPty() {
+        stop_ = true;
+        thread_.join();
+        ::close(master_);
+    }
+    const std::string& path() const { return path_; }
+
+  private:
+    void answer(const std::string& bytes) {
+        std::this_thread::sleep_for(delay_);  // the modem at work, not the test waiting
+        if (::write(master_, bytes.data(), bytes.size()) < 0) return;
+    }
+    void serve() {
+        std::string buf;
+        bool opened = false;
+        while (!stop_) {
+            pollfd pfd{master_, POLLIN, 0};
+            // POLLHUP while no one holds the slave: look again a little later.
+            if (::poll(&pfd, 1, 20) <= 0 || !(pfd.revents & POLLIN)) {
+                if (pfd.revents & POLLHUP) std::this_thread::sleep_for(5ms);
+                continue;
+            }
+            char chunk[256];
+            const auto n = ::read(master_, chunk, sizeof chunk);
+            if (n <= 0) continue;
+            if (!std::exchange(opened, true)) answer(owed_);
+            for (ssize_t i = 0; i < n; ++i)
+                if (chunk[i] != '\x1B') buf += chunk[i];  // ESC: no PDU entry to leave
+            for (auto cr = buf.find('\r'); cr != std::string::npos; cr = buf.find('\r')) {
+                const std::string line = buf.substr(0, cr);
+                buf.erase(0, cr + 1);
+                const auto it = answers_.find(line);
+                answer(it != answers_.end() ? it->second : "\r\nERROR\r\n");
+            }
+        }
+    }
+
+    std::chrono::milliseconds delay_;
+    std::map<std::string, std::string> answers_;
+    std::string owed_;
+    int master_ = -1;
+    std::string path_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("Modem: a killed process's late answer after the open does not put answers one behind") {
+    // smsgwd was SIGKILLed while its AT+CMGR was unanswered and restarted at
+    // once; the modem takes 150 ms per answer (more than T-quiet here), so the
+    // +CMGR answer arrives after the open, before the answer to the first AT.
+    // Taken for that AT's, every later answer was one behind: the IMEI for
+    // AT+CGMI, and AT+CPIN? not understood, the modem failed for a minute.
+    const std::string ok = "\r\nOK\r\n";
+    BusyModemPty modem(std::chrono::milliseconds(150),
+                       {{"AT", ok},
+                        {"ATE0", ok},
+                        {"AT+CMEE=1", ok},
+                        {"AT+CGSN", "\r\n356938035643809\r\n" + ok},
+                        {"AT+CGMI", "\r\nSIMTEST\r\n" + ok},
+                        {"AT+CGMM", "\r\nBUSY-1\r\n" + ok},
+                        {"AT+CGMR", "\r\nREV-7\r\n" + ok},
+                        {"AT+CPIN?", "\r\n+CPIN: READY\r\n" + ok},
+                        {"AT+CIMI", "\r\n262011234567890\r\n" + ok}},
+                       "\r\n+CMGR: 0,,24\r\n"
+                       "0791947122723033040D91947126000000F10000622140326262400453EA130A\r\n" +
+                           ok);
+    Rig rig(test_settings("office-1", modem.path()));
+    const auto past_unlock = [&] {
+        return rig.observer.saw(ModemState::registering) || rig.observer.saw(ModemState::failed);
+    };
+    REQUIRE(run_until(rig.io, past_unlock, 10s));
+    const auto& st = rig.modem->status();
+    CHECK(st.imei == "356938035643809");
+    CHECK(st.manufacturer == "SIMTEST");
+    CHECK(st.model == "BUSY-1");
+    CHECK(st.firmware == "REV-7");
+    CHECK(st.imsi == "262011234567890");
+    CHECK_FALSE(rig.observer.saw(ModemState::failed));
+    CHECK(rig.observer.saw(ModemState::registering));
 }
 
 TEST_CASE("Modem: a modem that loses an answer now and then gets ready and sends, without a recovery") {

@@ -53,6 +53,10 @@ struct Rig {
         session.on_tick(now);
         pump();
     }
+    void open() {
+        session.open(now, "port opened");
+        pump();
+    }
 
     template <typename T>
     std::vector<T> all() const {
@@ -84,6 +88,25 @@ struct Rig {
 };
 
 using Lines = std::vector<std::string>;
+
+// AT+CGMI, written and answered: its answer is its own, not one behind.
+void check_cgmi_answered(Rig& rig, CommandId cgmi) {
+    CHECK(rig.writes().back() == "AT+CGMI\r");
+    rig.feed("\r\nQuectel\r\n\r\nOK\r\n");
+    CHECK(rig.result(cgmi).final.outcome == Outcome::ok);
+    CHECK(rig.result(cgmi).lines == Lines{"Quectel"});
+}
+
+// A port opened, AT+CGMI queued, the line quiet for T-quiet, the probe
+// written and 100 ms gone by without its answer.
+CommandId open_and_probe(Rig& rig) {
+    rig.open();
+    const auto cgmi = rig.submit("AT+CGMI");
+    rig.advance(500ms);
+    REQUIRE(rig.writes() == Lines{"\x1B", "AT\r"});
+    rig.advance(100ms);
+    return cgmi;
+}
 
 }  // namespace
 
@@ -529,6 +552,111 @@ TEST_CASE("session: a slow modem's late answer to the first probe does not relea
     CHECK(rig.result(next).final.outcome == Outcome::ok);
 }
 
+TEST_CASE("session: a port just opened drains a killed process's late answer before the first command") {
+    // smsgwd was killed while its AT+CMGR was unanswered and restarted at
+    // once: the modem's answer to it arrives after the new open.
+    Rig rig;
+    rig.open();
+    const auto at = rig.submit("AT");
+    CHECK(rig.writes() == Lines{"\x1B"});  // a PDU entry left open ends first
+    CHECK(rig.session.state() == SessionState::resync_quiet);
+    rig.advance(460ms);
+    rig.feed("\r\n+CMGR: 0,,24\r\n" + pdu + "\r\n\r\nOK\r\n");
+    CHECK_FALSE(rig.completed(at));
+    CHECK(rig.all<Stray>().size() == 3);
+    rig.advance(499ms);
+    CHECK(rig.writes() == Lines{"\x1B"});  // the quiet gap started over at the late bytes
+    rig.advance(1ms);
+    CHECK(rig.writes() == Lines{"\x1B", "AT\r"});
+    rig.advance(500ms);
+    rig.feed("\r\nOK\r\n");  // the probe's
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(500ms);
+    CHECK(rig.writes().back() == "AT\r");
+    CHECK(rig.session.state() == SessionState::awaiting_reply);
+    rig.advance(500ms);
+    rig.feed("\r\nOK\r\n");
+    CHECK(rig.result(at).final.outcome == Outcome::ok);
+    CHECK(rig.result(at).lines.empty());
+    check_cgmi_answered(rig, rig.submit("AT+CGMI"));
+}
+
+TEST_CASE("session: after an open, an OK that ends another answer is not the probe's") {
+    // The late answer comes only after the probe is written: its OK follows
+    // information lines, which the answer to AT never has.
+    Rig rig;
+    const auto cgmi = open_and_probe(rig);
+    rig.feed("\r\n+CMGR: 0,,24\r\n");
+    rig.feed(pdu + "\r\n\r\nOK\r\n");
+    CHECK(rig.session.state() == SessionState::resync_probe);
+    rig.advance(500ms);
+    rig.feed("\r\nOK\r\n");  // the probe's, bare
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(500ms);
+    check_cgmi_answered(rig, cgmi);
+}
+
+TEST_CASE("session: after an open, a final result nobody owed after the probe's OK means probe again") {
+    // The killed process's command was answered with a bare OK (AT+CMGD),
+    // after the probe was written: that OK looked like the probe's, and the
+    // probe's own came during the quiet gap after it.
+    Rig rig;
+    const auto cgmi = open_and_probe(rig);
+    rig.feed("\r\nOK\r\n");  // AT+CMGD's
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(300ms);
+    rig.feed("\r\nOK\r\n");  // the probe's
+    CHECK(rig.session.state() == SessionState::resync_quiet);
+    CHECK_FALSE(rig.completed(cgmi));
+    rig.advance(500ms);
+    CHECK(rig.writes() == Lines{"\x1B", "AT\r", "AT\r"});
+    rig.feed("\r\nOK\r\n");
+    rig.advance(500ms);
+    check_cgmi_answered(rig, cgmi);
+}
+
+TEST_CASE("session: after an open, a modem whose answers keep coming fails the queue with why") {
+    Rig rig;
+    rig.open();
+    const auto queued = rig.submit("AT");
+    for (int round = 0; round < 3; ++round) {
+        rig.advance(500ms);
+        REQUIRE(rig.writes().back() == "AT\r");
+        rig.feed("\r\nOK\r\n");
+        rig.advance(100ms);
+        rig.feed("\r\nOK\r\n");
+    }
+    CHECK(rig.session.unresponsive());
+    CHECK(rig.result(queued).final.outcome == Outcome::not_sent);
+    CHECK(rig.result(queued).final.reason ==
+          "modem unresponsive: answers nobody owed kept coming after 3 resync OKs");
+    CHECK(rig.session.unresponsive_why() == rig.result(queued).final.reason);
+    // It still answers probes: once the line stays quiet, it is taken again.
+    rig.advance(500ms);
+    rig.feed("\r\nOK\r\n");
+    CHECK_FALSE(rig.session.unresponsive());
+    rig.advance(500ms);
+    CHECK(rig.session.state() == SessionState::idle);
+    check_cgmi_answered(rig, rig.submit("AT+CGMI"));
+}
+
+TEST_CASE("session: an answer line with no command in flight is never the next command's") {
+    // Its final result may come in a later read: the command queued meanwhile
+    // waits for a quiet line, so that final result is a stray.
+    Rig rig;
+    rig.feed("\r\n+CMGR: 0,,24\r\n");
+    const auto cgmi = rig.submit("AT+CGMI");
+    CHECK(rig.writes().empty());
+    rig.advance(300ms);
+    rig.feed(pdu + "\r\n\r\nOK\r\n");
+    CHECK(rig.writes().empty());
+    REQUIRE(rig.all<Stray>().size() == 3);
+    CHECK(rig.all<Stray>()[2].why == "end of an answer to no command in flight");
+    rig.advance(500ms);
+    CHECK(rig.writes() == Lines{"AT+CGMI\r"});
+    check_cgmi_answered(rig, cgmi);
+}
+
 TEST_CASE("session: an unresponsive modem fails the queue, and recovers on OK") {
     Rig rig;
     rig.submit("AT+CSQ");
@@ -653,6 +781,11 @@ TEST_CASE("session: Huawei noise is marked, unknown lines are stray, never fatal
     CHECK(std::all_of(urcs.begin(), urcs.end(), [](const Urc& u) { return u.noise; }));
     rig.feed("\r\n^WEIRD: 1\r\n\xFF\xFE\r\n");
     CHECK(rig.all<Stray>().size() == 2);
+    // Lines with no command in flight may be an answer whose final result is
+    // still to come: the next command waits for a quiet line.
+    CHECK(rig.session.state() == SessionState::resync_settle);
+    rig.advance(500ms);
+    CHECK(rig.session.state() == SessionState::idle);
     const auto id = rig.submit("AT+CSQ");
     rig.feed("\r\n^RSSI: 13\r\n+CSQ: 13,99\r\nOK\r\n");
     CHECK(rig.result(id).lines == Lines{"+CSQ: 13,99"});
