@@ -103,6 +103,9 @@ struct StatusReport {
     bool delivered = false;  // TP-ST 0x00–0x1F
     bool final = true;       // false while the SMSC keeps trying (0x20–0x3F)
     std::string text;        // pdu::describe_status
+    // TP-SCTS: when the SMSC took the part, which tells two parts apart that
+    // share TP-MR and recipient (the MR wraps at 256).
+    std::optional<std::chrono::sys_seconds> submitted_at;
 };
 
 // A PDU read from the modem. Stored ones (index set) stay on the modem until

@@ -46,6 +46,7 @@ void decode_into(InboundPdu& in) {
         r.delivered = meaning.outcome == pdu::DeliveryOutcome::delivered;
         r.final = meaning.outcome != pdu::DeliveryOutcome::pending;
         r.text = meaning.text;
+        r.submitted_at = sr->service_centre_time.to_utc();
         in.status_report = std::move(r);
     }
 }

@@ -14,4 +14,15 @@ std::string Timestamp::to_iso8601() const {
     return buf;
 }
 
+std::optional<std::chrono::sys_seconds> Timestamp::to_utc() const {
+    using namespace std::chrono;
+    const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                              std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
+        second > 59)
+        return std::nullopt;
+    return sys_days{date} + hours{hour} + minutes{minute} + seconds{second} -
+           minutes{15 * tz_quarters};
+}
+
 }  // namespace smsgw::pdu

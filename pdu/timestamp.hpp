@@ -3,6 +3,8 @@
 // last octet. Kept as the fields the network sent, with their own offset.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace smsgw::pdu {
@@ -18,6 +20,9 @@ struct Timestamp {
 
     // ISO 8601 with the offset: "2007-05-03T07:04:40+05:30".
     std::string to_iso8601() const;
+    // The instant in UTC (the fields minus their offset); nullopt for a date
+    // that does not exist ("2023-02-30", hour 25), which a network may send.
+    std::optional<std::chrono::sys_seconds> to_utc() const;
     bool operator==(const Timestamp&) const = default;
 };
 

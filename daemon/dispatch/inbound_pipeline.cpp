@@ -102,13 +102,14 @@ WithGaps with_gaps(const store::FragmentGroup& g) {
 }
 
 // A group's fragments (by seq) as one inbound row, and the fragment ids it
-// consumes; the text and completeness are the caller's.
-store::NewInbound grouped(const store::FragmentGroup& g, store::Time now,
-                          std::vector<std::int64_t>& consumed) {
+// consumes; the text and completeness are the caller's. It was received when
+// its last part came: an incomplete one released a day later still files
+// under the time its parts arrived.
+store::NewInbound grouped(const store::FragmentGroup& g, std::vector<std::int64_t>& consumed) {
     store::NewInbound n;
     n.modem = g.modem;
     n.sender = g.sender;
-    n.received_at = now;
+    for (const auto& f : g.fragments) n.received_at = std::max(n.received_at, f.received_at);
     n.concat_ref = store::concat_reference(g.ref);
     n.parts_total = g.total;
     for (const auto& f : g.fragments) {
@@ -190,7 +191,7 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
     // taken by a new message) stored as one incomplete message.
     // Its log line and inbound.received go to `later`; false: nothing to
     // store (the group had no usable part).
-    bool release_group(const store::FragmentGroup& group, store::Time now, const char* why,
+    bool release_group(const store::FragmentGroup& group, const char* why,
                        Announcements& later);
     // Runs what a committed transaction set off. One that throws (an event
     // sink, a read) is logged and the rest still run: the PDU is stored.
@@ -370,7 +371,7 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         // (8-bit references wrap after 256 long messages) before the old one
         // was whole: the old one will not get this part.
         store::FragmentGroup old{f.modem, f.sender, f.ref, f.total, std::move(waiting)};
-        release_group(old, now, "its reference was reused by a new message", later);
+        release_group(old, "its reference was reused by a new message", later);
         waiting.clear();
     }
     if (const auto id = store_.store_fragment(f)) {
@@ -393,7 +394,7 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         return;
     }
     std::vector<std::int64_t> consumed;
-    store::NewInbound n = grouped(group, now, consumed);
+    store::NewInbound n = grouped(group, consumed);
     n.complete = true;
     n.text = joined_text(group.fragments);
     const auto id = store_.insert_inbound(n, consumed);
@@ -497,6 +498,10 @@ void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& t
     params.to = to.address;
     params.text = text;
     params.category = api::Category::transactional;
+    // From the number the customer wrote to, as a person would answer: a
+    // reply from another SIM reads as a stranger's. It waits for that modem
+    // (up to retry.bound_modem_wait_minutes) rather than go out from another.
+    params.modem = std::string(modem);
     params.idempotency_key = key_prefix + fingerprint(modem, pdus);
     int max_parts = options_.max_parts;
     if (settings.max_segments > 0) max_parts = std::min(max_parts, settings.max_segments);
@@ -537,7 +542,7 @@ int InboundPipeline::Impl::sweep(store::Time now) {
     for (const auto& g : groups) {
         if (g.fragments.empty()) continue;
         Announcements later;  // insert_inbound commits on its own
-        if (release_group(g, now, "they never arrived", later)) ++released;
+        if (release_group(g, "they never arrived", later)) ++released;
         announce(later);
     }
     return released;
@@ -553,12 +558,12 @@ void InboundPipeline::Impl::announce(Announcements& later) {
     }
 }
 
-bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, store::Time now,
-                                          const char* why, Announcements& later) {
+bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, const char* why,
+                                          Announcements& later) {
     if (g.fragments.empty()) return false;
     const WithGaps released = with_gaps(g);
     std::vector<std::int64_t> consumed;
-    store::NewInbound n = grouped(g, now, consumed);
+    store::NewInbound n = grouped(g, consumed);
     n.text = released.text;
     n.complete = released.missing.empty();
     const auto id = store_.insert_inbound(n, consumed);
@@ -586,7 +591,17 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
     report.modem = in.modem;
     report.tp_mr = sr.mr;
     report.recipient = policy::normalize_sender(sr.recipient, options_.default_country).address;
+    if (!sr.recipient.empty() && sr.recipient.front() != '+') {
+        // TON "unknown": national digits, or international ones without the '+'.
+        const auto international = policy::normalize_sender("+" + sr.recipient, "");
+        if (international.kind == policy::SenderKind::e164 &&
+            international.address != report.recipient)
+            report.recipient_alternative = international.address;
+    }
     report.status = sr.status;
+    if (sr.submitted_at)
+        report.submitted_at = std::chrono::time_point_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::time_point(*sr.submitted_at));
     if (!in.hex.empty()) report.pdu = in.hex;
     // Matched and committed (or matching nothing): the modem may delete it.
     // The store failed: it stays on the modem, which reads it again later.

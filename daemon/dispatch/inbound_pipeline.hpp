@@ -62,7 +62,9 @@ struct InboundOptions {
     config::OptoutConfig optout;  // the keyword lists
     std::chrono::milliseconds reassembly_timeout = std::chrono::minutes(1440);
     std::chrono::milliseconds sweep_interval = 60s;  // how often timed-out groups are looked for
-    std::chrono::milliseconds report_window = std::chrono::hours(72);  // status report matching
+    // Status report matching: a send's validity_minutes may be 7 days, and
+    // the SMSC reports a delivery (or the expiry) up to then, plus its way back.
+    std::chrono::milliseconds report_window = std::chrono::hours(24 * 8);
     // How long a committed PDU is remembered, so the same PDU read again (the
     // daemon stopped between the commit and AT+CMGD) is only deleted.
     std::chrono::milliseconds seen_pdu_window = std::chrono::hours(24 * 7);

@@ -508,19 +508,27 @@ std::optional<StateUpdate> Store::end_queued_parts(std::int64_t message_id, Stat
 
 std::optional<StateUpdate> Store::match_status_report(const StatusReport& report, Time now,
                                                       std::chrono::milliseconds window) {
-    // TP-MR wraps at 256, so a (modem, MR) pair recurs; the recipient and the
-    // most recent send inside the window pick the right part.
+    // TP-MR wraps at 256, so a (modem, MR) pair recurs, and over a window of
+    // days one recipient may well get two parts with the same TP-MR. The
+    // recipient and the time the SMSC says it took the part (TP-SCTS; its
+    // clock may be off by minutes, the sends are 256 apart) pick the right
+    // one; without that time, the most recent send.
     Transaction tx(*db_);
     std::optional<Part> found;
     {
-        static const std::string sql = "SELECT " + rows::part_columns +
-                                       " FROM parts p JOIN messages m ON m.id = p.message_id"
-                                       " WHERE p.modem = ? AND p.tp_mr = ? AND p.sent_at >= ? AND "
-                                       "p.sent_at <= ? AND m.recipient = ?"
-                                       " ORDER BY p.sent_at DESC LIMIT 1";
+        static const std::string sql =
+            "SELECT " + rows::part_columns +
+            " FROM parts p JOIN messages m ON m.id = p.message_id"
+            " WHERE p.modem = ?1 AND p.tp_mr = ?2 AND p.sent_at >= ?3 AND p.sent_at <= ?4 AND "
+            "m.recipient IN (?5, ?6)"
+            " ORDER BY CASE WHEN ?7 IS NULL THEN -p.sent_at ELSE abs(p.sent_at - ?7) END"
+            " LIMIT 1";
         Statement st = db_->prepare(sql);
+        std::optional<std::int64_t> submitted;
+        if (report.submitted_at) submitted = to_millis(*report.submitted_at);
         st.bind_all(report.modem, report.tp_mr & 0xFF, to_millis(now - window), to_millis(now),
-                    report.recipient);
+                    report.recipient, report.recipient_alternative.value_or(report.recipient),
+                    submitted);
         if (st.step()) found = rows::part(st);
     }
     if (!found) return std::nullopt;

@@ -185,6 +185,12 @@ struct StatusReport {
     // read again (smsgwd stopped before AT+CMGD) is only deleted: matched
     // again it could land on a later part whose TP-MR came round to the same.
     std::optional<std::string> pdu;
+    // Another reading of the same address: digits an SMSC sent with TON
+    // "unknown" may be national or international without the '+'.
+    std::optional<std::string> recipient_alternative;
+    // TP-SCTS, when the SMSC took the part: of the parts that share TP-MR and
+    // recipient, the one sent closest to it is meant. None: the latest.
+    std::optional<Time> submitted_at;
 };
 
 // A concatenated message's reference as its fragments are grouped by: 8- and

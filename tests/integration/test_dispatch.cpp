@@ -156,6 +156,56 @@ TEST_CASE("dispatch: an early status report is not taken for an older part with 
     CHECK_FALSE(rig.message(old).parts.at(0).status.has_value());
 }
 
+TEST_CASE("dispatch: a report giving the recipient's international digits without '+' matches") {
+    // Some SMSCs write the recipient with TON "unknown": "4917012345678",
+    // which read as a German national number would be +494917012345678.
+    SimProcess sim;
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    const auto id = rig.queue("+4917012345678", "report without plus");
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::sent; }));
+    const auto mr = rig.message(id).parts.at(0).tp_mr;
+    REQUIRE(mr);
+    sim.control({{"op", "status_report"}, {"mr", *mr}, {"status", 0}, {"recipient", "4917012345678"}});
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::delivered; }));
+}
+
+// A TP-SCTS / TP-DT field for `t`, in UTC.
+pdu::Timestamp timestamp_of(std::chrono::sys_seconds t) {
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day date{day};
+    const std::chrono::hh_mm_ss time{t - day};
+    return {static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
+            static_cast<int>(static_cast<unsigned>(date.day())), static_cast<int>(time.hours().count()),
+            static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()), 0};
+}
+
+TEST_CASE("dispatch: a late report goes to the part its TP-SCTS names, not the latest with its TP-MR") {
+    SimProcess sim({"--first-mr", "7"});
+    DispatchRig rig;
+    // Three days ago a message to the same number went out with TP-MR 7 too.
+    const auto old = rig.queue("+4917012345678", "three days ago");
+    const auto old_part = rig.store->claim_next_parts("office-1", core::now(), 1).at(0);
+    const auto three_days_ago = std::chrono::floor<std::chrono::seconds>(core::now() - 72h);
+    rig.store->mark_sent(old_part.id, 7, three_days_ago);
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    const auto recent = rig.queue("+4917012345678", "just now");
+    REQUIRE(rig.run_until([&] { return rig.state(recent) == State::sent; }));
+    REQUIRE(rig.message(recent).parts.at(0).tp_mr == 7);
+    // The old part's report, its SMSC's clock two minutes fast.
+    pdu::StatusReportOptions options;
+    options.smsc = "+491710760000";
+    options.service_centre_time = timestamp_of(three_days_ago + 2min);
+    options.discharge_time = timestamp_of(std::chrono::floor<std::chrono::seconds>(core::now()));
+    const auto report = pdu::encode_status_report(7, "+4917012345678", 0, options);
+    REQUIRE(report);
+    sim.control({{"op", "inject_pdu"}, {"pdu", report->hex}});
+    REQUIRE(rig.run_until([&] { return rig.state(old) == State::delivered; }));
+    CHECK(rig.state(recent) == State::sent);
+}
+
 TEST_CASE("dispatch: single and 3-part messages reach the simulator intact, then delivered") {
     SimProcess sim({"--first-mr", "254"});  // TP-MR wraps past 255 during the test
     DispatchRig rig;
@@ -845,10 +895,15 @@ TEST_CASE("dispatch: an incomplete message is stored marked after the reassembly
     sim.control({{"op", "inject_pdu"}, {"pdu", parts->parts[0].hex}});
     // Both parts are committed as fragments and deleted from the modem at once.
     REQUIRE(rig.run_until([&] { return rig.store->stats().fragments_waiting == 2; }));
+    const auto parts_in = core::now();
     REQUIRE(rig.run_until([&] { return stored_count(sim) == 0; }));
     CHECK(inbound(rig).empty());
     REQUIRE(rig.run_until([&] { return inbound(rig).size() == 1; }));
+    const auto released = core::now();
     const auto in = inbound(rig)[0];
+    // Filed under the time its parts came, not the time it was given up on.
+    CHECK(in.received_at <= parts_in);
+    CHECK(released - in.received_at >= 900ms);
     CHECK_FALSE(in.complete);
     CHECK(in.parts_total == 3);
     CHECK(in.parts_received == 2);
@@ -859,13 +914,15 @@ TEST_CASE("dispatch: an incomplete message is stored marked after the reassembly
 }
 
 TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent, START removes it") {
-    SimProcess sim;
+    // Two modems: the replies go out from the number the customer texted.
+    SimProcess sim, other;
     DispatchRig rig;
     rig.set_setting("optout.confirmation_enabled", "true");
     rig.set_setting("optout.confirmation_text", R"("You are unsubscribed. Reply START to undo.")");
     rig.set_setting("optout.resubscribe_confirmation_enabled", "true");
     rig.set_setting("optout.resubscribe_confirmation_text", R"("Welcome back.")");
-    rig.pool->apply({sim_modem("office-1", sim)});
+    rig.pool->apply({sim_modem("office-0", other), sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-0"));
     REQUIRE(rig.ready("office-1"));
 
     sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "STOP"}});
@@ -927,6 +984,8 @@ TEST_CASE("dispatch: STOP is an opt-out with its confirmation sent, START remove
     sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "START"}});
     REQUIRE(rig.run_until([&] { return inbound(rig).size() == 3 && stored_count(sim) == 0; }));
     CHECK(rig.store->list_messages({}, std::nullopt, 10).size() == 2);
+    for (const auto& m : rig.store->list_messages({}, std::nullopt, 10)) CHECK(m.modem == "office-1");
+    CHECK(sim_sent(other).empty());
 }
 
 TEST_CASE("dispatch: an undecodable PDU is kept raw and deleted from the modem") {

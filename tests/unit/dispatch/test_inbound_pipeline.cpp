@@ -110,7 +110,7 @@ drivers::InboundPdu delivered_report(int mr) {
     // Not a real PDU, but one of its own for each TP-MR, as real reports are.
     static const char* const digits = "0123456789ABCDEF";
     report.hex = std::string("0006") + digits[(mr >> 4) & 0xF] + digits[mr & 0xF];
-    report.status_report = drivers::StatusReport{mr, "+4917099887766", 0, true, true, "delivered"};
+    report.status_report = drivers::StatusReport{mr, "+4917099887766", 0, true, true, "delivered", std::nullopt};
     return report;
 }
 

@@ -218,6 +218,15 @@ TEST_CASE("SCTS time zones positive and negative", "[decode]") {
     }
     CHECK(Timestamp{2013, 7, 26, 14, 29, 27, 22}.to_iso8601() == "2013-07-26T14:29:27+05:30");
     CHECK(Timestamp{1999, 12, 31, 23, 59, 59, -14}.to_iso8601() == "1999-12-31T23:59:59-03:30");
+    // In UTC: the offset taken off; a date that does not exist is none.
+    using std::chrono::sys_days;
+    using namespace std::chrono_literals;
+    CHECK(Timestamp{2013, 7, 26, 14, 29, 27, 22}.to_utc() ==
+          sys_days{std::chrono::year{2013} / 7 / 26} + 8h + 59min + 27s);
+    CHECK(Timestamp{1999, 12, 31, 23, 59, 59, -14}.to_utc() ==
+          sys_days{std::chrono::year{2000} / 1 / 1} + 3h + 29min + 59s);
+    CHECK_FALSE(Timestamp{2023, 2, 29, 0, 0, 0, 0}.to_utc());
+    CHECK_FALSE(Timestamp{2024, 1, 1, 24, 0, 0, 0}.to_utc());
 }
 
 TEST_CASE("data coding groups (TS 23.038 §4)", "[dcs]") {

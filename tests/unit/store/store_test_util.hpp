@@ -35,4 +35,14 @@ inline Time at_seconds(long long s) {
 // A message to recipient with n parts whose PDUs name the message and part.
 NewMessage message(const std::string& recipient, int parts = 1, int priority = 5);
 
+// A status report as the pipeline hands it over: no PDU, no TP-SCTS.
+inline StatusReport report(std::string modem, int mr, std::string recipient, int status) {
+    StatusReport r;
+    r.modem = std::move(modem);
+    r.tp_mr = mr;
+    r.recipient = std::move(recipient);
+    r.status = status;
+    return r;
+}
+
 }  // namespace smsgw::store::test

@@ -408,7 +408,7 @@ TEST_CASE("a status report of failure stops the parts of its message still queue
     const auto id = insert(store, message("+4917001", 3));
     auto first = store.claim_next_parts("m1", t0(), 1).at(0);
     store.mark_sent(first.id, 7, at_seconds(1));
-    auto r = store.match_status_report({"m1", 7, "+4917001", 0x41, std::nullopt}, at_seconds(2), window);
+    auto r = store.match_status_report(report("m1", 7, "+4917001", 0x41), at_seconds(2), window);
     REQUIRE(r);
     CHECK(r->part_state == State::failed);
     CHECK(r->message_to == State::failed);
@@ -425,7 +425,7 @@ TEST_CASE("a status report of failure stops the parts of its message still queue
     auto two = store.claim_next_parts("m1", at_seconds(4), 2);
     REQUIRE(two.size() == 2);
     store.mark_sent(two[0].id, 8, at_seconds(5));
-    r = store.match_status_report({"m1", 8, "+4917002", 0x46, std::nullopt}, at_seconds(6), window);
+    r = store.match_status_report(report("m1", 8, "+4917002", 0x46), at_seconds(6), window);
     REQUIRE(r);
     got = store.get_message(late);
     CHECK(got->parts[1].state == State::sending);
@@ -451,7 +451,7 @@ TEST_CASE("a status report of failure stops the parts of its message still queue
         const auto three = store.claim_next_parts("m1", at_seconds(8), 3);
         REQUIRE(three.size() == 3);
         store.mark_sent(three[0].id, e.mr, at_seconds(9));
-        REQUIRE(store.match_status_report({"m1", e.mr, e.to, e.tp_st, std::nullopt}, at_seconds(10), window));
+        REQUIRE(store.match_status_report(report("m1", e.mr, e.to, e.tp_st), at_seconds(10), window));
         CHECK(store.get_message(ahead)->parts[1].state == State::sending);
         if (e.state == State::expired)
             CHECK(store.get_message(ahead)->message.state == State::sending);
@@ -471,7 +471,7 @@ TEST_CASE("a status report of failure stops the parts of its message still queue
     auto pair = store.claim_next_parts("m1", at_seconds(13), 2);
     REQUIRE(pair.size() == 2);
     store.mark_sent(pair[0].id, 11, at_seconds(14));
-    REQUIRE(store.match_status_report({"m1", 11, "+4917004", 0x41, std::nullopt}, at_seconds(15), window));
+    REQUIRE(store.match_status_report(report("m1", 11, "+4917004", 0x41), at_seconds(15), window));
     const auto u = store.mark_failed(pair[1].id, "+CMS ERROR: 42", FailureKind::temporary,
                                      at_seconds(16));
     CHECK(u.part_state == State::failed);
@@ -608,28 +608,28 @@ TEST_CASE("status reports match the most recent part with that MR and recipient"
     CHECK(store.get_message(b)->parts[0].tp_mr == 7);
 
     // Two recipients share MR 7: the recipient decides.
-    auto rb = store.match_status_report({"m1", 7, "+4917002", 0x00, std::nullopt}, at_seconds(40), window);
+    auto rb = store.match_status_report(report("m1", 7, "+4917002", 0x00), at_seconds(40), window);
     REQUIRE(rb);
     CHECK(rb->message_id == b);
     CHECK(rb->part_state == State::delivered);
     CHECK(rb->message_to == State::delivered);
-    auto rc = store.match_status_report({"m1", 7, "+4917001", 0x00, std::nullopt}, at_seconds(41), window);
+    auto rc = store.match_status_report(report("m1", 7, "+4917001", 0x00), at_seconds(41), window);
     REQUIRE(rc);
     CHECK(rc->message_id == c);
 
     // Wrong modem, unknown MR, or outside the window: no match.
-    CHECK(!store.match_status_report({"m2", 255, "+4917001", 0, std::nullopt}, at_seconds(42), window));
-    CHECK(!store.match_status_report({"m1", 100, "+4917001", 0, std::nullopt}, at_seconds(42), window));
-    CHECK(!store.match_status_report({"m1", 255, "+4917001", 0, std::nullopt}, at_seconds(10) + 49h, window));
+    CHECK(!store.match_status_report(report("m2", 255, "+4917001", 0), at_seconds(42), window));
+    CHECK(!store.match_status_report(report("m1", 100, "+4917001", 0), at_seconds(42), window));
+    CHECK(!store.match_status_report(report("m1", 255, "+4917001", 0), at_seconds(10) + 49h, window));
 
     // SC still trying (TP-ST 0x21): recorded, still sent; then a permanent error.
-    auto trying = store.match_status_report({"m1", 255, "+4917001", 0x21, std::nullopt}, at_seconds(50), window);
+    auto trying = store.match_status_report(report("m1", 255, "+4917001", 0x21), at_seconds(50), window);
     REQUIRE(trying);
     CHECK(trying->message_id == a);
     CHECK(trying->part_state == State::sent);
     CHECK(!trying->message_changed());
     CHECK(store.get_message(a)->parts[0].status == 0x21);
-    auto failed = store.match_status_report({"m1", 255, "+4917001", 0x41, std::nullopt}, at_seconds(60), window);
+    auto failed = store.match_status_report(report("m1", 255, "+4917001", 0x41), at_seconds(60), window);
     REQUIRE(failed);
     CHECK(failed->part_state == State::failed);
     CHECK(failed->message_to == State::failed);
@@ -645,15 +645,51 @@ TEST_CASE("after the MR wraps, a report goes to the newer of two sends with the 
     auto parts = store.claim_next_parts("m1", at_seconds(2), 2);
     store.mark_sent(parts[0].id, 3, at_seconds(10));
     store.mark_sent(parts[1].id, 256 + 3, at_seconds(500));  // 256 sends later, MR 3 again
-    auto r = store.match_status_report({"m1", 3, "+4917001", 0, std::nullopt}, at_seconds(600),
+    auto r = store.match_status_report(report("m1", 3, "+4917001", 0), at_seconds(600),
                                        std::chrono::milliseconds(24h));
     REQUIRE(r);
     CHECK(r->message_id == new_msg);
     CHECK(message_state(store, old_msg) == State::sent);
     // A short window that no longer reaches the old send cannot pick it either.
-    auto late = store.match_status_report({"m1", 3, "+4917001", 0, std::nullopt}, at_seconds(700),
+    auto late = store.match_status_report(report("m1", 3, "+4917001", 0), at_seconds(700),
                                           std::chrono::milliseconds(100s));
     CHECK(!late);
+}
+
+TEST_CASE("a report goes to the part sent closest to the time the SMSC says it took it",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto window = std::chrono::milliseconds(24h * 8);
+    const auto old_msg = insert(store, message("+4917001"));
+    const auto new_msg = insert(store, message("+4917001"), at_seconds(1));
+    auto parts = store.claim_next_parts("m1", at_seconds(2), 2);
+    store.mark_sent(parts[0].id, 3, at_seconds(10));
+    store.mark_sent(parts[1].id, 256 + 3, at_seconds(10) + 4 * 24h);  // 4 days and 256 sends later
+    // The old part's report, four days late: its TP-SCTS (the SMSC's clock a
+    // few minutes off) points at the old send, not at the latest.
+    StatusReport late = report("m1", 3, "+4917001", 0);
+    late.submitted_at = at_seconds(10) + 3min;
+    auto r = store.match_status_report(late, at_seconds(10) + 5 * 24h, window);
+    REQUIRE(r);
+    CHECK(r->message_id == old_msg);
+    CHECK(message_state(store, new_msg) == State::sent);
+    StatusReport recent = report("m1", 3, "+4917001", 0);
+    recent.submitted_at = at_seconds(10) + 4 * 24h - 2min;
+    r = store.match_status_report(recent, at_seconds(10) + 5 * 24h, window);
+    REQUIRE(r);
+    CHECK(r->message_id == new_msg);
+    // The recipient as an SMSC may write it (TON unknown, read as national)
+    // with its international reading beside it.
+    const auto third = insert(store, message("+4917002"), at_seconds(3));
+    const auto part = store.claim_next_parts("m1", at_seconds(4), 1).at(0);
+    store.mark_sent(part.id, 9, at_seconds(20));
+    StatusReport unknown_ton = report("m1", 9, "+494917002", 0);
+    CHECK_FALSE(store.match_status_report(unknown_ton, at_seconds(30), window));
+    unknown_ton.recipient_alternative = "+4917002";
+    r = store.match_status_report(unknown_ton, at_seconds(30), window);
+    REQUIRE(r);
+    CHECK(r->message_id == third);
 }
 
 TEST_CASE("a report that the validity period expired (TP-ST 0x46) makes the part expired",
@@ -663,7 +699,7 @@ TEST_CASE("a report that the validity period expired (TP-ST 0x46) makes the part
     const auto id = insert(store, message("+4917001"));
     auto parts = store.claim_next_parts("m1", at_seconds(2), 1);
     store.mark_sent(parts[0].id, 9, at_seconds(10));
-    auto r = store.match_status_report({"m1", 9, "+4917001", 0x46, std::nullopt}, at_seconds(20),
+    auto r = store.match_status_report(report("m1", 9, "+4917001", 0x46), at_seconds(20),
                                        std::chrono::milliseconds(24h));
     REQUIRE(r);
     CHECK(r->part_state == State::expired);
@@ -701,10 +737,10 @@ TEST_CASE("a message's state is derived from its parts", "[store][outbound]") {
     u = store.mark_sent(parts[1].id, 2, at_seconds(2));
     CHECK(u.message_from == State::sending);
     CHECK(u.message_to == State::sent);
-    u = *store.match_status_report({"m1", 1, "+4917001", 0, std::nullopt}, at_seconds(3),
+    u = *store.match_status_report(report("m1", 1, "+4917001", 0), at_seconds(3),
                                    std::chrono::milliseconds(1h));
     CHECK(u.message_to == State::sent);
-    u = *store.match_status_report({"m1", 2, "+4917001", 0, std::nullopt}, at_seconds(4),
+    u = *store.match_status_report(report("m1", 2, "+4917001", 0), at_seconds(4),
                                    std::chrono::milliseconds(1h));
     CHECK(u.message_to == State::delivered);
     std::vector<State> message_states;

@@ -48,7 +48,7 @@ void exercise_hot_paths(Store& store) {
     store.mark_failed(parts.at(1).id, "+CMS ERROR: 42", FailureKind::temporary, at_seconds(2));
     store.mark_failed(parts.at(2).id, "+CMS ERROR: 21", FailureKind::permanent, at_seconds(2));
     store.mark_uncertain(parts.at(3).id, "timeout", at_seconds(2));
-    store.match_status_report({"m1", 1, "+491701000", 0, std::nullopt}, at_seconds(3), 1h);
+    store.match_status_report(report("m1", 1, "+491701000", 0), at_seconds(3), 1h);
     store.requeue_modem_parts("m2", at_seconds(4));
     store.recover_after_crash(at_seconds(5));
     store.expire(at_seconds(6));

@@ -231,7 +231,7 @@ TEST_CASE("a part still in AT+CMGS when its message fails is refunded only if it
     const auto unsure = charged("+4917001");
     auto parts = store.claim_next_parts("m1", at_seconds(2), 2);
     store.mark_sent(parts[0].id, 7, at_seconds(3));
-    store.match_status_report({"m1", 7, "+4917001", 0x41, std::nullopt}, at_seconds(4), window);
+    store.match_status_report(report("m1", 7, "+4917001", 0x41), at_seconds(4), window);
     CHECK(refunded(unsure) == 100);
     store.mark_uncertain(parts[1].id, "no answer after the PDU", at_seconds(5));
     CHECK(refunded(unsure) == 100);
@@ -240,7 +240,7 @@ TEST_CASE("a part still in AT+CMGS when its message fails is refunded only if it
     const auto refused = charged("+4917002");
     parts = store.claim_next_parts("m1", at_seconds(6), 2);
     store.mark_sent(parts[0].id, 8, at_seconds(7));
-    store.match_status_report({"m1", 8, "+4917002", 0x41, std::nullopt}, at_seconds(8), window);
+    store.match_status_report(report("m1", 8, "+4917002", 0x41), at_seconds(8), window);
     store.mark_failed(parts[1].id, "+CMS ERROR: 21", FailureKind::permanent, at_seconds(9));
     CHECK(refunded(refused) == 200);
     CHECK(store.cancel(refused, at_seconds(10)) != CancelResult::cancelled);
