@@ -1,9 +1,11 @@
 #include "daemon/app/host_checks.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "daemon/server/nss.hpp"
 
@@ -33,10 +35,25 @@ void check_role(const config::RoleMembers& members, const std::string& role,
                                " through it"});
 }
 
+// The directory a file smsgwd creates goes into. The unit's StateDirectory=
+// and RuntimeDirectory= create them as it starts; run by hand, nothing does.
+void check_directory(const std::string& file, const std::string& key, const std::string& unit_key,
+                     std::vector<HostProblem>& out) {
+    const std::string dir = std::filesystem::path(file).parent_path().string();
+    if (dir.empty()) return;
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
+    out.push_back({key, "its directory " + dir + " does not exist (yet): smsgwd.service's " +
+                            unit_key + " creates it as the service starts; to run smsgwd by hand, "
+                            "create it first (mkdir -p " + dir + ", owned by the user smsgwd runs as)"});
+}
+
 }  // namespace
 
 std::vector<HostProblem> check_host(const config::Config& config) {
     std::vector<HostProblem> out;
+    check_directory(config.database, "database", "StateDirectory=", out);
+    check_directory(config.socket.path, "socket.path", "RuntimeDirectory=", out);
     // The socket is then its owner's alone (socket_file.cpp): no one the group
     // was to keep out gets in, so it may start.
     if (!config.socket.group.empty() && !group_exists(config.socket.group))

@@ -4,6 +4,7 @@
 // config and exits 0, or 2 with every problem named by file, line and key.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
@@ -17,6 +18,11 @@
 extern char** environ;
 
 int main(int argc, char** argv) {
+    // The database holds message texts and phone numbers: whatever umask
+    // smsgwd is started with (0022 in a shell), the files it creates are not
+    // for other users (group: the socket's, read access for backups). The
+    // unit sets UMask=0027 too. The socket's mode is set from the config.
+    ::umask(0027);
     CLI::App app{
         "smsgwd — on-premises SMS gateway daemon.\n"
         "Drives GSM modems (AT commands, PDU mode), keeps a durable queue in SQLite and\n"

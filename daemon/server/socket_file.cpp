@@ -94,7 +94,19 @@ ListeningSocket open_listening_socket(const config::SocketConfig& config, int ba
     const int bound = ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
     const int bind_errno = errno;
     ::umask(old_mask);
-    if (bound != 0) fail(path, "bind", bind_errno);
+    if (bound != 0 && bind_errno == ENOENT) {
+        const auto slash = path.rfind('/');
+        const std::string dir = slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+        throw std::runtime_error("socket " + path + ": its directory " + dir +
+                                 " does not exist: create it (smsgwd.service's RuntimeDirectory= "
+                                 "does), or set socket.path to a directory that exists");
+    } else if (bound != 0 && bind_errno == EACCES) {
+        throw std::runtime_error("socket " + path + ": bind: " + std::strerror(bind_errno) +
+                                 ": the user smsgwd runs as (uid " + std::to_string(::getuid()) +
+                                 ") cannot create files in its directory");
+    } else if (bound != 0) {
+        fail(path, "bind", bind_errno);
+    }
 
     ListeningSocket out{-1, path, 0, 0, mode, group_missing ? "" : config.group};
     struct stat st {};

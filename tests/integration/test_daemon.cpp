@@ -643,6 +643,34 @@ TEST_CASE("a database smsgwd cannot use stops it with the file and what to do") 
         CHECK(rc == 1);
         CHECK(out.find("its directory " + dir.path() + "/missing does not exist: create it") !=
               std::string::npos);
+        // --check says so beforehand, as a warning: the unit creates it.
+        const auto [check_rc, check_out] =
+            run_program({smsgwd_binary(), "--config", dir.path() + "/nodir.yaml", "--check"});
+        CHECK(check_rc == 0);
+        CHECK(check_out.find("database: warning: its directory " + dir.path() +
+                             "/missing does not exist (yet): smsgwd.service's StateDirectory=") !=
+              std::string::npos);
+    }
+    SECTION("a socket directory that does not exist") {
+        std::string yaml = daemon_config(dir.path(), {});
+        const std::string socket = dir.path() + "/smsgw.sock";
+        yaml.replace(yaml.find(socket), socket.size(), dir.path() + "/run/smsgw.sock");
+        const auto [rc, out] = start("nosock.yaml", yaml);
+        CHECK(rc == 1);
+        CHECK(out.find("socket " + dir.path() + "/run/smsgw.sock: its directory " + dir.path() +
+                       "/run does not exist: create it (smsgwd.service's RuntimeDirectory= does)") !=
+              std::string::npos);
+    }
+    SECTION("the files it creates are not for other users, whatever the umask") {
+        const mode_t old = ::umask(0);
+        {
+            DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+            struct stat st {};
+            REQUIRE(::stat(d.database().c_str(), &st) == 0);
+            CHECK((st.st_mode & 0007) == 0);
+            CHECK((st.st_mode & 0020) == 0);
+        }
+        ::umask(old);
     }
 }
 
