@@ -4,7 +4,9 @@
 #      with the database, socket and logs in a temporary folder;
 #   2. a single and a three-part message, followed queued → sent → delivered
 #      (the simulated network sends delivery reports);
-#   3. an inbound "Stop": the opt-out it causes and the next send refused;
+#   3. an inbound "Stop": the opt-out it causes, and the next sends to that number
+#      refused, a marketing one and (optout.allow_transactional is off by default)
+#      a transactional one;
 #   4. the modem list; then everything stops cleanly.
 # Installs missing Debian packages first, builds incrementally, safe to run again.
 # DEMO_KEEP=1 keeps the temporary folder (database, smsgwd.log) for a look.
@@ -13,8 +15,23 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh
 build_dir=${BUILD_DIR:-build}
+targets=(smsgwd smsgwctl smsgw-modemsim smsgw-diag)
+printf -v names '%s, ' "${targets[@]}"
+echo "building ${names%, } into $build_dir/ (10–20 minutes the first time on 2 cores, quick after)…"
 tools/configure.sh "$build_dir"
-cmake --build "$build_dir" --target smsgwd smsgwctl smsgw-modemsim -j "$(nproc)" >/dev/null
+# On a terminal Ninja shows its progress on one line; elsewhere its output goes
+# to a log, shown when the build fails.
+if [[ -t 1 ]]; then
+  cmake --build "$build_dir" --target "${targets[@]}" -j "$(nproc)"
+else
+  build_log=$(mktemp /tmp/smsgw-demo-build.XXXXXX)
+  if ! cmake --build "$build_dir" --target "${targets[@]}" -j "$(nproc)" >"$build_log" 2>&1; then
+    tail -n 40 "$build_log" >&2
+    echo "the build failed; its whole output is in $build_log" >&2
+    exit 1
+  fi
+  rm -f "$build_log"
+fi
 smsgwd="$build_dir/daemon/app/smsgwd"
 ctl="$build_dir/tools/smsgwctl/smsgwctl"
 sim="$build_dir/tools/modemsim/smsgw-modemsim"
@@ -30,7 +47,17 @@ cleanup() {
 trap cleanup EXIT
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*" >&2; "$@"; }
+quote() {  # quote ARG: ARG as a shell reads it back (as it is, or in single quotes)
+  local escaped="'\\''"
+  if [[ $1 =~ ^[A-Za-z0-9_./:=+,@%-]+$ ]]; then printf '%s' "$1"
+  else printf "'%s'" "${1//\'/$escaped}"; fi
+}
+run() {  # run COMMAND…: print it, copy-pasteable, then run it
+  local arg line='$'
+  for arg in "$@"; do line+=" $(quote "$arg")"; done
+  printf '%s\n' "$line" >&2
+  "$@"
+}
 control() {  # control SOCKET JSON: one request to a simulated modem
   printf '%s\n' "$2" | socat -t 5 - "UNIX-CONNECT:$1" >/dev/null
 }
@@ -104,9 +131,12 @@ wait_until 15 has_optout
 run "$ctl" inbound list
 run "$ctl" optout list
 
-say "The next marketing message to them is refused"
+say "The next messages to them are refused: marketing always, transactional too (optout.allow_transactional is off by default)"
+run "$ctl" settings get optout.allow_transactional
 set +e
 run "$ctl" send --to +4917612345678 --text "Wochenend-Angebot: 2 Brote zum Preis von 1!" --category marketing
+echo "(exit status $?)"
+run "$ctl" send --to +4917612345678 --text "Ihre Bestellung Nr. 4712 ist versandt."
 echo "(exit status $?)"
 set -e
 
