@@ -71,6 +71,7 @@ struct Sender {
     config::ModemConfig config;
     RateLimiter limiter;
     std::int64_t day = -1;            // LocalDay::number the limiter counts for; -1: ask the store
+    bool rate_resumed = false;        // the limiter knows the last send before smsgwd started
     asio::steady_timer timer;         // its sleeps; cancelled to wake it
     bool running = false;             // the coroutine is alive
     bool idle = false;                // asleep with nothing to do
@@ -332,6 +333,17 @@ void OutboundScheduler::Impl::attach(std::shared_ptr<drivers::Modem> modem,
     unavailable_since_.erase(config.name);
     s.config = config;
     s.limiter.set_limits(config.send_rate_per_minute, config.max_per_day, SteadyClock::now());
+    if (!s.rate_resumed) {
+        // A restart (a crash loop, or systemd's Restart=) must not reset the
+        // pace a carrier allows: the last send before it counts.
+        s.rate_resumed = true;
+        if (config.send_rate_per_minute > 0)
+            if (const auto last = store_.last_sent(config.name)) {
+                const auto now = SteadyClock::now();
+                const auto ago = std::chrono::duration_cast<SteadyClock::duration>(core::now() - *last);
+                s.limiter.sent_before(now - std::max(ago, SteadyClock::duration::zero()), now);
+            }
+    }
     s.day = -1;  // the daily count comes from the store again
     s.capped = false;
     recompute_routes();

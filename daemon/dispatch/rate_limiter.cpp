@@ -52,6 +52,13 @@ void RateLimiter::give_back() {
     tokens_ = std::min(capacity(), tokens_ + 1.0);
 }
 
+void RateLimiter::sent_before(Clock::time_point when, Clock::time_point now) {
+    if (per_minute_ <= 0) return;
+    refill(now);
+    const double since = std::max(0.0, std::chrono::duration<double>(now - when).count());
+    tokens_ = std::min(tokens_, since * per_minute_ / 60.0);
+}
+
 void RateLimiter::set_day(std::int64_t day, std::int64_t sent) {
     day_ = day;
     sent_ = sent;

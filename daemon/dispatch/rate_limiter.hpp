@@ -27,6 +27,9 @@ class RateLimiter {
     void take(Clock::time_point now);
     // The send never reached the network (not_ready): the token comes back.
     void give_back();
+    // A send made at `when`, before this limiter existed (smsgwd restarted):
+    // at most what has refilled since is left, as if that send had emptied it.
+    void sent_before(Clock::time_point when, Clock::time_point now);
 
     // The daily count. `day` is any number that changes at local midnight; a
     // new day starts from zero (or from what the store counted, via set_day).

@@ -233,6 +233,16 @@ std::int64_t Store::sent_count(std::string_view modem, Time since) {
     return st.step() ? st.int64(0) : 0;
 }
 
+std::optional<Time> Store::last_sent(std::string_view modem) {
+    Statement st = db_->prepare(
+        "SELECT max(sent_at) FROM parts WHERE modem = ? AND tp_mr IS NOT NULL");
+    st.bind(1, modem);
+    if (!st.step()) return std::nullopt;
+    const auto at = st.optional_int64(0);
+    if (!at) return std::nullopt;
+    return from_millis(*at);
+}
+
 StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {
     Transaction tx(*db_);
     Part part = load_part(part_id);

@@ -107,6 +107,8 @@ class Store {
     // Parts this modem handed to the network (sent_at set) since `since`: its
     // daily cap survives a restart.
     std::int64_t sent_count(std::string_view modem, Time since);
+    // When the modem last handed a part to the network (its latest sent_at).
+    std::optional<Time> last_sent(std::string_view modem);
     StateUpdate mark_sent(std::int64_t part_id, int tp_mr, Time at);
     // temporary: back to queued after the policy's backoff, or failed when the
     // attempts are used up or another part of the message already failed or

@@ -505,6 +505,24 @@ TEST_CASE("dispatch: a modem at its daily cap leaves the rest to the others") {
     CHECK(sim_sent(other).size() == 3);
 }
 
+TEST_CASE("dispatch: a restart does not reset a modem's pace") {
+    SimProcess sim;
+    DispatchRig rig;
+    // Sent 3 s ago through office-1, before this smsgwd started (2 a minute:
+    // the next one may go 30 s after it).
+    const auto before = rig.queue("+4917012345670", "before the restart");
+    const auto part = rig.store->claim_next_parts("office-1", core::now(), 1).at(0);
+    rig.store->mark_sent(part.id, 1, core::now() - 3s);
+    CHECK(rig.state(before) == State::sent);
+    auto c = sim_modem("office-1", sim);
+    c.send_rate_per_minute = 2;
+    rig.pool->apply({c});
+    REQUIRE(rig.ready("office-1"));
+    const auto after = rig.queue("+4917012345671", "after the restart");
+    REQUIRE_FALSE(rig.run_until([&] { return rig.state(after) != State::queued; }, 2s));
+    CHECK(sim_sent(sim).empty());
+}
+
 TEST_CASE("dispatch: a modem with status_reports off sends without TP-SRR") {
     SimProcess sim;
     DispatchRig rig;

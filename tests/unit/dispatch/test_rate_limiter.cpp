@@ -71,3 +71,19 @@ TEST_CASE("a reloaded rate keeps the tokens in hand, clipped", "[dispatch][rate]
     r.take(t);
     CHECK(r.wait(t) > 900ms);
 }
+
+TEST_CASE("a send made before a restart still paces the next one", "[dispatch][rate]") {
+    const auto t = RateLimiter::Clock::time_point{} + 1h;
+    RateLimiter r(2, 0, t);  // one send every 30 s
+    r.sent_before(t - 4s, t);
+    const auto w = r.wait(t);
+    CHECK(w > 25900ms);
+    CHECK(w <= 26001ms);
+    // One long ago leaves the bucket full; no rate, nothing to pace.
+    RateLimiter idle(2, 0, t);
+    idle.sent_before(t - 1h, t);
+    CHECK(idle.wait(t) == RateLimiter::Clock::duration::zero());
+    RateLimiter unlimited(0, 0, t);
+    unlimited.sent_before(t, t);
+    CHECK(unlimited.wait(t) == RateLimiter::Clock::duration::zero());
+}
