@@ -35,6 +35,7 @@ public:
 
     const std::string& link() const { return link_; }
     const std::string& sent_log() const { return log_; }
+    const std::string& control_socket() const { return socket_; }
     // What the simulator has written to stderr (every AT line with --verbose).
     std::string stderr_text() const;
     // One control request; the reply object.

@@ -4,10 +4,15 @@
 // device whose habit it copies). PDUs are built and read with pdu/.
 #include <catch2/catch.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "pdu/pdu_codec.hpp"
@@ -477,4 +482,45 @@ TEST_CASE("control socket refuses bad requests with the field named") {
     CHECK(sim.control({{"op", "set"}, {"registration", "moon"}})["ok"] == false);
     CHECK(sim.control({{"op", "inject_pdu"}, {"pdu", "00zz"}})["ok"] == false);
     CHECK(sim.control({{"id", 7}, {"op", "stats"}})["id"] == 7);
+}
+
+TEST_CASE("control socket answers a client that half-closes after its requests") {
+    // As `echo '{…}' | socat -t 5 - UNIX-CONNECT:sim0.ctl` does: write, shut the
+    // write side, then read. The last request may lack its newline.
+    SimProcess sim;
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, sim.control_socket().c_str(), sizeof addr.sun_path - 1);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    std::string requests = R"({"id":1,"op":"inject_sms","from":"+4917099887766","text":"hi"})"
+                           "\n"
+                           R"({"id":2,"op":"stats"})";
+    REQUIRE(::write(fd, requests.data(), requests.size()) == static_cast<ssize_t>(requests.size()));
+    REQUIRE(::shutdown(fd, SHUT_WR) == 0);
+    std::string replies;
+    bool closed = false;
+    char buf[4096];
+    while (!closed) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0) break;
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0)
+            closed = n == 0;
+        else
+            replies.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    CHECK(closed);  // the simulator closes once it has answered
+    std::istringstream lines(replies);
+    std::string line;
+    std::vector<json> answers;
+    while (std::getline(lines, line)) answers.push_back(json::parse(line));
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[0]["id"] == 1);
+    CHECK(answers[0]["ok"] == true);
+    CHECK(answers[1]["id"] == 2);
+    CHECK(answers[1]["ok"] == true);
+    CHECK(sim.control({{"op", "storage"}})["storage"]["SM"].size() == 1);  // carried out once
 }

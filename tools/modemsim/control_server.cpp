@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "tools/modemsim/sim_log.hpp"
 
@@ -50,8 +51,10 @@ ControlServer::~ControlServer() {
 
 void ControlServer::add_pollfds(std::vector<pollfd>& fds) const {
     fds.push_back({listen_fd_, POLLIN, 0});
+    // After EOF a client is polled for output only: POLLIN would stay ready.
     for (const auto& c : clients_)
-        fds.push_back({c.fd, static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
+        fds.push_back(
+            {c.fd, static_cast<short>((c.eof ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
 }
 
 void ControlServer::on_events(const std::vector<pollfd>& fds) {
@@ -68,8 +71,10 @@ void ControlServer::on_events(const std::vector<pollfd>& fds) {
     }
     for (auto& c : clients_) {
         bool alive = true;
-        if (std::find(ready_in.begin(), ready_in.end(), c.fd) != ready_in.end()) alive = read_client(c);
+        if (!c.eof && std::find(ready_in.begin(), ready_in.end(), c.fd) != ready_in.end())
+            alive = read_client(c);
         if (alive) alive = flush_client(c);
+        if (alive && c.eof && c.out.empty()) alive = false;  // every answer written
         if (!alive) gone.push_back(c.fd);
     }
     for (int fd : gone) {
@@ -93,22 +98,31 @@ bool ControlServer::read_client(Client& c) {
     char buf[8192];
     for (;;) {
         ssize_t n = ::read(c.fd, buf, sizeof buf);
-        if (n == 0) return false;
+        if (n == 0) {
+            // A last request without its newline is still a request.
+            c.eof = true;
+            answer_line(c, std::exchange(c.in, {}));
+            return true;
+        }
         if (n < 0) return errno == EAGAIN || errno == EINTR;
         c.in.append(buf, static_cast<std::size_t>(n));
         std::size_t nl;
         while ((nl = c.in.find('\n')) != std::string::npos) {
             std::string line = c.in.substr(0, nl);
             c.in.erase(0, nl + 1);
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.empty()) continue;
-            c.out += handler_(line) + "\n";
+            answer_line(c, std::move(line));
         }
         if (c.in.size() > kMaxLine) {
             c.out += R"({"ok":false,"error":"request line longer than 256 KiB"})" "\n";
             c.in.clear();
         }
     }
+}
+
+void ControlServer::answer_line(Client& c, std::string line) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) return;
+    c.out += handler_(line) + "\n";
 }
 
 bool ControlServer::flush_client(Client& c) {

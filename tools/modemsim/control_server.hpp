@@ -1,7 +1,9 @@
 // The control socket's transport: a Unix stream socket taking newline-
 // delimited requests from any number of clients and writing one reply line
 // per request. What a request means is control_ops' business; this file only
-// frames lines, caps their length and keeps each client's unsent output.
+// frames lines, caps their length and keeps each client's unsent output. A
+// client that half-closes after its requests (`echo … | socat - UNIX-CONNECT:…`)
+// is still answered: the connection closes once every answer is written.
 #pragma once
 
 #include <functional>
@@ -31,9 +33,11 @@ private:
         int fd;
         std::string in;
         std::string out;
+        bool eof = false;  // the client closed its write side: answer, then close
     };
+    void answer_line(Client& c, std::string line);
     void accept_clients();
-    bool read_client(Client& c);   // false: closed
+    bool read_client(Client& c);   // false: broken
     bool flush_client(Client& c);  // false: broken
 
     std::string path_;
