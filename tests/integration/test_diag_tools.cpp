@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -472,6 +473,35 @@ TEST_CASE("at: piped commands get their replies, then the terminal exits", "[at]
     CHECK(line.at("outcome") == "ok");
 }
 
+TEST_CASE("at: a bare ERROR is an unsupported command once AT+CMEE is on, never 'temporary'",
+          "[at]") {
+    SimProcess sim;
+    const auto r = diag({"at", sim.link()}, "AT+FOO\nAT+CMEE=1\nAT+FOO\n");
+    INFO(r.out << r.err);
+    CHECK(r.status == 0);
+    const auto before = r.out.find("> AT+CMEE=1");
+    REQUIRE(before != std::string::npos);
+    // Without error codes the modem may mean anything: say how to get them.
+    CHECK(contains(r.out.substr(0, before), "ERROR without a code: the modem gave no reason"));
+    CHECK(contains(r.out.substr(0, before), "after AT+CMEE=1"));
+    // With them on, a bare ERROR is what the modem cannot parse.
+    const std::string after = r.out.substr(before);
+    CHECK(contains(after,
+                   "< ERROR\n  (ERROR without a code: the modem does not support this "
+                   "command or its parameters)\n"));
+    CHECK_FALSE(contains(after, "CMEE=1 makes"));
+    CHECK_FALSE(contains(r.out, "temporary"));
+
+    const auto j = diag({"at", sim.link(), "--json"}, "AT+CMEE=1\nAT+FOO\n");
+    std::istringstream lines(j.out);
+    std::string line;
+    std::getline(lines, line);
+    REQUIRE(std::getline(lines, line));
+    const auto error = json::parse(line).at("error");
+    CHECK(error.at("class").is_null());
+    CHECK(contains(error.at("hint"), "does not support this command"));
+}
+
 TEST_CASE("at: AT+CMGS takes the next line as the PDU, URCs show as they come", "[at]") {
     SimProcess sim;
     DiagProcess p({"at", sim.link()});
@@ -539,4 +569,50 @@ TEST_CASE("scan: a held port names its holder and is not probed into", "[scan]")
     CHECK(contains(p.at("holder"), pid));
     CHECK(p.at("answers_at").is_null());
     CHECK(contains(p.at("probe"), "locked"));
+}
+
+TEST_CASE("scan: the hint under the table fits each port's holder", "[scan]") {
+    SimProcess sim;
+    // A process named smsgwd holding the port as the gateway does (locked).
+    int ready[2];
+    REQUIRE(::pipe2(ready, O_CLOEXEC) == 0);
+    const pid_t gateway = ::fork();
+    REQUIRE(gateway >= 0);
+    if (gateway == 0) {
+        const int fd = ::open(sim.link().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+        const bool locked = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+        ::prctl(PR_SET_NAME, "smsgwd");
+        const char ok = locked ? '1' : '0';
+        [[maybe_unused]] const auto n = ::write(ready[1], &ok, 1);
+        for (;;) ::pause();
+    }
+    ::close(ready[1]);
+    char ok = 0;
+    const bool started = ::read(ready[0], &ok, 1) == 1 && ok == '1';
+    ::close(ready[0]);
+    const auto text = diag({"scan", "--include", sim.link()});
+    const auto probe = diag({"probe", sim.link(), "--json"});
+    ::kill(gateway, SIGKILL);
+    ::waitpid(gateway, nullptr, 0);
+    REQUIRE(started);
+    INFO(text.out);
+    const std::string holder = "smsgwd (pid " + std::to_string(gateway) + ")";
+    CHECK(contains(text.out, "held ports:\n  " + sim.link() + " held by " + holder +
+                                 ": the gateway itself is using this modem: `smsgwctl modem "
+                                 "list` shows its health"));
+    CHECK_FALSE(contains(text.out, "ModemManager"));
+    // probe says the same of the same holder.
+    const auto from = text.out.find("held by " + holder);
+    REQUIRE(from != std::string::npos);
+    const std::string scan_words = text.out.substr(from, text.out.find('\n', from) - from);
+    CHECK(check(parse(probe), "port opens").at("hint") == "port " + scan_words);
+
+    // Any other program: close it.
+    const int fd = ::open(sim.link().c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    const auto other = diag({"scan", "--include", sim.link()});
+    ::close(fd);
+    CHECK(contains(other.out, "(pid " + std::to_string(::getpid()) +
+                                  "): close that program (or stop its service)"));
+    CHECK_FALSE(contains(other.out, "ModemManager"));
 }

@@ -70,7 +70,7 @@ class LineReader {
     bool eof_ = false;
 };
 
-nlohmann::json reply_json(const std::string& shown, const drivers::Reply& r) {
+nlohmann::json reply_json(const std::string& shown, const drivers::Reply& r, bool error_codes_on) {
     nlohmann::json j{{"command", shown},
                      {"lines", r.lines},
                      {"final", r.final.line},
@@ -82,6 +82,10 @@ nlohmann::json reply_json(const std::string& shown, const drivers::Reply& r) {
                       {"text", e.text},
                       {"class", at::to_string(e.error_class)},
                       {"hint", e.hint}};
+        if (is_bare_error(r.final)) {  // no code, so no class
+            j["error"]["class"] = nullptr;
+            j["error"]["hint"] = bare_error_hint(error_codes_on);
+        }
     }
     if (!r.final.reason.empty()) j["reason"] = r.final.reason;
     return j;
@@ -133,12 +137,12 @@ awaitable<int> run_terminal(asio::any_io_executor ex, const AtArgs& a) {
         const std::string shown = at::shown_command(cmd);
         if (a.json) {
             const auto reply = co_await link.ask(std::move(cmd));
-            std::cout << reply_json(shown, reply).dump() << std::endl;
+            std::cout << reply_json(shown, reply, link.error_codes_on()).dump() << std::endl;
             continue;
         }
         const auto reply = co_await link.ask(std::move(cmd));
         if (reply.final.error || reply.final.outcome != at::Outcome::ok)
-            std::cout << "  (" << describe_final(reply.final) << ")\n";
+            std::cout << "  (" << describe_final(reply.final, link.error_codes_on()) << ")\n";
     }
     link.show(nullptr);
     link.close();

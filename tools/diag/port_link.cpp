@@ -4,6 +4,7 @@
 #include "tools/diag/transcript.hpp"
 
 #include <exception>
+#include <regex>
 #include <string_view>
 
 namespace smsgw::diag {
@@ -24,8 +25,8 @@ constexpr HolderHint holder_hints[] = {
      "udev rule setting ENV{ID_MM_DEVICE_IGNORE}=\"1\" for the modem's VID:PID (or `systemctl "
      "disable --now ModemManager` when nothing else needs it)"},
     {"smsgwd",
-     "the gateway itself is using this modem: stop it with `systemctl stop smsgwd` while you "
-     "diagnose, start it again afterwards"},
+     "the gateway itself is using this modem: `smsgwctl modem list` shows its health; to probe "
+     "it, stop the gateway with `systemctl stop smsgwd` and start it again afterwards"},
     {"gammu-smsd", "another SMS daemon uses this modem: `systemctl stop gammu-smsd`"},
     {"pppd",
      "a dial-up/data connection uses this port: bring it down (`poff`) or use another of the "
@@ -44,6 +45,10 @@ std::string holder_hint(const std::string& holder) {
     return "close that program (or stop its service) and try again";
 }
 
+std::string held_by(const std::string& holder) {
+    return "held by " + holder + ": " + holder_hint(holder);
+}
+
 OpenFailure explain_open_failure(const std::error_code& ec, const std::string& path,
                                  const std::string& detail) {
     OpenFailure f;
@@ -53,7 +58,7 @@ OpenFailure explain_open_failure(const std::error_code& ec, const std::string& p
         f.holder = drivers::port_holder(path);
         if (f.holder) {
             if (f.what.find(*f.holder) == std::string::npos) f.what += " by " + *f.holder;
-            f.hint = "port held by " + *f.holder + ": " + holder_hint(*f.holder);
+            f.hint = "port " + held_by(*f.holder);
         } else {
             f.hint =
                 "another program holds the port (not visible to this user: run as root to "
@@ -109,7 +114,13 @@ awaitable<drivers::Reply> PortLink::ask(std::string text, at::Millis timeout) {
 
 awaitable<drivers::Reply> PortLink::ask(at::Command cmd) {
     if (transcript_) transcript_->command(cmd);
+    // "AT+CMEE=1", also inside "ATE0;+CMEE=1" (TS 27.007 §9.1).
+    static const std::regex cmee(R"(\+\s*CMEE\s*=\s*([0-9]))", std::regex::icase);
+    std::smatch set_cmee;
+    const bool sets_cmee = std::regex_search(cmd.text, set_cmee, cmee);
+    const bool codes_on = sets_cmee && set_cmee[1] != "0";
     auto reply = co_await engine_->command(std::move(cmd));
+    if (sets_cmee && reply.final.outcome == at::Outcome::ok) error_codes_on_ = codes_on;
     if (transcript_) transcript_->reply(reply);
     co_return reply;
 }
@@ -141,7 +152,22 @@ int run_on_io(const std::function<awaitable<int>(asio::any_io_executor)>& task) 
     return result;
 }
 
-std::string describe_final(const at::Final& final) {
+bool is_bare_error(const at::Final& final) {
+    return final.error && final.error->domain == at::ErrorDomain::v250 &&
+           final.error->entry().name == "error";
+}
+
+std::string bare_error_hint(bool error_codes_on) {
+    // With AT+CMEE on, a modem reports what it knows as +CME/+CMS ERROR; a bare
+    // ERROR is left for what it cannot parse (V.250 §5.7.1).
+    if (error_codes_on)
+        return "ERROR without a code: the modem does not support this command or its parameters";
+    return "ERROR without a code: the modem gave no reason; after AT+CMEE=1 it reports error "
+           "codes, and a bare ERROR then means the command or its parameters are not supported";
+}
+
+std::string describe_final(const at::Final& final, bool error_codes_on) {
+    if (is_bare_error(final)) return bare_error_hint(error_codes_on);
     if (final.error) {
         const auto& e = *final.error;
         const auto& entry = e.entry();

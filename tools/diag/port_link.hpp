@@ -34,6 +34,9 @@ OpenFailure explain_open_failure(const std::error_code& ec, const std::string& p
 // What to do about a program that holds a port, by its name (ModemManager,
 // smsgwd, minicom…); a generic hint for programs we do not know.
 std::string holder_hint(const std::string& holder);
+// "held by smsgwd (pid 812): <its hint>": the words probe, at, send and scan
+// all use for a held port.
+std::string held_by(const std::string& holder);
 
 // An open port with an AT engine on it. Lives inside one coroutine run by run_on_io().
 class PortLink {
@@ -54,12 +57,16 @@ class PortLink {
     const std::string& path() const { return path_; }
     // Detaches and stops the engine so the io_context can run out.
     void close();
+    // Whether an AT+CMEE=1 or =2 sent through this link was answered OK (and
+    // no AT+CMEE=0 since): a bare ERROR then means an unsupported command.
+    bool error_codes_on() const { return error_codes_on_; }
 
   private:
     std::string path_;
     drivers::SerialPort port_;
     std::shared_ptr<drivers::AtEngine> engine_;
     Transcript* transcript_ = nullptr;
+    bool error_codes_on_ = false;
 };
 
 // Runs `task` on a fresh io_context until it finishes and returns its value;
@@ -67,7 +74,11 @@ class PortLink {
 int run_on_io(const std::function<awaitable<int>(asio::any_io_executor)>& task);
 
 // "+CMS ERROR 38 network_out_of_order: network out of order", its class and the hint,
-// for the final results people read.
-std::string describe_final(const at::Final& final);
+// for the final results people read. A bare ERROR has no code, hence no class:
+// its reading depends on `error_codes_on` (see PortLink::error_codes_on).
+std::string describe_final(const at::Final& final, bool error_codes_on = false);
+// A bare V.250 ERROR, and what to make of it.
+bool is_bare_error(const at::Final& final);
+std::string bare_error_hint(bool error_codes_on);
 
 }  // namespace smsgw::diag

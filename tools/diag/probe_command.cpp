@@ -59,7 +59,7 @@ awaitable<Check> step_responds(ProbeContext& c) {
     }
     if (!a.ok())
         co_return Check{
-            "responds to AT", Status::fail, describe_final(a.final),
+            "responds to AT", Status::fail, describe_final(a.final, c.link.error_codes_on()),
             "no OK to AT, not even after ESC: wrong port (USB modems offer several; the AT "
             "port is often the second or third — see `smsgw-diag scan --probe`), wrong "
             "--baud, the modem is still booting (wait 20 s), or it hangs — if this port "

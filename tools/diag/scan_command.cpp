@@ -300,12 +300,14 @@ int scan(const ScanArgs& a) {
         table.add(std::move(row));
     }
     table.print(std::cout);
+    // Each held port with what to do about its holder, in probe's words.
     const bool held = std::any_of(ports.begin(), ports.end(),
                                   [](const PortInfo& p) { return p.holder.has_value(); });
-    if (held)
-        std::cout << "\nheld ports: " << holder_hint("ModemManager")
-                  << " (for ModemManager); other programs: "
-                  << "close them before using the port\n";
+    if (held) {
+        std::cout << "\nheld ports:\n";
+        for (const auto& p : ports)
+            if (p.holder) std::cout << "  " << p.path << " " << held_by(*p.holder) << "\n";
+    }
     if (!a.probe) std::cout << "\nsend AT to the modem candidates with --probe\n";
     return 0;
 }

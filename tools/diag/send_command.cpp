@@ -38,9 +38,10 @@ struct SendResult {
     std::vector<PartResult> parts;
     std::string problem;  // why nothing could be sent (port, SIM, PDU mode), for people
     std::string hint;
+    bool error_codes_on = false;  // AT+CMEE was on: a bare ERROR is an unsupported command
 };
 
-nlohmann::json final_json(const at::Final& f) {
+nlohmann::json final_json(const at::Final& f, bool error_codes_on) {
     nlohmann::json j{{"outcome", at::to_string(f.outcome)}, {"line", f.line}};
     if (f.error) {
         const auto& e = f.error->entry();
@@ -50,6 +51,10 @@ nlohmann::json final_json(const at::Final& f) {
         j["text"] = e.text;
         j["class"] = at::to_string(e.error_class);
         j["hint"] = e.hint;
+        if (is_bare_error(f)) {  // no code, so no class
+            j["class"] = nullptr;
+            j["hint"] = bare_error_hint(error_codes_on);
+        }
     }
     if (!f.reason.empty()) j["reason"] = f.reason;
     return j;
@@ -87,7 +92,7 @@ awaitable<int> run_send(asio::any_io_executor ex, const SendArgs& a,
     if (unlock.entered) co_await wait_registration(link, true, wait);
     const auto cmgf = co_await ask(link, "AT+CMGF=0");
     if (!cmgf.ok()) {
-        result.problem = "PDU mode refused: " + describe_final(cmgf.final);
+        result.problem = "PDU mode refused: " + describe_final(cmgf.final, link.error_codes_on());
         result.hint = "smsgw needs PDU mode (AT+CMGF=0): see `smsgw-diag probe`";
         co_return 1;
     }
@@ -104,6 +109,7 @@ awaitable<int> run_send(asio::any_io_executor ex, const SendArgs& a,
             break;  // the rest of a multi-part message is useless without this part
         }
     }
+    result.error_codes_on = link.error_codes_on();
     link.show(nullptr);
     link.close();
     co_return 0;
@@ -138,7 +144,7 @@ int send(const SendArgs& a) {
         for (const auto& p : result.parts) {
             nlohmann::json j{{"pdu", p.pdu}, {"length", p.length}, {"mr", nullptr}};
             if (p.mr) j["mr"] = *p.mr;
-            if (p.failure) j["error"] = final_json(*p.failure);
+            if (p.failure) j["error"] = final_json(*p.failure, result.error_codes_on);
             parts.push_back(std::move(j));
         }
         nlohmann::json out{{"port", a.port},
@@ -162,6 +168,8 @@ int send(const SendArgs& a) {
         std::cout << "part " << i + 1 << "/" << result.parts.size() << ": ";
         if (p.mr) {
             std::cout << "sent, TP-MR " << *p.mr << "\n";
+        } else if (p.failure && is_bare_error(*p.failure)) {
+            std::cout << "FAILED " << describe_final(*p.failure, result.error_codes_on) << "\n";
         } else if (p.failure && p.failure->error) {
             const auto& e = p.failure->error->entry();
             std::cout << "FAILED " << p.failure->error->to_string()
