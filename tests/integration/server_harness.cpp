@@ -38,6 +38,67 @@ json message_row(std::int64_t id, std::string state) {
             {"created", "2024-05-02T10:15:00+02:00"}};
 }
 
+// message.get as smsgwd answers it (daemon/core/views.cpp): a two-part
+// message, delivered, with its history; 78 still waits for a modem.
+json message_detail(std::int64_t id) {
+    const bool waiting = id == 78;
+    json m = {{"message_id", id},
+              {"to", "+4917612345678"},
+              {"state", waiting ? "queued" : "delivered"},
+              {"encoding", "gsm7"},
+              {"category", "transactional"},
+              {"priority", 5},
+              {"segments", 2},
+              {"cost_micros", 180'000},
+              {"report", true},
+              {"modem", "office-1"},
+              {"requested_modem", waiting ? json("office-1") : json(nullptr)},
+              {"idempotency_key", nullptr},
+              {"error", nullptr},
+              {"not_before", "2024-05-02T10:15:00+02:00"},
+              {"expires_at", nullptr},
+              {"validity_minutes", nullptr},
+              {"created_at", "2024-05-02T10:15:00+02:00"},
+              {"updated_at", "2024-05-02T10:15:09+02:00"},
+              {"text", "Your order has shipped"}};
+    m["waiting"] = waiting ? json("office-1 is registering, not ready (the send asked for it)")
+                           : json(nullptr);
+    const auto part = [&](int seq, int mr) {
+        return json{{"seq", seq},
+                    {"state", waiting ? "queued" : "delivered"},
+                    {"modem", waiting ? json(nullptr) : json("office-1")},
+                    {"tp_mr", waiting ? json(nullptr) : json(mr)},
+                    {"attempts", waiting ? 0 : 1},
+                    {"next_attempt_at", "2024-05-02T10:15:00+02:00"},
+                    {"error", nullptr},
+                    {"sent_at", waiting ? json(nullptr) : json("2024-05-02T10:15:03+02:00")},
+                    {"delivered_at", waiting ? json(nullptr) : json("2024-05-02T10:15:09+02:00")},
+                    {"status", waiting ? json(nullptr) : json(0)},
+                    {"pdu", std::string(60, 'A')}};
+    };
+    m["parts"] = json::array({part(1, 17), part(2, 18)});
+    const auto change = [](std::string entity, std::int64_t row, json from, std::string to,
+                           std::string at, json detail) {
+        return json{{"entity", std::move(entity)}, {"id", row},
+                    {"from", std::move(from)},     {"to", std::move(to)},
+                    {"at", std::move(at)},         {"detail", std::move(detail)}};
+    };
+    m["history"] = json::array(
+        {change("message", id, nullptr, "queued", "2024-05-02T10:15:00+02:00", nullptr)});
+    if (!waiting) {
+        m["history"].push_back(
+            change("part", 301, "queued", "sending", "2024-05-02T10:15:01+02:00", "office-1"));
+        m["history"].push_back(
+            change("part", 302, "queued", "sending", "2024-05-02T10:15:02+02:00", "office-1"));
+        m["history"].push_back(
+            change("part", 302, "sending", "sent", "2024-05-02T10:15:04+02:00",
+                   "TP-MR 18 after a retry: +CMS ERROR 38 network out of order on the first try"));
+        m["history"].push_back(
+            change("part", 301, "sending", "sent", "2024-05-02T10:15:03+02:00", "TP-MR 17"));
+    }
+    return m;
+}
+
 json ledger_entry(std::int64_t id, std::string at, std::int64_t amount, std::int64_t balance_after,
                   std::string reason, json message_id, std::int64_t uid) {
     return {{"id", id},
@@ -98,11 +159,7 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                 boost::system::error_code ec;
                 co_await gate->async_wait(asio::redirect_error(asio::use_awaitable, ec));
             }
-            json m = message_row(id, "delivered");
-            m["parts"] = json::array({{{"seq", 1}, {"state", "delivered"}, {"modem", "office-1"},
-                                       {"tp_mr", 17}, {"sent", "2024-05-02T10:15:03+02:00"},
-                                       {"delivered", "2024-05-02T10:15:09+02:00"}}});
-            co_return m;
+            co_return message_detail(id);
         }
         case api::Op::message_list: {
             const auto& p = std::get<api::MessageListParams>(request.params);
@@ -138,12 +195,41 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
         case api::Op::optout_remove:
             co_return json{{"number", std::get<api::OptoutRemoveParams>(request.params).number},
                            {"removed", true}};
-        case api::Op::settings_get:
+        case api::Op::settings_get: {
+            // As smsgwd answers (daemon/service/admin_ops.cpp): the values, and the
+            // key table's rows in its order.
+            json details = json::array();
+            const auto detail = [&](std::string key, json value, json default_value,
+                                    std::string type, std::string role, std::string description) {
+                details.push_back({{"key", std::move(key)},
+                                   {"value", std::move(value)},
+                                   {"default", std::move(default_value)},
+                                   {"type", std::move(type)},
+                                   {"min_role", std::move(role)},
+                                   {"description", std::move(description)},
+                                   {"updated_at", nullptr},
+                                   {"updated_by", nullptr}});
+            };
+            detail("sms.enabled", true, true, "boolean", "admin",
+                   "Send SMS at all. Off: every send is refused with service_disabled (a paid "
+                   "service).");
+            detail("sms.company_name", "ACME GmbH", "", "text", "manager",
+                   "The company name, for the prefix of marketing messages.");
+            detail("sms.cost_per_segment", "0.09", "0", "money", "admin",
+                   "Price of one SMS segment in sms.currency, a decimal with up to 6 places "
+                   "(\"0.09\").");
+            detail("sms.max_segments", 10, 10, "integer", "admin",
+                   "The most segments one message may have; longer texts are refused "
+                   "(text_too_long).");
+            details[0]["updated_at"] = "2024-05-02T09:00:00+02:00";
+            details[0]["updated_by"] = 1000;
             co_return json{{"settings",
                             {{"sms.enabled", true},
                              {"sms.company_name", "ACME GmbH"},
-                             {"sms.cost_per_segment", 0.09},
-                             {"sms.max_segments", 10}}}};
+                             {"sms.cost_per_segment", "0.09"},
+                             {"sms.max_segments", 10}}},
+                           {"details", std::move(details)}};
+        }
         case api::Op::settings_set: {
             const auto& p = std::get<api::SettingsSetParams>(request.params);
             json value;

@@ -577,3 +577,88 @@ TEST_CASE("smsgwctl: send --batch takes JSON lines or a JSON array, other option
     CHECK(seen() == before);
     for (const auto& f : {array_file, bad_item, broken, numbers, empty}) ::unlink(f.c_str());
 }
+
+TEST_CASE("smsgwctl: message get shows what became of it first, parts by number, reasons whole") {
+    ServerFixture fx;
+    Run r = run_ctl({"--socket", fx.path, "message", "get", "77"});
+    REQUIRE(r.status == 0);
+    const std::string& out = r.out;
+    INFO(out);
+    // The summary: state first, then recipient, segments, the cost as a decimal, modem, times.
+    CHECK(out.starts_with("state  "));
+    std::size_t at = 0;
+    for (const char* key :
+         {"\nto ", "\nsegments ", "\ncost ", "\nmodem ", "\ncreated_at ", "\nupdated_at "}) {
+        const auto next = out.find(key);
+        CHECK(next != std::string::npos);
+        CHECK(next > at);
+        at = next;
+    }
+    CHECK(has(out, "0.18\n"));
+    CHECK_FALSE(has(out, "cost_micros"));
+    CHECK_FALSE(has(out, "idempotency_key"));  // unset: --json has it
+    // Parts by number, without the PDU; history names parts by number too.
+    CHECK(has(out, "parts:\nSEQ  STATE      MODEM     TP_MR"));
+    CHECK_FALSE(has(out, "AAAAAAAAAA"));
+    CHECK(has(out, "history:\nAT                         ENTITY   FROM     TO"));
+    CHECK(has(out,
+              "  part 2   sending  sent     TP-MR 18 after a retry: +CMS ERROR 38 network out "
+              "of order on the first try\n"));
+    CHECK(has(out, "  part 1   sending  sent     TP-MR 17\n"));
+    CHECK_FALSE(has(out, "301"));
+    CHECK_FALSE(has(out, "…"));
+
+    // A queued message says first what it waits for.
+    r = run_ctl({"--socket", fx.path, "message", "get", "78"});
+    REQUIRE(r.status == 0);
+    INFO(r.out);
+    CHECK(
+        r.out.starts_with("state            queued\n"
+                          "waiting          office-1 is registering, not ready (the send asked "
+                          "for it)\n"
+                          "to               +4917612345678\n"));
+    CHECK(has(r.out, "NEXT_ATTEMPT_AT"));
+}
+
+TEST_CASE("smsgwctl: settings get shows each key as settings set takes it, the key first") {
+    ServerFixture fx;
+    const Run r = run_ctl({"--socket", fx.path, "settings", "get"});
+    REQUIRE(r.status == 0);
+    INFO(r.out);
+    // The summary in the daemon's key order, the values as `settings set` reads them.
+    CHECK(
+        r.out.starts_with("KEY                   VALUE\n"
+                          "sms.enabled           true\n"
+                          "sms.company_name      \"ACME GmbH\"\n"
+                          "sms.cost_per_segment  \"0.09\"\n"
+                          "sms.max_segments      10\n"));
+    CHECK_FALSE(has(r.out, "settings.sms"));
+    // Details: KEY first, the description last and whole.
+    CHECK(has(r.out, "\ndetails:\nKEY                   TYPE     DEFAULT  MIN_ROLE  UPDATED_AT"));
+    CHECK(has(r.out,
+              "Send SMS at all. Off: every send is refused with service_disabled (a paid "
+              "service).\n"));
+    CHECK(has(r.out, "2024-05-02T09:00:00+02:00  1000"));
+    CHECK_FALSE(has(r.out, "…"));
+    CHECK(has(r.out, "smsgwctl settings set KEY VALUE"));
+}
+
+TEST_CASE("smsgwctl: help texts say what the daemon does") {
+    // An opted-out number gets no message at all, transactional ones too, unless
+    // the admin allowed those (DESIGN.md, setting optout.allow_transactional).
+    Run r = run_ctl({"optout", "add", "--help"});
+    CHECK(r.status == 0);
+    CHECK(has(r.out, "every send to it is refused (opted_out)"));
+    CHECK(has(r.out, "optout.allow_transactional"));
+    CHECK_FALSE(has(r.out, "marketing sends to it are refused"));
+
+    r = run_ctl({"settings", "set", "--help"});
+    CHECK(r.status == 0);
+    CHECK(has(r.out, "every key: smsgwctl settings get"));
+
+    // The stream outlives --timeout: said where people look.
+    r = run_ctl({"events", "--help"});
+    CHECK(r.status == 0);
+    CHECK(has(r.out, "--timeout does not end it"));
+    CHECK(has(r.out, "once\nsubscribed, the stream runs until stopped"));
+}

@@ -62,6 +62,13 @@ struct Command {
     std::function<std::string(const nlohmann::ordered_json& result, const json& params)> render;
 };
 
+// The table view of a command whose rendering needs only the result.
+void shown_by(Command& c, std::string (*render)(const nlohmann::ordered_json& result)) {
+    c.render = [render](const nlohmann::ordered_json& result, const json&) {
+        return render(result);
+    };
+}
+
 template <std::size_t N>
 std::vector<std::string> names(const std::array<std::string_view, N>& list) {
     return {list.begin(), list.end()};
@@ -470,6 +477,7 @@ int main(int argc, char** argv) {
                         "One message with its parts: state, modem, TP-MR, times, error, and what a "
                         "queued message waits for (waiting).");
     integer_param(get, "message_id", "message_id", "the message id")->required();
+    shown_by(get, smsgw::ctl::render_message);
     auto& list = command(message, "list", "message.list", "Messages, newest first.");
     param<std::string>(list, "--state", "state", "only messages in this state")
         ->check(CLI::IsMember(names(smsgw::api::message_state_names)));
@@ -482,9 +490,7 @@ int main(int argc, char** argv) {
     integer_param(list, "--limit", "limit", "at most this many (1…1000, default 100)");
     integer_param(list, "--before-id", "before_id",
                   "continue after the last id of the previous page");
-    list.render = [](const nlohmann::ordered_json& result, const json&) {
-        return smsgw::ctl::render_messages(result);
-    };
+    shown_by(list, smsgw::ctl::render_messages);
     list.app->footer("The table shows id, state, recipient, segments, modem, category, last change,\n"
                      "error and text; --json gives every field.\n"
                      "Example:\n  smsgwctl message list --state failed --since 2024-05-01T00:00:00+02:00\n");
@@ -510,7 +516,9 @@ int main(int argc, char** argv) {
     integer_param(optout_list, "--limit", "limit", "at most this many (1…1000)");
     integer_param(optout_list, "--before-id", "before_id", "continue after this id");
     auto& optout_add = command(optout, "add", "optout.add",
-                               "Opt a number out: marketing sends to it are refused.");
+                               "Opt a number out: every send to it is refused (opted_out), "
+                               "transactional ones too unless an admin turned on setting "
+                               "optout.allow_transactional (off by default).");
     param<std::string>(optout_add, "number", "number", "the number")->required();
     param<std::string>(optout_add, "--note", "note", "why (kept with the entry)");
     auto& optout_remove = command(optout, "remove", "optout.remove", "Take a number off the list.");
@@ -521,11 +529,19 @@ int main(int argc, char** argv) {
                                            "(some keys admin).");
     auto& settings_get = command(settings, "get", "settings.get", "Show settings.");
     param<std::vector<std::string>>(settings_get, "keys", "keys", "keys to show (default: all you may read)");
+    shown_by(settings_get, smsgw::ctl::render_settings);
+    settings_get.app->footer(
+        "Each key as settings set takes it, its value (as JSON: \"\" is an empty text), then its\n"
+        "type, default, the role that may change it, its last change and what it does.\n"
+        "Example:\n  smsgwctl settings get sms.enabled wallet.enabled\n");
     auto& settings_set = command(settings, "set", "settings.set", "Change one setting (logged with your uid).");
     auto set_key = std::make_shared<std::string>();
     auto set_value = std::make_shared<std::string>();
     auto set_string = std::make_shared<bool>(false);
-    settings_set.app->add_option("key", *set_key, "the setting, e.g. sms.enabled")->required();
+    settings_set.app
+        ->add_option("key", *set_key,
+                     "the setting, e.g. sms.enabled (every key: smsgwctl settings get)")
+        ->required();
     settings_set.app->add_option("value", *set_value, "true/false, an integer, or text")->required();
     settings_set.app->add_flag("--string", *set_string, "send the value as text even if it looks like a number or boolean");
     settings_set.prepare = [set_key, set_value, set_string](json& p, std::string&) {
@@ -536,7 +552,9 @@ int main(int argc, char** argv) {
         "Examples:\n"
         "  smsgwctl settings set sms.enabled false\n"
         "  smsgwctl settings set sms.company_name \"ACME GmbH\"\n"
-        "  smsgwctl settings set sms.sender_caption 4915112345678 --string\n");
+        "  smsgwctl settings set sms.sender_caption 4915112345678 --string\n"
+        "The keys, with what each does, its type, default and the role that may change it:\n"
+        "  smsgwctl settings get\n");
 
     // ---- wallet get|topup ---------------------------------------------------------
     CLI::App* wallet = group("wallet",
@@ -561,9 +579,7 @@ int main(int argc, char** argv) {
                        "the sum in the wallet's currency: digits, '.', up to 6 decimals (10.50)")
         ->required();
     param<std::string>(topup, "--reason", "reason", "why, e.g. an invoice number (≤ 200 bytes)");
-    topup.render = [](const nlohmann::ordered_json& result, const json&) {
-        return smsgw::ctl::render_topup(result);
-    };
+    shown_by(topup, smsgw::ctl::render_topup);
     topup.app->footer(
         "Examples:\n"
         "  smsgwctl wallet topup 50 --reason \"invoice 2024-117\"\n"
@@ -575,9 +591,7 @@ int main(int argc, char** argv) {
     auto& modem_list = command(modem, "list", "modem.list",
                                "Each modem: state, operator, signal, messages sent today, "
                                "last error; admin role.");
-    modem_list.render = [](const nlohmann::ordered_json& result, const json&) {
-        return smsgw::ctl::render_modems(result);
-    };
+    shown_by(modem_list, smsgw::ctl::render_modems);
     modem_list.app->footer(
         "The table shows what to check first; --json adds the port, IMEI, IMSI, ICCID, SMSC,\n"
         "SIM storage, registration, route prefixes, rate limits and the part in flight.\n"
@@ -598,7 +612,9 @@ int main(int argc, char** argv) {
 
     // ---- events -----------------------------------------------------------------
     CLI::App* events = app.add_subcommand(
-        "events", "Stream events (message.*, inbound.received, optout.*, modem.*) until Ctrl-C.");
+        "events",
+        "Stream events (message.*, inbound.received, optout.*, modem.*) until Ctrl-C; "
+        "--timeout does not end it.");
     std::vector<std::string> event_filter;
     events
         ->add_option("--event", event_filter,
@@ -609,6 +625,9 @@ int main(int argc, char** argv) {
         "One line per event: the name and key=value pairs, or with --json the daemon's line.\n"
         "Ctrl-C (SIGINT) or SIGTERM ends it with status 0. A reader too slow for the event rate\n"
         "is dropped by the daemon (exit 1, 'subscription.dropped').\n"
+        "--timeout bounds only the wait for the daemon to accept the subscription: once\n"
+        "subscribed, the stream runs until stopped, however long no event comes. For a bounded\n"
+        "run, stop it from outside: timeout 60 smsgwctl events\n"
         "Example:\n  smsgwctl --json events --event message.delivered --event message.failed\n");
 
     app.footer(

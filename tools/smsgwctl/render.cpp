@@ -1,7 +1,11 @@
 // Rendering: widths count UTF-8 code points, so names with umlauts line up;
 // long cells in tables are cut at table_cell_max with an ellipsis (the full
-// value is one --json away).
+// value is one --json away), except a last column a renderer keeps whole
+// because it is the point of the table (a setting's description, why a
+// message changed state).
 #include "tools/smsgwctl/render.hpp"
+
+#include "daemon/api/amount.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -115,7 +119,10 @@ std::vector<std::string> column_order(const json& records, ColumnOrder order) {
     return seen;
 }
 
-std::string table(const json& nested, ColumnOrder order) {
+// How a table treats its last column: cut like the others, or kept whole.
+enum class LastColumn { cut, whole };
+
+std::string table(const json& nested, ColumnOrder order, LastColumn last = LastColumn::cut) {
     json records = json::array();
     for (const json& record : nested) records.push_back(flat_record(record));
     const std::vector<std::string> columns = column_order(records, order);
@@ -128,7 +135,8 @@ std::string table(const json& nested, ColumnOrder order) {
             const auto it = record.find(columns[i]);
             std::string cell = it == record.end() ? "" : text_of(*it);
             std::replace(cell.begin(), cell.end(), '\n', ' ');
-            if (width(cell) > table_cell_max) cell = cut(cell, table_cell_max - 1) + "…";
+            const bool whole = last == LastColumn::whole && i + 1 == columns.size();
+            if (!whole && width(cell) > table_cell_max) cell = cut(cell, table_cell_max - 1) + "…";
             widths[i] = std::max(widths[i], width(cell));
             row.push_back(std::move(cell));
         }
@@ -300,6 +308,162 @@ std::string render_messages(const json& result) {
     if (!messages->empty())
         out += "(smsgwctl message get ID: its parts and history; --json: every field)\n";
     return out;
+}
+
+namespace {
+
+// `record`'s keys: those of `first` in that order, then the others as they
+// came, then `last` (kept whole by the table, so it must stay last). Keys in
+// `drop` are left out.
+json arranged(const json& record, std::initializer_list<std::string_view> first,
+              std::string_view last, std::initializer_list<std::string_view> drop = {}) {
+    const auto skip = [&](const std::string& key) {
+        return key == last || std::find(drop.begin(), drop.end(), key) != drop.end();
+    };
+    json out = json::object();
+    for (std::string_view key : first)
+        if (const auto it = record.find(key); it != record.end() && !skip(it.key()))
+            out[it.key()] = *it;
+    for (const auto& [key, value] : record.items())
+        if (!out.contains(key) && !skip(key)) out[key] = value;
+    if (const auto it = record.find(last); it != record.end()) out[it.key()] = *it;
+    return out;
+}
+
+// The part numbers (seq) of the parts a history names by row id. A message's
+// parts are stored in one transaction in seq order, so their row ids ascend
+// with seq; only when every part appears in the history can each id be
+// matched. The daemon's own "seq" in an entry, when it sends one, wins.
+std::vector<std::pair<std::int64_t, std::string>> part_numbers(const json& parts,
+                                                               const json& history) {
+    std::vector<std::int64_t> ids;
+    for (const json& change : history)
+        if (change.is_object() && change.value("entity", "") == "part" && change.contains("id") &&
+            change["id"].is_number_integer())
+            ids.push_back(change["id"].get<std::int64_t>());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<std::int64_t> seqs;
+    for (const json& part : parts)
+        if (part.is_object() && part.contains("seq") && part["seq"].is_number_integer())
+            seqs.push_back(part["seq"].get<std::int64_t>());
+    std::sort(seqs.begin(), seqs.end());
+    std::vector<std::pair<std::int64_t, std::string>> numbers;
+    if (ids.size() != seqs.size()) return numbers;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        numbers.emplace_back(ids[i], std::to_string(seqs[i]));
+    return numbers;
+}
+
+// "message", "part 2" (or "part row 118" when the number cannot be told).
+std::string changed_entity(const json& change,
+                           const std::vector<std::pair<std::int64_t, std::string>>& numbers) {
+    const std::string entity = change.value("entity", "");
+    if (entity != "part") return entity.empty() ? "-" : entity;
+    if (const auto seq = change.find("seq"); seq != change.end() && !seq->is_null())
+        return "part " + text_of(*seq);
+    const auto id = change.find("id");
+    if (id == change.end()) return "part";
+    for (const auto& [row, seq] : numbers)
+        if (id->is_number_integer() && id->get<std::int64_t>() == row) return "part " + seq;
+    return "part row " + text_of(*id);
+}
+
+}  // namespace
+
+std::string render_message(const json& result) {
+    if (!result.is_object() || !result.contains("state")) return render_result(result);
+    // message.get carries the cost in micro-units only: shown as the decimal
+    // every other command shows (with its currency when the daemon sends one).
+    json message = result;
+    if (const auto micros = message.find("cost_micros");
+        micros != message.end() && micros->is_number_integer() && !message.contains("cost"))
+        message["cost"] = api::format_amount(micros->get<std::int64_t>());
+    drop_micros(message);
+    // What became of it first, then to whom and at what cost, then when.
+    json view =
+        arranged(message,
+                 {"state", "error", "waiting", "to", "segments", "cost", "modem", "requested_modem",
+                  "category", "encoding", "priority", "report", "created_at", "updated_at",
+                  "not_before", "expires_at", "validity_minutes", "message_id", "idempotency_key"},
+                 "text", {"parts", "history"});
+    // An unset field says nothing here; --json keeps it.
+    for (auto it = view.begin(); it != view.end();)
+        it = it->is_null() ? view.erase(it) : std::next(it);
+    money_with_currency(view, "cost");
+    std::string out = render_result(view, ColumnOrder::as_given);
+
+    const json none = json::array();
+    const auto list = [&](const char* key) -> const json& {
+        const auto it = result.find(key);
+        return it != result.end() && is_record_list(*it) ? *it : none;
+    };
+    const json& parts = list("parts");
+    const json& history = list("history");
+    if (!parts.empty()) {
+        json rows = json::array();
+        for (const json& part : parts) {
+            json row = arranged(part,
+                                {"seq", "state", "modem", "tp_mr", "attempts", "sent_at",
+                                 "delivered_at", "status", "next_attempt_at"},
+                                "error", {"pdu"});
+            // When it will be tried next says something only while it waits.
+            if (row.value("state", "") != "queued" && row.contains("next_attempt_at"))
+                row["next_attempt_at"] = nullptr;
+            rows.push_back(std::move(row));
+        }
+        out += "\nparts:\n" + table(rows, ColumnOrder::as_given, LastColumn::whole);
+    }
+    if (!history.empty()) {
+        const auto numbers = part_numbers(parts, history);
+        json rows = json::array();
+        for (const json& change : history) {
+            json row = json::object();
+            row["at"] = change.value("at", json("-"));
+            row["entity"] = changed_entity(change, numbers);
+            row.update(arranged(change, {"from", "to"}, "detail", {"at", "entity", "id", "seq"}));
+            rows.push_back(std::move(row));
+        }
+        out += "\nhistory:\n" + table(rows, ColumnOrder::as_given, LastColumn::whole);
+    }
+    return out;
+}
+
+std::string render_settings(const json& result) {
+    const auto settings = result.is_object() ? result.find("settings") : result.end();
+    if (settings == result.end() || !settings->is_object()) return render_result(result);
+    const auto details_it = result.find("details");
+    const json details =
+        details_it != result.end() && is_record_list(*details_it) ? *details_it : json::array();
+    // Values as JSON ("" is an empty text, "10" a text, 10 a number): what
+    // `settings set` takes, in the order of the daemon's table when it sends it.
+    const auto shown = [](const json& v) {
+        return v.dump(-1, ' ', false, json::error_handler_t::replace);
+    };
+    json rows = json::array();
+    const auto add = [&](const std::string& key) {
+        for (const json& row : rows)
+            if (row["key"] == key) return;
+        if (const auto it = settings->find(key); it != settings->end())
+            rows.push_back({{"key", key}, {"value", shown(*it)}});
+    };
+    for (const json& d : details)
+        if (d.contains("key") && d["key"].is_string()) add(d["key"].get<std::string>());
+    for (const auto& [key, value] : settings->items()) add(key);
+    if (rows.empty()) return "no settings\n";
+    std::string out = table(rows, ColumnOrder::as_given, LastColumn::whole);
+    if (!details.empty()) {
+        json table_rows = json::array();
+        for (const json& d : details) {
+            json row =
+                arranged(d, {"key", "type", "default", "min_role", "updated_at", "updated_by"},
+                         "description", {"value"});
+            if (const auto it = row.find("default"); it != row.end()) *it = shown(*it);
+            table_rows.push_back(std::move(row));
+        }
+        out += "\ndetails:\n" + table(table_rows, ColumnOrder::as_given, LastColumn::whole);
+    }
+    return out + "(change one: smsgwctl settings set KEY VALUE)\n";
 }
 
 namespace {

@@ -35,6 +35,16 @@ std::string render_topup(const nlohmann::ordered_json& result);
 // parts and history are `message get`'s, every field --json's.
 std::string render_messages(const nlohmann::ordered_json& result);
 
+// message get: state, error and what it waits for first, then recipient,
+// segments, cost (a decimal, not micro-units), modem and times; its parts by
+// number and its history (part numbers, not row ids, where they can be told),
+// each reason whole.
+std::string render_message(const nlohmann::ordered_json& result);
+
+// settings get: KEY and VALUE as `settings set` takes them, then each key's
+// type, default, role and last change with its description whole.
+std::string render_settings(const nlohmann::ordered_json& result);
+
 // modem list: one row per modem with what a person checks first (state,
 // operator, signal, counters, last error); every other field is in --json.
 std::string render_modems(const nlohmann::ordered_json& result);
