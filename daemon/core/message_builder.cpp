@@ -89,6 +89,7 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
     m.encoding = pdu::to_string(encoded->alphabet);
     m.category = std::string(api::to_string(p.category));
     m.priority = static_cast<int>(p.priority);
+    m.accepted_at = ctx.now;
     // Due from the moment it was accepted unless scheduled: the time the reply
     // and the message.queued event carry is the one stored.
     m.not_before = p.not_before ? store::Time(std::chrono::seconds(p.not_before->unix_seconds))

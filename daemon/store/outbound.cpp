@@ -115,8 +115,10 @@ std::vector<InsertResult> Store::insert_messages(std::span<const NewMessage> bat
     return results;
 }
 
-std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time now, bool charge_wallet) {
+std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time insert_time,
+                                              bool charge_wallet) {
     if (charge_wallet && m.cost > 0 && balance() < m.cost) return std::nullopt;
+    const Time now = m.accepted_at.value_or(insert_time);
     const Time not_before = m.not_before.value_or(now);
     {
         Statement st = db_->prepare(

@@ -55,6 +55,9 @@ struct NewMessage {
     std::string encoding = "gsm7";  // gsm7 | ucs2 | 8bit
     std::string category = "transactional";
     int priority = 5;  // 0 (lowest) … 9 (highest)
+    // When the request was accepted: created_at, and the time the reply and
+    // the message.queued event carry. None: the time of the insert.
+    std::optional<Time> accepted_at;
     std::optional<Time> not_before;
     std::optional<Time> expires_at;
     bool report = false;

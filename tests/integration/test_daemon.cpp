@@ -470,8 +470,9 @@ TEST_CASE("the message.queued event says of a message what message.get says") {
         const json event = json::parse(*line);
         REQUIRE(event.at("event") == "message.queued");
         const auto got = d.request_ok({{"id", 2}, {"op", "message.get"}, {"message_id", sent["message_id"]}});
+        // The times too: the stored ones are the request's, not the insert's.
         for (const auto& [key, value] : event.items()) {
-            if (key == "event" || key == "created_at" || key == "updated_at") continue;
+            if (key == "event") continue;
             INFO(key);
             CHECK(value == got.at(key));
         }
