@@ -28,15 +28,26 @@ json inbound_row(const store::Inbound& i) {
     return j;
 }
 
-// A message with a part due now that no modem may take: what it waits for.
+// What an unfinished message waits for: its time (not_before), a retry's
+// backoff, or a modem that may take it; null while it only waits its turn
+// (a part in AT+CMGS, the queue ahead, the modem's rate).
 json waiting_json(const store::MessageDetail& d, const ModemDirectory& modems, store::Time now) {
     const store::Message& m = d.message;
     if (m.state != store::State::queued && m.state != store::State::sending) return nullptr;
-    if (m.not_before > now) return nullptr;
+    if (m.not_before > now) return "scheduled: not before " + core::format_time(m.not_before);
     const bool part_due = std::any_of(d.parts.begin(), d.parts.end(), [&](const store::Part& p) {
         return p.state == store::State::queued && p.next_attempt_at <= now;
     });
-    if (!part_due) return nullptr;
+    if (!part_due) {
+        // A queued part not due after not_before waits for a retry's backoff.
+        for (const store::Part& p : d.parts)
+            if (p.state == store::State::queued && p.next_attempt_at > now)
+                return "part " + std::to_string(p.seq) + "/" + std::to_string(p.total) +
+                       " is retried at " + core::format_time(p.next_attempt_at) + " (attempt " +
+                       std::to_string(p.attempts + 1) + ")" +
+                       (p.error ? "; it was refused: " + *p.error : std::string());
+        return nullptr;
+    }
     // Bound to a modem: the one the send asked for, or its first part's.
     const std::string bound = m.requested_modem.value_or(m.modem.value_or(""));
     const std::string_view because =
@@ -55,8 +66,14 @@ HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
     json j = core::message_detail_json(*detail);
     j["waiting"] = waiting_json(*detail, deps.modems, core::now());
     json history = json::array();
-    for (const auto& c : deps.store.message_history(p.message_id))
-        history.push_back(core::state_change_json(c));
+    for (const auto& c : deps.store.message_history(p.message_id)) {
+        json entry = core::state_change_json(c);
+        // A part's row id means nothing to a person; its number does.
+        if (c.entity == "part")
+            for (const store::Part& part : detail->parts)
+                if (part.id == c.entity_id) entry["seq"] = part.seq;
+        history.push_back(std::move(entry));
+    }
     j["history"] = std::move(history);
     return j;
 }

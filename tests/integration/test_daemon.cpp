@@ -498,6 +498,30 @@ TEST_CASE("message.get says what a queued message waits for") {
     CHECK(got["waiting"] ==
           "no modem routes +436641234567: every enabled modem has route_prefixes (+49) and none "
           "matches; add its prefix to one, or a modem without route_prefixes");
+    // Its time not come yet: scheduled.
+    const auto later = d.request_ok(send_req("+4915123456780", "tomorrow",
+                                             {{"not_before", "2031-01-01T00:00:00Z"}}));
+    CHECK(d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", later["message_id"]}})
+              ["waiting"] == "scheduled: not before 2031-01-01T00:00:00.000Z");
+    // Refused by the network: its retry, and why. The history names the part.
+    a.control({{"op", "set"}, {"error_rate", 1}});  // +CMS ERROR 38 or 42: temporary
+    const auto refused = d.request_ok(send_req("+4915123456781", "congested"));
+    json refused_got;
+    for (int i = 0; i < 100; ++i) {
+        refused_got = d.request_ok(
+            {{"id", 4}, {"op", "message.get"}, {"message_id", refused["message_id"]}});
+        if (refused_got["waiting"].is_string()) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    INFO(refused_got.dump());
+    REQUIRE(refused_got["waiting"].is_string());
+    CHECK_THAT(refused_got["waiting"].get<std::string>(),
+               Catch::StartsWith("part 1/1 is retried at ") && Catch::Contains("(attempt ") &&
+                   Catch::Contains("it was refused: +CMS ERROR"));
+    bool part_numbered = false;
+    for (const auto& h : refused_got["history"])
+        if (h["entity"] == "part") part_numbered = h["seq"] == 1;
+    CHECK(part_numbered);
 }
 
 TEST_CASE("limits.max_queue answers overloaded, counted again as the queue shrinks") {
