@@ -14,6 +14,17 @@ std::string Timestamp::to_iso8601() const {
     return buf;
 }
 
+Timestamp Timestamp::from_utc(std::chrono::sys_seconds t) {
+    using namespace std::chrono;
+    const auto day = floor<days>(t);
+    const year_month_day date{day};
+    const hh_mm_ss time{t - day};
+    return {static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
+            static_cast<int>(static_cast<unsigned>(date.day())),
+            static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+            static_cast<int>(time.seconds().count()), 0};
+}
+
 std::optional<std::chrono::sys_seconds> Timestamp::to_utc() const {
     using namespace std::chrono;
     const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},

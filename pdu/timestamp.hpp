@@ -23,6 +23,8 @@ struct Timestamp {
     // The instant in UTC (the fields minus their offset); nullopt for a date
     // that does not exist ("2023-02-30", hour 25), which a network may send.
     std::optional<std::chrono::sys_seconds> to_utc() const;
+    // The fields of `t` in UTC (offset 0), as an SMSC stamps what it sends.
+    static Timestamp from_utc(std::chrono::sys_seconds t);
     bool operator==(const Timestamp&) const = default;
 };
 

@@ -599,9 +599,7 @@ void InboundPipeline::Impl::on_status_report(const drivers::InboundPdu& in,
             report.recipient_alternative = international.address;
     }
     report.status = sr.status;
-    if (sr.submitted_at)
-        report.submitted_at = std::chrono::time_point_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::time_point(*sr.submitted_at));
+    if (sr.submitted_at) report.submitted_at = store::Time(*sr.submitted_at);
     if (!in.hex.empty()) report.pdu = in.hex;
     // Matched and committed (or matching nothing): the modem may delete it.
     // The store failed: it stays on the modem, which reads it again later.

@@ -149,6 +149,11 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void rest(Sender& s, const std::string& last_error);
     void finished(Sender& s);
     void check_drained();
+    // Attached, under its daily cap and not resting: it may claim parts, and
+    // stands in for the others' routes.
+    static bool may_take_parts(const Sender& s) {
+        return s.modem && !s.capped && s.resting.empty();
+    }
     bool active(const Sender& s) const {
         return !closed_ && s.modem && !draining_ && s.on_idle.empty();
     }
@@ -454,7 +459,7 @@ void OutboundScheduler::Impl::recompute_routes() {
         }
         std::vector<std::vector<std::string>> others;
         for (auto& [other_name, o] : senders_)
-            if (o.get() != s.get() && o->modem && !o->capped && o->resting.empty())
+            if (o.get() != s.get() && may_take_parts(*o))
                 others.push_back(o->config.route_prefixes);
         s->excluded = exclusions(s->config.route_prefixes, others);
     }
@@ -861,8 +866,7 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
 void OutboundScheduler::Impl::rest(Sender& s, const std::string& last_error) {
     // Alone, it keeps trying: resting would only add to the retries' backoff.
     const bool stand_in = std::any_of(senders_.begin(), senders_.end(), [&](const auto& o) {
-        return o.second.get() != &s && o.second->modem && !o.second->capped &&
-               o.second->resting.empty();
+        return o.second.get() != &s && may_take_parts(*o.second);
     });
     if (!stand_in || !s.resting.empty()) return;
     s.rest_span = s.rest_span == SteadyClock::duration::zero()

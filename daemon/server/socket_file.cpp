@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -94,17 +95,17 @@ ListeningSocket open_listening_socket(const config::SocketConfig& config, int ba
     const int bound = ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr));
     const int bind_errno = errno;
     ::umask(old_mask);
-    if (bound != 0 && bind_errno == ENOENT) {
-        const auto slash = path.rfind('/');
-        const std::string dir = slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
-        throw std::runtime_error("socket " + path + ": its directory " + dir +
-                                 " does not exist: create it (smsgwd.service's RuntimeDirectory= "
-                                 "does), or set socket.path to a directory that exists");
-    } else if (bound != 0 && bind_errno == EACCES) {
-        throw std::runtime_error("socket " + path + ": bind: " + std::strerror(bind_errno) +
-                                 ": the user smsgwd runs as (uid " + std::to_string(::getuid()) +
-                                 ") cannot create files in its directory");
-    } else if (bound != 0) {
+    if (bound != 0) {
+        const std::string dir = std::filesystem::path(path).parent_path().string();
+        if (bind_errno == ENOENT)
+            throw std::runtime_error("socket " + path + ": its directory " + dir +
+                                     " does not exist: create it (smsgwd.service's "
+                                     "RuntimeDirectory= does), or set socket.path to a directory "
+                                     "that exists");
+        if (bind_errno == EACCES)
+            throw std::runtime_error("socket " + path + ": bind: " + std::strerror(bind_errno) +
+                                     ": the user smsgwd runs as (uid " +
+                                     std::to_string(::getuid()) + ") cannot create files in " + dir);
         fail(path, "bind", bind_errno);
     }
 

@@ -1,7 +1,6 @@
 #include "daemon/service/failure_log.hpp"
 
 #include <algorithm>
-#include <iterator>
 
 namespace smsgw::service {
 
@@ -30,15 +29,10 @@ std::optional<std::string> FailureLog::line(const std::string& what, Clock::time
             " (repeats within " + std::to_string(window_.count()) + " s are counted, not logged)";
     }
     if (it == seen_.end()) {
-        if (seen_.size() >= max_kinds) {
-            for (auto old = seen_.begin(); old != seen_.end();)
-                old = now - old->second.logged >= window_ ? seen_.erase(old) : std::next(old);
-            if (seen_.size() >= max_kinds)
-                seen_.erase(
-                    std::min_element(seen_.begin(), seen_.end(), [](const auto& a, const auto& b) {
-                        return a.second.logged < b.second.logged;
-                    }));
-        }
+        if (seen_.size() >= max_kinds)  // the kind logged longest ago gives way
+            seen_.erase(std::min_element(seen_.begin(), seen_.end(), [](const auto& a, const auto& b) {
+                return a.second.logged < b.second.logged;
+            }));
         it = seen_.emplace(what, Seen{}).first;
     }
     it->second = Seen{now, 0};

@@ -101,7 +101,7 @@ CommandId Session::submit(Command cmd, TimePoint now) {
     const CommandId id = next_id_++;
     std::string why = invalid_reason(cmd);
     const Outcome refused = why.empty() ? Outcome::not_sent : Outcome::rejected;
-    if (why.empty() && unresponsive_) why = unresponsive_why_;
+    if (why.empty()) why = unresponsive_why_;
     if (!why.empty()) {
         actions_.push_back(
             Complete{id, shown_command(cmd), {}, Final{refused, {}, std::nullopt, std::move(why)}});
@@ -375,7 +375,7 @@ void Session::stray_final(const std::string& line, TimePoint now) {
         // burst): only a quiet line after it releases the queue, so a spare
         // answer is never taken for the next command's.
         failed_probes_ = 0;
-        unresponsive_ = false;
+        unresponsive_why_.clear();
         std::string why = "OK to the resync AT";
         if (probe_restores_result_codes_ && ok) {
             ++result_codes_restored_;
@@ -443,7 +443,6 @@ void Session::start_resync(std::string why, TimePoint now) {
 }
 
 void Session::go_unresponsive(std::string why) {
-    unresponsive_ = true;
     unresponsive_why_ = why;
     fail_queue(std::move(why));
 }
@@ -537,7 +536,7 @@ void Session::timeout(TimePoint now) {
             break;
         case SessionState::resync_probe:
             ++failed_probes_;
-            if (failed_probes_ >= config_.probes_before_unresponsive && !unresponsive_)
+            if (failed_probes_ >= config_.probes_before_unresponsive && !unresponsive())
                 go_unresponsive("modem unresponsive: no OK to " + std::to_string(failed_probes_) +
                                 " resync probes");
             enter(SessionState::resync_quiet,
@@ -568,7 +567,7 @@ void Session::reset(TimePoint now, const std::string& why) {
     lexer_.reset();
     failed_probes_ = 0;
     unanswered_probes_ = 0;
-    unresponsive_ = false;
+    unresponsive_why_.clear();
     answer_open_ = false;
     broken_settles_ = 0;
     enter(SessionState::idle, "reset", now);

@@ -62,8 +62,8 @@ class Session {
 
     SessionState state() const { return state_; }
     std::size_t queued() const { return queue_.size(); }
-    bool unresponsive() const { return unresponsive_; }
-    // Why the modem was last counted unresponsive ("modem unresponsive: …").
+    bool unresponsive() const { return !unresponsive_why_.empty(); }
+    // Why the modem counts as unresponsive ("modem unresponsive: …"); empty: it does not.
     const std::string& unresponsive_why() const { return unresponsive_why_; }
     // How often a resync probe's OK came only to ATQ0V1, a plain AT having
     // failed after ESC: the modem had its result codes off (ATQ1) or in
@@ -131,7 +131,6 @@ class Session {
     TimePoint last_probe_{};
     bool probe_restores_result_codes_ = false;  // the probe in flight is ATQ0V1
     int result_codes_restored_ = 0;
-    bool unresponsive_ = false;
     std::string unresponsive_why_;
     // Lines of an answer were read with no command in flight, and not yet its
     // final result: that final result ends someone else's answer, never a

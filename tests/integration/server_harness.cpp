@@ -79,9 +79,11 @@ json message_detail(std::int64_t id) {
     m["parts"] = json::array({part(1, 17), part(2, 18)});
     const auto change = [](std::string entity, std::int64_t row, json from, std::string to,
                            std::string at, json detail) {
-        return json{{"entity", std::move(entity)}, {"id", row},
-                    {"from", std::move(from)},     {"to", std::move(to)},
-                    {"at", std::move(at)},         {"detail", std::move(detail)}};
+        json c{{"entity", entity},         {"id", row},
+               {"from", std::move(from)},  {"to", std::move(to)},
+               {"at", std::move(at)},      {"detail", std::move(detail)}};
+        if (entity == "part") c["seq"] = row - 300;  // smsgwd numbers a part's entries
+        return c;
     };
     m["history"] = json::array(
         {change("message", id, nullptr, "queued", "2024-05-02T10:15:00+02:00", nullptr)});

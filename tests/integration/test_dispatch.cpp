@@ -171,16 +171,6 @@ TEST_CASE("dispatch: a report giving the recipient's international digits withou
     REQUIRE(rig.run_until([&] { return rig.state(id) == State::delivered; }));
 }
 
-// A TP-SCTS / TP-DT field for `t`, in UTC.
-pdu::Timestamp timestamp_of(std::chrono::sys_seconds t) {
-    const auto day = std::chrono::floor<std::chrono::days>(t);
-    const std::chrono::year_month_day date{day};
-    const std::chrono::hh_mm_ss time{t - day};
-    return {static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
-            static_cast<int>(static_cast<unsigned>(date.day())), static_cast<int>(time.hours().count()),
-            static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()), 0};
-}
-
 TEST_CASE("dispatch: a late report goes to the part its TP-SCTS names, not the latest with its TP-MR") {
     SimProcess sim({"--first-mr", "7"});
     DispatchRig rig;
@@ -197,8 +187,8 @@ TEST_CASE("dispatch: a late report goes to the part its TP-SCTS names, not the l
     // The old part's report, its SMSC's clock two minutes fast.
     pdu::StatusReportOptions options;
     options.smsc = "+491710760000";
-    options.service_centre_time = timestamp_of(three_days_ago + 2min);
-    options.discharge_time = timestamp_of(std::chrono::floor<std::chrono::seconds>(core::now()));
+    options.service_centre_time = pdu::Timestamp::from_utc(three_days_ago + 2min);
+    options.discharge_time = pdu::Timestamp::from_utc(std::chrono::floor<std::chrono::seconds>(core::now()));
     const auto report = pdu::encode_status_report(7, "+4917012345678", 0, options);
     REQUIRE(report);
     sim.control({{"op", "inject_pdu"}, {"pdu", report->hex}});

@@ -330,43 +330,15 @@ json arranged(const json& record, std::initializer_list<std::string_view> first,
     return out;
 }
 
-// The part numbers (seq) of the parts a history names by row id. A message's
-// parts are stored in one transaction in seq order, so their row ids ascend
-// with seq; only when every part appears in the history can each id be
-// matched. The daemon's own "seq" in an entry, when it sends one, wins.
-std::vector<std::pair<std::int64_t, std::string>> part_numbers(const json& parts,
-                                                               const json& history) {
-    std::vector<std::int64_t> ids;
-    for (const json& change : history)
-        if (change.is_object() && change.value("entity", "") == "part" && change.contains("id") &&
-            change["id"].is_number_integer())
-            ids.push_back(change["id"].get<std::int64_t>());
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    std::vector<std::int64_t> seqs;
-    for (const json& part : parts)
-        if (part.is_object() && part.contains("seq") && part["seq"].is_number_integer())
-            seqs.push_back(part["seq"].get<std::int64_t>());
-    std::sort(seqs.begin(), seqs.end());
-    std::vector<std::pair<std::int64_t, std::string>> numbers;
-    if (ids.size() != seqs.size()) return numbers;
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        numbers.emplace_back(ids[i], std::to_string(seqs[i]));
-    return numbers;
-}
-
-// "message", "part 2" (or "part row 118" when the number cannot be told).
-std::string changed_entity(const json& change,
-                           const std::vector<std::pair<std::int64_t, std::string>>& numbers) {
+// "message", "part 2" (smsgwd numbers a part's entries; "part row 118" from
+// one that does not).
+std::string changed_entity(const json& change) {
     const std::string entity = change.value("entity", "");
     if (entity != "part") return entity.empty() ? "-" : entity;
     if (const auto seq = change.find("seq"); seq != change.end() && !seq->is_null())
         return "part " + text_of(*seq);
     const auto id = change.find("id");
-    if (id == change.end()) return "part";
-    for (const auto& [row, seq] : numbers)
-        if (id->is_number_integer() && id->get<std::int64_t>() == row) return "part " + seq;
-    return "part row " + text_of(*id);
+    return id == change.end() ? "part" : "part row " + text_of(*id);
 }
 
 }  // namespace
@@ -415,12 +387,11 @@ std::string render_message(const json& result) {
         out += "\nparts:\n" + table(rows, ColumnOrder::as_given, LastColumn::whole);
     }
     if (!history.empty()) {
-        const auto numbers = part_numbers(parts, history);
         json rows = json::array();
         for (const json& change : history) {
             json row = json::object();
             row["at"] = change.value("at", json("-"));
-            row["entity"] = changed_entity(change, numbers);
+            row["entity"] = changed_entity(change);
             row.update(arranged(change, {"from", "to"}, "detail", {"at", "entity", "id", "seq"}));
             rows.push_back(std::move(row));
         }

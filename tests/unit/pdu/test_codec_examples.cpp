@@ -225,6 +225,8 @@ TEST_CASE("SCTS time zones positive and negative", "[decode]") {
           sys_days{std::chrono::year{2013} / 7 / 26} + 8h + 59min + 27s);
     CHECK(Timestamp{1999, 12, 31, 23, 59, 59, -14}.to_utc() ==
           sys_days{std::chrono::year{2000} / 1 / 1} + 3h + 29min + 59s);
+    CHECK(Timestamp::from_utc(sys_days{std::chrono::year{2000} / 1 / 1} + 3h + 29min + 59s) ==
+          Timestamp{2000, 1, 1, 3, 29, 59, 0});
     CHECK_FALSE(Timestamp{2023, 2, 29, 0, 0, 0, 0}.to_utc());
     CHECK_FALSE(Timestamp{2024, 1, 1, 24, 0, 0, 0}.to_utc());
 }
