@@ -433,6 +433,22 @@ TEST_CASE("Option --cmgs-latency-ms: the answer comes late and input typed meanw
     CHECK(modem.expect("\r\nsmsgw\r\n\r\nOK\r\n").size() > 0);
 }
 
+TEST_CASE("Option --answer-latency-ms: each command answered in turn, a +CMTI held until then") {
+    // A modem at work on a command holds its indications and buffers what is
+    // typed meanwhile: a message stored while AT+CGMI is worked on is
+    // announced after its answer, before the next command's.
+    SimProcess sim({"--answer-latency-ms", "200"});
+    PtyClient modem(sim.link());
+    REQUIRE(modem.command("ATE0;+CNMI=2,1,0,0,0") == "ATE0;+CNMI=2,1,0,0,0\r\r\nOK\r\n");
+    modem.send("AT+CGMI\rAT+CGMI\r");
+    const json stop = {{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}};
+    REQUIRE(sim.control(stop)["ok"] == true);
+    CHECK(modem.expect("\r\n+CMTI: \"SM\",1\r\n") ==
+          "\r\nsmsgw\r\n\r\nOK\r\n\r\n+CMTI: \"SM\",1\r\n");
+    CHECK(modem.expect("OK\r\n") == "\r\nsmsgw\r\n\r\nOK\r\n");
+    CHECK_THAT(sim.stderr_text(), Catch::Contains("< AT+CGMI"));
+}
+
 TEST_CASE("hang: input is swallowed, then the modem answers again") {
     SimProcess sim;
     PtyClient modem(sim.link());

@@ -66,6 +66,11 @@ int main(int argc, char** argv) {
     app.add_option("--cmgs-latency-ms", c.cmgs_latency_ms, "network round trip of each AT+CMGS")
         ->check(CLI::Range(0, 600000))
         ->capture_default_str();
+    app.add_option("--answer-latency-ms", c.answer_latency_ms,
+                   "time the modem works on each command line before it answers (indications "
+                   "wait meanwhile)")
+        ->check(CLI::Range(0, 600000))
+        ->capture_default_str();
     app.add_option("--error-rate", c.error_rate, "probability that a submit gets +CMS ERROR")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();

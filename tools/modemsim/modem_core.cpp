@@ -35,6 +35,14 @@ bool starts_with_at(std::string_view s) {
     return istarts_with(s, "AT");
 }
 
+// A line without the noise in front of "AT" (a stray <LF>, a Ctrl-Z), which
+// modems skip.
+std::string_view without_leading_noise(std::string_view raw) {
+    std::size_t start = 0;
+    while (start < raw.size() && !std::isalpha(static_cast<unsigned char>(raw[start]))) ++start;
+    return raw.substr(start);
+}
+
 }  // namespace
 
 ModemCore::ModemCore(SimConfig config, TimerQueue& timers)
@@ -84,6 +92,7 @@ void ModemCore::power_on() {
     pending_input_.clear();
     prompt_ = {};
     busy_ = false;
+    drop_line_in_work();
     frame_.clear();
     response_.clear();
     held_urcs_.clear();
@@ -106,6 +115,7 @@ void ModemCore::power_on() {
 void ModemCore::power_off() {
     powered_ = false;
     busy_ = false;
+    drop_line_in_work();
     prompt_ = {};
 }
 
@@ -114,6 +124,7 @@ void ModemCore::become_deaf(std::chrono::milliseconds duration, bool boot_afterw
     input_line_.clear();
     pending_input_.clear();
     prompt_ = {};
+    drop_line_in_work();
     held_urcs_.clear();
     timers_.at(deaf_until_, [this, boot_afterwards] {
         if (hung()) return;  // a later hang extended the silence
@@ -158,9 +169,10 @@ void ModemCore::restart(bool announce, bool keep_echo) {
 void ModemCore::on_bytes(std::string_view bytes) {
     if (hung()) return;  // a hung modem swallows what it is sent
     for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (busy_ || hung()) {
-            // The network has the submit; the UART buffers what comes meanwhile.
-            if (busy_) pending_input_.append(bytes.substr(i));
+        if (busy_ || answering_ || hung()) {
+            // The network has the submit, or the modem works on a command: the
+            // UART buffers what comes meanwhile.
+            if (busy_ || answering_) pending_input_.append(bytes.substr(i));
             return;
         }
         if (prompt_.active)
@@ -183,6 +195,10 @@ void ModemCore::feed_command_byte(char c) {
     if (c == s3) {
         std::string line = std::move(input_line_);
         input_line_.clear();
+        if (config_.answer_latency_ms > 0 && starts_with_at(without_leading_noise(line))) {
+            execute_later(std::move(line));
+            return;
+        }
         execute_line(line);
         flush_urcs();  // held while the line was typed; a no-AT line answers nothing
     } else if (c == '\n') {
@@ -192,6 +208,26 @@ void ModemCore::feed_command_byte(char c) {
     } else if (input_line_.size() < kMaxLine) {
         input_line_ += c;
     }
+}
+
+void ModemCore::execute_later(std::string line) {
+    // Logged as it comes, so that the log shows what the modem works on.
+    log_at("<", without_leading_noise(line));
+    answering_ = true;
+    answer_timer_ = timers_.after(std::chrono::milliseconds(config_.answer_latency_ms),
+                                  [this, line = std::move(line)] {
+                                      answer_timer_.reset();
+                                      answering_ = false;
+                                      execute_line(line, true);
+                                      flush_urcs();
+                                      resume_input();
+                                  });
+}
+
+void ModemCore::drop_line_in_work() {
+    if (answer_timer_) timers_.cancel(*answer_timer_);
+    answer_timer_.reset();
+    answering_ = false;
 }
 
 void ModemCore::feed_prompt_byte(char c) {
@@ -214,16 +250,13 @@ void ModemCore::feed_prompt_byte(char c) {
     }
 }
 
-void ModemCore::execute_line(std::string_view raw) {
-    // Noise in front of "AT" (a stray <LF>, a Ctrl-Z) is skipped as modems do.
-    std::size_t start = 0;
-    while (start < raw.size() && !std::isalpha(static_cast<unsigned char>(raw[start]))) ++start;
-    std::string_view line = raw.substr(start);
+void ModemCore::execute_line(std::string_view raw, bool logged) {
+    std::string_view line = without_leading_noise(raw);
     if (!starts_with_at(line)) {
         if (!line.empty()) log_at("<", std::string(line) + " (ignored: no AT prefix)");
         return;
     }
-    log_at("<", line);
+    if (!logged) log_at("<", line);
     command_line_ = std::string(line);
     auto commands = split_command_line(line.substr(2));
     response_.clear();

@@ -155,7 +155,8 @@ private:
     // ---- modem_core.cpp: input, framing, URCs ---------------------------------
     void feed_command_byte(char c);
     void feed_prompt_byte(char c);
-    void execute_line(std::string_view line);
+    // `logged`: the line went into the -v log as it came (execute_later).
+    void execute_line(std::string_view line, bool logged = false);
     // `final_lost`: the final result is not written (--cmgs-final-lost).
     void finish_response(const std::optional<AtError>& error, bool final_lost = false);
     void end_frame();
@@ -165,7 +166,13 @@ private:
     void write_urc(const std::string& framed);  // writes and notes the time (SimStats)
     // A command line being typed holds URCs back as modems do: a URC inside the
     // echo would split it, and clients match the echo against their command.
-    bool link_busy() const { return busy_ || prompt_.active || hung() || !input_line_.empty(); }
+    bool link_busy() const {
+        return busy_ || answering_ || prompt_.active || hung() || !input_line_.empty();
+    }
+    // --answer-latency-ms: the line is carried out and answered once the time
+    // has passed; a power cycle or a hang meanwhile takes it with it.
+    void execute_later(std::string line);
+    void drop_line_in_work();
     void resume_input();
     void schedule_noise();
     std::string random_noise_line();
@@ -287,6 +294,8 @@ private:
         std::string pdu;
     } prompt_;
     bool busy_ = false;  // a submit is with the "network"
+    bool answering_ = false;  // a command line is being worked on (--answer-latency-ms)
+    std::optional<TimerQueue::Id> answer_timer_;
     std::vector<std::string> frame_;                // info lines of the command running
     std::vector<std::string> response_;             // framed replies of the line so far
     struct ResponseNoise {

@@ -43,6 +43,10 @@ struct SimConfig {
     std::optional<int> me_slots;
     std::optional<int> index_base;      // 0 or 1; empty: the flavour's
     int cmgs_latency_ms = 0;            // network round trip of one submit
+    // How long the modem works on each command line before it answers (real
+    // sticks take tens to hundreds of ms for SIM reads and lists); the line is
+    // busy meanwhile: what is typed waits, indications are held.
+    int answer_latency_ms = 0;
     double error_rate = 0.0;            // probability that a submit fails
     bool cmgs_without_mr = false;       // faulty firmware: OK without +CMGS: <mr>
     bool cmgs_final_lost = false;       // the OK after +CMGS: <mr> is lost on the line
