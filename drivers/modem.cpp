@@ -881,13 +881,13 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         if (!restarted_.empty()) co_return Exit::restarted;
         if (reregister_) co_return Exit::reregister;
         // Reads first: an announced message may be a STOP, and a delete only
-        // frees a slot that nobody waits for.
+        // frees a slot that nobody waits for. The deletes of a burst's
+        // messages, confirmed as each is reported, wait until every message
+        // announced meanwhile is read, the STOP at its end included.
         if (!to_read_.empty()) {
-            auto [storage, index] = to_read_.front();
-            to_read_.pop_front();
             {
                 Reading guard(*this);
-                co_await read_stored(storage, index);
+                co_await read_announced();
             }
             continue;
         }

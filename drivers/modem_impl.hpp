@@ -91,8 +91,10 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     int known_stored(const std::string& storage) const;
     // Lists and reports what the storages hold that the driver does not know of.
     awaitable<void> drain();
-    // One storage; false when the modem stopped answering (the lifecycle recovers).
-    awaitable<bool> drain(const std::string& storage);
+    // One storage (AT+CMGL=4): reports what it holds that was not reported
+    // yet, and answers the indexes listed; nullopt when it could not be listed
+    // (not selected, refused, not understood, no answer).
+    awaitable<std::optional<std::set<int>>> list_stored(const std::string& storage);
     // What AT+CMGR shows in a slot. Neither empty nor held: not selected,
     // no answer (the lifecycle recovers), or an answer not understood.
     struct Slot {
@@ -104,6 +106,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Reports what a slot holds unless it is an outgoing message.
     void report_slot(const std::string& storage, int index, const at::StoredPdu& held);
     awaitable<void> read_stored(std::string storage, int index);
+    // Reads what the modem announced (to_read_): the first slot with AT+CMGR,
+    // or every slot waiting in its storage with one listing (see there).
+    awaitable<void> read_announced();
     awaitable<void> delete_stored(InboundPdu pdu);
     awaitable<bool> select_storage(const std::string& storage);
     awaitable<void> acknowledge();
@@ -161,6 +166,10 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // refused to hold them; always drained.
     std::string received_storage_ = "SM";
     std::deque<std::pair<std::string, int>> to_read_;  // +CMTI/+CDSI
+    // Announced slots still to read one by one after a listing of them
+    // failed, so that a modem whose listings fail is not asked for one
+    // before each read.
+    std::size_t read_singly_ = 0;
     // Drained besides received_storage_: "SR" when AT+CPMS=? offers it, any
     // other an indication named.
     std::set<std::string> drained_storages_;
@@ -172,12 +181,12 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::optional<std::chrono::steady_clock::time_point> last_ring_;
     // Stored-sent/unsent messages the last drain found in received_storage_.
     int outgoing_stored_ = 0;
-    bool reading_ = false;  // the lifecycle is in read_stored()
+    bool reading_ = false;  // the lifecycle is in read_announced()
     // Cancelled when a read ends, the state changes, or wake() or stop() is
     // called: a send waiting for the announced messages looks again (send()).
     asio::steady_timer inbound_read_;
     bool inbound_waiting() const { return !to_read_.empty() || reading_; }
-    // While read_stored() runs; at its end a send waiting for it goes on.
+    // While read_announced() runs; at its end a send waiting for it goes on.
     struct Reading {
         explicit Reading(Impl& modem) : m(modem) { m.reading_ = true; }
         ~Reading() {

@@ -1,8 +1,9 @@
 // What a ready modem does besides its lifecycle: sending a part, reading what
-// arrives (+CMTI → AT+CMGR; +CMT/+CDS direct, acknowledged with AT+CNMA when the
-// quirk table says so; AT+CMGL=4 drains at start, every few minutes and when the
-// storage is full), deleting a stored PDU only once the owner has committed it,
-// and the health poll (signal, registration, operator, storage).
+// arrives (+CMTI → AT+CMGR, or one AT+CMGL=4 for several announced at once;
+// +CMT/+CDS direct, acknowledged with AT+CNMA when the quirk table says so;
+// AT+CMGL=4 drains at start, every few minutes and when the storage is full),
+// deleting a stored PDU only once the owner has committed it, and the health
+// poll (signal, registration, operator, storage).
 #include <algorithm>
 #include <spdlog/spdlog.h>
 
@@ -273,6 +274,43 @@ awaitable<void> Modem::Impl::read_stored(std::string storage, int index) {
     if (slot.held) report_slot(storage, index, *slot.held);
 }
 
+awaitable<void> Modem::Impl::read_announced() {
+    // One storage at a time, the first announcement's: a listing shows one.
+    const std::string storage = to_read_.front().first;
+    std::set<int> unread;  // a slot reported already needs no read
+    for (const auto& [mem, index] : to_read_)
+        if (mem == storage && !outstanding_.count({mem, index})) unread.insert(index);
+    // Two or more waiting (a burst of replies, or messages announced while a
+    // command was in flight): one AT+CMGL=4 reads them all in one exchange,
+    // where an AT+CMGR each would cost a round trip each, and a STOP at the
+    // end of a burst would wait for all the reads before it. One alone is
+    // read with AT+CMGR: its answer does not grow with what else is stored.
+    // The listing reports what the storage holds unreported (its order is
+    // the modem's), skips what was reported already, and shows the slots'
+    // indexes as +CMTI and AT+CMGD count them, whatever base the modem uses.
+    if (read_singly_ == 0 && unread.size() > 1 && quirks_->sms_storage) {
+        const auto listed = co_await list_stored(storage);
+        if (!hang_.empty() || !gone_.empty() || stopping_) co_return;  // read after the recovery
+        if (listed) {
+            // Read now: every announcement of a listed slot, those that came
+            // while the listing was in flight too. One the listing did not
+            // show stays, and is read by itself (a message deleted meanwhile
+            // reads empty; a listing that left one out does not lose it).
+            std::erase_if(to_read_, [&](const std::pair<std::string, int>& slot) {
+                return slot.first == storage && listed->count(slot.second) > 0;
+            });
+            co_return;
+        }
+        // The listing was refused or not understood: these are read one by
+        // one, rather than listed again before each.
+        read_singly_ = unread.size();
+    }
+    if (read_singly_ > 0) --read_singly_;
+    auto [mem, index] = to_read_.front();
+    to_read_.pop_front();
+    co_await read_stored(mem, index);
+}
+
 awaitable<void> Modem::Impl::drain() {
     if (!quirks_->sms_storage) co_return;
     // Where received messages are stored ("SM", or the modem's own when the
@@ -281,24 +319,32 @@ awaitable<void> Modem::Impl::drain() {
     std::set<std::string> storages = drained_storages_;
     storages.insert(received_storage_);
     for (const auto& storage : storages) {
-        if (!co_await drain(storage)) co_return;
+        const auto listed = co_await list_stored(storage);
+        if (!listed && (!hang_.empty() || !gone_.empty() || stopping_)) co_return;
     }
 }
 
-awaitable<bool> Modem::Impl::drain(const std::string& storage) {
-    if (!co_await select_storage(storage)) co_return hang_.empty() && gone_.empty();
+awaitable<std::optional<std::set<int>>> Modem::Impl::list_stored(const std::string& storage) {
+    if (!co_await select_storage(storage)) co_return std::nullopt;
     // <stat>=4: all messages, read ones included (a crash may have left them).
     const Reply r = co_await cmd("AT+CMGL=4");
-    if (!r.ok()) co_return exit_for(r) == Exit::ok;
+    if (!r.ok()) {
+        if (exit_for(r) == Exit::ok)
+            spdlog::debug("{} AT+CMGL=4 in {} refused: {}", log_name(), storage, r.final.line);
+        co_return std::nullopt;
+    }
     const auto list = at::parse_cmgl(r.lines);
     if (!list) {
         spdlog::warn("{} AT+CMGL=4 answer not understood: {}", log_name(), list.error().reason);
-        co_return true;
+        co_return std::nullopt;
     }
+    std::set<int> listed;
     int fresh = 0;
     int outgoing_here = 0;
     for (const auto& stored : *list) {
-        if (!stored.index || outstanding_.count({mem1_, *stored.index})) continue;
+        if (!stored.index) continue;
+        listed.insert(*stored.index);
+        if (outstanding_.count({mem1_, *stored.index})) continue;
         if (outgoing(stored)) {
             ++outgoing_here;
             continue;
@@ -308,8 +354,9 @@ awaitable<bool> Modem::Impl::drain(const std::string& storage) {
     }
     if (at::iequals(storage, received_storage_)) outgoing_stored_ = outgoing_here;
     if (fresh > 0)
-        spdlog::debug("{} drain: {} stored message(s) in {} reported", log_name(), fresh, storage);
-    co_return true;
+        spdlog::debug("{} AT+CMGL=4: {} stored message(s) in {} reported", log_name(), fresh,
+                      storage);
+    co_return listed;
 }
 
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
@@ -343,6 +390,16 @@ awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
                      log_name(), pdu.storage, *pdu.index);
         forget();
         report_slot(pdu.storage, *pdu.index, *slot.held);
+        co_return;
+    }
+    if (!to_read_.empty()) {
+        // Announced while the slot was read: a modem holds its indications
+        // until it has answered, so a burst's +CMTIs come just after an
+        // answer, often one the lifecycle has acted on already. They are
+        // read first, a STOP among them not held up by this AT+CMGD; the
+        // slot is looked at again after (the rule above). Deletes cannot
+        // starve for long: a storage that fills stops the announcements.
+        to_delete_.push_front(std::move(pdu));
         co_return;
     }
     if (!slot.held) {

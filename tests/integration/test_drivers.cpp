@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <sys/wait.h>
 #include <csignal>
@@ -269,6 +270,116 @@ TEST_CASE("Modem: announced messages are read before committed ones are deleted"
     CHECK(stored_when_reported == std::vector<std::size_t>{2, 2});
     CHECK(reassemble(rig.observer.inbound) == long_text);
     REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }));
+}
+
+namespace {
+
+// The simulator's AT transcript (its -v log) past `from` characters, one line
+// each: "modemsim: < AT+CMGR=1" for a command as it came, "modemsim: > …" for
+// what the modem answered or announced.
+std::vector<std::string> transcript_lines(const SimProcess& sim, std::size_t from) {
+    std::vector<std::string> lines;
+    std::istringstream in(sim.stderr_text().substr(from));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+bool sent_command(const std::string& line, std::string_view prefix) {
+    return line.starts_with("modemsim: < " + std::string(prefix));
+}
+
+// What the transcript shows up to the answer that carried `pdu_hex`.
+struct UntilRead {
+    bool read = false;        // an answer carried it
+    int read_commands = 0;    // AT+CMGR and AT+CMGL sent before that answer
+    int delete_commands = 0;  // AT+CMGD sent before it
+};
+UntilRead until_read(const std::vector<std::string>& lines, const std::string& pdu_hex) {
+    UntilRead u;
+    for (const auto& line : lines) {
+        if (line.starts_with("modemsim: > ") && line.find(pdu_hex) != std::string::npos) {
+            u.read = true;
+            break;
+        }
+        u.read_commands += sent_command(line, "AT+CMGR") || sent_command(line, "AT+CMGL");
+        u.delete_commands += sent_command(line, "AT+CMGD");
+    }
+    return u;
+}
+
+// A rig on a modem that works ~100 ms on every command, as real sticks do on
+// SIM reads, ready and done with its first drain; no periodic health check
+// nor drain to mix their commands in.
+struct SlowModemRig {
+    SimProcess sim{{"--answer-latency-ms", "100"}};
+    Rig rig{[&] {
+        auto settings = test_settings("office-1", sim.link());
+        settings.health_interval = 1h;
+        settings.drain_interval = 1h;
+        return settings;
+    }()};
+    SlowModemRig() {
+        REQUIRE(rig.ready(20s));
+        REQUIRE(run_until(rig.io, [&] {
+            const auto text = sim.stderr_text();
+            const auto list = text.rfind("< AT+CMGL=4");
+            return list != std::string::npos && text.find("> OK", list) != std::string::npos;
+        }));
+    }
+};
+
+std::string hex_of_text(const std::vector<drivers::InboundPdu>& inbound, const std::string& text) {
+    for (const auto& p : inbound)
+        if (reassemble({p}) == text) return p.hex;
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("Modem: a burst of announced messages is read in one exchange, its STOP with it") {
+    // Five replies and then a STOP, each with its +CMTI. One AT+CMGR per slot
+    // would read the STOP only with the sixth command, six round trips after
+    // its +CMTI (600 ms on a modem that takes 100 ms per answer); the slots
+    // waiting are listed with one AT+CMGL=4 instead. What the first read
+    // confirmed is deleted only after the STOP is read.
+    SlowModemRig slow;
+    Rig& rig = slow.rig;
+    SimProcess& sim = slow.sim;
+    const auto inject = [&](const std::string& from, const std::string& text) {
+        REQUIRE(sim.control({{"op", "inject_sms"}, {"from", from}, {"text", text}})["ok"] == true);
+    };
+    const std::size_t from = sim.stderr_text().size();
+    SECTION("all announced at once") {
+        for (int i = 0; i < 5; ++i)
+            inject("+49151000000" + std::to_string(i), "reply " + std::to_string(i));
+        inject("+4915112345678", "STOP");
+    }
+    SECTION("the rest announced while the first is read") {
+        inject("+491510000000", "reply 0");
+        // The modem works on the AT+CMGR of the first: it holds the +CMTIs of
+        // those that come meanwhile until it has answered.
+        REQUIRE(run_until(rig.io, [&] {
+            for (const auto& line : transcript_lines(sim, from))
+                if (sent_command(line, "AT+CMGR")) return true;
+            return false;
+        }));
+        for (int i = 1; i < 5; ++i)
+            inject("+49151000000" + std::to_string(i), "reply " + std::to_string(i));
+        inject("+4915112345678", "STOP");
+    }
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 6; }, 10s));
+    const std::string stop = hex_of_text(rig.observer.inbound, "STOP");
+    REQUIRE_FALSE(stop.empty());
+    const UntilRead u = until_read(transcript_lines(sim, from), stop);
+    REQUIRE(u.read);
+    CHECK(u.read_commands <= 2);
+    CHECK(u.delete_commands == 0);
+    // Each read once, each deleted (after a look at its slot), none twice.
+    REQUIRE(run_until(rig.io, [&] { return stored_count(sim) == 0; }, 10s));
+    CHECK(rig.observer.inbound.size() == 6);
+    std::set<std::string> distinct;
+    for (const auto& p : rig.observer.inbound) distinct.insert(p.hex);
+    CHECK(distinct.size() == 6);
 }
 
 TEST_CASE("Modem: status report matched to the TP-MR of a sent part") {
