@@ -41,7 +41,8 @@ AtEngine::AtEngine(asio::any_io_executor executor, std::string log_name, at::Ses
       log_name_(std::move(log_name)),
       session_(std::move(config)),
       tick_timer_(executor),
-      write_event_(executor) {}
+      write_event_(executor),
+      turn_event_(executor, asio::steady_timer::time_point::max()) {}
 
 AtEngine::~AtEngine() = default;
 
@@ -89,15 +90,46 @@ void AtEngine::write_raw(std::string bytes) {
     write_event_.cancel_one();
 }
 
-awaitable<Reply> AtEngine::command(at::Command cmd) {
+bool AtEngine::session_free() const {
+    return session_.state() == at::SessionState::idle && session_.queued() == 0;
+}
+
+awaitable<void> AtEngine::wait_turn_change() {
+    ++turn_waiters_;
+    boost::system::error_code ec;
+    co_await turn_event_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    --turn_waiters_;
+}
+
+awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
+    const auto not_sent = [](std::string why) {
+        Reply r;
+        r.final = at::Final{at::Outcome::not_sent, {}, std::nullopt, std::move(why)};
+        return r;
+    };
+    if (gate) {
+        // A command the Session would refuse or hold back anyway is not gated:
+        // the gate's work would be for nothing.
+        while (stream_ && !session_.unresponsive() && !(session_free() && !gate_open_))
+            co_await wait_turn_change();
+        if (stream_ && !session_.unresponsive() && cmd.hold) {
+            if (std::string held = cmd.hold(); !held.empty())
+                co_return not_sent("not written: " + std::move(held));
+        }
+        if (stream_ && !session_.unresponsive()) {
+            gate_open_ = true;
+            std::string refused = co_await gate();
+            gate_open_ = false;
+            if (turn_waiters_ > 0) turn_event_.cancel();
+            if (!refused.empty()) co_return not_sent("not written: " + std::move(refused));
+        }
+    } else {
+        while (stream_ && gate_open_) co_await wait_turn_change();
+    }
     Waiter waiter(executor_);
     waiter.event.expires_at(asio::steady_timer::time_point::max());
     at::CommandId id = 0;
-    if (!stream_) {
-        Reply r;
-        r.final = at::Final{at::Outcome::not_sent, {}, std::nullopt, "port not open"};
-        co_return r;
-    }
+    if (!stream_) co_return not_sent("port not open");
     // The entry must not outlive this frame, even if the coroutine is destroyed.
     struct Unregister {
         std::map<at::CommandId, Waiter*>& waiters;
@@ -140,6 +172,7 @@ void AtEngine::process() {
                    action);
     }
     rearm_ticker();
+    if (turn_waiters_ > 0) turn_event_.cancel();
 }
 
 void AtEngine::rearm_ticker() {

@@ -53,9 +53,18 @@ class AtEngine : public std::enable_shared_from_this<AtEngine> {
     void shutdown();
     bool attached() const { return stream_ != nullptr; }
 
+    // Awaited when a command's turn comes, before anything of it is written:
+    // empty lets it go, a reason completes it not_sent ("not written: …").
+    using Gate = std::function<awaitable<std::string>()>;
+
     // Queues `cmd`; completes with its result. Never throws for modem trouble:
     // timeouts, errors and a vanished port all arrive as the Reply's Final.
-    awaitable<Reply> command(at::Command cmd);
+    // With a gate, the command waits for its turn outside the Session — until
+    // nothing is in flight or queued there — then for the gate, while the
+    // commands queued meanwhile wait behind it: what the gate does (commit
+    // "this part is being written") happens right before the write, never
+    // while another command still has the line.
+    awaitable<Reply> command(at::Command cmd, Gate gate = {});
     // Raw bytes outside any command (ESC to leave a stuck PDU entry).
     void write_raw(std::string bytes);
 
@@ -79,6 +88,9 @@ class AtEngine : public std::enable_shared_from_this<AtEngine> {
     awaitable<void> writer(std::shared_ptr<AtEngine> self, std::uint64_t generation);
     void process();
     void rearm_ticker();
+    // Nothing in flight or queued in the Session: a gated command's turn.
+    bool session_free() const;
+    awaitable<void> wait_turn_change();
     void gone(const std::string& why);
 
     asio::any_io_executor executor_;
@@ -92,6 +104,11 @@ class AtEngine : public std::enable_shared_from_this<AtEngine> {
     bool ticker_running_ = false;
     bool shut_down_ = false;
     std::map<at::CommandId, Waiter*> waiters_;
+    // Wakes the commands waiting outside the Session (see command()) at every
+    // change; its expiry stays at the end of time, only cancel() wakes.
+    asio::steady_timer turn_event_;
+    int turn_waiters_ = 0;
+    bool gate_open_ = false;  // a gate is awaited: new commands wait behind it
     UrcHandler urc_handler_;
     GoneHandler gone_handler_;
     CompleteHandler complete_handler_;

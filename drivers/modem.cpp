@@ -71,9 +71,9 @@ awaitable<void> Modem::run() {
     auto keep = impl_;
     co_await keep->run();
 }
-awaitable<SendResult> Modem::send(std::string pdu_hex, int tpdu_length) {
+awaitable<SendResult> Modem::send(std::string pdu_hex, int tpdu_length, SendGate before_write) {
     auto keep = impl_;
-    co_return co_await keep->send(std::move(pdu_hex), tpdu_length);
+    co_return co_await keep->send(std::move(pdu_hex), tpdu_length, std::move(before_write));
 }
 void Modem::confirm_committed(const InboundPdu& pdu) {
     impl_->confirm_committed(pdu);

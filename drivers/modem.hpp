@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -167,10 +168,16 @@ class Modem {
     // The lifecycle itself (start() spawns it). Returns when stopped.
     awaitable<void> run();
 
+    // Awaited right before a part's AT+CMGS is written, with nothing else on
+    // the line then and no other command written until it answers: empty lets
+    // the part go; a reason keeps it back (not_ready, "not written: <reason>").
+    // The owner commits there that the part may be on the network.
+    using SendGate = std::function<awaitable<std::string>()>;
+
     // Sends one part: AT+CMGS=<tpdu_length>, the PDU (SMSC field first), Ctrl-Z.
     // A message the modem has announced (+CMTI) is read first, so that an
     // inbound STOP waits for no more than the AT+CMGS already in flight.
-    awaitable<SendResult> send(std::string pdu_hex, int tpdu_length);
+    awaitable<SendResult> send(std::string pdu_hex, int tpdu_length, SendGate before_write = {});
 
     // The owner has committed `pdu`: delete it from the modem (AT+CMGD), once
     // the messages the modem has announced meanwhile are read. The slot is read

@@ -37,7 +37,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     void start();
     void stop();
     awaitable<void> run();
-    awaitable<SendResult> send(std::string pdu_hex, int tpdu_length);
+    awaitable<SendResult> send(std::string pdu_hex, int tpdu_length, Modem::SendGate before_write);
     void confirm_committed(const InboundPdu& pdu);
     void release(const InboundPdu& pdu);
 

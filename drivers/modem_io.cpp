@@ -64,7 +64,8 @@ std::string Modem::Impl::cannot_send() const {
     return {};
 }
 
-awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
+awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
+                                        Modem::SendGate before_write) {
     auto self = shared_from_this();
     SendResult result;
     result.reason = cannot_send();
@@ -95,7 +96,7 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length) {
         return modem ? modem->cannot_send() : std::string("modem stopped");
     };
     auto engine = engine_;
-    const Reply r = co_await engine->command(std::move(c));
+    const Reply r = co_await engine->command(std::move(c), std::move(before_write));
     // Success is "+CMGS: <mr>" then OK (TS 27.005 §3.5.1). The TP-MR comes only
     // from the network's acknowledgement, so with it the message is sent
     // whatever follows: OK, an OK lost on the line, or an error that

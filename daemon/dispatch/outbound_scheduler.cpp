@@ -57,6 +57,12 @@ constexpr double lookahead_commits = 8.0;
 // while another modem may send — for rest_first, doubling up to rest_longest
 // while the refusals go on; one part sent ends it.
 constexpr int refusals_before_rest = 3;
+
+// How long a part's turn on the modem waits for the store to record that it
+// is being written (one commit, milliseconds on a healthy disk). The modem
+// writes nothing else meanwhile, so a failing disk must not hold its inbound
+// reads for long: the part goes back to the queue instead.
+constexpr std::chrono::seconds written_mark_wait{5};
 constexpr std::chrono::seconds rest_first{30};
 constexpr std::chrono::seconds rest_longest{300};
 
@@ -177,8 +183,14 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void send_settled(Sender& s, std::uint64_t id);
     // Whether s holds parts of the message, or may get some from its pending claim.
     static bool may_hold(const Sender& s, std::int64_t message_id);
-    // Queues a claim that fills s.claimed up to `want` parts, durable by `deadline`.
-    void claim(Sender& s, int want, SteadyClock::time_point deadline);
+    // Queues a claim that fills s.claimed up to `want` parts, durable by
+    // `deadline`; `written` for a sender that claims ahead (see the header).
+    void claim(Sender& s, int want, SteadyClock::time_point deadline,
+               store::Store::Written written);
+    // The gate of a part's AT+CMGS: commits Store::mark_written right before
+    // the write, unless its claim marked it already (then none).
+    drivers::Modem::SendGate before_write(const store::Part& part);
+    awaitable<std::string> commit_written(std::shared_ptr<Impl> self, std::int64_t part_id);
     // Queues the result of send `id` (settled once committed or given up).
     void record(Sender& s, const store::Part& part, const SendResult& r, std::uint64_t id);
     void recorded(Sender& s, const store::Part& part, const SendResult& r,
@@ -574,8 +586,9 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         co_return w;
 
     if (s.claimed.empty()) {
-        if (!s.claim_pending)
-            claim(s, 1 + lookahead(s), SteadyClock::now());
+        if (const int ahead = lookahead(s); !s.claim_pending)
+            claim(s, 1 + ahead, SteadyClock::now(),
+                  ahead > 0 ? store::Store::Written::with_claim : store::Store::Written::later);
         else
             commits_->hurry();  // a claim made ahead: it is needed now
         while (s.claim_pending && active(s)) co_await nap(s, std::chrono::hours(1));
@@ -620,13 +633,14 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
     const int ahead = lookahead(s);
     if (ahead > 0 && !s.claim_pending && static_cast<int>(s.claimed.size()) * 2 <= ahead) {
         const auto budget = s.send_time * static_cast<long>(s.claimed.size() + 1) / 2;
-        claim(s, ahead, SteadyClock::now() + budget);
+        claim(s, ahead, SteadyClock::now() + budget, store::Store::Written::with_claim);
     }
     const auto started = SteadyClock::now();
     // A named PDU, not a temporary inside the co_await: g++ 12 destroys a
     // conditional's temporary twice across a suspension.
     std::string pdu = s.config.status_reports ? part.pdu : without_status_report_request(part.pdu);
-    const SendResult result = co_await modem->send(std::move(pdu), part.tpdu_length);
+    const SendResult result =
+        co_await modem->send(std::move(pdu), part.tpdu_length, before_write(part));
     s.in_flight.reset();
     if (closed_) co_return SteadyClock::duration::zero();
     if (result.status != SendResult::Status::not_ready) {
@@ -715,7 +729,40 @@ int OutboundScheduler::Impl::lookahead(const Sender& s) const {
     return n;
 }
 
-void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point deadline) {
+drivers::Modem::SendGate OutboundScheduler::Impl::before_write(const store::Part& part) {
+    if (part.written) return {};
+    return [self = shared_from_this(), id = part.id] { return self->commit_written(self, id); };
+}
+
+awaitable<std::string> OutboundScheduler::Impl::commit_written(std::shared_ptr<Impl> self,
+                                                               std::int64_t part_id) {
+    struct Mark {
+        explicit Mark(asio::io_context& io) : event(io) {}
+        asio::steady_timer event;
+        bool marked = false;  // set by the writer, read after the commit
+        std::optional<bool> committed;
+    };
+    auto mark = std::make_shared<Mark>(io_);
+    mark->event.expires_after(written_mark_wait);
+    commits_->submit([mark, part_id](store::Store& st) { mark->marked = st.mark_written(part_id); },
+                     [mark](bool committed) {
+                         mark->committed = committed;
+                         mark->event.cancel();
+                     },
+                     SteadyClock::now());
+    boost::system::error_code ec;
+    co_await mark->event.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    (void)self;
+    if (!mark->committed)
+        co_return "the store did not record within " + std::to_string(written_mark_wait.count()) +
+            " s that it is being written";
+    if (!*mark->committed) co_return "the store could not record that it is being written";
+    if (!mark->marked) co_return "no longer claimed: its message ended meanwhile";
+    co_return std::string();
+}
+
+void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point deadline,
+                                    store::Store::Written written) {
     s.claim_pending = true;
     // What the store needs, copied from the sender as the batch forms (the
     // writer thread must not read the sender), and what it claimed.
@@ -730,12 +777,12 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
     Sender* sp = &s;
     const std::uint64_t epoch = s.epoch;
     commits_->submit(
-        [job](store::Store& st) {
+        [job, written](store::Store& st) {
             job->parts.clear();
             if (job->count <= 0) return;
             job->due_by = core::now();
             job->parts = st.claim_next_parts(job->modem, *job->due_by, job->count, job->routes,
-                                             job->excluded);
+                                             job->excluded, written);
         },
         [this, sp, job, epoch](bool committed) {
             sp->claim_pending = false;

@@ -16,16 +16,21 @@
 //
 // Claims and results go through a GroupCommit: the operations of all modems
 // that fall due together share one transaction (one fsync). A claim must be
-// durable before its part is written to the modem (a crash then finds it in
-// `sending` and makes it uncertain, never re-sends it); a result only needs to
-// be durable soon. A modem whose parts take under 250 ms (simulators; a real
+// durable before its part is written to the modem; a result only needs to be
+// durable soon. A claimed part may still wait for its turn on the modem (an
+// inbound read goes first, so that a STOP is not held behind sends), so the
+// part's turn commits Store::mark_written before its AT+CMGS goes out (the
+// send's gate): a crash finds a written part in `sending` and makes it
+// uncertain, never re-sends it, and puts a claimed-but-unwritten one back in
+// the queue. A modem whose parts take under 250 ms (simulators; a real
 // modem's AT+CMGS is a network round trip of half a second to seconds) claims
 // its next parts while the current one is in flight — as many as it sends
 // during a few commits, at most max_lookahead — and only while no other modem
-// is idle. Real modems claim one part at a time, so after a crash only the part
-// really in AT+CMGS is uncertain; with lookahead, the claimed-but-unwritten
-// parts of a fast modem are reported uncertain too (on SIGTERM they go back to
-// the queue).
+// is idle; waiting for a commit before each part would pace it by the disk,
+// so its claims mark the parts written at once, and after a crash they are
+// reported uncertain too (on SIGTERM they go back to the queue). Real modems claim one
+// part at a time and wait one commit (milliseconds) before each AT+CMGS, so
+// after a crash only the part really in AT+CMGS is uncertain.
 //
 // A modem that leaves ready (detach) first finishes its AT+CMGS in flight, then
 // its sender calls Store::requeue_modem_parts: claimed-but-unwritten parts and

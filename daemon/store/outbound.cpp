@@ -153,7 +153,8 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time insert_t
 
 std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int limit,
                                           std::span<const std::string> route_prefixes,
-                                          std::span<const std::string> exclude_prefixes) {
+                                          std::span<const std::string> exclude_prefixes,
+                                          Written written) {
     // Walks parts_queue (state, priority DESC, message_id, seq) from the head;
     // rows not yet due or bound elsewhere are skipped, never sorted.
     static const std::string base = "SELECT " + rows::part_columns +
@@ -187,8 +188,10 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
     std::vector<std::int64_t> messages;  // to re-derive from their parts
     for (Part& p : parts) {
         Statement st = db_->prepare(
-            "UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?");
-        st.bind_all(modem, p.id).run();
+            "UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1, written = ? "
+            "WHERE id = ?");
+        p.written = written == Written::with_claim;
+        st.bind_all(modem, p.written ? 1 : 0, p.id).run();
         record_change("part", p.id, State::queued, State::sending, now, modem);
         p.modem = std::string(modem);
         ++p.attempts;
@@ -216,6 +219,15 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
     for (std::int64_t id : messages) refresh_message_state(id, now);
     tx.commit();
     return parts;
+}
+
+bool Store::mark_written(std::int64_t part_id) {
+    // No history entry: the part's state does not change, and the write
+    // follows at once (its result is what the history records).
+    Statement st =
+        db_->prepare("UPDATE parts SET written = 1 WHERE id = ? AND state = 'sending'");
+    st.bind(1, part_id).run();
+    return db_->changes() == 1;
 }
 
 std::optional<Time> Store::next_due_time(Time after) {
@@ -250,7 +262,8 @@ StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {
     Part part = load_part(part_id);
     require_state(part, State::sending, "mark_sent");
     Statement st = db_->prepare(
-        "UPDATE parts SET state = 'sent', tp_mr = ?, sent_at = ?, error = NULL WHERE id = ?");
+        "UPDATE parts SET state = 'sent', tp_mr = ?, sent_at = ?, error = NULL, written = 0 "
+        "WHERE id = ?");
     st.bind_all(tp_mr & 0xFF, to_millis(at), part_id).run();
     record_change("part", part.id, part.state, State::sent, at,
                   "TP-MR " + std::to_string(tp_mr & 0xFF));
@@ -380,8 +393,8 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
 }
 
 std::vector<Part> Store::recover_after_crash(Time now) {
-    static const std::string sql =
-        "SELECT " + rows::part_columns + " FROM parts p WHERE p.state = 'sending'";
+    static const std::string sql = "SELECT " + rows::part_columns +
+                                   " FROM parts p WHERE p.state = 'sending' AND p.written = 1";
     static constexpr std::string_view detail =
         "smsgwd stopped during AT+CMGS; whether the network took it is unknown";
     Transaction tx(*db_);
@@ -394,6 +407,21 @@ std::vector<Part> Store::recover_after_crash(Time now) {
         p.state = State::uncertain;
         p.error = std::string(detail);
     }
+    // The rest were claimed and never written: a sender queues the modem's
+    // other commands (an inbound read) ahead of a part, or claims ahead.
+    std::vector<std::string> modems;
+    {
+        // Few rows (a claim's worth per modem): deduplicated here, not by a sort.
+        Statement st = db_->prepare("SELECT modem FROM parts WHERE state = 'sending'");
+        while (st.step())
+            if (auto m = st.optional_text(0);
+                m && std::find(modems.begin(), modems.end(), *m) == modems.end())
+                modems.push_back(*m);
+    }
+    for (const auto& modem : modems)
+        requeue_modem_parts(modem, now,
+                            "claimed by modem " + modem +
+                                ", not yet written to it when smsgwd stopped: back to the queue");
     tx.commit();
     return parts;
 }

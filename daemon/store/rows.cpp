@@ -78,6 +78,7 @@ Part part(const Statement& st) {
     p.delivered_at = optional_time(st, 13);
     p.status = optional_int(st, 14);
     p.concat_ref = optional_int(st, 15);
+    p.written = st.int64(16) != 0;
     return p;
 }
 

@@ -23,7 +23,7 @@ inline const std::string message_columns =
 inline const std::string part_columns =
     "p.id, p.message_id, p.seq, p.total, p.pdu, p.tpdu_length, p.state, p.modem, p.tp_mr, "
     "p.attempts, "
-    "p.next_attempt_at, p.error, p.sent_at, p.delivered_at, p.status, p.concat_ref";
+    "p.next_attempt_at, p.error, p.sent_at, p.delivered_at, p.status, p.concat_ref, p.written";
 
 inline const std::string fragment_columns =
     "id, modem, sender, ref, total, seq, text, pdu, received_at";

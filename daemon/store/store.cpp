@@ -220,7 +220,8 @@ Part Store::load_part(std::int64_t part_id) {
 
 void Store::set_part_state(const Part& part, State to, Time at,
                            std::optional<std::string_view> detail) {
-    Statement st = db_->prepare("UPDATE parts SET state = ? WHERE id = ?");
+    // `written` belongs to one claim: whatever the part becomes, it is over.
+    Statement st = db_->prepare("UPDATE parts SET state = ?, written = 0 WHERE id = ?");
     st.bind_all(to_string(to), part.id).run();
     record_change("part", part.id, part.state, to, at, detail);
 }

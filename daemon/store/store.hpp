@@ -98,9 +98,18 @@ class Store {
     // already bound to or requested for this modem). With exclude_prefixes, not
     // recipients starting with one of them (another modem routes those) unless
     // the message is already bound to or requested for this modem.
+    // `written`: whether the claim also marks the parts written (mark_written),
+    // for a sender that writes them too soon after to wait for a commit each.
+    enum class Written { later, with_claim };
     std::vector<Part> claim_next_parts(std::string_view modem, Time now, int limit,
                                        std::span<const std::string> route_prefixes = {},
-                                       std::span<const std::string> exclude_prefixes = {});
+                                       std::span<const std::string> exclude_prefixes = {},
+                                       Written written = Written::later);
+    // A claimed part's AT+CMGS is about to be written: committed before the
+    // write, it is what makes the part uncertain after a crash (a part claimed
+    // but never written goes back to the queue instead). False when the part is
+    // no longer in sending (its message ended meanwhile): it must not be written.
+    bool mark_written(std::int64_t part_id);
     // The earliest next_attempt_at after `after` among queued parts (not_before
     // or a retry), for the scheduler's timer; nullopt when none waits.
     std::optional<Time> next_due_time(Time after);
@@ -130,8 +139,10 @@ class Store {
     // can take them; partly sent ones stay bound. Returns the released messages.
     std::vector<std::int64_t> requeue_modem_parts(std::string_view modem, Time now,
                                                   std::string_view why = {});
-    // At start: every part still in sending becomes uncertain (never re-sent
-    // silently). Returns those parts, in their new state, for the daemon to report.
+    // At start: every part still in sending and written becomes uncertain
+    // (never re-sent silently); those claimed but not written go back to the
+    // queue, no attempt counted, as requeue_modem_parts puts them back. Returns
+    // the uncertain parts, in their new state, for the daemon to report.
     std::vector<Part> recover_after_crash(Time now);
     // Only while none of its parts has been handed to a modem; with
     // `submitted_by`, only a message that uid submitted (a member's own).

@@ -136,6 +136,8 @@ struct Part {
     std::optional<Time> delivered_at;
     std::optional<int> status;  // TP-ST
     std::optional<int> concat_ref;
+    // In sending: its AT+CMGS may have been written (Store::mark_written).
+    bool written = false;
 };
 
 struct MessageDetail {

@@ -8,6 +8,8 @@
 //   - a message sent or delivered reached the network exactly once per part;
 //   - an uncertain part reached it at most once, and was not re-sent;
 //   - nothing is left queued or sending once the daemon has drained.
+// And a part claimed but still waiting for its turn on the modem when the
+// daemon dies is sent after the restart, not left uncertain.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -166,6 +168,55 @@ TEST_CASE("SIGKILL at random moments loses nothing accepted and sends nothing tw
             CHECK(times <= 1);
         }
     }
+    d.signal(SIGTERM);
+    CHECK(d.wait_exit(30s) == 0);
+}
+
+namespace {
+
+bool transcript_has(const SimProcess& sim, std::size_t from, const std::string& command) {
+    return sim.stderr_text().find("modemsim: < " + command, from) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("SIGKILL while a claimed part waits behind an inbound read: sent after the restart") {
+    // A message is read before a part goes out (a STOP must not wait for
+    // sends), so a part the daemon has claimed — `sending` in the database —
+    // may still wait for its AT+CMGS. Killed then, it was never on the
+    // network: after the restart it is sent, not left uncertain for a person.
+    SimProcess sim;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    // The modem now takes 3 s to answer each command: the read of the message
+    // below holds the line while the part is claimed.
+    sim.control({{"op", "set"}, {"answer_latency_ms", 3000}});
+    const std::size_t from = sim.stderr_text().size();
+    sim.control({{"op", "inject_sms"}, {"from", "+4917612345678"}, {"text", "Thanks!"}});
+    REQUIRE(wait_for([&] { return transcript_has(sim, from, "AT+CMGR"); }, 10s));
+    const auto id = d.request_ok({{"id", 1},
+                                  {"op", "send"},
+                                  {"to", "+4915123456789"},
+                                  {"text", "Your table is ready"}})["message_id"]
+                        .get<std::int64_t>();
+    REQUIRE(d.wait_message_state(id, "sending", 2s));
+    REQUIRE_FALSE(transcript_has(sim, from, "AT+CMGS"));
+    d.signal(SIGKILL);
+    REQUIRE(d.wait_exit(10s).has_value());
+    sim.control({{"op", "set"}, {"answer_latency_ms", 0}});
+
+    d.start();
+    REQUIRE(d.wait_modems_ready(1, 30s));
+    REQUIRE(d.wait_message_state(id, "sent", 20s));
+    std::ifstream log(sim.sent_log());
+    int times = 0;
+    for (std::string line; std::getline(log, line);)
+        times += json::parse(line).value("text", "") == "Your table is ready";
+    CHECK(times == 1);
+    // Its history says why it went back to the queue.
+    const auto got = d.request_ok({{"id", 2}, {"op", "message.get"}, {"message_id", id}});
+    CHECK_THAT(got.dump(), Catch::Contains("not yet written to it when smsgwd stopped"));
     d.signal(SIGTERM);
     CHECK(d.wait_exit(30s) == 0);
 }

@@ -382,6 +382,88 @@ TEST_CASE("Modem: a burst of announced messages is read in one exchange, its STO
     CHECK(distinct.size() == 6);
 }
 
+TEST_CASE("Modem: a send's gate opens at its turn, and nothing is written until it answers") {
+    // The owner commits "this part is being written" in the gate: it must run
+    // when the part's AT+CMGS goes out next, not while a read holds the line,
+    // and no other command may slip in between the gate and the AT+CMGS.
+    SlowModemRig slow;
+    Rig& rig = slow.rig;
+    SimProcess& sim = slow.sim;
+    const std::size_t from = sim.stderr_text().size();
+    const auto part = encode("+4917012345678", "Your table is ready").parts[0];
+    const auto cmgs_written = [&] {
+        const auto lines = transcript_lines(sim, from);
+        return std::any_of(lines.begin(), lines.end(),
+                           [](const auto& line) { return sent_command(line, "AT+CMGS"); });
+    };
+
+    SECTION("after the read ahead of it, holding back the read of a message that comes meanwhile") {
+        REQUIRE(sim.control({{"op", "inject_sms"}, {"from", "+4915100000001"}, {"text", "one"}})["ok"] ==
+                true);
+        REQUIRE(run_until(rig.io, [&] {
+            for (const auto& line : transcript_lines(sim, from))
+                if (sent_command(line, "AT+CMGR")) return true;
+            return false;
+        }));
+        int gates = 0;
+        bool answered_at_gate = false;
+        std::size_t commands_at_gate = 0;
+        auto gate = [&]() -> drivers::awaitable<std::string> {
+            ++gates;
+            // Every command written so far has its answer in the transcript.
+            const auto lines = transcript_lines(sim, from);
+            std::size_t last_command = 0;
+            for (std::size_t i = 0; i < lines.size(); ++i)
+                if (lines[i].starts_with("modemsim: < ")) {
+                    last_command = i;
+                    ++commands_at_gate;
+                }
+            for (std::size_t i = last_command + 1; i < lines.size(); ++i)
+                answered_at_gate = answered_at_gate || lines[i] == "modemsim: > OK";
+            // A message announced while the gate is open is read after the part.
+            sim.control({{"op", "inject_sms"}, {"from", "+4915100000002"}, {"text", "two"}});
+            boost::asio::steady_timer wait(rig.io, 400ms);
+            co_await wait.async_wait(boost::asio::use_awaitable);
+            co_return std::string();
+        };
+        const auto r = run_task(rig.io, rig.modem->send(part.hex, part.tpdu_length, gate), 10s);
+        CHECK(r.status == SendResult::Status::sent);
+        CHECK(gates == 1);
+        CHECK(answered_at_gate);
+        REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 2; }, 10s));
+        // The command written right after the gate is the AT+CMGS, and the
+        // message announced meanwhile is read after it.
+        const std::string two = hex_of_text(rig.observer.inbound, "two");
+        REQUIRE_FALSE(two.empty());
+        std::vector<std::string> commands;
+        bool two_read_after_cmgs = false;
+        for (const auto& line : transcript_lines(sim, from)) {
+            if (line.starts_with("modemsim: < ")) commands.push_back(line);
+            if (line.starts_with("modemsim: > ") && line.find(two) != std::string::npos)
+                two_read_after_cmgs = std::any_of(commands.begin(), commands.end(), [&](auto& c) {
+                    return sent_command(c, "AT+CMGS");
+                });
+        }
+        REQUIRE(commands.size() > commands_at_gate);
+        CHECK(sent_command(commands[commands_at_gate], "AT+CMGS"));
+        CHECK(two_read_after_cmgs);
+        CHECK(sent_log(sim).size() == 1);
+    }
+    SECTION("a reason keeps the part back, unwritten") {
+        auto gate = []() -> drivers::awaitable<std::string> {
+            co_return std::string("the store could not record it");
+        };
+        const auto r = run_task(rig.io, rig.modem->send(part.hex, part.tpdu_length, gate), 10s);
+        CHECK(r.status == SendResult::Status::not_ready);
+        CHECK(r.reason == "not written: the store could not record it");
+        CHECK_FALSE(cmgs_written());
+        // The modem goes on as before.
+        const auto again = run_task(rig.io, rig.modem->send(part.hex, part.tpdu_length), 10s);
+        CHECK(again.status == SendResult::Status::sent);
+        CHECK(sent_log(sim).size() == 1);
+    }
+}
+
 TEST_CASE("Modem: status report matched to the TP-MR of a sent part") {
     SimProcess sim({"--first-mr", "41"});
     Rig rig(test_settings("office-1", sim.link()));

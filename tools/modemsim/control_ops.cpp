@@ -211,6 +211,8 @@ public:
         }
         if (auto e = opt_number(req, "error_rate", 0, 1)) core_.set_error_rate(*e);
         if (auto o = opt_string(req, "operator")) core_.set_operator(*o);
+        if (auto ms = opt_number(req, "answer_latency_ms", 0, 600000))
+            core_.set_answer_latency(static_cast<int>(*ms));
         if (auto p = opt_command_prefix(req, "lose_answer_to"); !p.empty()) core_.lose_answer_to(p);
         if (req.contains("refuse_reads")) {
             if (!req["refuse_reads"].is_boolean()) throw OpError("refuse_reads: expected true or false");

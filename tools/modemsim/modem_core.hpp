@@ -108,6 +108,8 @@ public:
     void set_signal(int signal);
     void set_registration(Registration registration);
     void set_error_rate(double rate) { config_.error_rate = rate; }
+    // From the next command line on (--answer-latency-ms).
+    void set_answer_latency(int ms) { config_.answer_latency_ms = ms; }
     void set_operator(const std::string& name) { config_.operator_name = name; }
     // The next command line starting with `prefix` (e.g. "AT+CMGD") is carried
     // out but its answer lost, once.

@@ -192,17 +192,23 @@ TEST_CASE_METHOD(CommitRig, "an operation that meets a lock is its own fault and
     CHECK_FALSE(commits->failing());
 }
 
-TEST_CASE("startup makes every part left in sending uncertain", "[dispatch][startup]") {
+TEST_CASE("startup makes every part left written in sending uncertain, and requeues the rest",
+          "[dispatch][startup]") {
     ScratchDir dir;
     boost::asio::io_context io;
     store::Store store(dir.file("q.db"));
     core::EventPublisher events(nullptr);
     auto m = message("+491700000001");
+    auto n = message("+491700000002");
     const auto id = store.insert_messages({&m, 1}, core::now()).at(0).message_id;
-    REQUIRE(store.claim_next_parts("office-1", core::now(), 1).size() == 1);  // then a crash
+    const auto unwritten = store.insert_messages({&n, 1}, core::now()).at(0).message_id;
+    const auto claimed = store.claim_next_parts("office-1", core::now(), 2);
+    REQUIRE(claimed.size() == 2);
+    REQUIRE(store.mark_written(claimed[0].id));  // in AT+CMGS, then a crash
     dispatch::OutboundScheduler scheduler(io, store, events);
     const auto parts = scheduler.startup();
     REQUIRE(parts.size() == 1);
     CHECK(parts[0].message_id == id);
     CHECK(store.get_message(id)->message.state == store::State::uncertain);
+    CHECK(store.get_message(unwritten)->message.state == store::State::queued);
 }

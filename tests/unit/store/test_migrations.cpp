@@ -287,3 +287,28 @@ TEST_CASE("migration 7 moves the fragments waiting with a reference above 255 to
     CHECK(concat_reference(group_ref(300, true)) == 300);
     CHECK(group_ref(77, false) == 77);
 }
+
+TEST_CASE("migration 8 takes the parts in sending for written, so none is sent again",
+          "[store][migrations]") {
+    TempDir dir;
+    const std::string path = dir.file("smsgw.db");
+    {
+        Database db(path);
+        migrate_up_to(db, 7);
+        db.exec(
+            "INSERT INTO messages (id, recipient, text, encoding, category, priority, state, cost, "
+            "created_at, updated_at, modem) VALUES "
+            "(1, '+491701234567', 'Hello', 'gsm7', 'transactional', 5, 'sending', 0, 1, 1, "
+            "'gsm0');"
+            "INSERT INTO parts (id, message_id, seq, total, pdu, tpdu_length, priority, state, "
+            "modem, tp_mr, attempts) VALUES "
+            "(1, 1, 1, 3, '0011', 20, 5, 'sent', 'gsm0', 4, 1),"
+            "(2, 1, 2, 3, '0012', 20, 5, 'sending', 'gsm0', NULL, 1),"
+            "(3, 1, 3, 3, '0013', 20, 5, 'queued', NULL, NULL, 0);");
+    }
+    Store store(path);
+    CHECK(rows_of(store.database(), "parts", "written") == "[0]\n[1]\n[0]\n");
+    const auto uncertain = store.recover_after_crash(at_seconds(60));
+    REQUIRE(uncertain.size() == 1);
+    CHECK(uncertain[0].id == 2);
+}

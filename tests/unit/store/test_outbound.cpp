@@ -548,7 +548,7 @@ TEST_CASE("a modem going down releases its messages of which nothing was sent",
     CHECK(m1[0].message_id == partly);
 }
 
-TEST_CASE("after a crash every part in sending becomes uncertain and is never re-sent",
+TEST_CASE("after a crash every part written to a modem becomes uncertain and is never re-sent",
           "[store][outbound]") {
     TempDir dir;
     std::int64_t in_flight_message = 0, sent_message = 0, queued_message = 0;
@@ -559,10 +559,16 @@ TEST_CASE("after a crash every part in sending becomes uncertain and is never re
         queued_message = insert(store, message("+491700000003"), at_seconds(2));
         auto parts = store.claim_next_parts("m1", at_seconds(3), 3);
         REQUIRE(parts.size() == 3);
+        CHECK_FALSE(parts[0].written);
+        REQUIRE(store.mark_written(parts[0].id));
         store.mark_sent(parts[0].id, 1, at_seconds(4));  // part 1 of in_flight_message
+        REQUIRE(store.mark_written(parts[2].id));
         store.mark_sent(parts[2].id, 2, at_seconds(4));  // sent_message
         // parts[1] (part 2/2) is "in AT+CMGS" when the process dies: the Store is
         // closed without any further call.
+        REQUIRE(store.mark_written(parts[1].id));
+        CHECK(store.get_message(in_flight_message)->parts[1].written);
+        CHECK_FALSE(store.get_message(in_flight_message)->parts[0].written);  // sent: over
     }
     Store store(dir.file("q.db"));
     auto uncertain = store.recover_after_crash(at_seconds(60));
@@ -573,10 +579,12 @@ TEST_CASE("after a crash every part in sending becomes uncertain and is never re
     CHECK(message_state(store, in_flight_message) == State::uncertain);
     CHECK(message_state(store, sent_message) == State::sent);
     CHECK(message_state(store, queued_message) == State::queued);
-    // Nothing uncertain is handed out again; the queued message still is.
+    // Nothing uncertain is handed out again, nor marked written; the queued message still is.
+    CHECK_FALSE(store.mark_written(uncertain[0].id));
     auto next = store.claim_next_parts("m1", at_seconds(61), 10);
     REQUIRE(next.size() == 1);
     CHECK(next[0].message_id == queued_message);
+    REQUIRE(store.mark_written(next[0].id));
     CHECK(store.recover_after_crash(at_seconds(62)).size() ==
           1);  // the claim above, in flight again
     auto history = store.message_history(in_flight_message);
@@ -589,6 +597,58 @@ TEST_CASE("after a crash every part in sending becomes uncertain and is never re
     CHECK_THAT(*part_change.detail, Catch::Contains("AT+CMGS"));
     CHECK(history.back().entity == "message");
     CHECK(history.back().to == State::uncertain);
+}
+
+TEST_CASE("after a crash a part claimed but never written goes back to the queue",
+          "[store][outbound]") {
+    TempDir dir;
+    std::int64_t waiting = 0, partly = 0, ahead = 0;
+    {
+        Store store(dir.file("q.db"));
+        waiting = insert(store, message("+491700000001"));  // behind an AT+CMGR
+        partly = insert(store, message("+491700000002", 2), at_seconds(1));
+        ahead = insert(store, message("+491700000003"), at_seconds(2));
+        auto parts = store.claim_next_parts("m1", at_seconds(3), 3);
+        REQUIRE(parts.size() == 3);  // waiting, partly 1/2, partly 2/2
+        REQUIRE(store.mark_written(parts[1].id));
+        store.mark_sent(parts[1].id, 9, at_seconds(4));
+        // A fast modem's claim ahead is written with the claim.
+        auto fast = store.claim_next_parts("m2", at_seconds(5), 1, {}, {},
+                                           Store::Written::with_claim);
+        REQUIRE(fast.size() == 1);
+        CHECK(fast[0].message_id == ahead);
+        CHECK(fast[0].written);
+    }
+    Store store(dir.file("q.db"));
+    auto uncertain = store.recover_after_crash(at_seconds(60));
+    REQUIRE(uncertain.size() == 1);
+    CHECK(uncertain[0].message_id == ahead);
+    // Back in the queue with no attempt counted; a message nothing of which went
+    // out is free for any modem, a partly sent one stays with the modem that sent its start.
+    auto first = store.get_message(waiting);
+    CHECK(first->message.state == State::queued);
+    CHECK(first->parts[0].state == State::queued);
+    CHECK(first->parts[0].attempts == 0);
+    CHECK_FALSE(first->parts[0].written);
+    CHECK_FALSE(first->message.modem);
+    auto second = store.get_message(partly);
+    CHECK(second->parts[1].state == State::queued);
+    CHECK(second->parts[1].attempts == 0);
+    CHECK(second->message.modem == "m1");
+    auto history = store.message_history(waiting);
+    const auto back = std::find_if(history.rbegin(), history.rend(), [](const auto& c) {
+        return c.entity == "part" && c.to == State::queued;
+    });
+    REQUIRE(back != history.rend());
+    REQUIRE(back->detail);
+    CHECK_THAT(*back->detail, Catch::Contains("not yet written") && Catch::Contains("m1"));
+    // They are sent after the restart: m2 may take the free one, m1 the bound one.
+    auto m2 = store.claim_next_parts("m2", at_seconds(61), 10);
+    REQUIRE(m2.size() == 1);
+    CHECK(m2[0].message_id == waiting);
+    auto m1 = store.claim_next_parts("m1", at_seconds(61), 10);
+    REQUIRE(m1.size() == 1);
+    CHECK(m1[0].message_id == partly);
 }
 
 TEST_CASE("status reports match the most recent part with that MR and recipient",
