@@ -109,6 +109,11 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Reads what the modem announced (to_read_): the first slot with AT+CMGR,
     // or every slot waiting in its storage with one listing (see there).
     awaitable<void> read_announced();
+    // Ready, with messages announced: reads them (read_announced) with a send
+    // waiting for that held back meanwhile. The lifecycle calls it before
+    // each job, and the health check between its commands, so that a STOP
+    // waits for one command, not for a whole check.
+    awaitable<void> read_announced_first();
     awaitable<void> delete_stored(InboundPdu pdu);
     awaitable<bool> select_storage(const std::string& storage);
     awaitable<void> acknowledge();

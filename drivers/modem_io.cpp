@@ -275,6 +275,14 @@ awaitable<void> Modem::Impl::read_stored(std::string storage, int index) {
     if (slot.held) report_slot(storage, index, *slot.held);
 }
 
+awaitable<void> Modem::Impl::read_announced_first() {
+    while (!to_read_.empty() && status_.state == ModemState::ready && hang_.empty() &&
+           gone_.empty() && restarted_.empty() && !stopping_) {
+        Reading guard(*this);
+        co_await read_announced();
+    }
+}
+
 awaitable<void> Modem::Impl::read_announced() {
     // One storage at a time, the first announcement's: a listing shows one.
     const std::string storage = to_read_.front().first;
@@ -459,6 +467,7 @@ awaitable<Exit> Modem::Impl::health() {
     bool changed = false;
     Reply r = co_await cmd("AT+CSQ");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    co_await read_announced_first();
     if (auto q = at::parse_csq(r.line("+CSQ:"))) {
         changed |= status_.signal_dbm != q->dbm;
         status_.signal_dbm = q->dbm;
@@ -469,9 +478,11 @@ awaitable<Exit> Modem::Impl::health() {
     // registered, and must be unlocked, not waited for.
     if (!cnmi_as_set_.empty() && status_.state == ModemState::ready && restarted_.empty()) {
         if (const Exit e = co_await check_settings(); e != Exit::ok) co_return e;
+        co_await read_announced_first();
     }
     r = co_await cmd("AT+CREG?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    co_await read_announced_first();
     if (auto reg = at::parse_registration(r.line("+CREG:"))) {
         const std::string now(at::to_string(reg->status));
         changed |= now != status_.registration;
@@ -483,6 +494,7 @@ awaitable<Exit> Modem::Impl::health() {
     }
     r = co_await cmd("AT+COPS?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    co_await read_announced_first();
     if (auto op = at::parse_cops(r.line("+COPS:"))) {
         changed |= op->name != status_.operator_name;
         status_.operator_name = op->name;

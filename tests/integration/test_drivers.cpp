@@ -312,13 +312,14 @@ UntilRead until_read(const std::vector<std::string>& lines, const std::string& p
 // nor drain to mix their commands in.
 struct SlowModemRig {
     SimProcess sim{{"--answer-latency-ms", "100"}};
+    std::chrono::milliseconds health_interval;
     Rig rig{[&] {
         auto settings = test_settings("office-1", sim.link());
-        settings.health_interval = 1h;
+        settings.health_interval = health_interval;
         settings.drain_interval = 1h;
         return settings;
     }()};
-    SlowModemRig() {
+    explicit SlowModemRig(std::chrono::milliseconds health = 1h) : health_interval(health) {
         REQUIRE(rig.ready(20s));
         REQUIRE(run_until(rig.io, [&] {
             const auto text = sim.stderr_text();
@@ -462,6 +463,36 @@ TEST_CASE("Modem: a send's gate opens at its turn, and nothing is written until 
         CHECK(again.status == SendResult::Status::sent);
         CHECK(sent_log(sim).size() == 1);
     }
+}
+
+TEST_CASE("Modem: a message announced during a health check is read before the check goes on") {
+    // The check is five commands (signal, settings, registration, operator,
+    // storage); a STOP announced during the first is read after at most the
+    // one command already on its way, not after the whole check.
+    SlowModemRig slow(3s);
+    Rig& rig = slow.rig;
+    SimProcess& sim = slow.sim;
+    const std::size_t from = sim.stderr_text().size();
+    REQUIRE(run_until(rig.io, [&] {
+        for (const auto& line : transcript_lines(sim, from))
+            if (sent_command(line, "AT+CSQ")) return true;
+        return false;
+    }, 10s));
+    REQUIRE(sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "STOP"}})["ok"] ==
+            true);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.inbound.size() == 1; }, 10s));
+    REQUIRE(run_until(rig.io, [&] {
+        for (const auto& line : transcript_lines(sim, from))
+            if (sent_command(line, "AT+CPMS?")) return true;
+        return false;
+    }, 10s));
+    int checks_before_read = 0;
+    for (const auto& line : transcript_lines(sim, from)) {
+        if (sent_command(line, "AT+CMGR")) break;
+        for (const char* check : {"AT+CNMI?", "AT+CREG?", "AT+COPS?", "AT+CPMS?"})
+            checks_before_read += sent_command(line, check);
+    }
+    CHECK(checks_before_read <= 1);
 }
 
 TEST_CASE("Modem: status report matched to the TP-MR of a sent part") {
