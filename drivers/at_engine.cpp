@@ -117,10 +117,21 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
                 co_return not_sent("not written: " + std::move(held));
         }
         if (stream_ && !session_.unresponsive()) {
-            gate_open_ = true;
-            std::string refused = co_await gate();
-            gate_open_ = false;
-            if (turn_waiters_ > 0) turn_event_.cancel();
+            // Closed however the gate ends (an exception too): the commands
+            // waiting behind it would otherwise wait for ever.
+            struct Open {
+                AtEngine& engine;
+                explicit Open(AtEngine& e) : engine(e) { engine.gate_open_ = true; }
+                ~Open() {
+                    engine.gate_open_ = false;
+                    if (engine.turn_waiters_ > 0) engine.turn_event_.cancel();
+                }
+            };
+            std::string refused;
+            {
+                const Open open(*this);
+                refused = co_await gate();
+            }
             if (!refused.empty()) co_return not_sent("not written: " + std::move(refused));
         }
     } else {
