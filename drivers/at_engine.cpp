@@ -117,7 +117,7 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
                 co_return not_sent("not written: " + std::move(held));
         }
         if (stream_ && !session_.unresponsive()) {
-            // Closed however the gate ends (an exception too): the commands
+            // Closed however the gate ends (an exception too): a gated command
             // waiting behind it would otherwise wait for ever.
             struct Open {
                 AtEngine& engine;
@@ -134,8 +134,6 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
             }
             if (!refused.empty()) co_return not_sent("not written: " + std::move(refused));
         }
-    } else {
-        while (stream_ && gate_open_) co_await wait_turn_change();
     }
     Waiter waiter(executor_);
     waiter.event.expires_at(asio::steady_timer::time_point::max());
