@@ -109,7 +109,18 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
     };
     if (gate) {
         // A command the Session would refuse or hold back anyway is not gated:
-        // the gate's work would be for nothing.
+        // the gate's work would be for nothing. Waiting for its turn, it holds
+        // the commands submitted after it back (first come, first served): a
+        // busy lifecycle, one command after another, would never leave the
+        // line free for it otherwise.
+        struct InLine {
+            AtEngine& engine;
+            explicit InLine(AtEngine& e) : engine(e) { ++engine.gated_in_line_; }
+            ~InLine() {
+                --engine.gated_in_line_;
+                if (engine.turn_waiters_ > 0) engine.turn_event_.cancel();
+            }
+        } in_line(*this);
         while (stream_ && !session_.unresponsive() && !(session_free() && !gate_open_))
             co_await wait_turn_change();
         if (stream_ && !session_.unresponsive() && cmd.hold) {
@@ -117,7 +128,7 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
                 co_return not_sent("not written: " + std::move(held));
         }
         if (stream_ && !session_.unresponsive()) {
-            // Closed however the gate ends (an exception too): a gated command
+            // Closed however the gate ends (an exception too): the commands
             // waiting behind it would otherwise wait for ever.
             struct Open {
                 AtEngine& engine;
@@ -134,6 +145,8 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
             }
             if (!refused.empty()) co_return not_sent("not written: " + std::move(refused));
         }
+    } else {
+        while (stream_ && (gate_open_ || gated_in_line_ > 0)) co_await wait_turn_change();
     }
     Waiter waiter(executor_);
     waiter.event.expires_at(asio::steady_timer::time_point::max());

@@ -60,11 +60,11 @@ class AtEngine : public std::enable_shared_from_this<AtEngine> {
     // Queues `cmd`; completes with its result. Never throws for modem trouble:
     // timeouts, errors and a vanished port all arrive as the Reply's Final.
     // With a gate, the command waits for its turn outside the Session — until
-    // nothing is in flight or queued there — then for the gate: what the gate
-    // does (commit "this part is being written") happens when the line is
-    // free, not while another command still has it. Other commands are not
-    // held back meanwhile: one submitted while the gate is awaited (a read of
-    // a message just announced, which may be a STOP) goes ahead of it.
+    // nothing is in flight or queued there — then for the gate, while the
+    // commands submitted meanwhile wait behind it (as they would behind it
+    // in the Session's queue): what the gate does (commit
+    // "this part is being written") happens right before the write, never
+    // while another command still has the line.
     awaitable<Reply> command(at::Command cmd, Gate gate = {});
     // Raw bytes outside any command (ESC to leave a stuck PDU entry).
     void write_raw(std::string bytes);
@@ -109,7 +109,8 @@ class AtEngine : public std::enable_shared_from_this<AtEngine> {
     // change; its expiry stays at the end of time, only cancel() wakes.
     asio::steady_timer turn_event_;
     int turn_waiters_ = 0;
-    bool gate_open_ = false;  // a gate is awaited: another gated command waits for it
+    bool gate_open_ = false;  // a gate is awaited: new commands wait behind it
+    int gated_in_line_ = 0;   // gated commands not yet submitted: new ones wait behind them
     UrcHandler urc_handler_;
     GoneHandler gone_handler_;
     CompleteHandler complete_handler_;

@@ -168,10 +168,10 @@ class Modem {
     // The lifecycle itself (start() spawns it). Returns when stopped.
     awaitable<void> run();
 
-    // Awaited at the part's turn, when nothing else is on the line: empty lets
+    // Awaited right before a part's AT+CMGS is written, with nothing else on
+    // the line then and no other command written until it answers: empty lets
     // the part go; a reason keeps it back (not_ready, "not written: <reason>").
-    // The owner commits there that the part may be on the network. A message
-    // announced meanwhile is still read first (a STOP waits for no send).
+    // The owner commits there that the part may be on the network.
     using SendGate = std::function<awaitable<std::string>()>;
 
     // Sends one part: AT+CMGS=<tpdu_length>, the PDU (SMSC field first), Ctrl-Z.
