@@ -1,7 +1,8 @@
 // AtEngine against a scripted modem: the far end of a socketpair answers each
 // command line from a script, so the engine's coroutines run over real
 // descriptors without a simulator. Checks: replies with a URC in the middle,
-// PIN masking in the debug log, and a vanished peer completing the command.
+// PIN masking in the debug log, a vanished peer completing the command, and
+// when a gated command's gate runs and where it stands in line.
 #include <catch2/catch.hpp>
 
 #include <sys/socket.h>
@@ -133,5 +134,86 @@ TEST_CASE("AtEngine: a peer that hangs up completes the command and reports gone
     // Nothing is written to a port that is gone.
     const Reply after = run(p.io, engine->command(at::Command{"AT", {}, {}, false, {}}));
     CHECK(after.final.outcome == at::Outcome::not_sent);
+    engine->shutdown();
+}
+
+namespace {
+
+// The modem side for ordering checks: records each command line and answers
+// OK at once, except `held`, answered only once `release` is cancelled.
+awaitable<void> recording_modem(asio::posix::stream_descriptor& peer, std::string held,
+                                asio::steady_timer& release, std::vector<std::string>& lines) {
+    std::string buf;
+    char chunk[256];
+    for (;;) {
+        boost::system::error_code ec;
+        const auto n = co_await peer.async_read_some(asio::buffer(chunk),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+        buf.append(chunk, n);
+        for (auto cr = buf.find('\r'); cr != std::string::npos; cr = buf.find('\r')) {
+            const std::string line = buf.substr(0, cr);
+            buf.erase(0, cr + 1);
+            lines.push_back(line);
+            if (line == held) co_await release.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            co_await asio::async_write(peer, asio::buffer(std::string("\r\nOK\r\n")),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+}
+
+at::Command plain(std::string text) {
+    return at::Command{std::move(text), {}, {}, false, {}};
+}
+
+}  // namespace
+
+TEST_CASE("AtEngine: a gated command runs its gate once the line is free, and keeps its place") {
+    // A: in flight. G: gated, submitted while A is. B: submitted after G.
+    // G's gate runs after A's answer, with nothing in flight; B, submitted
+    // after G, waits for G's line (a busy lifecycle would otherwise take the
+    // line before G every time), unless G's gate keeps G back.
+    Pair p;
+    asio::steady_timer release(p.io, asio::steady_timer::time_point::max());
+    std::vector<std::string> lines;
+    asio::co_spawn(p.io, recording_modem(p.theirs, "AT+A", release, lines), asio::detached);
+    auto engine = std::make_shared<AtEngine>(p.io.get_executor(), "modem[t]", at::SessionConfig{});
+    engine->attach(p.ours);
+    const bool refuse = GENERATE(false, true);
+    std::vector<std::string> order;  // when each completed, and when the gate ran
+    std::size_t lines_at_gate = 99;
+    const auto track = [&](std::string name, at::Command cmd,
+                           AtEngine::Gate gate) -> awaitable<void> {
+        const Reply r = co_await engine->command(std::move(cmd), std::move(gate));
+        order.push_back(name + (r.ok() ? " ok" : " " + r.final.reason));
+    };
+    AtEngine::Gate gate = [&]() -> awaitable<std::string> {
+        lines_at_gate = lines.size();
+        order.push_back("gate");
+        co_return refuse ? std::string("kept back") : std::string();
+    };
+    asio::co_spawn(p.io, track("A", plain("AT+A"), {}), asio::detached);
+    asio::co_spawn(p.io, track("G", plain("AT+G"), gate), asio::detached);
+    asio::co_spawn(p.io, track("B", plain("AT+B"), {}), asio::detached);
+    const auto run_a_while = [&] {
+        for (int i = 0; i < 30; ++i) {
+            p.io.restart();
+            p.io.run_for(10ms);
+        }
+    };
+    run_a_while();
+    CHECK(lines == std::vector<std::string>{"AT+A"});  // neither G nor B overtook A
+    CHECK(order.empty());
+    release.cancel();
+    run_a_while();
+    CHECK(lines_at_gate == 1);  // after A's answer, before anything else was written
+    if (refuse) {
+        CHECK(lines == std::vector<std::string>{"AT+A", "AT+B"});
+        CHECK(order ==
+              std::vector<std::string>{"A ok", "gate", "G not written: kept back", "B ok"});
+    } else {
+        CHECK(lines == std::vector<std::string>{"AT+A", "AT+G", "AT+B"});
+        CHECK(order == std::vector<std::string>{"A ok", "gate", "G ok", "B ok"});
+    }
     engine->shutdown();
 }
