@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <map>
+#include <optional>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -19,29 +20,39 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The next command line (up to <CR>) the engine wrote; nullopt once the
+// engine's end is closed. `buf` keeps what was read beyond it.
+awaitable<std::optional<std::string>> read_line(asio::posix::stream_descriptor& peer,
+                                                std::string& buf) {
+    for (;;) {
+        if (const auto cr = buf.find('\r'); cr != std::string::npos) {
+            std::string line = buf.substr(0, cr);
+            buf.erase(0, cr + 1);
+            co_return line;
+        }
+        char chunk[256];
+        boost::system::error_code ec;
+        const auto n = co_await peer.async_read_some(asio::buffer(chunk),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return std::nullopt;
+        buf.append(chunk, n);
+    }
+}
+
 // The modem side: reads a command line, writes the scripted answer.
 awaitable<void> scripted_modem(asio::posix::stream_descriptor& peer,
                                std::map<std::string, std::string> script, bool hang_up_after_first) {
     std::string buf;
-    char chunk[256];
-    for (;;) {
-        boost::system::error_code ec;
-        const auto n = co_await peer.async_read_some(asio::buffer(chunk),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return;
-        buf.append(chunk, n);
-        for (auto cr = buf.find('\r'); cr != std::string::npos; cr = buf.find('\r')) {
-            const std::string line = buf.substr(0, cr);
-            buf.erase(0, cr + 1);
-            if (hang_up_after_first) {
-                peer.close();
-                co_return;
-            }
-            const auto it = script.find(line);
-            const std::string answer = it != script.end() ? it->second : "\r\nERROR\r\n";
-            co_await asio::async_write(peer, asio::buffer(answer),
-                                       asio::redirect_error(asio::use_awaitable, ec));
+    while (const auto line = co_await read_line(peer, buf)) {
+        if (hang_up_after_first) {
+            peer.close();
+            co_return;
         }
+        const auto it = script.find(*line);
+        const std::string answer = it != script.end() ? it->second : "\r\nERROR\r\n";
+        boost::system::error_code ec;
+        co_await asio::async_write(peer, asio::buffer(answer),
+                                   asio::redirect_error(asio::use_awaitable, ec));
     }
 }
 
@@ -144,21 +155,13 @@ namespace {
 awaitable<void> recording_modem(asio::posix::stream_descriptor& peer, std::string held,
                                 asio::steady_timer& release, std::vector<std::string>& lines) {
     std::string buf;
-    char chunk[256];
-    for (;;) {
+    while (const auto line = co_await read_line(peer, buf)) {
+        lines.push_back(*line);
         boost::system::error_code ec;
-        const auto n = co_await peer.async_read_some(asio::buffer(chunk),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return;
-        buf.append(chunk, n);
-        for (auto cr = buf.find('\r'); cr != std::string::npos; cr = buf.find('\r')) {
-            const std::string line = buf.substr(0, cr);
-            buf.erase(0, cr + 1);
-            lines.push_back(line);
-            if (line == held) co_await release.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            co_await asio::async_write(peer, asio::buffer(std::string("\r\nOK\r\n")),
-                                       asio::redirect_error(asio::use_awaitable, ec));
-        }
+        if (*line == held)
+            co_await release.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await asio::async_write(peer, asio::buffer(std::string("\r\nOK\r\n")),
+                                   asio::redirect_error(asio::use_awaitable, ec));
     }
 }
 
