@@ -112,12 +112,15 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
         // the gate's work would be for nothing. Waiting for its turn, it holds
         // the commands submitted after it back (first come, first served): a
         // busy lifecycle, one command after another, would never leave the
-        // line free for it otherwise.
+        // line free for it otherwise. It leaves the line however it ends (an
+        // exception in the gate too), or those behind it would wait for ever.
         struct InLine {
             AtEngine& engine;
+            bool gate_open = false;
             explicit InLine(AtEngine& e) : engine(e) { ++engine.gated_in_line_; }
             ~InLine() {
                 --engine.gated_in_line_;
+                if (gate_open) engine.gate_open_ = false;
                 if (engine.turn_waiters_ > 0) engine.turn_event_.cancel();
             }
         } in_line(*this);
@@ -128,25 +131,12 @@ awaitable<Reply> AtEngine::command(at::Command cmd, Gate gate) {
                 co_return not_sent("not written: " + std::move(held));
         }
         if (stream_ && !session_.unresponsive()) {
-            // Closed however the gate ends (an exception too): the commands
-            // waiting behind it would otherwise wait for ever.
-            struct Open {
-                AtEngine& engine;
-                explicit Open(AtEngine& e) : engine(e) { engine.gate_open_ = true; }
-                ~Open() {
-                    engine.gate_open_ = false;
-                    if (engine.turn_waiters_ > 0) engine.turn_event_.cancel();
-                }
-            };
-            std::string refused;
-            {
-                const Open open(*this);
-                refused = co_await gate();
-            }
-            if (!refused.empty()) co_return not_sent("not written: " + std::move(refused));
+            in_line.gate_open = gate_open_ = true;
+            if (std::string refused = co_await gate(); !refused.empty())
+                co_return not_sent("not written: " + std::move(refused));
         }
     } else {
-        while (stream_ && (gate_open_ || gated_in_line_ > 0)) co_await wait_turn_change();
+        while (stream_ && gated_in_line_ > 0) co_await wait_turn_change();
     }
     Waiter waiter(executor_);
     waiter.event.expires_at(asio::steady_timer::time_point::max());

@@ -109,8 +109,9 @@ class AtEngine : public std::enable_shared_from_this<AtEngine> {
     // change; its expiry stays at the end of time, only cancel() wakes.
     asio::steady_timer turn_event_;
     int turn_waiters_ = 0;
-    bool gate_open_ = false;  // a gate is awaited: new commands wait behind it
-    int gated_in_line_ = 0;   // gated commands not yet submitted: new ones wait behind them
+    // Gated commands not yet submitted: new commands wait behind them.
+    int gated_in_line_ = 0;
+    bool gate_open_ = false;  // one of them awaits its gate: the others wait for it
     UrcHandler urc_handler_;
     GoneHandler gone_handler_;
     CompleteHandler complete_handler_;

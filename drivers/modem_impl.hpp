@@ -110,9 +110,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // or every slot waiting in its storage with one listing (see there).
     awaitable<void> read_announced();
     // Ready, with messages announced: reads them (read_announced) with a send
-    // waiting for that held back meanwhile. The lifecycle calls it before
-    // each job, and the health check between its commands, so that a STOP
-    // waits for one command, not for a whole check.
+    // waiting for that held back meanwhile (see health_cmd).
     awaitable<void> read_announced_first();
     awaitable<void> delete_stored(InboundPdu pdu);
     awaitable<bool> select_storage(const std::string& storage);
@@ -130,6 +128,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // (a second try could cost a SIM attempt), a reset nor a delete (see cmd).
     awaitable<Reply> cmd(std::string text, std::chrono::milliseconds timeout = {},
                          bool sensitive = false);
+    // One command of the health check, then what the modem announced
+    // meanwhile is read: a STOP waits for one command, not a whole check.
+    awaitable<Reply> health_cmd(std::string text);
     // A command got no answer for good: the lifecycle recovers (hang_).
     void no_answer(const std::string& command, const std::string& reason);
     // Sleeps for `d` or until wake(); true unless stopped.

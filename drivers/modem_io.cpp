@@ -463,11 +463,16 @@ int Modem::Impl::known_stored(const std::string& storage) const {
            static_cast<int>(slots.size());
 }
 
+awaitable<Reply> Modem::Impl::health_cmd(std::string text) {
+    Reply r = co_await cmd(std::move(text));
+    co_await read_announced_first();
+    co_return r;
+}
+
 awaitable<Exit> Modem::Impl::health() {
     bool changed = false;
-    Reply r = co_await cmd("AT+CSQ");
+    Reply r = co_await health_cmd("AT+CSQ");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    co_await read_announced_first();
     if (auto q = at::parse_csq(r.line("+CSQ:"))) {
         changed |= status_.signal_dbm != q->dbm;
         status_.signal_dbm = q->dbm;
@@ -478,11 +483,9 @@ awaitable<Exit> Modem::Impl::health() {
     // registered, and must be unlocked, not waited for.
     if (!cnmi_as_set_.empty() && status_.state == ModemState::ready && restarted_.empty()) {
         if (const Exit e = co_await check_settings(); e != Exit::ok) co_return e;
-        co_await read_announced_first();
     }
-    r = co_await cmd("AT+CREG?");
+    r = co_await health_cmd("AT+CREG?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    co_await read_announced_first();
     if (auto reg = at::parse_registration(r.line("+CREG:"))) {
         const std::string now(at::to_string(reg->status));
         changed |= now != status_.registration;
@@ -492,9 +495,8 @@ awaitable<Exit> Modem::Impl::health() {
             co_return Exit::reregister;
         }
     }
-    r = co_await cmd("AT+COPS?");
+    r = co_await health_cmd("AT+COPS?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    co_await read_announced_first();
     if (auto op = at::parse_cops(r.line("+COPS:"))) {
         changed |= op->name != status_.operator_name;
         status_.operator_name = op->name;
@@ -534,7 +536,7 @@ awaitable<Exit> Modem::Impl::check_settings() {
     // ^SIMST, or none at all) and was sent nothing since (its echo would have
     // told: note_echo) is back at its defaults: no +CNMI, so new messages sit
     // on the SIM unannounced, and the SIM may ask for its PIN.
-    Reply r = co_await cmd("AT+CNMI?");
+    Reply r = co_await health_cmd("AT+CNMI?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     const bool pin_asked = r.final.error && (r.final.error->entry().name.ends_with("pin_required") ||
                                              r.final.error->entry().name.ends_with("puk_required"));

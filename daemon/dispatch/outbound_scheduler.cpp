@@ -57,14 +57,14 @@ constexpr double lookahead_commits = 8.0;
 // while another modem may send — for rest_first, doubling up to rest_longest
 // while the refusals go on; one part sent ends it.
 constexpr int refusals_before_rest = 3;
+constexpr std::chrono::seconds rest_first{30};
+constexpr std::chrono::seconds rest_longest{300};
 
 // How long a part's turn on the modem waits for the store to record that it
 // is being written (one commit, milliseconds on a healthy disk). The modem
 // writes nothing else meanwhile, so a failing disk must not hold its inbound
 // reads for long: the part goes back to the queue instead.
 constexpr std::chrono::seconds written_mark_wait{5};
-constexpr std::chrono::seconds rest_first{30};
-constexpr std::chrono::seconds rest_longest{300};
 
 }  // namespace
 
