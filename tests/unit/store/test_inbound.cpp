@@ -185,6 +185,25 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
                     StoreError);
 }
 
+TEST_CASE("an opt-out's id is never given again after a removal", "[store][optout]") {
+    TempDir dir;
+    Store store(dir.file("ids.db"));
+    const auto add = [&](const std::string& number) {
+        REQUIRE(store.add_optout({0, number, std::nullopt, at_seconds(1), std::nullopt, "api",
+                                  std::nullopt}, false).added);
+        return store.get_optout(number)->id;
+    };
+    add("+4917001");
+    const std::int64_t latest = add("+4917002");
+    REQUIRE(store.remove_optout("+4917002"));
+    // Without AUTOINCREMENT SQLite takes the largest id in the table plus one:
+    // the removed opt-out's.
+    CHECK(add("+4917003") > latest);
+    REQUIRE(store.remove_optout("+4917003"));
+    REQUIRE(store.remove_optout("+4917001"));
+    CHECK(add("+4917004") > latest + 1);
+}
+
 TEST_CASE("every PDU kept is remembered per modem until forgotten", "[store][inbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));

@@ -202,9 +202,11 @@ TEST_CASE("migrations 5 and 6 keep every row, key, CHECK and index of a version 
     for (const char* table : {"messages", "parts", "optouts", "wallet_ledger", "state_changes"})
         after_rows += rows_of(db, table, before_columns[table]);
     CHECK(after_rows == before_rows);
-    // The same tables and indexes, by name, and the ledger's index by message (6).
+    // The same tables and indexes, by name, the ledger's index by message (6)
+    // and the table where SQLite keeps the opt-outs' AUTOINCREMENT counter (9).
     std::set<std::string> expected_schema;
-    std::istringstream lines(before_schema + "index wallet_ledger_message on wallet_ledger\n");
+    std::istringstream lines(before_schema + "index wallet_ledger_message on wallet_ledger\n" +
+                             "table sqlite_sequence on sqlite_sequence\n");
     for (std::string line; std::getline(lines, line);) expected_schema.insert(line);
     std::string expected;
     for (const auto& line : expected_schema) expected += line + "\n";
@@ -311,4 +313,26 @@ TEST_CASE("migration 8 takes the parts in sending for written, so none is sent a
     const auto uncertain = store.recover_after_crash(at_seconds(60));
     REQUIRE(uncertain.size() == 1);
     CHECK(uncertain[0].id == 2);
+}
+
+TEST_CASE("migration 9 keeps every opt-out and its id, and gives no id twice from then on",
+          "[store][migrations]") {
+    TempDir dir;
+    const std::string path = dir.file("smsgw.db");
+    {
+        Database db(path);
+        migrate_up_to(db, 8);
+        db.exec(
+            "INSERT INTO optouts (id, number, keyword, at, source_inbound_id, source, note) VALUES "
+            "(3, '+491701234567', 'STOP', 1000, NULL, 'keyword', NULL),"
+            "(7, '+491701234568', NULL, 2000, NULL, 'api', 'asked by phone');");
+    }
+    Store store(path);
+    CHECK(rows_of(store.database(), "optouts", "id, number, keyword, at, source, note") ==
+          R"([3,"+491701234567","STOP",1000,"keyword",null])" "\n"
+          R"([7,"+491701234568",null,2000,"api","asked by phone"])" "\n");
+    REQUIRE(store.remove_optout("+491701234568"));
+    REQUIRE(store.add_optout({0, "+491701234569", std::nullopt, at_seconds(3), std::nullopt, "api",
+                              std::nullopt}, false).added);
+    CHECK(store.get_optout("+491701234569")->id == 8);
 }
