@@ -53,6 +53,54 @@ std::string parse_error_text(const json::exception& e) {
     return what;
 }
 
+// The request's top-level "id" as the client wrote it, when it is a number
+// nlohmann holds as a double (a fraction, an exponent, or an integer beyond 64
+// bits): dumped back, 99999999999999999999 would come back as 1e+20 and the
+// client could not match the reply to its request. A second pass over the
+// line, in that rare case only, as the DOM keeps no lexemes.
+class TopLevelIdLexeme final : public json::json_sax_t {
+public:
+    std::string lexeme;
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t& text) override {
+        if (depth_ == 1 && id_next_) lexeme = text;
+        return true;
+    }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return nest(+1); }
+    bool end_object() override { return nest(-1); }
+    bool start_array(std::size_t) override { return nest(+1); }
+    bool end_array() override { return nest(-1); }
+    bool key(string_t& name) override {
+        if (depth_ == 1) id_next_ = name == "id";
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+
+private:
+    int depth_ = 0;
+    bool id_next_ = false;
+
+    bool nest(int by) {
+        depth_ += by;
+        return true;
+    }
+};
+
+std::string id_as_written(std::string_view line, const json& id) {
+    if (!id.is_number_float()) return id.dump();
+    TopLevelIdLexeme lexeme;
+    json::sax_parse(line.begin(), line.end(), &lexeme);
+    return lexeme.lexeme.empty() ? id.dump() : lexeme.lexeme;
+}
+
 // A subscription asks for the data of the ops behind its events, so it is
 // held to their roles as a request of that op would be: refused whole,
 // naming the first event the caller may not see, rather than narrowed in
@@ -122,7 +170,7 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
     const auto id = request.find("id");
     if (id == request.end())
         return unexpected(fail("null", ErrorCode::bad_request, "id: required", "id"));
-    std::string id_text = id->dump();
+    std::string id_text = id_as_written(line, *id);
     if (!duplicate.empty())
         return unexpected(
             fail(id_text, ErrorCode::bad_request, duplicate + ": given more than once", duplicate));

@@ -36,6 +36,22 @@ TEST_CASE("ids of every JSON type are kept exactly") {
     }
 }
 
+TEST_CASE("a number id that is not a 64-bit integer comes back as the client wrote it") {
+    // Dumped from its double, the first would come back as 1e+20, the third
+    // as 1000.0: a client matching replies by id would find none.
+    for (const char* id : {"99999999999999999999", "-18446744073709551616", "1e3", "1.50",
+                           "2.5E-3", "18446744073709551615", "-9223372036854775808"}) {
+        const std::string line = std::string(R"({"op":"modem.list","x":{"id":0.1},"id":)") + id + "}";
+        INFO(line);
+        auto r = parse_request(line, Role::admin);
+        REQUIRE(r.has_value() == false);  // "x" is not a parameter of modem.list
+        CHECK(r.error().id == id);
+        auto ok = parse_request(std::string(R"({"id":)") + id + R"(,"op":"modem.list"})", Role::admin);
+        REQUIRE(ok.has_value());
+        CHECK(ok->id == id);
+    }
+}
+
 TEST_CASE("malformed JSON is bad_request with a null id") {
     const RequestError e = refused(R"({"id":1,"op":"hello")");
     CHECK(e.id == "null");
