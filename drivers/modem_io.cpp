@@ -108,6 +108,8 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
         if (r.final.outcome == at::Outcome::error)
             spdlog::warn("{} AT+CMGS answered +CMGS: {} and then {}: taken as sent", log_name(),
                          *mr, r.final.line);
+        if (r.final.outcome == at::Outcome::ok && !r.final.reason.empty())
+            spdlog::warn("{} AT+CMGS answered +CMGS: {} {}: sent", log_name(), *mr, r.final.reason);
         spdlog::debug("{} send: sent (TP-MR {})", log_name(), *mr);
         co_return result;
     }
@@ -125,6 +127,7 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
             result.status = SendResult::Status::failed;
             result.error = r.final.error;
             result.reason = r.final.error ? r.final.error->to_string() : r.final.line;
+            if (!r.final.reason.empty()) result.reason += " (" + r.final.reason + ")";
             if (is_memory_full(r.final)) {
                 drain_requested_ = true;
                 wake();

@@ -31,7 +31,8 @@ struct Final {
     Outcome outcome = Outcome::ok;
     std::string line;                 // the final result line as received; empty if none
     std::optional<ModemError> error;  // for Outcome::error
-    std::string reason;               // for timeout / uncertain / not_sent / rejected
+    std::string reason;               // for timeout / uncertain / not_sent / rejected, and
+                                      // an AT+CMGS's late answer (ok, error): says so
 };
 
 enum class SessionState {

@@ -162,6 +162,17 @@ void Session::complete(Final final) {
     lines_.clear();
 }
 
+void Session::finish_late_send(Final final, std::vector<std::string> lines) {
+    if (!late_send_) return;
+    actions_.push_back(Complete{late_send_->id, shown_command(late_send_->cmd), std::move(lines),
+                                std::move(final), late_send_->echoed});
+    late_send_.reset();
+}
+
+void Session::give_up_late_send(const std::string& then) {
+    if (late_send_) finish_late_send(Final{Outcome::uncertain, {}, std::nullopt, late_send_reason_ + then}, {});
+}
+
 void Session::on_bytes(std::string_view bytes, TimePoint now) {
     // Any byte during a quiet gap means the modem is still talking: start it over.
     if (state_ == SessionState::resync_quiet && !bytes.empty())
@@ -305,9 +316,16 @@ void Session::on_line(std::string line, TimePoint now) {
         lines_.push_back(std::move(line));
         return;
     }
-    actions_.push_back(Stray{mask(std::move(line)), resynchronising(state_) && !waiting_out_stray_
-                                                        ? "late reply while resynchronising"
-                                                        : "no command in flight"});
+    if (late_send_ && info_body(line, "+CMGS")) {
+        finish_late_send(Final{Outcome::ok, {}, std::nullopt,
+                               "after the send timeout, while the line was resynchronised"},
+                         {std::move(line)});
+    } else {
+        actions_.push_back(Stray{mask(std::move(line)),
+                                 resynchronising(state_) && !waiting_out_stray_
+                                     ? "late reply while resynchronising"
+                                     : "no command in flight"});
+    }
     // An answer to a command that is not ours (a killed process's, a
     // timed-out one's): its final result may still be on its way, and the
     // next command written now would take it for its own. The queue waits
@@ -356,6 +374,18 @@ void Session::on_final(const std::string& line, TimePoint now) {
 }
 
 void Session::stray_final(const std::string& line, TimePoint now) {
+    // A refusal of the send that timed out: the network did not take the
+    // message, so it may be retried. Our probes are never answered with
+    // +CMS ERROR, and any error before the first probe is the send's.
+    if (late_send_ && !answer_open_) {
+        auto parsed = parse_final_result(line, config_.vendor);
+        if (!parsed->success && (unanswered_probes_ == 0 || istarts_with(line, "+CMS ERROR"))) {
+            finish_late_send(Final{Outcome::error, line, std::move(parsed->error),
+                                   "answered after the send timeout"},
+                             {});
+            return;
+        }
+    }
     // The end of an answer whose lines came with no command in flight: the
     // probe's answer has no information lines, so this ends another's.
     if (std::exchange(answer_open_, false)) {
@@ -443,6 +473,7 @@ void Session::start_resync(std::string why, TimePoint now) {
 }
 
 void Session::go_unresponsive(std::string why) {
+    give_up_late_send("");
     unresponsive_why_ = why;
     fail_queue(std::move(why));
 }
@@ -495,13 +526,17 @@ void Session::timeout(TimePoint now) {
                 start_resync("timeout after the answer", now);
                 break;
             }
+            // Not given up yet: the modem may still answer while the line is
+            // resynchronised (its +CMGS comes before its answer to our probe,
+            // one command at a time), and a late +CMGS: <mr> tells that the
+            // network took the message, where giving up now would leave a
+            // part a person must look at. Uncertain only if none comes.
             const Millis span = current_->cmd.timeout.count() > 0 ? current_->cmd.timeout : waited;
-            complete(Final{Outcome::uncertain,
-                           {},
-                           std::nullopt,
-                           "no answer within " + millis_text(span) +
-                               " after the PDU: the network may have taken the message"});
-            start_resync("timeout after Ctrl-Z", now);
+            late_send_ = std::move(current_);
+            late_send_reason_ = "no answer within " + millis_text(span) +
+                                " after the PDU: the network may have taken the message";
+            current_.reset();
+            start_resync("timeout after Ctrl-Z; a late answer to it still counts", now);
             break;
         }
         case SessionState::resync_quiet:
@@ -528,6 +563,7 @@ void Session::timeout(TimePoint now) {
         case SessionState::resync_settle:
             unanswered_probes_ = 0;
             broken_settles_ = 0;
+            give_up_late_send("");
             enter(SessionState::idle,
                   waiting_out_stray_ ? "line quiet after the answer to no command"
                                      : "line quiet after the resync OK",
@@ -562,6 +598,7 @@ void Session::reset(TimePoint now, const std::string& why) {
                                             "taken the message"
                                     : why});
     }
+    give_up_late_send(" (then " + why + ")");
     fail_queue(why);
     flush_partial_urc();
     lexer_.reset();

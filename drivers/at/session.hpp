@@ -8,7 +8,8 @@
 // queued what it was sent while busy) never lands on the next command. A port just
 // opened is resynchronised the same way before its first command (open()): the
 // modem may still owe the answer to a command a killed process wrote.
-// A timeout after the Ctrl-Z of +CMGS is 'uncertain', never retried here.
+// A timeout after the Ctrl-Z of +CMGS is 'uncertain', never retried here, unless
+// the modem still answers it while the line is resynchronised.
 #pragma once
 
 #include <deque>
@@ -112,6 +113,11 @@ class Session {
     // A final result read while no command is in flight: whose answer it ends.
     void stray_final(const std::string& line, TimePoint now);
     void go_unresponsive(std::string why);
+    // The AT+CMGS that timed out after its PDU completes with its late answer
+    // (+CMGS: <mr>, or a refusal), or as uncertain once the resync is over,
+    // the modem unresponsive or the port reset (`then` says which).
+    void finish_late_send(Final final, std::vector<std::string> lines);
+    void give_up_late_send(const std::string& then);
     std::string mask(std::string line) const;
 
     SessionConfig config_;
@@ -143,6 +149,11 @@ class Session {
     // OK may have been another command's, so the probe is repeated, this
     // many times at most before the modem counts as unresponsive.
     int broken_settles_ = 0;
+    // An AT+CMGS with no answer within its timeout after the PDU, held while
+    // the line is resynchronised: the modem answers one command at a time, so
+    // an answer it still gives comes before its answer to our probe.
+    std::optional<Pending> late_send_;
+    std::string late_send_reason_;
 };
 
 }  // namespace smsgw::at

@@ -653,6 +653,28 @@ TEST_CASE("dispatch: a modem that loses the network leaves its messages to the o
     CHECK(sim_sent(a).size() + sim_sent(b).size() == 26);
 }
 
+// A network slower than the send timeout: the modem's +CMGS comes while the
+// line is resynchronised, before its answer to the probe. It still says that
+// the network took the part: sent with its TP-MR, not left for a person.
+TEST_CASE("dispatch: a +CMGS that comes after the send timeout still makes the part sent") {
+    SimProcess sim({"--cmgs-latency-ms", "2600"});  // the rig's send timeout is 2 s
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("m", sim)});
+    REQUIRE(rig.ready("m"));
+    const auto id = rig.queue("+4917012345691", "slow network");
+    REQUIRE(rig.run_until([&] { return is_final(rig.state(id)); }, 20s));
+    const auto d = rig.message(id);
+    CHECK(d.message.state == State::sent);
+    CHECK(d.parts[0].tp_mr.has_value());
+    CHECK(d.parts[0].attempts == 1);
+    CHECK(sim_sent(sim).size() == 1);
+    // And the modem goes on sending.
+    const auto next = rig.queue("+4917012345692", "next");
+    REQUIRE(rig.run_until([&] { return is_final(rig.state(next)); }, 20s));
+    CHECK(rig.state(next) == State::sent);
+    CHECK(sim_sent(sim).size() == 2);
+}
+
 // Success is "+CMGS: <mr>" and OK. A firmware that answers OK alone has not
 // confirmed anything: the part is uncertain (never re-sent, never "sent").
 TEST_CASE("dispatch: OK without +CMGS: <mr> is uncertain, not sent, and not sent again") {

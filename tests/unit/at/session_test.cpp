@@ -341,28 +341,43 @@ TEST_CASE("session: a +CMGS answered after 90 s is sent, not uncertain") {
     CHECK(*parse_cmgs(done.lines[0]) == 42);
 }
 
-TEST_CASE("session: CMGS timeout after Ctrl-Z is uncertain, then resync") {
-    Rig rig;
+// The resync over, the AT+CSQ queued behind the send goes out and gets its
+// own answer; the PDU was written exactly once: nothing is retried silently.
+void check_sent_once_then_next(Rig& rig, CommandId next) {
+    CHECK(rig.writes().back() == "AT+CSQ\r");
+    rig.feed("\r\n+CSQ: 3,99\r\nOK\r\n");
+    CHECK(rig.result(next).final.outcome == Outcome::ok);
+    const auto writes = rig.writes();
+    CHECK(std::count(writes.begin(), writes.end(), pdu + "\x1A") == 1);
+}
+
+// An AT+CMGS whose PDU is written, an AT+CSQ queued behind it.
+std::pair<CommandId, CommandId> send_with_next_queued(Rig& rig) {
     const auto id = rig.submit(command("AT+CMGS=23", pdu));
     const auto next = rig.submit("AT+CSQ");
     rig.feed("\r\n> ");
+    return {id, next};
+}
+
+TEST_CASE("session: CMGS timeout after Ctrl-Z is uncertain, then resync") {
+    Rig rig;
+    const auto [id, next] = send_with_next_queued(rig);
     rig.advance(119s);
     CHECK_FALSE(rig.completed(id));
     rig.advance(1s);
-    const auto done = rig.result(id);
-    CHECK(done.final.outcome == Outcome::uncertain);
-    CHECK(done.final.reason.find("may have taken") != std::string::npos);
+    // Held while the line is resynchronised: a late answer would still count.
+    CHECK_FALSE(rig.completed(id));
     CHECK(rig.session.state() == SessionState::resync_quiet);
     rig.advance(500ms);
     CHECK(rig.writes().back() == "AT\r");
     rig.feed("\r\nOK\r\n");
+    CHECK_FALSE(rig.completed(id));
     rig.advance(500ms);  // the line stays quiet after the OK
-    CHECK(rig.writes().back() == "AT+CSQ\r");
-    rig.feed("\r\n+CSQ: 3,99\r\nOK\r\n");
-    CHECK(rig.result(next).final.outcome == Outcome::ok);
-    // The PDU was written exactly once: nothing is retried silently.
-    const auto writes = rig.writes();
-    CHECK(std::count(writes.begin(), writes.end(), pdu + "\x1A") == 1);
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::uncertain);
+    CHECK(done.final.reason ==
+          "no answer within 120000 ms after the PDU: the network may have taken the message");
+    check_sent_once_then_next(rig, next);
 }
 
 TEST_CASE("session: no prompt in time: ESC, timeout, PDU never sent") {
@@ -385,7 +400,87 @@ TEST_CASE("session: per-command timeout for a CMGS") {
     rig.advance(119s);
     CHECK_FALSE(rig.completed(id));
     rig.advance(1s);
+    rig.advance(500ms);  // the resync's quiet gap, then its probe
+    rig.feed("\r\nOK\r\n");
+    rig.advance(500ms);
     CHECK(rig.result(id).final.outcome == Outcome::uncertain);
+}
+
+// A modem (or its network) slower than the send timeout: the answer comes
+// while the line is resynchronised, before the answer to the probe, as the
+// modem takes one command at a time.
+TEST_CASE("session: a +CMGS answered after the send timeout, during the resync, is sent") {
+    Rig rig;
+    const auto [id, next] = send_with_next_queued(rig);
+    rig.advance(120s);
+    CHECK_FALSE(rig.completed(id));
+    SECTION("in the quiet gap before the probe") {
+        rig.advance(300ms);
+        rig.feed("\r\n+CMGS: 77\r\n\r\nOK\r\n");
+        const auto done = rig.result(id);
+        CHECK(done.final.outcome == Outcome::ok);
+        REQUIRE(done.lines.size() == 1);
+        CHECK(*parse_cmgs(done.lines[0]) == 77);
+        CHECK(done.final.reason == "after the send timeout, while the line was resynchronised");
+        rig.advance(500ms);
+        CHECK(rig.writes().back() == "AT\r");
+        rig.feed("\r\nOK\r\n");
+    }
+    SECTION("after the probe was written: its OK is the one after the send's") {
+        rig.advance(500ms);
+        CHECK(rig.writes().back() == "AT\r");
+        rig.feed("\r\n+CMGS: 78\r\n\r\nOK\r\n");
+        CHECK(*parse_cmgs(rig.result(id).lines.at(0)) == 78);
+        // The OK that ended the send's answer was not taken for the probe's:
+        // the queue waits for it (T-probe is 2 s).
+        rig.advance(1s);
+        CHECK(rig.writes().back() != "AT+CSQ\r");
+        rig.feed("\r\nOK\r\n");
+    }
+    rig.advance(500ms);
+    check_sent_once_then_next(rig, next);
+}
+
+TEST_CASE("session: a refusal after the send timeout fails the send: it was not taken") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\n> ");
+    rig.advance(120s);
+    SECTION("before the probe") {
+        rig.advance(100ms);
+        rig.feed("\r\n+CMS ERROR: 38\r\n");
+    }
+    SECTION("after the probe, as +CMS ERROR (never a probe's answer)") {
+        rig.advance(500ms);
+        CHECK(rig.writes().back() == "AT\r");
+        rig.feed("\r\n+CMS ERROR: 38\r\n");
+    }
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::error);
+    REQUIRE(done.final.error);
+    CHECK(done.final.error->code == 38);
+    CHECK(done.final.line == "+CMS ERROR: 38");
+}
+
+TEST_CASE("session: a send timed out with no answer at all stays uncertain whatever ends the resync") {
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\n> ");
+    rig.advance(120s);
+    std::string then;
+    SECTION("the modem stops answering") {
+        for (int i = 0; i < 6 && !rig.completed(id); ++i) rig.advance(2500ms);
+        CHECK(rig.session.unresponsive());
+    }
+    SECTION("the port is closed") {
+        rig.session.reset(rig.now, "port closed");
+        rig.pump();
+        then = " (then port closed)";
+    }
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::uncertain);
+    CHECK(done.final.reason ==
+          "no answer within 120000 ms after the PDU: the network may have taken the message" + then);
 }
 
 TEST_CASE("session: timeout, then resync ignores the late reply") {
@@ -507,11 +602,13 @@ TEST_CASE("session: a burst of late answers after a timeout lands on no later co
     const auto next = rig.submit("AT+CSQ");
     rig.feed("\r\n> ");
     rig.advance(120s);
-    CHECK(rig.result(sent).final.outcome == Outcome::uncertain);
     rig.advance(500ms);  // probe 1
     rig.advance(2s);     // no answer
     rig.advance(500ms);  // probe 2 (ESC, AT)
     rig.feed("\r\n+CMGS: 1\r\n\r\nOK\r\n");  // the send's own answer, late
+    // It still tells that the network took the message.
+    CHECK(rig.result(sent).final.outcome == Outcome::ok);
+    CHECK(*parse_cmgs(rig.result(sent).lines.at(0)) == 1);
     rig.advance(20ms);
     rig.feed("\r\nOK\r\n\r\nOK\r\n");  // the two probes'
     CHECK(rig.session.state() == SessionState::resync_settle);
