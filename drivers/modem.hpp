@@ -180,10 +180,11 @@ class Modem {
     awaitable<SendResult> send(std::string pdu_hex, int tpdu_length, SendGate before_write = {});
 
     // The owner has committed `pdu`: delete it from the modem (AT+CMGD), once
-    // the messages the modem has announced meanwhile are read. The slot is read
-    // first (AT+CMGR) and deleted only while it holds this PDU: an AT+CMGD
-    // whose answer was lost is never repeated blindly, since a new message may
-    // have taken the freed slot (it is reported instead). A refused AT+CMGD is
+    // the messages the modem has announced meanwhile are read. Unless it was
+    // read on this line with no resync since, the slot is read first
+    // (AT+CMGR) and deleted only while it holds this PDU: an AT+CMGD whose
+    // answer was lost is never repeated blindly, since a new message may have
+    // taken the freed slot (it is reported instead). A refused AT+CMGD is
     // tried again after the next health check. Does nothing for PDUs without
     // an index. Safe to call from any callback.
     void confirm_committed(const InboundPdu& pdu);

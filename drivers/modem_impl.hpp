@@ -113,6 +113,12 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // waiting for that held back meanwhile (see health_cmd).
     awaitable<void> read_announced_first();
     awaitable<void> delete_stored(InboundPdu pdu);
+    // Before an AT+CMGD: selects the storage and, with read_again, reads the
+    // slot. True when the delete may go (the slot still holds `pdu`);
+    // otherwise it has dealt with the slot (reported what took its place,
+    // put the delete off).
+    awaitable<bool> may_delete(InboundPdu& pdu, bool read_again);
+    void forget_slot(const std::pair<std::string, int>& where);  // deleted, or found empty
     awaitable<bool> select_storage(const std::string& storage);
     awaitable<void> acknowledge();
     void report(InboundPdu pdu);
@@ -204,7 +210,9 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
         Impl& m;
     };
     std::deque<InboundPdu> to_delete_;                 // confirmed by the owner
-    std::set<std::pair<std::string, int>> outstanding_;  // reported, not yet confirmed
+    // Reported, not yet confirmed: each slot with the line's resync count
+    // when it was read (see delete_stored).
+    std::map<std::pair<std::string, int>, std::uint64_t> outstanding_;
     // Released by the owner (not stored): read again after the next health check.
     std::vector<std::pair<std::string, int>> not_stored_;
     // Whose AT+CMGD the modem refused: tried again after the next health check.

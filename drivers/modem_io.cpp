@@ -211,7 +211,7 @@ void Modem::Impl::report(InboundPdu in) {
     in.modem = settings_.name;
     in.hex = without_record_padding(std::move(in.hex), in.tpdu_length);
     decode_into(in);
-    if (in.index) outstanding_.insert({in.storage, *in.index});
+    if (in.index) outstanding_[{in.storage, *in.index}] = engine_->session().resyncs();
     if (!observer_) return;
     if (in.status_report) {
         spdlog::debug("{} status report for TP-MR {}: {} ({})", log_name(), in.status_report->mr,
@@ -373,46 +373,74 @@ awaitable<std::optional<std::set<int>>> Modem::Impl::list_stored(const std::stri
 
 awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
     const std::pair<std::string, int> where{pdu.storage, *pdu.index};
-    // The slot is read first: an AT+CMGD whose answer was lost may have been
-    // carried out, and a new message may since sit in the freed slot, its
-    // +CMTI skipped as announcing a message already reported. Deleted only
-    // while the slot still holds the committed PDU.
-    const Slot slot = co_await read_slot(pdu.storage, *pdu.index);
+    // Read on this line with no resync since, the slot holds what was read:
+    // the modem frees a slot only for our AT+CMGD, and every AT+CMGD had its
+    // answer (a lost one means a timeout, hence a resync), as had every
+    // read; a reopened port resynchronises too. Otherwise it is read again.
+    const auto reported = outstanding_.find(where);
+    const bool read_on_this_line =
+        reported != outstanding_.end() && reported->second == engine_->session().resyncs();
+    if (!co_await may_delete(pdu, !read_on_this_line)) co_return;
+    if (!to_read_.empty()) {
+        // Announced meanwhile (a modem holds its indications until it has
+        // answered, so a burst's +CMTIs come just after an answer, often one
+        // the lifecycle has acted on already): read first, a STOP among them
+        // not held up by this AT+CMGD; the slot is looked at again after if
+        // the line was resynchronised meanwhile. Deletes cannot starve for
+        // long: a storage that fills stops the announcements.
+        to_delete_.push_front(std::move(pdu));
+        co_return;
+    }
+    const Reply r = co_await cmd("AT+CMGD=" + std::to_string(*pdu.index));
+    if (r.ok() || (r.final.error && r.final.error->code == 321)) {  // already gone
+        forget_slot(where);
+    } else if (exit_for(r) == Exit::ok) {
+        spdlog::warn("{} AT+CMGD={} refused: {}; tried again after the next health check",
+                     log_name(), *pdu.index, r.final.line);
+        delete_later_.push_back(std::move(pdu));
+    } else {
+        to_delete_.push_front(std::move(pdu));  // looked at again after the recovery
+    }
+}
+
+void Modem::Impl::forget_slot(const std::pair<std::string, int>& where) {
+    outstanding_.erase(where);
+    if (status_.storage_used > 0) --status_.storage_used;
+}
+
+awaitable<bool> Modem::Impl::may_delete(InboundPdu& pdu, bool read_again) {
+    const std::pair<std::string, int> where{pdu.storage, *pdu.index};
+    // Read again: an AT+CMGD whose answer was lost may have been carried
+    // out, and a new message may since sit in the freed slot, its +CMTI
+    // skipped as announcing a message already reported; or the port was
+    // reopened. Deleted only while the slot still holds the committed PDU.
+    Slot slot;
+    if (read_again)
+        slot = co_await read_slot(pdu.storage, *pdu.index);
+    else
+        slot.selected = co_await select_storage(pdu.storage);
     if (!hang_.empty() || !gone_.empty()) {
         to_delete_.push_front(std::move(pdu));  // after the recovery
-        co_return;
+        co_return false;
     }
     if (!slot.selected) {
         spdlog::warn("{} storage {} not selected for AT+CMGD={}; tried again after the next "
                      "health check",
                      log_name(), pdu.storage, *pdu.index);
         delete_later_.push_back(std::move(pdu));
-        co_return;
+        co_return false;
     }
-    const auto forget = [&] {
-        outstanding_.erase(where);
-        if (status_.storage_used > 0) --status_.storage_used;
-    };
+    if (!read_again) co_return true;
     if (slot.empty) {
-        forget();
-        co_return;
+        forget_slot(where);
+        co_return false;
     }
     if (slot.held && !same_pdu(slot.held->pdu, slot.held->length, pdu.hex, pdu.tpdu_length)) {
         spdlog::info("{} message {}{} is gone and a new one is in its place; reading it",
                      log_name(), pdu.storage, *pdu.index);
-        forget();
+        forget_slot(where);
         report_slot(pdu.storage, *pdu.index, *slot.held);
-        co_return;
-    }
-    if (!to_read_.empty()) {
-        // Announced while the slot was read: a modem holds its indications
-        // until it has answered, so a burst's +CMTIs come just after an
-        // answer, often one the lifecycle has acted on already. They are
-        // read first, a STOP among them not held up by this AT+CMGD; the
-        // slot is looked at again after (the rule above). Deletes cannot
-        // starve for long: a storage that fills stops the announcements.
-        to_delete_.push_front(std::move(pdu));
-        co_return;
+        co_return false;
     }
     if (!slot.held) {
         // The modem would not show the slot (SIM busy after a reset, an
@@ -425,22 +453,13 @@ awaitable<void> Modem::Impl::delete_stored(InboundPdu pdu) {
                          "health check",
                          log_name(), pdu.storage, *pdu.index);
             delete_later_.push_back(std::move(pdu));
-            co_return;
+            co_return false;
         }
         spdlog::warn("{} slot {}{} never shown; deleted without looking", log_name(),
                      pdu.storage, *pdu.index);
     }
     unreadable_slot_tries_.erase(where);
-    const Reply r = co_await cmd("AT+CMGD=" + std::to_string(*pdu.index));
-    if (r.ok() || (r.final.error && r.final.error->code == 321)) {  // already gone
-        forget();
-    } else if (exit_for(r) == Exit::ok) {
-        spdlog::warn("{} AT+CMGD={} refused: {}; tried again after the next health check",
-                     log_name(), *pdu.index, r.final.line);
-        delete_later_.push_back(std::move(pdu));
-    } else {
-        to_delete_.push_front(std::move(pdu));  // looked at again after the recovery
-    }
+    co_return true;
 }
 
 awaitable<void> Modem::Impl::acknowledge() {
@@ -459,7 +478,8 @@ int Modem::Impl::known_stored(const std::string& storage) const {
         for (const auto& [mem, index] : known)
             if (mem == storage) slots.insert(index);
     };
-    add(outstanding_);
+    for (const auto& [where, resyncs] : outstanding_)
+        if (where.first == storage) slots.insert(where.second);
     add(to_read_);
     add(not_stored_);
     return (at::iequals(storage, received_storage_) ? outgoing_stored_ : 0) +

@@ -467,6 +467,7 @@ TimePoint Session::settle_deadline(TimePoint now) const {
 }
 
 void Session::start_resync(std::string why, TimePoint now) {
+    ++resyncs_;
     lines_.clear();
     waiting_out_stray_ = false;
     enter(SessionState::resync_quiet, std::move(why), now);

@@ -70,6 +70,10 @@ class Session {
     // failed after ESC: the modem had its result codes off (ATQ1) or in
     // digits (ATV0), as a profile saved with AT&W brings back at power-on.
     int result_codes_restored() const { return result_codes_restored_; }
+    // How often the line was resynchronised (a timeout, an open, answers
+    // nobody owed): between two reads of it with the same count, every answer
+    // was its command's and no command's answer was lost.
+    std::uint64_t resyncs() const { return resyncs_; }
     // Takes effect from the next command (quirks become known after +CGMI/+CGMM).
     void set_config(SessionConfig config) { config_ = std::move(config); }
     const SessionConfig& config() const { return config_; }
@@ -149,6 +153,7 @@ class Session {
     // OK may have been another command's, so the probe is repeated, this
     // many times at most before the modem counts as unresponsive.
     int broken_settles_ = 0;
+    std::uint64_t resyncs_ = 0;
     // An AT+CMGS with no answer within its timeout after the PDU, held while
     // the line is resynchronised: the modem answers one command at a time, so
     // an answer it still gives comes before its answer to our probe.

@@ -1007,14 +1007,37 @@ TEST_CASE("Modem: a send queued behind a command that got no answer waits for th
     CHECK(sent_log(sim).size() == 1);
 }
 
+TEST_CASE("Modem: a message read on this line is deleted without reading it again") {
+    // No resync between its read and its AT+CMGD: the modem frees a slot only
+    // for an AT+CMGD, and each had its answer, so the slot still holds it.
+    SimProcess sim;
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    const std::size_t from = sim.stderr_text().size();
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345678"}, {"text", "Stop"}});
+    REQUIRE(run_until(rig.io, [&] { return sim_stat(sim, "deleted") == 1; }));
+    int reads = 0, deletes = 0;
+    for (const auto& line : transcript_lines(sim, from)) {
+        reads += sent_command(line, "AT+CMGR") || sent_command(line, "AT+CMGL");
+        deletes += sent_command(line, "AT+CMGD");
+    }
+    CHECK(reads == 1);
+    CHECK(deletes == 1);
+    CHECK(reassemble(rig.observer.inbound) == "Stop");
+}
+
 TEST_CASE("Modem: a slot the modem will not show is deleted only after three health checks") {
-    // Before AT+CMGD the slot is read, so that a new message in it is never
-    // deleted unread. A modem that refuses the read (SIM busy) gets it asked
-    // again after each health check; one that never shows it has the slot
-    // deleted blind after three, rather than kept full for ever.
+    // After a resync (here after a health check's lost answer) the slot is
+    // read before AT+CMGD, so that a new message in it is never deleted
+    // unread. A modem that refuses the read (SIM busy) gets it asked again
+    // after each health check; one that never shows it has the slot deleted
+    // blind after three, rather than kept full for ever.
     SimProcess sim;
     Rig rig(frequent_health_checks(sim));
     receive_unconfirmed_stop(rig, sim);
+    sim.control({{"op", "set"}, {"lose_answer_to", "AT+CSQ"}});
+    REQUIRE(run_until(rig.io, [&] { return sim_stat(sim, "answers_lost") == 1; }));
+    run_until(rig.io, [] { return false; }, 1s);  // the timeout, the resync, AT+CSQ again
     const auto errors = [&] { return sim_stat(sim, "errors"); };
     const int errors_before = errors();
     sim.control({{"op", "set"}, {"refuse_reads", true}});
