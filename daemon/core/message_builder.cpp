@@ -42,10 +42,21 @@ std::string outgoing_text(std::string_view text, api::Category category, bool tr
     return pdu::utf8_encode(pdu::transliterate_to_gsm7(code_points));
 }
 
+std::optional<api::Error> check_encoding_options(bool transliterate, api::Encoding encoding,
+                                                 std::string_view prefix) {
+    if (!transliterate || encoding != api::Encoding::ucs2) return std::nullopt;
+    return error(api::ErrorCode::bad_request,
+                 "true together with encoding \"ucs2\": transliterate replaces the characters "
+                 "GSM-7 lacks so that the text goes as GSM-7; leave out one of the two",
+                 prefix, "transliterate");
+}
+
 Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
                                                       const BuildContext& ctx,
                                                       std::optional<std::int64_t> caller_uid,
                                                       std::string_view prefix) {
+    if (auto contradiction = check_encoding_options(p.transliterate, p.encoding, prefix))
+        return unexpected(std::move(*contradiction));
     auto number = policy::normalize(p.to, ctx.default_country);
     if (!number)
         return unexpected(error(api::ErrorCode::invalid_number,

@@ -33,6 +33,12 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& par
                                                       std::optional<std::int64_t> caller_uid,
                                                       std::string_view field_prefix = {});
 
+// `transliterate` replaces what GSM-7 lacks so that the text goes as GSM-7:
+// with `encoding` "ucs2" the request contradicts itself, and sent, the text
+// would lose characters and still cost UCS-2 segments. Refused, naming both.
+std::optional<api::Error> check_encoding_options(bool transliterate, api::Encoding encoding,
+                                                 std::string_view field_prefix = {});
+
 // The text as it will be sent (prefix, transliteration), for `preview`.
 std::string outgoing_text(std::string_view text, api::Category category, bool transliterate,
                           const policy::Settings& settings);

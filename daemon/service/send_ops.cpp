@@ -385,6 +385,8 @@ HandlerResult Service::Impl::preview(const api::PreviewParams& p) {
                                              n.error().reason,
                                          "to"));
     }
+    if (auto contradiction = core::check_encoding_options(p.transliterate, p.encoding))
+        return unexpected(std::move(*contradiction));
     // The text as a send of that category carries it: a marketing one with the
     // company prefix (sms.prefix_company_name), transliterated when asked.
     const std::string text = core::outgoing_text(p.text, p.category, p.transliterate, settings);

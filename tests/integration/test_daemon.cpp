@@ -350,6 +350,24 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(!preview["ucs2_characters"].empty());
     CHECK(preview["transliterated"]["encoding"] == "gsm7");
     CHECK(preview["transliterated"]["text"] == "Zazolc gesla jazn");
+    // Transliterated to go as GSM-7, yet asked to go as UCS-2: the request
+    // contradicts itself, in a preview, a send and a batch's item alike; sent,
+    // it would lose "😀" and still cost UCS-2 segments.
+    const json both = {{"transliterate", true}, {"encoding", "ucs2"}};
+    json contradictory = {{"id", 5}, {"op", "preview"}, {"text", "\u201eHallo\u201c 😀"}};
+    contradictory.update(both);
+    for (const json& r : {d.request(contradictory), d.request(send_req("+4915123456780", "Hallo", both))}) {
+        INFO(r.dump());
+        CHECK(r["error"]["code"] == "bad_request");
+        CHECK(r["error"]["field"] == "transliterate");
+        CHECK_THAT(r["error"]["message"].get<std::string>(), Catch::Contains("\"ucs2\""));
+    }
+    json both_item = {{"to", "+4915123456780"}, {"text", "Hallo"}};
+    both_item.update(both);
+    const auto refused_item =
+        d.request_ok({{"id", 6}, {"op", "send_batch"}, {"messages", json::array({both_item})}});
+    CHECK(refused_item["accepted"] == 0);
+    CHECK(refused_item["messages"][0]["error"]["field"] == "messages[0].transliterate");
 
     // No modem: messages wait in the queue and can be cancelled.
     auto first = d.request_ok(send_req("+4915123456789", "hello", {{"idempotency_key", "order-17"}}));
