@@ -17,7 +17,8 @@ namespace {
 json ledger_json(const store::LedgerEntry& e) {
     return {{"id", e.id},
             {"at", core::format_time(e.at)},
-            {"amount", policy::format_decimal(e.amount < 0 ? -e.amount : e.amount)},
+            // Signed as its micro-unit twin is, `direction` saying it in words.
+            {"amount", policy::format_decimal(e.amount)},
             {"direction", e.amount < 0 ? "charge" : "credit"},
             {"amount_micros", e.amount},
             {"balance_after", policy::format_decimal(e.balance_after < 0 ? 0 : e.balance_after)},

@@ -621,6 +621,12 @@ TEST_CASE("the wallet charges each send and refuses one it cannot pay") {
     CHECK(wallet["balance"] == "0.11");
     CHECK(wallet["ledger"][0]["reason"] == "refund");
     CHECK(wallet["ledger"][0]["message_id"] == ok["message_id"]);
+    // Each amount signed as its micro-unit twin: a charge out, a refund in.
+    CHECK(wallet["ledger"][0]["amount"] == "0.09");
+    CHECK(wallet["ledger"][0]["direction"] == "credit");
+    CHECK(wallet["ledger"][1]["amount"] == "-0.09");
+    CHECK(wallet["ledger"][1]["amount_micros"] == -90000);
+    CHECK(wallet["ledger"][1]["direction"] == "charge");
 }
 
 TEST_CASE("a top-up past the wallet's limit is refused naming amount and the room left") {
