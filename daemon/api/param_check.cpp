@@ -103,9 +103,18 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
 
 std::optional<Error> check_list(const json& v, const ParamSpec& s, const std::string& path) {
     if (!v.is_array()) return bad(path, "a list", v);
-    if (v.size() < static_cast<std::size_t>(s.min) || v.size() > static_cast<std::size_t>(s.max))
+    // Only the bound that was crossed: a list's upper bound here may be above
+    // the one the daemon applies (send_batch's limits.max_batch_messages), and
+    // quoting it to a client that sent too few would mislead.
+    if (v.size() < static_cast<std::size_t>(s.min))
         return Error{ErrorCode::bad_request,
-                     path + ": expected " + range(s) + " items, found " + std::to_string(v.size()),
+                     path + ": expected at least " + std::to_string(s.min) +
+                         (s.min == 1 ? " item" : " items") + ", found " + std::to_string(v.size()),
+                     path};
+    if (v.size() > static_cast<std::size_t>(s.max))
+        return Error{ErrorCode::bad_request,
+                     path + ": expected at most " + std::to_string(s.max) + " items, found " +
+                         std::to_string(v.size()),
                      path};
     std::set<std::string> seen;
     for (std::size_t i = 0; i < v.size(); ++i) {

@@ -161,6 +161,6 @@ TEST_CASE("send_batch validates each message on its own, with its index in the p
 
     // The list itself is still checked whole.
     CHECK(refused(R"({"id":1,"op":"send_batch","messages":[]})").message ==
-          "messages: expected 1..100000 items, found 0");
+          "messages: expected at least 1 item, found 0");
     CHECK(refused(R"({"id":1,"op":"send_batch","messages":{}})").field == "messages");
 }
