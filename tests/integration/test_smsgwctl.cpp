@@ -139,8 +139,19 @@ TEST_CASE("smsgwctl: exit 2 on usage errors, 3 when the daemon cannot be reached
     CHECK(run_ctl({"--socket", fx.path, "send", "--text", "no recipient"}).status == 2);
     CHECK(run_ctl({"--socket", fx.path, "send", "--to", "+49176", "--text", "x", "--priority", "high"}).status == 2);
     CHECK(run_ctl({"--socket", fx.path, "send", "--to", "+49176", "--text", "x", "--encoding", "ascii"}).status == 2);
-    CHECK(run_ctl({"--socket", fx.path, "teleport"}).status == 2);
-    CHECK(run_ctl({"--socket", fx.path}).status == 2);
+    // A missing or unknown command is named, with the commands at its level.
+    const Run unknown = run_ctl({"--socket", fx.path, "mesage", "list"});
+    CHECK(unknown.status == 2);
+    CHECK(has(unknown.err, "smsgwctl: unknown command \"mesage\"; did you mean `message`?"));
+    CHECK(has(unknown.err, "takes one of: hello send send-batch message"));
+    const Run unknown_sub = run_ctl({"--socket", fx.path, "message", "teleport"});
+    CHECK(unknown_sub.status == 2);
+    CHECK(has(unknown_sub.err, "smsgwctl message: unknown command \"teleport\""));
+    CHECK(has(unknown_sub.err, "smsgwctl message takes one of: get list cancel"));
+    const Run none = run_ctl({"--socket", fx.path});
+    CHECK(none.status == 2);
+    CHECK(has(none.err, "smsgwctl: a command is required"));
+    CHECK(run_ctl({"--socket", fx.path, "message"}).status == 2);
     CHECK(run_ctl({"--socket", fx.path, "send-batch"}, "{\"to\":\"+4917612345678\"}\nnot json\n").status == 2);
     CHECK(fx.on_io([&] { return fx.handler.seen.size(); }) == 0u);
 

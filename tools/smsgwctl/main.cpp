@@ -28,6 +28,7 @@
 #include "daemon/api/client.hpp"
 #include "daemon/api/error.hpp"
 #include "daemon/api/op_table.hpp"
+#include "daemon/api/suggest.hpp"
 #include "daemon/api/vocabulary.hpp"
 #include "tools/smsgwctl/daemon_link.hpp"
 #include "tools/smsgwctl/render.hpp"
@@ -345,6 +346,30 @@ int run_events(const std::string& socket, bool json_out, std::vector<std::string
     }
 }
 
+// A command missing, or a word where one was expected that names none
+// ("smsgwctl mesage list"): CLI11 says only "A subcommand is required". Said
+// here with the word, a near name and the commands at that level.
+std::optional<std::string> missing_command(const CLI::App& app) {
+    const CLI::App* at = &app;
+    for (auto parsed = at->get_subcommands(); !parsed.empty(); parsed = at->get_subcommands())
+        at = parsed.front();
+    if (at->get_require_subcommand_min() == 0 || !at->get_subcommands().empty())
+        return std::nullopt;
+    const auto extra = app.remaining(true);
+    if (!extra.empty() && extra.front().starts_with("-")) return std::nullopt;
+    std::vector<std::string> names;
+    for (const CLI::App* sub : at->get_subcommands([](const CLI::App*) { return true; }))
+        names.push_back(sub->get_name());
+    std::vector<std::string_view> known(names.begin(), names.end());
+    std::string where = at == &app ? "smsgwctl" : "smsgwctl " + at->get_name();
+    std::string text = extra.empty() ? where + ": a command is required"
+                                     : where + ": unknown command \"" + extra.front() + "\"" +
+                                           smsgw::api::did_you_mean(extra.front(), known);
+    text += "\n" + where + " takes one of:";
+    for (const auto& n : names) text += " " + n;
+    return text + "\nRun '" + where + " --help' for what each does.\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -485,7 +510,8 @@ int main(int argc, char** argv) {
     param<std::string>(list, "--modem", "modem", "only through this modem");
     param<std::string>(list, "--category", "category", "transactional or marketing")
         ->check(CLI::IsMember(names(smsgw::api::category_names)));
-    param<std::string>(list, "--since", "since", "created at or after (ISO-8601 with offset)");
+    param<std::string>(list, "--since", "since",
+                       "created at or after (ISO-8601 with offset, 2026-05-04T09:00:00+02:00)");
     param<std::string>(list, "--until", "until", "created before (ISO-8601 with offset)");
     integer_param(list, "--limit", "limit", "at most this many (1…1000, default 100)");
     integer_param(list, "--before-id", "before_id",
@@ -504,8 +530,9 @@ int main(int argc, char** argv) {
     auto& inbound_list = command(inbound, "list", "inbound.list", "Received messages, newest first.");
     param<std::string>(inbound_list, "--from", "from", "only from this sender");
     param<std::string>(inbound_list, "--modem", "modem", "only received by this modem");
-    param<std::string>(inbound_list, "--since", "since", "received at or after (ISO-8601)");
-    param<std::string>(inbound_list, "--until", "until", "received before (ISO-8601)");
+    param<std::string>(inbound_list, "--since", "since",
+                       "received at or after (ISO-8601 with offset, 2026-05-04T09:00:00+02:00)");
+    param<std::string>(inbound_list, "--until", "until", "received before (ISO-8601 with offset)");
     integer_param(inbound_list, "--limit", "limit", "at most this many (1…1000)");
     integer_param(inbound_list, "--before-id", "before_id", "continue after this id");
 
@@ -648,6 +675,11 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        const bool required = dynamic_cast<const CLI::RequiredError*>(&e) != nullptr;
+        if (const auto missing = required ? missing_command(app) : std::nullopt) {
+            std::cerr << *missing;
+            return exit_usage;
+        }
         return app.exit(e) == 0 ? exit_ok : exit_usage;
     }
 
