@@ -21,6 +21,7 @@ namespace smsgw::pdu {
 // Decodes a PDU that starts with the SMSC information field (hex, either case).
 // Never reads out of bounds; every inconsistency is a DecodeError naming the
 // octet. The TP-MTI decides the type: 00 deliver, 01 submit, 10 status report.
+// decode_pdu_partial (partial_pdu.hpp) also says what decoded before an error.
 Expected<Pdu, DecodeError> decode_pdu(std::string_view hex);
 Expected<Pdu, DecodeError> decode_pdu(std::span<const std::uint8_t> octets);
 

@@ -1,6 +1,7 @@
 // Concatenated-message reassembly, TS 23.040 §9.2.3.24.1.
 #include "pdu/reassembly.hpp"
 
+#include "pdu/gsm7.hpp"
 #include "pdu/text_codec.hpp"
 
 namespace smsgw::pdu {
@@ -77,13 +78,31 @@ std::string join_texts(std::span<const SmsDeliver> parts) {
         ucs2_decode_text(utf16, out);
         utf16.clear();
     };
-    for (const SmsDeliver& part : parts) {
+    // An escape ending a GSM-7 part belongs to the next part's first septet:
+    // some phones split "€" (0x1B 0x65) that way, TS 23.038 §6.2.1.1 and
+    // TS 23.040 §9.2.3.24.1 notwithstanding. It is carried over and decoded
+    // with that septet, under the next part's shift tables.
+    std::vector<std::uint8_t> septets;
+    bool carried_escape = false;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const SmsDeliver& part = parts[i];
         if (part.coding.alphabet == Alphabet::ucs2) {
             utf16.insert(utf16.end(), part.user_data.octets.begin(), part.user_data.octets.end());
             continue;
         }
         flush();
-        out += part.user_data.text;
+        if (part.coding.alphabet != Alphabet::gsm7) {
+            out += part.user_data.text;
+            continue;
+        }
+        septets.clear();
+        if (carried_escape) septets.push_back(kGsm7Escape);
+        septets.insert(septets.end(), part.user_data.septets.begin(), part.user_data.septets.end());
+        const bool next_gsm7 = i + 1 < parts.size() && parts[i + 1].coding.alphabet == Alphabet::gsm7;
+        carried_escape = next_gsm7 && ends_in_escape(septets);
+        if (carried_escape) septets.pop_back();
+        const auto& header = part.user_data.header;
+        gsm7_decode_text(septets, out, header ? header->locking_shift : 0, header ? header->single_shift : 0);
     }
     flush();
     return out;

@@ -88,15 +88,11 @@ std::vector<UnitRange> split_units(std::size_t count, int single_capacity, int c
 
 std::vector<UnitRange> split_septets(std::span<const std::uint8_t> septets, bool reference_16bit) {
     // Escapes come in pairs; a part boundary after an escape prefix would split
-    // one. Walk pairs to know which 0x1B septets are prefixes.
+    // one (TS 23.038 §6.2.1.1), and a receiver would show a space and the
+    // escaped septet's default-table character.
     return split_units(septets.size(), segment_capacity(Alphabet::gsm7, false),
-                       segment_capacity(Alphabet::gsm7, true, reference_16bit), [&](std::size_t i) {
-                           // Is septet i an escape prefix? Count the run of 0x1B ending at i:
-                           // prefixes and escaped septets alternate within the run.
-                           std::size_t run = 0;
-                           while (run <= i && septets[i - run] == kGsm7Escape) ++run;
-                           return run % 2 == 1;
-                       });
+                       segment_capacity(Alphabet::gsm7, true, reference_16bit),
+                       [&](std::size_t i) { return ends_in_escape(septets.first(i + 1)); });
 }
 
 std::vector<UnitRange> split_utf16(std::span<const std::uint16_t> units, bool reference_16bit) {

@@ -164,6 +164,12 @@ void gsm7_decode_text(std::span<const std::uint8_t> septets, std::string& out, s
     out.resize(static_cast<std::size_t>(o - out.data()));
 }
 
+bool ends_in_escape(std::span<const std::uint8_t> septets) {
+    std::size_t run = 0;
+    while (run < septets.size() && septets[septets.size() - 1 - run] == kGsm7Escape) ++run;
+    return run % 2 == 1;
+}
+
 void ucs2_encode_text(std::u32string_view text, std::vector<std::uint8_t>& octets) {
     octets.reserve(octets.size() + 2 * text.size());
     auto unit = [&](unsigned u) {

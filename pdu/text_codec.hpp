@@ -27,6 +27,11 @@ bool utf8_to_gsm7(std::string_view text, std::vector<std::uint8_t>& septets);
 void gsm7_decode_text(std::span<const std::uint8_t> septets, std::string& out,
                       std::uint8_t locking_shift = 0, std::uint8_t single_shift = 0);
 
+// Whether `septets` end with an escape (0x1B) that escapes nothing yet: the
+// last of an odd run of escapes, since within a run prefixes and escaped
+// septets alternate (TS 23.038 §6.2.1.1).
+bool ends_in_escape(std::span<const std::uint8_t> septets);
+
 // Appends UTF-16BE octets of `text`.
 void ucs2_encode_text(std::u32string_view text, std::vector<std::uint8_t>& octets);
 

@@ -24,6 +24,9 @@ struct UserData {
     // 8-bit and UCS-2: the octets after the header (UCS-2: UTF-16BE, which
     // join_texts needs for a surrogate pair split between two parts).
     std::vector<std::uint8_t> octets;
+    // GSM-7: the septets after the header, one per octet, which join_texts
+    // needs for an escape (0x1B) ending one part whose character begins the next.
+    std::vector<std::uint8_t> septets;
 };
 
 // TP-Validity-Period (TS 23.040 §9.2.3.12) as it appears in an SMS-SUBMIT.

@@ -3,6 +3,7 @@
 // Strict: a length that lies, a reserved value or trailing octets is an error
 // naming the octet; nothing is read out of bounds.
 #include "pdu/octet_reader.hpp"
+#include "pdu/partial_pdu.hpp"
 #include "pdu/pdu_codec.hpp"
 #include "pdu/septets.hpp"
 #include "pdu/text_codec.hpp"
@@ -193,12 +194,10 @@ bool read_user_data(OctetReader& r, bool udhi, const DataCoding& dc, UserData& u
                            std::to_string(header_septets) + "-septet header"};
                 return false;
             }
-            thread_local std::vector<std::uint8_t> buffer;
-            buffer.clear();
-            unpack_septets(ud_octets, header_septets * 7, udl - header_septets, buffer);
+            unpack_septets(ud_octets, header_septets * 7, udl - header_septets, ud.septets);
             const std::uint8_t locking = ud.header ? ud.header->locking_shift : 0;
             const std::uint8_t single = ud.header ? ud.header->single_shift : 0;
-            gsm7_decode_text(buffer, ud.text, locking, single);
+            gsm7_decode_text(ud.septets, ud.text, locking, single);
             break;
         }
         case Alphabet::ucs2: {
@@ -222,15 +221,32 @@ bool read_user_data(OctetReader& r, bool udhi, const DataCoding& dc, UserData& u
     return true;
 }
 
-bool decode_deliver(OctetReader& r, std::uint8_t first, SmsDeliver& d, DecodeError& err) {
+// How far an SMS-DELIVER's fields decoded, in PDU order (TS 23.040 §9.2.2.1),
+// for PartialPdu.
+enum class DeliverStage : std::uint8_t { none, originator, protocol_id, coding, timestamp };
+
+bool decode_deliver(OctetReader& r, std::uint8_t first, SmsDeliver& d, DeliverStage& stage,
+                    DecodeError& err) {
     d.more_messages_to_send = (first & 0x04) == 0;
     d.status_report_indication = first & 0x20;
     d.reply_path = first & 0x80;
     if (!read_address(r, "TP-OA", d.originator, err)) return false;
+    stage = DeliverStage::originator;
     if (!r.read(d.protocol_id, "TP-PID", err)) return false;
+    stage = DeliverStage::protocol_id;
     if (!read_dcs(r, d.coding, err)) return false;
+    stage = DeliverStage::coding;
     if (!read_timestamp(r, "TP-SCTS", d.service_centre_time, err)) return false;
+    stage = DeliverStage::timestamp;
     return read_user_data(r, first & 0x40, d.coding, d.user_data, err);
+}
+
+// The fields of `d` that decoded before the error, by `stage`.
+void keep_decoded(const SmsDeliver& d, DeliverStage stage, PartialPdu& partial) {
+    if (stage >= DeliverStage::originator) partial.originator = d.originator;
+    if (stage >= DeliverStage::protocol_id) partial.protocol_id = d.protocol_id;
+    if (stage >= DeliverStage::coding) partial.coding = d.coding;
+    if (stage >= DeliverStage::timestamp) partial.service_centre_time = d.service_centre_time;
 }
 
 bool decode_submit(OctetReader& r, std::uint8_t first, SmsSubmit& s, DecodeError& err) {
@@ -296,60 +312,101 @@ bool decode_status_report(OctetReader& r, std::uint8_t first, SmsStatusReport& s
     return true;
 }
 
-}  // namespace
-
-Expected<Pdu, DecodeError> decode_pdu(std::span<const std::uint8_t> octets) {
+// decode_pdu and decode_pdu_partial in one: with `partial`, the fields read
+// before an error are kept there.
+Expected<Pdu, DecodeError> decode(std::span<const std::uint8_t> octets, PartialPdu* partial) {
     OctetReader r(octets);
     DecodeError err;
     Pdu pdu{std::nullopt, SmsDeliver{}};
+    DeliverStage stage = DeliverStage::none;
+    const auto fail = [&](DecodeError e) {
+        if (partial) {
+            partial->smsc = pdu.smsc;
+            if (const auto* d = std::get_if<SmsDeliver>(&pdu.tpdu); d && stage != DeliverStage::none)
+                keep_decoded(*d, stage, *partial);
+        }
+        return unexpected(std::move(e));
+    };
 
     // SMSC information field: a length octet, then type of address and digits.
     std::uint8_t smsc_len = 0;
-    if (!r.read(smsc_len, "SMSC length", err)) return unexpected(std::move(err));
+    if (!r.read(smsc_len, "SMSC length", err)) return fail(std::move(err));
     if (smsc_len > 11) {
-        return unexpected(DecodeError{0, "SMSC length",
-                                      "SMSC field length " + std::to_string(smsc_len) +
-                                          " exceeds 11 octets (type of address + 20 digits)"});
+        return fail(DecodeError{0, "SMSC length",
+                                "SMSC field length " + std::to_string(smsc_len) +
+                                    " exceeds 11 octets (type of address + 20 digits)"});
     }
     if (smsc_len > 0) {
         std::uint8_t toa = 0;
         Octets digits;
-        if (!r.read(toa, "SMSC type", err) || !r.take(smsc_len - 1u, digits, "SMSC", err)) return unexpected(std::move(err));
+        if (!r.read(toa, "SMSC type", err) || !r.take(smsc_len - 1u, digits, "SMSC", err)) return fail(std::move(err));
         Address a;
         a.ton = static_cast<TypeOfNumber>((toa >> 4) & 0x07);
         a.npi = toa & 0x0F;
         std::size_t count = digits.size() * 2;
         if (count > 0 && (digits.back() >> 4) == 0xF) --count;
         if (!read_semi_octets(digits, count, a.value))
-            return unexpected(DecodeError{2, "SMSC", "filler semi-octet F inside the SMSC number"});
+            return fail(DecodeError{2, "SMSC", "filler semi-octet F inside the SMSC number"});
         if (!a.value.empty()) pdu.smsc = std::move(a);
     }
 
     const std::size_t first_at = r.position();
     std::uint8_t first = 0;
-    if (!r.read(first, "TP-MTI", err)) return unexpected(std::move(err));
+    if (!r.read(first, "TP-MTI", err)) return fail(std::move(err));
     bool ok = false;
     switch (first & 0x03) {
-        case 0: ok = decode_deliver(r, first, pdu.tpdu.emplace<SmsDeliver>(), err); break;
+        case 0:
+            if (partial) partial->deliver = true;
+            ok = decode_deliver(r, first, pdu.tpdu.emplace<SmsDeliver>(), stage, err);
+            break;
         case 1: ok = decode_submit(r, first, pdu.tpdu.emplace<SmsSubmit>(), err); break;
         case 2: ok = decode_status_report(r, first, pdu.tpdu.emplace<SmsStatusReport>(), err); break;
         default:
-            return unexpected(DecodeError{first_at, "TP-MTI", "message type indicator 11 is reserved"});
+            return fail(DecodeError{first_at, "TP-MTI", "message type indicator 11 is reserved"});
     }
-    if (!ok) return unexpected(std::move(err));
+    if (!ok) return fail(std::move(err));
     if (r.remaining() != 0)
-        return unexpected(DecodeError{r.position(), "PDU",
-                                      std::to_string(r.remaining()) + " octets after the end of the " +
-                                          type_name(pdu.tpdu) + " TPDU"});
+        return fail(DecodeError{r.position(), "PDU",
+                                std::to_string(r.remaining()) + " octets after the end of the " +
+                                    type_name(pdu.tpdu) + " TPDU"});
     return pdu;
 }
 
-Expected<Pdu, DecodeError> decode_pdu(std::string_view hex) {
-    // Modems sometimes add spaces or a trailing CR/LF; those are not content.
+// Hex as modems give it → octets. Modems sometimes add spaces or a trailing
+// CR/LF; those are not content.
+Expected<std::vector<std::uint8_t>, DecodeError> pdu_octets(std::string_view hex) {
     while (!hex.empty() && (hex.back() == '\r' || hex.back() == '\n' || hex.back() == ' ')) hex.remove_suffix(1);
-    auto octets = hex_to_octets(hex);
+    return hex_to_octets(hex);
+}
+
+}  // namespace
+
+Expected<Pdu, DecodeError> decode_pdu(std::span<const std::uint8_t> octets) {
+    return decode(octets, nullptr);
+}
+
+Expected<Pdu, DecodeError> decode_pdu(std::string_view hex) {
+    auto octets = pdu_octets(hex);
     if (!octets) return unexpected(std::move(octets).error());
-    return decode_pdu(std::span<const std::uint8_t>(*octets));
+    return decode(*octets, nullptr);
+}
+
+Expected<Pdu, PartialPdu> decode_pdu_partial(std::span<const std::uint8_t> octets) {
+    PartialPdu partial;
+    auto decoded = decode(octets, &partial);
+    if (decoded) return std::move(decoded).value();
+    partial.error = std::move(decoded).error();
+    return unexpected(std::move(partial));
+}
+
+Expected<Pdu, PartialPdu> decode_pdu_partial(std::string_view hex) {
+    auto octets = pdu_octets(hex);
+    if (!octets) {
+        PartialPdu partial;
+        partial.error = std::move(octets).error();
+        return unexpected(std::move(partial));
+    }
+    return decode_pdu_partial(std::span<const std::uint8_t>(*octets));
 }
 
 }  // namespace smsgw::pdu

@@ -98,6 +98,7 @@ json inbound_json(const store::Inbound& i) {
         {"inbound_id", i.id},
         {"from", i.sender},
         {"text", i.text},
+        {"encoding", optional_json(i.encoding)},
         {"modem", i.modem},
         {"received_at", format_time(i.received_at)},
         {"complete", i.complete},

@@ -23,6 +23,7 @@
 #include "daemon/policy/numbers.hpp"
 #include "daemon/policy/optout_matcher.hpp"
 #include "daemon/store/store.hpp"
+#include "pdu/partial_pdu.hpp"
 #include "pdu/pdu_codec.hpp"
 #include "pdu/reassembly.hpp"
 
@@ -57,29 +58,37 @@ std::string fingerprint(std::string_view modem, const std::vector<std::string>& 
     return buf;
 }
 
-// The whole text of a group's parts (by seq): decoded again together, so a
-// character the sender split between two parts comes out whole
+// A group's parts (by seq) as one text, and their encoding.
+struct Joined {
+    std::string text;
+    std::optional<std::string> encoding;  // the first part's: a phone codes all alike
+};
+
+// The parts decoded again together, so a character the sender split between
+// two parts (a surrogate pair, an escape and its character) comes out whole
 // (pdu::join_texts). The parts' own texts when one no longer decodes.
-std::string joined_text(std::span<const store::Fragment> parts) {
+Joined joined_text(std::span<const store::Fragment> parts) {
+    Joined out;
     std::vector<pdu::SmsDeliver> delivers;
     for (const auto& p : parts) {
         auto decoded = pdu::decode_pdu(p.pdu);
         const auto* deliver = decoded ? std::get_if<pdu::SmsDeliver>(&decoded->tpdu) : nullptr;
         if (!deliver) {
-            std::string text;
-            for (const auto& q : parts) text += q.text;
-            return text;
+            for (const auto& q : parts) out.text += q.text;
+            return out;
         }
+        if (!out.encoding) out.encoding = pdu::to_string(deliver->coding.alphabet);
         delivers.push_back(std::move(*deliver));
     }
-    return pdu::join_texts(delivers);
+    out.text = pdu::join_texts(delivers);
+    return out;
 }
 
 // An incomplete group as the inbound row shows it: each run of consecutive
 // parts joined as a whole group's is (joined_text), a gap marker for each
 // missing part, and the missing sequence numbers ("2, 3").
 struct WithGaps {
-    std::string text;
+    Joined joined;
     std::string missing;
 };
 WithGaps with_gaps(const store::FragmentGroup& g) {
@@ -87,28 +96,36 @@ WithGaps with_gaps(const store::FragmentGroup& g) {
     const std::span<const store::Fragment> parts = g.fragments;  // by seq
     std::size_t run = 0;  // where the current run of consecutive parts begins
     std::size_t next = 0;
+    const auto add_run = [&] {
+        Joined j = joined_text(parts.subspan(run, next - run));
+        out.joined.text += j.text;
+        if (!out.joined.encoding) out.joined.encoding = std::move(j.encoding);
+        run = next;
+    };
     for (int seq = 1; seq <= g.total; ++seq) {
         if (next < parts.size() && parts[next].seq == seq) {
             ++next;
             continue;
         }
-        out.text += joined_text(parts.subspan(run, next - run));
-        run = next;
-        out.text += pdu::Reassembler::kGapMarker;
+        add_run();
+        out.joined.text += pdu::Reassembler::kGapMarker;
         out.missing += (out.missing.empty() ? "" : ", ") + std::to_string(seq);
     }
-    out.text += joined_text(parts.subspan(run, next - run));
+    add_run();
     return out;
 }
 
-// A group's fragments (by seq) as one inbound row, and the fragment ids it
-// consumes; the text and completeness are the caller's. It was received when
-// its last part came: an incomplete one released a day later still files
-// under the time its parts arrived.
-store::NewInbound grouped(const store::FragmentGroup& g, std::vector<std::int64_t>& consumed) {
+// A group's fragments (by seq) as one inbound row with `joined`'s text and
+// encoding, and the fragment ids it consumes; completeness is the caller's.
+// It was received when its last part came: an incomplete one released a day
+// later still files under the time its parts arrived.
+store::NewInbound grouped(const store::FragmentGroup& g, Joined joined,
+                          std::vector<std::int64_t>& consumed) {
     store::NewInbound n;
     n.modem = g.modem;
     n.sender = g.sender;
+    n.text = std::move(joined.text);
+    n.encoding = std::move(joined.encoding);
     for (const auto& f : g.fragments) n.received_at = std::max(n.received_at, f.received_at);
     n.concat_ref = store::concat_reference(g.ref);
     n.parts_total = g.total;
@@ -170,7 +187,10 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
 
   private:
     awaitable<void> sweep_loop(std::shared_ptr<Impl> self);
-    void store_raw(const drivers::InboundPdu& pdu, const std::string& why, store::Time now);
+    // A PDU kept raw with the reason, and its sender (TP-OA as the PDU
+    // writes it) when that decoded.
+    void store_raw(const drivers::InboundPdu& pdu, const std::string& why,
+                   const std::string& originator, store::Time now);
     void received(const drivers::InboundPdu& pdu, const policy::Sender& sender,
                   const pdu::SmsDeliver& deliver, store::Time now);
     void fragment(const drivers::InboundPdu& pdu, const policy::Sender& sender,
@@ -276,20 +296,20 @@ bool InboundPipeline::Impl::on_inbound(const drivers::InboundPdu& in) {
                          in.modem, in.storage, in.index ? std::to_string(*in.index) : std::string());
             return true;
         }
-        if (!in.decode_error.empty()) {
-            store_raw(in, in.decode_error, now);
-            return true;
-        }
-        auto decoded = pdu::decode_pdu(in.hex);
+        // Decoded here again rather than taking the driver's decode_error:
+        // what decoded before an error (the sender) is kept with the message.
+        auto decoded = pdu::decode_pdu_partial(in.hex);
         if (!decoded) {
-            store_raw(in, decoded.error().to_string(), now);
+            const auto& partial = decoded.error();
+            store_raw(in, partial.error.to_string(),
+                      partial.originator ? partial.originator->display() : std::string(), now);
             return true;
         }
         const auto* deliver = std::get_if<pdu::SmsDeliver>(&decoded->tpdu);
         if (!deliver) {
             store_raw(in,
                       std::string("an ") + pdu::type_name(decoded->tpdu) + ", not an SMS-DELIVER",
-                      now);
+                      {}, now);
             return true;
         }
         const policy::Sender sender =
@@ -316,15 +336,21 @@ bool InboundPipeline::Impl::on_inbound(const drivers::InboundPdu& in) {
 }
 
 void InboundPipeline::Impl::store_raw(const drivers::InboundPdu& in, const std::string& why,
-                                      store::Time now) {
+                                      const std::string& originator, store::Time now) {
     store::NewInbound n;
     n.modem = in.modem;
+    // Normalised as a decoded message's sender is, so the inbox files it with
+    // that sender's other messages. Its text is no keyword: nothing here goes
+    // near the opt-out list, whatever the user data would have said.
+    if (!originator.empty())
+        n.sender = policy::normalize_sender(originator, options_.default_country).address;
     n.text = "[undecodable PDU: " + why + "]";
     n.received_at = now;
     n.raw_pdus = {in.hex};
     n.complete = false;
     const auto id = store_.insert_inbound(n);
-    spdlog::warn("inbound: modem[{}] kept undecodable PDU as inbound {}: {}", in.modem, id, why);
+    spdlog::warn("inbound: modem[{}] kept undecodable PDU from {} as inbound {}: {}", in.modem,
+                 shown_sender(n.sender), id, why);
     publish(id);
 }
 
@@ -334,6 +360,7 @@ void InboundPipeline::Impl::received(const drivers::InboundPdu& in, const policy
     n.modem = in.modem;
     n.sender = sender.address;
     n.text = deliver.user_data.text;
+    n.encoding = pdu::to_string(deliver.coding.alphabet);
     n.received_at = now;
     n.raw_pdus = {in.hex};
     store::Store::Batch batch(store_, store::Store::Atomicity::all_or_nothing);
@@ -394,9 +421,8 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
         return;
     }
     std::vector<std::int64_t> consumed;
-    store::NewInbound n = grouped(group, consumed);
+    store::NewInbound n = grouped(group, joined_text(group.fragments), consumed);
     n.complete = true;
-    n.text = joined_text(group.fragments);
     const auto id = store_.insert_inbound(n, consumed);
     after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
     batch.commit();
@@ -561,10 +587,9 @@ void InboundPipeline::Impl::announce(Announcements& later) {
 bool InboundPipeline::Impl::release_group(const store::FragmentGroup& g, const char* why,
                                           Announcements& later) {
     if (g.fragments.empty()) return false;
-    const WithGaps released = with_gaps(g);
+    WithGaps released = with_gaps(g);
     std::vector<std::int64_t> consumed;
-    store::NewInbound n = grouped(g, consumed);
-    n.text = released.text;
+    store::NewInbound n = grouped(g, std::move(released.joined), consumed);
     n.complete = released.missing.empty();
     const auto id = store_.insert_inbound(n, consumed);
     later.emplace_back([this, g_modem = g.modem, sender = g.sender,

@@ -13,8 +13,11 @@
 //    number the group holds with another text starts a new group (the
 //    sender reused the reference) after releasing the old one the same way.
 //  - A PDU that does not decode (or is no SMS-DELIVER) is kept, never dropped:
-//    an inbound row with an empty sender, complete=false, the raw PDU, and the
-//    text "[undecodable PDU: <reason>]" so the inbox shows why.
+//    an inbound row with complete=false, the raw PDU, no encoding, and the
+//    text "[undecodable PDU: <reason>]" so the inbox shows why; its sender is
+//    the TP-OA when that decoded before the error (pdu::decode_pdu_partial),
+//    else empty. Such a row is never matched against the keywords.
+//  - Every other row has the encoding of its PDUs ("gsm7", "ucs2", "8bit").
 //  - Senders are normalised (policy::normalize_sender) so an opt-out matches
 //    later sends. A complete text that is wholly an opt-out keyword adds the
 //    opt-out (source "keyword", the inbound row as its source) and publishes

@@ -240,6 +240,9 @@ struct NewInbound {
     bool complete = true;
     std::optional<int> concat_ref;
     int parts_total = 1;
+    // "gsm7", "ucs2", "8bit" (pdu::to_string(Alphabet)); nullopt when the PDU
+    // did not decode, so the text is no message content in any encoding.
+    std::optional<std::string> encoding;
 };
 
 struct Inbound {
@@ -253,6 +256,9 @@ struct Inbound {
     std::optional<int> concat_ref;
     int parts_total = 1;
     int parts_received = 1;
+    // As NewInbound::encoding; also null for a message stored before schema
+    // version 10 whose PDU did not decode.
+    std::optional<std::string> encoding;
 };
 
 struct InboundFilter {

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <map>
+
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/settings_cache.hpp"
@@ -333,6 +335,68 @@ TEST_CASE("a PDU that does not decode is kept raw with the reason", "[dispatch][
     CHECK_FALSE(in[0].complete);
     CHECK(in[0].raw_pdus == std::vector<std::string>{bad.hex});
     CHECK_THAT(in[0].text, Catch::StartsWith("[undecodable PDU: octet"));
+}
+
+// A PDU as a modem reports it, from its hex.
+drivers::InboundPdu raw_pdu(const std::string& hex) {
+    drivers::InboundPdu in;
+    in.modem = "office-1";
+    in.storage = "SM";
+    in.index = ++next_index;
+    in.hex = hex;
+    in.tpdu_length = static_cast<int>(hex.size() / 2) - 1;
+    return in;
+}
+
+TEST_CASE("a PDU whose user data does not decode keeps its sender, and is never an opt-out",
+          "[dispatch][inbound][optout]") {
+    Rig rig;
+    // "STOP" from 017612345678 (national, as some networks write it) whose
+    // TP-UDL says 10 septets where 4 follow.
+    CHECK(rig.pipeline.on_inbound(raw_pdu("0004" "0C81106721436587" "0000" "42507101000000"
+                                          "0A" "53EA130A")));
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    // Normalised as a decoded message's sender is.
+    CHECK(in[0].sender == "+4917612345678");
+    CHECK_FALSE(in[0].complete);
+    CHECK_FALSE(in[0].encoding);
+    CHECK_THAT(in[0].text, Catch::StartsWith("[undecodable PDU: octet 19 (TP-UDL)"));
+    CHECK_FALSE(rig.store.get_optout("+4917612345678"));
+    CHECK(rig.messages().empty());
+}
+
+TEST_CASE("each stored message has the encoding of its PDUs", "[dispatch][inbound]") {
+    Rig rig;
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345601", "Running late")[0]));
+    CHECK(rig.pipeline.on_inbound(deliver("+4915112345602", "Опаздываю")[0]));
+    CHECK(rig.pipeline.on_inbound(raw_pdu("0004" "0D91945111325406F3" "0004" "42507101000000"
+                                          "04" "CAFE0102")));
+    for (const auto& p : deliver("+4915112345604", three_part_text)) CHECK(rig.pipeline.on_inbound(p));
+    std::map<std::string, store::Inbound> by_sender;
+    for (auto& i : rig.inbound()) by_sender[i.sender] = i;
+    REQUIRE(by_sender.size() == 4);
+    CHECK(by_sender["+4915112345601"].encoding == "gsm7");
+    CHECK(by_sender["+4915112345602"].encoding == "ucs2");
+    CHECK(by_sender["+4915112345603"].encoding == "8bit");
+    CHECK(by_sender["+4915112345603"].text == "CAFE0102");
+    CHECK(by_sender["+4915112345604"].encoding == "gsm7");
+    CHECK(by_sender["+4915112345604"].parts_total == 3);
+}
+
+TEST_CASE("a GSM-7 escape ending one part is joined with the next part's first septet",
+          "[dispatch][inbound]") {
+    Rig rig;
+    // "Price: 5€ each": part 1 ends with 0x1B, part 2 begins with 0x65.
+    CHECK(rig.pipeline.on_inbound(raw_pdu("00440D91945111325476F80000425071010000000D050003070202"
+                                          "CAA072788C06")));
+    CHECK(rig.pipeline.on_inbound(raw_pdu("00440D91945111325476F8000042507101000000100500030702"
+                                          "01A0F2F4B8AC03D536")));
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 1);
+    CHECK(in[0].text == "Price: 5€ each");
+    CHECK(in[0].complete);
+    CHECK(in[0].encoding == "gsm7");
 }
 
 TEST_CASE("a status report marks the part with that TP-MR delivered", "[dispatch][inbound]") {

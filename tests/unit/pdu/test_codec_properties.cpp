@@ -9,6 +9,7 @@
 #include "pdu/gsm7.hpp"
 #include "pdu/pdu_codec.hpp"
 #include "pdu/segmenter.hpp"
+#include "pdu/text_codec.hpp"
 #include "pdu/utf8.hpp"
 
 using namespace smsgw::pdu;
@@ -144,6 +145,44 @@ TEST_CASE("an escape pair on a part boundary moves whole to the next part", "[pr
     const auto segs = plan_segments(U"" + std::u32string(152, U'a') + U"€" + std::u32string(10, U'b'), Alphabet::gsm7);
     CHECK(segs[0].units == 152);
     CHECK(segs[1].units == 12);
+}
+
+TEST_CASE("no part ends in an escape: each extension character on each part boundary",
+          "[property][segments][escape]") {
+    // TS 23.038 §6.2.1.1: ESC and the character it escapes are one character.
+    // A part ending in ESC shows a space on phones that do not join across
+    // parts, then the character's default-table look-alike ('e' for '€').
+    for (const bool ref16 : {false, true}) {
+        const std::size_t capacity = ref16 ? 152 : 153;
+        for (const char32_t c : kGsm7Extension) {
+            for (std::size_t before = capacity - 2; before <= capacity + 1; ++before) {
+                const std::u32string text = std::u32string(before, U'a') + c +
+                                            std::u32string(capacity - 1, U'b') + c + U"z";
+                INFO("16-bit ref " << ref16 << ", U+" << std::hex << static_cast<unsigned>(c)
+                                   << std::dec << " after " << before << " septets");
+                SubmitOptions o;
+                o.reference_16bit = ref16;
+                EncodedMessage m;
+                CHECK(round_trip("+1234", utf8_encode(text), o, &m) == utf8_encode(text));
+                CHECK(m.parts.size() >= 2);
+                for (const auto& part : m.parts) {
+                    const auto p = decode_pdu(part.hex);
+                    REQUIRE(p);
+                    CHECK_FALSE(ends_in_escape(std::get<SmsSubmit>(p->tpdu).user_data.septets));
+                }
+                // The simulator's SMS-DELIVERs are split by the same rule.
+                DeliverOptions d;
+                d.reference_16bit = ref16;
+                const auto delivered = encode_deliver("+4915112345678", utf8_encode(text), d);
+                REQUIRE(delivered);
+                for (const auto& part : delivered->parts) {
+                    const auto p = decode_pdu(part.hex);
+                    REQUIRE(p);
+                    CHECK_FALSE(ends_in_escape(std::get<SmsDeliver>(p->tpdu).user_data.septets));
+                }
+            }
+        }
+    }
 }
 
 TEST_CASE("UCS-2 part boundaries: 70/71 and 67/68 units", "[property][segments]") {

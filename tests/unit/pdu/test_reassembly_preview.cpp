@@ -49,6 +49,32 @@ TEST_CASE("a surrogate pair split between two UCS-2 parts is joined whole", "[re
     CHECK(join_texts(mixed) == "Hi \uFFFDA\uFFFD!");
 }
 
+TEST_CASE("an escape ending one GSM-7 part is joined with the first septet of the next",
+          "[reassembly][escape]") {
+    // "Price: 5€ each" as some phones split it: part 1 ends with the escape
+    // 0x1B, part 2 starts with 0x65, the extension table's '€'.
+    const auto first = decode_pdu("00440D91945111325476F80000425071010000001005000307020"
+                                  "1A0F2F4B8AC03D536");
+    const auto second = decode_pdu("00440D91945111325476F80000425071010000000D05000307020"
+                                   "2CAA072788C06");
+    REQUIRE(first);
+    REQUIRE(second);
+    const std::vector<SmsDeliver> parts{std::get<SmsDeliver>(first->tpdu),
+                                        std::get<SmsDeliver>(second->tpdu)};
+    // Each part alone: a space for the escape with nothing to escape, and 'e'.
+    CHECK(parts[0].user_data.text == "Price: 5 ");
+    CHECK(parts[1].user_data.text == "e each");
+    CHECK(join_texts(parts) == "Price: 5€ each");
+    // Nothing follows: the escape stays a space.
+    CHECK(join_texts(std::span(parts).first(1)) == "Price: 5 ");
+    // A UCS-2 part next takes no GSM-7 escape.
+    const auto ucs2 = decode_pdu("0044" "0D91945111325476F8" "0008" "42507101000000" "0A"
+                                 "050003070202" "00650021");
+    REQUIRE(ucs2);
+    const std::vector<SmsDeliver> mixed{parts[0], std::get<SmsDeliver>(ucs2->tpdu)};
+    CHECK(join_texts(mixed) == "Price: 5 e!");
+}
+
 TEST_CASE("an 8-bit and a 16-bit reference of the same value are two messages", "[reassembly]") {
     Reassembler r(24h);
     InboundPart wide = part(1, 2, "X");

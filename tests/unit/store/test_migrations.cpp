@@ -1,12 +1,16 @@
 // Schema migrations on a fresh file, on re-open, and refusal of a newer schema.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/sqlite.hpp"
+#include "pdu/pdu_codec.hpp"
 #include "store_test_util.hpp"
 
 using namespace smsgw::store;
@@ -154,7 +158,9 @@ TEST_CASE("the writes of every send and state change build no temporary B-tree",
           "VALUES (?, ?, ?, ?, ?, ?)",
           "UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?",
           "UPDATE messages SET state = ?, updated_at = ? WHERE id = ?",
-          "INSERT INTO optouts (number, keyword, at, source) VALUES (?, ?, ?, ?)"}) {
+          "INSERT INTO optouts (number, keyword, at, source) VALUES (?, ?, ?, ?)",
+          "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus, complete, concat_ref, "
+          "parts_total, parts_received, encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}) {
         INFO(sql);
         CHECK_FALSE(builds_temporary_btree(db, sql));
     }
@@ -335,4 +341,74 @@ TEST_CASE("migration 9 keeps every opt-out and its id, and gives no id twice fro
     REQUIRE(store.add_optout({0, "+491701234569", std::nullopt, at_seconds(3), std::nullopt, "api",
                               std::nullopt}, false).added);
     CHECK(store.get_optout("+491701234569")->id == 8);
+}
+
+TEST_CASE("migration 10 reads the encoding of the inbound messages kept from their PDU's TP-DCS",
+          "[store][migrations][inbound]") {
+    // Every SMS-DELIVER of the public real-world vectors (shared/vectors) that
+    // the decoder takes, stored as a version 9 smsgwd stored it: the migration's
+    // reading of TP-DCS in SQL agrees with the decoder's on each.
+    TempDir dir;
+    const std::string path = dir.file("smsgw.db");
+    std::map<std::int64_t, std::string> expected;  // inbound id → encoding
+    std::map<std::string, int> seen;               // encoding → rows
+    {
+        Database db(path);
+        migrate_up_to(db, 9);
+        const auto insert = [&](std::int64_t id, const std::string& sender, const std::string& text,
+                                const nlohmann::json& pdus, bool complete) {
+            Statement st = db.prepare(
+                "INSERT INTO inbound (id, modem, sender, text, received_at, raw_pdus, complete) "
+                "VALUES (?, 'gsm0', ?, ?, 1, ?, ?)");
+            st.bind_all(id, sender, text, pdus.dump(), complete).run();
+        };
+        std::ifstream in(std::string(SMSGW_SHARED_DIR) + "/vectors/pdus.jsonl");
+        std::int64_t id = 0;
+        for (std::string line; std::getline(in, line);) {
+            if (line.empty()) continue;
+            const std::string hex = nlohmann::json::parse(line)["pdu"];
+            const auto decoded = smsgw::pdu::decode_pdu(hex);
+            const auto* deliver =
+                decoded ? std::get_if<smsgw::pdu::SmsDeliver>(&decoded->tpdu) : nullptr;
+            if (!deliver) continue;
+            ++id;
+            // Every other one in lower case, as some modems write hex.
+            std::string stored = hex;
+            if (id % 2 == 0)
+                for (char& c : stored) c = static_cast<char>(std::tolower(c));
+            insert(id, "+491701234567", deliver->user_data.text, {stored}, true);
+            expected[id] = smsgw::pdu::to_string(deliver->coding.alphabet);
+            ++seen[expected[id]];
+        }
+        REQUIRE(expected.size() >= 100);
+        // All three encodings are among them.
+        CHECK(seen.size() == 3);
+        // A message kept raw, its TP-DCS GSM-7 but its TP-UDL too long: its text
+        // is the daemon's, in no encoding of the sender's.
+        const std::string raw = "00040B919471023456F7000052503231435380C8";
+        REQUIRE_FALSE(smsgw::pdu::decode_pdu(raw));
+        insert(++id, "", "[undecodable PDU: octet 19 (TP-UDL): user data length 200 exceeds 160 "
+                         "septets]",
+               {raw}, false);
+        // A concatenated message whose first PDU is cut short: not guessed.
+        insert(++id, "+491701234567", "Hallo", {"0004", "0004"}, true);
+    }
+    Store store(path);
+    Statement st = store.database().prepare("SELECT id, encoding FROM inbound ORDER BY id");
+    std::size_t checked = 0;
+    while (st.step()) {
+        const auto id = st.int64(0);
+        INFO("inbound " << id);
+        const auto it = expected.find(id);
+        if (it == expected.end()) {
+            CHECK(st.is_null(1));
+            continue;
+        }
+        CHECK(st.optional_text(1) == it->second);
+        ++checked;
+    }
+    CHECK(checked == expected.size());
+    // As inbound.list reads it.
+    CHECK(store.get_inbound(1)->encoding == expected.at(1));
+    CHECK_FALSE(store.get_inbound(static_cast<std::int64_t>(expected.size()) + 1)->encoding);
 }

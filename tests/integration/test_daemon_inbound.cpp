@@ -1,0 +1,132 @@
+// What `inbound list` and the inbound.received event show of received
+// messages, through smsgwd as a process: the simulated network delivers the
+// PDUs to smsgw-modemsim over a real pty, the client asks over the real socket.
+// A PDU that does not decode keeps its sender; an escape a phone left at the
+// end of one part is joined with the next part's first septet; every message
+// says its encoding.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "tests/integration/daemon_harness.hpp"
+
+namespace smsgw::test {
+
+namespace {
+
+// The inbound.list messages by sender.
+std::map<std::string, json> inbound_by_sender(DaemonProcess& d) {
+    std::map<std::string, json> out;
+    const json listed = d.request_ok({{"id", "in"}, {"op", "inbound.list"}});
+    for (const json& m : listed.at("messages")) out[m.at("from").get<std::string>()] = m;
+    return out;
+}
+
+bool wait_inbound(DaemonProcess& d, std::size_t count) {
+    return wait_for([&] { return inbound_by_sender(d).size() >= count; }, 20s);
+}
+
+// The next inbound.received event on a subscribed connection.
+json next_received(Client& events) {
+    const auto line = events.line(20s);
+    REQUIRE(line);
+    json event = json::parse(*line);
+    REQUIRE(event["event"] == "inbound.received");
+    return event;
+}
+
+// smsgwd with one simulated modem, ready.
+struct OneModem {
+    SimProcess sim;
+    TempDir dir;
+    DaemonProcess d{dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}})};
+    OneModem() { REQUIRE(d.wait_modems_ready(1)); }
+};
+
+void subscribe(Client& events) {
+    REQUIRE(events.request({{"id", 1}, {"op", "subscribe"}, {"events", {"inbound.received"}}})
+                .at("ok") == true);
+}
+
+}  // namespace
+
+TEST_CASE("inbound list shows the sender of a PDU that does not decode, and no opt-out") {
+    OneModem rig;
+    auto& [sim, dir, d] = rig;
+    Client events(d.socket_path());
+    subscribe(events);
+    // "STOP" from +4917612345678 whose TP-UDL says 10 septets where 4 follow:
+    // the sender decodes, the user data does not. Routed straight to the
+    // daemon (+CMT), as the simulator takes no PDU it cannot decode.
+    const std::string bad = "00040D91947116325476F80000425071010000000A53EA130A";
+    const std::string cmt = "+CMT: ," + std::to_string(bad.size() / 2 - 1);
+    bool arrived = false;
+    for (int attempt = 0; attempt < 3 && !arrived; ++attempt) {
+        sim.control({{"op", "noise"}, {"line", cmt}});
+        sim.control({{"op", "noise"}, {"line", bad}});
+        arrived = wait_for([&] { return !inbound_by_sender(d).empty(); }, 5s);
+    }
+    REQUIRE(arrived);
+    const auto in = inbound_by_sender(d);
+    REQUIRE(in.count("+4917612345678") == 1);
+    const json& m = in.at("+4917612345678");
+    INFO(m.dump());
+    CHECK(m["text"] ==
+          "[undecodable PDU: octet 20 (TP-UDL): user data length 10 septets needs 9 octets, but "
+          "only 4 follow]");
+    CHECK(m["complete"] == false);
+    CHECK(m["encoding"].is_null());
+    const json event = next_received(events);
+    CHECK(event["from"] == "+4917612345678");
+    CHECK(event["inbound_id"] == m["inbound_id"]);
+    CHECK(event["keyword"].is_null());
+    // Whatever its user data would have said, it is no opt-out.
+    CHECK(d.request_ok({{"id", 2}, {"op", "optout.list"}})["optouts"].empty());
+}
+
+TEST_CASE("inbound list shows a euro sign whose escape a phone put at the end of part 1 as €") {
+    OneModem rig;
+    auto& [sim, dir, d] = rig;
+    // "Price: 5€ each" in two GSM-7 parts (reference 7): part 1 ends with the
+    // escape 0x1B, part 2 starts with 0x65, the extension table's '€'.
+    sim.control({{"op", "inject_pdu"},
+                 {"pdu", "00440D91945111325476F800004250710100000010050003070201A0F2F4B8AC03D536"}});
+    sim.control({{"op", "inject_pdu"},
+                 {"pdu", "00440D91945111325476F80000425071010000000D050003070202CAA072788C06"}});
+    REQUIRE(wait_inbound(d, 1));
+    const json m = inbound_by_sender(d).at("+4915112345678");
+    INFO(m.dump());
+    CHECK(m["text"] == "Price: 5€ each");
+    CHECK(m["complete"] == true);
+    CHECK(m["parts_total"] == 2);
+    CHECK(m["encoding"] == "gsm7");
+}
+
+TEST_CASE("inbound list and inbound.received say each message's encoding") {
+    OneModem rig;
+    auto& [sim, dir, d] = rig;
+    Client events(d.socket_path());
+    subscribe(events);
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345601"}, {"text", "Running late"}});
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345602"}, {"text", "Опаздываю"}});
+    // An 8-bit data message (TP-DCS 0x04): its text is its octets in hex.
+    sim.control({{"op", "inject_pdu"},
+                 {"pdu", "00040D91945111325406F300044250710100000004CAFE0102"}});
+    REQUIRE(wait_inbound(d, 3));
+    const auto in = inbound_by_sender(d);
+    REQUIRE(in.size() == 3);
+    CHECK(in.at("+4915112345601")["encoding"] == "gsm7");
+    CHECK(in.at("+4915112345602")["encoding"] == "ucs2");
+    CHECK(in.at("+4915112345603")["encoding"] == "8bit");
+    CHECK(in.at("+4915112345603")["text"] == "CAFE0102");
+    // The events spell each message as inbound.list does.
+    for (int i = 0; i < 3; ++i) {
+        const json event = next_received(events);
+        const json& listed = in.at(event["from"].get<std::string>());
+        CHECK(event["encoding"].is_string());
+        CHECK(event["encoding"] == listed["encoding"]);
+        CHECK(event["inbound_id"] == listed["inbound_id"]);
+    }
+}
+
+}  // namespace smsgw::test
