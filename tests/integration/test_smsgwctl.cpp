@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "daemon/api/op_table.hpp"
+#include "daemon/api/setting_keys.hpp"
 #include "tests/integration/server_harness.hpp"
 
 using namespace smsgw;
@@ -652,9 +653,16 @@ TEST_CASE("smsgwctl: help texts say what the daemon does") {
     CHECK(has(r.out, "optout.allow_transactional"));
     CHECK_FALSE(has(r.out, "marketing sends to it are refused"));
 
+    // Every key smsgwd takes, from its own table, with the value and the role.
     r = run_ctl({"settings", "set", "--help"});
     CHECK(r.status == 0);
-    CHECK(has(r.out, "every key: smsgwctl settings get"));
+    for (const api::SettingSpec& spec : api::setting_specs()) {
+        INFO(spec.key);
+        CHECK(has(r.out, "\n  " + std::string(spec.key) + "  ("));
+    }
+    CHECK(has(r.out, "  sms.max_segments  (an integer from 1 to 255; admin)\n"));
+    CHECK(has(r.out, "  sms.company_name  (text, at most 50 characters; manager)\n"));
+    CHECK(has(r.out, "      Send SMS at all."));
 
     // The stream outlives --timeout: said where people look.
     r = run_ctl({"events", "--help"});

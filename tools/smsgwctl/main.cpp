@@ -31,6 +31,7 @@
 #include "daemon/api/vocabulary.hpp"
 #include "tools/smsgwctl/daemon_link.hpp"
 #include "tools/smsgwctl/render.hpp"
+#include "tools/smsgwctl/setting_keys_help.hpp"
 
 namespace {
 
@@ -539,8 +540,7 @@ int main(int argc, char** argv) {
     auto set_value = std::make_shared<std::string>();
     auto set_string = std::make_shared<bool>(false);
     settings_set.app
-        ->add_option("key", *set_key,
-                     "the setting, e.g. sms.enabled (every key: smsgwctl settings get)")
+        ->add_option("key", *set_key, "the setting, e.g. sms.enabled (every key: below)")
         ->required();
     settings_set.app->add_option("value", *set_value, "true/false, an integer, or text")->required();
     settings_set.app->add_flag("--string", *set_string, "send the value as text even if it looks like a number or boolean");
@@ -549,12 +549,13 @@ int main(int argc, char** argv) {
         p["value"] = setting_value(*set_value, *set_string);
     };
     settings_set.app->footer(
+        smsgw::ctl::setting_keys_help() +
+        "A manager changes the keys marked manager; an admin every key.\n"
         "Examples:\n"
         "  smsgwctl settings set sms.enabled false\n"
         "  smsgwctl settings set sms.company_name \"ACME GmbH\"\n"
         "  smsgwctl settings set sms.sender_caption 4915112345678 --string\n"
-        "The keys, with what each does, its type, default and the role that may change it:\n"
-        "  smsgwctl settings get\n");
+        "The values in force, the defaults and who changed what last: smsgwctl settings get\n");
 
     // ---- wallet get|topup ---------------------------------------------------------
     CLI::App* wallet = group("wallet",
