@@ -21,6 +21,8 @@ class EventBus;
 
 namespace smsgw::core {
 
+class SettingsCache;
+
 class EventPublisher {
   public:
     // bus may be null (tools and tests that run without a server).
@@ -28,6 +30,9 @@ class EventPublisher {
     // The server is built after its request handler, which publishes through
     // this object: the bus is attached once the server exists.
     void attach(server::EventBus* bus) { bus_ = bus; }
+    // The settings name the currency of a message's cost; without them (tools
+    // and tests) the cost goes out with currency null.
+    void attach(const SettingsCache* settings) { settings_ = settings; }
     // Someone subscribed: worth building an event's fields.
     bool listening() const;
 
@@ -54,7 +59,10 @@ class EventPublisher {
     // An update has_event() and someone listening: the event goes out.
     void publish_update(const store::StateUpdate& update, const store::Message& message);
 
+    std::string_view currency() const;
+
     server::EventBus* bus_;
+    const SettingsCache* settings_ = nullptr;
 };
 
 }  // namespace smsgw::core

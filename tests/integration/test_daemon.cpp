@@ -699,6 +699,36 @@ TEST_CASE("a database smsgwd cannot use stops it with the file and what to do") 
     }
 }
 
+TEST_CASE(
+    "modem list shows a modem that is not ready with its last signal and its age, not as now") {
+    SimProcess sim;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    const auto modem = [&] { return d.request_ok({{"id", 1}, {"op", "modem.list"}})["modems"][0]; };
+    json ready = modem();
+    CHECK(ready["signal_dbm"] == -73);  // the simulator's +CSQ: 20,99
+    CHECK(ready["signal_bars"].is_number());
+    CHECK(ready["signal_at"].is_string());
+
+    sim.control({{"op", "unplug"}, {"seconds", 60}});
+    REQUIRE(wait_for([&] { return modem()["state"] != "ready"; }, 20s));
+    json gone = modem();
+    INFO(gone.dump());
+    CHECK(gone["signal_dbm"].is_null());
+    CHECK(gone["signal_bars"].is_null());
+    CHECK(gone["last_signal_dbm"] == -73);
+    CHECK(gone["last_signal_bars"] == ready["signal_bars"]);
+    CHECK(gone["signal_at"] == ready["signal_at"]);
+
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, out] = run_program({ctl, "--socket", d.socket_path(), "modem", "list"});
+    INFO(out);
+    CHECK(rc == 0);
+    CHECK(out.find("last -73 dBm ") != std::string::npos);
+    CHECK(out.find(" ago ") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {
     SimProcess a, b;
     TempDir dir;

@@ -286,12 +286,16 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     CHECK(has(out, "office-2"));
     CHECK(has(out, "registering"));
     CHECK(has(out, "-71 dBm (4/5)"));
+    CHECK_FALSE(has(out, "last -71"));
+    // A modem that is not ready: its last reading, said to be one, with its age.
+    CHECK(has(out, "last -95 dBm 3 min ago"));
     CHECK(has(out, "registering  -  "));  // office-2 has no operator yet
     CHECK(has(out, "not registered: searching for a network"));
     CHECK_FALSE(has(out, "867530912345678"));
     CHECK_FALSE(has(out, "/dev/ttyUSB2"));
-    for (const auto line : std::views::split(out, '\n'))
-        CHECK(std::ranges::distance(line) <= 120);
+    // A wide terminal's 132 columns hold it, with a last error cut at 40 and
+    // the last signal of a modem that is not ready said with its age.
+    for (const auto line : std::views::split(out, '\n')) CHECK(std::ranges::distance(line) <= 132);
 
     out = ok({"preview", "--text", "Grüße"});
     CHECK(has(out, "segments"));
@@ -595,7 +599,8 @@ TEST_CASE("smsgwctl: message get shows what became of it first, parts by number,
         CHECK(next > at);
         at = next;
     }
-    CHECK(has(out, "0.18\n"));
+    CHECK(has(out, "0.18 EUR\n"));
+    CHECK_FALSE(has(out, "\ncurrency"));
     CHECK_FALSE(has(out, "cost_micros"));
     CHECK_FALSE(has(out, "idempotency_key"));  // unset: --json has it
     // Parts by number, without the PDU; history names parts by number too.
