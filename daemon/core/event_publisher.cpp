@@ -67,6 +67,7 @@ void EventPublisher::publish_update(const store::StateUpdate& update,
 
 void EventPublisher::inbound_received(const store::Inbound& inbound,
                                       std::string_view keyword_kind) {
+    if (inbound_stored_) inbound_stored_(inbound);
     if (!listening()) return;
     json fields = inbound_json(inbound);
     fields.erase("raw_pdus");

@@ -6,6 +6,7 @@
 // waits for "sent or failed" never waits forever.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,11 @@ class EventPublisher {
     // for (pure: any thread may ask).
     static bool has_event(const store::StateUpdate& update);
     void inbound_received(const store::Inbound& inbound, std::string_view keyword_kind = {});
+    // Told of every received message stored, whether or not a client
+    // subscribed: the daemon's own count of what each modem received.
+    void on_inbound_stored(std::function<void(const store::Inbound&)> listener) {
+        inbound_stored_ = std::move(listener);
+    }
     void optout_added(const store::OptOut& optout);
     // An opt-out lifted: by a resubscribe keyword (source "keyword", the
     // inbound row that asked) or over the socket (source "api", the caller's uid).
@@ -63,6 +69,7 @@ class EventPublisher {
 
     server::EventBus* bus_;
     const SettingsCache* settings_ = nullptr;
+    std::function<void(const store::Inbound&)> inbound_stored_;
 };
 
 }  // namespace smsgw::core

@@ -594,8 +594,15 @@ int main(int argc, char** argv) {
                                "last error; admin role.");
     shown_by(modem_list, smsgw::ctl::render_modems);
     modem_list.app->footer(
-        "The table shows what to check first; --json adds the port, IMEI, IMSI, ICCID, SMSC,\n"
-        "SIM storage, registration, route prefixes, rate limits and the part in flight.\n"
+        "The table shows what to check first. SIGNAL is read while a modem is ready; one that\n"
+        "is not shows its last reading and its age (\"last -71 dBm (4/5) 3 min ago\"), or -.\n"
+        "SENT counts the parts the network took through the modem, TODAY those since local\n"
+        "midnight (what max_per_day counts), RECEIVED the messages it received: all as the\n"
+        "database keeps them, so a restart does not reset them. FAILED counts refusals since\n"
+        "smsgwd started.\n"
+        "--json adds the port, IMEI, IMSI, ICCID, SMSC, SIM storage, registration, route\n"
+        "prefixes, rate limits, the part in flight, and signal_at, last_signal_dbm and\n"
+        "last_signal_bars (signal_dbm and signal_bars are null while the modem is not ready).\n"
         "For why a modem is not ready, run smsgw-diag probe on its port.\n");
     auto& preview = command(&app, "preview", "preview",
                             "How a text would be sent: encoding, segments, offending characters, "
