@@ -300,20 +300,32 @@ const KeyRule<InboundConfig> inbound_keys[] = {
      }},
 };
 
-void read_keywords(Reader& r, const Node& v, const Path& p, std::vector<std::string>& out) {
+// An empty list is refused rather than read as "none": a list left out
+// means the built-in one, and an empty opt-out list would have the gateway
+// ignore STOP, which the law (in most countries) and the carriers' rules (in
+// the others) require it to honour. `when_empty` says so for the list.
+void read_keywords(Reader& r, const Node& v, const Path& p, std::vector<std::string>& out,
+                   std::string_view when_empty) {
     auto words = r.text_list(v, p, is_keyword);
-    if (words && words->empty()) return r.expected(v, p, "at least one keyword");
+    if (words && words->empty())
+        return r.error(
+            v, p, "expected at least one keyword, found an empty list; " + std::string(when_empty));
     assign(words, out);
 }
 
 const KeyRule<OptoutConfig> optout_keys[] = {
     {"keywords", false,
      [](Reader& r, const Node& v, const Path& p, OptoutConfig& o) {
-         read_keywords(r, v, p, o.keywords);
+         read_keywords(r, v, p, o.keywords,
+                       "opt-out keywords cannot be switched off (a reply STOP must be "
+                       "honoured): leave optout.keywords out for the built-in list (STOP, "
+                       "STOPP, ENDE, ARRET, …) or list your customers' words");
      }},
     {"resubscribe_keywords", false,
      [](Reader& r, const Node& v, const Path& p, OptoutConfig& o) {
-         read_keywords(r, v, p, o.resubscribe_keywords);
+         read_keywords(r, v, p, o.resubscribe_keywords,
+                       "leave optout.resubscribe_keywords out for the built-in list (START, "
+                       "UNSTOP, ANMELDEN, …) or list your customers' words");
      }},
 };
 

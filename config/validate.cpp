@@ -62,21 +62,60 @@ std::string ascii_upper(std::string s) {
     return s;
 }
 
+// Keywords are matched case-insensitively, so STOP and stop are one word: a
+// list names each once, and a reply cannot both opt out and subscribe again.
+// A list refused on its own (empty, a bad item) is not checked again here, and
+// a list left out is the built-in one, which the file does not show: an
+// error about it says so rather than point at a line that is not there.
 void check_keywords(Reader& r, const OptoutConfig& o) {
-    // Keywords are matched case-insensitively, so STOP and stop are one word.
-    std::map<std::string, std::string> seen;
-    auto check = [&](const std::vector<std::string>& words, const std::string& list) {
+    const std::string optout = "optout.keywords", resubscribe = "optout.resubscribe_keywords";
+    const auto once = [&](const std::vector<std::string>& words, const std::string& list) {
+        std::map<std::string, std::string> seen;
         for (std::size_t i = 0; i < words.size(); ++i) {
             const std::string path = list + "[" + std::to_string(i) + "]";
             auto [it, inserted] = seen.emplace(ascii_upper(words[i]), path);
             if (!inserted)
                 r.error(r.location_of(path), path,
-                        "expected each keyword once in either list, found \"" + words[i] +
+                        "expected each keyword once (in any case), found \"" + words[i] +
                             "\" again (as " + it->second + ")");
         }
     };
-    check(o.keywords, "optout.keywords");
-    check(o.resubscribe_keywords, "optout.resubscribe_keywords");
+    const bool optout_read = r.was_given(optout) && !r.refused(optout);
+    const bool resubscribe_read = r.was_given(resubscribe) && !r.refused(resubscribe);
+    if (optout_read) once(o.keywords, optout);
+    if (resubscribe_read) once(o.resubscribe_keywords, resubscribe);
+    // Which of the two lists the file wrote decides where the overlap is reported.
+    if ((r.was_given(optout) && !optout_read) || (r.was_given(resubscribe) && !resubscribe_read))
+        return;
+    if (!optout_read && !resubscribe_read) return;  // the built-in lists do not overlap
+    // A clash with a list the file left out: what to do about it.
+    const auto built_in = [](std::string_view kind, const std::string& list) {
+        return "it is a built-in " + std::string(kind) + " keyword (" + list +
+               " is not set): leave it out here, or set " + list + " to the words you want";
+    };
+    std::map<std::string, std::size_t> optout_words;
+    for (std::size_t i = 0; i < o.keywords.size(); ++i)
+        optout_words.emplace(ascii_upper(o.keywords[i]), i);
+    for (std::size_t i = 0; i < o.resubscribe_keywords.size(); ++i) {
+        const auto clash = optout_words.find(ascii_upper(o.resubscribe_keywords[i]));
+        if (clash == optout_words.end()) continue;
+        // Reported at the word the file wrote, as it wrote it.
+        const std::string path = resubscribe_read
+                                     ? resubscribe + "[" + std::to_string(i) + "]"
+                                     : optout + "[" + std::to_string(clash->second) + "]";
+        const std::string& word =
+            resubscribe_read ? o.resubscribe_keywords[i] : o.keywords[clash->second];
+        const std::string expected =
+            resubscribe_read ? "a re-subscription keyword that is not an opt-out keyword"
+                             : "an opt-out keyword that is not a re-subscription keyword";
+        const std::string other =
+            !resubscribe_read ? built_in("re-subscription", resubscribe)
+            : optout_read     ? "it is " + optout + "[" + std::to_string(clash->second) + "]"
+                              : built_in("opt-out", optout);
+        r.error(r.location_of(path), path,
+                "expected " + expected + ", found \"" + word + "\": " + other + "; a reply \"" +
+                    word + "\" cannot both opt out and subscribe again");
+    }
 }
 
 void check_roles(Reader& r, const RolesConfig& roles) {

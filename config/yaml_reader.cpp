@@ -3,6 +3,8 @@
 // rather than running with a value nobody chose.
 #include "config/yaml_reader.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 #include <set>
 
@@ -183,6 +185,14 @@ std::optional<std::vector<std::string>> Reader::text_list(
     }
     if (!good) return std::nullopt;
     return out;
+}
+
+bool Reader::refused(std::string_view path) const {
+    return std::any_of(errors_.begin(), errors_.end(), [path](const Diagnostic& d) {
+        if (!d.path.starts_with(path)) return false;
+        return d.path.size() == path.size() || d.path[path.size()] == '[' ||
+               d.path[path.size()] == '.';
+    });
 }
 
 std::vector<Diagnostic> Reader::take_errors() {

@@ -43,6 +43,9 @@ class Reader {
     void remember(const std::string& path, const YAML::Node& node) { seen_[path] = where(node); }
     Location location_of(const std::string& path) const;
     bool was_given(const std::string& path) const { return seen_.contains(path); }
+    // Whether `path` or a key or item under it was refused: a check that spans
+    // keys leaves it alone rather than report the same mistake twice.
+    bool refused(std::string_view path) const;
 
     bool is_map(const YAML::Node& node, const std::string& path);
     bool is_list(const YAML::Node& node, const std::string& path);

@@ -85,8 +85,13 @@ struct ModemStatus {
     std::string imei, imsi, iccid;
     std::string operator_name;
     std::string registration;  // to_string(at::RegStatus): "home", "roaming", "denied"…
+    // The last AT+CSQ reading and when it was taken. It is taken while the
+    // modem is ready (every health check) and kept when the modem goes away,
+    // so it says what the signal was, not what it is: the owner decides when
+    // it is current (daemon/core/views.cpp).
     std::optional<int> signal_dbm;
     int signal_bars = 0;  // 0–5
+    std::optional<std::chrono::system_clock::time_point> signal_at;
     std::string smsc;
     std::optional<int> pin_retries;
     std::string storage;  // "SM"

@@ -500,6 +500,7 @@ awaitable<Exit> Modem::Impl::health() {
         changed |= status_.signal_dbm != q->dbm;
         status_.signal_dbm = q->dbm;
         status_.signal_bars = q->bars;
+        status_.signal_at = std::chrono::system_clock::now();
     }
     // Only while ready: the first check follows the set-up at once. Before
     // the registration: a modem that restarted with a PIN on its SIM is not

@@ -4,9 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/core/clock.hpp"
 #include "daemon/dispatch/inbound_pipeline.hpp"
+#include "daemon/dispatch/local_day.hpp"
 #include "daemon/dispatch/modem_pool.hpp"
 #include "daemon/dispatch/outbound_scheduler.hpp"
+#include "daemon/store/store.hpp"
 
 namespace smsgw::app {
 
@@ -24,11 +27,13 @@ struct ModemSide::Impl {
     Impl(asio::io_context& io, store::Store& store, core::SettingsCache& settings,
          core::EventPublisher& events, const config::Config& c)
         : config(c),
+          db(store),
           scheduler(io, store, events, dispatch::SchedulerOptions::from(c)),
           inbound(io, store, events, settings, scheduler, dispatch::InboundOptions::from(c)),
           pool(io, events, scheduler, inbound) {}
 
     config::Config config;
+    store::Store& db;  // modem.list's counters, read once at start
     dispatch::OutboundScheduler scheduler;
     dispatch::InboundPipeline inbound;
     dispatch::ModemPool pool;
@@ -44,6 +49,9 @@ void ModemSide::start() {
     // Parts that were in AT+CMGS when the daemon last stopped become uncertain
     // before any modem can claim anything.
     impl_->scheduler.startup();
+    // modem.list's SENT, TODAY and RECEIVED: what the database holds.
+    const store::Time now = core::now();
+    impl_->pool.load_counters(impl_->db.modem_totals(dispatch::local_day(now).start), now);
     impl_->scheduler.start();
     impl_->inbound.start();
     auto r = impl_->pool.apply(impl_->config.modems);

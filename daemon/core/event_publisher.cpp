@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "daemon/core/settings_cache.hpp"
 #include "daemon/core/views.hpp"
 #include "daemon/server/event_bus.hpp"
 #include "daemon/store/store.hpp"
@@ -17,9 +18,13 @@ bool EventPublisher::listening() const {
     return bus_ != nullptr && bus_->subscriber_count() > 0;
 }
 
+std::string_view EventPublisher::currency() const {
+    return settings_ ? std::string_view(settings_->get().currency) : std::string_view();
+}
+
 void EventPublisher::message_queued(const store::Message& message) {
     if (!listening()) return;
-    bus_->publish(EventName::message_queued, message_json(message, false));
+    bus_->publish(EventName::message_queued, message_json(message, currency(), false));
 }
 
 namespace {
@@ -55,13 +60,14 @@ void EventPublisher::message_update(const store::StateUpdate& update,
 
 void EventPublisher::publish_update(const store::StateUpdate& update,
                                     const store::Message& message) {
-    json fields = message_json(message, false);
+    json fields = message_json(message, currency(), false);
     fields["previous_state"] = store::to_string(update.message_from);
     bus_->publish(*event_for(update.message_to), fields);
 }
 
 void EventPublisher::inbound_received(const store::Inbound& inbound,
                                       std::string_view keyword_kind) {
+    if (inbound_stored_) inbound_stored_(inbound);
     if (!listening()) return;
     json fields = inbound_json(inbound);
     fields.erase("raw_pdus");

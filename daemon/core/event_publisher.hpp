@@ -6,6 +6,7 @@
 // waits for "sent or failed" never waits forever.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,8 @@ class EventBus;
 
 namespace smsgw::core {
 
+class SettingsCache;
+
 class EventPublisher {
   public:
     // bus may be null (tools and tests that run without a server).
@@ -28,6 +31,9 @@ class EventPublisher {
     // The server is built after its request handler, which publishes through
     // this object: the bus is attached once the server exists.
     void attach(server::EventBus* bus) { bus_ = bus; }
+    // The settings name the currency of a message's cost; without them (tools
+    // and tests) the cost goes out with currency null.
+    void attach(const SettingsCache* settings) { settings_ = settings; }
     // Someone subscribed: worth building an event's fields.
     bool listening() const;
 
@@ -41,6 +47,11 @@ class EventPublisher {
     // for (pure: any thread may ask).
     static bool has_event(const store::StateUpdate& update);
     void inbound_received(const store::Inbound& inbound, std::string_view keyword_kind = {});
+    // Told of every received message stored, whether or not a client
+    // subscribed: the daemon's own count of what each modem received.
+    void on_inbound_stored(std::function<void(const store::Inbound&)> listener) {
+        inbound_stored_ = std::move(listener);
+    }
     void optout_added(const store::OptOut& optout);
     // An opt-out lifted: by a resubscribe keyword (source "keyword", the
     // inbound row that asked) or over the socket (source "api", the caller's uid).
@@ -54,7 +65,11 @@ class EventPublisher {
     // An update has_event() and someone listening: the event goes out.
     void publish_update(const store::StateUpdate& update, const store::Message& message);
 
+    std::string_view currency() const;
+
     server::EventBus* bus_;
+    const SettingsCache* settings_ = nullptr;
+    std::function<void(const store::Inbound&)> inbound_stored_;
 };
 
 }  // namespace smsgw::core

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "daemon/policy/cost.hpp"
+
 namespace smsgw::core {
 
 using nlohmann::json;
@@ -33,7 +35,14 @@ json optional_time(const std::optional<store::Time>& t) {
 
 }  // namespace
 
-json message_json(const store::Message& m, bool with_text) {
+json money_json(std::int64_t micros, std::string_view currency, std::string_view name) {
+    const std::string key(name);
+    return {{key, policy::format_decimal(micros)},
+            {key + "_micros", micros},
+            {"currency", currency.empty() ? json(nullptr) : json(currency)}};
+}
+
+json message_json(const store::Message& m, std::string_view currency, bool with_text) {
     json j = {
         {"message_id", m.id},
         {"to", m.recipient},
@@ -42,7 +51,6 @@ json message_json(const store::Message& m, bool with_text) {
         {"category", m.category},
         {"priority", m.priority},
         {"segments", m.parts_total},
-        {"cost_micros", m.cost},
         {"report", m.report},
         {"modem", optional_json(m.modem)},
         {"requested_modem", optional_json(m.requested_modem)},
@@ -54,6 +62,7 @@ json message_json(const store::Message& m, bool with_text) {
         {"created_at", format_time(m.created_at)},
         {"updated_at", format_time(m.updated_at)},
     };
+    j.update(money_json(m.cost, currency));
     if (with_text) j["text"] = m.text;
     return j;
 }
@@ -74,8 +83,8 @@ json part_json(const store::Part& p) {
     };
 }
 
-json message_detail_json(const store::MessageDetail& d) {
-    json j = message_json(d.message);
+json message_detail_json(const store::MessageDetail& d, std::string_view currency) {
+    json j = message_json(d.message, currency);
     json parts = json::array();
     for (const auto& p : d.parts) parts.push_back(part_json(p));
     j["parts"] = std::move(parts);
@@ -121,6 +130,8 @@ json optout_json(const store::OptOut& o) {
 }
 
 json modem_json(const drivers::ModemStatus& s) {
+    const bool read = s.signal_at.has_value();
+    const bool current = read && s.state == drivers::ModemState::ready;
     return {
         {"name", s.name},
         {"state", drivers::to_string(s.state)},
@@ -133,8 +144,14 @@ json modem_json(const drivers::ModemStatus& s) {
         {"iccid", s.iccid},
         {"operator", s.operator_name},
         {"registration", s.registration},
-        {"signal_dbm", optional_json(s.signal_dbm)},
-        {"signal_bars", s.signal_bars},
+        {"signal_dbm", current ? optional_json(s.signal_dbm) : json(nullptr)},
+        {"signal_bars", current ? json(s.signal_bars) : json(nullptr)},
+        {"last_signal_dbm", read ? optional_json(s.signal_dbm) : json(nullptr)},
+        {"last_signal_bars", read ? json(s.signal_bars) : json(nullptr)},
+        {"signal_at",
+         read ? json(format_time(
+                    std::chrono::time_point_cast<std::chrono::milliseconds>(*s.signal_at)))
+              : json(nullptr)},
         {"smsc", s.smsc},
         {"storage", s.storage},
         {"storage_used", s.storage_used},

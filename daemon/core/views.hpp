@@ -6,8 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "daemon/store/types.hpp"
 #include "drivers/modem.hpp"
@@ -21,14 +23,26 @@ nlohmann::json optional_json(const std::optional<T>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
-// Without the text when `with_text` is false (events stay small; a client that
-// wants the text asks message.get).
-nlohmann::json message_json(const store::Message& m, bool with_text = true);
+// A sum of money as every reply writes one: {"<name>": "0.18" (exact
+// decimal), "<name>_micros": 180000, "currency": "EUR"} — the currency null
+// when none is known (a publisher without settings, in tests).
+nlohmann::json money_json(std::int64_t micros, std::string_view currency,
+                          std::string_view name = "cost");
+
+// With its cost in `currency` (sms.currency: costs are kept in the currency
+// the settings name, as the wallet is). Without the text when `with_text` is
+// false (events stay small; a client that wants the text asks message.get).
+nlohmann::json message_json(const store::Message& m, std::string_view currency,
+                            bool with_text = true);
 nlohmann::json part_json(const store::Part& p);
-nlohmann::json message_detail_json(const store::MessageDetail& d);
+nlohmann::json message_detail_json(const store::MessageDetail& d, std::string_view currency);
 nlohmann::json state_change_json(const store::StateChange& c);
 nlohmann::json inbound_json(const store::Inbound& i);
 nlohmann::json optout_json(const store::OptOut& o);
+// The signal is current only while the modem is ready, the one state in which
+// the driver reads it: in any other (down, failed, recovering, registering…)
+// signal_dbm and signal_bars are null, and last_signal_dbm, last_signal_bars
+// and signal_at say what the last reading was and when.
 nlohmann::json modem_json(const drivers::ModemStatus& s);
 
 }  // namespace smsgw::core

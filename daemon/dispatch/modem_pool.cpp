@@ -12,9 +12,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/views.hpp"
 #include "daemon/dispatch/inbound_pipeline.hpp"
+#include "daemon/dispatch/modem_counters.hpp"
 #include "daemon/dispatch/outbound_scheduler.hpp"
 
 namespace smsgw::dispatch {
@@ -102,8 +104,7 @@ struct Slot {
     std::shared_ptr<Running> current;             // null: disabled, unstartable or restarting
     std::optional<drivers::ModemStatus> offline;  // why it is not running
     bool ready = false;
-    std::int64_t received = 0;
-    std::int64_t reports = 0;
+    std::int64_t reports = 0;  // status reports since start
 };
 
 class ModemPool::Impl : public std::enable_shared_from_this<ModemPool::Impl>, public LinkTarget {
@@ -119,6 +120,7 @@ class ModemPool::Impl : public std::enable_shared_from_this<ModemPool::Impl>, pu
 
     ApplyResult apply(const std::vector<config::ModemConfig>& modems);
     json list() const;
+    ModemCounters& counters() { return counters_; }
     bool has(std::string_view name) const;
     std::optional<drivers::ModemStatus> status(std::string_view name) const;
     std::optional<std::string> why_waiting(std::string_view recipient,
@@ -152,6 +154,8 @@ class ModemPool::Impl : public std::enable_shared_from_this<ModemPool::Impl>, pu
     bool stopping_ = false;
     bool stopped_ = false;
     std::vector<std::function<void()>> on_stopped_;
+    // list() reads them; a new local day starts TODAY again on the way.
+    mutable ModemCounters counters_;
 };
 
 // ---- Link ----------------------------------------------------------------------------
@@ -171,7 +175,20 @@ void Link::on_status_report(const drivers::InboundPdu& pdu) {
 
 ModemPool::ModemPool(asio::io_context& io, core::EventPublisher& events,
                      OutboundScheduler& scheduler, InboundPipeline& inbound, PoolOptions options)
-    : impl_(std::make_shared<Impl>(io, events, scheduler, inbound, std::move(options))) {}
+    : impl_(std::make_shared<Impl>(io, events, scheduler, inbound, std::move(options))) {
+    // modem.list counts on from the store's totals (load_counters) with every
+    // part the network took and every received message stored.
+    std::weak_ptr<Impl> weak = impl_;
+    scheduler.on_part_sent([weak](std::string_view modem) {
+        if (auto self = weak.lock()) self->counters().count_sent(modem, core::now());
+    });
+    events.on_inbound_stored([weak](const store::Inbound& stored) {
+        if (auto self = weak.lock()) self->counters().count_received(stored.modem);
+    });
+}
+void ModemPool::load_counters(const std::vector<store::ModemTotals>& totals, store::Time now) {
+    impl_->counters().load(totals, now);
+}
 ModemPool::~ModemPool() {
     impl_->close();
 }
@@ -349,10 +366,9 @@ void ModemPool::Impl::on_state(Link& link, const drivers::ModemStatus& status,
 
 void ModemPool::Impl::on_inbound(Link& link, const drivers::InboundPdu& pdu, bool report) {
     Slot& s = *link.slot;
-    if (report)
-        ++s.reports;
-    else
-        ++s.received;
+    // A received message is counted once stored (whole, or released
+    // incomplete): see the constructor.
+    if (report) ++s.reports;
     // Deleted from the modem once committed; offered again later if the
     // store failed. A report may settle later (see on_status_report), when
     // the modem may have gone.
@@ -380,12 +396,13 @@ json ModemPool::Impl::list() const {
         j["send_rate_per_minute"] = s->config.send_rate_per_minute;
         j["max_per_day"] = s->config.max_per_day;
         const SenderInfo info = scheduler_.info(s->name);
-        j["sent"] = info.counters.sent;
+        const ModemCount count = counters_.get(s->name, core::now());
+        j["sent"] = count.sent;
+        j["sent_today"] = count.sent_today;
+        j["received"] = count.received;
         j["failed"] = info.counters.failed;
         j["uncertain"] = info.counters.uncertain;
-        j["received"] = s->received;
         j["status_reports"] = s->reports;
-        j["sent_today"] = info.sent_today;
         j["capped"] = info.capped;
         j["resting"] = info.resting.empty() ? json(nullptr) : json(info.resting);
         j["in_flight"] = info.in_flight ? json(*info.in_flight) : json(nullptr);

@@ -35,6 +35,7 @@
 #include "drivers/asio.hpp"
 #include "drivers/modem.hpp"
 #include "daemon/dispatch/routing.hpp"
+#include "daemon/store/types.hpp"
 #include "pdu/expected.hpp"
 
 namespace smsgw::core {
@@ -83,9 +84,13 @@ class ModemPool {
 
     // modem.list: one object per configured modem, in config order —
     // core::modem_json(status) plus enabled, route_prefixes,
-    // send_rate_per_minute, max_per_day, sent/failed/uncertain/received counts
-    // since start, sent_today, capped, in_flight (the part id in AT+CMGS or null).
+    // send_rate_per_minute, max_per_day, sent, sent_today and received as the
+    // store counts them (see load_counters), failed/uncertain/status_reports
+    // since start, capped, in_flight (the part id in AT+CMGS or null).
     nlohmann::json list() const;
+    // At start, before any modem: the store's totals (Store::modem_totals
+    // since the local day's start), counted on in memory from then on.
+    void load_counters(const std::vector<store::ModemTotals>& totals, store::Time now);
     // A configured, enabled modem of this name (for `send`'s `modem` parameter).
     bool has(std::string_view name) const;
     std::optional<drivers::ModemStatus> status(std::string_view name) const;

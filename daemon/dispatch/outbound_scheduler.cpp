@@ -133,6 +133,7 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void drain(std::function<void()> done);
     void close();
     SenderInfo info(std::string_view name) const;
+    std::function<void(std::string_view modem)> part_sent;  // see on_part_sent
     bool draining() const { return draining_; }
     // Only what SchedulerOptions::from reads from a config; the rest are the
     // daemon's own timings.
@@ -270,6 +271,9 @@ bool OutboundScheduler::draining() const {
 }
 SenderInfo OutboundScheduler::info(std::string_view name) const {
     return impl_->info(name);
+}
+void OutboundScheduler::on_part_sent(std::function<void(std::string_view modem)> listener) {
+    impl_->part_sent = std::move(listener);
 }
 
 // ---- lifecycle and wiring ----------------------------------------------------------
@@ -884,6 +888,7 @@ void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const
     switch (r.status) {
         case SendResult::Status::sent:
             ++s.counters.sent;
+            if (part_sent) part_sent(s.name);
             if (spdlog::should_log(spdlog::level::debug))
                 spdlog::debug("dispatch: modem[{}] {} sent, TP-MR {}", s.name, describe(part),
                               r.mr);

@@ -169,6 +169,9 @@ class OutboundScheduler {
     bool draining() const;
 
     SenderInfo info(std::string_view name) const;
+    // Told of every part the network took, once its result is committed:
+    // modem.list's counters (ModemCounters) count on from the store's.
+    void on_part_sent(std::function<void(std::string_view modem)> listener);
 
   private:
     class Impl;

@@ -1,9 +1,9 @@
 // The run-time settings staff change over the socket (`settings.get`/`set`,
-// issue 4, "Settings over the socket"), as one key table in the manner of
-// mavlink-router's option_table[]: key, type, default, the least role that may
-// change it, the limits, and a description `settings.get` can show. The store
-// persists key → JSON value (daemon/store); this file decides what a valid
-// value is, its canonical JSON, and the typed Settings the daemon works with.
+// issue 4, "Settings over the socket"). Their key table (key, type, default,
+// role, limits, description) is the protocol's, daemon/api/setting_keys.hpp;
+// the store persists key → JSON value (daemon/store); this file decides what
+// a valid value is, its canonical JSON, and the typed Settings the daemon
+// works with.
 #pragma once
 
 #include <cstdint>
@@ -15,35 +15,17 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/api/role.hpp"
+#include "daemon/api/setting_keys.hpp"
 #include "daemon/policy/cost.hpp"
 #include "pdu/expected.hpp"
 
 namespace smsgw::policy {
 
-enum class SettingType {
-    boolean,         // true / false only (not 0/1, not "yes")
-    integer,         // JSON integer within [min, max]
-    text,            // one line, at most `max` characters (code points); may be empty
-    reply_text,      // an automatic reply: non-empty, fits in one SMS segment
-    money,           // decimal ≥ 0 as "0.09" or 0.09; canonical JSON "0.09"; typed Micros
-    currency,        // ISO 4217 code; canonical upper case
-    sender_caption,  // sender_caption.hpp
-};
-std::string_view to_string(SettingType type);
-
-struct SettingSpec {
-    std::string_view key;
-    SettingType type;
-    std::string_view default_json;  // the default value as JSON text
-    api::Role min_role;             // the least role that may change it
-    std::int64_t min = 0;           // integer: bounds; text: max = characters
-    std::int64_t max = 0;
-    std::string_view description;
-};
-
-// Every setting, in the order `settings.get` lists them.
-std::span<const SettingSpec> setting_specs();
-const SettingSpec* find_setting(std::string_view key);
+// The key table is the protocol's (daemon/api/setting_keys.hpp).
+using api::find_setting;
+using api::setting_specs;
+using api::SettingSpec;
+using api::SettingType;
 
 enum class SettingErrorKind { unknown_key, invalid_value, forbidden };
 

@@ -108,7 +108,7 @@ HandlerResult Service::Impl::settings_get(const api::SettingsGetParams& p) {
         details.push_back({{"key", spec->key},
                            {"value", v},
                            {"default", json::parse(spec->default_json)},
-                           {"type", policy::to_string(spec->type)},
+                           {"type", api::to_string(spec->type)},
                            {"min_role", api::to_string(spec->min_role)},
                            {"description", spec->description},
                            {"updated_at", stored ? json(core::format_time(stored->updated_at))

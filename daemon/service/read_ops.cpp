@@ -5,6 +5,7 @@
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
+#include "daemon/core/settings_cache.hpp"
 #include "daemon/core/views.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service_impl.hpp"
@@ -19,9 +20,6 @@ std::optional<store::Time> time_of(const std::optional<api::Timestamp>& t) {
     return store::Time(std::chrono::seconds(t->unix_seconds));
 }
 
-json message_row(const store::Message& m) {
-    return core::message_json(m);
-}
 json inbound_row(const store::Inbound& i) {
     json j = core::inbound_json(i);
     j.erase("raw_pdus");  // message lists stay small; inbound get would show them
@@ -63,7 +61,7 @@ HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
     if (!detail)
         return unexpected(make_error(api::ErrorCode::not_found,
                                      "no message " + std::to_string(p.message_id), "message_id"));
-    json j = core::message_detail_json(*detail);
+    json j = core::message_detail_json(*detail, deps.settings.get().currency);
     j["waiting"] = waiting_json(*detail, deps.modems, core::now());
     json history = json::array();
     for (const auto& c : deps.store.message_history(p.message_id)) {
@@ -87,7 +85,9 @@ HandlerResult Service::Impl::message_list(const api::MessageListParams& p) {
     f.since = time_of(p.since);
     f.until = time_of(p.until);
     auto rows = deps.store.list_messages(f, p.before_id, static_cast<int>(p.limit));
-    return page("messages", rows, p.limit, message_row);
+    const std::string& currency = deps.settings.get().currency;
+    return page("messages", rows, p.limit,
+                [&](const store::Message& m) { return core::message_json(m, currency); });
 }
 
 HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,

@@ -44,18 +44,12 @@ store::Message queued_view(const store::NewMessage& m, store::Time now) {
     return v;
 }
 
-json money(std::int64_t micros, const policy::Settings& s) {
-    return {{"cost", policy::format_decimal(micros)},
-            {"cost_micros", micros},
-            {"currency", s.currency}};
-}
-
 json accepted_reply(std::int64_t id, const store::Message& a, std::string_view state,
                     const policy::Settings& s) {
     json r = {{"message_id", id},     {"to", a.recipient},
               {"segments", a.parts_total}, {"encoding", a.encoding},
               {"state", state}};
-    r.update(money(a.cost, s));
+    r.update(core::money_json(a.cost, s.currency));
     return r;
 }
 
@@ -407,7 +401,8 @@ HandlerResult Service::Impl::preview(const api::PreviewParams& p) {
                   {"units_per_segment", c.units_per_segment},
                   {"units_left", c.units_left},
                   {"fits", c.segments <= max_segments}};
-        j.update(money(policy::message_cost(c.segments, settings.cost_per_segment), settings));
+        j.update(core::money_json(policy::message_cost(c.segments, settings.cost_per_segment),
+                                  settings.currency));
         return j;
     };
     json r = count_json(pv->count);

@@ -166,6 +166,14 @@ struct StateUpdate {
     bool message_changed() const { return message_from != message_to; }
 };
 
+// What one modem did, as the store keeps it: modem.list's counters at start.
+struct ModemTotals {
+    std::string modem;
+    std::int64_t sent = 0;        // parts the network took (they have a TP-MR)
+    std::int64_t sent_since = 0;  // of those, sent at or after the time asked for
+    std::int64_t received = 0;    // inbound messages it received
+};
+
 // message.list filters; all optional, combined with AND. Newest first.
 struct MessageFilter {
     std::optional<State> state;

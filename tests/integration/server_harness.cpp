@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 #include "daemon/api/amount.hpp"
@@ -38,6 +39,16 @@ json message_row(std::int64_t id, std::string state) {
             {"created", "2024-05-02T10:15:00+02:00"}};
 }
 
+// An ISO-8601 UTC time `seconds` ago, as smsgwd writes times.
+std::string seconds_ago(long seconds) {
+    const std::time_t t = std::time(nullptr) - seconds;
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return buf;
+}
+
 // message.get as smsgwd answers it (daemon/core/views.cpp): a two-part
 // message, delivered, with its history; 78 still waits for a modem.
 json message_detail(std::int64_t id) {
@@ -49,7 +60,9 @@ json message_detail(std::int64_t id) {
               {"category", "transactional"},
               {"priority", 5},
               {"segments", 2},
+              {"cost", "0.18"},
               {"cost_micros", 180'000},
+              {"currency", "EUR"},
               {"report", true},
               {"modem", "office-1"},
               {"requested_modem", waiting ? json("office-1") : json(nullptr)},
@@ -247,6 +260,9 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                                                     {"operator", "Telekom.de"},
                                                     {"signal_dbm", -71},
                                                     {"signal_bars", 4},
+                                                    {"last_signal_dbm", -71},
+                                                    {"last_signal_bars", 4},
+                                                    {"signal_at", seconds_ago(20)},
                                                     {"registration", "home"},
                                                     {"sent", 12},
                                                     {"sent_today", 3},
@@ -259,8 +275,12 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                                                     {"port", "/dev/ttyUSB5"},
                                                     {"imei", "867530912345679"},
                                                     {"operator", ""},
+                                                    // Not ready: its last reading only.
                                                     {"signal_dbm", nullptr},
-                                                    {"signal_bars", 0},
+                                                    {"signal_bars", nullptr},
+                                                    {"last_signal_dbm", -95},
+                                                    {"last_signal_bars", 1},
+                                                    {"signal_at", seconds_ago(190)},
                                                     {"registration", "searching"},
                                                     {"sent", 0},
                                                     {"sent_today", 0},

@@ -723,6 +723,97 @@ TEST_CASE("a database smsgwd cannot use stops it with the file and what to do") 
     }
 }
 
+TEST_CASE("modem list counts what the database holds, across a restart; message.get its currency") {
+    SimProcess sim;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    d.request_ok(
+        {{"id", 1}, {"op", "settings.set"}, {"key", "sms.cost_per_segment"}, {"value", "0.09"}});
+    const std::string two_parts(200, 'a');
+    auto one = d.request_ok(send_req("+4915123456789", "one part"));
+    auto two = d.request_ok(send_req("+4915123456789", two_parts));
+    REQUIRE(d.wait_message_state(one["message_id"], "sent"));
+    REQUIRE(d.wait_message_state(two["message_id"], "sent"));
+    sim.control({{"op", "inject_sms"}, {"from", "+4917612345678"}, {"text", "Thanks!"}});
+    REQUIRE(wait_for(
+        [&] {
+            return !d.request_ok({{"id", 2}, {"op", "inbound.list"}})["messages"].empty();
+        },
+        20s));
+
+    // The cost goes with its currency, in message.get and message.list alike.
+    auto got = d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", two["message_id"]}});
+    CHECK(got["cost"] == "0.18");
+    CHECK(got["cost_micros"] == 180000);
+    CHECK(got["currency"] == "EUR");
+    auto listed = d.request_ok({{"id", 4}, {"op", "message.list"}});
+    REQUIRE(!listed["messages"].empty());
+    CHECK(listed["messages"][0]["currency"] == "EUR");
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [get_rc, get_out] = run_program({ctl, "--socket", d.socket_path(), "message", "get",
+                                          std::to_string(two["message_id"].get<std::int64_t>())});
+    INFO(get_out);
+    CHECK(get_rc == 0);
+    CHECK(get_out.find("0.18 EUR\n") != std::string::npos);
+
+    const auto counted = [&] {
+        auto modems = d.request_ok({{"id", 5}, {"op", "modem.list"}})["modems"];
+        REQUIRE(modems.size() == 1);
+        return modems[0];
+    };
+    json before = counted();
+    CHECK(before["sent"] == 3);
+    CHECK(before["sent_today"] == 3);
+    CHECK(before["received"] == 1);
+
+    // A restart on the same database counts from it, not from zero.
+    d.signal(SIGTERM);
+    REQUIRE(d.wait_exit(30s) == 0);
+    d.start();
+    REQUIRE(d.wait_modems_ready(1));
+    json after = counted();
+    INFO(after.dump());
+    CHECK(after["sent"] == 3);
+    CHECK(after["sent_today"] == 3);
+    CHECK(after["received"] == 1);
+    // And counts on in memory.
+    auto three = d.request_ok(send_req("+4915123456789", "after the restart"));
+    REQUIRE(d.wait_message_state(three["message_id"], "sent"));
+    CHECK(counted()["sent"] == 4);
+    CHECK(counted()["sent_today"] == 4);
+}
+
+TEST_CASE(
+    "modem list shows a modem that is not ready with its last signal and its age, not as now") {
+    SimProcess sim;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    const auto modem = [&] { return d.request_ok({{"id", 1}, {"op", "modem.list"}})["modems"][0]; };
+    json ready = modem();
+    CHECK(ready["signal_dbm"] == -73);  // the simulator's +CSQ: 20,99
+    CHECK(ready["signal_bars"].is_number());
+    CHECK(ready["signal_at"].is_string());
+
+    sim.control({{"op", "unplug"}, {"seconds", 60}});
+    REQUIRE(wait_for([&] { return modem()["state"] != "ready"; }, 20s));
+    json gone = modem();
+    INFO(gone.dump());
+    CHECK(gone["signal_dbm"].is_null());
+    CHECK(gone["signal_bars"].is_null());
+    CHECK(gone["last_signal_dbm"] == -73);
+    CHECK(gone["last_signal_bars"] == ready["signal_bars"]);
+    CHECK(gone["signal_at"] == ready["signal_at"]);
+
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, out] = run_program({ctl, "--socket", d.socket_path(), "modem", "list"});
+    INFO(out);
+    CHECK(rc == 0);
+    CHECK(out.find("last -73 dBm ") != std::string::npos);
+    CHECK(out.find(" ago ") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {
     SimProcess a, b;
     TempDir dir;

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "daemon/api/op_table.hpp"
+#include "daemon/api/setting_keys.hpp"
 #include "tests/integration/server_harness.hpp"
 
 using namespace smsgw;
@@ -296,12 +297,16 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     CHECK(has(out, "office-2"));
     CHECK(has(out, "registering"));
     CHECK(has(out, "-71 dBm (4/5)"));
+    CHECK_FALSE(has(out, "last -71"));
+    // A modem that is not ready: its last reading, said to be one, with its age.
+    CHECK(has(out, "last -95 dBm 3 min ago"));
     CHECK(has(out, "registering  -  "));  // office-2 has no operator yet
     CHECK(has(out, "not registered: searching for a network"));
     CHECK_FALSE(has(out, "867530912345678"));
     CHECK_FALSE(has(out, "/dev/ttyUSB2"));
-    for (const auto line : std::views::split(out, '\n'))
-        CHECK(std::ranges::distance(line) <= 120);
+    // A wide terminal's 132 columns hold it, with a last error cut at 40 and
+    // the last signal of a modem that is not ready said with its age.
+    for (const auto line : std::views::split(out, '\n')) CHECK(std::ranges::distance(line) <= 132);
 
     out = ok({"preview", "--text", "Grüße"});
     CHECK(has(out, "segments"));
@@ -605,7 +610,8 @@ TEST_CASE("smsgwctl: message get shows what became of it first, parts by number,
         CHECK(next > at);
         at = next;
     }
-    CHECK(has(out, "0.18\n"));
+    CHECK(has(out, "0.18 EUR\n"));
+    CHECK_FALSE(has(out, "\ncurrency"));
     CHECK_FALSE(has(out, "cost_micros"));
     CHECK_FALSE(has(out, "idempotency_key"));  // unset: --json has it
     // Parts by number, without the PDU; history names parts by number too.
@@ -663,9 +669,16 @@ TEST_CASE("smsgwctl: help texts say what the daemon does") {
     CHECK(has(r.out, "optout.allow_transactional"));
     CHECK_FALSE(has(r.out, "marketing sends to it are refused"));
 
+    // Every key smsgwd takes, from its own table, with the value and the role.
     r = run_ctl({"settings", "set", "--help"});
     CHECK(r.status == 0);
-    CHECK(has(r.out, "every key: smsgwctl settings get"));
+    for (const api::SettingSpec& spec : api::setting_specs()) {
+        INFO(spec.key);
+        CHECK(has(r.out, "\n  " + std::string(spec.key) + "  ("));
+    }
+    CHECK(has(r.out, "  sms.max_segments  (an integer from 1 to 255; admin)\n"));
+    CHECK(has(r.out, "  sms.company_name  (text, at most 50 characters; manager)\n"));
+    CHECK(has(r.out, "      Send SMS at all."));
 
     // The stream outlives --timeout: said where people look.
     r = run_ctl({"events", "--help"});

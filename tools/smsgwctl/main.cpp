@@ -32,6 +32,7 @@
 #include "daemon/api/vocabulary.hpp"
 #include "tools/smsgwctl/daemon_link.hpp"
 #include "tools/smsgwctl/render.hpp"
+#include "tools/smsgwctl/setting_keys_help.hpp"
 
 namespace {
 
@@ -566,8 +567,7 @@ int main(int argc, char** argv) {
     auto set_value = std::make_shared<std::string>();
     auto set_string = std::make_shared<bool>(false);
     settings_set.app
-        ->add_option("key", *set_key,
-                     "the setting, e.g. sms.enabled (every key: smsgwctl settings get)")
+        ->add_option("key", *set_key, "the setting, e.g. sms.enabled (every key: below)")
         ->required();
     settings_set.app->add_option("value", *set_value, "true/false, an integer, or text")->required();
     settings_set.app->add_flag("--string", *set_string, "send the value as text even if it looks like a number or boolean");
@@ -576,12 +576,13 @@ int main(int argc, char** argv) {
         p["value"] = setting_value(*set_value, *set_string);
     };
     settings_set.app->footer(
+        smsgw::ctl::setting_keys_help() +
+        "A manager changes the keys marked manager; an admin every key.\n"
         "Examples:\n"
         "  smsgwctl settings set sms.enabled false\n"
         "  smsgwctl settings set sms.company_name \"ACME GmbH\"\n"
         "  smsgwctl settings set sms.sender_caption 4915112345678 --string\n"
-        "The keys, with what each does, its type, default and the role that may change it:\n"
-        "  smsgwctl settings get\n");
+        "The values in force, the defaults and who changed what last: smsgwctl settings get\n");
 
     // ---- wallet get|topup ---------------------------------------------------------
     CLI::App* wallet = group("wallet",
@@ -620,8 +621,15 @@ int main(int argc, char** argv) {
                                "last error; admin role.");
     shown_by(modem_list, smsgw::ctl::render_modems);
     modem_list.app->footer(
-        "The table shows what to check first; --json adds the port, IMEI, IMSI, ICCID, SMSC,\n"
-        "SIM storage, registration, route prefixes, rate limits and the part in flight.\n"
+        "The table shows what to check first. SIGNAL is read while a modem is ready; one that\n"
+        "is not shows its last reading and its age (\"last -71 dBm (4/5) 3 min ago\"), or -.\n"
+        "SENT counts the parts the network took through the modem, TODAY those since local\n"
+        "midnight (what max_per_day counts), RECEIVED the messages it received: all as the\n"
+        "database keeps them, so a restart does not reset them. FAILED counts refusals since\n"
+        "smsgwd started.\n"
+        "--json adds the port, IMEI, IMSI, ICCID, SMSC, SIM storage, registration, route\n"
+        "prefixes, rate limits, the part in flight, and signal_at, last_signal_dbm and\n"
+        "last_signal_bars (signal_dbm and signal_bars are null while the modem is not ready).\n"
         "For why a modem is not ready, run smsgw-diag probe on its port.\n");
     auto& preview = command(&app, "preview", "preview",
                             "How a text would be sent: encoding, segments, offending characters, "

@@ -6,10 +6,12 @@
 #include "tools/smsgwctl/render.hpp"
 
 #include "daemon/api/amount.hpp"
+#include "daemon/api/timestamp.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <initializer_list>
 #include <iterator>
 #include <string_view>
@@ -439,13 +441,39 @@ std::string render_settings(const json& result) {
 
 namespace {
 
+// "3 min ago" for an ISO-8601 time, or empty when it does not read as one.
+std::string age_of(const json& time) {
+    if (!time.is_string()) return {};
+    const auto at = api::parse_timestamp(time.get<std::string>());
+    if (!at) return {};
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const std::int64_t s = std::max<std::int64_t>(0, now - at->unix_seconds);
+    if (s < 60) return std::to_string(s) + " s ago";
+    if (s < 3600) return std::to_string(s / 60) + " min ago";
+    if (s < 86400) return std::to_string(s / 3600) + " h ago";
+    return std::to_string(s / 86400) + " d ago";
+}
+
+// The reading now ("-71 dBm (4/5)"). A modem that is not ready has none: it
+// shows its last one with its age ("last -71 dBm 3 min ago"), so that it is
+// not taken for the signal now, and without the bars, which only restate the
+// dBm, so that the row still fits a terminal.
 std::string signal_cell(const json& modem) {
-    const auto dbm = modem.find("signal_dbm");
-    if (dbm == modem.end() || !dbm->is_number()) return "-";
-    std::string out = text_of(*dbm) + " dBm";
-    if (const auto bars = modem.find("signal_bars"); bars != modem.end() && bars->is_number())
-        out += " (" + text_of(*bars) + "/5)";
-    return out;
+    const auto number = [&](const char* key) {
+        const auto it = modem.find(key);
+        return it != modem.end() && it->is_number() ? text_of(*it) : std::string();
+    };
+    if (const std::string dbm = number("signal_dbm"); !dbm.empty()) {
+        const std::string bars = number("signal_bars");
+        return dbm + " dBm" + (bars.empty() ? "" : " (" + bars + "/5)");
+    }
+    const std::string last = number("last_signal_dbm");
+    if (last.empty()) return "-";
+    const auto at = modem.find("signal_at");
+    const std::string age = at == modem.end() ? std::string() : age_of(*at);
+    return "last " + last + " dBm" + (age.empty() ? "" : " " + age);
 }
 
 std::string error_cell(const json& modem) {

@@ -218,13 +218,56 @@ TEST_CASE("keywords: no duplicates, no overlap between the lists") {
         load("optout: { keywords: [STOP, stop], resubscribe_keywords: [START, Stop] }");
     CHECK(contains(error_at(r, "optout.keywords[1]").message,
                    "found \"stop\" again (as optout.keywords[0])"));
-    CHECK(contains(error_at(r, "optout.resubscribe_keywords[1]").message,
-                   "again (as optout.keywords[0])"));
+    CHECK(error_at(r, "optout.resubscribe_keywords[1]").message ==
+          "expected a re-subscription keyword that is not an opt-out keyword, found \"Stop\": "
+          "it is optout.keywords[0]; a reply \"Stop\" cannot both opt out and subscribe again");
     CHECK(contains(error_at(load("optout: { keywords: [] }"), "optout.keywords").message,
                    "at least one keyword"));
     CHECK(
         contains(error_at(load("optout: { keywords: [\" STOP\"] }"), "optout.keywords[0]").message,
                  "without leading or trailing spaces"));
+}
+
+namespace {
+
+// A snippet's one problem, which must be about `path`: its message.
+std::string only_error(const std::string& yaml, const std::string& path) {
+    const LoadResult r = load(yaml);
+    INFO(to_string(r.errors));
+    REQUIRE(r.errors.size() == 1);
+    return error_at(r, path).message;
+}
+
+}  // namespace
+
+TEST_CASE("config: an empty optout.keywords is refused alone, saying what to write instead") {
+    // Opt-out keywords cannot be switched off; the empty list is the one
+    // mistake, not a clash with the built-in list it did not replace.
+    const std::string yaml = "optout: { keywords: [], resubscribe_keywords: [STOP] }";
+    CHECK(only_error(yaml, "optout.keywords") ==
+          "expected at least one keyword, found an empty list; opt-out keywords cannot be "
+          "switched off (a reply STOP must be honoured): leave optout.keywords out for the "
+          "built-in list (STOP, STOPP, ENDE, ARRET, …) or list your customers' words");
+    CHECK(error_at(load(yaml), "optout.keywords").line == 1);
+    CHECK(
+        contains(only_error("optout: { resubscribe_keywords: [] }", "optout.resubscribe_keywords"),
+                 "leave optout.resubscribe_keywords out for the built-in list (START, UNSTOP"));
+}
+
+TEST_CASE("config: a keyword in one list that the other's built-in list has says which list") {
+    // Only resubscribe_keywords written: STOP is in the built-in opt-out list.
+    CHECK(only_error("optout: { resubscribe_keywords: [START, Stop] }",
+                     "optout.resubscribe_keywords[1]") ==
+          "expected a re-subscription keyword that is not an opt-out keyword, found \"Stop\": "
+          "it is a built-in opt-out keyword (optout.keywords is not set): leave it out here, or "
+          "set optout.keywords to the words you want; a reply \"Stop\" cannot both opt out and "
+          "subscribe again");
+    // Only keywords written: START is in the built-in re-subscription list.
+    CHECK(only_error("optout: { keywords: [STOP, start] }", "optout.keywords[1]") ==
+          "expected an opt-out keyword that is not a re-subscription keyword, found \"start\": "
+          "it is a built-in re-subscription keyword (optout.resubscribe_keywords is not set): "
+          "leave it out here, or set optout.resubscribe_keywords to the words you want; a reply "
+          "\"start\" cannot both opt out and subscribe again");
 }
 
 TEST_CASE("a user or group may hold one role only") {

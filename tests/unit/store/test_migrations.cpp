@@ -208,11 +208,13 @@ TEST_CASE("migrations 5 and 6 keep every row, key, CHECK and index of a version 
     for (const char* table : {"messages", "parts", "optouts", "wallet_ledger", "state_changes"})
         after_rows += rows_of(db, table, before_columns[table]);
     CHECK(after_rows == before_rows);
-    // The same tables and indexes, by name, the ledger's index by message (6)
-    // and the table where SQLite keeps the opt-outs' AUTOINCREMENT counter (9).
+    // The same tables and indexes, by name, the ledger's index by message (6),
+    // the table where SQLite keeps the opt-outs' AUTOINCREMENT counter (9) and
+    // the inbound messages' index by modem (11).
     std::set<std::string> expected_schema;
     std::istringstream lines(before_schema + "index wallet_ledger_message on wallet_ledger\n" +
-                             "table sqlite_sequence on sqlite_sequence\n");
+                             "table sqlite_sequence on sqlite_sequence\n" +
+                             "index inbound_modem on inbound\n");
     for (std::string line; std::getline(lines, line);) expected_schema.insert(line);
     std::string expected;
     for (const auto& line : expected_schema) expected += line + "\n";
@@ -411,4 +413,30 @@ TEST_CASE("migration 10 reads the encoding of the inbound messages kept from the
     // As inbound.list reads it.
     CHECK(store.get_inbound(1)->encoding == expected.at(1));
     CHECK_FALSE(store.get_inbound(static_cast<std::int64_t>(expected.size()) + 1)->encoding);
+}
+
+TEST_CASE("the inbound_by_modem migration indexes the inbound messages kept before it by modem",
+          "[store][migrations]") {
+    // Found by its name, so that its number may change when it is merged.
+    int version = 0;
+    for (const Migration& m : migrations())
+        if (m.name.ends_with("_inbound_by_modem.sql")) version = m.version;
+    REQUIRE(version > 1);
+    TempDir dir;
+    const std::string path = dir.file("smsgw.db");
+    {
+        Database db(path);
+        migrate_up_to(db, version - 1);
+        db.exec(
+            "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus) VALUES "
+            "('office-1', '+4917001', 'a', 1, '[\"AA\"]'), "
+            "('office-2', '+4917002', 'b', 2, '[\"BB\"]'), "
+            "('office-1', '+4917003', 'c', 3, '[\"CC\"]');");
+    }
+    Store store(path);
+    CHECK_THAT(schema_names(store.database()), Catch::Contains("index inbound_modem on inbound\n"));
+    const auto totals = store.modem_totals(t0());
+    REQUIRE(totals.size() == 2);
+    CHECK(totals[0].received == 2);
+    CHECK(totals[1].received == 1);
 }
