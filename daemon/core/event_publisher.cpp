@@ -65,13 +65,11 @@ void EventPublisher::publish_update(const store::StateUpdate& update,
     bus_->publish(*event_for(update.message_to), fields);
 }
 
-void EventPublisher::inbound_received(const store::Inbound& inbound,
-                                      std::string_view keyword_kind) {
+void EventPublisher::inbound_received(const store::Inbound& inbound) {
     if (inbound_stored_) inbound_stored_(inbound);
     if (!listening()) return;
     json fields = inbound_json(inbound);
     fields.erase("raw_pdus");
-    fields["keyword"] = keyword_kind.empty() ? json(nullptr) : json(keyword_kind);
     bus_->publish(EventName::inbound_received, fields);
 }
 

@@ -46,7 +46,7 @@ class EventPublisher {
     // The update changed the message's state to one the protocol has an event
     // for (pure: any thread may ask).
     static bool has_event(const store::StateUpdate& update);
-    void inbound_received(const store::Inbound& inbound, std::string_view keyword_kind = {});
+    void inbound_received(const store::Inbound& inbound);
     // Told of every received message stored, whether or not a client
     // subscribed: the daemon's own count of what each modem received.
     void on_inbound_stored(std::function<void(const store::Inbound&)> listener) {

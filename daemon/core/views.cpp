@@ -108,6 +108,7 @@ json inbound_json(const store::Inbound& i) {
         {"from", i.sender},
         {"text", i.text},
         {"encoding", optional_json(i.encoding)},
+        {"keyword", optional_json(i.keyword)},
         {"modem", i.modem},
         {"received_at", format_time(i.received_at)},
         {"complete", i.complete},

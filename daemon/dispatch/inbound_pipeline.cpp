@@ -199,11 +199,14 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
     // What a transaction set off, run once it has committed: events, log
     // lines, the scheduler's wake-up.
     using Announcements = std::vector<std::function<void()>>;
+    // A complete message's keyword (nullopt: none), kept with it as it is
+    // stored, so that inbound.list shows it as inbound.received does.
+    std::optional<policy::KeywordMatch> keyword_of(store::NewInbound& n) const;
     // A stored complete message's keyword: the opt-out change and the reply,
     // inside the caller's transaction.
-    void after_insert(std::int64_t id, const policy::Sender& sender, const std::string& text,
-                      const std::vector<std::string>& pdus, std::string_view modem,
-                      store::Time now, Announcements& later);
+    void after_insert(std::int64_t id, const std::optional<policy::KeywordMatch>& match,
+                      const policy::Sender& sender, const std::vector<std::string>& pdus,
+                      std::string_view modem, store::Time now, Announcements& later);
     void reply(const policy::Sender& to, const std::string& text, std::string_view purpose,
                std::string_view modem, const std::vector<std::string>& pdus, store::Time now,
                Announcements& later);
@@ -216,7 +219,7 @@ class InboundPipeline::Impl : public std::enable_shared_from_this<InboundPipelin
     // Runs what a committed transaction set off. One that throws (an event
     // sink, a read) is logged and the rest still run: the PDU is stored.
     static void announce(Announcements& later);
-    void publish(std::int64_t id, std::string_view keyword_kind = {});
+    void publish(std::int64_t id);
 
     asio::io_context& io_;
     store::Store& store_;
@@ -363,10 +366,11 @@ void InboundPipeline::Impl::received(const drivers::InboundPdu& in, const policy
     n.encoding = pdu::to_string(deliver.coding.alphabet);
     n.received_at = now;
     n.raw_pdus = {in.hex};
+    const auto match = keyword_of(n);
     store::Store::Batch batch(store_, store::Store::Atomicity::all_or_nothing);
     const auto id = store_.insert_inbound(n);
     Announcements later;
-    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
+    after_insert(id, match, sender, n.raw_pdus, in.modem, now, later);
     batch.commit();
     spdlog::debug("inbound: modem[{}] inbound {} from {}", in.modem, id, shown_sender(n.sender));
     announce(later);
@@ -423,25 +427,29 @@ void InboundPipeline::Impl::fragment(const drivers::InboundPdu& in, const policy
     std::vector<std::int64_t> consumed;
     store::NewInbound n = grouped(group, joined_text(group.fragments), consumed);
     n.complete = true;
+    const auto match = keyword_of(n);
     const auto id = store_.insert_inbound(n, consumed);
-    after_insert(id, sender, n.text, n.raw_pdus, in.modem, now, later);
+    after_insert(id, match, sender, n.raw_pdus, in.modem, now, later);
     batch.commit();
     spdlog::debug("inbound: modem[{}] inbound {} from {} reassembled from {} parts", in.modem, id,
                   n.sender, f.total);
     announce(later);
 }
 
-void InboundPipeline::Impl::after_insert(std::int64_t id, const policy::Sender& sender,
-                                         const std::string& text,
+std::optional<policy::KeywordMatch> InboundPipeline::Impl::keyword_of(store::NewInbound& n) const {
+    auto match = matcher_.match(n.text);
+    if (match) n.keyword = std::string(policy::to_string(match->kind));
+    return match;
+}
+
+void InboundPipeline::Impl::after_insert(std::int64_t id,
+                                         const std::optional<policy::KeywordMatch>& match,
+                                         const policy::Sender& sender,
                                          const std::vector<std::string>& pdus,
                                          std::string_view modem, store::Time now,
                                          Announcements& later) {
-    const auto match = matcher_.match(text);
-    if (!match) {
-        later.emplace_back([this, id] { publish(id); });
-        return;
-    }
-    later.emplace_back([this, id, kind = match->kind] { publish(id, policy::to_string(kind)); });
+    later.emplace_back([this, id] { publish(id); });
+    if (!match) return;
     const policy::Settings& settings = settings_.get();
     switch (match->kind) {
         case policy::KeywordKind::opt_out: {
@@ -555,8 +563,8 @@ void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& t
     });
 }
 
-void InboundPipeline::Impl::publish(std::int64_t id, std::string_view keyword_kind) {
-    if (auto inbound = store_.get_inbound(id)) events_.inbound_received(*inbound, keyword_kind);
+void InboundPipeline::Impl::publish(std::int64_t id) {
+    if (auto inbound = store_.get_inbound(id)) events_.inbound_received(*inbound);
 }
 
 int InboundPipeline::Impl::sweep(store::Time now) {

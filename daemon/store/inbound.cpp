@@ -86,10 +86,10 @@ std::int64_t Store::insert_inbound(const NewInbound& in,
     }
     Statement st = db_->prepare(
         "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus, complete, concat_ref, "
-        "parts_total, parts_received, encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "parts_total, parts_received, encoding, keyword) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     st.bind_all(in.modem, in.sender, in.text, to_millis(in.received_at),
                 rows::json_array(in.raw_pdus), in.complete, in.concat_ref, in.parts_total,
-                static_cast<std::int64_t>(in.raw_pdus.size()), in.encoding);
+                static_cast<std::int64_t>(in.raw_pdus.size()), in.encoding, in.keyword);
     st.run();
     const std::int64_t id = db_->last_insert_rowid();
     for (const std::string& pdu : in.raw_pdus) record_seen_pdu(in.modem, pdu, in.received_at);
@@ -111,6 +111,7 @@ Inbound read_inbound(Database& db, const Statement& st) {
     in.parts_total = static_cast<int>(st.int64(8));
     in.parts_received = static_cast<int>(st.int64(9));
     in.encoding = st.optional_text(10);
+    in.keyword = st.optional_text(11);
     Statement pdus = db.prepare("SELECT value FROM json_each(?) ORDER BY key");
     pdus.bind(1, st.text(5));
     while (pdus.step()) in.raw_pdus.push_back(pdus.text(0));

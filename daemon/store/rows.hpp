@@ -30,7 +30,7 @@ inline const std::string fragment_columns =
 
 inline const std::string inbound_columns =
     "id, modem, sender, text, received_at, raw_pdus, complete, concat_ref, parts_total, "
-    "parts_received, encoding";
+    "parts_received, encoding, keyword";
 
 inline const std::string optout_columns =
     "id, number, keyword, at, source_inbound_id, source, note";

@@ -251,6 +251,9 @@ struct NewInbound {
     // "gsm7", "ucs2", "8bit" (pdu::to_string(Alphabet)); nullopt when the PDU
     // did not decode, so the text is no message content in any encoding.
     std::optional<std::string> encoding;
+    // "opt_out", "resubscribe", "help" (policy::to_string(KeywordKind)) when
+    // the whole text was such a keyword; nullopt for any other message.
+    std::optional<std::string> keyword;
 };
 
 struct Inbound {
@@ -267,6 +270,9 @@ struct Inbound {
     // As NewInbound::encoding; also null for a message stored before schema
     // version 10 whose PDU did not decode.
     std::optional<std::string> encoding;
+    // As NewInbound::keyword; before schema version 12 only an opt-out still
+    // on the list is known.
+    std::optional<std::string> keyword;
 };
 
 struct InboundFilter {

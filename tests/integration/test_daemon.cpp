@@ -217,6 +217,8 @@ TEST_CASE("an inbound STOP opts the sender out and the next send to them is refu
     auto inbound = d.request_ok({{"id", 2}, {"op", "inbound.list"}});
     REQUIRE(!inbound["messages"].empty());
     CHECK(inbound["messages"][0]["text"] == " Stop! ");
+    // The inbox says which message opted its sender out, as the event did.
+    CHECK(inbound["messages"][0]["keyword"] == "opt_out");
 
     auto refused = d.request(send_req("+4917612345678", "Weekend sale!", {{"category", "marketing"}}));
     INFO(refused.dump());

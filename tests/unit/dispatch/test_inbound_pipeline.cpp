@@ -276,7 +276,13 @@ TEST_CASE("START removes the opt-out, HELP stores nothing and answers when enabl
     REQUIRE(queued.size() == 1);
     CHECK(queued[0].recipient == "+4915112345678");
     CHECK(queued[0].text == rig.settings.get().optout_help_text);
-    CHECK(rig.inbound().size() == 3);
+    // Each message keeps what it was to the matcher, as inbound.list shows it
+    // (newest first).
+    const auto in = rig.inbound();
+    REQUIRE(in.size() == 3);
+    CHECK(in[0].keyword == "help");
+    CHECK(in[1].keyword == "resubscribe");
+    CHECK(in[2].keyword == "opt_out");
 }
 
 TEST_CASE("a number gets one automatic reply of each kind an hour, however often it asks",
@@ -306,6 +312,8 @@ TEST_CASE("a longer text with STOP in it is a conversation, not an opt-out",
     Rig rig;
     CHECK(rig.pipeline.on_inbound(deliver("+4915112345678", "please stop calling me at work")[0]));
     CHECK_FALSE(rig.store.get_optout("+4915112345678"));
+    REQUIRE(rig.inbound().size() == 1);
+    CHECK_FALSE(rig.inbound()[0].keyword);
 }
 
 TEST_CASE("STOP from an alphanumeric sender is recorded but not answered",

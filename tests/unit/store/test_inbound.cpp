@@ -65,7 +65,8 @@ TEST_CASE("fragments wait for their siblings and become one inbound message", "[
                   true,
                   7,
                   3,
-                  "gsm7"};
+                  "gsm7",
+                  std::nullopt};
     const auto id = store.insert_inbound(in, ids_of(waiting));
     CHECK(store.fragments_for("m1", "+4917001", 7, 3).empty());
     CHECK(store.stats().fragments_waiting == 3);  // the other three groups
@@ -86,7 +87,7 @@ TEST_CASE("consuming a fragment twice rolls the whole insert back", "[store][inb
     Store store(dir.file("in.db"));
     store.store_fragment(fragment("+4917001", 9, 2, 1, at_seconds(1)));
     auto waiting = store.fragments_for("m1", "+4917001", 9, 2);
-    NewInbound in{"m1", "+4917001", "ab", at_seconds(2), {"AA", "BB"}, true, 9, 2, "ucs2"};
+    NewInbound in{"m1", "+4917001", "ab", at_seconds(2), {"AA", "BB"}, true, 9, 2, "ucs2", std::nullopt};
     store.insert_inbound(in, ids_of(waiting));
     CHECK_THROWS_AS(store.insert_inbound(in, ids_of(waiting)), StoreError);
     CHECK(store.list_inbound({}, std::nullopt, 10).size() == 1);
@@ -111,7 +112,7 @@ TEST_CASE("a fragment group past the timeout is released incomplete, in one tran
 
     const auto& g = groups[0];
     NewInbound in{g.modem, g.sender, "part1part2", at_seconds(200), {}, false, g.ref, g.total,
-                  "gsm7"};
+                  "gsm7", std::nullopt};
     for (const auto& f : g.fragments) in.raw_pdus.push_back(f.pdu);
     const auto id = store.insert_inbound(in, ids_of(g.fragments));
     auto got = store.get_inbound(id);
@@ -136,7 +137,8 @@ TEST_CASE("inbound lists newest first with filters and before_id", "[store][inbo
                                             true,
                                             std::nullopt,
                                             1,
-                                            i % 4 ? "gsm7" : "8bit"}));
+                                            i % 4 ? "gsm7" : "8bit",
+                                            std::nullopt}));
     auto page = store.list_inbound({}, std::nullopt, 5);
     REQUIRE(page.size() == 5);
     CHECK(page[0].id == ids[11]);
@@ -162,7 +164,7 @@ TEST_CASE("an inbound message kept raw has no encoding", "[store][inbound]") {
     Store store(dir.file("in.db"));
     const auto id = store.insert_inbound({"m1", "+4917001", "[undecodable PDU: octet 20 (TP-UDL): …]",
                                           at_seconds(1), {"0004"}, false, std::nullopt, 1,
-                                          std::nullopt});
+                                          std::nullopt, std::nullopt});
     CHECK_FALSE(store.get_inbound(id)->encoding);
 }
 
@@ -170,7 +172,7 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     TempDir dir;
     Store store(dir.file("in.db"));
     const auto source = store.insert_inbound(
-        {"m1", "+4917001", "Stop", at_seconds(1), {"AB"}, true, std::nullopt, 1, "gsm7"});
+        {"m1", "+4917001", "Stop", at_seconds(1), {"AB"}, true, std::nullopt, 1, "gsm7", "opt_out"});
     CHECK(store.add_optout({0, "+4917001", "STOP", at_seconds(1), source, "keyword", std::nullopt}, false).added);
     CHECK(!store.add_optout({0, "+4917001", "ENDE", at_seconds(2), std::nullopt, "api", std::nullopt}, false).added);
     auto o = store.get_optout("+4917001");
@@ -179,6 +181,7 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     CHECK(o->source == "keyword");
     CHECK(o->source_inbound_id == source);
     CHECK(o->at == at_seconds(1));
+    CHECK(store.get_inbound(source)->keyword == "opt_out");
     CHECK(!store.get_optout("+4917999"));
 
     for (int i = 0; i < 5; ++i)

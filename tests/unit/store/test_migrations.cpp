@@ -440,3 +440,24 @@ TEST_CASE("the inbound_by_modem migration indexes the inbound messages kept befo
     CHECK(totals[0].received == 2);
     CHECK(totals[1].received == 1);
 }
+
+TEST_CASE("migration 12 marks the messages kept before it that put their sender on the list",
+          "[store][migrations][inbound]") {
+    TempDir dir;
+    const std::string path = dir.file("smsgw.db");
+    {
+        Database db(path);
+        migrate_up_to(db, 11);
+        db.exec(
+            "INSERT INTO inbound (id, modem, sender, text, received_at, raw_pdus) VALUES "
+            "(1, 'gsm0', '+4917001', 'Stop', 1, '[\"AA\"]'),"
+            "(2, 'gsm0', '+4917002', 'Hello', 2, '[\"BB\"]');"
+            "INSERT INTO optouts (number, keyword, at, source_inbound_id, source) VALUES "
+            "('+4917001', 'STOP', 1, 1, 'keyword'), ('+4917003', NULL, 3, NULL, 'api');");
+    }
+    Store store(path);
+    CHECK(rows_of(store.database(), "inbound", "id, keyword") == "[1,\"opt_out\"]\n[2,null]\n");
+    // Only the matcher's kinds.
+    CHECK_THROWS_AS(store.database().exec("UPDATE inbound SET keyword = 'STOP' WHERE id = 2"),
+                    StoreError);
+}

@@ -27,7 +27,8 @@ void send_through(Store& store, const std::string& modem, int count, int sent, T
 
 void receive_on(Store& store, const std::string& modem, int count, Time at) {
     for (int i = 0; i < count; ++i)
-        store.insert_inbound({modem, "+4917099", "hello", at, {"AA"}, true, std::nullopt, 1, "gsm7"});
+        store.insert_inbound({modem, "+4917099", "hello", at, {"AA"}, true, std::nullopt, 1, "gsm7",
+                              std::nullopt});
 }
 
 }  // namespace

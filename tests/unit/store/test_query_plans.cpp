@@ -70,7 +70,8 @@ void exercise_hot_paths(Store& store) {
     store.list_messages({}, 40, 10);
     store.store_fragment({0, "m1", "+4917001", 5, 2, 1, "a", "AA", at_seconds(8)});
     auto waiting = store.fragments_for("m1", "+4917001", 5, 2);
-    store.insert_inbound({"m1", "+4917001", "ab", at_seconds(9), {"AA", "BB"}, true, 5, 2, "gsm7"},
+    store.insert_inbound({"m1", "+4917001", "ab", at_seconds(9), {"AA", "BB"}, true, 5, 2, "gsm7",
+                          std::nullopt},
                          {&waiting[0].id, 1});
     store.expired_fragments(at_seconds(10));
     InboundFilter since;
