@@ -40,6 +40,7 @@ const std::vector<std::string>& default_optout_keywords() {
         "ABBRUCH",
         "BEENDEN",
         "ABMELDEN",
+        "ABBESTELLEN",
         "AUSTRAGEN",
         // French
         "ARRET",
@@ -55,6 +56,7 @@ const std::vector<std::string>& default_optout_keywords() {
         // Italian
         "BASTA",
         "DISISCRIVI",
+        "CANCELLA",
         // Dutch
         "STOPPEN",
         "AFMELDEN",
@@ -68,7 +70,17 @@ const std::vector<std::string>& default_optout_keywords() {
         // Polish, Czech
         "REZYGNACJA",
         "NIE",
+        "WYPISZ",
         "ODHLASIT",
+        "ZRUŠIT",
+        // Greek (matched without accents: Διαγραφή, ΔΙΑΓΡΑΦΗ)
+        "ΔΙΑΓΡΑΦΗ",
+        "ΑΠΕΓΓΡΑΦΗ",
+        "ΣΤΟΠ",
+        // Romanian (matched without diacritics: Dezabonare, OPREȘTE)
+        "DEZABONARE",
+        "DEZABONEAZA",
+        "OPREȘTE",
         // Turkish, Russian/Ukrainian/Bulgarian
         "IPTAL",
         "İPTAL",
@@ -81,7 +93,7 @@ const std::vector<std::string>& default_optout_keywords() {
 const std::vector<std::string>& default_resubscribe_keywords() {
     static const std::vector<std::string> words = {
         "START", "UNSTOP",   "SUBSCRIBE", "ANMELDEN", "AANMELDEN",
-        "ALTA",  "INSCRIRE", "ISCRIVI",   "СТАРТ",
+        "ALTA",  "INSCRIRE", "ISCRIVI",   "СТАРТ",    "ΕΓΓΡΑΦΗ",   "ABONARE",
     };
     return words;
 }

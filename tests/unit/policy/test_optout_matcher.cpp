@@ -66,6 +66,14 @@ TEST_CASE("optout: the examples of the issue") {
     CHECK(match("Arrêt") == opt_out("ARRET"));
     CHECK(match("ÉNDE") == opt_out("ENDE"));
     CHECK(match("Rezygnacja") == opt_out("REZYGNACJA"));
+    // The seed markets' own words: Greek and Romanian, with their accents.
+    CHECK(match("Διαγραφή") == opt_out("ΔΙΑΓΡΑΦΗ"));
+    CHECK(match("απεγγραφή.") == opt_out("ΑΠΕΓΓΡΑΦΗ"));
+    CHECK(match("Dezabonare") == opt_out("DEZABONARE"));
+    CHECK(match("Oprește!") == opt_out("OPREȘTE"));
+    CHECK(match("Wypisz") == opt_out("WYPISZ"));
+    CHECK(match("Abbestellen") == opt_out("ABBESTELLEN"));
+    CHECK(match("zrušit") == opt_out("ZRUŠIT"));
     CHECK(match("nie") == opt_out("NIE"));
     CHECK(match("stop sending me ads") == std::nullopt);
     CHECK(match("Stopp bitte") == std::nullopt);
