@@ -442,7 +442,8 @@ int main(int argc, char** argv) {
                        "send no earlier than this ISO-8601 time with offset");
     param<std::string>(send, "--idempotency-key", "idempotency_key",
                        "a repeated send with the same key returns the first message");
-    param<std::string>(send, "--modem", "modem", "send through this modem only");
+    param<std::string>(send, "--modem", "modem",
+                       "send through this modem only, whatever its route_prefixes say");
     param<std::string>(send, "--category", "category", "transactional (default) or marketing")
         ->check(CLI::IsMember(names(smsgw::api::category_names)));
     send.prepare = [send_batch_option, send_batch_file](json& p, std::string& op) {
