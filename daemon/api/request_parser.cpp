@@ -1,11 +1,13 @@
 // The request envelope. nlohmann/json does the JSON (and refuses ill-formed
 // UTF-8); before it, a cheap scan bounds the nesting depth, because echoing a
-// deeply nested id would recurse once per level. Duplicate keys are refused:
-// nlohmann keeps the last, and a proxy reading the first would see another
-// request than the daemon.
+// deeply nested id would recurse once per level. Duplicate keys are refused
+// (a send_batch item's refuse that item alone): nlohmann keeps the last, and a
+// proxy reading the first would see another request than the daemon.
 #include "daemon/api/request_parser.hpp"
 
+#include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "daemon/api/param_io.hpp"
@@ -101,6 +103,70 @@ std::string id_as_written(std::string_view line, const json& id) {
     return lexeme.lexeme.empty() ? id.dump() : lexeme.lexeme;
 }
 
+// Every key given twice in one object, with its path ("text",
+// "messages[3].to"): nlohmann keeps the last, and a proxy reading the first
+// would see another request than the daemon. Tracks where the parser is, as
+// its callback tells only the nesting depth.
+class DuplicateKeys {
+public:
+    struct Found {
+        std::string path;                // "messages[3].to"
+        std::optional<std::size_t> item;  // 3: inside an item of the top-level "messages"
+    };
+    std::vector<Found> found;
+
+    bool on(json::parse_event_t event, const json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+            case json::parse_event_t::array_start:
+                frames_.push_back({event == json::parse_event_t::array_start, {}, {}, 0});
+                break;
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                if (!frames_.empty()) frames_.pop_back();
+                counted();
+                break;
+            case json::parse_event_t::key:
+                if (!frames_.empty()) key(parsed.get<std::string>());
+                break;
+            case json::parse_event_t::value:
+                counted();
+                break;
+        }
+        return true;
+    }
+
+private:
+    struct Frame {
+        bool array = false;
+        std::set<std::string> keys;  // an object's
+        std::string last_key;        // an object's: whose value is being read
+        std::size_t items = 0;       // an array's: values read so far
+    };
+    std::vector<Frame> frames_;
+
+    void counted() {
+        if (!frames_.empty() && frames_.back().array) ++frames_.back().items;
+    }
+    void key(const std::string& name) {
+        Frame& f = frames_.back();
+        f.last_key = name;
+        if (f.keys.insert(name).second) return;
+        std::string path;
+        for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
+            if (frames_[i].array)
+                path += "[" + std::to_string(frames_[i].items) + "]";
+            else
+                path += (path.empty() ? "" : ".") + frames_[i].last_key;
+        }
+        Found d{path.empty() ? name : path + "." + name, std::nullopt};
+        // {"messages": [ {…}, {…} ]}: the item's own error, not the request's.
+        if (frames_.size() == 3 && frames_[0].last_key == "messages" && frames_[1].array)
+            d.item = frames_[1].items;
+        found.push_back(std::move(d));
+    }
+};
+
 // A subscription asks for the data of the ops behind its events, so it is
 // held to their roles as a request of that op would be: refused whole,
 // naming the first event the caller may not see, rather than narrowed in
@@ -140,16 +206,9 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
         return unexpected(fail("null", ErrorCode::bad_request,
                                "JSON nested deeper than " + std::to_string(max_depth) + " levels"));
 
-    std::vector<std::set<std::string>> keys_per_object;
-    std::string duplicate;
+    DuplicateKeys duplicates;
     const json::parser_callback_t watch_keys = [&](int, json::parse_event_t event, json& parsed) {
-        if (event == json::parse_event_t::object_start) keys_per_object.emplace_back();
-        if (event == json::parse_event_t::object_end && !keys_per_object.empty())
-            keys_per_object.pop_back();
-        if (event == json::parse_event_t::key && !keys_per_object.empty() &&
-            !keys_per_object.back().insert(parsed.get<std::string>()).second && duplicate.empty())
-            duplicate = parsed.get<std::string>();
-        return true;
+        return duplicates.on(event, parsed);
     };
     json request;
     try {
@@ -171,9 +230,15 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
     if (id == request.end())
         return unexpected(fail("null", ErrorCode::bad_request, "id: required", "id"));
     std::string id_text = id_as_written(line, *id);
-    if (!duplicate.empty())
-        return unexpected(
-            fail(id_text, ErrorCode::bad_request, duplicate + ": given more than once", duplicate));
+    // A key twice inside a send_batch item refuses that item alone (below),
+    // as any other fault of an item does; anywhere else, the request.
+    const auto op_field = request.find("op");
+    const bool batch = op_field != request.end() && op_field->is_string() &&
+                       op_field->get_ref<const std::string&>() == to_string(Op::send_batch);
+    for (const auto& d : duplicates.found)
+        if (!batch || !d.item)
+            return unexpected(
+                fail(id_text, ErrorCode::bad_request, d.path + ": given more than once", d.path));
 
     const auto op_name = request.find("op");
     if (op_name == request.end())
@@ -196,6 +261,14 @@ Expected<Request, RequestError> parse_request(std::string_view line, Role caller
     Request out{std::move(id_text), {}};
     if (auto error = read_op_params(*op, request, out.params))
         return unexpected(RequestError{std::move(out.id), std::move(*error)});
+    if (auto* items = std::get_if<SendBatchParams>(&out.params))
+        for (const auto& d : duplicates.found) {
+            if (!d.item || *d.item >= items->messages.size()) continue;
+            SendItem& item = items->messages[*d.item];
+            if (item.refused) continue;
+            item.refused = Error{ErrorCode::bad_request, d.path + ": given more than once", d.path};
+            item.raw = request["messages"][*d.item].dump();
+        }
     if (const auto* subscribe = std::get_if<SubscribeParams>(&out.params))
         if (auto error = check_event_roles(*subscribe, caller))
             return unexpected(RequestError{std::move(out.id), std::move(*error)});

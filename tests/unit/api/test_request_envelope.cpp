@@ -144,6 +144,35 @@ TEST_CASE("duplicate keys are refused") {
     CHECK(parse_request(R"({"id":{"to":1},"op":"send","to":"+491701234567","text":"x"})",
                         Role::member)
               .has_value());
+    // Nested, named by its path.
+    const RequestError nested = refused(R"({"id":1,"op":"subscribe","events":["message.sent"],)"
+                                        R"("x":[1,{"a":[{"b":1,"b":2}]}]})");
+    CHECK(nested.error.field == "x[1].a[0].b");
+    CHECK(nested.error.message == "x[1].a[0].b: given more than once");
+}
+
+TEST_CASE("a key twice in a send_batch item refuses that item alone, named by its path") {
+    auto r = parse_request(R"({"id":1,"op":"send_batch","messages":[)"
+                           R"({"to":"+491701234567","text":"first"},)"
+                           R"({"to":"+491701234567","text":"x","to":"+491709999999"},)"
+                           R"("not an object",)"
+                           R"({"text":"y","text":"z","to":"+491701234568"}]})",
+                           Role::member);
+    REQUIRE(r.has_value());
+    const auto& items = std::get<SendBatchParams>(r->params).messages;
+    REQUIRE(items.size() == 4);
+    CHECK_FALSE(items[0].refused);
+    CHECK(items[0].params.text == "first");
+    REQUIRE(items[1].refused);
+    CHECK(items[1].refused->field == "messages[1].to");
+    CHECK(items[1].refused->message == "messages[1].to: given more than once");
+    CHECK(items[1].raw.find("+491709999999") != std::string::npos);
+    REQUIRE(items[2].refused);  // its own fault, counted as an item
+    REQUIRE(items[3].refused);
+    CHECK(items[3].refused->field == "messages[3].text");
+    // Outside the items, the request.
+    const RequestError top = refused(R"({"id":1,"op":"send_batch","messages":[],"messages":[]})");
+    CHECK(top.error.field == "messages");
 }
 
 TEST_CASE("line length and nesting are bounded") {
