@@ -27,7 +27,7 @@ const Field<SendParams> send_fields[] = {
     {{"validity_minutes", T::integer, false, 5, 10080}, &SendParams::validity_minutes},
     {{"priority", T::integer, false, 0, 9}, &SendParams::priority},
     {{"not_before", T::timestamp}, &SendParams::not_before},
-    {{"idempotency_key", T::string, false, 1, 128}, &SendParams::idempotency_key},
+    {{"idempotency_key", T::string, false, 1, 128, {}, C::client_key}, &SendParams::idempotency_key},
     {{"modem", T::string, false, 1, 32, {}, C::name}, &SendParams::modem},
     {{"category", T::enumeration, false, 0, 0, category_names}, &SendParams::category},
 };

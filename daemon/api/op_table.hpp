@@ -35,7 +35,13 @@ enum class ParamCheck {
     sms_text,      // non-empty; over 255 parts' worth of characters is text_too_long
     name,          // letters, digits, `_`, `-`, `.` (modem names)
     setting_key,   // lower-case dotted name
+    client_key,    // an idempotency key a client may choose: not the daemon's "smsgwd:" ones
 };
+
+// The prefix of the idempotency keys smsgwd gives its own automatic replies
+// ("smsgwd:help:…"), which it also counts to send one of a kind an hour: a
+// client's key with it would suppress them.
+inline constexpr std::string_view daemon_key_prefix = "smsgwd:";
 
 struct ParamSpec {
     std::string_view name;

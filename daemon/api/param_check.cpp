@@ -92,6 +92,13 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
                                : "a setting key of lower-case letters, digits, `_` and `.`",
                            v);
             break;
+        case ParamCheck::client_key:
+            if (text.starts_with(daemon_key_prefix))
+                return bad(path,
+                           "a key not beginning with \"" + std::string(daemon_key_prefix) +
+                               "\" (smsgwd's own automatic replies use those)",
+                           v);
+            break;
         case ParamCheck::none:
             break;
     }

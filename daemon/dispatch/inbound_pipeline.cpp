@@ -14,6 +14,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "daemon/api/op_table.hpp"
 #include "daemon/api/params.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
@@ -519,7 +520,7 @@ void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& t
     // One of each kind per number and interval: a sender repeating STOP, or an
     // auto-responder answering HELP with HELP, does not get (and pay for) a
     // reply to each.
-    const std::string key_prefix = "smsgwd:" + std::string(purpose) + ":";
+    const std::string key_prefix = std::string(api::daemon_key_prefix) + std::string(purpose) + ":";
     if (store_.queued_since(to.address, key_prefix, now - options_.auto_reply_interval)) {
         spdlog::info("inbound: no {} reply to {}: one was queued in the last {} min", purpose,
                      to.address,

@@ -94,6 +94,13 @@ TEST_CASE("ranges, enums and formats") {
           "idempotency_key");
     CHECK(parsed<SendParams>(send_with(R"(,"idempotency_key":")" + std::string(128, 'k') + "\""))
               .idempotency_key->size() == 128);
+    // smsgwd's own keys: a client's would suppress its automatic replies
+    // (one of each kind per number an hour), an opt-out's confirmation too.
+    CHECK(refused(send_with(R"(,"idempotency_key":"smsgwd:optout-confirmation:x")")).message ==
+          "idempotency_key: expected a key not beginning with \"smsgwd:\" (smsgwd's own "
+          "automatic replies use those), found \"smsgwd:optout-confirmation:x\"");
+    CHECK(parsed<SendParams>(send_with(R"(,"idempotency_key":"order-smsgwd:1")"))
+              .idempotency_key == "order-smsgwd:1");
     CHECK(refused(send_with(R"(,"modem":"office 1")")).field == "modem");
 }
 
