@@ -45,9 +45,15 @@ Error bad(const std::string& path, const std::string& expected, const json& foun
 // (E.164's 15 plus room for a national trunk prefix). libphonenumber in the
 // daemon decides whether the number really exists.
 bool plausible_number(const std::string& s) {
+    // Surrounding white space is what a number copied from a document or a
+    // spreadsheet cell brings along (" +4917… ", "+4917…\n"): not the number's.
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return false;
+    const std::string_view number =
+        std::string_view(s).substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
     std::size_t digit_count = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
+    for (std::size_t i = 0; i < number.size(); ++i) {
+        const char c = number[i];
         if (c >= '0' && c <= '9')
             ++digit_count;
         else if (c == '+' ? i != 0 : std::string_view(" -()./").find(c) == std::string_view::npos)

@@ -49,6 +49,8 @@ bool is_layout(char32_t cp) {
     switch (cp) {
         case U' ':
         case U'\t':
+        case U'\r':  // a line end copied along with the number
+        case U'\n':
         case U'-':
         case U'.':
         case U'(':

@@ -112,10 +112,16 @@ TEST_CASE("implausible numbers are invalid_number") {
         CHECK(e.code == ErrorCode::invalid_number);
         CHECK(e.field == "to");
     }
-    for (const char* to : {"+491701234567", "0170 1234567", "(0170) 123-45.67", "112"})
+    // White space around a number copied from a document or a spreadsheet
+    // cell is not the number's; white space alone is no number.
+    CHECK(refused(R"({"id":1,"op":"send","text":"x","to":" \t "})").code == ErrorCode::invalid_number);
+    for (const char* to : {"+491701234567", "0170 1234567", "(0170) 123-45.67", "112",
+                           " +491701234567 "})
         CHECK(
             parsed<SendParams>(std::string(R"({"id":1,"op":"send","text":"x","to":")") + to + "\"}")
                 .to == to);
+    CHECK(parsed<SendParams>(R"({"id":1,"op":"send","text":"x","to":"\t+491701234567\r\n"})").to ==
+          "\t+491701234567\r\n");
 }
 
 TEST_CASE("text: empty is bad_request, beyond 255 parts is text_too_long") {

@@ -82,6 +82,7 @@ TEST_CASE("numbers: Unicode layout characters copied from documents") {
     CHECK(ok("+49\u2013151\u201323456789", "") == "+4915123456789");  // en dash
     CHECK(ok("+49\u202F151\u202F23456789", "") == "+4915123456789");  // narrow nbsp
     CHECK(ok("+\uFF14\uFF19 151 23456789", "") == "+4915123456789");  // fullwidth digits
+    CHECK(ok(" +49 151 23456789\r\n", "") == "+4915123456789");      // a cell's line end
 }
 
 TEST_CASE("numbers: too short and too long, with the country named") {
