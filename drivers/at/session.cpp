@@ -376,10 +376,13 @@ void Session::on_final(const std::string& line, TimePoint now) {
 void Session::stray_final(const std::string& line, TimePoint now) {
     // A refusal of the send that timed out: the network did not take the
     // message, so it may be retried. Our probes are never answered with
-    // +CMS ERROR, and any error before the first probe is the send's.
+    // +CMS ERROR; any other error is the send's only while no probe is out
+    // (in the quiet gap before the first): after one, it may be the probe's,
+    // and a send taken for refused would go out twice.
     if (late_send_ && !answer_open_) {
         auto parsed = parse_final_result(line, config_.vendor);
-        if (!parsed->success && (unanswered_probes_ == 0 || istarts_with(line, "+CMS ERROR"))) {
+        const bool no_probe_out = state_ == SessionState::resync_quiet && unanswered_probes_ == 0;
+        if (!parsed->success && (no_probe_out || istarts_with(line, "+CMS ERROR"))) {
             finish_late_send(Final{Outcome::error, line, std::move(parsed->error),
                                    "answered after the send timeout"},
                              {});

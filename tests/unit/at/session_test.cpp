@@ -462,6 +462,25 @@ TEST_CASE("session: a refusal after the send timeout fails the send: it was not 
     CHECK(done.final.line == "+CMS ERROR: 38");
 }
 
+TEST_CASE("session: a bare ERROR once a probe was written is not taken for the late send's refusal") {
+    // After the probe's OK, an ERROR may be the probe's answer (the OK the
+    // send's): the part stays uncertain, never retried, and the line is
+    // probed again.
+    Rig rig;
+    const auto id = rig.submit(command("AT+CMGS=23", pdu));
+    rig.feed("\r\n> ");
+    rig.advance(120s);
+    rig.advance(500ms);
+    REQUIRE(rig.writes().back() == "AT\r");
+    rig.feed("\r\nOK\r\n\r\nERROR\r\n");
+    CHECK_FALSE(rig.completed(id));
+    rig.advance(500ms);
+    REQUIRE(rig.writes().back() == "AT\r");
+    rig.feed("\r\nOK\r\n");
+    rig.advance(500ms);
+    CHECK(rig.result(id).final.outcome == Outcome::uncertain);
+}
+
 TEST_CASE("session: a send timed out with no answer at all stays uncertain whatever ends the resync") {
     Rig rig;
     const auto id = rig.submit(command("AT+CMGS=23", pdu));
