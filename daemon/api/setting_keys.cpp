@@ -13,7 +13,9 @@ using T = SettingType;
 // admin's; what shapes the messages and replies is a manager's.
 constexpr SettingSpec specs[] = {
     {"sms.enabled", T::boolean, "true", Role::admin, 0, 0,
-     "Send SMS at all. Off: every send is refused with service_disabled (a paid service)."},
+     "Send SMS at all (a paid service). Off: every send is refused with service_disabled, "
+     "nothing queued goes to a modem until it is on again (validity still runs), and no "
+     "automatic reply is queued."},
     {"sms.company_name", T::text, R"("")", Role::manager, 0, 50,
      "The company name, for the prefix of marketing messages."},
     {"sms.prefix_company_name", T::boolean, "false", Role::manager, 0, 0,

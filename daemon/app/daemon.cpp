@@ -73,6 +73,7 @@ struct Daemon::Parts : service::ModemDirectory {
         return modems->why_waiting(recipient, bound_modem, because);
     }
     void wake() override { modems->wake(); }
+    void settings_changed() override { modems->settings_changed(); }
 
     std::string status_line() const;
     void schedule_status();
@@ -82,8 +83,10 @@ struct Daemon::Parts : service::ModemDirectory {
 };
 
 std::string Daemon::Parts::status_line() const {
+    const std::string& held = modems->held();
     return std::to_string(modems->ready_count()) + "/" + std::to_string(modems->count()) +
-           " modems ready, " + std::to_string(store->queue_length()) + " messages queued";
+           " modems ready, " + std::to_string(store->queue_length()) + " messages queued" +
+           (held.empty() ? std::string() : "; " + held);
 }
 
 void Daemon::Parts::schedule_status() {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/core/clock.hpp"
+#include "daemon/core/settings_cache.hpp"
 #include "daemon/dispatch/inbound_pipeline.hpp"
 #include "daemon/dispatch/local_day.hpp"
 #include "daemon/dispatch/modem_pool.hpp"
@@ -28,12 +29,14 @@ struct ModemSide::Impl {
          core::EventPublisher& events, const config::Config& c)
         : config(c),
           db(store),
+          run_time(settings),
           scheduler(io, store, events, dispatch::SchedulerOptions::from(c)),
           inbound(io, store, events, settings, scheduler, dispatch::InboundOptions::from(c)),
           pool(io, events, scheduler, inbound) {}
 
     config::Config config;
     store::Store& db;  // modem.list's counters, read once at start
+    const core::SettingsCache& run_time;  // settings.set's values (sms.enabled)
     dispatch::OutboundScheduler scheduler;
     dispatch::InboundPipeline inbound;
     dispatch::ModemPool pool;
@@ -53,9 +56,19 @@ void ModemSide::start() {
     const store::Time now = core::now();
     impl_->pool.load_counters(impl_->db.modem_totals(dispatch::local_day(now).start), now);
     impl_->scheduler.start();
+    settings_changed();
     impl_->inbound.start();
     auto r = impl_->pool.apply(impl_->config.modems);
     spdlog::info("modems started: {}", joined(r.started));
+}
+
+void ModemSide::settings_changed() {
+    // A kill switch: with SMS switched off nothing already queued goes out
+    // either (a runaway campaign stops); the queue keeps it, validity runs on.
+    if (impl_->run_time.get().sms_enabled)
+        impl_->scheduler.release();
+    else
+        impl_->scheduler.hold("sending is switched off (setting sms.enabled is false)");
 }
 
 void ModemSide::reload(const config::Config& config) {
@@ -94,6 +107,10 @@ std::optional<std::string> ModemSide::why_waiting(std::string_view recipient,
 
 void ModemSide::wake() {
     impl_->scheduler.wake();
+}
+
+const std::string& ModemSide::held() const {
+    return impl_->scheduler.held();
 }
 
 int ModemSide::ready_count() const {

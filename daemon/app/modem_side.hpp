@@ -44,6 +44,10 @@ class ModemSide {
                                            std::string_view bound_modem,
                                            std::string_view because) const;
     void wake();
+    // Run-time settings changed: sms.enabled off holds every send.
+    void settings_changed();
+    // Why no part goes to a modem at all; empty: parts go.
+    const std::string& held() const;
     int ready_count() const;
     int count() const;
 

@@ -512,6 +512,13 @@ void InboundPipeline::Impl::reply(const policy::Sender& to, const std::string& t
                                   const std::vector<std::string>& pdus, store::Time now,
                                   Announcements& later) {
     if (text.empty()) return;
+    // Switched off, nothing goes out; a confirmation queued now would reach
+    // the sender whenever sending is switched on again, days later perhaps.
+    if (!settings_.get().sms_enabled) {
+        spdlog::info("inbound: no {} reply to {}: sending is switched off (setting sms.enabled)",
+                     purpose, shown_sender(to.address));
+        return;
+    }
     if (to.kind == policy::SenderKind::alphanumeric || to.address.empty()) {
         spdlog::info("inbound: no {} reply to {}: not a number a message can reach", purpose,
                      shown_sender(to.address));

@@ -27,7 +27,8 @@
 //    into the store, never through the opted-out check of `send`, and not
 //    charged to the wallet: a confirmation to a number that just opted out is
 //    the point. Each gets an idempotency key from the received PDU(s), so a
-//    PDU read again after a crash does not answer twice.
+//    PDU read again after a crash does not answer twice. With sms.enabled off
+//    no reply is queued (the opt-out itself is kept).
 //  - SMS-STATUS-REPORT: matched to the part by (modem, TP-MR, recipient) within
 //    a window (the most recent part wins: TP-MR wraps at 256), message.* event.
 //

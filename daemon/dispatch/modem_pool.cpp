@@ -433,6 +433,7 @@ drivers::ModemStatus ModemPool::Impl::slot_status(const Slot& s) {
 std::optional<std::string> ModemPool::Impl::why_waiting(
     std::string_view recipient, const std::optional<BoundTo>& bound) const {
     if (stopping_) return "the daemon is stopping";
+    if (!scheduler_.held().empty()) return scheduler_.held();
     std::vector<ModemAvailability> modems;
     modems.reserve(slots_.size());
     for (const auto& s : slots_) {

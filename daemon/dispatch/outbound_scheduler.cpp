@@ -127,6 +127,9 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     void start();
     std::vector<store::Part> startup();
     void wake();
+    void hold(std::string why);
+    void release();
+    const std::string& held() const { return held_; }
     void attach(std::shared_ptr<drivers::Modem> modem, const config::ModemConfig& config);
     void update(const config::ModemConfig& config);
     void detach(const std::string& name, std::function<void()> idle);
@@ -217,6 +220,7 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     bool started_ = false;
     bool draining_ = false;
     bool closed_ = false;
+    std::string held_;  // see hold(); empty: senders claim
     std::vector<std::function<void()>> drained_;
     bool due_known_ = false;
     std::optional<store::Time> next_due_;
@@ -239,6 +243,15 @@ std::vector<store::Part> OutboundScheduler::startup() {
 }
 void OutboundScheduler::wake() {
     impl_->wake();
+}
+void OutboundScheduler::hold(std::string why) {
+    impl_->hold(std::move(why));
+}
+void OutboundScheduler::release() {
+    impl_->release();
+}
+const std::string& OutboundScheduler::held() const {
+    return impl_->held();
 }
 void OutboundScheduler::reconfigure(const SchedulerOptions& from_config) {
     impl_->reconfigure(from_config);
@@ -319,6 +332,25 @@ void OutboundScheduler::Impl::wake() {
     poke_timer_.async_wait([weak](const boost::system::error_code&) {
         if (auto self = weak.lock()) self->poke_idle();
     });
+}
+
+void OutboundScheduler::Impl::hold(std::string why) {
+    if (why.empty()) why = "sending is held";
+    const bool was = !held_.empty();
+    held_ = std::move(why);
+    if (was) return;
+    spdlog::warn("dispatch: no part goes to a modem: {}", held_);
+    // Senders that hold claimed parts put them back at their next round.
+    for (auto& [name, s] : senders_) poke(*s);
+}
+
+void OutboundScheduler::Impl::release() {
+    if (held_.empty()) return;
+    held_.clear();
+    spdlog::info("dispatch: sending resumed");
+    // Held senders sleep without a due time: each looks at the queue now.
+    for (auto& [name, s] : senders_) poke(*s);
+    wake();
 }
 
 void OutboundScheduler::Impl::poke_idle() {
@@ -461,7 +493,7 @@ SenderInfo OutboundScheduler::Impl::info(std::string_view name) const {
     out.counters = s.counters;
     out.sent_today = s.limiter.sent_today(s.day);
     out.capped = s.capped;
-    out.resting = s.resting;
+    out.resting = s.resting.empty() ? held_ : s.resting;
     out.claimed_ahead = s.claimed.size();
     out.excluded = s.excluded;
     return out;
@@ -570,6 +602,12 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         if (!s.claimed.empty())
             requeue(s, {}, "claimed, put back unsent: modem " + s.name + " reached its max_per_day");
         co_return day.next - wall;
+    }
+
+    if (!held_.empty()) {
+        if (!s.claimed.empty())
+            requeue(s, {}, "claimed, put back unsent: " + held_);
+        co_return std::chrono::hours(24);  // release() pokes it
     }
 
     if (!s.resting.empty()) {
@@ -802,8 +840,8 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
         deadline,
         [this, sp, job, want, epoch] {
             job->count = 0;
-            // Detached, draining or requeued since: claim nothing for it.
-            if (epoch != sp->epoch || !sp->modem || draining_) return;
+            // Detached, draining, held or requeued since: claim nothing for it.
+            if (epoch != sp->epoch || !sp->modem || draining_ || !held_.empty()) return;
             sp->claim_wake = wake_seq_;
             job->count = want - static_cast<int>(sp->claimed.size());
             job->modem = sp->name;

@@ -136,6 +136,13 @@ class OutboundScheduler {
 
     // New work may be due (a commit, a settings change). Cheap; callable at any rate.
     void wake();
+    // Sending switched off (sms.enabled false): no sender claims a part until
+    // release(); what one holds claimed goes back to the queue, the AT+CMGS in
+    // flight finishes. `why` is what modem.list and a waiting message say.
+    void hold(std::string why);
+    void release();
+    // Why sending is held; empty: it is not.
+    const std::string& held() const;
     // SIGHUP: the options a reloaded config asks for (the bound-modem wait),
     // used from the next expiry sweep on.
     void reconfigure(const SchedulerOptions& from_config);

@@ -140,6 +140,7 @@ HandlerResult Service::Impl::settings_set(const api::SettingsSetParams& p,
     deps.store.set_setting(p.key, canonical->dump(), static_cast<std::int64_t>(caller.uid),
                            core::now());
     deps.settings.reload();
+    deps.modems.settings_changed();
     spdlog::info("setting {} changed from {} to {} by {} (uid {})", p.key, previous.dump(),
                  canonical->dump(), caller.user, caller.uid);
     return json{{"key", p.key}, {"value", *canonical}, {"previous", previous}};

@@ -25,6 +25,9 @@ class ModemDirectory {
                                                    std::string_view because) const = 0;
     // New parts were committed to the queue: look for work now.
     virtual void wake() = 0;
+    // A run-time setting changed (settings.set): sms.enabled holds or releases
+    // the queue.
+    virtual void settings_changed() = 0;
 };
 
 }  // namespace smsgw::service

@@ -268,6 +268,9 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                                                     {"sent_today", 3},
                                                     {"failed", 0},
                                                     {"received", 1},
+                                                    {"capped", false},
+                                                    {"resting",
+                                                     "its network refused 5 sends in a row"},
                                                     {"last_error", ""},
                                                     {"last_error_text", ""}},
                                                    {{"name", "office-2"},
@@ -286,6 +289,8 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                                                     {"sent_today", 0},
                                                     {"failed", 2},
                                                     {"received", 0},
+                                                    {"capped", true},
+                                                    {"resting", nullptr},
                                                     {"last_error", "not_registered"},
                                                     {"last_error_text",
                                                      "not registered: searching for a network"}}})}};

@@ -15,6 +15,8 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <thread>
+#include <ctime>
 
 #include "tests/integration/daemon_harness.hpp"
 
@@ -542,6 +544,56 @@ TEST_CASE("message.get says what a queued message waits for") {
     for (const auto& h : refused_got["history"])
         if (h["entity"] == "part") part_numbered = h["seq"] == 1;
     CHECK(part_numbered);
+}
+
+TEST_CASE("sms.enabled off holds the queue, across a restart, until it is on again") {
+    SimProcess a;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"de", &a, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    d.request_ok({{"id", 1}, {"op", "settings.set"}, {"key", "optout.confirmation_enabled"},
+                  {"value", true}});
+    // Accepted before the switch-off, due two seconds later.
+    const auto due = std::chrono::system_clock::now() + 2s;
+    const std::time_t due_t = std::chrono::system_clock::to_time_t(due);
+    std::tm tm{};
+    ::gmtime_r(&due_t, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    // A fraction of a second is kept to the millisecond.
+    const auto held = d.request_ok(
+        send_req("+4915123456789", "held", {{"not_before", std::string(when) + ".250123Z"}}));
+    d.request_ok({{"id", 2}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", false}});
+    CHECK(d.request(send_req("+4915123456780", "refused"))["error"]["code"] == "service_disabled");
+    std::this_thread::sleep_until(due + 1500ms);
+    const std::string why = "sending is switched off (setting sms.enabled is false)";
+    const auto got =
+        d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", held["message_id"]}});
+    CHECK(got["state"] == "queued");
+    CHECK(got["not_before"] == std::string(when) + ".250Z");
+    CHECK(got["waiting"] == why);
+    CHECK(d.request_ok({{"id", 4}, {"op", "modem.list"}})["modems"][0]["resting"] == why);
+    CHECK(sent_parts(a).empty());
+    // A STOP is still honoured, with no confirmation queued.
+    a.control({{"op", "inject_sms"}, {"from", "+4917612345678"}, {"text", "STOP"}});
+    REQUIRE(wait_for(
+        [&] { return !d.request_ok({{"id", 5}, {"op", "optout.list"}})["optouts"].empty(); }, 20s));
+    CHECK(d.request_ok({{"id", 6}, {"op", "message.list"}})["messages"].size() == 1);
+
+    // The setting is kept: a restart holds the queue from its start.
+    d.signal(SIGTERM);
+    REQUIRE(d.wait_exit(20s) == 0);
+    d.start();
+    REQUIRE(d.wait_modems_ready(1));
+    std::this_thread::sleep_for(1s);
+    CHECK(d.request_ok({{"id", 7}, {"op", "message.get"}, {"message_id", held["message_id"]}})
+              ["state"] == "queued");
+    CHECK(sent_parts(a).empty());
+
+    d.request_ok({{"id", 8}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", true}});
+    REQUIRE(d.wait_message_state(held["message_id"], "sent"));
+    CHECK(sent_parts(a).size() == 1);
+    CHECK(d.request_ok({{"id", 9}, {"op", "modem.list"}})["modems"][0]["resting"].is_null());
 }
 
 TEST_CASE("limits.max_queue answers overloaded, counted again as the queue shrinks") {

@@ -341,6 +341,78 @@ TEST_CASE("dispatch: a fast modem never sends the parts it claimed ahead of a re
     }
 }
 
+TEST_CASE("dispatch: while sending is held no part goes out, released each goes once") {
+    SimProcess sim;  // 0 ms: the sender claims ahead, so holding must put claims back
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    const auto warm = queue_numbered(rig, "+4917012345", 300, 20, "warm");
+    require_all_final(rig, warm, 15s);
+    // Held in the middle of a queue: what is in AT+CMGS finishes, the rest stays queued.
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 60; ++i)
+        ids.push_back(rig.queue("+49170557" + std::to_string(1000 + i), three_part_text));
+    REQUIRE(rig.run_until([&] { return sim_sent(sim).size() > 20; }));
+    const std::string why = "sending is switched off (setting sms.enabled is false)";
+    rig.scheduler->hold(why);
+    CHECK(rig.scheduler->held() == why);
+    REQUIRE(rig.run_until([&] { return !rig.scheduler->results_pending("office-1"); }));
+    const auto sent_when_held = sim_sent(sim).size();
+    REQUIRE_FALSE(rig.run_until([&] { return sim_sent(sim).size() > sent_when_held; }, 1500ms));
+    // Nothing is left claimed: every part not on the network is queued again.
+    int queued = 0;
+    for (auto id : ids)
+        for (const auto& p : rig.message(id).parts) {
+            CHECK(p.state != State::sending);
+            if (p.state == State::queued) ++queued;
+        }
+    CHECK(queued > 0);
+    CHECK(*rig.pool->why_waiting("+4917055799999", std::nullopt) == why);
+    CHECK(rig.pool->list()[0]["resting"] == why);
+    // A new message waits too.
+    ids.push_back(rig.queue("+4917055800000", "after the hold"));
+    REQUIRE_FALSE(rig.run_until([&] { return sim_sent(sim).size() > sent_when_held; }, 500ms));
+
+    rig.scheduler->release();
+    CHECK(rig.scheduler->held().empty());
+    require_all_final(rig, ids);
+    CHECK_FALSE(rig.pool->why_waiting("+4917055799999", std::nullopt));
+    CHECK(rig.pool->list()[0]["resting"].is_null());
+    // Every part reached the network once, the parts of a message in order.
+    std::map<std::string, std::vector<int>> seqs;
+    for (const auto& part : sim_sent(sim))
+        if (part.contains("concat") && part["concat"].is_object())
+            seqs[part["to"].get<std::string>()].push_back(part["concat"]["seq"].get<int>());
+    for (auto id : ids) {
+        const auto d = rig.message(id);
+        INFO("message " << id << " " << store::to_string(d.message.state));
+        CHECK(d.message.state == State::sent);
+        if (d.parts.size() == 3) CHECK(seqs[d.message.recipient] == std::vector<int>{1, 2, 3});
+    }
+}
+
+TEST_CASE("dispatch: with SMS switched off a STOP opts out and queues no confirmation") {
+    SimProcess sim;
+    DispatchRig rig;
+    rig.set_setting("optout.confirmation_enabled", "true");
+    rig.set_setting("optout.confirmation_text", R"("You are unsubscribed.")");
+    rig.set_setting("optout.help_enabled", "true");
+    rig.set_setting("optout.help_text", R"("Call us.")");
+    rig.set_setting("sms.enabled", "false");
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345679"}, {"text", "STOP"}});
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345670"}, {"text", "HELP"}});
+    REQUIRE(rig.run_until([&] { return inbound(rig).size() == 2 && stored_count(sim) == 0; }));
+    CHECK(rig.store->get_optout("+4915112345679").has_value());
+    CHECK(rig.store->list_messages({}, std::nullopt, 10).empty());
+    // Switched on again, the next STOP is confirmed as before.
+    rig.set_setting("sms.enabled", "true");
+    sim.control({{"op", "inject_sms"}, {"from", "+4915112345671"}, {"text", "STOP"}});
+    REQUIRE(rig.run_until([&] { return sim_sent(sim).size() == 1; }));
+    CHECK(sim_sent(sim)[0]["to"] == "+4915112345671");
+}
+
 TEST_CASE("dispatch: a temporary +CMS ERROR is retried after the backoff and then sent") {
     SimProcess sim({"--error-rate", "1", "--error-codes", "42"});
     DispatchRig rig;  // retry: 3 attempts, 1 s apart

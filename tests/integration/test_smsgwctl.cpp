@@ -290,6 +290,13 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     CHECK(std::get<api::SettingsSetParams>(last().params).value == api::SettingValue(std::int64_t{4}));
     ok({"settings", "set", "sms.sender_caption", "4915112345678", "--string"});
     CHECK(std::get<api::SettingsSetParams>(last().params).value == api::SettingValue(std::string("4915112345678")));
+    // A key that takes text gets text whatever the value looks like.
+    ok({"settings", "set", "sms.sender_caption", "4915112345678"});
+    CHECK(std::get<api::SettingsSetParams>(last().params).value == api::SettingValue(std::string("4915112345678")));
+    ok({"settings", "set", "sms.company_name", "123"});
+    CHECK(std::get<api::SettingsSetParams>(last().params).value == api::SettingValue(std::string("123")));
+    ok({"settings", "set", "optout.help_text", "true"});
+    CHECK(std::get<api::SettingsSetParams>(last().params).value == api::SettingValue(std::string("true")));
 
     // A table a terminal can hold: what to check first, the rest in --json.
     out = ok({"modem", "list"});
@@ -302,6 +309,10 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     CHECK(has(out, "last -95 dBm 3 min ago"));
     CHECK(has(out, "registering  -  "));  // office-2 has no operator yet
     CHECK(has(out, "not registered: searching for a network"));
+    // What STATE does not say: why a modem takes no messages.
+    CHECK(has(out, "\noffice-1: takes no messages: its network refused 5 sends in a row\n"));
+    CHECK(has(out, "\noffice-2: takes no messages: reached its max_per_day; takes messages again "
+                   "after midnight\n"));
     CHECK_FALSE(has(out, "867530912345678"));
     CHECK_FALSE(has(out, "/dev/ttyUSB2"));
     // A wide terminal's 132 columns hold it, with a last error cut at 40 and
@@ -678,7 +689,7 @@ TEST_CASE("smsgwctl: help texts say what the daemon does") {
     }
     CHECK(has(r.out, "  sms.max_segments  (an integer from 1 to 255; admin)\n"));
     CHECK(has(r.out, "  sms.company_name  (text, at most 50 characters; manager)\n"));
-    CHECK(has(r.out, "      Send SMS at all."));
+    CHECK(has(r.out, "      Send SMS at all (a paid service)."));
 
     // The stream outlives --timeout: said where people look.
     r = run_ctl({"events", "--help"});

@@ -486,6 +486,33 @@ std::string error_cell(const json& modem) {
     return "-";
 }
 
+// Why a modem takes no messages though it may be ready: it rests after
+// refusals, sending is switched off, or it reached its daily cap. One line per
+// reason, naming the modems it holds ("office-1, office-2: sending is switched
+// off …"), since the STATE column says only "ready".
+std::string not_sending_lines(const json& modems) {
+    std::vector<std::pair<std::string, std::string>> reasons;  // reason, modems
+    for (const json& m : modems) {
+        std::string why;
+        if (const auto r = m.find("resting"); r != m.end() && r->is_string())
+            why = r->get<std::string>();
+        else if (const auto c = m.find("capped"); c != m.end() && c->is_boolean() && c->get<bool>())
+            why = "reached its max_per_day; takes messages again after midnight";
+        if (why.empty()) continue;
+        const auto n = m.find("name");
+        const std::string name = n != m.end() && n->is_string() ? n->get<std::string>() : "?";
+        auto same = std::find_if(reasons.begin(), reasons.end(),
+                                 [&](const auto& r) { return r.first == why; });
+        if (same == reasons.end())
+            reasons.emplace_back(why, name);
+        else
+            same->second += ", " + name;
+    }
+    std::string out;
+    for (const auto& [why, names] : reasons) out += names + ": takes no messages: " + why + "\n";
+    return out;
+}
+
 }  // namespace
 
 std::string render_modems(const json& result) {
@@ -512,7 +539,7 @@ std::string render_modems(const json& result) {
         row["last error"] = error_cell(m);
         rows.push_back(std::move(row));
     }
-    return table(rows, ColumnOrder::as_given) +
+    return table(rows, ColumnOrder::as_given) + not_sending_lines(*modems) +
            "(smsgwctl --json modem list: port, IMEI, ICCID, SMSC, storage, routes and limits)\n";
 }
 
