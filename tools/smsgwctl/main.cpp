@@ -28,6 +28,7 @@
 #include "daemon/api/client.hpp"
 #include "daemon/api/error.hpp"
 #include "daemon/api/op_table.hpp"
+#include "daemon/api/setting_keys.hpp"
 #include "daemon/api/suggest.hpp"
 #include "daemon/api/vocabulary.hpp"
 #include "tools/smsgwctl/daemon_link.hpp"
@@ -178,8 +179,15 @@ json read_batch(const std::string& path) {
 }
 
 // `settings set KEY VALUE`: true/false and integers are sent typed.
-json setting_value(const std::string& text, bool as_string) {
-    if (as_string) return text;
+// A setting's value as typed on the command line: text for the keys that take
+// text whatever it looks like (a company name "123", a caption of digits),
+// else true/false and integers as such.
+json setting_value(const std::string& key, const std::string& text, bool as_string) {
+    using T = smsgw::api::SettingType;
+    const auto* spec = smsgw::api::find_setting(key);
+    if (as_string || (spec && (spec->type == T::text || spec->type == T::reply_text ||
+                               spec->type == T::currency || spec->type == T::sender_caption)))
+        return text;
     if (text == "true") return true;
     if (text == "false") return false;
     if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos &&
@@ -571,10 +579,12 @@ int main(int argc, char** argv) {
         ->add_option("key", *set_key, "the setting, e.g. sms.enabled (every key: below)")
         ->required();
     settings_set.app->add_option("value", *set_value, "true/false, an integer, or text")->required();
-    settings_set.app->add_flag("--string", *set_string, "send the value as text even if it looks like a number or boolean");
+    settings_set.app->add_flag("--string", *set_string,
+                               "send the value as text even if it looks like a number or boolean "
+                               "(keys that take text always get text)");
     settings_set.prepare = [set_key, set_value, set_string](json& p, std::string&) {
         p["key"] = *set_key;
-        p["value"] = setting_value(*set_value, *set_string);
+        p["value"] = setting_value(*set_key, *set_value, *set_string);
     };
     settings_set.app->footer(
         smsgw::ctl::setting_keys_help() +
@@ -582,7 +592,7 @@ int main(int argc, char** argv) {
         "Examples:\n"
         "  smsgwctl settings set sms.enabled false\n"
         "  smsgwctl settings set sms.company_name \"ACME GmbH\"\n"
-        "  smsgwctl settings set sms.sender_caption 4915112345678 --string\n"
+        "  smsgwctl settings set sms.sender_caption 4915112345678\n"
         "The values in force, the defaults and who changed what last: smsgwctl settings get\n");
 
     // ---- wallet get|topup ---------------------------------------------------------

@@ -27,7 +27,7 @@ std::string value_hint(const api::SettingSpec& spec) {
         case T::currency:
             return "an ISO 4217 code such as EUR";
         case T::sender_caption:
-            return "a name, or digits with --string";
+            return "a name, or a number of up to 15 digits";
     }
     return "text";
 }
