@@ -3,7 +3,9 @@
 // code of their own (invalid_number, text_too_long) differ from bad_request.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "daemon/api/amount.hpp"
 #include "daemon/api/param_io.hpp"
@@ -22,6 +24,11 @@ constexpr std::size_t max_text_chars = 255 * 153;
 
 std::string range(const ParamSpec& s) {
     return std::to_string(s.min) + ".." + std::to_string(s.max);
+}
+
+// "an integer in 1..100", or for a range of one value ("protocol": 1) "1".
+std::string integer_range(const ParamSpec& s) {
+    return s.min == s.max ? std::to_string(s.min) : "an integer in " + range(s);
 }
 
 std::size_t utf8_chars(const std::string& s) {
@@ -62,6 +69,35 @@ bool plausible_number(const std::string& s) {
     return digit_count >= 3 && digit_count <= 17;
 }
 
+// The first control character of an SMS text a handset would show as junk or
+// not at all, and its position in characters (1-based): C0 controls but
+// TAB, LF, FF and CR (line breaks and a form feed are in GSM 03.38; a tab
+// is common in pasted text), DEL and the C1 controls. A NUL in particular
+// would end the text early in many handsets' displays.
+std::optional<std::pair<char32_t, std::size_t>> control_character(const std::string& s) {
+    std::size_t position = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if ((b & 0xC0) == 0x80) continue;  // inside a character
+        ++position;
+        if (b < 0x20 && b != '\t' && b != '\n' && b != '\f' && b != '\r') return {{b, position}};
+        if (b == 0x7F) return {{b, position}};
+        // U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+        if (b == 0xC2 && i + 1 < s.size()) {
+            const auto next = static_cast<unsigned char>(s[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) return {{next, position}};
+        }
+    }
+    return std::nullopt;
+}
+
+std::string code_point(char32_t c) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out = "U+0000";
+    for (int i = 0; i < 4; ++i) out[5 - i] = hex[(c >> (4 * i)) & 0xF];
+    return out;
+}
+
 bool plain_name(const std::string& s, bool setting_key) {
     return std::all_of(s.begin(), s.end(), [&](char c) {
         const auto u = static_cast<unsigned char>(c);
@@ -75,6 +111,17 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
     switch (s.check) {
         case ParamCheck::sms_text:
             if (text.empty()) return bad(path, "a text of at least one character", v);
+            if (text.find_first_not_of(" \t\r\n\f") == std::string::npos)
+                return Error{ErrorCode::bad_request,
+                             path + ": expected a text with something to read, found only white space",
+                             path};
+            if (const auto c = control_character(text))
+                return Error{ErrorCode::bad_request,
+                             path + ": expected a text without control characters, found " +
+                                 code_point(c->first) + " at character " +
+                                 std::to_string(c->second) +
+                                 " (line breaks, tabs and form feeds are allowed)",
+                             path};
             if (const std::size_t n = utf8_chars(text); n > max_text_chars)
                 return Error{ErrorCode::text_too_long,
                              path + ": " + std::to_string(n) +
@@ -218,13 +265,13 @@ std::optional<Error> check_value(const json& v, const ParamSpec& s, const std::s
             if (!v.is_string()) return bad(path, "a string", v);
             return check_string(v, s, path);
         case ParamType::integer: {
-            if (!v.is_number_integer()) return bad(path, "an integer in " + range(s), v);
+            if (!v.is_number_integer()) return bad(path, integer_range(s), v);
             // Non-negative numbers parse as unsigned; above INT64_MAX they are
             // out of every range we have.
             const bool fits = !v.is_number_unsigned() || v.get<std::uint64_t>() <= INT64_MAX;
             const bool in_range =
                 fits && v.get<std::int64_t>() >= s.min && v.get<std::int64_t>() <= s.max;
-            if (!in_range) return bad(path, "an integer in " + range(s), v);
+            if (!in_range) return bad(path, integer_range(s), v);
             return std::nullopt;
         }
         case ParamType::boolean:

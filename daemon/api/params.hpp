@@ -4,6 +4,7 @@
 // protocol's defaults for parameters a client leaves out.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,10 @@ namespace smsgw::api {
 struct Timestamp {
     std::string text;
     std::int64_t unix_seconds = 0;
+    int millis = 0;  // 0..999 after unix_seconds
+    std::chrono::milliseconds since_epoch() const {
+        return std::chrono::seconds(unix_seconds) + std::chrono::milliseconds(millis);
+    }
     bool operator==(const Timestamp&) const = default;
 };
 

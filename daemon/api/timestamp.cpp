@@ -47,7 +47,7 @@ std::int64_t days_from_civil(int y, int m, int d) {
 
 std::optional<Timestamp> parse_timestamp(std::string_view s) {
     std::size_t pos = 0;
-    int year, month, day, hour, minute, second = 0;
+    int year, month, day, hour, minute, second = 0, millis = 0;
     if (!digits(s, pos, 4, year) || !expect(s, pos, '-') || !digits(s, pos, 2, month) ||
         !expect(s, pos, '-') || !digits(s, pos, 2, day))
         return std::nullopt;
@@ -62,6 +62,9 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
             const std::size_t start = ++pos;
             while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
             if (pos == start || pos - start > 9) return std::nullopt;
+            // Milliseconds, as the daemon keeps its times; finer digits are dropped.
+            for (std::size_t i = 0; i < 3; ++i)
+                millis = millis * 10 + (start + i < pos ? s[start + i] - '0' : 0);
         }
     }
     int offset_minutes = 0;
@@ -85,7 +88,7 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
     const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 +
                                  minute * 60 + second -
                                  static_cast<std::int64_t>(offset_minutes) * 60;
-    return Timestamp{std::string(s), seconds};
+    return Timestamp{std::string(s), seconds, millis};
 }
 
 }  // namespace smsgw::api

@@ -1,7 +1,8 @@
 // ISO-8601 times in requests (`not_before`, `since`, `until`). The offset is
 // required: a daemon and its clients may sit in different time zones, and a
 // local time is ambiguous once a year. Accepted: `2024-06-01T14:30:00Z`,
-// `2024-06-01T14:30+02:00`, fractions of a second (dropped).
+// `2024-06-01T14:30+02:00`, fractions of a second (kept to the millisecond,
+// the daemon's precision).
 #pragma once
 
 #include <optional>

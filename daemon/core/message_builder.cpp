@@ -103,8 +103,7 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
     m.accepted_at = ctx.now;
     // Due from the moment it was accepted unless scheduled: the time the reply
     // and the message.queued event carry is the one stored.
-    m.not_before = p.not_before ? store::Time(std::chrono::seconds(p.not_before->unix_seconds))
-                                : ctx.now;
+    m.not_before = p.not_before ? store::Time(p.not_before->since_epoch()) : ctx.now;
     if (p.validity_minutes) {
         m.validity_minutes = static_cast<int>(*p.validity_minutes);
         const store::Time start = std::max(*m.not_before, ctx.now);

@@ -17,7 +17,7 @@ namespace {
 
 std::optional<store::Time> time_of(const std::optional<api::Timestamp>& t) {
     if (!t) return std::nullopt;
-    return store::Time(std::chrono::seconds(t->unix_seconds));
+    return store::Time(t->since_epoch());
 }
 
 json inbound_row(const store::Inbound& i) {

@@ -41,7 +41,7 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
     full.report = false;
     full.validity_minutes = 120;
     full.priority = 0;
-    full.not_before = Timestamp{"2024-06-01T14:30:00+02:00", 1717245000};
+    full.not_before = Timestamp{"2024-06-01T14:30:00+02:00", 1717245000, 0};
     full.idempotency_key = "k1";
     full.modem = "office-1";
     full.category = Category::marketing;
@@ -52,7 +52,7 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
     MessageListParams list;
     list.state = MessageState::failed;
     list.category = Category::transactional;
-    list.since = Timestamp{"2024-01-01T00:00:00Z", 1704067200};
+    list.since = Timestamp{"2024-01-01T00:00:00Z", 1704067200, 0};
     list.limit = 10;
     list.before_id = 99;
 
@@ -64,7 +64,7 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
         list,
         MessageCancelParams{13},
         InboundListParams{"DHL", "office-1", std::nullopt,
-                          Timestamp{"2024-02-01T00:00:00Z", 1706745600}, 5, 7},
+                          Timestamp{"2024-02-01T00:00:00Z", 1706745600, 0}, 5, 7},
         OptoutListParams{"+491701234567", 20, std::nullopt},
         OptoutAddParams{"+491701234567", "asked by phone"},
         OptoutRemoveParams{"+491701234567"},

@@ -44,6 +44,9 @@ TEST_CASE("hello") {
     CHECK(parsed<HelloParams>(R"({"id":1,"op":"hello","client":"erp","protocol":1})") ==
           HelloParams{"erp", 1});
     CHECK(refused(R"({"id":1,"op":"hello","protocol":2})").field == "protocol");
+    // The one version there is, not a range of one.
+    CHECK(refused(R"({"id":1,"op":"hello","protocol":2})").message ==
+          "protocol: expected 1, found the number 2");
 }
 
 TEST_CASE("message.get and message.cancel need a positive message_id") {

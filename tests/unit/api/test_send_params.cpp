@@ -124,6 +124,38 @@ TEST_CASE("implausible numbers are invalid_number") {
           "\t+491701234567\r\n");
 }
 
+TEST_CASE("text: only white space, or a control character, is bad_request naming where") {
+    const auto text_refused = [](const std::string& json_text) {
+        return refused(R"({"id":1,"op":"send","to":"+491701234567","text":")" + json_text + "\"}");
+    };
+    for (const char* blank : {" ", "   ", "\\n", " \\r\\n\\t "}) {
+        const Error e = text_refused(blank);
+        INFO(blank);
+        CHECK(e.code == ErrorCode::bad_request);
+        CHECK(e.field == "text");
+        CHECK(e.message == "text: expected a text with something to read, found only white space");
+    }
+    const Error nul = text_refused(R"(a\u0000b)");
+    CHECK(nul.code == ErrorCode::bad_request);
+    CHECK(nul.field == "text");
+    CHECK(nul.message ==
+          "text: expected a text without control characters, found U+0000 at character 2 (line "
+          "breaks, tabs and form feeds are allowed)");
+    // Counted in characters, not bytes; DEL and the C1 controls too.
+    CHECK(text_refused(R"(\u00e4\u00e4\u001b)").message.find("U+001B at character 3") !=
+          std::string::npos);
+    CHECK(text_refused(R"(x\u007f)").message.find("U+007F at character 2") != std::string::npos);
+    CHECK(text_refused(R"(\u0085)").message.find("U+0085 at character 1") != std::string::npos);
+    // Line breaks, a tab and a form feed are text; so is a Latin-1 letter
+    // whose UTF-8 begins with the byte of the C1 controls.
+    for (const char* ok : {R"(Line 1\nLine 2\r\n\tend\f)", "\u00a0x", "\u00bfQu\u00e9?"})
+        CHECK_FALSE(parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" +
+                                       std::string(ok) + "\"}")
+                        .text.empty());
+    // preview checks its text the same way.
+    CHECK(refused(R"({"id":1,"op":"preview","text":"\u0001"})").field == "text");
+}
+
 TEST_CASE("text: empty is bad_request, beyond 255 parts is text_too_long") {
     CHECK(refused(R"({"id":1,"op":"send","to":"+491701234567","text":""})").code ==
           ErrorCode::bad_request);

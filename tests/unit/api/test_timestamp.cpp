@@ -11,6 +11,14 @@ TEST_CASE("timestamps with offsets become UTC seconds") {
     CHECK(parse_timestamp("2024-06-01T12:30:00Z")->unix_seconds == 1717245000);
     CHECK(parse_timestamp("2024-06-01T07:30-0500")->unix_seconds == 1717245000);
     CHECK(parse_timestamp("2024-06-01t12:30:00.123456z")->unix_seconds == 1717245000);
+    // Fractions to the millisecond, the daemon's precision; finer digits dropped.
+    CHECK(parse_timestamp("2024-06-01T12:30:00.123456789Z")->millis == 123);
+    CHECK(parse_timestamp("2024-06-01T12:30:00,5Z")->millis == 500);
+    CHECK(parse_timestamp("2024-06-01T12:30:00.07+02:00")->millis == 70);
+    CHECK(parse_timestamp("2024-06-01T12:30:00Z")->millis == 0);
+    CHECK(parse_timestamp("2024-06-01T12:30Z")->millis == 0);
+    CHECK(parse_timestamp("2024-06-01T12:30:00.999Z")->since_epoch().count() ==
+          1717245000LL * 1000 + 999);
     CHECK(parse_timestamp("2024-02-29T00:00:00Z").has_value());
     CHECK(parse_timestamp("2000-02-29T00:00:00Z").has_value());
 }
