@@ -382,15 +382,42 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(cancelled["state"] == "cancelled");
     auto twice = d.request({{"id", 3}, {"op", "message.cancel"}, {"message_id", first["message_id"]}});
     CHECK(twice["ok"] == false);
-    // Asked again in a batch, with another number and text: the first message, as it is now.
+    // Asked again in a batch, the number written another way: the first
+    // message, as it is now.
     json repeat = json::array();
-    repeat.push_back({{"to", "+4915100000001"}, {"text", "a longer text"}, {"idempotency_key", "order-17"}});
+    repeat.push_back({{"to", "0151 23456789"}, {"text", "hello"}, {"idempotency_key", "order-17"}});
     const auto batch = d.request_ok({{"id", 4}, {"op", "send_batch"}, {"messages", repeat}});
     INFO(batch.dump());
     CHECK(batch["messages"][0]["duplicate"] == true);
     CHECK(batch["messages"][0]["message_id"] == first["message_id"]);
     CHECK(batch["messages"][0]["state"] == "cancelled");
     CHECK(batch["messages"][0]["to"] == "+4915123456789");
+    // The same key for another number or text is no repeat: refused, never
+    // answered with the first message (the second would be lost in silence).
+    const std::string id17 = first["message_id"].dump();
+    const auto other_text = d.request(send_req("+4915123456789", "your parcel has shipped",
+                                               {{"idempotency_key", "order-17"}}));
+    CHECK(other_text["error"]["code"] == "bad_request");
+    CHECK(other_text["error"]["field"] == "idempotency_key");
+    CHECK(other_text["error"]["message"] ==
+          "idempotency_key \"order-17\" belongs to message " + id17 +
+              ", which has another text; a retry repeats its request unchanged, a new message "
+              "needs a new key");
+    json reused = json::array();
+    reused.push_back({{"to", "+4915100000001"}, {"text", "hello"}, {"idempotency_key", "order-17"}});
+    // Two new messages of one batch with one key: the second is no repeat either.
+    reused.push_back({{"to", "+4915100000002"}, {"text", "first"}, {"idempotency_key", "order-20"}});
+    reused.push_back({{"to", "+4915100000002"}, {"text", "second"}, {"idempotency_key", "order-20"}});
+    const auto reused_batch = d.request_ok({{"id", 5}, {"op", "send_batch"}, {"messages", reused}});
+    INFO(reused_batch.dump());
+    CHECK(reused_batch["accepted"] == 1);
+    CHECK(reused_batch["messages"][0]["ok"] == false);
+    CHECK(reused_batch["messages"][0]["error"]["field"] == "messages[0].idempotency_key");
+    CHECK_THAT(reused_batch["messages"][0]["error"]["message"].get<std::string>(),
+               Catch::Contains("which went to another number (+4915123456789)"));
+    CHECK(reused_batch["messages"][1]["ok"] == true);
+    CHECK(reused_batch["messages"][2]["ok"] == false);
+    CHECK(reused_batch["messages"][2]["error"]["field"] == "messages[2].idempotency_key");
 
     // A note on an opt-out added by hand is a note, not a keyword the customer sent.
     // What was queued for the number and would now be refused is cancelled with it.
