@@ -145,6 +145,13 @@ TEST_CASE("optout: internal separators are ignored, words are not") {
     CHECK(match("") == std::nullopt);
     CHECK(match("!!!") == std::nullopt);
     CHECK(match("\xFF stop") == std::nullopt);  // invalid UTF-8 is never a keyword
+    // README's examples: spacing, quotes, an emoji, a zero-width space and
+    // fullwidth letters are no letters of the word.
+    CHECK(match("S T O P") == opt_out("STOP"));
+    CHECK(match("'STOP'") == opt_out("STOP"));
+    CHECK(match("Stop \U0001F600") == opt_out("STOP"));
+    CHECK(match("S\u200BTOP") == opt_out("STOP"));
+    CHECK(match("\uFF33\uFF34\uFF2F\uFF30") == opt_out("STOP"));
 }
 
 TEST_CASE("optout: help keywords") {
