@@ -948,6 +948,13 @@ TEST_CASE("smsgwd tells systemd where its start is, when it is ready, that it li
     auto reloaded = systemd.until("READY=1", 10s);
     REQUIRE(reloaded);
     CHECK_THAT(*reloaded, Catch::Contains("messages queued"));
+    // With SMS switched off the status says so.
+    d->request_ok({{"id", 1}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", false}});
+    d->signal(SIGHUP);
+    auto held = systemd.until("READY=1", 10s);
+    REQUIRE(held);
+    CHECK_THAT(*held, Catch::Contains(
+                          "messages queued; sending is switched off (setting sms.enabled is false)"));
 
     d->signal(SIGTERM);
     auto stopping = systemd.until("STOPPING=1", 10s);
