@@ -634,7 +634,8 @@ awaitable<SteadyClock::duration> OutboundScheduler::Impl::round(Sender& s) {
         else
             commits_->hurry();  // a claim made ahead: it is needed now
         while (s.claim_pending && active(s)) co_await nap(s, std::chrono::hours(1));
-        if (!active(s)) co_return SteadyClock::duration::zero();
+        // Held while it claimed: the next round puts the claim back.
+        if (!active(s) || !held_.empty()) co_return SteadyClock::duration::zero();
         if (s.claimed.empty()) {
             if (s.claim_wake != wake_seq_) co_return SteadyClock::duration::zero();
             if (commits_->failing()) co_return std::chrono::seconds(1);
