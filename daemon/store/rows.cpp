@@ -57,6 +57,7 @@ Message message(const Statement& st) {
     m.updated_at = from_millis(st.int64(17));
     m.caller_uid = st.optional_int64(18);
     m.parts_total = static_cast<int>(st.int64(19));
+    m.currency = st.text(20);
     return m;
 }
 
