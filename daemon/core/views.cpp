@@ -126,6 +126,7 @@ json optout_json(const store::OptOut& o) {
         {"at", format_time(o.at)},
         {"source", o.source},
         {"source_inbound_id", optional_json(o.source_inbound_id)},
+        {"uid", optional_json(o.uid)},
         {"id", o.id},
     };
 }

@@ -82,6 +82,7 @@ HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const Cal
     o.at = core::now();
     o.source = "api";
     o.note = p.note;  // the reason staff gave ("asked by phone")
+    o.uid = static_cast<std::int64_t>(caller.uid);
     // What was queued for the number and would now be refused is cancelled
     // with it, as for a STOP.
     const auto [added, cancelled] =

@@ -106,6 +106,7 @@ OptOut optout(const Statement& st) {
     o.source_inbound_id = st.optional_int64(4);
     o.source = st.text(5);
     o.note = st.optional_text(6);
+    o.uid = st.optional_int64(7);
     return o;
 }
 

@@ -34,7 +34,7 @@ inline const std::string inbound_columns =
     "parts_received, encoding, keyword";
 
 inline const std::string optout_columns =
-    "id, number, keyword, at, source_inbound_id, source, note";
+    "id, number, keyword, at, source_inbound_id, source, note, uid";
 
 State state(const Statement& st, int column);
 std::optional<Time> optional_time(const Statement& st, int column);

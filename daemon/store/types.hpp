@@ -84,6 +84,10 @@ struct OptOut {
     std::optional<std::int64_t> source_inbound_id;
     std::string source = "api";  // keyword | api | import
     std::optional<std::string> note;  // staff's reason, for one added by hand
+    // Who added it by hand (optout.add): the caller's uid. None for one a
+    // keyword made (source_inbound_id says which message), and for those
+    // added before schema version 14.
+    std::optional<std::int64_t> uid;
 };
 
 struct InsertResult {

@@ -213,6 +213,9 @@ TEST_CASE("an inbound STOP opts the sender out and the next send to them is refu
     auto list = d.request_ok({{"id", 1}, {"op", "optout.list"}});
     CHECK(list["optouts"][0]["number"] == "+4917612345678");
     CHECK(list["optouts"][0]["keyword"] == "STOP");
+    // A customer's keyword, not a person: no uid; its message is the source.
+    CHECK(list["optouts"][0]["uid"].is_null());
+    CHECK(list["optouts"][0]["source_inbound_id"].is_number());
 
     auto inbound = d.request_ok({{"id", 2}, {"op", "inbound.list"}});
     REQUIRE(!inbound["messages"].empty());
@@ -784,6 +787,40 @@ TEST_CASE("sms.currency changes only with the wallet empty; each cost keeps its 
     for (const char* part : {"balance  0.95 USD\n", "-0.05 USD", "+1 USD", "-0.05 EUR", "+0.05 EUR",
                              "-1.95 EUR", "paid back"})
         CHECK_THAT(shown, Catch::Contains(part));
+}
+
+TEST_CASE("optout.add keeps who added the number: optout.list, optout.added, smsgwctl") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    Client events(d.socket_path());
+    REQUIRE(
+        events.request({{"id", 1}, {"op", "subscribe"}, {"events", {"optout.added"}}}).at("ok") ==
+        true);
+    d.request_ok({{"id", 2},
+                  {"op", "optout.add"},
+                  {"number", "+4915199887766"},
+                  {"note", "asked by phone"}});
+    const auto uid = static_cast<std::int64_t>(::getuid());
+    const auto line = events.line();
+    REQUIRE(line);
+    const json added = json::parse(*line);
+    CHECK(added["event"] == "optout.added");
+    CHECK(added["uid"] == uid);
+    CHECK(added["source"] == "api");
+    const auto list = d.request_ok({{"id", 3}, {"op", "optout.list"}})["optouts"];
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["uid"] == uid);
+    CHECK(list[0]["note"] == "asked by phone");
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, shown] = run_program({ctl, "--socket", d.socket_path(), "optout", "list"});
+    INFO(shown);
+    CHECK(rc == 0);
+    CHECK_THAT(shown, Catch::Contains("UID"));
+    // The entry's row, ending with the uid (the table's last column).
+    const auto row = shown.find("+4915199887766");
+    REQUIRE(row != std::string::npos);
+    const std::string line_of_entry = shown.substr(row, shown.find('\n', row) - row);
+    CHECK_THAT(line_of_entry, Catch::EndsWith("  " + std::to_string(uid)));
 }
 
 TEST_CASE("a database smsgwd cannot use stops it with the file and what to do") {

@@ -540,7 +540,10 @@ int main(int argc, char** argv) {
 
     // ---- optout list|add|remove -------------------------------------------------
     CLI::App* optout = group("optout", "The opt-out list (STOP replies and manual entries); manager role.");
-    auto& optout_list = command(optout, "list", "optout.list", "Opted-out numbers, newest first.");
+    auto& optout_list =
+        command(optout, "list", "optout.list",
+                "Opted-out numbers, newest first: the keyword or note, the source, and the uid "
+                "of who added one by hand.");
     param<std::string>(optout_list, "--number", "number", "only this number");
     integer_param(optout_list, "--limit", "limit", "at most this many (1…1000)");
     integer_param(optout_list, "--before-id", "before_id", "continue after this id");

@@ -70,3 +70,14 @@ TEST_CASE("message views: the cost as a decimal with its currency, as send answe
     CHECK(core::money_json(180'000, "EUR") ==
           json{{"cost", "0.18"}, {"cost_micros", 180'000}, {"currency", "EUR"}});
 }
+
+TEST_CASE("opt-out views: who added an entry by hand, none for a keyword's") {
+    store::OptOut by_hand;
+    by_hand.number = "+4917612345678";
+    by_hand.uid = 1000;
+    CHECK(core::optout_json(by_hand)["uid"] == 1000);
+    store::OptOut keyword;
+    keyword.source = "keyword";
+    keyword.source_inbound_id = 7;
+    CHECK(core::optout_json(keyword)["uid"].is_null());
+}

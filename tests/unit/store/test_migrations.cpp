@@ -167,7 +167,7 @@ TEST_CASE("the writes of every send and state change build no temporary B-tree",
           "VALUES (?, ?, ?, ?, ?, ?)",
           "UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?",
           "UPDATE messages SET state = ?, updated_at = ? WHERE id = ?",
-          "INSERT INTO optouts (number, keyword, at, source) VALUES (?, ?, ?, ?)",
+          "INSERT INTO optouts (number, keyword, at, source, uid) VALUES (?, ?, ?, ?, ?)",
           "INSERT INTO wallet_ledger (at, amount, balance_after, reason, message_id, uid, "
           "currency) VALUES (?, ?, ?, ?, ?, ?, ?)",
           "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus, complete, concat_ref, "
@@ -340,7 +340,7 @@ TEST_CASE("migration 9 keeps every opt-out and its id, and gives no id twice fro
           R"([7,"+491701234568",null,2000,"api","asked by phone"])" "\n");
     REQUIRE(store.remove_optout("+491701234568"));
     REQUIRE(store.add_optout({0, "+491701234569", std::nullopt, at_seconds(3), std::nullopt, "api",
-                              std::nullopt}, false).added);
+                              std::nullopt, std::nullopt}, false).added);
     CHECK(store.get_optout("+491701234569")->id == 8);
 }
 
@@ -492,4 +492,27 @@ TEST_CASE("migration 13 keeps with each cost and ledger row the currency it was 
         CHECK(store.get_message(id)->message.currency == "USD");
         CHECK(store.get_message(1)->message.currency == expected);
     }
+}
+
+TEST_CASE("migration 14 leaves the adder of the opt-outs kept before it unknown",
+          "[store][migrations]") {
+    TempDir dir;
+    const std::string path = database_left_at(
+        dir, 13,
+        "INSERT INTO inbound (id, modem, sender, text, received_at, raw_pdus) VALUES "
+        "(1, 'gsm0', '+4917001', 'Stop', 1, '[\"AA\"]');"
+        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source, note) VALUES "
+        "('+4917001', 'STOP', 1, 1, 'keyword', NULL), ('+4917002', NULL, 2, NULL, 'api', "
+        "'asked by phone');");
+    Store store(path);
+    CHECK(rows_of(store.database(), "optouts", "number, source, uid") ==
+          R"(["+4917001","keyword",null])" "\n" R"(["+4917002","api",null])" "\n");
+    OptOut by_hand;
+    by_hand.number = "+4917003";
+    by_hand.at = at_seconds(3);
+    by_hand.uid = 1000;
+    REQUIRE(store.add_optout(by_hand, false).added);
+    CHECK(store.get_optout("+4917003")->uid == 1000);
+    CHECK_FALSE(store.get_optout("+4917002")->uid);
+    CHECK(store.list_optouts(std::nullopt, 1).at(0).uid == 1000);
 }

@@ -77,7 +77,7 @@ void exercise_hot_paths(Store& store) {
     InboundFilter since;
     since.since = at_seconds(9);
     store.list_inbound(since, std::nullopt, 10);
-    store.add_optout({0, "+4917001", "STOP", at_seconds(9), std::nullopt, "keyword", std::nullopt}, false);
+    store.add_optout({0, "+4917001", "STOP", at_seconds(9), std::nullopt, "keyword", std::nullopt, std::nullopt}, false);
     store.get_optout("+4917001");
     store.list_optouts(std::nullopt, 10);
     store.charge(1, "EUR", std::nullopt, 0, at_seconds(10));
