@@ -1,8 +1,9 @@
-// Sums of money on the wire (wallet.topup's `amount`): decimal text such as
-// "10.50" to micro-units and back. Money is never a binary double here — 0.1
-// has no exact double — so a client writes amounts as strings (or as whole
-// integers) and the daemon adds up integers. The rules match the daemon's
-// prices (daemon/policy/cost.hpp): digits, an optional '.', at most 6 decimals.
+// Sums of money on the wire (the `amount` of wallet.topup and wallet.withdraw):
+// decimal text such as "10.50" to micro-units and back. Money is never a
+// binary double here — 0.1 has no exact double — so a client writes amounts as
+// strings (or as whole integers) and the daemon adds up integers. The rules
+// match the daemon's prices (daemon/policy/cost.hpp): digits, an optional '.',
+// at most 6 decimals.
 #pragma once
 
 #include <cstdint>

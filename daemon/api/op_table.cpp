@@ -134,6 +134,12 @@ const Field<WalletTopupParams> wallet_topup_fields[] = {
     {{"reason", T::string, false, 1, 200}, &WalletTopupParams::reason},
 };
 
+const Field<WalletWithdrawParams> wallet_withdraw_fields[] = {
+    // As a top-up's; whether the balance holds it is the daemon's check.
+    {{"amount", T::amount, true, 1, max_amount_micros}, &WalletWithdrawParams::amount},
+    {{"reason", T::string, false, 1, 200}, &WalletWithdrawParams::reason},
+};
+
 // Rows per params struct, found by type.
 template <typename S>
 std::span<const Field<S>> fields_of() {
@@ -169,8 +175,10 @@ std::span<const Field<S>> fields_of() {
         return subscribe_fields;
     else if constexpr (std::is_same_v<S, WalletGetParams>)
         return wallet_get_fields;
-    else
+    else if constexpr (std::is_same_v<S, WalletTopupParams>)
         return wallet_topup_fields;
+    else
+        return wallet_withdraw_fields;
 }
 
 struct OpRole {
@@ -190,7 +198,7 @@ constexpr OpRole op_roles[] = {
     {Op::settings_get, Role::manager}, {Op::settings_set, Role::manager},
     {Op::modem_list, Role::admin},     {Op::preview, Role::member},
     {Op::subscribe, Role::member},     {Op::wallet_get, Role::admin},
-    {Op::wallet_topup, Role::admin},
+    {Op::wallet_topup, Role::admin},   {Op::wallet_withdraw, Role::admin},
 };
 constexpr bool roles_in_op_order() {
     for (std::size_t i = 0; i < std::size(op_roles); ++i)

@@ -171,11 +171,21 @@ struct WalletTopupParams {
     bool operator==(const WalletTopupParams&) const = default;
 };
 
+// Debits the wallet by hand (a payout, a correction, emptying it before a
+// change of sms.currency), at most its balance; the ledger keeps it as a
+// top-up's.
+struct WalletWithdrawParams {
+    Amount amount;  // above 0
+    std::optional<std::string> reason;
+    bool operator==(const WalletWithdrawParams&) const = default;
+};
+
 using Params =
     std::variant<HelloParams, SendParams, SendBatchParams, MessageGetParams, MessageListParams,
                  MessageCancelParams, InboundListParams, OptoutListParams, OptoutAddParams,
                  OptoutRemoveParams, SettingsGetParams, SettingsSetParams, ModemListParams,
-                 PreviewParams, SubscribeParams, WalletGetParams, WalletTopupParams>;
+                 PreviewParams, SubscribeParams, WalletGetParams, WalletTopupParams,
+                 WalletWithdrawParams>;
 static_assert(std::variant_size_v<Params> == op_names.size());
 
 struct Request {

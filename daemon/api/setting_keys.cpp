@@ -23,7 +23,9 @@ constexpr SettingSpec specs[] = {
     {"sms.cost_per_segment", T::money, R"("0")", Role::admin, 0, 0,
      "Price of one SMS segment in sms.currency, a decimal with up to 6 places (\"0.09\")."},
     {"sms.currency", T::currency, R"("EUR")", Role::admin, 0, 0,
-     "ISO 4217 code of the currency costs and the wallet are kept in."},
+     "ISO 4217 code of the currency new costs, charges and top-ups are in; each cost and "
+     "ledger entry keeps its own. Changes only while the wallet is empty (wallet.withdraw) "
+     "and no charge may still be refunded."},
     {"wallet.enabled", T::boolean, "false", Role::admin, 0, 0,
      "Charge each message's cost to the wallet; refuse sends it cannot pay "
      "(insufficient_balance)."},

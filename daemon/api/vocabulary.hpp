@@ -30,11 +30,12 @@ enum class Op {
     subscribe,
     wallet_get,
     wallet_topup,
+    wallet_withdraw,
 };
-inline constexpr std::array<std::string_view, 17> op_names = {
+inline constexpr std::array<std::string_view, 18> op_names = {
     "hello",        "send",        "send_batch", "message.get",   "message.list", "message.cancel",
     "inbound.list", "optout.list", "optout.add", "optout.remove", "settings.get", "settings.set",
-    "modem.list",   "preview",     "subscribe",  "wallet.get",    "wallet.topup",
+    "modem.list",   "preview",     "subscribe",  "wallet.get",    "wallet.topup", "wallet.withdraw",
 };
 
 enum class Encoding { auto_detect, gsm7, ucs2 };

@@ -197,7 +197,6 @@ Daemon::Daemon(std::string config_path, config::LoadOptions load_options, config
                          .count());
     spdlog::info("database {} (schema version {})", c.database, p.store->schema_version());
     p.settings = std::make_unique<core::SettingsCache>(*p.store);
-    p.events.attach(p.settings.get());
     p.service = std::make_unique<service::Service>(
         service::ServiceDeps{p.io, *p.store, *p.settings, p.events, p}, p.config);
     p.server = std::make_unique<server::Server>(p.io, server::ServerOptions::from_config(c),

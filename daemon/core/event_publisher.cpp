@@ -4,7 +4,6 @@
 
 #include <optional>
 
-#include "daemon/core/settings_cache.hpp"
 #include "daemon/core/views.hpp"
 #include "daemon/server/event_bus.hpp"
 #include "daemon/store/store.hpp"
@@ -18,13 +17,9 @@ bool EventPublisher::listening() const {
     return bus_ != nullptr && bus_->subscriber_count() > 0;
 }
 
-std::string_view EventPublisher::currency() const {
-    return settings_ ? std::string_view(settings_->get().currency) : std::string_view();
-}
-
 void EventPublisher::message_queued(const store::Message& message) {
     if (!listening()) return;
-    bus_->publish(EventName::message_queued, message_json(message, currency(), false));
+    bus_->publish(EventName::message_queued, message_json(message, false));
 }
 
 namespace {
@@ -60,7 +55,7 @@ void EventPublisher::message_update(const store::StateUpdate& update,
 
 void EventPublisher::publish_update(const store::StateUpdate& update,
                                     const store::Message& message) {
-    json fields = message_json(message, currency(), false);
+    json fields = message_json(message, false);
     fields["previous_state"] = store::to_string(update.message_from);
     bus_->publish(*event_for(update.message_to), fields);
 }

@@ -22,8 +22,6 @@ class EventBus;
 
 namespace smsgw::core {
 
-class SettingsCache;
-
 class EventPublisher {
   public:
     // bus may be null (tools and tests that run without a server).
@@ -31,9 +29,6 @@ class EventPublisher {
     // The server is built after its request handler, which publishes through
     // this object: the bus is attached once the server exists.
     void attach(server::EventBus* bus) { bus_ = bus; }
-    // The settings name the currency of a message's cost; without them (tools
-    // and tests) the cost goes out with currency null.
-    void attach(const SettingsCache* settings) { settings_ = settings; }
     // Someone subscribed: worth building an event's fields.
     bool listening() const;
 
@@ -65,10 +60,7 @@ class EventPublisher {
     // An update has_event() and someone listening: the event goes out.
     void publish_update(const store::StateUpdate& update, const store::Message& message);
 
-    std::string_view currency() const;
-
     server::EventBus* bus_;
-    const SettingsCache* settings_ = nullptr;
     std::function<void(const store::Inbound&)> inbound_stored_;
 };
 

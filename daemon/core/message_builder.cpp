@@ -115,6 +115,7 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
     m.caller_uid = caller_uid;
     const int segments = static_cast<int>(encoded->parts.size());
     m.cost = policy::message_cost(segments, ctx.settings.cost_per_segment);
+    m.currency = ctx.settings.currency;
     m.parts.reserve(encoded->parts.size());
     for (auto& part : encoded->parts) {
         store::NewPart np;

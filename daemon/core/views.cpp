@@ -42,7 +42,7 @@ json money_json(std::int64_t micros, std::string_view currency, std::string_view
             {"currency", currency.empty() ? json(nullptr) : json(currency)}};
 }
 
-json message_json(const store::Message& m, std::string_view currency, bool with_text) {
+json message_json(const store::Message& m, bool with_text) {
     json j = {
         {"message_id", m.id},
         {"to", m.recipient},
@@ -62,7 +62,7 @@ json message_json(const store::Message& m, std::string_view currency, bool with_
         {"created_at", format_time(m.created_at)},
         {"updated_at", format_time(m.updated_at)},
     };
-    j.update(money_json(m.cost, currency));
+    j.update(money_json(m.cost, m.currency));
     if (with_text) j["text"] = m.text;
     return j;
 }
@@ -83,8 +83,8 @@ json part_json(const store::Part& p) {
     };
 }
 
-json message_detail_json(const store::MessageDetail& d, std::string_view currency) {
-    json j = message_json(d.message, currency);
+json message_detail_json(const store::MessageDetail& d) {
+    json j = message_json(d.message);
     json parts = json::array();
     for (const auto& p : d.parts) parts.push_back(part_json(p));
     j["parts"] = std::move(parts);
@@ -126,6 +126,7 @@ json optout_json(const store::OptOut& o) {
         {"at", format_time(o.at)},
         {"source", o.source},
         {"source_inbound_id", optional_json(o.source_inbound_id)},
+        {"uid", optional_json(o.uid)},
         {"id", o.id},
     };
 }

@@ -24,18 +24,18 @@ nlohmann::json optional_json(const std::optional<T>& v) {
 }
 
 // A sum of money as every reply writes one: {"<name>": "0.18" (exact
-// decimal), "<name>_micros": 180000, "currency": "EUR"} — the currency null
-// when none is known (a publisher without settings, in tests).
+// decimal), "<name>_micros": 180000, "currency": "EUR"} — the currency the
+// amount was kept in (its row's, never sms.currency now, which may have
+// changed since), null when none is known.
 nlohmann::json money_json(std::int64_t micros, std::string_view currency,
                           std::string_view name = "cost");
 
-// With its cost in `currency` (sms.currency: costs are kept in the currency
-// the settings name, as the wallet is). Without the text when `with_text` is
-// false (events stay small; a client that wants the text asks message.get).
-nlohmann::json message_json(const store::Message& m, std::string_view currency,
-                            bool with_text = true);
+// With its cost in the currency it was priced in. Without the text when
+// `with_text` is false (events stay small; a client that wants the text asks
+// message.get).
+nlohmann::json message_json(const store::Message& m, bool with_text = true);
 nlohmann::json part_json(const store::Part& p);
-nlohmann::json message_detail_json(const store::MessageDetail& d, std::string_view currency);
+nlohmann::json message_detail_json(const store::MessageDetail& d);
 nlohmann::json state_change_json(const store::StateChange& c);
 nlohmann::json inbound_json(const store::Inbound& i);
 nlohmann::json optout_json(const store::OptOut& o);

@@ -5,6 +5,7 @@
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/settings_cache.hpp"
 #include "daemon/core/views.hpp"
+#include "daemon/policy/cost.hpp"
 #include "daemon/policy/numbers.hpp"
 #include "daemon/policy/settings_schema.hpp"
 #include "daemon/service/service_impl.hpp"
@@ -32,6 +33,34 @@ json setting_value(const policy::SettingSpec& spec, const std::optional<store::S
     return json::parse(spec.default_json);
 }
 
+// A change of sms.currency refused: what holds the wallet to its currency,
+// and what the admin does about it.
+api::Error currency_held(const store::CurrencyHold& hold, const std::string& from,
+                         const std::string& to) {
+    const std::string change = "sms.currency: expected ";
+    const std::string which = " to change the currency from " + from + " to " + to;
+    if (hold.wallet.balance != 0)
+        return make_error(
+            api::ErrorCode::bad_request,
+            change + "an empty wallet" + which + ", and the wallet holds " +
+                policy::format_money(hold.wallet.balance, hold.wallet.currency) +
+                ", which would then read as " + to +
+                ": take it out first with wallet.withdraw (smsgwctl wallet withdraw " +
+                policy::format_decimal(hold.wallet.balance) +
+                "), change the currency, then top the wallet up in " + to,
+            "value");
+    const std::string first = std::to_string(hold.first_open_charge.value_or(0));
+    return make_error(api::ErrorCode::bad_request,
+                      change + "no charge that may still be refunded" + which + ", and " +
+                          std::to_string(hold.open_charges) +
+                          " charged message(s) have parts still queued or sending (message " +
+                          first + " the oldest), whose refund would come back in " +
+                          hold.wallet.currency +
+                          ": wait until they end, or cancel them (smsgwctl message cancel " +
+                          first + "), then change it",
+                      "value");
+}
+
 }  // namespace
 
 HandlerResult Service::Impl::optout_list(const api::OptoutListParams& p) {
@@ -53,6 +82,7 @@ HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const Cal
     o.at = core::now();
     o.source = "api";
     o.note = p.note;  // the reason staff gave ("asked by phone")
+    o.uid = static_cast<std::int64_t>(caller.uid);
     // What was queued for the number and would now be refused is cancelled
     // with it, as for a STOP.
     const auto [added, cancelled] =
@@ -137,8 +167,17 @@ HandlerResult Service::Impl::settings_set(const api::SettingsSetParams& p,
     }
     const auto* spec = policy::find_setting(p.key);
     json previous = setting_value(*spec, deps.store.get_setting(p.key));
-    deps.store.set_setting(p.key, canonical->dump(), static_cast<std::int64_t>(caller.uid),
-                           core::now());
+    const auto uid = static_cast<std::int64_t>(caller.uid);
+    if (p.key == "sms.currency" && *canonical != previous) {
+        // Costs and ledger rows keep their currency; the wallet's balance is
+        // one sum, so it changes currency only while it is empty and no
+        // charge may still be refunded (in the charge's currency).
+        if (const auto hold = deps.store.change_currency(canonical->dump(), uid, core::now()))
+            return unexpected(
+                currency_held(*hold, previous.get<std::string>(), canonical->get<std::string>()));
+    } else {
+        deps.store.set_setting(p.key, canonical->dump(), uid, core::now());
+    }
     deps.settings.reload();
     deps.modems.settings_changed();
     spdlog::info("setting {} changed from {} to {} by {} (uid {})", p.key, previous.dump(),

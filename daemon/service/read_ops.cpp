@@ -5,7 +5,6 @@
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
-#include "daemon/core/settings_cache.hpp"
 #include "daemon/core/views.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service_impl.hpp"
@@ -61,7 +60,7 @@ HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
     if (!detail)
         return unexpected(make_error(api::ErrorCode::not_found,
                                      "no message " + std::to_string(p.message_id), "message_id"));
-    json j = core::message_detail_json(*detail, deps.settings.get().currency);
+    json j = core::message_detail_json(*detail);
     j["waiting"] = waiting_json(*detail, deps.modems, core::now());
     json history = json::array();
     for (const auto& c : deps.store.message_history(p.message_id)) {
@@ -85,9 +84,8 @@ HandlerResult Service::Impl::message_list(const api::MessageListParams& p) {
     f.since = time_of(p.since);
     f.until = time_of(p.until);
     auto rows = deps.store.list_messages(f, p.before_id, static_cast<int>(p.limit));
-    const std::string& currency = deps.settings.get().currency;
     return page("messages", rows, p.limit,
-                [&](const store::Message& m) { return core::message_json(m, currency); });
+                [](const store::Message& m) { return core::message_json(m); });
 }
 
 HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,

@@ -40,34 +40,35 @@ store::Message queued_view(const store::NewMessage& m, store::Time now) {
     v.idempotency_key = m.idempotency_key;
     v.state = store::State::queued;
     v.cost = m.cost;
+    v.currency = m.currency;
     v.created_at = v.updated_at = now;
     v.caller_uid = m.caller_uid;
     v.parts_total = static_cast<int>(m.parts.size());
     return v;
 }
 
-json accepted_reply(std::int64_t id, const store::Message& a, std::string_view state,
-                    const policy::Settings& s) {
+// The cost in the currency it was priced in: a change of sms.currency while
+// the message waited for its commit does not relabel it.
+json accepted_reply(std::int64_t id, const store::Message& a, std::string_view state) {
     json r = {{"message_id", id},     {"to", a.recipient},
               {"segments", a.parts_total}, {"encoding", a.encoding},
               {"state", state}};
-    r.update(core::money_json(a.cost, s.currency));
+    r.update(core::money_json(a.cost, a.currency));
     return r;
 }
 
 // A repeated idempotency_key: the first message as stored now (its state may
 // have moved on, and its text and number are the first request's), or this
 // request's view if it cannot be read back.
-json duplicate_reply(std::int64_t id, const store::Message& first, std::string_view state,
-                     const policy::Settings& s) {
-    json r = accepted_reply(id, first, state, s);
+json duplicate_reply(std::int64_t id, const store::Message& first, std::string_view state) {
+    json r = accepted_reply(id, first, state);
     r["duplicate"] = true;
     return r;
 }
 json duplicate_reply(std::int64_t id, const std::optional<store::Message>& first,
-                     const store::Message& fallback, const policy::Settings& s) {
-    return first ? duplicate_reply(id, *first, store::to_string(first->state), s)
-                 : duplicate_reply(id, fallback, "queued", s);
+                     const store::Message& fallback) {
+    return first ? duplicate_reply(id, *first, store::to_string(first->state))
+                 : duplicate_reply(id, fallback, "queued");
 }
 
 // An idempotency key names one caller's message: another user's send with the
@@ -207,7 +208,6 @@ Expected<store::NewMessage, api::Error> prepare(Service::Impl& s, const api::Sen
 std::optional<json> repeated_batch(Service::Impl& s, const api::SendBatchParams& p,
                                    const CallerInfo& caller) {
     if (p.messages.empty()) return std::nullopt;
-    const auto& settings = s.deps.settings.get();
     json items = json::array();
     for (std::size_t i = 0; i < p.messages.size(); ++i) {
         const auto& m = p.messages[i];
@@ -218,7 +218,7 @@ std::optional<json> repeated_batch(Service::Impl& s, const api::SendBatchParams&
         const auto built = prepare(s, m.params, caller, "", core::now());
         if (!built || key_reused(*first, built->recipient, text_digest(built->text), ""))
             return std::nullopt;
-        json item = duplicate_reply(first->id, *first, store::to_string(first->state), settings);
+        json item = duplicate_reply(first->id, *first, store::to_string(first->state));
         item["index"] = i;
         item["ok"] = true;
         items.push_back(std::move(item));
@@ -254,7 +254,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
             if (const auto built = prepare(*this, p, caller, "", core::now()))
                 if (auto e = key_reused(*first, built->recipient, text_digest(built->text), ""))
                     co_return unexpected(std::move(*e));
-            co_return duplicate_reply(first->id, *first, store::to_string(first->state), settings);
+            co_return duplicate_reply(first->id, *first, store::to_string(first->state));
         }
     }
     if (auto e = admission(*this, caller, 1)) co_return unexpected(std::move(*e));
@@ -274,10 +274,10 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
         // The balance is an admin's to see (wallet.get), so only an admin is told it.
         co_return unexpected(make_error(
             api::ErrorCode::insufficient_balance,
-            "the message costs " + policy::format_money(accepted.cost, settings.currency) +
+            "the message costs " + policy::format_money(accepted.cost, accepted.currency) +
                 (caller.role == api::Role::admin
                      ? " and the wallet holds " +
-                           policy::format_money(deps.store.balance(), settings.currency)
+                           wallet_text(deps.store.wallet(), settings.currency)
                      : ", more than the wallet holds; an admin tops it up")));
     if (r.kind != store::InsertResult::Kind::inserted) {
         // The same key committed by a concurrent request in the meantime:
@@ -288,12 +288,12 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
             if (auto e = key_reused(*first, accepted.recipient, digest, ""))
                 co_return unexpected(std::move(*e));
         }
-        co_return duplicate_reply(r.message_id, first, accepted, settings);
+        co_return duplicate_reply(r.message_id, first, accepted);
     }
     ++queue_estimate;
     publish_queued(deps.events, accepted, r.message_id);
     deps.modems.wake();
-    co_return accepted_reply(r.message_id, accepted, "queued", settings);
+    co_return accepted_reply(r.message_id, accepted, "queued");
 }
 
 awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p,
@@ -368,17 +368,17 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             continue;
         }
         if (r.kind == store::InsertResult::Kind::insufficient_balance) {
-            item = {{"index", batch_index[k]},
-                    {"ok", false},
-                    {"error",
-                     error_json(make_error(api::ErrorCode::insufficient_balance,
-                                           "the wallet cannot pay " +
-                                               policy::format_money(a.cost, settings.currency)))}};
+            item = {
+                {"index", batch_index[k]},
+                {"ok", false},
+                {"error", error_json(make_error(api::ErrorCode::insufficient_balance,
+                                                "the wallet cannot pay " +
+                                                    policy::format_money(a.cost, a.currency)))}};
             continue;
         }
         const bool fresh = r.kind == store::InsertResult::Kind::inserted;
         if (fresh) {
-            item = accepted_reply(r.message_id, a, "queued", settings);
+            item = accepted_reply(r.message_id, a, "queued");
         } else {
             const auto first = deps.store.find_message(r.message_id);
             const auto i = batch_index[k];
@@ -390,7 +390,7 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
                 item = {{"index", i}, {"ok", false}, {"error", error_json(*e)}};
                 continue;
             }
-            item = duplicate_reply(r.message_id, first, a, settings);
+            item = duplicate_reply(r.message_id, first, a);
         }
         item["index"] = batch_index[k];
         item["ok"] = true;

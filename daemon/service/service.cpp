@@ -86,6 +86,9 @@ awaitable<server::HandlerResult> Service::answer(const api::Request& request,
             co_return s.wallet_get(std::get<api::WalletGetParams>(request.params));
         case api::Op::wallet_topup:
             co_return s.wallet_topup(std::get<api::WalletTopupParams>(request.params), caller);
+        case api::Op::wallet_withdraw:
+            co_return s.wallet_withdraw(std::get<api::WalletWithdrawParams>(request.params),
+                                        caller);
         case api::Op::hello:
         case api::Op::subscribe: break;  // the server answers these
     }

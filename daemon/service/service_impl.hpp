@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -42,6 +44,12 @@ class SubmitRate {
     std::unordered_map<std::uint64_t, Bucket> buckets_;
     std::chrono::steady_clock::time_point last_sweep_{};
 };
+
+// The wallet's balance as people read it, "1.95 EUR": in the currency its
+// ledger keeps it in, or in `currency_now` (sms.currency) while it is empty,
+// since the next top-up will be in that one.
+std::string_view wallet_currency(const store::Wallet& wallet, std::string_view currency_now);
+std::string wallet_text(const store::Wallet& wallet, std::string_view currency_now);
 
 // A keyset page: {name: [render(row)…], next_before_id}, where next_before_id
 // is the last row's id when the page is full (there may be more) and null
@@ -93,6 +101,10 @@ struct Service::Impl {
     // wallet_ops.cpp
     HandlerResult wallet_get(const api::WalletGetParams& p);
     HandlerResult wallet_topup(const api::WalletTopupParams& p, const CallerInfo& caller);
+    HandlerResult wallet_withdraw(const api::WalletWithdrawParams& p, const CallerInfo& caller);
+    // A top-up (amount > 0) or a withdrawal (< 0) by an admin, in sms.currency.
+    HandlerResult adjust_wallet(std::int64_t amount, const std::optional<std::string>& reason,
+                                const CallerInfo& caller);
 
     // A recipient or filter number in the store's form; the input unchanged when
     // it is no number (a filter then simply matches nothing).

@@ -160,9 +160,10 @@ Store::OptOutAdded Store::add_optout(const OptOut& o, bool keep_transactional) {
     OptOutAdded out;
     {
         Statement st = db_->prepare(
-            "INSERT INTO optouts (number, keyword, at, source_inbound_id, source, note) VALUES "
-            "(?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING");
-        st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source, o.note)
+            "INSERT INTO optouts (number, keyword, at, source_inbound_id, source, note, uid) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING");
+        st.bind_all(o.number, o.keyword, to_millis(o.at), o.source_inbound_id, o.source, o.note,
+                    o.uid)
             .run();
         out.added = db_->changes() > 0;
     }

@@ -117,20 +117,25 @@ std::vector<InsertResult> Store::insert_messages(std::span<const NewMessage> bat
 
 std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time insert_time,
                                               bool charge_wallet) {
-    if (charge_wallet && m.cost > 0 && balance() < m.cost) return std::nullopt;
+    // Checked before the insert so that a refusal leaves nothing to undo: a
+    // wallet that holds less, or holds it in another currency (apply_ledger).
+    if (charge_wallet && m.cost > 0) {
+        const Wallet wallet = this->wallet();
+        if (wallet.balance < m.cost || wallet.currency != m.currency) return std::nullopt;
+    }
     const Time now = m.accepted_at.value_or(insert_time);
     const Time not_before = m.not_before.value_or(now);
     {
         Statement st = db_->prepare(
             "INSERT INTO messages (recipient, text, encoding, category, priority, not_before, "
             "expires_at, report, "
-            "validity_minutes, requested_modem, idempotency_key, state, cost, created_at, "
-            "updated_at, caller_uid) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)");
+            "validity_minutes, requested_modem, idempotency_key, state, cost, currency, "
+            "created_at, updated_at, caller_uid) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
         st.bind_all(
             m.recipient, m.text, m.encoding, m.category, m.priority, to_millis(not_before),
             m.expires_at ? std::optional<std::int64_t>(to_millis(*m.expires_at)) : std::nullopt,
-            m.report, m.validity_minutes, m.requested_modem, m.idempotency_key, m.cost,
+            m.report, m.validity_minutes, m.requested_modem, m.idempotency_key, m.cost, m.currency,
             to_millis(now), to_millis(now), m.caller_uid);
         st.run();
     }
@@ -147,7 +152,8 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time insert_t
         st.run();
     }
     record_change("message", id, std::nullopt, State::queued, now, std::nullopt);
-    if (charge_wallet && m.cost > 0) apply_ledger(-m.cost, "send", id, m.caller_uid, now);
+    if (charge_wallet && m.cost > 0)
+        apply_ledger(-m.cost, m.currency, "send", id, m.caller_uid, now);
     return id;
 }
 

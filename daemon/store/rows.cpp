@@ -57,6 +57,7 @@ Message message(const Statement& st) {
     m.updated_at = from_millis(st.int64(17));
     m.caller_uid = st.optional_int64(18);
     m.parts_total = static_cast<int>(st.int64(19));
+    m.currency = st.text(20);
     return m;
 }
 
@@ -105,6 +106,7 @@ OptOut optout(const Statement& st) {
     o.source_inbound_id = st.optional_int64(4);
     o.source = st.text(5);
     o.note = st.optional_text(6);
+    o.uid = st.optional_int64(7);
     return o;
 }
 

@@ -18,7 +18,8 @@ inline const std::string message_columns =
     "m.report, "
     "m.validity_minutes, m.requested_modem, m.modem, m.idempotency_key, m.state, m.error, m.cost, "
     "m.created_at, "
-    "m.updated_at, m.caller_uid, (SELECT count(*) FROM parts c WHERE c.message_id = m.id)";
+    "m.updated_at, m.caller_uid, (SELECT count(*) FROM parts c WHERE c.message_id = m.id), "
+    "m.currency";
 
 inline const std::string part_columns =
     "p.id, p.message_id, p.seq, p.total, p.pdu, p.tpdu_length, p.state, p.modem, p.tp_mr, "
@@ -33,7 +34,7 @@ inline const std::string inbound_columns =
     "parts_received, encoding, keyword";
 
 inline const std::string optout_columns =
-    "id, number, keyword, at, source_inbound_id, source, note";
+    "id, number, keyword, at, source_inbound_id, source, note, uid";
 
 State state(const Statement& st, int column);
 std::optional<Time> optional_time(const Statement& st, int column);

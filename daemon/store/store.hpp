@@ -231,15 +231,34 @@ class Store {
     void set_setting(std::string_view key, std::string_view json_value,
                      std::optional<std::int64_t> uid, Time at);
     std::vector<Setting> all_settings();
+    // sms.currency, the currency new costs, charges and top-ups are in, set to
+    // `json_value` (a JSON string) as set_setting does, unless the wallet holds
+    // money or charges that may still be refunded (see CurrencyHold): then
+    // nothing changes and what holds it is returned. Checked in the
+    // transaction that changes it, since refunds come from the dispatcher's
+    // connection at any moment.
+    std::optional<CurrencyHold> change_currency(std::string_view json_value,
+                                                std::optional<std::int64_t> uid, Time at);
 
-    // --- wallet (amounts in the daemon's smallest unit) ---
+    // --- wallet (amounts in the daemon's smallest unit, each in its currency) ---
     std::int64_t balance();
-    LedgerResult charge(std::int64_t amount, std::optional<std::int64_t> message_id,
-                        std::optional<std::int64_t> uid, Time at);
+    Wallet wallet();
+    // Refused (ok false) beyond the balance, and when the wallet holds money
+    // in another currency.
+    LedgerResult charge(std::int64_t amount, std::string_view currency,
+                        std::optional<std::int64_t> message_id, std::optional<std::int64_t> uid,
+                        Time at);
     // Refused (ok false) when the balance would pass max_balance: the most
-    // that can still be added is max_balance - balance.
-    LedgerResult top_up(std::int64_t amount, std::optional<std::int64_t> uid,
-                        std::string_view reason, Time at);
+    // that can still be added is max_balance - balance. Throws StoreError
+    // when the wallet holds money in another currency (sms.currency cannot
+    // change while it does: a hand-edited database).
+    LedgerResult top_up(std::int64_t amount, std::string_view currency,
+                        std::optional<std::int64_t> uid, std::string_view reason, Time at);
+    // Takes money out (a payout, a correction, emptying the wallet before a
+    // change of sms.currency). Refused (ok false) beyond the balance; throws
+    // as top_up on another currency.
+    LedgerResult withdraw(std::int64_t amount, std::string_view currency,
+                          std::optional<std::int64_t> uid, std::string_view reason, Time at);
     std::vector<LedgerEntry> ledger(std::optional<std::int64_t> before_id, int limit);
 
     // Messages not yet finished sending (queued or sending).
@@ -295,9 +314,19 @@ class Store {
                                                 std::string_view reason, Time now);
     std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);
     void record_seen_pdu(std::string_view modem, std::string_view pdu, Time at);
-    std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view reason,
+    // Within the caller's transaction: the balance after a ledger row of
+    // `amount` in `currency`, written; nullopt, nothing written, when it
+    // would take the balance below zero or add to a balance in another
+    // currency (see Wallet).
+    std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view currency,
+                                             std::string_view reason,
                                              std::optional<std::int64_t> message_id,
                                              std::optional<std::int64_t> uid, Time at);
+    // top_up (amount > 0) and withdraw (amount < 0): a row an admin asked
+    // for, refused when it would take the balance beyond max_balance or below
+    // zero; throws on a wallet in another currency.
+    LedgerResult adjust(std::int64_t amount, std::string_view currency,
+                        std::optional<std::int64_t> uid, std::string_view reason, Time at);
     // A message that ended failed, expired or cancelled gets back the share of
     // its charge for the parts that ended without the network taking them
     // (never confirmed by +CMGS; not uncertain, not still in AT+CMGS): the

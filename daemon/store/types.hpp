@@ -65,6 +65,9 @@ struct NewMessage {
     std::optional<std::string> requested_modem;
     std::optional<std::string> idempotency_key;
     std::int64_t cost = 0;
+    // The ISO 4217 code the cost is in (sms.currency when it was priced); the
+    // wallet charge, and any refund of it, is in this currency too.
+    std::string currency = "EUR";
     std::optional<std::int64_t> caller_uid;
     // Refuse it when the recipient is on the opt-out list (checked in the
     // insert's own transaction, so an opt-out committed a moment before is
@@ -81,6 +84,10 @@ struct OptOut {
     std::optional<std::int64_t> source_inbound_id;
     std::string source = "api";  // keyword | api | import
     std::optional<std::string> note;  // staff's reason, for one added by hand
+    // Who added it by hand (optout.add): the caller's uid. None for one a
+    // keyword made (source_inbound_id says which message), and for those
+    // added before schema version 14.
+    std::optional<std::int64_t> uid;
 };
 
 struct InsertResult {
@@ -113,6 +120,7 @@ struct Message {
     State state = State::queued;
     std::optional<std::string> error;
     std::int64_t cost = 0;
+    std::string currency;  // of the cost, as it was priced (NewMessage::currency)
     Time created_at{};
     Time updated_at{};
     std::optional<std::int64_t> caller_uid;
@@ -297,6 +305,26 @@ struct LedgerEntry {
     std::string reason;
     std::optional<std::int64_t> message_id;
     std::optional<std::int64_t> uid;
+    std::string currency;  // of amount and balance_after
+};
+
+// The wallet as its newest ledger row leaves it. A balance is a sum of the
+// ledger's amounts, and the ledger never adds an amount in one currency to a
+// balance in another: a row's currency may differ from the row before it only
+// when that one left the balance at zero. `currency` is empty while the
+// ledger has no row.
+struct Wallet {
+    std::int64_t balance = 0;
+    std::string currency;
+};
+
+// What keeps sms.currency from changing (Store::change_currency): money in
+// the wallet, which would read as the new currency, or charged messages with
+// parts not yet ended, whose refund would come back in the old one.
+struct CurrencyHold {
+    Wallet wallet;
+    std::int64_t open_charges = 0;                  // such messages
+    std::optional<std::int64_t> first_open_charge;  // the oldest of them
 };
 
 // The most the wallet holds, in micro-units: the largest amount the protocol

@@ -346,21 +346,34 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
             if (p.reason == "disabled")
                 co_return unexpected(error(api::ErrorCode::service_disabled,
                                            "the wallet is not enabled (wallet.enabled)"));
-            const std::int64_t id = ledger_.front().at("id").get<std::int64_t>() + 1;
-            balance_micros_ += p.amount.micros;
-            ledger_.insert(ledger_.begin(),
-                           ledger_entry(id, "2024-05-03T08:00:00+02:00", p.amount.micros,
-                                        balance_micros_, p.reason.value_or("top-up"), nullptr,
-                                        static_cast<std::int64_t>(caller.uid)));
-            co_return json{{"balance", api::format_amount(balance_micros_)},
-                           {"balance_micros", balance_micros_},
-                           {"ledger_id", id}};
+            co_return adjust(p.amount.micros, p.reason.value_or("top-up"), caller.uid);
+        }
+        case api::Op::wallet_withdraw: {
+            const auto& p = std::get<api::WalletWithdrawParams>(request.params);
+            if (p.amount.micros > balance_micros_)
+                co_return unexpected(error(api::ErrorCode::bad_request,
+                                           "amount: expected at most " +
+                                               api::format_amount(balance_micros_) + ", found " +
+                                               api::format_amount(p.amount.micros),
+                                           "amount"));
+            co_return adjust(-p.amount.micros, p.reason.value_or("withdrawal"), caller.uid);
         }
         case api::Op::hello:
         case api::Op::subscribe:
             break;
     }
     co_return unexpected(error(api::ErrorCode::internal, "the server answers this op itself"));
+}
+
+json TestHandler::adjust(std::int64_t amount, std::string reason, uid_t uid) {
+    const std::int64_t id = ledger_.front().at("id").get<std::int64_t>() + 1;
+    balance_micros_ += amount;
+    ledger_.insert(ledger_.begin(),
+                   ledger_entry(id, "2024-05-03T08:00:00+02:00", amount, balance_micros_,
+                                std::move(reason), nullptr, static_cast<std::int64_t>(uid)));
+    return json{{"balance", api::format_amount(balance_micros_)},
+                {"balance_micros", balance_micros_},
+                {"ledger_id", id}};
 }
 
 void TestHandler::release(std::int64_t id) {

@@ -33,7 +33,8 @@ using namespace std::chrono_literals;
 // message.get 404 → not_found; message.get >= 1000 waits for release(id);
 // message.list `limit` rows of about 1 KiB each (big replies on demand).
 // The wallet starts at 12.34 EUR with three ledger entries; wallet.topup adds
-// to it, and a top-up with the reason "disabled" is answered service_disabled;
+// to it and wallet.withdraw takes from it (bad_request beyond the balance), and
+// a top-up with the reason "disabled" is answered service_disabled;
 // wallet.get before_id 1000 answers in a richer shape (amounts with a
 // direction, micro-unit twins, display, next_before_id).
 class TestHandler : public server::RequestHandler {
@@ -52,6 +53,8 @@ class TestHandler : public server::RequestHandler {
     server::asio::io_context& io_;
     std::map<std::int64_t, std::shared_ptr<server::asio::steady_timer>> gates_;
     std::vector<std::int64_t> released_;
+    // A top-up (amount > 0) or withdrawal (< 0) in the ledger; the reply.
+    json adjust(std::int64_t amount, std::string reason, uid_t uid);
     std::int64_t balance_micros_ = 12'340'000;
     json ledger_;  // newest first
 };

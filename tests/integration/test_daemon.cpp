@@ -215,6 +215,9 @@ TEST_CASE("an inbound STOP opts the sender out and the next send to them is refu
     auto list = d.request_ok({{"id", 1}, {"op", "optout.list"}});
     CHECK(list["optouts"][0]["number"] == "+4917612345678");
     CHECK(list["optouts"][0]["keyword"] == "STOP");
+    // A customer's keyword, not a person: no uid; its message is the source.
+    CHECK(list["optouts"][0]["uid"].is_null());
+    CHECK(list["optouts"][0]["source_inbound_id"].is_number());
 
     auto inbound = d.request_ok({{"id", 2}, {"op", "inbound.list"}});
     REQUIRE(!inbound["messages"].empty());
@@ -734,6 +737,169 @@ TEST_CASE("a top-up past the wallet's limit is refused naming amount and the roo
     auto over = d.request({{"id", 5}, {"op", "wallet.topup"}, {"amount", "0.000001"}});
     CHECK(over["error"]["field"] == "amount");
     CHECK(over["error"]["message"].get<std::string>().find("expected at most 0 ") != std::string::npos);
+}
+
+TEST_CASE("sms.currency changes only with the wallet empty; each cost keeps its currency") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    const auto set_currency = [&](const char* code) {
+        return d.request(
+            {{"id", 1}, {"op", "settings.set"}, {"key", "sms.currency"}, {"value", code}});
+    };
+    d.request_ok(
+        {{"id", 1}, {"op", "settings.set"}, {"key", "sms.cost_per_segment"}, {"value", "0.05"}});
+    // Sent while the wallet is off: priced in EUR, not charged, still queued (no modem).
+    const auto uncharged = d.request_ok(send_req("+4915123456700", "not charged"));
+    CHECK(uncharged["currency"] == "EUR");
+    d.request_ok({{"id", 2}, {"op", "settings.set"}, {"key", "wallet.enabled"}, {"value", true}});
+    d.request_ok({{"id", 3}, {"op", "wallet.topup"}, {"amount", "2"}});
+    const auto charged = d.request_ok(send_req("+4915123456789", "charged"));
+    CHECK(charged["cost"] == "0.05");
+    CHECK(charged["currency"] == "EUR");
+
+    // The tester's case: 1.95 EUR in the wallet would have become 1.95 USD.
+    auto refused = set_currency("USD");
+    INFO(refused.dump());
+    REQUIRE(refused["ok"] == false);
+    CHECK(refused["error"]["code"] == "bad_request");
+    CHECK(refused["error"]["field"] == "value");
+    std::string why = refused["error"]["message"];
+    for (const char* part :
+         {"sms.currency: expected an empty wallet", "from EUR to USD", "holds 1.95 EUR",
+          "smsgwctl wallet withdraw 1.95", "top the wallet up in USD"})
+        CHECK_THAT(why, Catch::Contains(part));
+    const auto currency_now = [&] {
+        return d.request_ok({{"id", 4},
+                             {"op", "settings.get"},
+                             {"keys", {"sms.currency"}}})["settings"]["sms.currency"];
+    };
+    CHECK(currency_now() == "EUR");
+    auto wallet = d.request_ok({{"id", 5}, {"op", "wallet.get"}});
+    CHECK(wallet["balance"] == "1.95");
+    CHECK(wallet["currency"] == "EUR");
+
+    // Emptied, the wallet still waits for the charge that may come back.
+    auto out = d.request_ok(
+        {{"id", 6}, {"op", "wallet.withdraw"}, {"amount", "1.95"}, {"reason", "paid back"}});
+    CHECK(out["balance"] == "0");
+    CHECK(out["currency"] == "EUR");
+    auto too_much = d.request({{"id", 7}, {"op", "wallet.withdraw"}, {"amount", "0.01"}});
+    CHECK(too_much["error"]["code"] == "bad_request");
+    CHECK(too_much["error"]["field"] == "amount");
+    CHECK_THAT(too_much["error"]["message"].get<std::string>(),
+               Catch::Contains("expected at most 0 "));
+    refused = set_currency("USD");
+    INFO(refused.dump());
+    CHECK(refused["error"]["field"] == "value");
+    why = refused["error"]["message"];
+    const std::string charged_id = std::to_string(charged["message_id"].get<std::int64_t>());
+    for (const std::string& part :
+         std::vector<std::string>{"no charge that may still be refunded", "1 charged message(s)",
+                                  "message " + charged_id + " the oldest", "back in EUR",
+                                  "smsgwctl message cancel " + charged_id})
+        CHECK_THAT(why, Catch::Contains(part));
+    CHECK(currency_now() == "EUR");
+    // Its refund comes back in the currency of its charge.
+    d.request_ok({{"id", 8}, {"op", "message.cancel"}, {"message_id", charged["message_id"]}});
+    wallet = d.request_ok({{"id", 9}, {"op", "wallet.get"}});
+    CHECK(wallet["ledger"][0]["reason"] == "refund");
+    CHECK(wallet["ledger"][0]["amount"] == "0.05");
+    CHECK(wallet["ledger"][0]["currency"] == "EUR");
+    d.request_ok({{"id", 10}, {"op", "wallet.withdraw"}, {"amount", "0.05"}});
+
+    // With nothing in it the change goes through, and relabels nothing kept.
+    const auto changed = d.request_ok(
+        {{"id", 11}, {"op", "settings.set"}, {"key", "sms.currency"}, {"value", "usd"}});
+    CHECK(changed["value"] == "USD");
+    CHECK(changed["previous"] == "EUR");
+    CHECK(currency_now() == "USD");
+    auto old =
+        d.request_ok({{"id", 12}, {"op", "message.get"}, {"message_id", charged["message_id"]}});
+    CHECK(old["cost"] == "0.05");
+    CHECK(old["currency"] == "EUR");
+    wallet = d.request_ok({{"id", 13}, {"op", "wallet.get"}});
+    CHECK(wallet["balance"] == "0");
+    CHECK(wallet["currency"] == "USD");  // the next top-up's
+    for (const json& entry : wallet["ledger"]) CHECK(entry["currency"] == "EUR");
+
+    d.request_ok({{"id", 14}, {"op", "wallet.topup"}, {"amount", "1"}});
+    Client events(d.socket_path());
+    REQUIRE(
+        events
+            .request(
+                {{"id", 15}, {"op", "subscribe"}, {"events", {"message.queued", "message.failed"}}})
+            .at("ok") == true);
+    const auto fresh = d.request_ok(send_req("+4915123456789", "new"));
+    CHECK(fresh["cost"] == "0.05");
+    CHECK(fresh["currency"] == "USD");
+    auto line = events.line();
+    REQUIRE(line);
+    CHECK(json::parse(*line)["currency"] == "USD");
+    // An event about a message priced before the change says its own currency.
+    d.request_ok({{"id", 16}, {"op", "message.cancel"}, {"message_id", uncharged["message_id"]}});
+    line = events.line();
+    REQUIRE(line);
+    const json failed = json::parse(*line);
+    CHECK(failed["event"] == "message.failed");
+    CHECK(failed["message_id"] == uncharged["message_id"]);
+    CHECK(failed["currency"] == "EUR");
+    const auto listed = d.request_ok({{"id", 17}, {"op", "message.list"}})["messages"];
+    REQUIRE(listed.size() == 3);
+    CHECK(listed[0]["currency"] == "USD");
+    CHECK(listed[1]["currency"] == "EUR");
+    CHECK(listed[2]["currency"] == "EUR");
+    wallet = d.request_ok({{"id", 18}, {"op", "wallet.get"}});
+    CHECK(wallet["balance"] == "0.95");
+    CHECK(wallet["display"] == "0.95 USD");
+    CHECK(wallet["ledger"][0]["currency"] == "USD");  // the charge
+    CHECK(wallet["ledger"][1]["currency"] == "USD");  // the top-up
+    CHECK(wallet["ledger"][2]["currency"] == "EUR");  // the withdrawal before the change
+
+    // With money in USD, back to EUR is refused in its turn; smsgwctl shows each
+    // ledger entry in its own currency.
+    refused = set_currency("EUR");
+    CHECK_THAT(refused["error"]["message"].get<std::string>(), Catch::Contains("holds 0.95 USD"));
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, shown] = run_program({ctl, "--socket", d.socket_path(), "wallet", "get"});
+    INFO(shown);
+    CHECK(rc == 0);
+    for (const char* part : {"balance  0.95 USD\n", "-0.05 USD", "+1 USD", "-0.05 EUR", "+0.05 EUR",
+                             "-1.95 EUR", "paid back"})
+        CHECK_THAT(shown, Catch::Contains(part));
+}
+
+TEST_CASE("optout.add keeps who added the number: optout.list, optout.added, smsgwctl") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    Client events(d.socket_path());
+    REQUIRE(
+        events.request({{"id", 1}, {"op", "subscribe"}, {"events", {"optout.added"}}}).at("ok") ==
+        true);
+    d.request_ok({{"id", 2},
+                  {"op", "optout.add"},
+                  {"number", "+4915199887766"},
+                  {"note", "asked by phone"}});
+    const auto uid = static_cast<std::int64_t>(::getuid());
+    const auto line = events.line();
+    REQUIRE(line);
+    const json added = json::parse(*line);
+    CHECK(added["event"] == "optout.added");
+    CHECK(added["uid"] == uid);
+    CHECK(added["source"] == "api");
+    const auto list = d.request_ok({{"id", 3}, {"op", "optout.list"}})["optouts"];
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["uid"] == uid);
+    CHECK(list[0]["note"] == "asked by phone");
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, shown] = run_program({ctl, "--socket", d.socket_path(), "optout", "list"});
+    INFO(shown);
+    CHECK(rc == 0);
+    CHECK_THAT(shown, Catch::Contains("UID"));
+    // The entry's row, ending with the uid (the table's last column).
+    const auto row = shown.find("+4915199887766");
+    REQUIRE(row != std::string::npos);
+    const std::string line_of_entry = shown.substr(row, shown.find('\n', row) - row);
+    CHECK_THAT(line_of_entry, Catch::EndsWith("  " + std::to_string(uid)));
 }
 
 TEST_CASE("a database smsgwd cannot use stops it with the file and what to do") {

@@ -516,6 +516,32 @@ TEST_CASE("smsgwctl: wallet topup sends the amount as exact decimal text") {
     CHECK(has(help.out, "Examples:"));
 }
 
+TEST_CASE("smsgwctl: wallet withdraw takes an exact amount out, at most the balance") {
+    ServerFixture fx;
+    const auto last_withdrawal = [&] {
+        return fx.on_io(
+            [&] { return std::get<api::WalletWithdrawParams>(fx.handler.seen.back().params); });
+    };
+    Run r = run_ctl({"--socket", fx.path, "wallet", "withdraw", "1.95", "--reason", "paid back"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(last_withdrawal().amount.micros == 1'950'000);
+    CHECK(last_withdrawal().reason == "paid back");
+    CHECK(has(r.out, "balance    10.39\n"));
+    CHECK(has(r.out, "ledger_id  4\n"));
+    r = run_ctl({"--socket", fx.path, "wallet", "get", "--ledger", "1"});
+    CHECK(has(r.out, "-1.95"));
+    CHECK(has(r.out, "paid back"));
+
+    r = run_ctl({"--socket", fx.path, "wallet", "withdraw", "10.40"});
+    CHECK(r.status == 1);
+    CHECK(has(r.err, "expected at most 10.39"));
+    CHECK(has(r.err, "(field: amount)"));
+    const Run help = run_ctl({"wallet", "withdraw", "--help"});
+    CHECK(help.status == 0);
+    CHECK(has(help.out, "sms.currency"));
+}
+
 TEST_CASE("smsgwctl: send --batch takes JSON lines or a JSON array, other options fill in") {
     ServerFixture fx;
     const auto seen = [&] { return fx.on_io([&] { return fx.handler.seen.size(); }); };

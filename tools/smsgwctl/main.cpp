@@ -548,7 +548,10 @@ int main(int argc, char** argv) {
 
     // ---- optout list|add|remove -------------------------------------------------
     CLI::App* optout = group("optout", "The opt-out list (STOP replies and manual entries); manager role.");
-    auto& optout_list = command(optout, "list", "optout.list", "Opted-out numbers, newest first.");
+    auto& optout_list =
+        command(optout, "list", "optout.list",
+                "Opted-out numbers, newest first: the keyword or note, the source, and the uid "
+                "of who added one by hand.");
     param<std::string>(optout_list, "--number", "number", "only this number");
     integer_param(optout_list, "--limit", "limit", "at most this many (1…1000)");
     integer_param(optout_list, "--before-id", "before_id", "continue after this id");
@@ -595,7 +598,7 @@ int main(int argc, char** argv) {
         "  smsgwctl settings set sms.sender_caption 4915112345678\n"
         "The values in force, the defaults and who changed what last: smsgwctl settings get\n");
 
-    // ---- wallet get|topup ---------------------------------------------------------
+    // ---- wallet get|topup|withdraw ------------------------------------------------
     CLI::App* wallet = group("wallet",
                              "The prepaid balance messages are charged to when "
                              "wallet.enabled is on, and its ledger.");
@@ -624,6 +627,23 @@ int main(int argc, char** argv) {
         "  smsgwctl wallet topup 50 --reason \"invoice 2024-117\"\n"
         "  smsgwctl --json wallet topup 10.50\n"
         "The amount is exact: 0.0035 stays 0.0035. A bad amount exits 1 with (field: amount).\n");
+    auto& withdraw =
+        command(wallet, "withdraw", "wallet.withdraw",
+                "Take money out of the wallet, at most its balance (kept in the ledger with your "
+                "uid); admin role.");
+    param<std::string>(withdraw, "amount", "amount",
+                       "the sum in the wallet's currency: digits, '.', up to 6 decimals (1.95)")
+        ->required();
+    param<std::string>(withdraw, "--reason", "reason",
+                       "why, e.g. a payout or a correction (≤ 200 bytes)");
+    shown_by(withdraw, smsgw::ctl::render_topup);
+    withdraw.app->footer(
+        "Examples:\n"
+        "  smsgwctl wallet withdraw 1.95 --reason \"paid back to the customer\"\n"
+        "  smsgwctl wallet withdraw 1.95 && smsgwctl settings set sms.currency USD\n"
+        "sms.currency changes only while the wallet is empty: its balance is one sum, in one\n"
+        "currency. Empty it here, change the currency, then top it up in the new one.\n"
+        "More than the balance exits 1 with (field: amount), naming the balance.\n");
 
     // ---- modem list, preview ----------------------------------------------------
     CLI::App* modem = group("modem", "The modems the daemon drives; admin role.");

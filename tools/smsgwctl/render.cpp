@@ -226,21 +226,35 @@ void money_with_currency(json& view, const std::string& key) {
     view.erase("currency");
 }
 
-// A ledger entry with id … uid in reading order and a signed amount: "-0.09"
-// out, "+10.50" in, from the amount's own sign or the entry's `direction`.
-json ledger_row(const json& entry) {
-    json row =
-        in_order(entry, {"id", "at", "amount", "balance_after", "reason", "message_id", "uid"});
-    drop_micros(row);
+// A signed amount: "-0.09" out, "+10.50" in, from the amount's own sign or
+// the entry's `direction`.
+void sign_amount(json& row) {
     const auto amount = row.find("amount");
-    if (amount == row.end() || !amount->is_string()) return row;
+    if (amount == row.end() || !amount->is_string()) return;
     const std::string text = amount->get<std::string>();
     const bool zero = text.find_first_not_of("0.") == std::string::npos;
-    if (text.empty() || zero || text[0] == '-' || text[0] == '+') return row;
+    if (text.empty() || zero || text[0] == '-' || text[0] == '+') return;
     const auto direction = row.find("direction");
     const bool charge = direction != row.end() && *direction == "charge";
     *amount = (charge ? "-" : "+") + text;
     if (direction != row.end() && (charge || *direction == "credit")) row.erase("direction");
+}
+
+// A ledger entry with id … uid in reading order, its amount signed, and the
+// amount and the balance after it in the entry's own currency ("-0.09 EUR"):
+// entries from before a change of sms.currency keep theirs.
+json ledger_row(const json& entry) {
+    json row =
+        in_order(entry, {"id", "at", "amount", "balance_after", "reason", "message_id", "uid"});
+    drop_micros(row);
+    sign_amount(row);
+    const auto currency = row.find("currency");
+    if (currency == row.end() || !currency->is_string()) return row;
+    const std::string code = currency->get<std::string>();
+    for (const char* key : {"amount", "balance_after"})
+        if (const auto it = row.find(key); it != row.end() && it->is_string())
+            *it = it->get<std::string>() + " " + code;
+    row.erase("currency");
     return row;
 }
 

@@ -27,7 +27,7 @@ std::string render_result(const nlohmann::ordered_json& result,
 // full, how to see older entries. Micro-unit figures are left to --json.
 std::string render_wallet(const nlohmann::ordered_json& result, std::int64_t ledger_limit);
 
-// wallet topup: the new balance and the ledger entry's id.
+// wallet topup and withdraw: the new balance and the ledger entry's id.
 std::string render_topup(const nlohmann::ordered_json& result);
 
 // message list: one row per message with what a person scans for (id, state,

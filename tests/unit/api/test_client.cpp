@@ -78,6 +78,7 @@ TEST_CASE("every op round-trips through request_line and parse_request") {
         WalletGetParams{0, 17},
         WalletTopupParams{Amount{12'345'678}, "invoice 2024-117"},
         WalletTopupParams{Amount{1}, std::nullopt},
+        WalletWithdrawParams{Amount{1'950'000}, "paid back"},
     };
     std::int64_t id = 0;
     for (const Params& p : all) round_trip(make_request(++id, p));

@@ -12,10 +12,10 @@ using smsgw::api::test::refused;
 
 TEST_CASE("the op table covers every core op of DESIGN.md with its role") {
     const std::set<std::string_view> expected = {
-        "hello",          "send",         "send_batch",  "message.get", "message.list",
-        "message.cancel", "inbound.list", "optout.list", "optout.add",  "optout.remove",
-        "settings.get",   "settings.set", "modem.list",  "preview",     "subscribe",
-        "wallet.get",     "wallet.topup"};
+        "hello",          "send",         "send_batch",     "message.get", "message.list",
+        "message.cancel", "inbound.list", "optout.list",    "optout.add",  "optout.remove",
+        "settings.get",   "settings.set", "modem.list",     "preview",     "subscribe",
+        "wallet.get",     "wallet.topup", "wallet.withdraw"};
     std::set<std::string_view> names;
     for (const OpInfo& op : op_table()) {
         names.insert(op.name);
@@ -37,6 +37,7 @@ TEST_CASE("the op table covers every core op of DESIGN.md with its role") {
     CHECK(op_info(Op::wallet_get).min_role == Role::admin);
     CHECK(op_info(Op::modem_list).min_role == Role::admin);
     CHECK(op_info(Op::wallet_topup).min_role == Role::admin);
+    CHECK(op_info(Op::wallet_withdraw).min_role == Role::admin);
     CHECK(find_op("nope") == nullptr);
 }
 

@@ -37,6 +37,7 @@ const char* const valid_requests[] = {
     R"({"id":15,"op":"wallet.get","ledger_limit":5,"before_id":9})",
     R"({"id":16,"op":"wallet.topup","amount":"10.50","reason":"invoice 117"})",
     R"({"id":17,"op":"wallet.topup","amount":25})",
+    R"({"id":18,"op":"wallet.withdraw","amount":"1.95","reason":"paid back"})",
 };
 
 json random_value(std::mt19937& rng) {

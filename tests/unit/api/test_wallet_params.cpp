@@ -1,4 +1,4 @@
-// wallet.get and wallet.topup against the op table: paging bounds, the least
+// wallet.get, wallet.topup and wallet.withdraw against the op table: paging bounds, the least
 // roles, and money — amounts as exact decimal strings or whole integers, each
 // refusal naming `amount` and saying what was expected.
 #include <climits>
@@ -180,4 +180,25 @@ TEST_CASE("format_amount and parse_amount agree on every form") {
         REQUIRE(back.has_value());
         CHECK(*back == micros);
     }
+}
+
+TEST_CASE("wallet.withdraw is an admin's and reads its amount as a top-up's") {
+    const auto p = parsed<WalletWithdrawParams>(
+        R"({"id":1,"op":"wallet.withdraw","amount":"1.95","reason":"paid back"})");
+    CHECK(p.amount.micros == 1'950'000);
+    CHECK(p.reason == "paid back");
+    CHECK(parsed<WalletWithdrawParams>(R"({"id":1,"op":"wallet.withdraw","amount":2})")
+              .amount.micros == 2'000'000);
+    // No negative amounts, no zero: a withdrawal says its direction by its op.
+    for (const char* amount : {R"("-1")", R"("0")", "0", "-1"}) {
+        INFO(amount);
+        CHECK(refused(std::string(R"({"id":1,"op":"wallet.withdraw","amount":)") + amount + "}")
+                  .field == "amount");
+    }
+    CHECK(refused(R"({"id":1,"op":"wallet.withdraw"})").field == "amount");
+    auto manager = parse_request(R"({"id":2,"op":"wallet.withdraw","amount":"1"})", Role::manager);
+    REQUIRE_FALSE(manager.has_value());
+    CHECK(manager.error().error.code == ErrorCode::forbidden);
+    CHECK(request_line(make_request(3, WalletWithdrawParams{Amount{1'950'000}, std::nullopt})) ==
+          "{\"id\":3,\"op\":\"wallet.withdraw\",\"amount\":\"1.95\"}\n");
 }

@@ -60,10 +60,24 @@ TEST_CASE("message views: the cost as a decimal with its currency, as send answe
     store::Message m;
     m.id = 5;
     m.cost = 180'000;
-    const json j = core::message_json(m, "EUR");
+    m.currency = "PLN";  // the one it was priced in, whatever sms.currency says now
+    const json j = core::message_json(m);
     CHECK(j["cost"] == "0.18");
     CHECK(j["cost_micros"] == 180'000);
-    CHECK(j["currency"] == "EUR");
+    CHECK(j["currency"] == "PLN");
+    // A row that knows none (a test's) says so rather than guess.
+    CHECK(core::message_json(store::Message{})["currency"].is_null());
     CHECK(core::money_json(180'000, "EUR") ==
           json{{"cost", "0.18"}, {"cost_micros", 180'000}, {"currency", "EUR"}});
+}
+
+TEST_CASE("opt-out views: who added an entry by hand, none for a keyword's") {
+    store::OptOut by_hand;
+    by_hand.number = "+4917612345678";
+    by_hand.uid = 1000;
+    CHECK(core::optout_json(by_hand)["uid"] == 1000);
+    store::OptOut keyword;
+    keyword.source = "keyword";
+    keyword.source_inbound_id = 7;
+    CHECK(core::optout_json(keyword)["uid"].is_null());
 }

@@ -122,7 +122,7 @@ TEST_CASE("charging and non-charging submissions are separate transactions",
     Rig rig;
     auto& [dir, io, store, q] = rig;
     SubmitQueue& queue = *q;
-    store.top_up(150, std::nullopt, "test", core::now());
+    store.top_up(150, "EUR", std::nullopt, "test", core::now());
 
     Outcome charged, free_of_charge;
     submit(io, queue, {message("+4917000001", 100), message("+4917000002", 100)}, true, charged);
@@ -240,6 +240,6 @@ TEST_CASE("a streamed batch is rolled back whole when a chunk fails or it is aba
     submit(io, queue, {message("+4917000002")}, false, after);
     REQUIRE(run_until(io, [&] { return after.done; }));
     REQUIRE(after.results);
-    store.top_up(1, std::nullopt, "test", core::now());
+    store.top_up(1, "EUR", std::nullopt, "test", core::now());
     CHECK(store.queue_length() == 1);
 }

@@ -173,8 +173,8 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     Store store(dir.file("in.db"));
     const auto source = store.insert_inbound(
         {"m1", "+4917001", "Stop", at_seconds(1), {"AB"}, true, std::nullopt, 1, "gsm7", "opt_out"});
-    CHECK(store.add_optout({0, "+4917001", "STOP", at_seconds(1), source, "keyword", std::nullopt}, false).added);
-    CHECK(!store.add_optout({0, "+4917001", "ENDE", at_seconds(2), std::nullopt, "api", std::nullopt}, false).added);
+    CHECK(store.add_optout({0, "+4917001", "STOP", at_seconds(1), source, "keyword", std::nullopt, std::nullopt}, false).added);
+    CHECK(!store.add_optout({0, "+4917001", "ENDE", at_seconds(2), std::nullopt, "api", std::nullopt, std::nullopt}, false).added);
     auto o = store.get_optout("+4917001");
     REQUIRE(o);
     CHECK(o->keyword == "STOP");  // the first record is kept
@@ -186,7 +186,7 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
 
     for (int i = 0; i < 5; ++i)
         store.add_optout({0, "+49170100" + std::to_string(i), std::nullopt, at_seconds(10 + i),
-                          std::nullopt, "api", std::nullopt}, false);
+                          std::nullopt, "api", std::nullopt, std::nullopt}, false);
     auto page = store.list_optouts(std::nullopt, 4);
     REQUIRE(page.size() == 4);
     CHECK(page[0].number == "+491701004");
@@ -199,7 +199,7 @@ TEST_CASE("opt-outs are added once, found, listed and removed", "[store][optout]
     CHECK(!store.get_optout("+4917001"));
     CHECK(store.stats().optouts == 5);
     // An unknown source is refused by the schema.
-    CHECK_THROWS_AS(store.add_optout({0, "+4917002", std::nullopt, t0(), std::nullopt, "rumour", std::nullopt}, false),
+    CHECK_THROWS_AS(store.add_optout({0, "+4917002", std::nullopt, t0(), std::nullopt, "rumour", std::nullopt, std::nullopt}, false),
                     StoreError);
 }
 
@@ -208,7 +208,7 @@ TEST_CASE("an opt-out's id is never given again after a removal", "[store][optou
     Store store(dir.file("ids.db"));
     const auto add = [&](const std::string& number) {
         REQUIRE(store.add_optout({0, number, std::nullopt, at_seconds(1), std::nullopt, "api",
-                                  std::nullopt}, false).added);
+                                  std::nullopt, std::nullopt}, false).added);
         return store.get_optout(number)->id;
     };
     add("+4917001");

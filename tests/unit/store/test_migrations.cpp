@@ -159,15 +159,17 @@ TEST_CASE("the writes of every send and state change build no temporary B-tree",
     for (const char* sql :
          {"INSERT INTO messages (recipient, text, encoding, category, priority, not_before, "
           "expires_at, report, validity_minutes, requested_modem, idempotency_key, state, cost, "
-          "created_at, updated_at, caller_uid) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
+          "currency, created_at, updated_at, caller_uid) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
           "INSERT INTO parts (message_id, seq, total, pdu, tpdu_length, priority, state, "
           "next_attempt_at, concat_ref) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
           "INSERT INTO state_changes (entity, entity_id, from_state, to_state, at, detail) "
           "VALUES (?, ?, ?, ?, ?, ?)",
           "UPDATE parts SET state = 'sending', modem = ?, attempts = attempts + 1 WHERE id = ?",
           "UPDATE messages SET state = ?, updated_at = ? WHERE id = ?",
-          "INSERT INTO optouts (number, keyword, at, source) VALUES (?, ?, ?, ?)",
+          "INSERT INTO optouts (number, keyword, at, source, uid) VALUES (?, ?, ?, ?, ?)",
+          "INSERT INTO wallet_ledger (at, amount, balance_after, reason, message_id, uid, "
+          "currency) VALUES (?, ?, ?, ?, ?, ?, ?)",
           "INSERT INTO inbound (modem, sender, text, received_at, raw_pdus, complete, concat_ref, "
           "parts_total, parts_received, encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}) {
         INFO(sql);
@@ -338,7 +340,7 @@ TEST_CASE("migration 9 keeps every opt-out and its id, and gives no id twice fro
           R"([7,"+491701234568",null,2000,"api","asked by phone"])" "\n");
     REQUIRE(store.remove_optout("+491701234568"));
     REQUIRE(store.add_optout({0, "+491701234569", std::nullopt, at_seconds(3), std::nullopt, "api",
-                              std::nullopt}, false).added);
+                              std::nullopt, std::nullopt}, false).added);
     CHECK(store.get_optout("+491701234569")->id == 8);
 }
 
@@ -444,4 +446,73 @@ TEST_CASE("migration 12 marks the messages kept before it that put their sender 
     // Only the matcher's kinds.
     CHECK_THROWS_AS(store.database().exec("UPDATE inbound SET keyword = 'STOP' WHERE id = 2"),
                     StoreError);
+}
+
+TEST_CASE("migration 13 keeps with each cost and ledger row the currency it was shown in",
+          "[store][migrations]") {
+    // What sms.currency held (JSON text; none: never set) → what the rows keep.
+    const std::pair<std::string, std::string> cases[] = {
+        {"", "EUR"}, {R"("EUR")", "EUR"}, {R"("PLN")", "PLN"},
+        // Not a value smsgwd would take: it used the default.
+        {R"("euro")", "EUR"}, {"978", "EUR"}};
+    for (const auto& [stored, expected] : cases) {
+        INFO("sms.currency " << stored);
+        TempDir dir;
+        const std::string setting =
+            stored.empty() ? std::string()
+                           : "INSERT INTO settings (key, value, updated_at) VALUES "
+                             "('sms.currency', '" + stored + "', 1);";
+        const std::string path = database_left_at(
+            dir, 12,
+            setting +
+                "INSERT INTO messages (id, recipient, text, encoding, category, state, cost, "
+                "created_at, updated_at) VALUES "
+                "(1, '+491701234567', 'a', 'gsm7', 'transactional', 'sent', 90000, 1, 1),"
+                "(2, '+491701234568', 'b', 'gsm7', 'marketing', 'queued', 0, 2, 2);"
+                "INSERT INTO wallet_ledger (id, at, amount, balance_after, reason, message_id) "
+                "VALUES (1, 1, 1950000, 1950000, 'top-up', NULL), (2, 1, -90000, 1860000, "
+                "'send', 1);");
+        Store store(path);
+        Database& db = store.database();
+        const std::string c = "\"" + expected + "\"";
+        CHECK(rows_of(db, "messages", "id, cost, currency") ==
+              "[1,90000," + c + "]\n[2,0," + c + "]\n");
+        CHECK(rows_of(db, "wallet_ledger", "id, amount, currency") ==
+              "[1,1950000," + c + "]\n[2,-90000," + c + "]\n");
+        // As message.get, the ledger and the wallet read them.
+        CHECK(store.get_message(1)->message.currency == expected);
+        CHECK(store.ledger(std::nullopt, 1).at(0).currency == expected);
+        CHECK(store.wallet().balance == 1'860'000);
+        CHECK(store.wallet().currency == expected);
+        // A row written from now on keeps its own.
+        NewMessage priced = message("+491701234569");
+        priced.cost = 50'000;
+        priced.currency = "USD";
+        const auto id = store.insert_messages({&priced, 1}, t0()).at(0).message_id;
+        CHECK(store.get_message(id)->message.currency == "USD");
+        CHECK(store.get_message(1)->message.currency == expected);
+    }
+}
+
+TEST_CASE("migration 14 leaves the adder of the opt-outs kept before it unknown",
+          "[store][migrations]") {
+    TempDir dir;
+    const std::string path = database_left_at(
+        dir, 13,
+        "INSERT INTO inbound (id, modem, sender, text, received_at, raw_pdus) VALUES "
+        "(1, 'gsm0', '+4917001', 'Stop', 1, '[\"AA\"]');"
+        "INSERT INTO optouts (number, keyword, at, source_inbound_id, source, note) VALUES "
+        "('+4917001', 'STOP', 1, 1, 'keyword', NULL), ('+4917002', NULL, 2, NULL, 'api', "
+        "'asked by phone');");
+    Store store(path);
+    CHECK(rows_of(store.database(), "optouts", "number, source, uid") ==
+          R"(["+4917001","keyword",null])" "\n" R"(["+4917002","api",null])" "\n");
+    OptOut by_hand;
+    by_hand.number = "+4917003";
+    by_hand.at = at_seconds(3);
+    by_hand.uid = 1000;
+    REQUIRE(store.add_optout(by_hand, false).added);
+    CHECK(store.get_optout("+4917003")->uid == 1000);
+    CHECK_FALSE(store.get_optout("+4917002")->uid);
+    CHECK(store.list_optouts(std::nullopt, 1).at(0).uid == 1000);
 }

@@ -91,7 +91,7 @@ TEST_CASE("an opted-out recipient is refused in the insert's transaction, unless
           "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
-    REQUIRE(store.add_optout({0, "+491701111111", "STOP", at_seconds(1), std::nullopt, "keyword", std::nullopt}, false).added);
+    REQUIRE(store.add_optout({0, "+491701111111", "STOP", at_seconds(1), std::nullopt, "keyword", std::nullopt, std::nullopt}, false).added);
     NewMessage refused = message("+491701111111");
     NewMessage allowed = message("+491701111111");
     allowed.refuse_if_opted_out = false;  // e.g. the STOP confirmation

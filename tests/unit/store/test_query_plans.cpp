@@ -34,7 +34,7 @@ void exercise_hot_paths(Store& store) {
         batch.back().cost = 1;
         if (i % 7 == 0) batch.back().requested_modem = "m" + std::to_string(1 + i % 4);
     }
-    store.top_up(1000, 0, "start", t0());
+    store.top_up(1000, "EUR", 0, "start", t0());
     store.insert_messages(batch, t0(), true);
     std::vector<std::string> prefixes = {"+49"};
     auto parts = store.claim_next_parts("m1", at_seconds(1), 4);
@@ -77,20 +77,23 @@ void exercise_hot_paths(Store& store) {
     InboundFilter since;
     since.since = at_seconds(9);
     store.list_inbound(since, std::nullopt, 10);
-    store.add_optout({0, "+4917001", "STOP", at_seconds(9), std::nullopt, "keyword", std::nullopt}, false);
+    store.add_optout({0, "+4917001", "STOP", at_seconds(9), std::nullopt, "keyword", std::nullopt, std::nullopt}, false);
     store.get_optout("+4917001");
     store.list_optouts(std::nullopt, 10);
-    store.charge(1, std::nullopt, 0, at_seconds(10));
+    store.charge(1, "EUR", std::nullopt, 0, at_seconds(10));
     store.balance();
     store.set_setting("sms.enabled", "true", 0, at_seconds(11));
     store.get_setting("sms.enabled");
     // A refund finds the message's charge in the ledger by message.
-    store.top_up(1000, 0, "start", at_seconds(12));
+    store.top_up(1000, "EUR", 0, "start", at_seconds(12));
     NewMessage charged = message("+4917009");
     charged.cost = 9;
     const auto id = store.insert_messages({&charged, 1}, at_seconds(12), true).at(0).message_id;
     REQUIRE(store.cancel(id, at_seconds(13)) == CancelResult::cancelled);
     REQUIRE(store.ledger(std::nullopt, 1).at(0).reason == "refund");
+    // A change of currency looks for charges that may still be refunded.
+    REQUIRE(store.withdraw(store.balance(), "EUR", 0, "empty", at_seconds(14)).ok);
+    store.change_currency("\"USD\"", 0, at_seconds(15));
 }
 
 }  // namespace

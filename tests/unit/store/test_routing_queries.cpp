@@ -164,7 +164,7 @@ TEST_CASE("a Batch destroyed without commit undoes everything", "[store][batch]"
     {
         Store::Batch batch(store);
         insert(store, message("+491700000001"));
-        store.add_optout({0, "+491700000009", "STOP", t0(), std::nullopt, "keyword", std::nullopt}, false);
+        store.add_optout({0, "+491700000009", "STOP", t0(), std::nullopt, "keyword", std::nullopt, std::nullopt}, false);
     }
     CHECK(store.queue_length() == 0);
     CHECK_FALSE(store.get_optout("+491700000009"));
