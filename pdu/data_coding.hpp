@@ -17,7 +17,8 @@ enum class Alphabet : std::uint8_t { gsm7, eight_bit, ucs2 };
 const char* to_string(Alphabet a);
 
 // What the caller asks for; `automatic` picks GSM-7 when every character fits
-// the default alphabet and its extension table, else UCS-2.
+// the default alphabet and its extension table (once decomposed accents are
+// composed, see compose.hpp), else UCS-2.
 enum class Encoding : std::uint8_t { automatic, gsm7, ucs2 };
 const char* to_string(Encoding e);
 std::optional<Encoding> encoding_from_string(std::string_view name);

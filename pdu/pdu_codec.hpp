@@ -70,7 +70,9 @@ struct SubmitOptions {
     int max_parts = 255;
 };
 
-// SMS-SUBMIT for every part of `text` (UTF-8) to `to`.
+// SMS-SUBMIT for every part of `text` (UTF-8) to `to`. Decomposed accents are
+// composed first (compose_canonical, in GSM-7 and UCS-2 alike), so the encoding,
+// the parts and a not_encodable error's position are those of the composed text.
 Expected<EncodedMessage, EncodeError> encode_submit(std::string_view to, std::string_view text,
                                                     const SubmitOptions& options = {});
 
@@ -85,7 +87,8 @@ struct DeliverOptions {
 };
 
 // SMS-DELIVER for every part of `text` from `from`: a phone number, or an
-// alphanumeric sender of up to 11 GSM-7 characters. Used by the simulator.
+// alphanumeric sender of up to 11 GSM-7 characters. Used by the simulator, as
+// a phone would send it: the text is not composed.
 Expected<EncodedMessage, EncodeError> encode_deliver(std::string_view from, std::string_view text,
                                                      const DeliverOptions& options = {});
 

@@ -1,6 +1,7 @@
 // Segment and cost preview of a text, with the transliterated GSM-7 alternative.
 #include "pdu/preview.hpp"
 
+#include "pdu/compose.hpp"
 #include "pdu/gsm7.hpp"
 #include "pdu/segmenter.hpp"
 #include "pdu/transliterate.hpp"
@@ -22,6 +23,7 @@ SegmentCount count_segments(std::u32string_view text, Alphabet alphabet) {
 Expected<Preview, std::string> preview_text(std::string_view text, Encoding requested) {
     std::u32string cps;
     if (auto bad = utf8_decode(text, cps)) return unexpected(bad->message);
+    compose_canonical(cps);
     Preview p;
     for (std::size_t i = 0; i < cps.size(); ++i) {
         if (!gsm7_representable(cps[i])) p.ucs2_characters.push_back({utf8_encode(cps.substr(i, 1)), i});

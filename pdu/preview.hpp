@@ -23,7 +23,7 @@ struct SegmentCount {
 
 struct ForcingCharacter {
     std::string character;  // UTF-8
-    std::size_t position = 0;  // 0-based code point index in the text
+    std::size_t position = 0;  // 0-based code point index in the composed text
 };
 
 struct Preview {
@@ -37,7 +37,9 @@ struct Preview {
 SegmentCount count_segments(std::u32string_view text, Alphabet alphabet);
 
 // Preview for a UTF-8 text with the requested encoding; the error names the
-// byte offset of invalid UTF-8 or the first character GSM-7 cannot carry.
+// byte offset of invalid UTF-8 or the first character GSM-7 cannot carry. The
+// text is composed first (compose.hpp), as encode_submit sends it: counts,
+// forcing characters and the transliteration are those of the composed text.
 Expected<Preview, std::string> preview_text(std::string_view text,
                                             Encoding requested = Encoding::automatic);
 

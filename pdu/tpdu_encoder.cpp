@@ -4,6 +4,7 @@
 #include <atomic>
 #include <random>
 
+#include "pdu/compose.hpp"
 #include "pdu/gsm7.hpp"
 #include "pdu/pdu_codec.hpp"
 #include "pdu/segmenter.hpp"
@@ -110,34 +111,63 @@ struct TextPlan {
     std::vector<UnitRange> parts;
 };
 
+// The refusal of encoding gsm7 for a text GSM-7 cannot carry, naming its first
+// such character.
+EncodeError not_in_gsm7(std::u32string_view text) {
+    const auto bad = std::find_if_not(text.begin(), text.end(), gsm7_representable);
+    const auto i = static_cast<std::size_t>(bad - text.begin());
+    return error(EncodeErrorCode::not_encodable, "encoding",
+                 "character '" + utf8_encode(text.substr(i, 1)) + "' at position " +
+                     std::to_string(i) +
+                     " is not in the GSM 7-bit alphabet; use encoding ucs2 or auto");
+}
+
+// How plan() treats decomposed accents ("e" + U+0301, pdu/compose.hpp).
+enum class Composition : bool {
+    // smsgw's own messages (SMS-SUBMIT): composed, whatever the encoding. The
+    // composed text is canonically equivalent (the same text to Unicode, shown
+    // the same), GSM-7 more often, and shorter in UCS-2 too: fewer segments
+    // and a lower cost, and no combining marks for a handset to draw badly.
+    compose,
+    // SMS-DELIVER plays the sender's phone (the simulator): it sends the text
+    // as it was given, so that the daemon meets decomposed text as it arrives.
+    keep,
+};
+
+// The text in septets when it fits GSM-7 (composed, when `composition` says so)
+// and UCS-2 is not requested, else in UTF-16 units; a request for gsm7 that the
+// text does not fit is refused.
 Expected<TextPlan, EncodeError> plan(std::string_view utf8, Encoding requested, bool reference_16bit,
-                                     int max_parts) {
+                                     int max_parts, Composition composition) {
     TextPlan p;
-    // One pass straight from UTF-8 to septets covers almost every message;
-    // only texts that need UCS-2 (or are invalid) take the strict path.
+    // One pass straight from UTF-8 to septets covers almost every message (a
+    // text that fits it has no combining mark, as none is GSM-7); only texts
+    // that need UCS-2, have marks or are invalid take the strict path.
     if (requested != Encoding::ucs2 && utf8_to_gsm7(utf8, p.septets)) {
         p.alphabet = Alphabet::gsm7;
-        p.parts = split_septets(p.septets, reference_16bit);
     } else {
         std::u32string text;
         if (auto bad = utf8_decode(utf8, text))
             return unexpected(error(EncodeErrorCode::invalid_text, "text", bad->message));
-        if (requested == Encoding::gsm7) {
-            for (std::size_t i = 0; i < text.size(); ++i)
-                if (!gsm7_representable(text[i]))
-                    return unexpected(error(EncodeErrorCode::not_encodable, "encoding",
-                                            "character '" + utf8_encode(text.substr(i, 1)) + "' at position " +
-                                                std::to_string(i) +
-                                                " is not in the GSM 7-bit alphabet; use encoding ucs2 or auto"));
+        // utf8_to_gsm7 refused the text as it came: only a composed form may fit.
+        const bool composed = composition == Composition::compose && compose_canonical(text);
+        if (requested != Encoding::ucs2 && composed && fits_gsm7(text)) {
+            p.alphabet = Alphabet::gsm7;
+            p.septets.clear();
+            gsm7_encode_text(text, p.septets);
+        } else if (requested == Encoding::gsm7) {
+            return unexpected(not_in_gsm7(text));
+        } else {
+            p.alphabet = Alphabet::ucs2;
+            std::vector<std::uint8_t> be;
+            ucs2_encode_text(text, be);
+            p.utf16.resize(be.size() / 2);
+            for (std::size_t i = 0; i < p.utf16.size(); ++i)
+                p.utf16[i] = static_cast<std::uint16_t>(be[2 * i] << 8 | be[2 * i + 1]);
         }
-        p.alphabet = Alphabet::ucs2;
-        std::vector<std::uint8_t> be;
-        ucs2_encode_text(text, be);
-        p.utf16.resize(be.size() / 2);
-        for (std::size_t i = 0; i < p.utf16.size(); ++i)
-            p.utf16[i] = static_cast<std::uint16_t>(be[2 * i] << 8 | be[2 * i + 1]);
-        p.parts = split_utf16(p.utf16, reference_16bit);
     }
+    p.parts = p.alphabet == Alphabet::gsm7 ? split_septets(p.septets, reference_16bit)
+                                           : split_utf16(p.utf16, reference_16bit);
     const int limit = std::min(max_parts, 255);
     if (static_cast<int>(p.parts.size()) > limit)
         return unexpected(error(EncodeErrorCode::text_too_long, "text",
@@ -246,7 +276,8 @@ Expected<EncodedMessage, EncodeError> encode_submit(std::string_view to, std::st
         return unexpected(error(EncodeErrorCode::invalid_option, "validity",
                                 "validity is a number of minutes above 0, got " +
                                     std::to_string(*options.validity_minutes)));
-    auto p = plan(text, options.encoding, options.reference_16bit, options.max_parts);
+    auto p = plan(text, options.encoding, options.reference_16bit, options.max_parts,
+                  Composition::compose);
     if (!p) return unexpected(std::move(p).error());
 
     const std::uint8_t dcs = make_data_coding(p->alphabet, options.flash);
@@ -286,7 +317,8 @@ Expected<EncodedMessage, EncodeError> encode_deliver(std::string_view from, std:
     auto smsc = smsc_field(options.smsc);
     if (!smsc) return unexpected(std::move(smsc).error());
     if (auto bad = check_reference(options.reference, options.reference_16bit)) return unexpected(std::move(*bad));
-    auto p = plan(text, options.encoding, options.reference_16bit, options.max_parts);
+    auto p = plan(text, options.encoding, options.reference_16bit, options.max_parts,
+                  Composition::keep);
     if (!p) return unexpected(std::move(p).error());
 
     const std::uint8_t dcs = make_data_coding(p->alphabet, false);

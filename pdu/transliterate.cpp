@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "pdu/compose.hpp"
 #include "pdu/gsm7.hpp"
 
 namespace smsgw::pdu {
@@ -229,8 +230,10 @@ constexpr Row kRows[] = {
     {U'ˈ', "'"},   // primary stress mark
     {U'˜', "~"},   // small tilde
 
-    // Combining diacritical marks: text in decomposed form (NFD) keeps its base
-    // letter and loses the mark, as the precomposed rows above do.
+    // Combining diacritical marks. Text in decomposed form (NFD) is composed
+    // before these rows are looked up (compose.hpp): a mark that composes goes
+    // with its letter's row. These are for the marks left over (no composite,
+    // as q + acute, or at the very start): the mark is dropped, the base kept.
     {U'\u0300', ""},  // grave
     {U'\u0301', ""},  // acute
     {U'\u0302', ""},  // circumflex
@@ -514,6 +517,15 @@ std::optional<std::string_view> transliteration_of(char32_t cp) {
 }
 
 std::u32string transliterate_to_gsm7(std::u32string_view text) {
+    // Decomposed accents are composed first, so that "e" + U+0301 stays é
+    // (GSM-7) and "c" + U+030C goes by the row of č, as the precomposed
+    // letters do, rather than each mark being dropped blindly.
+    std::u32string composed;
+    if (has_combining_marks(text)) {
+        composed.assign(text);
+        compose_canonical(composed);
+        text = composed;
+    }
     std::u32string out;
     out.reserve(text.size());
     for (const char32_t cp : text) {

@@ -16,9 +16,10 @@ namespace smsgw::pdu {
 // table has no row for it. Characters already in GSM-7 have no row.
 std::optional<std::string_view> transliteration_of(char32_t cp);
 
-// The transliterated text: characters already in GSM-7 (default alphabet or
-// extension table) are kept, the others replaced from the table, and any
-// character with no row becomes '?'.
+// The transliterated text: decomposed accents are composed first (compose.hpp,
+// so "e" + U+0301 is é and stays), then characters already in GSM-7 (default
+// alphabet or extension table) are kept, the others replaced from the table,
+// and any character with no row becomes '?'.
 std::u32string transliterate_to_gsm7(std::u32string_view text);
 
 }  // namespace smsgw::pdu

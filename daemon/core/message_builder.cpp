@@ -6,6 +6,7 @@
 #include "daemon/policy/company_prefix.hpp"
 #include "daemon/policy/cost.hpp"
 #include "daemon/policy/numbers.hpp"
+#include "pdu/compose.hpp"
 #include "pdu/pdu_codec.hpp"
 #include "pdu/transliterate.hpp"
 #include "pdu/utf8.hpp"
@@ -36,6 +37,10 @@ pdu::Encoding pdu_encoding(api::Encoding e) {
 std::string outgoing_text(std::string_view text, api::Category category, bool transliterate,
                           const policy::Settings& settings) {
     std::string out = policy::apply_company_prefix(text, category, settings);
+    // Decomposed accents ("e" + U+0301) composed, as the encoder sends them:
+    // what is stored, shown by message.get and previewed is what goes out, and
+    // the segments and the cost are counted on it.
+    pdu::compose_canonical_utf8(out);
     if (!transliterate) return out;
     std::u32string code_points;
     if (pdu::utf8_decode(out, code_points)) return out;  // the encoder reports the bad byte

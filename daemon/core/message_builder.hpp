@@ -1,9 +1,10 @@
 // A `send` request as the store keeps it: the recipient in E.164, the company
-// prefix applied, the text transliterated when asked, every part encoded as the
-// SMS-SUBMIT PDU the modem will get, and the cost. What does not depend on the
-// database (opt-outs, wallet, idempotency) is decided here, so the socket
-// handler, the batch path and the daemon's own replies (opt-out confirmations)
-// build messages the same way.
+// prefix applied, decomposed accents composed (pdu/compose.hpp), the text
+// transliterated when asked, every part encoded as the SMS-SUBMIT PDU the modem
+// will get, and the cost. What does not depend on the database (opt-outs,
+// wallet, idempotency) is decided here, so the socket handler, the batch path
+// and the daemon's own replies (opt-out confirmations) build messages the same
+// way.
 #pragma once
 
 #include <cstdint>
@@ -39,7 +40,8 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& par
 std::optional<api::Error> check_encoding_options(bool transliterate, api::Encoding encoding,
                                                  std::string_view field_prefix = {});
 
-// The text as it will be sent (prefix, transliteration), for `preview`.
+// The text as it will be sent and stored (prefix, composed accents,
+// transliteration), for `build_message` and `preview`.
 std::string outgoing_text(std::string_view text, api::Category category, bool transliterate,
                           const policy::Settings& settings);
 

@@ -30,6 +30,11 @@ json send_req(const std::string& to, const std::string& text, json extra = json:
     return r;
 }
 
+void set_cost_per_segment(DaemonProcess& d, const std::string& amount) {
+    d.request_ok(
+        {{"id", 1}, {"op", "settings.set"}, {"key", "sms.cost_per_segment"}, {"value", amount}});
+}
+
 std::vector<json> sent_parts(const SimProcess& sim) {
     return sim.control({{"op", "sent"}})["sent"].get<std::vector<json>>();
 }
@@ -198,6 +203,56 @@ TEST_CASE("a single and a three-part message go queued, sent, delivered through 
         CHECK(p["tp_mr"].is_number());
     }
     CHECK(!detail["history"].empty());
+}
+
+TEST_CASE("decomposed accents are sent, stored and charged composed") {
+    SimProcess sim;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
+    REQUIRE(d.wait_modems_ready(1));
+    const auto stored = [&](const json& reply) {
+        return d.request_ok(
+            {{"id", 2}, {"op", "message.get"}, {"message_id", reply["message_id"]}});
+    };
+    set_cost_per_segment(d, "0.09");
+
+    // "Café" as macOS writes it: e + U+0301 COMBINING ACUTE ACCENT. Decomposed it
+    // would need UCS-2; composed it is GSM-7, and to Unicode the same text.
+    const auto preview =
+        d.request_ok({{"id", 3}, {"op", "preview"}, {"text", "Cafe\u0301 n\u0303"}});
+    INFO(preview.dump());
+    CHECK(preview["encoding"] == "gsm7");
+    CHECK(preview["segments"] == 1);
+    CHECK(preview["units"] == 6);
+    CHECK(preview["text"] == "Café ñ");
+    CHECK(preview["ucs2_characters"].empty());
+    CHECK(preview["transliterated"]["text"] == "Café ñ");
+
+    const auto sent = d.request_ok(send_req("+4915123456789", "Cafe\u0301"));
+    CHECK(sent["encoding"] == "gsm7");
+    CHECK(sent["segments"] == 1);
+    CHECK(sent["cost"] == "0.09");
+    CHECK(stored(sent)["text"] == "Café");
+    CHECK(stored(sent)["encoding"] == "gsm7");
+
+    // A text that needs UCS-2 all the same goes composed too: "č" is one
+    // UTF-16 unit where "c" + U+030C is two.
+    const auto ucs2 = d.request_ok(send_req("+4915123456789", "c\u030Cau"));
+    CHECK(ucs2["encoding"] == "ucs2");
+    CHECK(stored(ucs2)["text"] == "čau");
+    // Transliterated, "č" goes by its own row, not by dropping the mark.
+    const auto translit =
+        d.request_ok(send_req("+4915123456789", "c\u030Cau e\u0301", {{"transliterate", true}}));
+    CHECK(translit["encoding"] == "gsm7");
+    CHECK(stored(translit)["text"] == "cau é");
+
+    for (const auto& m : {sent, ucs2, translit})
+        REQUIRE(d.wait_message_state(m["message_id"], "sent"));
+    std::map<std::string, std::string> network;  // text → encoding, as the network got them
+    for (const auto& p : sent_parts(sim)) network[p["text"]] = p["encoding"];
+    const std::map<std::string, std::string> expected = {
+        {"Café", "gsm7"}, {"čau", "ucs2"}, {"cau é", "gsm7"}};
+    CHECK(network == expected);
 }
 
 TEST_CASE("an inbound STOP opts the sender out and the next send to them is refused") {
@@ -975,8 +1030,7 @@ TEST_CASE("modem list counts what the database holds, across a restart; message.
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));
     REQUIRE(d.wait_modems_ready(1));
-    d.request_ok(
-        {{"id", 1}, {"op", "settings.set"}, {"key", "sms.cost_per_segment"}, {"value", "0.09"}});
+    set_cost_per_segment(d, "0.09");
     const std::string two_parts(200, 'a');
     auto one = d.request_ok(send_req("+4915123456789", "one part"));
     auto two = d.request_ok(send_req("+4915123456789", two_parts));
