@@ -603,8 +603,8 @@ int main(int argc, char** argv) {
                              "The prepaid balance messages are charged to when "
                              "wallet.enabled is on, and its ledger.");
     auto& wallet_get = command(wallet, "get", "wallet.get",
-                               "The balance and the newest ledger entries (charges and top-ups); "
-                               "admin role.");
+                               "The balance and the newest ledger entries (charges, refunds, "
+                               "top-ups and withdrawals); admin role.");
     integer_param(wallet_get, "--ledger", "ledger_limit",
                   "how many ledger entries (0…1000, default 20; 0: the balance only)");
     integer_param(wallet_get, "--before", "before_id",
