@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <functional>
 #include <string>
 
 #include "daemon/core/clock.hpp"
@@ -88,13 +87,12 @@ std::optional<api::Error> key_of_another(const store::Message& first, const Call
 // retry sends the same request; the same key with another number or text is
 // a client's bug (a key per order, reused for the order's second message),
 // and answering it with the first message would drop the second in silence.
-std::size_t text_digest(const std::string& text) {
-    return std::hash<std::string>{}(text);
-}
+// `same_request` says whether it repeats `first` (compared by the store in the
+// insert's transaction, or by the caller on a message it built).
 std::optional<api::Error> key_reused(const store::Message& first, const std::string& recipient,
-                                     std::size_t text, std::string_view prefix) {
+                                     bool same_request, std::string_view prefix) {
+    if (same_request) return std::nullopt;
     const bool same_to = first.recipient == recipient;
-    if (same_to && text_digest(first.text) == text) return std::nullopt;
     return make_error(api::ErrorCode::bad_request,
                       "idempotency_key \"" + first.idempotency_key.value_or("") +
                           "\" belongs to message " + std::to_string(first.id) +
@@ -102,6 +100,10 @@ std::optional<api::Error> key_reused(const store::Message& first, const std::str
                                    : ", which went to another number (" + first.recipient + ")") +
                           "; a retry repeats its request unchanged, a new message needs a new key",
                       std::string(prefix) + "idempotency_key");
+}
+std::optional<api::Error> key_reused(const store::Message& first, const store::NewMessage& m) {
+    return key_reused(first, m.recipient, first.recipient == m.recipient && first.text == m.text,
+                      "");
 }
 
 // Publishes message.queued for a message just committed as `id`.
@@ -216,8 +218,7 @@ std::optional<json> repeated_batch(Service::Impl& s, const api::SendBatchParams&
         if (!first || key_of_another(*first, caller, "")) return std::nullopt;
         // Not a repeat unless it asks for the same: the usual way refuses it.
         const auto built = prepare(s, m.params, caller, "", core::now());
-        if (!built || key_reused(*first, built->recipient, text_digest(built->text), ""))
-            return std::nullopt;
+        if (!built || key_reused(*first, *built)) return std::nullopt;
         json item = duplicate_reply(first->id, *first, store::to_string(first->state));
         item["index"] = i;
         item["ok"] = true;
@@ -252,8 +253,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
             // The number and text as this request would store them; a request
             // that no longer builds (a setting changed) is taken for the repeat.
             if (const auto built = prepare(*this, p, caller, "", core::now()))
-                if (auto e = key_reused(*first, built->recipient, text_digest(built->text), ""))
-                    co_return unexpected(std::move(*e));
+                if (auto e = key_reused(*first, *built)) co_return unexpected(std::move(*e));
             co_return duplicate_reply(first->id, *first, store::to_string(first->state));
         }
     }
@@ -262,7 +262,6 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
     auto built = prepare(*this, p, caller, "", now);
     if (!built) co_return unexpected(std::move(built).error());
     const store::Message accepted = queued_view(*built, now);
-    const std::size_t digest = p.idempotency_key ? text_digest(built->text) : 0;
     std::vector<store::NewMessage> one;
     one.push_back(std::move(*built));
     auto results = co_await submits.submit(std::move(one), settings.wallet_enabled);
@@ -285,7 +284,7 @@ awaitable<HandlerResult> Service::Impl::send(const api::SendParams& p, const Cal
         const auto first = deps.store.find_message(r.message_id);
         if (first) {
             if (auto e = key_of_another(*first, caller, "")) co_return unexpected(std::move(*e));
-            if (auto e = key_reused(*first, accepted.recipient, digest, ""))
+            if (auto e = key_reused(*first, accepted.recipient, r.same_request, ""))
                 co_return unexpected(std::move(*e));
         }
         co_return duplicate_reply(r.message_id, first, accepted);
@@ -329,10 +328,8 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
     auto batch = submits.stream(settings.wallet_enabled);
     std::vector<std::size_t> batch_index;
     std::vector<store::Message> summaries;
-    std::vector<std::size_t> digests;  // of the texts of messages with a key, else 0
     batch_index.reserve(p.messages.size());
     summaries.reserve(p.messages.size());
-    digests.reserve(p.messages.size());
     for (std::size_t i = 0; i < p.messages.size(); ++i) {
         if (const auto& refused = p.messages[i].refused) {
             items.push_back({{"index", i}, {"ok", false}, {"error", error_json(*refused)}});
@@ -346,7 +343,6 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
         }
         items.push_back(nullptr);
         summaries.push_back(queued_view(*built, now));
-        digests.push_back(built->idempotency_key ? text_digest(built->text) : 0);
         batch_index.push_back(i);
         batch.add(std::move(*built));
     }
@@ -385,7 +381,7 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
             const std::string prefix = "messages[" + std::to_string(i) + "].";
             std::optional<api::Error> e;
             if (first) e = key_of_another(*first, caller, prefix);
-            if (first && !e) e = key_reused(*first, a.recipient, digests[k], prefix);
+            if (first && !e) e = key_reused(*first, a.recipient, r.same_request, prefix);
             if (e) {
                 item = {{"index", i}, {"ok", false}, {"error", error_json(*e)}};
                 continue;

@@ -80,36 +80,41 @@ std::vector<InsertResult> Store::insert_messages(std::span<const NewMessage> bat
                                                  bool charge_wallet) {
     std::vector<InsertResult> results;
     results.reserve(batch.size());
-    std::unordered_map<std::string_view, std::int64_t> batch_keys;
+    // A key seen earlier in this batch: the id it got and the message.
+    std::unordered_map<std::string_view, std::pair<std::int64_t, const NewMessage*>> batch_keys;
     Transaction tx(*db_);
     for (const NewMessage& m : batch) {
         if (m.parts.empty())
             throw std::invalid_argument("insert_messages: a message without parts");
         if (m.idempotency_key) {
             if (auto it = batch_keys.find(*m.idempotency_key); it != batch_keys.end()) {
-                results.push_back({InsertResult::Kind::duplicate_in_batch, it->second, {}});
+                const NewMessage& first = *it->second.second;
+                results.push_back({InsertResult::Kind::duplicate_in_batch, it->second.first, {},
+                                   first.recipient == m.recipient && first.text == m.text});
                 continue;
             }
-            Statement st = db_->prepare("SELECT id FROM messages WHERE idempotency_key = ?");
-            st.bind(1, *m.idempotency_key);
+            Statement st = db_->prepare(
+                "SELECT id, recipient = ? AND text = ? FROM messages WHERE idempotency_key = ?");
+            st.bind_all(m.recipient, m.text, *m.idempotency_key);
             if (st.step()) {
-                results.push_back({InsertResult::Kind::existing, st.int64(0), {}});
+                results.push_back(
+                    {InsertResult::Kind::existing, st.int64(0), {}, st.int64(1) != 0});
                 continue;
             }
         }
         if (m.refuse_if_opted_out) {
             if (auto optout = get_optout(m.recipient)) {
-                results.push_back({InsertResult::Kind::opted_out, 0, std::move(optout)});
+                results.push_back({InsertResult::Kind::opted_out, 0, std::move(optout), true});
                 continue;
             }
         }
         auto id = insert_one(m, now, charge_wallet);
         if (!id) {
-            results.push_back({InsertResult::Kind::insufficient_balance, 0, {}});
+            results.push_back({InsertResult::Kind::insufficient_balance, 0, {}, true});
             continue;
         }
-        if (m.idempotency_key) batch_keys.emplace(*m.idempotency_key, *id);
-        results.push_back({InsertResult::Kind::inserted, *id, {}});
+        if (m.idempotency_key) batch_keys.emplace(*m.idempotency_key, std::pair(*id, &m));
+        results.push_back({InsertResult::Kind::inserted, *id, {}, true});
     }
     tx.commit();
     return results;
@@ -119,10 +124,9 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time insert_t
                                               bool charge_wallet) {
     // Checked before the insert so that a refusal leaves nothing to undo: a
     // wallet that holds less, or holds it in another currency (apply_ledger).
-    if (charge_wallet && m.cost > 0) {
-        const Wallet wallet = this->wallet();
-        if (wallet.balance < m.cost || wallet.currency != m.currency) return std::nullopt;
-    }
+    const bool charged = charge_wallet && m.cost > 0;
+    const Wallet wallet = charged ? this->wallet() : Wallet{};
+    if (charged && (wallet.balance < m.cost || wallet.currency != m.currency)) return std::nullopt;
     const Time now = m.accepted_at.value_or(insert_time);
     const Time not_before = m.not_before.value_or(now);
     {
@@ -152,8 +156,7 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time insert_t
         st.run();
     }
     record_change("message", id, std::nullopt, State::queued, now, std::nullopt);
-    if (charge_wallet && m.cost > 0)
-        apply_ledger(-m.cost, m.currency, "send", id, m.caller_uid, now);
+    if (charged) apply_ledger(wallet, -m.cost, m.currency, "send", id, m.caller_uid, now);
     return id;
 }
 

@@ -87,11 +87,11 @@ std::int64_t Store::balance() {
     return wallet().balance;
 }
 
-std::optional<std::int64_t> Store::apply_ledger(std::int64_t amount, std::string_view currency,
+std::optional<std::int64_t> Store::apply_ledger(const Wallet& before, std::int64_t amount,
+                                                std::string_view currency,
                                                 std::string_view reason,
                                                 std::optional<std::int64_t> message_id,
                                                 std::optional<std::int64_t> uid, Time at) {
-    const Wallet before = wallet();
     // A sum of amounts in two currencies is no amount at all. sms.currency
     // changes only while the wallet is empty and no charge may be refunded,
     // so only a message priced before a change and charged after it gets
@@ -148,7 +148,8 @@ void Store::refund_unsent(std::int64_t message_id, State after, Time at) {
     const std::int64_t due = charged / total * unsent + charged % total * unsent / total;
     // Refused only for a wallet holding money in another currency, which
     // change_currency rules out while a charge may still be refunded.
-    if (due > refunded) apply_ledger(due - refunded, currency, "refund", message_id, uid, at);
+    if (due > refunded)
+        apply_ledger(wallet(), due - refunded, currency, "refund", message_id, uid, at);
 }
 
 LedgerResult Store::charge(std::int64_t amount, std::string_view currency,
@@ -156,8 +157,9 @@ LedgerResult Store::charge(std::int64_t amount, std::string_view currency,
                            Time at) {
     if (amount < 0) throw std::invalid_argument("charge: negative amount");
     Transaction tx(*db_);
-    auto after = apply_ledger(-amount, currency, "send", message_id, uid, at);
-    if (!after) return {false, balance()};
+    const Wallet before = wallet();
+    auto after = apply_ledger(before, -amount, currency, "send", message_id, uid, at);
+    if (!after) return {false, before.balance};
     tx.commit();
     return {true, *after};
 }
@@ -174,7 +176,7 @@ LedgerResult Store::adjust(std::int64_t amount, std::string_view currency,
     // Compared as room left, not as a sum, so nothing is computed out of range.
     if (amount > 0 && (before.balance > max_balance || amount > max_balance - before.balance))
         return {false, before.balance};
-    auto after = apply_ledger(amount, currency, reason, std::nullopt, uid, at);
+    auto after = apply_ledger(before, amount, currency, reason, std::nullopt, uid, at);
     if (!after) return {false, before.balance};
     tx.commit();
     return {true, *after};

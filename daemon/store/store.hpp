@@ -317,8 +317,10 @@ class Store {
     // Within the caller's transaction: the balance after a ledger row of
     // `amount` in `currency`, written; nullopt, nothing written, when it
     // would take the balance below zero or add to a balance in another
-    // currency (see Wallet).
-    std::optional<std::int64_t> apply_ledger(std::int64_t amount, std::string_view currency,
+    // currency (see Wallet). `before` is wallet() as the caller read it in the
+    // same transaction.
+    std::optional<std::int64_t> apply_ledger(const Wallet& before, std::int64_t amount,
+                                             std::string_view currency,
                                              std::string_view reason,
                                              std::optional<std::int64_t> message_id,
                                              std::optional<std::int64_t> uid, Time at);

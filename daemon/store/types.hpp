@@ -101,6 +101,10 @@ struct InsertResult {
     Kind kind = Kind::inserted;
     std::int64_t message_id = 0;  // 0 for insufficient_balance and opted_out
     std::optional<OptOut> optout;  // opted_out: the recipient's entry
+    // existing, duplicate_in_batch: the message the key names has this one's
+    // recipient and text, i.e. this is a repeat of it rather than another
+    // message under a reused key.
+    bool same_request = true;
 };
 
 struct Message {

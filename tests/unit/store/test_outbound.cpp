@@ -80,8 +80,25 @@ TEST_CASE("an idempotency key returns the first message, across and within batch
     CHECK(r[2].kind == Kind::inserted);
     CHECK(r[3].kind == Kind::duplicate_in_batch);
     CHECK(r[3].message_id == r[2].message_id);
+    // a again is a repeat; d, another number under c's key, is not.
+    CHECK(r[0].same_request);
+    CHECK_FALSE(r[3].same_request);
     CHECK(store.find_by_idempotency_key("order-18")->recipient == "+491703333333");
     CHECK(store.stats().messages[static_cast<std::size_t>(State::queued)] == 3);
+    // Another number or text under a key: told apart from a repeat, whether
+    // the key was committed before or given earlier in the same batch.
+    NewMessage other_text = a;
+    other_text.text = "your parcel has shipped";
+    NewMessage e = message("+491705555555");
+    e.idempotency_key = "order-19";
+    NewMessage e_again = e;
+    e_again.recipient = "+491706666666";
+    std::vector<NewMessage> reused = {other_text, e, e_again};
+    auto rr = store.insert_messages(reused, at_seconds(3));
+    CHECK(rr[0].kind == Kind::existing);
+    CHECK_FALSE(rr[0].same_request);
+    CHECK(rr[2].kind == Kind::duplicate_in_batch);
+    CHECK_FALSE(rr[2].same_request);
     // Messages without a key never collide.
     auto again = store.insert_messages({&b, 1}, at_seconds(2));
     CHECK(again[0].kind == Kind::inserted);
