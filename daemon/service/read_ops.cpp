@@ -78,7 +78,13 @@ HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
 HandlerResult Service::Impl::message_list(const api::MessageListParams& p) {
     store::MessageFilter f;
     if (p.state) f.state = store::state_from_string(api::to_string(*p.state));
-    if (p.to) f.recipient = normalized_or_same(*p.to);
+    // Read as a send's `to`, so every way of writing a number finds what was
+    // sent to it; an invalid one is refused rather than matching nothing.
+    if (p.to) {
+        auto to = number_param(*p.to, "to");
+        if (!to) return unexpected(std::move(to).error());
+        f.recipient = std::move(*to);
+    }
     f.modem = p.modem;
     if (p.category) f.category = std::string(api::to_string(*p.category));
     f.since = time_of(p.since);

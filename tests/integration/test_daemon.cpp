@@ -562,6 +562,53 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(garbage["error"]["field"] == "to");
 }
 
+TEST_CASE("message.list reads its `to` as a send does and refuses an invalid one") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    const auto to_us = d.request_ok(send_req("015123456789", "one"));
+    d.request_ok(send_req("+4915199887766", "another number"));
+    const auto again = d.request_ok(send_req("+49 151 2345 6789", "two"));
+    CHECK(to_us["to"] == "+4915123456789");
+    const auto ids = [&](const std::string& to) {
+        const auto listed = d.request_ok({{"id", 1}, {"op", "message.list"}, {"to", to}});
+        std::vector<std::int64_t> out;
+        for (const auto& m : listed["messages"]) out.push_back(m["message_id"]);
+        return out;
+    };
+    const std::vector<std::int64_t> expected = {again["message_id"], to_us["message_id"]};
+    // However the number is written, as a send would take it (default_country DE).
+    for (const std::string to : {"+49 151 2345 6789", "015123456789", "+4915123456789",
+                                 "0049 151 23456789", " (0151) 2345-6789 "}) {
+        INFO(to);
+        CHECK(ids(to) == expected);
+    }
+    // A number no send would take is refused with the reason, not answered
+    // with an empty list that reads as "nothing was sent to it".
+    const auto invalid = d.request({{"id", 2}, {"op", "message.list"}, {"to", "+49 123"}});
+    INFO(invalid.dump());
+    CHECK(invalid["ok"] == false);
+    CHECK(invalid["error"]["code"] == "invalid_number");
+    CHECK(invalid["error"]["field"] == "to");
+    CHECK_THAT(invalid["error"]["message"].get<std::string>(),
+               Catch::StartsWith("\"+49 123\" is not a phone number: too short"));
+    const auto letters = d.request({{"id", 3}, {"op", "message.list"}, {"to", "hello"}});
+    CHECK(letters["error"]["code"] == "invalid_number");
+    CHECK(letters["error"]["field"] == "to");
+
+    // smsgwctl passes the filter as typed and exits 1 on the refusal.
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, shown] = run_program(
+        {ctl, "--socket", d.socket_path(), "--json", "message", "list", "--to", "0151 2345 6789"});
+    INFO(shown);
+    CHECK(rc == 0);
+    CHECK(json::parse(shown)["messages"].size() == 2);
+    auto [bad_rc, refused] =
+        run_program({ctl, "--socket", d.socket_path(), "message", "list", "--to", "+49 123"});
+    INFO(refused);
+    CHECK(bad_rc == 1);
+    CHECK_THAT(refused, Catch::Contains("invalid_number"));
+}
+
 TEST_CASE("the message.queued event says of a message what message.get says") {
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));

@@ -516,7 +516,9 @@ int main(int argc, char** argv) {
     auto& list = command(message, "list", "message.list", "Messages, newest first.");
     param<std::string>(list, "--state", "state", "only messages in this state")
         ->check(CLI::IsMember(names(smsgw::api::message_state_names)));
-    param<std::string>(list, "--to", "to", "only to this number");
+    param<std::string>(list, "--to", "to",
+                       "only to this number, written as for send (E.164 or national with "
+                       "default_country); an invalid one is refused");
     param<std::string>(list, "--modem", "modem", "only through this modem");
     param<std::string>(list, "--category", "category", "transactional or marketing")
         ->check(CLI::IsMember(names(smsgw::api::category_names)));
