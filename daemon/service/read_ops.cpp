@@ -6,6 +6,7 @@
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/views.hpp"
+#include "daemon/policy/numbers.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service_impl.hpp"
 #include "daemon/store/store.hpp"
@@ -143,7 +144,10 @@ HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,
 
 HandlerResult Service::Impl::inbound_list(const api::InboundListParams& p) {
     store::InboundFilter f;
-    if (p.from) f.sender = normalized_or_same(*p.from);
+    // Normalised as the inbound pipeline stores a sender (a number in E.164, a
+    // short code's digits, a name trimmed), so "0176 1234 5678" finds the
+    // messages from +4917612345678.
+    if (p.from) f.sender = policy::normalize_sender(*p.from, config->default_country).address;
     f.modem = p.modem;
     f.since = time_of(p.since);
     f.until = time_of(p.until);

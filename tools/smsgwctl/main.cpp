@@ -540,7 +540,10 @@ int main(int argc, char** argv) {
     // ---- inbound list -----------------------------------------------------------
     CLI::App* inbound = group("inbound", "Received messages.");
     auto& inbound_list = command(inbound, "list", "inbound.list", "Received messages, newest first.");
-    param<std::string>(inbound_list, "--from", "from", "only from this sender");
+    param<std::string>(inbound_list, "--from", "from",
+                       "only from this sender: a number as people write it (+49 176 …, or "
+                       "national with default_country), a short code, or a name such as ACME "
+                       "(exact case)");
     param<std::string>(inbound_list, "--modem", "modem", "only received by this modem");
     param<std::string>(inbound_list, "--since", "since",
                        "received at or after (ISO-8601 with offset, 2026-05-04T09:00:00+02:00)");
