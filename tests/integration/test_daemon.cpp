@@ -30,6 +30,17 @@ json send_req(const std::string& to, const std::string& text, json extra = json:
     return r;
 }
 
+// "2024-06-01T14:30:00", UTC, to the second; callers add the fraction and zone.
+std::string utc_text(std::chrono::system_clock::time_point t,
+                     const char* format = "%Y-%m-%dT%H:%M:%S") {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    ::gmtime_r(&tt, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, format, &tm);
+    return text;
+}
+
 void set_cost_per_segment(DaemonProcess& d, const std::string& amount) {
     d.request_ok(
         {{"id", 1}, {"op", "settings.set"}, {"key", "sms.cost_per_segment"}, {"value", amount}});
@@ -609,14 +620,75 @@ TEST_CASE("message.list reads its `to` as a send does and refuses an invalid one
     CHECK_THAT(refused, Catch::Contains("invalid_number"));
 }
 
+TEST_CASE("a not_before more than 366 days ahead is refused, a past one means now") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    using days = std::chrono::days;
+    const auto now = std::chrono::system_clock::now();
+    const auto at = [&](days ahead) { return utc_text(now + ahead) + "Z"; };
+    // The latest time allowed as the refusal names it: 366 days after the
+    // daemon's now, which lies between these two.
+    const auto latest_date_ok = [&](const std::string& message) {
+        const auto from = message.find("at the latest ");
+        if (from == std::string::npos) return false;
+        const std::string date = message.substr(from + 14, 10);
+        return date == utc_text(now + days(366), "%Y-%m-%d") ||
+               date == utc_text(std::chrono::system_clock::now() + days(366), "%Y-%m-%d");
+    };
+
+    for (const std::string& far : std::vector<std::string>{"9999-12-31T23:59:59Z", at(days(367))}) {
+        const auto r = d.request(send_req("+4915123456789", "x", {{"not_before", far}}));
+        INFO(r.dump());
+        CHECK(r["ok"] == false);
+        CHECK(r["error"]["code"] == "bad_request");
+        CHECK(r["error"]["field"] == "not_before");
+        const std::string message = r["error"]["message"];
+        CHECK_THAT(message, Catch::StartsWith("not_before: expected a time at most 366 days "
+                                              "ahead, at the latest "));
+        CHECK_THAT(message, Catch::Contains("found \"" + far + "\""));
+        CHECK(latest_date_ok(message));
+    }
+    // A year ahead is a schedule; a past time means "now".
+    const auto next_year =
+        d.request_ok(send_req("+4915123456789", "x", {{"not_before", at(days(365))}}));
+    const auto got =
+        d.request_ok({{"id", 1}, {"op", "message.get"}, {"message_id", next_year["message_id"]}});
+    CHECK_THAT(got["waiting"].get<std::string>(), Catch::StartsWith("scheduled: not before "));
+    d.request_ok(send_req("+4915123456789", "x", {{"not_before", "2020-01-01T00:00:00Z"}}));
+
+    // In a batch the item alone is refused, named by its index.
+    json items = json::array();
+    items.push_back({{"to", "+4915123456789"}, {"text", "a"}, {"not_before", at(days(30))}});
+    items.push_back(
+        {{"to", "+4915123456789"}, {"text", "b"}, {"not_before", "9999-12-31T23:59:59Z"}});
+    items.push_back(
+        {{"to", "+4915123456789"}, {"text", "c"}, {"not_before", "2020-01-01T00:00:00+02:00"}});
+    const auto batch = d.request_ok({{"id", 2}, {"op", "send_batch"}, {"messages", items}});
+    INFO(batch.dump());
+    CHECK(batch["accepted"] == 2);
+    CHECK(batch["refused"] == 1);
+    const json& refused = batch["messages"][1]["error"];
+    CHECK(refused["code"] == "bad_request");
+    CHECK(refused["field"] == "messages[1].not_before");
+    CHECK_THAT(refused["message"].get<std::string>(),
+               Catch::StartsWith("messages[1].not_before: expected a time at most 366 days ahead"));
+    CHECK(latest_date_ok(refused["message"]));
+    CHECK(batch["messages"][0]["ok"] == true);
+    CHECK(batch["messages"][2]["ok"] == true);
+}
+
 TEST_CASE("the message.queued event says of a message what message.get says") {
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
     Client events(d.socket_path());
     REQUIRE(events.request({{"id", 1}, {"op", "subscribe"}, {"events", {"message.queued"}}})
                 .at("ok") == true);
-    for (const json& extra : {json{{"report", true}, {"validity_minutes", 60}, {"priority", 7},
-                                   {"not_before", "2031-01-01T00:00:00Z"}},
+    const std::string next_month =
+        utc_text(std::chrono::system_clock::now() + std::chrono::days(30)) + "Z";
+    for (const json& extra : {json{{"report", true},
+                                   {"validity_minutes", 60},
+                                   {"priority", 7},
+                                   {"not_before", next_month}},
                               json{{"report", false}, {"idempotency_key", "order-18"}}}) {
         const auto sent = d.request_ok(send_req("+4915123456789", "hello", extra));
         const auto line = events.line();
@@ -653,10 +725,12 @@ TEST_CASE("message.get says what a queued message waits for") {
           "no modem routes +436641234567: every enabled modem has route_prefixes (+49) and none "
           "matches; add its prefix to one, or a modem without route_prefixes");
     // Its time not come yet: scheduled.
-    const auto later = d.request_ok(send_req("+4915123456780", "tomorrow",
-                                             {{"not_before", "2031-01-01T00:00:00Z"}}));
-    CHECK(d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", later["message_id"]}})
-              ["waiting"] == "scheduled: not before 2031-01-01T00:00:00.000Z");
+    const std::string tomorrow = utc_text(std::chrono::system_clock::now() + std::chrono::days(1));
+    const auto later =
+        d.request_ok(send_req("+4915123456780", "tomorrow", {{"not_before", tomorrow + "+00:00"}}));
+    CHECK(d.request_ok(
+              {{"id", 3}, {"op", "message.get"}, {"message_id", later["message_id"]}})["waiting"] ==
+          "scheduled: not before " + tomorrow + ".000Z");
     // Refused by the network: its retry, and why. The history names the part.
     a.control({{"op", "set"}, {"error_rate", 1}});  // +CMS ERROR 38 or 42: temporary
     const auto refused = d.request_ok(send_req("+4915123456781", "congested"));
@@ -687,14 +761,10 @@ TEST_CASE("sms.enabled off holds the queue, across a restart, until it is on aga
                   {"value", true}});
     // Accepted before the switch-off, due two seconds later.
     const auto due = std::chrono::system_clock::now() + 2s;
-    const std::time_t due_t = std::chrono::system_clock::to_time_t(due);
-    std::tm tm{};
-    ::gmtime_r(&due_t, &tm);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    const std::string when = utc_text(due);
     // A fraction of a second is kept to the millisecond.
-    const auto held = d.request_ok(
-        send_req("+4915123456789", "held", {{"not_before", std::string(when) + ".250123Z"}}));
+    const auto held =
+        d.request_ok(send_req("+4915123456789", "held", {{"not_before", when + ".250123Z"}}));
     d.request_ok({{"id", 2}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", false}});
     CHECK(d.request(send_req("+4915123456780", "refused"))["error"]["code"] == "service_disabled");
     std::this_thread::sleep_until(due + 1500ms);
@@ -702,7 +772,7 @@ TEST_CASE("sms.enabled off holds the queue, across a restart, until it is on aga
     const auto got =
         d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", held["message_id"]}});
     CHECK(got["state"] == "queued");
-    CHECK(got["not_before"] == std::string(when) + ".250Z");
+    CHECK(got["not_before"] == when + ".250Z");
     CHECK(got["waiting"] == why);
     CHECK(d.request_ok({{"id", 4}, {"op", "modem.list"}})["modems"][0]["resting"] == why);
     CHECK(sent_parts(a).empty());

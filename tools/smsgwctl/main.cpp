@@ -447,7 +447,8 @@ int main(int argc, char** argv) {
                   "minutes the network keeps trying (5…10080)");
     integer_param(send, "--priority", "priority", "0 (lowest) … 9 (highest), default 5");
     param<std::string>(send, "--not-before", "not_before",
-                       "send no earlier than this ISO-8601 time with offset");
+                       "send no earlier than this ISO-8601 time with offset, at most 366 "
+                       "days ahead (a past time means now)");
     param<std::string>(send, "--idempotency-key", "idempotency_key",
                        "a repeated send with the same key returns the first message");
     param<std::string>(send, "--modem", "modem",
