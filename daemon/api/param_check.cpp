@@ -10,6 +10,7 @@
 #include "daemon/api/amount.hpp"
 #include "daemon/api/param_io.hpp"
 #include "daemon/api/timestamp.hpp"
+#include "pdu/compose.hpp"
 
 namespace smsgw::api {
 
@@ -18,8 +19,10 @@ namespace {
 using nlohmann::json;
 
 // 255 parts × 153 GSM-7 characters (TS 23.040 §9.2.3.24.1 caps a concatenated
-// message at 255 parts). Anything longer can never be sent; the daemon applies
-// the configured, lower limit once it knows the encoding.
+// message at 255 parts), counted on the text as it is sent: decomposed accents
+// composed (pdu/compose.hpp), as the daemon's encoder does. Anything longer can
+// never be sent; the daemon applies the configured, lower limit once it knows
+// the encoding.
 constexpr std::size_t max_text_chars = 255 * 153;
 
 std::string range(const ParamSpec& s) {
@@ -127,12 +130,18 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
                                  std::to_string(c->second) +
                                  " (line breaks, tabs and form feeds are allowed)",
                              path};
-            if (const std::size_t n = utf8_chars(text); n > max_text_chars)
-                return Error{ErrorCode::text_too_long,
-                             path + ": " + std::to_string(n) +
-                                 " characters do not fit in 255 parts (at most " +
-                                 std::to_string(max_text_chars) + ")",
-                             path};
+            if (utf8_chars(text) > max_text_chars) {
+                // Only a text this long pays for the copy: "e" + U+0301 is one
+                // character once composed, and so it is sent and stored.
+                std::string composed = text;
+                pdu::compose_canonical_utf8(composed);
+                if (const std::size_t n = utf8_chars(composed); n > max_text_chars)
+                    return Error{ErrorCode::text_too_long,
+                                 path + ": " + std::to_string(n) +
+                                     " characters do not fit in 255 parts (at most " +
+                                     std::to_string(max_text_chars) + ")",
+                                 path};
+            }
             return std::nullopt;
         case ParamCheck::phone_number:
             if (!plausible_number(text))

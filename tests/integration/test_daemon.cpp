@@ -266,6 +266,51 @@ TEST_CASE("decomposed accents are sent, stored and charged composed") {
     CHECK(network == expected);
 }
 
+TEST_CASE("text_too_long counts a text composed, as it is stored and sent") {
+    TempDir dir;
+    DaemonProcess d(dir.path(),
+                    daemon_config(dir.path(), {}, "limits: { max_parts_per_message: 255 }\n"));
+    // "é" typed decomposed, "e" + U+0301: two code points, one GSM-7 character
+    // once composed.
+    const auto decomposed = [](int count) {
+        std::string text;
+        for (int i = 0; i < count; ++i) text += "e\u0301";
+        return text;
+    };
+    const auto segments_of = [&](const json& reply) {
+        INFO(reply.dump().substr(0, 400));
+        REQUIRE(reply["ok"] == true);
+        CHECK(reply["result"]["encoding"] == "gsm7");
+        return reply["result"]["segments"].get<int>();
+    };
+
+    // sms.max_segments (10 by default): 10 × 153 composed characters fit.
+    CHECK(segments_of(d.request(send_req("+4915123456789", decomposed(10 * 153)))) == 10);
+    const auto over = d.request(send_req("+4915123456789", decomposed(10 * 153 + 1)));
+    INFO(over.dump().substr(0, 400));
+    CHECK(over["error"]["code"] == "text_too_long");
+    CHECK(over["error"]["field"] == "text");
+    CHECK_THAT(over["error"]["message"].get<std::string>(),
+               Catch::EndsWith("(at most 10 segments; see sms.max_segments)"));
+
+    // At the protocol's own bound, 255 parts: 255 × 153 characters composed,
+    // twice as many code points as typed.
+    d.request_ok({{"id", 1}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 255}});
+    const std::string longest = decomposed(255 * 153);
+    CHECK(segments_of(d.request({{"id", 2}, {"op", "preview"}, {"text", longest}})) == 255);
+    const auto sent = d.request(send_req("+4915123456789", longest));
+    CHECK(segments_of(sent) == 255);
+    const auto stored = d.request_ok(
+        {{"id", 3}, {"op", "message.get"}, {"message_id", sent["result"]["message_id"]}});
+    std::string composed;
+    for (int i = 0; i < 255 * 153; ++i) composed += "\u00E9";
+    CHECK(stored["text"] == composed);
+    const auto too_long = d.request(send_req("+4915123456789", longest + "e\u0301"));
+    INFO(too_long.dump().substr(0, 400));
+    CHECK(too_long["error"]["code"] == "text_too_long");
+    CHECK(too_long["error"]["field"] == "text");
+}
+
 TEST_CASE("an inbound STOP opts the sender out and the next send to them is refused") {
     SimProcess sim;
     TempDir dir;
