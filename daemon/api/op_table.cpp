@@ -76,7 +76,8 @@ const Field<MessageListParams> message_list_fields[] = {
 };
 
 const Field<InboundListParams> inbound_list_fields[] = {
-    {{"from", T::string, false, 1, 64}, &InboundListParams::from},  // may be alphanumeric
+    // A number, a short code or a name: the daemon reads it as it stores senders.
+    {{"from", T::string, false, 1, 64, {}, C::sender}, &InboundListParams::from},
     {{"modem", T::string, false, 1, 32, {}, C::name}, &InboundListParams::modem},
     {{"since", T::timestamp}, &InboundListParams::since},
     {{"until", T::timestamp}, &InboundListParams::until},

@@ -32,7 +32,10 @@ enum class ParamType {
 enum class ParamCheck {
     none,
     phone_number,  // plausible number, else invalid_number (full check: the daemon)
-    sms_text,      // non-empty; over 255 parts' worth of characters is text_too_long
+    sender,        // an inbound originator (a number, a short code, a name such as
+                   // "ACME"): not blank, no control character inside
+    sms_text,      // non-empty; over 255 parts' worth of characters, composed as sent
+                   // (pdu/compose.hpp), is text_too_long
     name,          // letters, digits, `_`, `-`, `.` (modem names)
     setting_key,   // lower-case dotted name
     client_key,    // an idempotency key a client may choose: not the daemon's "smsgwd:" ones

@@ -10,6 +10,7 @@
 #include "daemon/api/amount.hpp"
 #include "daemon/api/param_io.hpp"
 #include "daemon/api/timestamp.hpp"
+#include "pdu/compose.hpp"
 
 namespace smsgw::api {
 
@@ -18,8 +19,10 @@ namespace {
 using nlohmann::json;
 
 // 255 parts × 153 GSM-7 characters (TS 23.040 §9.2.3.24.1 caps a concatenated
-// message at 255 parts). Anything longer can never be sent; the daemon applies
-// the configured, lower limit once it knows the encoding.
+// message at 255 parts), counted on the text as it is sent: decomposed accents
+// composed (pdu/compose.hpp), as the daemon's encoder does. Anything longer can
+// never be sent; the daemon applies the configured, lower limit once it knows
+// the encoding.
 constexpr std::size_t max_text_chars = 255 * 153;
 
 std::string range(const ParamSpec& s) {
@@ -73,14 +76,19 @@ bool plausible_number(const std::string& s) {
 // not at all, and its position in characters (1-based): C0 controls but
 // TAB, LF, FF and CR (line breaks and a form feed are in GSM 03.38; a tab
 // is common in pasted text), DEL and the C1 controls. A NUL in particular
-// would end the text early in many handsets' displays.
-std::optional<std::pair<char32_t, std::size_t>> control_character(const std::string& s) {
+// would end the text early in many handsets' displays. Without `layout`,
+// TAB, LF, FF and CR count as control characters too.
+std::optional<std::pair<char32_t, std::size_t>> control_character(std::string_view s,
+                                                                  bool layout = true) {
+    const auto is_layout = [](unsigned char b) {
+        return b == '\t' || b == '\n' || b == '\f' || b == '\r';
+    };
     std::size_t position = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto b = static_cast<unsigned char>(s[i]);
         if ((b & 0xC0) == 0x80) continue;  // inside a character
         ++position;
-        if (b < 0x20 && b != '\t' && b != '\n' && b != '\f' && b != '\r') return {{b, position}};
+        if (b < 0x20 && !(layout && is_layout(b))) return {{b, position}};
         if (b == 0x7F) return {{b, position}};
         // U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
         if (b == 0xC2 && i + 1 < s.size()) {
@@ -122,12 +130,18 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
                                  std::to_string(c->second) +
                                  " (line breaks, tabs and form feeds are allowed)",
                              path};
-            if (const std::size_t n = utf8_chars(text); n > max_text_chars)
-                return Error{ErrorCode::text_too_long,
-                             path + ": " + std::to_string(n) +
-                                 " characters do not fit in 255 parts (at most " +
-                                 std::to_string(max_text_chars) + ")",
-                             path};
+            if (utf8_chars(text) > max_text_chars) {
+                // Only a text this long pays for the copy: "e" + U+0301 is one
+                // character once composed, and so it is sent and stored.
+                std::string composed = text;
+                pdu::compose_canonical_utf8(composed);
+                if (const std::size_t n = utf8_chars(composed); n > max_text_chars)
+                    return Error{ErrorCode::text_too_long,
+                                 path + ": " + std::to_string(n) +
+                                     " characters do not fit in 255 parts (at most " +
+                                     std::to_string(max_text_chars) + ")",
+                                 path};
+            }
             return std::nullopt;
         case ParamCheck::phone_number:
             if (!plausible_number(text))
@@ -136,6 +150,24 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
                     path + ": expected a phone number such as +491701234567, found " + describe(v),
                     path};
             return std::nullopt;
+        case ParamCheck::sender: {
+            // What normalize_sender keeps of an originator: the text within
+            // the white space a copied value brings along. A name or number
+            // has no line break or other control character inside.
+            constexpr std::string_view expected =
+                "a sender: a phone number, a short code or a name such as \"ACME\"";
+            const auto first = text.find_first_not_of(" \t\r\n");
+            if (first == std::string::npos) return bad(path, std::string(expected), v);
+            const std::string_view sender =
+                std::string_view(text).substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+            if (const auto c = control_character(sender, false))
+                return Error{ErrorCode::bad_request,
+                             path + ": expected " + std::string(expected) +
+                                 " without control characters, found " + code_point(c->first) +
+                                 " at character " + std::to_string(first + c->second),
+                             path};
+            break;
+        }
         case ParamCheck::name:
         case ParamCheck::setting_key:
             if (!plain_name(text, s.check == ParamCheck::setting_key))

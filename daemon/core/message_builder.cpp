@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "daemon/core/views.hpp"
 #include "daemon/policy/company_prefix.hpp"
 #include "daemon/policy/cost.hpp"
 #include "daemon/policy/numbers.hpp"
@@ -67,6 +68,18 @@ Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
         return unexpected(error(api::ErrorCode::invalid_number,
                                 "\"" + p.to + "\" is not a phone number: " + number.error().reason,
                                 prefix, "to"));
+    // A time in the past means now; one too far ahead is refused (see
+    // max_not_before_ahead) rather than queued until then.
+    if (p.not_before) {
+        const store::Time latest = ctx.now + max_not_before_ahead;
+        if (store::Time(p.not_before->since_epoch()) > latest)
+            return unexpected(error(api::ErrorCode::bad_request,
+                                    "expected a time at most " +
+                                        std::to_string(max_not_before_ahead.count()) +
+                                        " days ahead, at the latest " + format_time(latest) +
+                                        ", found \"" + p.not_before->text + "\"",
+                                    prefix, "not_before"));
+    }
 
     std::string text = outgoing_text(p.text, p.category, p.transliterate, ctx.settings);
 

@@ -7,6 +7,7 @@
 // way.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,12 @@ struct BuildContext {
     store::Time now{};
     std::string_view max_parts_key = "sms.max_segments";  // the one of the two that binds
 };
+
+// The furthest ahead a `not_before` may lie. A year covers every real schedule
+// (a yearly reminder included); a time beyond it is almost always a unit
+// mistake (milliseconds taken for seconds, a placeholder year 9999) and would
+// hold the message in the queue for ever.
+inline constexpr std::chrono::days max_not_before_ahead{366};
 
 // `field_prefix` names the request path for errors ("messages[3]." in a batch).
 Expected<store::NewMessage, api::Error> build_message(const api::SendParams& params,

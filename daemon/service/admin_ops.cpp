@@ -6,7 +6,6 @@
 #include "daemon/core/settings_cache.hpp"
 #include "daemon/core/views.hpp"
 #include "daemon/policy/cost.hpp"
-#include "daemon/policy/numbers.hpp"
 #include "daemon/policy/settings_schema.hpp"
 #include "daemon/service/service_impl.hpp"
 #include "daemon/store/store.hpp"
@@ -14,16 +13,6 @@
 namespace smsgw::service {
 
 namespace {
-
-Expected<std::string, api::Error> number_param(const std::string& input,
-                                               std::string_view default_country) {
-    auto n = policy::normalize(input, default_country);
-    if (!n)
-        return unexpected(make_error(api::ErrorCode::invalid_number,
-                                     "\"" + input + "\" is not a phone number: " + n.error().reason,
-                                     "number"));
-    return *n;
-}
 
 json setting_value(const policy::SettingSpec& spec, const std::optional<store::Setting>& stored) {
     if (stored) {
@@ -75,7 +64,7 @@ HandlerResult Service::Impl::optout_list(const api::OptoutListParams& p) {
 }
 
 HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const CallerInfo& caller) {
-    auto number = number_param(p.number, config->default_country);
+    auto number = number_param(p.number, "number");
     if (!number) return unexpected(std::move(number).error());
     store::OptOut o;
     o.number = *number;
@@ -103,7 +92,7 @@ HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const Cal
 
 HandlerResult Service::Impl::optout_remove(const api::OptoutRemoveParams& p,
                                            const CallerInfo& caller) {
-    auto number = number_param(p.number, config->default_country);
+    auto number = number_param(p.number, "number");
     if (!number) return unexpected(std::move(number).error());
     if (!deps.store.remove_optout(*number))
         return unexpected(make_error(api::ErrorCode::not_found,

@@ -6,6 +6,7 @@
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/views.hpp"
+#include "daemon/policy/numbers.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service_impl.hpp"
 #include "daemon/store/store.hpp"
@@ -78,7 +79,13 @@ HandlerResult Service::Impl::message_get(const api::MessageGetParams& p) {
 HandlerResult Service::Impl::message_list(const api::MessageListParams& p) {
     store::MessageFilter f;
     if (p.state) f.state = store::state_from_string(api::to_string(*p.state));
-    if (p.to) f.recipient = normalized_or_same(*p.to);
+    // Read as a send's `to`, so every way of writing a number finds what was
+    // sent to it; an invalid one is refused rather than matching nothing.
+    if (p.to) {
+        auto to = number_param(*p.to, "to");
+        if (!to) return unexpected(std::move(to).error());
+        f.recipient = std::move(*to);
+    }
     f.modem = p.modem;
     if (p.category) f.category = std::string(api::to_string(*p.category));
     f.since = time_of(p.since);
@@ -137,7 +144,10 @@ HandlerResult Service::Impl::message_cancel(const api::MessageCancelParams& p,
 
 HandlerResult Service::Impl::inbound_list(const api::InboundListParams& p) {
     store::InboundFilter f;
-    if (p.from) f.sender = normalized_or_same(*p.from);
+    // Normalised as the inbound pipeline stores a sender (a number in E.164, a
+    // short code's digits, a name trimmed), so "0176 1234 5678" finds the
+    // messages from +4917612345678.
+    if (p.from) f.sender = policy::normalize_sender(*p.from, config->default_country).address;
     f.modem = p.modem;
     f.since = time_of(p.since);
     f.until = time_of(p.until);

@@ -142,6 +142,16 @@ bool SubmitRate::take(std::uint64_t connection, std::int64_t count, int per_minu
     return true;
 }
 
+Expected<std::string, api::Error> Service::Impl::number_param(const std::string& input,
+                                                              std::string_view field) const {
+    auto n = policy::normalize(input, config->default_country);
+    if (!n)
+        return unexpected(make_error(api::ErrorCode::invalid_number,
+                                     "\"" + input + "\" is not a phone number: " + n.error().reason,
+                                     std::string(field)));
+    return std::move(*n);
+}
+
 std::string Service::Impl::normalized_or_same(const std::string& number) const {
     auto n = policy::normalize(number, config->default_country);
     return n ? *n : number;
@@ -407,14 +417,8 @@ awaitable<HandlerResult> Service::Impl::send_batch(const api::SendBatchParams& p
 
 HandlerResult Service::Impl::preview(const api::PreviewParams& p) {
     const auto& settings = deps.settings.get();
-    if (p.to) {
-        auto n = policy::normalize(*p.to, config->default_country);
-        if (!n)
-            return unexpected(make_error(api::ErrorCode::invalid_number,
-                                         "\"" + *p.to + "\" is not a phone number: " +
-                                             n.error().reason,
-                                         "to"));
-    }
+    if (p.to)
+        if (auto n = number_param(*p.to, "to"); !n) return unexpected(std::move(n).error());
     if (auto contradiction = core::check_encoding_options(p.transliterate, p.encoding))
         return unexpected(std::move(*contradiction));
     // The text as a send of that category carries it: a marketing one with the

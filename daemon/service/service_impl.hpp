@@ -13,11 +13,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "daemon/api/error.hpp"
 #include "daemon/service/failure_log.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service.hpp"
 #include "daemon/service/submit_queue.hpp"
 #include "daemon/store/types.hpp"
+#include "pdu/expected.hpp"
 
 namespace smsgw::service {
 
@@ -106,8 +108,12 @@ struct Service::Impl {
     HandlerResult adjust_wallet(std::int64_t amount, const std::optional<std::string>& reason,
                                 const CallerInfo& caller);
 
-    // A recipient or filter number in the store's form; the input unchanged when
-    // it is no number (a filter then simply matches nothing).
+    // A number parameter (`field`) in the store's form, read as a send's `to`
+    // is; invalid_number with the reason when it is no valid number.
+    Expected<std::string, api::Error> number_param(const std::string& input,
+                                                   std::string_view field) const;
+    // A filter number in the store's form; the input unchanged when it is no
+    // number (a filter then simply matches nothing).
     std::string normalized_or_same(const std::string& number) const;
 };
 

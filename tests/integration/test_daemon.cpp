@@ -30,6 +30,17 @@ json send_req(const std::string& to, const std::string& text, json extra = json:
     return r;
 }
 
+// "2024-06-01T14:30:00", UTC, to the second; callers add the fraction and zone.
+std::string utc_text(std::chrono::system_clock::time_point t,
+                     const char* format = "%Y-%m-%dT%H:%M:%S") {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    ::gmtime_r(&tt, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, format, &tm);
+    return text;
+}
+
 void set_cost_per_segment(DaemonProcess& d, const std::string& amount) {
     d.request_ok(
         {{"id", 1}, {"op", "settings.set"}, {"key", "sms.cost_per_segment"}, {"value", amount}});
@@ -253,6 +264,51 @@ TEST_CASE("decomposed accents are sent, stored and charged composed") {
     const std::map<std::string, std::string> expected = {
         {"Café", "gsm7"}, {"čau", "ucs2"}, {"cau é", "gsm7"}};
     CHECK(network == expected);
+}
+
+TEST_CASE("text_too_long counts a text composed, as it is stored and sent") {
+    TempDir dir;
+    DaemonProcess d(dir.path(),
+                    daemon_config(dir.path(), {}, "limits: { max_parts_per_message: 255 }\n"));
+    // "é" typed decomposed, "e" + U+0301: two code points, one GSM-7 character
+    // once composed.
+    const auto decomposed = [](int count) {
+        std::string text;
+        for (int i = 0; i < count; ++i) text += "e\u0301";
+        return text;
+    };
+    const auto segments_of = [&](const json& reply) {
+        INFO(reply.dump().substr(0, 400));
+        REQUIRE(reply["ok"] == true);
+        CHECK(reply["result"]["encoding"] == "gsm7");
+        return reply["result"]["segments"].get<int>();
+    };
+
+    // sms.max_segments (10 by default): 10 × 153 composed characters fit.
+    CHECK(segments_of(d.request(send_req("+4915123456789", decomposed(10 * 153)))) == 10);
+    const auto over = d.request(send_req("+4915123456789", decomposed(10 * 153 + 1)));
+    INFO(over.dump().substr(0, 400));
+    CHECK(over["error"]["code"] == "text_too_long");
+    CHECK(over["error"]["field"] == "text");
+    CHECK_THAT(over["error"]["message"].get<std::string>(),
+               Catch::EndsWith("(at most 10 segments; see sms.max_segments)"));
+
+    // At the protocol's own bound, 255 parts: 255 × 153 characters composed,
+    // twice as many code points as typed.
+    d.request_ok({{"id", 1}, {"op", "settings.set"}, {"key", "sms.max_segments"}, {"value", 255}});
+    const std::string longest = decomposed(255 * 153);
+    CHECK(segments_of(d.request({{"id", 2}, {"op", "preview"}, {"text", longest}})) == 255);
+    const auto sent = d.request(send_req("+4915123456789", longest));
+    CHECK(segments_of(sent) == 255);
+    const auto stored = d.request_ok(
+        {{"id", 3}, {"op", "message.get"}, {"message_id", sent["result"]["message_id"]}});
+    std::string composed;
+    for (int i = 0; i < 255 * 153; ++i) composed += "\u00E9";
+    CHECK(stored["text"] == composed);
+    const auto too_long = d.request(send_req("+4915123456789", longest + "e\u0301"));
+    INFO(too_long.dump().substr(0, 400));
+    CHECK(too_long["error"]["code"] == "text_too_long");
+    CHECK(too_long["error"]["field"] == "text");
 }
 
 TEST_CASE("an inbound STOP opts the sender out and the next send to them is refused") {
@@ -562,14 +618,122 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(garbage["error"]["field"] == "to");
 }
 
+TEST_CASE("message.list reads its `to` as a send does and refuses an invalid one") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    const auto to_us = d.request_ok(send_req("015123456789", "one"));
+    d.request_ok(send_req("+4915199887766", "another number"));
+    const auto again = d.request_ok(send_req("+49 151 2345 6789", "two"));
+    CHECK(to_us["to"] == "+4915123456789");
+    const auto ids = [&](const std::string& to) {
+        const auto listed = d.request_ok({{"id", 1}, {"op", "message.list"}, {"to", to}});
+        std::vector<std::int64_t> out;
+        for (const auto& m : listed["messages"]) out.push_back(m["message_id"]);
+        return out;
+    };
+    const std::vector<std::int64_t> expected = {again["message_id"], to_us["message_id"]};
+    // However the number is written, as a send would take it (default_country DE).
+    for (const std::string to : {"+49 151 2345 6789", "015123456789", "+4915123456789",
+                                 "0049 151 23456789", " (0151) 2345-6789 "}) {
+        INFO(to);
+        CHECK(ids(to) == expected);
+    }
+    // A number no send would take is refused with the reason, not answered
+    // with an empty list that reads as "nothing was sent to it".
+    const auto invalid = d.request({{"id", 2}, {"op", "message.list"}, {"to", "+49 123"}});
+    INFO(invalid.dump());
+    CHECK(invalid["ok"] == false);
+    CHECK(invalid["error"]["code"] == "invalid_number");
+    CHECK(invalid["error"]["field"] == "to");
+    CHECK_THAT(invalid["error"]["message"].get<std::string>(),
+               Catch::StartsWith("\"+49 123\" is not a phone number: too short"));
+    const auto letters = d.request({{"id", 3}, {"op", "message.list"}, {"to", "hello"}});
+    CHECK(letters["error"]["code"] == "invalid_number");
+    CHECK(letters["error"]["field"] == "to");
+
+    // smsgwctl passes the filter as typed and exits 1 on the refusal.
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, shown] = run_program(
+        {ctl, "--socket", d.socket_path(), "--json", "message", "list", "--to", "0151 2345 6789"});
+    INFO(shown);
+    CHECK(rc == 0);
+    CHECK(json::parse(shown)["messages"].size() == 2);
+    auto [bad_rc, refused] =
+        run_program({ctl, "--socket", d.socket_path(), "message", "list", "--to", "+49 123"});
+    INFO(refused);
+    CHECK(bad_rc == 1);
+    CHECK_THAT(refused, Catch::Contains("invalid_number"));
+}
+
+TEST_CASE("a not_before more than 366 days ahead is refused, a past one means now") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    using days = std::chrono::days;
+    const auto now = std::chrono::system_clock::now();
+    const auto at = [&](days ahead) { return utc_text(now + ahead) + "Z"; };
+    // The latest time allowed as the refusal names it: 366 days after the
+    // daemon's now, which lies between these two.
+    const auto latest_date_ok = [&](const std::string& message) {
+        const auto from = message.find("at the latest ");
+        if (from == std::string::npos) return false;
+        const std::string date = message.substr(from + 14, 10);
+        return date == utc_text(now + days(366), "%Y-%m-%d") ||
+               date == utc_text(std::chrono::system_clock::now() + days(366), "%Y-%m-%d");
+    };
+
+    for (const std::string& far : std::vector<std::string>{"9999-12-31T23:59:59Z", at(days(367))}) {
+        const auto r = d.request(send_req("+4915123456789", "x", {{"not_before", far}}));
+        INFO(r.dump());
+        CHECK(r["ok"] == false);
+        CHECK(r["error"]["code"] == "bad_request");
+        CHECK(r["error"]["field"] == "not_before");
+        const std::string message = r["error"]["message"];
+        CHECK_THAT(message, Catch::StartsWith("not_before: expected a time at most 366 days "
+                                              "ahead, at the latest "));
+        CHECK_THAT(message, Catch::Contains("found \"" + far + "\""));
+        CHECK(latest_date_ok(message));
+    }
+    // A year ahead is a schedule; a past time means "now".
+    const auto next_year =
+        d.request_ok(send_req("+4915123456789", "x", {{"not_before", at(days(365))}}));
+    const auto got =
+        d.request_ok({{"id", 1}, {"op", "message.get"}, {"message_id", next_year["message_id"]}});
+    CHECK_THAT(got["waiting"].get<std::string>(), Catch::StartsWith("scheduled: not before "));
+    d.request_ok(send_req("+4915123456789", "x", {{"not_before", "2020-01-01T00:00:00Z"}}));
+
+    // In a batch the item alone is refused, named by its index.
+    json items = json::array();
+    items.push_back({{"to", "+4915123456789"}, {"text", "a"}, {"not_before", at(days(30))}});
+    items.push_back(
+        {{"to", "+4915123456789"}, {"text", "b"}, {"not_before", "9999-12-31T23:59:59Z"}});
+    items.push_back(
+        {{"to", "+4915123456789"}, {"text", "c"}, {"not_before", "2020-01-01T00:00:00+02:00"}});
+    const auto batch = d.request_ok({{"id", 2}, {"op", "send_batch"}, {"messages", items}});
+    INFO(batch.dump());
+    CHECK(batch["accepted"] == 2);
+    CHECK(batch["refused"] == 1);
+    const json& refused = batch["messages"][1]["error"];
+    CHECK(refused["code"] == "bad_request");
+    CHECK(refused["field"] == "messages[1].not_before");
+    CHECK_THAT(refused["message"].get<std::string>(),
+               Catch::StartsWith("messages[1].not_before: expected a time at most 366 days ahead"));
+    CHECK(latest_date_ok(refused["message"]));
+    CHECK(batch["messages"][0]["ok"] == true);
+    CHECK(batch["messages"][2]["ok"] == true);
+}
+
 TEST_CASE("the message.queued event says of a message what message.get says") {
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
     Client events(d.socket_path());
     REQUIRE(events.request({{"id", 1}, {"op", "subscribe"}, {"events", {"message.queued"}}})
                 .at("ok") == true);
-    for (const json& extra : {json{{"report", true}, {"validity_minutes", 60}, {"priority", 7},
-                                   {"not_before", "2031-01-01T00:00:00Z"}},
+    const std::string next_month =
+        utc_text(std::chrono::system_clock::now() + std::chrono::days(30)) + "Z";
+    for (const json& extra : {json{{"report", true},
+                                   {"validity_minutes", 60},
+                                   {"priority", 7},
+                                   {"not_before", next_month}},
                               json{{"report", false}, {"idempotency_key", "order-18"}}}) {
         const auto sent = d.request_ok(send_req("+4915123456789", "hello", extra));
         const auto line = events.line();
@@ -606,10 +770,12 @@ TEST_CASE("message.get says what a queued message waits for") {
           "no modem routes +436641234567: every enabled modem has route_prefixes (+49) and none "
           "matches; add its prefix to one, or a modem without route_prefixes");
     // Its time not come yet: scheduled.
-    const auto later = d.request_ok(send_req("+4915123456780", "tomorrow",
-                                             {{"not_before", "2031-01-01T00:00:00Z"}}));
-    CHECK(d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", later["message_id"]}})
-              ["waiting"] == "scheduled: not before 2031-01-01T00:00:00.000Z");
+    const std::string tomorrow = utc_text(std::chrono::system_clock::now() + std::chrono::days(1));
+    const auto later =
+        d.request_ok(send_req("+4915123456780", "tomorrow", {{"not_before", tomorrow + "+00:00"}}));
+    CHECK(d.request_ok(
+              {{"id", 3}, {"op", "message.get"}, {"message_id", later["message_id"]}})["waiting"] ==
+          "scheduled: not before " + tomorrow + ".000Z");
     // Refused by the network: its retry, and why. The history names the part.
     a.control({{"op", "set"}, {"error_rate", 1}});  // +CMS ERROR 38 or 42: temporary
     const auto refused = d.request_ok(send_req("+4915123456781", "congested"));
@@ -640,14 +806,10 @@ TEST_CASE("sms.enabled off holds the queue, across a restart, until it is on aga
                   {"value", true}});
     // Accepted before the switch-off, due two seconds later.
     const auto due = std::chrono::system_clock::now() + 2s;
-    const std::time_t due_t = std::chrono::system_clock::to_time_t(due);
-    std::tm tm{};
-    ::gmtime_r(&due_t, &tm);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    const std::string when = utc_text(due);
     // A fraction of a second is kept to the millisecond.
-    const auto held = d.request_ok(
-        send_req("+4915123456789", "held", {{"not_before", std::string(when) + ".250123Z"}}));
+    const auto held =
+        d.request_ok(send_req("+4915123456789", "held", {{"not_before", when + ".250123Z"}}));
     d.request_ok({{"id", 2}, {"op", "settings.set"}, {"key", "sms.enabled"}, {"value", false}});
     CHECK(d.request(send_req("+4915123456780", "refused"))["error"]["code"] == "service_disabled");
     std::this_thread::sleep_until(due + 1500ms);
@@ -655,7 +817,7 @@ TEST_CASE("sms.enabled off holds the queue, across a restart, until it is on aga
     const auto got =
         d.request_ok({{"id", 3}, {"op", "message.get"}, {"message_id", held["message_id"]}});
     CHECK(got["state"] == "queued");
-    CHECK(got["not_before"] == std::string(when) + ".250Z");
+    CHECK(got["not_before"] == when + ".250Z");
     CHECK(got["waiting"] == why);
     CHECK(d.request_ok({{"id", 4}, {"op", "modem.list"}})["modems"][0]["resting"] == why);
     CHECK(sent_parts(a).empty());

@@ -129,4 +129,59 @@ TEST_CASE("inbound list and inbound.received say each message's encoding") {
     }
 }
 
+TEST_CASE("inbound.list reads its `from` as senders are stored and refuses what is no sender") {
+    OneModem rig;
+    auto& [sim, dir, d] = rig;
+    sim.control({{"op", "inject_sms"}, {"from", "+4917612345678"}, {"text", "Running late"}});
+    sim.control({{"op", "inject_sms"}, {"from", "ACME"}, {"text", "Your parcel is here"}});
+    // Digits that are no valid number are kept as received, without layout.
+    sim.control({{"op", "inject_sms"}, {"from", "+49123"}, {"text", "Test"}});
+    REQUIRE(wait_inbound(d, 3));
+    const auto senders = [&](const std::string& from) {
+        const json listed = d.request_ok({{"id", 1}, {"op", "inbound.list"}, {"from", from}});
+        std::vector<std::string> out;
+        for (const json& m : listed.at("messages")) out.push_back(m.at("from"));
+        return out;
+    };
+    using Senders = std::vector<std::string>;
+    // A number as a person writes it finds the sender's E.164 form
+    // (default_country DE), a name the name, digits without their layout.
+    for (const std::string from : {"+4917612345678", "+49 176 12345678", "0176 1234 5678",
+                                   "(0176) 1234-5678", " +4917612345678\n"}) {
+        INFO(from);
+        CHECK(senders(from) == Senders{"+4917612345678"});
+    }
+    CHECK(senders("ACME") == Senders{"ACME"});
+    CHECK(senders(" ACME ") == Senders{"ACME"});
+    CHECK(senders("+49 123") == Senders{"+49123"});
+    // A name is compared as the network delivered it, upper and lower case too.
+    CHECK(senders("Acme").empty());
+    // What can be no sender at all is refused with what was expected.
+    for (const std::string blank : {" ", "\t\n"}) {
+        const json r = d.request({{"id", 2}, {"op", "inbound.list"}, {"from", blank}});
+        INFO(r.dump());
+        CHECK(r["error"]["code"] == "bad_request");
+        CHECK(r["error"]["field"] == "from");
+        CHECK_THAT(r["error"]["message"].get<std::string>(),
+                   Catch::StartsWith("from: expected a sender: a phone number, a short code or a "
+                                     "name such as \"ACME\""));
+    }
+    const json control = d.request({{"id", 3}, {"op", "inbound.list"}, {"from", "AC\u0007ME"}});
+    INFO(control.dump());
+    CHECK(control["error"]["code"] == "bad_request");
+    CHECK(control["error"]["field"] == "from");
+    CHECK_THAT(control["error"]["message"].get<std::string>(),
+               Catch::EndsWith("without control characters, found U+0007 at character 3"));
+
+    // smsgwctl passes the sender as typed.
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, shown] = run_program({ctl, "--socket", d.socket_path(), "--json", "inbound", "list",
+                                    "--from", "0176 1234 5678"});
+    INFO(shown);
+    CHECK(rc == 0);
+    const json listed = json::parse(shown);
+    REQUIRE(listed["messages"].size() == 1);
+    CHECK(listed["messages"][0]["from"] == "+4917612345678");
+}
+
 }  // namespace smsgw::test

@@ -447,7 +447,8 @@ int main(int argc, char** argv) {
                   "minutes the network keeps trying (5…10080)");
     integer_param(send, "--priority", "priority", "0 (lowest) … 9 (highest), default 5");
     param<std::string>(send, "--not-before", "not_before",
-                       "send no earlier than this ISO-8601 time with offset");
+                       "send no earlier than this ISO-8601 time with offset, at most 366 "
+                       "days ahead (a past time means now)");
     param<std::string>(send, "--idempotency-key", "idempotency_key",
                        "a repeated send with the same key returns the first message");
     param<std::string>(send, "--modem", "modem",
@@ -516,7 +517,9 @@ int main(int argc, char** argv) {
     auto& list = command(message, "list", "message.list", "Messages, newest first.");
     param<std::string>(list, "--state", "state", "only messages in this state")
         ->check(CLI::IsMember(names(smsgw::api::message_state_names)));
-    param<std::string>(list, "--to", "to", "only to this number");
+    param<std::string>(list, "--to", "to",
+                       "only to this number, written as for send (E.164 or national with "
+                       "default_country); an invalid one is refused");
     param<std::string>(list, "--modem", "modem", "only through this modem");
     param<std::string>(list, "--category", "category", "transactional or marketing")
         ->check(CLI::IsMember(names(smsgw::api::category_names)));
@@ -538,7 +541,10 @@ int main(int argc, char** argv) {
     // ---- inbound list -----------------------------------------------------------
     CLI::App* inbound = group("inbound", "Received messages.");
     auto& inbound_list = command(inbound, "list", "inbound.list", "Received messages, newest first.");
-    param<std::string>(inbound_list, "--from", "from", "only from this sender");
+    param<std::string>(inbound_list, "--from", "from",
+                       "only from this sender: a number as people write it (+49 176 …, or "
+                       "national with default_country), a short code, or a name such as ACME "
+                       "(exact case)");
     param<std::string>(inbound_list, "--modem", "modem", "only received by this modem");
     param<std::string>(inbound_list, "--since", "since",
                        "received at or after (ISO-8601 with offset, 2026-05-04T09:00:00+02:00)");

@@ -82,11 +82,30 @@ TEST_CASE("message.list filters and pagination") {
           "\"lost\"");
 }
 
-TEST_CASE("inbound.list accepts alphanumeric senders") {
+TEST_CASE("inbound.list accepts alphanumeric senders, refuses what can be no sender") {
     const auto p =
         parsed<InboundListParams>(R"({"id":1,"op":"inbound.list","from":"DHL","limit":10})");
     CHECK(p.from == "DHL");
     CHECK(p.limit == 10);
+    // As written: the daemon normalises it as it stores senders.
+    for (const char* from : {"+49 176 1234-5678", " ACME ", "3200", "Bäckerei Ö"})
+        CHECK(parsed<InboundListParams>(std::string(R"({"id":1,"op":"inbound.list","from":")") +
+                                        from + "\"}")
+                  .from == from);
+    const Error blank = refused(R"({"id":1,"op":"inbound.list","from":" \t "})");
+    CHECK(blank.code == ErrorCode::bad_request);
+    CHECK(blank.field == "from");
+    CHECK(blank.message ==
+          "from: expected a sender: a phone number, a short code or a name such as \"ACME\", "
+          "found \" \\t \"");
+    // White space around it is a copied value's; inside it, a control
+    // character (a line break too) is no sender's.
+    const Error inside = refused(R"({"id":1,"op":"inbound.list","from":"  AC\nME"})");
+    CHECK(inside.field == "from");
+    CHECK(inside.message ==
+          "from: expected a sender: a phone number, a short code or a name such as \"ACME\" "
+          "without control characters, found U+000A at character 5");
+    CHECK(refused(R"({"id":1,"op":"inbound.list","from":"\u0000"})").field == "from");
 }
 
 TEST_CASE("opt-out ops") {

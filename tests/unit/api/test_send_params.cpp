@@ -173,6 +173,20 @@ TEST_CASE("text: empty is bad_request, beyond 255 parts is text_too_long") {
     CHECK(
         parsed<SendParams>(R"({"id":1,"op":"send","to":"+491701234567","text":")" + umlauts + "\"}")
             .text == umlauts);
+    // Counted as it is sent, composed: 255 × 153 "é" typed as "e" + U+0301 are
+    // twice as many code points, and fit; one more does not, and the count
+    // given is the composed one.
+    std::string decomposed;
+    for (int i = 0; i < 255 * 153; ++i) decomposed += "e\u0301";
+    const std::string send = R"({"id":1,"op":"send","to":"+491701234567","text":")";
+    CHECK(parsed<SendParams>(send + decomposed + "\"}").text == decomposed);
+    const Error over = refused(send + decomposed + "e\u0301\"}");
+    CHECK(over.code == ErrorCode::text_too_long);
+    CHECK(over.message == "text: 39016 characters do not fit in 255 parts (at most 39015)");
+    // A mark with no precomposed letter stays, and counts.
+    std::string uncomposable;
+    for (int i = 0; i < 255 * 153 / 2 + 1; ++i) uncomposable += "q\u0301";
+    CHECK(refused(send + uncomposable + "\"}").code == ErrorCode::text_too_long);
 }
 
 TEST_CASE("send_batch validates each message on its own, with its index in the path") {
