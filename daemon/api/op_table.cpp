@@ -85,8 +85,10 @@ const Field<InboundListParams> inbound_list_fields[] = {
     {{"before_id", T::integer, false, 1, max_id}, &InboundListParams::before_id},
 };
 
+// An opt-out is kept under the address its STOP came from, which may be a
+// short code or a name: list and remove read `number` as a sender.
 const Field<OptoutListParams> optout_list_fields[] = {
-    {{"number", T::string, false, 1, 64, {}, C::phone_number}, &OptoutListParams::number},
+    {{"number", T::string, false, 1, 64, {}, C::sender}, &OptoutListParams::number},
     {{"limit", T::integer, false, 1, 1000}, &OptoutListParams::limit},
     {{"before_id", T::integer, false, 1, max_id}, &OptoutListParams::before_id},
 };
@@ -97,7 +99,7 @@ const Field<OptoutAddParams> optout_add_fields[] = {
 };
 
 const Field<OptoutRemoveParams> optout_remove_fields[] = {
-    {{"number", T::string, true, 1, 64, {}, C::phone_number}, &OptoutRemoveParams::number},
+    {{"number", T::string, true, 1, 64, {}, C::sender}, &OptoutRemoveParams::number},
 };
 
 const Field<SettingsGetParams> settings_get_fields[] = {

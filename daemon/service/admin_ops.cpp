@@ -59,7 +59,7 @@ HandlerResult Service::Impl::optout_list(const api::OptoutListParams& p) {
     }
     // One number: its entry or none, never a next page.
     std::vector<store::OptOut> rows;
-    if (auto o = deps.store.get_optout(normalized_or_same(*p.number))) rows.push_back(*o);
+    if (auto o = deps.store.get_optout(sender_address(*p.number))) rows.push_back(*o);
     return page("optouts", rows, 0, core::optout_json);
 }
 
@@ -92,15 +92,18 @@ HandlerResult Service::Impl::optout_add(const api::OptoutAddParams& p, const Cal
 
 HandlerResult Service::Impl::optout_remove(const api::OptoutRemoveParams& p,
                                            const CallerInfo& caller) {
-    auto number = number_param(p.number, "number");
-    if (!number) return unexpected(std::move(number).error());
-    if (!deps.store.remove_optout(*number))
+    const std::string number = sender_address(p.number);
+    if (!deps.store.remove_optout(number)) {
+        // Nothing under that address: a number no send could go to says why.
+        if (auto valid = number_param(p.number, "number"); !valid)
+            return unexpected(std::move(valid).error());
         return unexpected(make_error(api::ErrorCode::not_found,
-                                     *number + " is not on the opt-out list", "number"));
-    spdlog::info("opt-out removed for {} by {} (uid {})", *number, caller.user, caller.uid);
-    deps.events.optout_removed(*number, "api", core::now(), std::nullopt,
+                                     number + " is not on the opt-out list", "number"));
+    }
+    spdlog::info("opt-out removed for {} by {} (uid {})", number, caller.user, caller.uid);
+    deps.events.optout_removed(number, "api", core::now(), std::nullopt,
                                static_cast<std::int64_t>(caller.uid));
-    return json{{"number", *number}, {"removed", true}};
+    return json{{"number", number}, {"removed", true}};
 }
 
 HandlerResult Service::Impl::settings_get(const api::SettingsGetParams& p) {

@@ -147,7 +147,7 @@ HandlerResult Service::Impl::inbound_list(const api::InboundListParams& p) {
     // Normalised as the inbound pipeline stores a sender (a number in E.164, a
     // short code's digits, a name trimmed), so "0176 1234 5678" finds the
     // messages from +4917612345678.
-    if (p.from) f.sender = policy::normalize_sender(*p.from, config->default_country).address;
+    if (p.from) f.sender = sender_address(*p.from);
     f.modem = p.modem;
     f.since = time_of(p.since);
     f.until = time_of(p.until);

@@ -152,9 +152,8 @@ Expected<std::string, api::Error> Service::Impl::number_param(const std::string&
     return std::move(*n);
 }
 
-std::string Service::Impl::normalized_or_same(const std::string& number) const {
-    auto n = policy::normalize(number, config->default_country);
-    return n ? *n : number;
+std::string Service::Impl::sender_address(const std::string& input) const {
+    return policy::normalize_sender(input, config->default_country).address;
 }
 
 namespace {

@@ -112,9 +112,10 @@ struct Service::Impl {
     // is; invalid_number with the reason when it is no valid number.
     Expected<std::string, api::Error> number_param(const std::string& input,
                                                    std::string_view field) const;
-    // A filter number in the store's form; the input unchanged when it is no
-    // number (a filter then simply matches nothing).
-    std::string normalized_or_same(const std::string& number) const;
+    // An originator as the inbound pipeline stores it (E.164, a short code,
+    // a name trimmed, or digits without their layout): what inbound senders
+    // and keyword opt-outs are kept under.
+    std::string sender_address(const std::string& input) const;
 };
 
 }  // namespace smsgw::service

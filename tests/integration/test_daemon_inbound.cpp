@@ -184,4 +184,49 @@ TEST_CASE("inbound.list reads its `from` as senders are stored and refuses what 
     CHECK(listed["messages"][0]["from"] == "+4917612345678");
 }
 
+TEST_CASE("a STOP from a name or a number is found and removed as the inbox shows its sender") {
+    OneModem rig;
+    auto& [sim, dir, d] = rig;
+    sim.control({{"op", "inject_sms"}, {"from", "+4917612345678"}, {"text", "Stop"}});
+    sim.control({{"op", "inject_sms"}, {"from", "ACME"}, {"text", "STOP"}});
+    REQUIRE(wait_inbound(d, 2));
+    REQUIRE(wait_for(
+        [&] { return d.request_ok({{"id", 1}, {"op", "optout.list"}})["optouts"].size() == 2; },
+        20s));
+    const auto listed = [&](const std::string& number) {
+        const json r = d.request_ok({{"id", 2}, {"op", "optout.list"}, {"number", number}});
+        std::vector<std::string> out;
+        for (const json& o : r.at("optouts")) out.push_back(o.at("number"));
+        return out;
+    };
+    using Numbers = std::vector<std::string>;
+    CHECK(listed("0176 1234 5678") == Numbers{"+4917612345678"});
+    CHECK(listed(" ACME ") == Numbers{"ACME"});
+    CHECK(listed("Acme").empty());
+    // A number no send could go to: not on the list, and removing it says why.
+    CHECK(listed("+49 123").empty());
+    const json invalid = d.request({{"id", 3}, {"op", "optout.remove"}, {"number", "+49 123"}});
+    INFO(invalid.dump());
+    CHECK(invalid["error"]["code"] == "invalid_number");
+    CHECK(invalid["error"]["field"] == "number");
+    const json absent =
+        d.request({{"id", 4}, {"op", "optout.remove"}, {"number", "+4915112345678"}});
+    CHECK(absent["error"]["code"] == "not_found");
+    const json blank = d.request({{"id", 5}, {"op", "optout.remove"}, {"number", " "}});
+    CHECK(blank["error"]["code"] == "bad_request");
+    CHECK(blank["error"]["field"] == "number");
+
+    // The name's entry is removed by its name, with smsgwctl as typed.
+    const auto ctl = binary_dir() + "/tools/smsgwctl/smsgwctl";
+    auto [rc, shown] =
+        run_program({ctl, "--socket", d.socket_path(), "--json", "optout", "remove", "ACME"});
+    INFO(shown);
+    CHECK(rc == 0);
+    CHECK(json::parse(shown)["number"] == "ACME");
+    const json removed = d.request_ok(
+        {{"id", 6}, {"op", "optout.remove"}, {"number", "(0176) 1234-5678"}});
+    CHECK(removed["number"] == "+4917612345678");
+    CHECK(d.request_ok({{"id", 7}, {"op", "optout.list"}})["optouts"].empty());
+}
+
 }  // namespace smsgw::test

@@ -558,7 +558,8 @@ int main(int argc, char** argv) {
         command(optout, "list", "optout.list",
                 "Opted-out numbers, newest first: the keyword or note, the source, and the uid "
                 "of who added one by hand.");
-    param<std::string>(optout_list, "--number", "number", "only this number");
+    param<std::string>(optout_list, "--number", "number",
+                       "only this number, short code or sender name (as the inbox shows it)");
     integer_param(optout_list, "--limit", "limit", "at most this many (1…1000)");
     integer_param(optout_list, "--before-id", "before_id", "continue after this id");
     auto& optout_add = command(optout, "add", "optout.add",
@@ -568,7 +569,9 @@ int main(int argc, char** argv) {
     param<std::string>(optout_add, "number", "number", "the number")->required();
     param<std::string>(optout_add, "--note", "note", "why (kept with the entry)");
     auto& optout_remove = command(optout, "remove", "optout.remove", "Take a number off the list.");
-    param<std::string>(optout_remove, "number", "number", "the number")->required();
+    param<std::string>(optout_remove, "number", "number",
+                       "the number, short code or sender name (as optout list shows it)")
+        ->required();
 
     // ---- settings get|set -------------------------------------------------------
     CLI::App* settings = group("settings", "Run-time settings kept in the database; manager role "
