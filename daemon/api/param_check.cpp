@@ -62,13 +62,20 @@ bool plausible_number(const std::string& s) {
     const std::string_view number =
         std::string_view(s).substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
     std::size_t digit_count = 0;
+    bool beyond_ascii = false;
     for (std::size_t i = 0; i < number.size(); ++i) {
         const char c = number[i];
         if (c >= '0' && c <= '9')
             ++digit_count;
+        else if (static_cast<unsigned char>(c) >= 0x80)
+            beyond_ascii = true;
         else if (c == '+' ? i != 0 : std::string_view(" -()./").find(c) == std::string_view::npos)
             return false;
     }
+    // A no-break or thin space, a dash or fullwidth digits, as a number pasted
+    // from a web page or an office document has them: the daemon's number
+    // rules read those, and name any other character in their refusal.
+    if (beyond_ascii) return true;
     return digit_count >= 3 && digit_count <= 17;
 }
 
@@ -149,7 +156,7 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
                     ErrorCode::invalid_number,
                     path + ": expected a phone number such as +491701234567, found " + describe(v),
                     path};
-            return std::nullopt;
+            break;
         case ParamCheck::sender: {
             // What normalize_sender keeps of an originator: the text within
             // the white space a copied value brings along. A name or number

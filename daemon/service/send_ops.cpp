@@ -146,9 +146,10 @@ Expected<std::string, api::Error> Service::Impl::number_param(const std::string&
                                                               std::string_view field) const {
     auto n = policy::normalize(input, config->default_country);
     if (!n)
-        return unexpected(make_error(api::ErrorCode::invalid_number,
-                                     "\"" + input + "\" is not a phone number: " + n.error().reason,
-                                     std::string(field)));
+        return unexpected(make_error(
+            api::ErrorCode::invalid_number,
+            std::string(field) + ": \"" + input + "\" is not a phone number: " + n.error().reason,
+            std::string(field)));
     return std::move(*n);
 }
 

@@ -618,6 +618,51 @@ TEST_CASE("settings, cancel, idempotency, preview and bad requests over the sock
     CHECK(garbage["error"]["field"] == "to");
 }
 
+TEST_CASE("a number pasted with no-break spaces or fullwidth digits is sent, and a refusal names its field") {
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
+    // As web pages and office documents write numbers: U+00A0, U+2009, U+2011.
+    for (const std::string to : {"+49\u00A0151\u00A02345\u00A06789", "+49\u2009151\u20092345\u20116789",
+                                 "\uFF0B\uFF14\uFF19\uFF11\uFF15\uFF11\uFF12\uFF13\uFF14\uFF15\uFF16\uFF17\uFF18\uFF19"}) {
+        INFO(to);
+        const json r = d.request({{"id", 1}, {"op", "send"}, {"to", to}, {"text", "Hello"}});
+        INFO(r.dump());
+        if (to.starts_with("\uFF0B")) {
+            // A fullwidth plus is no plus: the number rules name it.
+            CHECK(r["error"]["code"] == "invalid_number");
+            CHECK(r["error"]["field"] == "to");
+            CHECK_THAT(r["error"]["message"].get<std::string>(),
+                       Catch::Contains("unexpected character '\uFF0B'"));
+            continue;
+        }
+        CHECK(r["ok"] == true);
+        CHECK(r["result"]["to"] == "+4915123456789");
+    }
+    const json fullwidth_digits = d.request_ok(
+        {{"id", 2}, {"op", "send"}, {"to", "+49 \uFF11\uFF15\uFF11 23456789"}, {"text", "Hello"}});
+    CHECK(fullwidth_digits["to"] == "+4915123456789");
+    // A letter beyond ASCII is refused by the number rules, with the field.
+    const json accented = d.request(
+        {{"id", 3}, {"op", "send"}, {"to", "+49 151 2345678\u00E9"}, {"text", "Hello"}});
+    CHECK(accented["error"]["code"] == "invalid_number");
+    CHECK(accented["error"]["field"] == "to");
+    CHECK_THAT(accented["error"]["message"].get<std::string>(),
+               Catch::StartsWith("to: ") && Catch::Contains("letters are not allowed"));
+    // The length bound holds for numbers too.
+    const json padded = d.request({{"id", 4},
+                                   {"op", "send"},
+                                   {"to", "+49" + std::string(62, ' ') + "15123456789"},
+                                   {"text", "Hello"}});
+    INFO(padded.dump());
+    CHECK(padded["error"]["code"] == "bad_request");
+    CHECK(padded["error"]["field"] == "to");
+    // Each number parameter names itself at the start of its refusal.
+    const json optout = d.request({{"id", 5}, {"op", "optout.add"}, {"number", "+49 123"}});
+    CHECK(optout["error"]["code"] == "invalid_number");
+    CHECK_THAT(optout["error"]["message"].get<std::string>(),
+               Catch::StartsWith("number: \"+49 123\" is not a phone number"));
+}
+
 TEST_CASE("message.list reads its `to` as a send does and refuses an invalid one") {
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
@@ -646,7 +691,7 @@ TEST_CASE("message.list reads its `to` as a send does and refuses an invalid one
     CHECK(invalid["error"]["code"] == "invalid_number");
     CHECK(invalid["error"]["field"] == "to");
     CHECK_THAT(invalid["error"]["message"].get<std::string>(),
-               Catch::StartsWith("\"+49 123\" is not a phone number: too short"));
+               Catch::StartsWith("to: \"+49 123\" is not a phone number: too short"));
     const auto letters = d.request({{"id", 3}, {"op", "message.list"}, {"to", "hello"}});
     CHECK(letters["error"]["code"] == "invalid_number");
     CHECK(letters["error"]["field"] == "to");
