@@ -130,11 +130,15 @@ void Modem::Impl::note_echo(const at::Complete& c) {
         return;
     }
     if (!echo_seen_off_ || !restarted_.empty()) return;
-    if (!may_set_up_anew()) {  // a second restart meanwhile is the health check's to find
-        spdlog::warn("{} echoed {} after answering without echo (set up anew less than 10 min "
-                     "ago: left to the health check)",
-                     log_name(), c.command);
-        echo_seen_off_ = false;
+    if (!may_set_up_anew()) {
+        // A second restart meanwhile is the health check's to find. The
+        // echo still counts as a restart for sending: each AT+CMGS it echoes
+        // is cancelled at its prompt, as the modem may be in text mode.
+        if (!echo_after_restart_told_)
+            spdlog::warn("{} echoed {} after answering without echo (set up anew less than 10 "
+                         "min ago: left to the health check; no PDU is written while it echoes)",
+                         log_name(), c.command);
+        echo_after_restart_told_ = true;
         return;
     }
     spdlog::warn("{} echoed {} after answering without echo: the modem restarted", log_name(),
@@ -472,6 +476,7 @@ awaitable<Exit> Modem::Impl::identify() {
     restarted_.clear();  // whatever announced a restart, this sets the modem up anew
     reregister_ = false;  // the set-up registers anyway
     echo_seen_off_ = false;
+    echo_after_restart_told_ = false;
     if (status_.imei.empty() || in_recovery_) {
         if (const Exit e = co_await identify_basic(); e != Exit::ok) co_return e;
     }

@@ -169,6 +169,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::string hang_;  // the command that got no answer; empty when none
     std::string restarted_;  // the start-up indication seen while ready; empty when none
     bool echo_seen_off_ = false;  // a command answered without echo since the last set-up
+    bool echo_after_restart_told_ = false;  // the log said it once since the last set-up
     bool reregister_ = false;
     bool drain_requested_ = false;
     bool pin_rejected_ = false;

@@ -88,6 +88,7 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
     at::Command c;
     c.text = "AT+CMGS=" + std::to_string(tpdu_length);
     c.pdu = std::move(pdu_hex);
+    c.echo_off = echo_seen_off_ && status_.state == ModemState::ready;
     // Queued behind another command, it may find the modem restarted (at its
     // defaults, perhaps in text mode, where the length would be taken for a
     // number) or recovering by its turn: then it is not written.

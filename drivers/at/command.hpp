@@ -23,6 +23,11 @@ struct Command {
     Millis timeout{0};  // 0: the timer table's default (T-command, or T-send with a PDU)
     std::optional<std::string> pdu;  // hex, SMSC field first; sent after the "> " prompt
     bool sensitive = false;          // a PIN/PUK: traces and logs show "AT+CPIN=****"
+    // The modem was set up with its echo off and has answered without it: an
+    // echo of this command means it restarted, back at its defaults (perhaps
+    // in text mode, where AT+CMGS's length is taken for a number), so its
+    // PDU is not written at the prompt.
+    bool echo_off = false;
     // Asked when the command's turn comes, before it is written: a reason
     // completes it not_sent instead. What was true when it was queued may not
     // be by then: a command ahead of it may have found the modem restarted,

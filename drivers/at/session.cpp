@@ -453,6 +453,18 @@ void Session::on_prompt(TimePoint now) {
 }
 
 void Session::send_pdu(TimePoint now) {
+    if (current_->echoed && current_->cmd.echo_off) {
+        write(std::string(1, esc), std::string(1, esc));
+        complete(Final{Outcome::not_sent,
+                       {},
+                       std::nullopt,
+                       "the modem echoed \"" + current_->cmd.text +
+                           "\" though its echo was off: it restarted, back at its defaults "
+                           "(perhaps in text mode, where the length would be taken for a "
+                           "number); cancelled with ESC, PDU not sent"});
+        start_resync("restart seen at the prompt", now);
+        return;
+    }
     const std::string& pdu = *current_->cmd.pdu;
     write(pdu + ctrl_z, pdu + ctrl_z);
     enter(SessionState::awaiting_send, "PDU and Ctrl-Z written", now);

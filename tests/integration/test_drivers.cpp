@@ -893,8 +893,11 @@ TEST_CASE("Modem: a modem that lost its settings without a word is set up again"
 
 TEST_CASE("Modem: a quiet restart is noticed by its echo at the next command") {
     // No health check and no drain for an hour: only the echo of the next
-    // command (a send) can tell the modem is back at its power-up defaults.
-    // Once set up again, a new message is announced and read.
+    // command (a send) can tell the modem is back at its power-up defaults,
+    // perhaps in text mode (a profile saved with AT&W), where the PDU would go
+    // as text to the number "<length>": ESC at the prompt instead of the PDU,
+    // the part back to its sender. Once set up again, a new message is
+    // announced and read, and a part goes out.
     SimProcess sim({"--reset-ms", "20"});
     auto settings = test_settings("office-1", sim.link());
     settings.health_interval = 1h;
@@ -906,8 +909,15 @@ TEST_CASE("Modem: a quiet restart is noticed by its echo at the next command") {
     sim.control({{"op", "restart"}, {"quiet", true}});
     std::this_thread::sleep_for(100ms);  // deaf for 20 ms after the restart
     const auto after = rig.send(encode("+4917012345678", "after the restart").parts[0]);
-    CHECK(after.status == SendResult::Status::sent);
+    INFO(after.reason);
+    CHECK(after.status == SendResult::Status::not_ready);
+    CHECK_THAT(after.reason, Catch::Contains("echoed \"AT+CMGS=") &&
+                                 Catch::Contains("though its echo was off: it restarted"));
+    CHECK(sent_log(sim).size() == 1);
     require_set_up_anew_and_reading(rig, sim);
+    const auto again = rig.send(encode("+4917012345678", "set up again").parts[0]);
+    CHECK(again.status == SendResult::Status::sent);
+    CHECK(sent_log(sim).size() == 2);
 }
 
 TEST_CASE("Modem: a modem whose echo will not turn off is not taken for one that restarted") {

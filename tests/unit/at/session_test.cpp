@@ -255,6 +255,34 @@ TEST_CASE("session: CMGS with the PDU echoed back, the command line echoed or no
     CHECK(rig.all<Stray>().empty());
 }
 
+TEST_CASE("session: an AT+CMGS echoed by a modem set up with its echo off gets no PDU") {
+    // Back at its defaults after a silent restart (echo on, perhaps text
+    // mode, where "23" would be taken for the number): ESC at the prompt.
+    Rig rig;
+    Command c = command("AT+CMGS=23", pdu);
+    c.echo_off = true;
+    const auto id = rig.submit(std::move(c));
+    rig.feed("AT+CMGS=23\r\r\n> ");
+    CHECK(rig.writes() == Lines{"AT+CMGS=23\r", "\x1B"});
+    const auto done = rig.result(id);
+    CHECK(done.final.outcome == Outcome::not_sent);
+    CHECK(done.echoed);
+    CHECK_THAT(done.final.reason, Catch::Contains("though its echo was off: it restarted") &&
+                                      Catch::EndsWith("cancelled with ESC, PDU not sent"));
+    // The line is resynchronised before the next command (the ESC may be answered).
+    CHECK(rig.session.state() == SessionState::resync_quiet);
+
+    // Not echoed, or a modem never seen with its echo off: the PDU goes out.
+    for (const bool echo_off : {true, false}) {
+        Rig other;
+        Command d = command("AT+CMGS=23", pdu);
+        d.echo_off = echo_off;
+        other.submit(std::move(d));
+        other.feed(echo_off ? "\r\n> " : "AT+CMGS=23\r\r\n> ");
+        CHECK(other.writes() == Lines{"AT+CMGS=23\r", pdu + "\x1A"});
+    }
+}
+
 TEST_CASE("session: a +CMGS: <mr> whose OK is lost ends after a command timeout, not the network's") {
     Rig rig;
     const auto id = rig.submit(command("AT+CMGS=23", pdu));

@@ -96,7 +96,7 @@ TEST_CASE("AtEngine: a URC inside an answer goes to the handler, not the reply")
     std::vector<at::Urc> urcs;
     engine->on_urc([&](const at::Urc& u) { urcs.push_back(u); });
     engine->attach(p.ours);
-    const Reply r = run(p.io, engine->command(at::Command{"AT+CSQ", {}, {}, false, {}}));
+    const Reply r = run(p.io, engine->command(at::Command{"AT+CSQ", {}, {}, false, false, {}}));
     CHECK(r.ok());
     CHECK(r.lines == std::vector<std::string>{"+CSQ: 20,99"});
     CHECK(r.line("+CSQ:") == "+CSQ: 20,99");
@@ -116,7 +116,7 @@ TEST_CASE("AtEngine: the debug log masks the PIN") {
     spdlog::set_default_logger(logger);
     auto engine = std::make_shared<AtEngine>(p.io.get_executor(), "modem[t]", at::SessionConfig{});
     engine->attach(p.ours);
-    const Reply r = run(p.io, engine->command(at::Command{"AT+CPIN=\"2468\"", {}, {}, true, {}}));
+    const Reply r = run(p.io, engine->command(at::Command{"AT+CPIN=\"2468\"", {}, {}, true, false, {}}));
     engine->shutdown();
     spdlog::set_default_logger(previous);
     CHECK(r.ok());
@@ -137,13 +137,13 @@ TEST_CASE("AtEngine: a peer that hangs up completes the command and reports gone
     std::string gone;
     engine->on_gone([&](const std::string& why) { gone = why; });
     engine->attach(p.ours);
-    const Reply r = run(p.io, engine->command(at::Command{"AT", {}, {}, false, {}}));
+    const Reply r = run(p.io, engine->command(at::Command{"AT", {}, {}, false, false, {}}));
     CHECK_FALSE(r.ok());
     CHECK((r.final.outcome == at::Outcome::timeout || r.final.outcome == at::Outcome::not_sent));
     CHECK(gone == "end of file");
     CHECK_FALSE(engine->attached());
     // Nothing is written to a port that is gone.
-    const Reply after = run(p.io, engine->command(at::Command{"AT", {}, {}, false, {}}));
+    const Reply after = run(p.io, engine->command(at::Command{"AT", {}, {}, false, false, {}}));
     CHECK(after.final.outcome == at::Outcome::not_sent);
     engine->shutdown();
 }
@@ -166,7 +166,7 @@ awaitable<void> recording_modem(asio::posix::stream_descriptor& peer, std::strin
 }
 
 at::Command plain(std::string text) {
-    return at::Command{std::move(text), {}, {}, false, {}};
+    return at::Command{std::move(text), {}, {}, false, false, {}};
 }
 
 }  // namespace
