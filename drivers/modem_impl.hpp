@@ -145,6 +145,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     void set_state(ModemState to, const std::string& why);
     void publish(const std::string& why);  // same state, new values
     void set_error(std::string name, std::string text);
+    // A modem-class refusal of AT+CMGS shown as the modem's last error.
+    void show_send_error(const at::Final& final);
     Exit exit_for(const Reply& r) const;  // gone/hang/stopped for a failed Reply, else ok
     at::SessionConfig session_config() const;
     void note_echo(const at::Complete& c);
@@ -170,6 +172,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::string restarted_;  // the start-up indication seen while ready; empty when none
     bool echo_seen_off_ = false;  // a command answered without echo since the last set-up
     bool echo_after_restart_told_ = false;  // the log said it once since the last set-up
+    bool send_error_shown_ = false;  // last_error is a refused AT+CMGS's (show_send_error)
     bool reregister_ = false;
     bool drain_requested_ = false;
     bool pin_rejected_ = false;

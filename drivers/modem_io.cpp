@@ -105,6 +105,10 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
     if (const auto mr = at::parse_cmgs(r.line("+CMGS:"))) {
         result.status = SendResult::Status::sent;
         result.mr = *mr;
+        if (send_error_shown_) {  // the SIM sends again: what refused it is past
+            set_error("", "");
+            send_error_shown_ = false;
+        }
         if (r.final.outcome == at::Outcome::uncertain) no_answer("AT+CMGS", r.final.reason);
         if (r.final.outcome == at::Outcome::error)
             spdlog::warn("{} AT+CMGS answered +CMGS: {} and then {}: taken as sent", log_name(),
@@ -129,6 +133,7 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
             result.error = r.final.error;
             result.reason = r.final.error ? r.final.error->to_string() : r.final.line;
             if (!r.final.reason.empty()) result.reason += " (" + r.final.reason + ")";
+            show_send_error(r.final);
             if (is_memory_full(r.final)) {
                 drain_requested_ = true;
                 wake();
@@ -157,6 +162,19 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
     }
     spdlog::debug("{} send: {} {}", log_name(), to_string(result.status), result.reason);
     co_return result;
+}
+
+void Modem::Impl::show_send_error(const at::Final& final) {
+    // A refusal that is the SIM's or the modem's, not the message's (a barred
+    // SIM, no SMSC address, storage): every part will meet it, so the modem's
+    // status says it, with what to do, until a part goes out again.
+    if (!final.error) return;
+    const at::ErrorEntry& entry = final.error->entry();
+    if (entry.error_class != at::ErrorClass::modem) return;
+    std::string text = "AT+CMGS refused: " + final.error->to_string();
+    if (!entry.hint.empty()) text += " (" + std::string(entry.hint) + ")";
+    set_error(std::string(entry.name), std::move(text));
+    send_error_shown_ = true;
 }
 
 void Modem::Impl::confirm_committed(const InboundPdu& pdu) {

@@ -1374,6 +1374,27 @@ TEST_CASE("Modem: +CMS ERROR classes — congestion is temporary, a rejected tra
     }
 }
 
+TEST_CASE("Modem: a barred SIM's refusal is the modem's last error until a part goes out again") {
+    // +CMS ERROR 8 (operator determined barring) refuses every part from this
+    // SIM, not one message: the technician sees it in the modem's status.
+    SimProcess sim({"--error-rate", "1", "--error-codes", "8", "--first-mr", "5"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    const auto r = rig.send(encode("+4917012345678", "barred").parts[0]);
+    REQUIRE(r.status == SendResult::Status::failed);
+    CHECK(r.error_class() == at::ErrorClass::modem);
+    CHECK(rig.modem->status().state == ModemState::ready);
+    CHECK(rig.modem->status().last_error == "operator_determined_barring");
+    CHECK_THAT(rig.modem->status().last_error_text,
+               Catch::StartsWith("AT+CMGS refused: +CMS ERROR 8") &&
+                   Catch::Contains("call the operator"));
+    sim.control({{"op", "set"}, {"error_rate", 0}});
+    const auto again = rig.send(encode("+4917012345678", "unbarred").parts[0]);
+    CHECK(again.status == SendResult::Status::sent);
+    CHECK(rig.modem->status().last_error.empty());
+    CHECK(rig.modem->status().last_error_text.empty());
+}
+
 TEST_CASE("Modem: not ready before the lifecycle reaches ready") {
     SimProcess sim;
     Rig rig(test_settings("office-1", sim.link()));
