@@ -1395,6 +1395,18 @@ TEST_CASE("Modem: a barred SIM's refusal is the modem's last error until a part 
     CHECK(rig.modem->status().last_error_text.empty());
 }
 
+TEST_CASE("Modem: a bare ERROR to the PDU says what it may mean, not \"final error: ERROR\"") {
+    SimProcess sim({"--error-rate", "1", "--error-codes", "38", "--bare-submit-errors"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready());
+    const auto r = rig.send(encode("+4917012345678", "refused").parts[0]);
+    REQUIRE(r.status == SendResult::Status::failed);
+    CHECK(r.error_class() == at::ErrorClass::temporary);
+    CHECK_THAT(r.reason, Catch::StartsWith("the modem answered a bare ERROR to the PDU, with no "
+                                           "+CMS ERROR code") &&
+                             Catch::Contains("smsgw-diag send"));
+}
+
 TEST_CASE("Modem: not ready before the lifecycle reaches ready") {
     SimProcess sim;
     Rig rig(test_settings("office-1", sim.link()));

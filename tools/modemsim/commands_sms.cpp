@@ -409,7 +409,8 @@ void ModemCore::complete_cmgs(std::optional<int> cms_error, std::string hex, std
     if (cms_error) {
         ++stats_.cmgs_rejected;
         log_event("submit to " + to + " refused: +CMS ERROR: " + std::to_string(*cms_error));
-        finish_response(AtError{ErrorKind::cms, *cms_error});
+        finish_response(config_.bare_submit_errors ? AtError{ErrorKind::plain, 0}
+                                                   : AtError{ErrorKind::cms, *cms_error});
         resume_input();
         return;
     }

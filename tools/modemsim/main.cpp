@@ -76,6 +76,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--error-codes", error_codes, "+CMS ERROR codes used for --error-rate")
         ->capture_default_str();
+    app.add_flag("--bare-submit-errors", c.bare_submit_errors,
+                 "answer those refusals with a bare ERROR, whatever AT+CMEE says");
     app.add_flag("--cmgs-final-lost", c.cmgs_final_lost,
                  "the OK after each +CMGS: <mr> is lost (a noisy serial line)");
     app.add_flag("--cmgs-without-mr", c.cmgs_without_mr,

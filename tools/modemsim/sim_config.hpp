@@ -57,6 +57,9 @@ struct SimConfig {
     bool saved_numeric_results = false;
     bool saved_quiet = false;
     std::vector<int> error_codes = {38, 42};  // +CMS ERROR codes used then
+    // Those refusals as a bare ERROR, as some firmware answers a PDU it
+    // refuses whatever AT+CMEE says.
+    bool bare_submit_errors = false;
     std::uint32_t seed = 1;
     int signal = 20;                    // +CSQ <rssi>, 0..31 or 99
     Registration registration = Registration::home;
