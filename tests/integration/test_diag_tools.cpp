@@ -235,6 +235,12 @@ TEST_CASE("probe: a hung modem fails with the power cycle to try", "[probe]") {
     CHECK(responds.at("status") == "FAIL");
     CHECK(responds.at("hint").get<std::string>().find("power-cycle the modem") !=
           std::string::npos);
+    // The reason in words, not the outcome's internal name.
+    INFO(responds.dump());
+    const auto value = responds.at("value").get<std::string>();
+    CHECK_FALSE(value.starts_with("not_sent"));
+    CHECK_FALSE(value.starts_with("timeout"));
+    CHECK_FALSE(value.empty());
 }
 
 TEST_CASE("probe: a PIN-locked SIM, with and without --pin", "[probe]") {

@@ -176,9 +176,10 @@ std::string describe_final(const at::Final& final, bool error_codes_on) {
         if (!entry.hint.empty()) out += " — " + std::string(entry.hint);
         return out;
     }
-    std::string out(at::to_string(final.outcome));
-    if (!final.reason.empty()) out += ": " + final.reason;
-    return out;
+    // The reason in words ("modem unresponsive: …"), not the outcome's
+    // internal name ("not_sent"), which a technician has no use for.
+    if (!final.reason.empty()) return final.reason;
+    return std::string(at::to_string(final.outcome));
 }
 
 }  // namespace smsgw::diag

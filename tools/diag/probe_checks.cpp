@@ -17,12 +17,13 @@ Check make(std::string item, Status status, std::string value, std::string hint 
     return Check{std::move(item), status, std::move(value), std::move(hint)};
 }
 
-// "+CME ERROR 10 sim_not_inserted: SIM not inserted" or "timeout: …" — why an answer failed.
+// "+CME ERROR 10 sim_not_inserted: SIM not inserted" or "modem unresponsive: …" — why
+// an answer failed, in the words of its reason rather than the outcome's
+// internal name ("not_sent"), which a technician has no use for.
 std::string failure_of(const Answer& a) {
     if (a.final.error) return a.final.error->to_string();
-    std::string out(at::to_string(a.final.outcome));
-    if (!a.final.reason.empty()) out += ": " + a.final.reason;
-    return out;
+    if (!a.final.reason.empty()) return a.final.reason;
+    return std::string(at::to_string(a.final.outcome));
 }
 
 // The error table's hint for a failed answer, or `fallback`.
