@@ -580,6 +580,7 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
                     submitted);
         if (st.step()) found = rows::part(st);
     }
+    if (!found) found = uncertain_part_reported(report, now, window);
     if (!found) return std::nullopt;
     const Part& part = *found;
     if (report.pdu) record_seen_pdu(report.modem, *report.pdu, now);
@@ -621,6 +622,66 @@ std::optional<StateUpdate> Store::match_status_report(const StatusReport& report
     StateUpdate u = finish_update(part, to, now);
     tx.commit();
     return u;
+}
+
+std::optional<Part> Store::uncertain_part_reported(const StatusReport& report, Time now,
+                                                   std::chrono::milliseconds window) {
+    static const std::string candidates_sql =
+        "SELECT " + rows::part_columns +
+        ", (SELECT max(sc.at) FROM state_changes sc WHERE sc.entity = 'part' AND "
+        "sc.entity_id = p.id AND sc.to_state = 'uncertain')"
+        " FROM parts p JOIN messages m ON m.id = p.message_id"
+        " WHERE p.modem = ?1 AND p.state = 'uncertain' AND p.tp_mr IS NULL AND "
+        "m.recipient IN (?2, ?3)";
+    std::optional<Part> candidate;
+    std::int64_t uncertain_at = 0;
+    {
+        Statement st = db_->prepare(candidates_sql);
+        st.bind_all(report.modem, report.recipient,
+                    report.recipient_alternative.value_or(report.recipient));
+        const std::int64_t earliest = to_millis(now - window);
+        while (st.step()) {
+            const Part p = rows::part(st);
+            const auto at = st.optional_int64(rows::part_column_count);
+            if (!at || *at < earliest) continue;
+            if (candidate) return std::nullopt;  // two could be meant: a person decides
+            candidate = p;
+            uncertain_at = *at;
+        }
+    }
+    if (!candidate) return std::nullopt;
+    // No part goes out on a modem while one is in AT+CMGS: the parts sent on
+    // it just before and just after the uncertain one are its neighbours.
+    const auto neighbour_mr = [&](const char* sql) -> std::optional<int> {
+        Statement st = db_->prepare(sql);
+        st.bind_all(report.modem, uncertain_at);
+        if (!st.step()) return std::nullopt;
+        return static_cast<int>(st.int64(0));
+    };
+    const auto before = neighbour_mr(
+        "SELECT tp_mr FROM parts WHERE modem = ?1 AND tp_mr IS NOT NULL AND sent_at <= ?2 "
+        "ORDER BY sent_at DESC LIMIT 1");
+    const auto after = neighbour_mr(
+        "SELECT tp_mr FROM parts WHERE modem = ?1 AND tp_mr IS NOT NULL AND sent_at > ?2 "
+        "ORDER BY sent_at ASC LIMIT 1");
+    const int mr = report.tp_mr & 0xFF;
+    const bool agrees = (before && ((*before + 1) & 0xFF) == mr) ||
+                        (after && ((*after + 255) & 0xFF) == mr);
+    if (!agrees) return std::nullopt;
+    {
+        Statement st = db_->prepare(
+            "UPDATE parts SET tp_mr = ?, sent_at = ?, error = NULL WHERE id = ?");
+        st.bind_all(mr, uncertain_at, candidate->id).run();
+    }
+    set_part_state(*candidate, State::sent, now,
+                   "the network took it: its status report came (TP-MR " + std::to_string(mr) +
+                       ", the modem's next after its neighbours'), though the +CMGS answer "
+                       "was lost");
+    candidate->state = State::sent;
+    candidate->tp_mr = mr;
+    candidate->sent_at = from_millis(uncertain_at);
+    candidate->error.reset();
+    return candidate;
 }
 
 }  // namespace smsgw::store

@@ -25,6 +25,8 @@ inline const std::string part_columns =
     "p.id, p.message_id, p.seq, p.total, p.pdu, p.tpdu_length, p.state, p.modem, p.tp_mr, "
     "p.attempts, "
     "p.next_attempt_at, p.error, p.sent_at, p.delivered_at, p.status, p.concat_ref, p.written";
+// How many columns part_columns selects: a query's own columns follow them.
+inline constexpr int part_column_count = 17;
 
 inline const std::string fragment_columns =
     "id, modem, sender, ref, total, seq, text, pdu, received_at";

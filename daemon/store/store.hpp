@@ -170,6 +170,9 @@ class Store {
     // validity period expired → expired, "still trying" → status recorded,
     // state unchanged. Failed or expired, it ends the message's parts still
     // queued with it (one in AT+CMGS or claimed ahead ends on its own way).
+    // Failing that, an uncertain part whose +CMGS answer was lost, when the
+    // report can only be its (see uncertain_part_reported): the network took
+    // it, so it is sent, then as the report says.
     std::optional<StateUpdate> match_status_report(const StatusReport& report, Time now,
                                                    std::chrono::milliseconds window);
 
@@ -292,6 +295,14 @@ class Store {
     std::optional<std::pair<State, State>> follow_single_part(const Part& part, State to,
                                                                Time at);
     Part load_part(std::int64_t part_id);
+    // The one uncertain part without a TP-MR, made uncertain on the report's
+    // modem within window before now, to its recipient, whose TP-MR the
+    // report's must be: the modem numbers its submits in order, so it is the
+    // one after the part sent before it on that modem, or the one before the
+    // part sent next. nullopt when none or more than one part could be meant,
+    // or no neighbour's TP-MR agrees. The part comes back settled as sent.
+    std::optional<Part> uncertain_part_reported(const StatusReport& report, Time now,
+                                                std::chrono::milliseconds window);
     void set_part_state(const Part& part, State to, Time at,
                         std::optional<std::string_view> detail);
     StateUpdate finish_update(const Part& part, State part_state, Time at);

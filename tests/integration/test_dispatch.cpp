@@ -765,6 +765,60 @@ TEST_CASE("dispatch: OK without +CMGS: <mr> is uncertain, not sent, and not sent
     CHECK(rig.pool->status("m")->state == drivers::ModemState::ready);  // no recovery needed
 }
 
+// A part whose +CMGS answer was lost is uncertain with no TP-MR. Its status
+// report says the network took it: it is settled when only it can be meant,
+// the modem numbering its submits in order between its neighbours'.
+TEST_CASE("dispatch: a status report settles an uncertain part when only it can be meant") {
+    SimProcess sim({"--first-mr", "20"});
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    const auto before = rig.queue("+4917012345678", "before");
+    REQUIRE(rig.run_until([&] { return rig.state(before) == State::sent; }));
+    sim.control({{"op", "set"}, {"cmgs_without_mr", true}});
+    const auto lost = rig.queue("+4917012345678", "its answer is lost");
+    REQUIRE(rig.run_until([&] { return rig.state(lost) == State::uncertain; }));
+    sim.control({{"op", "set"}, {"cmgs_without_mr", false}});
+    const auto after = rig.queue("+4917012345699", "after");
+    REQUIRE(rig.run_until([&] { return rig.state(after) == State::sent; }));
+    REQUIRE(sim_sent(sim).size() == 3);
+
+    // A TP-MR that neither neighbour's agrees with is not taken for it.
+    sim.control({{"op", "status_report"}, {"mr", 30}, {"status", 0}, {"recipient", "+4917012345678"}});
+    rig.run_until([] { return false; }, 500ms);
+    CHECK(rig.state(lost) == State::uncertain);
+
+    // TP-MR 21: after 20 (the part before), before 22 (the part after).
+    sim.control({{"op", "status_report"}, {"mr", 21}, {"status", 0}});
+    REQUIRE(rig.run_until([&] { return rig.state(lost) == State::delivered; }));
+    const auto d = rig.message(lost);
+    CHECK(d.parts.at(0).tp_mr == 21);
+    CHECK_FALSE(d.parts.at(0).error.has_value());
+    CHECK_FALSE(d.message.error.has_value());
+    CHECK(rig.state(before) == State::sent);  // its report has not come
+    CHECK(sim_sent(sim).size() == 3);
+}
+
+TEST_CASE("dispatch: two uncertain parts to one recipient are left for a person to decide") {
+    SimProcess sim({"--first-mr", "40"});
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    const auto sent = rig.queue("+4917012345678", "sent with TP-MR 40");
+    REQUIRE(rig.run_until([&] { return rig.state(sent) == State::sent; }));
+    sim.control({{"op", "set"}, {"cmgs_without_mr", true}});
+    const auto first = rig.queue("+4917012345678", "one");
+    const auto second = rig.queue("+4917012345678", "two");
+    REQUIRE(rig.run_until([&] {
+        return rig.state(first) == State::uncertain && rig.state(second) == State::uncertain;
+    }));
+    // TP-MR 41 follows the part before the first, but the second may be meant.
+    sim.control({{"op", "status_report"}, {"mr", 41}, {"status", 0}});
+    rig.run_until([] { return false; }, 500ms);
+    CHECK(rig.state(first) == State::uncertain);
+    CHECK(rig.state(second) == State::uncertain);
+}
+
 TEST_CASE("dispatch: the rest of a message fails when the modem that began it stays away") {
     SimProcess a({"--cmgs-latency-ms", "300"}), b;
     DispatchOptions options;

@@ -214,6 +214,11 @@ public:
         if (auto ms = opt_number(req, "answer_latency_ms", 0, 600000))
             core_.set_answer_latency(static_cast<int>(*ms));
         if (auto p = opt_command_prefix(req, "lose_answer_to"); !p.empty()) core_.lose_answer_to(p);
+        if (req.contains("cmgs_without_mr")) {
+            if (!req["cmgs_without_mr"].is_boolean())
+                throw OpError("cmgs_without_mr: expected true or false");
+            core_.set_cmgs_without_mr(req["cmgs_without_mr"].get<bool>());
+        }
         if (req.contains("refuse_reads")) {
             if (!req["refuse_reads"].is_boolean()) throw OpError("refuse_reads: expected true or false");
             core_.set_refuse_reads(req["refuse_reads"].get<bool>());

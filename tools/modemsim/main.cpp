@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
         "  {\"op\":\"hang\",\"seconds\":S}  {\"op\":\"unplug\",\"seconds\":S}\n"
         "  {\"op\":\"restart\"}  optional: quiet, keep_echo\n"
         "  {\"op\":\"set\",…}  signal (0–31, 99), registration (home|roaming|searching|denied|none),\n"
-        "      error_rate (0–1), operator, lose_answer_to (\"AT+CMGD\"), refuse_reads,\n"
+        "      error_rate (0–1), operator, lose_answer_to (\"AT+CMGD\"), refuse_reads, cmgs_without_mr,\n"
         "      answer_latency_ms (as --answer-latency-ms, from the next command)\n"
         "  {\"op\":\"stats\"}  {\"op\":\"sent\"}  {\"op\":\"storage\"}  counters, parts sent, slots\n");
     CLI11_PARSE(app, argc, argv);

@@ -114,6 +114,8 @@ public:
     // The next command line starting with `prefix` (e.g. "AT+CMGD") is carried
     // out but its answer lost, once.
     void lose_answer_to(std::string prefix) { lose_answer_to_ = std::move(prefix); }
+    // As --cmgs-without-mr, from the next AT+CMGS on.
+    void set_cmgs_without_mr(bool on) { config_.cmgs_without_mr = on; }
     // AT+CMGR answers +CMS ERROR: 500 while set, as a modem whose SIM will not
     // show a slot (busy, or a read it does not support).
     void set_refuse_reads(bool refuse) { refuse_reads_ = refuse; }
