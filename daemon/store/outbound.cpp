@@ -664,9 +664,11 @@ std::optional<Part> Store::uncertain_part_reported(const StatusReport& report, T
     const auto after = neighbour_mr(
         "SELECT tp_mr FROM parts WHERE modem = ?1 AND tp_mr IS NOT NULL AND sent_at > ?2 "
         "ORDER BY sent_at ASC LIMIT 1");
+    // A modem that never had a part confirmed (its first send lost its
+    // answer) has no neighbour to ask: the one candidate is the one meant.
     const int mr = report.tp_mr & 0xFF;
     const bool agrees = (before && ((*before + 1) & 0xFF) == mr) ||
-                        (after && ((*after + 255) & 0xFF) == mr);
+                        (after && ((*after + 255) & 0xFF) == mr) || (!before && !after);
     if (!agrees) return std::nullopt;
     {
         Statement st = db_->prepare(

@@ -299,8 +299,9 @@ class Store {
     // modem within window before now, to its recipient, whose TP-MR the
     // report's must be: the modem numbers its submits in order, so it is the
     // one after the part sent before it on that modem, or the one before the
-    // part sent next. nullopt when none or more than one part could be meant,
-    // or no neighbour's TP-MR agrees. The part comes back settled as sent.
+    // part sent next (on a modem that never had a part confirmed, the one
+    // candidate). nullopt when none or more than one part could be meant, or
+    // no neighbour's TP-MR agrees. The part comes back settled as sent.
     std::optional<Part> uncertain_part_reported(const StatusReport& report, Time now,
                                                 std::chrono::milliseconds window);
     void set_part_state(const Part& part, State to, Time at,

@@ -799,6 +799,20 @@ TEST_CASE("dispatch: a status report settles an uncertain part when only it can 
     CHECK(sim_sent(sim).size() == 3);
 }
 
+TEST_CASE("dispatch: the report of a modem's first part, whose answer was lost, settles it") {
+    // No part confirmed before or after on that modem: no neighbour to ask,
+    // and the one uncertain part to the recipient is the one meant.
+    SimProcess sim({"--first-mr", "0", "--cmgs-without-mr"});
+    DispatchRig rig;
+    rig.pool->apply({sim_modem("office-1", sim)});
+    REQUIRE(rig.ready("office-1"));
+    const auto lost = rig.queue("+4917612345678", "answer lost, network took it");
+    REQUIRE(rig.run_until([&] { return rig.state(lost) == State::uncertain; }));
+    sim.control({{"op", "status_report"}, {"mr", 0}, {"status", 0}});
+    REQUIRE(rig.run_until([&] { return rig.state(lost) == State::delivered; }));
+    CHECK(rig.message(lost).parts.at(0).tp_mr == 0);
+}
+
 TEST_CASE("dispatch: two uncertain parts to one recipient are left for a person to decide") {
     SimProcess sim({"--first-mr", "40"});
     DispatchRig rig;
