@@ -132,9 +132,7 @@ awaitable<SendResult> Modem::Impl::send(std::string pdu_hex, int tpdu_length,
             result.status = SendResult::Status::failed;
             result.error = r.final.error;
             result.reason = r.final.error ? r.final.error->to_string() : r.final.line;
-            if (r.final.error && r.final.error->domain == at::ErrorDomain::v250 &&
-                r.final.error->entry().name == "error")
-                // "final error: ERROR" tells a technician nothing.
+            if (r.final.bare_error())  // "final error: ERROR" tells a technician nothing
                 result.reason =
                     "the modem answered a bare ERROR to the PDU, with no +CMS ERROR code to say "
                     "why (it may not read this PDU, or its SIM may not send SMS now: "

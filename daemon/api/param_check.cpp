@@ -54,13 +54,19 @@ Error bad(const std::string& path, const std::string& expected, const json& foun
 // Digits with the usual separators and at most one leading `+`; 3 to 17 digits
 // (E.164's 15 plus room for a national trunk prefix). libphonenumber in the
 // daemon decides whether the number really exists.
-bool plausible_number(const std::string& s) {
-    // Surrounding white space is what a number copied from a document or a
-    // spreadsheet cell brings along (" +4917… ", "+4917…\n"): not the number's.
+// A number or a sender within the white space a value copied from a document
+// or a spreadsheet cell brings along (" +4917… ", "+4917…\n"), and where it
+// starts; nullopt when there is nothing else.
+std::optional<std::pair<std::string_view, std::size_t>> within_white_space(std::string_view s) {
     const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return false;
-    const std::string_view number =
-        std::string_view(s).substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+    if (first == std::string_view::npos) return std::nullopt;
+    return std::pair{s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1), first};
+}
+
+bool plausible_number(const std::string& s) {
+    const auto trimmed = within_white_space(s);
+    if (!trimmed) return false;
+    const std::string_view number = trimmed->first;
     std::size_t digit_count = 0;
     bool beyond_ascii = false;
     for (std::size_t i = 0; i < number.size(); ++i) {
@@ -163,10 +169,9 @@ std::optional<Error> check_string(const json& v, const ParamSpec& s, const std::
             // has no line break or other control character inside.
             constexpr std::string_view expected =
                 "a sender: a phone number, a short code or a name such as \"ACME\"";
-            const auto first = text.find_first_not_of(" \t\r\n");
-            if (first == std::string::npos) return bad(path, std::string(expected), v);
-            const std::string_view sender =
-                std::string_view(text).substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+            const auto trimmed = within_white_space(text);
+            if (!trimmed) return bad(path, std::string(expected), v);
+            const auto [sender, first] = *trimmed;
             if (const auto c = control_character(sender, false))
                 return Error{ErrorCode::bad_request,
                              path + ": expected " + std::string(expected) +

@@ -57,17 +57,26 @@ std::optional<api::Error> check_encoding_options(bool transliterate, api::Encodi
                  prefix, "transliterate");
 }
 
+Expected<std::string, api::Error> number_param(const std::string& input,
+                                               std::string_view default_country,
+                                               std::string_view prefix, std::string_view field) {
+    auto number = policy::normalize(input, default_country);
+    if (!number)
+        return unexpected(error(api::ErrorCode::invalid_number,
+                                "\"" + input + "\" is not a phone number: " +
+                                    number.error().reason,
+                                prefix, field));
+    return std::move(*number);
+}
+
 Expected<store::NewMessage, api::Error> build_message(const api::SendParams& p,
                                                       const BuildContext& ctx,
                                                       std::optional<std::int64_t> caller_uid,
                                                       std::string_view prefix) {
     if (auto contradiction = check_encoding_options(p.transliterate, p.encoding, prefix))
         return unexpected(std::move(*contradiction));
-    auto number = policy::normalize(p.to, ctx.default_country);
-    if (!number)
-        return unexpected(error(api::ErrorCode::invalid_number,
-                                "\"" + p.to + "\" is not a phone number: " + number.error().reason,
-                                prefix, "to"));
+    auto number = number_param(p.to, ctx.default_country, prefix, "to");
+    if (!number) return unexpected(std::move(number).error());
     // A time in the past means now; one too far ahead is refused (see
     // max_not_before_ahead) rather than queued until then.
     if (p.not_before) {

@@ -35,6 +35,13 @@ struct BuildContext {
 // hold the message in the queue for ever.
 inline constexpr std::chrono::days max_not_before_ahead{366};
 
+// A number parameter read as a send's `to` (policy::normalize), in the
+// store's form; invalid_number on `field_prefix` + `field` with the reason.
+Expected<std::string, api::Error> number_param(const std::string& input,
+                                               std::string_view default_country,
+                                               std::string_view field_prefix,
+                                               std::string_view field);
+
 // `field_prefix` names the request path for errors ("messages[3]." in a batch).
 Expected<store::NewMessage, api::Error> build_message(const api::SendParams& params,
                                                       const BuildContext& context,

@@ -6,7 +6,6 @@
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/views.hpp"
-#include "daemon/policy/numbers.hpp"
 #include "daemon/service/modem_directory.hpp"
 #include "daemon/service/service_impl.hpp"
 #include "daemon/store/store.hpp"

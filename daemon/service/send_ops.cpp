@@ -144,13 +144,7 @@ bool SubmitRate::take(std::uint64_t connection, std::int64_t count, int per_minu
 
 Expected<std::string, api::Error> Service::Impl::number_param(const std::string& input,
                                                               std::string_view field) const {
-    auto n = policy::normalize(input, config->default_country);
-    if (!n)
-        return unexpected(make_error(
-            api::ErrorCode::invalid_number,
-            std::string(field) + ": \"" + input + "\" is not a phone number: " + n.error().reason,
-            std::string(field)));
-    return std::move(*n);
+    return core::number_param(input, config->default_country, {}, field);
 }
 
 std::string Service::Impl::sender_address(const std::string& input) const {

@@ -678,11 +678,7 @@ std::optional<Part> Store::uncertain_part_reported(const StatusReport& report, T
     set_part_state(*candidate, State::sent, now,
                    "the network took it: its status report came (TP-MR " + std::to_string(mr) +
                        "), though the +CMGS answer was lost");
-    candidate->state = State::sent;
-    candidate->tp_mr = mr;
-    candidate->sent_at = from_millis(uncertain_at);
-    candidate->error.reset();
-    return candidate;
+    return load_part(candidate->id);
 }
 
 }  // namespace smsgw::store

@@ -33,6 +33,11 @@ struct Final {
     std::optional<ModemError> error;  // for Outcome::error
     std::string reason;               // for timeout / uncertain / not_sent / rejected, and
                                       // an AT+CMGS's late answer (ok, error): says so
+
+    // A bare V.250 ERROR: refused with no +CME/+CMS code to say why.
+    bool bare_error() const {
+        return error && error->domain == ErrorDomain::v250 && error->entry().name == "error";
+    }
 };
 
 enum class SessionState {

@@ -22,6 +22,15 @@ std::map<std::string, json> inbound_by_sender(DaemonProcess& d) {
     return out;
 }
 
+// `field` of each row a list op answers under `rows`, in its order.
+std::vector<std::string> listed(DaemonProcess& d, const json& request, const std::string& rows,
+                                const std::string& field) {
+    const json answer = d.request_ok(request);
+    std::vector<std::string> out;
+    for (const json& row : answer.at(rows)) out.push_back(row.at(field));
+    return out;
+}
+
 bool wait_inbound(DaemonProcess& d, std::size_t count) {
     return wait_for([&] { return inbound_by_sender(d).size() >= count; }, 20s);
 }
@@ -138,10 +147,7 @@ TEST_CASE("inbound.list reads its `from` as senders are stored and refuses what 
     sim.control({{"op", "inject_sms"}, {"from", "+49123"}, {"text", "Test"}});
     REQUIRE(wait_inbound(d, 3));
     const auto senders = [&](const std::string& from) {
-        const json listed = d.request_ok({{"id", 1}, {"op", "inbound.list"}, {"from", from}});
-        std::vector<std::string> out;
-        for (const json& m : listed.at("messages")) out.push_back(m.at("from"));
-        return out;
+        return listed(d, {{"id", 1}, {"op", "inbound.list"}, {"from", from}}, "messages", "from");
     };
     using Senders = std::vector<std::string>;
     // A number as a person writes it finds the sender's E.164 form
@@ -193,18 +199,16 @@ TEST_CASE("a STOP from a name or a number is found and removed as the inbox show
     REQUIRE(wait_for(
         [&] { return d.request_ok({{"id", 1}, {"op", "optout.list"}})["optouts"].size() == 2; },
         20s));
-    const auto listed = [&](const std::string& number) {
-        const json r = d.request_ok({{"id", 2}, {"op", "optout.list"}, {"number", number}});
-        std::vector<std::string> out;
-        for (const json& o : r.at("optouts")) out.push_back(o.at("number"));
-        return out;
+    const auto opted_out = [&](const std::string& number) {
+        return listed(d, {{"id", 2}, {"op", "optout.list"}, {"number", number}}, "optouts",
+                      "number");
     };
     using Numbers = std::vector<std::string>;
-    CHECK(listed("0176 1234 5678") == Numbers{"+4917612345678"});
-    CHECK(listed(" ACME ") == Numbers{"ACME"});
-    CHECK(listed("Acme").empty());
+    CHECK(opted_out("0176 1234 5678") == Numbers{"+4917612345678"});
+    CHECK(opted_out(" ACME ") == Numbers{"ACME"});
+    CHECK(opted_out("Acme").empty());
     // A number no send could go to: not on the list, and removing it says why.
-    CHECK(listed("+49 123").empty());
+    CHECK(opted_out("+49 123").empty());
     const json invalid = d.request({{"id", 3}, {"op", "optout.remove"}, {"number", "+49 123"}});
     INFO(invalid.dump());
     CHECK(invalid["error"]["code"] == "invalid_number");

@@ -765,6 +765,20 @@ TEST_CASE("dispatch: OK without +CMGS: <mr> is uncertain, not sent, and not sent
     CHECK(rig.pool->status("m")->state == drivers::ModemState::ready);  // no recovery needed
 }
 
+// A message queued, once it has reached `state`.
+std::int64_t queued_until(DispatchRig& rig, const std::string& to, const std::string& text,
+                          State state) {
+    const auto id = rig.queue(to, text);
+    REQUIRE(rig.run_until([&] { return rig.state(id) == state; }));
+    return id;
+}
+
+// From the next AT+CMGS on, the simulator answers OK without "+CMGS: <mr>"
+// (or again with it): the part is uncertain, its TP-MR unknown to smsgwd.
+void lose_mr(SimProcess& sim, bool lost) {
+    sim.control({{"op", "set"}, {"cmgs_without_mr", lost}});
+}
+
 // A part whose +CMGS answer was lost is uncertain with no TP-MR. Its status
 // report says the network took it: it is settled when only it can be meant,
 // the modem numbering its submits in order between its neighbours'.
@@ -773,14 +787,11 @@ TEST_CASE("dispatch: a status report settles an uncertain part when only it can 
     DispatchRig rig;
     rig.pool->apply({sim_modem("office-1", sim)});
     REQUIRE(rig.ready("office-1"));
-    const auto before = rig.queue("+4917012345678", "before");
-    REQUIRE(rig.run_until([&] { return rig.state(before) == State::sent; }));
-    sim.control({{"op", "set"}, {"cmgs_without_mr", true}});
-    const auto lost = rig.queue("+4917012345678", "its answer is lost");
-    REQUIRE(rig.run_until([&] { return rig.state(lost) == State::uncertain; }));
-    sim.control({{"op", "set"}, {"cmgs_without_mr", false}});
-    const auto after = rig.queue("+4917012345699", "after");
-    REQUIRE(rig.run_until([&] { return rig.state(after) == State::sent; }));
+    const auto before = queued_until(rig, "+4917012345678", "before", State::sent);
+    lose_mr(sim, true);
+    const auto lost = queued_until(rig, "+4917012345678", "its answer is lost", State::uncertain);
+    lose_mr(sim, false);
+    queued_until(rig, "+4917012345699", "after", State::sent);
     REQUIRE(sim_sent(sim).size() == 3);
 
     // A TP-MR that neither neighbour's agrees with is not taken for it.
@@ -806,8 +817,8 @@ TEST_CASE("dispatch: the report of a modem's first part, whose answer was lost, 
     DispatchRig rig;
     rig.pool->apply({sim_modem("office-1", sim)});
     REQUIRE(rig.ready("office-1"));
-    const auto lost = rig.queue("+4917612345678", "answer lost, network took it");
-    REQUIRE(rig.run_until([&] { return rig.state(lost) == State::uncertain; }));
+    const auto lost =
+        queued_until(rig, "+4917612345678", "answer lost, network took it", State::uncertain);
     sim.control({{"op", "status_report"}, {"mr", 0}, {"status", 0}});
     REQUIRE(rig.run_until([&] { return rig.state(lost) == State::delivered; }));
     CHECK(rig.message(lost).parts.at(0).tp_mr == 0);
@@ -818,9 +829,8 @@ TEST_CASE("dispatch: two uncertain parts to one recipient are left for a person 
     DispatchRig rig;
     rig.pool->apply({sim_modem("office-1", sim)});
     REQUIRE(rig.ready("office-1"));
-    const auto sent = rig.queue("+4917012345678", "sent with TP-MR 40");
-    REQUIRE(rig.run_until([&] { return rig.state(sent) == State::sent; }));
-    sim.control({{"op", "set"}, {"cmgs_without_mr", true}});
+    queued_until(rig, "+4917012345678", "sent with TP-MR 40", State::sent);
+    lose_mr(sim, true);
     const auto first = rig.queue("+4917012345678", "one");
     const auto second = rig.queue("+4917012345678", "two");
     REQUIRE(rig.run_until([&] {

@@ -82,7 +82,7 @@ nlohmann::json reply_json(const std::string& shown, const drivers::Reply& r, boo
                       {"text", e.text},
                       {"class", at::to_string(e.error_class)},
                       {"hint", e.hint}};
-        if (is_bare_error(r.final)) {  // no code, so no class
+        if (r.final.bare_error()) {  // no code, so no class
             j["error"]["class"] = nullptr;
             j["error"]["hint"] = bare_error_hint(error_codes_on);
         }

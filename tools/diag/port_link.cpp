@@ -152,11 +152,6 @@ int run_on_io(const std::function<awaitable<int>(asio::any_io_executor)>& task) 
     return result;
 }
 
-bool is_bare_error(const at::Final& final) {
-    return final.error && final.error->domain == at::ErrorDomain::v250 &&
-           final.error->entry().name == "error";
-}
-
 std::string bare_error_hint(bool error_codes_on) {
     // With AT+CMEE on, a modem reports what it knows as +CME/+CMS ERROR; a bare
     // ERROR is left for what it cannot parse (V.250 §5.7.1).
@@ -167,7 +162,7 @@ std::string bare_error_hint(bool error_codes_on) {
 }
 
 std::string describe_final(const at::Final& final, bool error_codes_on) {
-    if (is_bare_error(final)) return bare_error_hint(error_codes_on);
+    if (final.bare_error()) return bare_error_hint(error_codes_on);
     if (final.error) {
         const auto& e = *final.error;
         const auto& entry = e.entry();

@@ -77,8 +77,7 @@ int run_on_io(const std::function<awaitable<int>(asio::any_io_executor)>& task);
 // for the final results people read. A bare ERROR has no code, hence no class:
 // its reading depends on `error_codes_on` (see PortLink::error_codes_on).
 std::string describe_final(const at::Final& final, bool error_codes_on = false);
-// A bare V.250 ERROR, and what to make of it.
-bool is_bare_error(const at::Final& final);
+// What to make of a bare V.250 ERROR (at::Final::bare_error).
 std::string bare_error_hint(bool error_codes_on);
 
 }  // namespace smsgw::diag

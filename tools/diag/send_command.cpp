@@ -51,7 +51,7 @@ nlohmann::json final_json(const at::Final& f, bool error_codes_on) {
         j["text"] = e.text;
         j["class"] = at::to_string(e.error_class);
         j["hint"] = e.hint;
-        if (is_bare_error(f)) {  // no code, so no class
+        if (f.bare_error()) {  // no code, so no class
             j["class"] = nullptr;
             j["hint"] = bare_error_hint(error_codes_on);
         }
@@ -168,7 +168,7 @@ int send(const SendArgs& a) {
         std::cout << "part " << i + 1 << "/" << result.parts.size() << ": ";
         if (p.mr) {
             std::cout << "sent, TP-MR " << *p.mr << "\n";
-        } else if (p.failure && is_bare_error(*p.failure)) {
+        } else if (p.failure && p.failure->bare_error()) {
             std::cout << "FAILED " << describe_final(*p.failure, result.error_codes_on) << "\n";
         } else if (p.failure && p.failure->error) {
             const auto& e = p.failure->error->entry();
