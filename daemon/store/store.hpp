@@ -32,6 +32,9 @@ struct StoreOptions {
     enum class Durability { full, normal } durability = Durability::full;
 };
 
+// The page size a database the store creates gets (store.cpp says why).
+inline constexpr int new_database_page_size = 1024;
+
 class Store {
   public:
     // Opens or creates the database and applies pending migrations. Throws

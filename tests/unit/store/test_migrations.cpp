@@ -38,6 +38,31 @@ TEST_CASE("a fresh file gets every migration and WAL with synchronous FULL",
     }
 }
 
+TEST_CASE("a new database gets small pages and an existing one keeps its own",
+          "[store][migrations]") {
+    TempDir dir;
+    {
+        Store fresh(dir.file("new.db"));
+        CHECK(fresh.database().pragma_int("page_size") == new_database_page_size);
+        // A checkpoint every 4 MiB of WAL, counted in pages of this size.
+        CHECK(fresh.database().pragma_int("wal_autocheckpoint") ==
+              (4 << 20) / new_database_page_size);
+        // The sibling connections agree.
+        auto writer = fresh.another_connection();
+        CHECK(writer->database().pragma_int("page_size") == new_database_page_size);
+    }
+    {  // made elsewhere with SQLite's default pages, then opened by the store
+        Database made(dir.file("old.db"));
+        made.exec("PRAGMA page_size = 4096");
+        made.exec("PRAGMA journal_mode = WAL");
+        made.exec("CREATE TABLE earlier (x)");
+    }
+    Store old(dir.file("old.db"));
+    CHECK(old.schema_version() == Store::latest_schema_version());
+    CHECK(old.database().pragma_int("page_size") == 4096);
+    CHECK(old.database().pragma_int("wal_autocheckpoint") == 1024);
+}
+
 TEST_CASE("migrations are embedded in order and named after their files", "[store][migrations]") {
     auto all = migrations();
     REQUIRE(!all.empty());
