@@ -68,6 +68,7 @@ struct Daemon::Parts : service::ModemDirectory {
     // service::ModemDirectory
     nlohmann::json list() const override { return modems->list(); }
     bool has(std::string_view name) const override { return modems->has(name); }
+    std::vector<std::string> names() const override { return modems->names(); }
     std::optional<std::string> why_waiting(std::string_view recipient, std::string_view bound_modem,
                                            std::string_view because) const override {
         return modems->why_waiting(recipient, bound_modem, because);

@@ -97,6 +97,10 @@ bool ModemSide::has(std::string_view name) const {
     return impl_->pool.has(name);
 }
 
+std::vector<std::string> ModemSide::names() const {
+    return impl_->pool.names();
+}
+
 std::optional<std::string> ModemSide::why_waiting(std::string_view recipient,
                                                   std::string_view bound_modem,
                                                   std::string_view because) const {

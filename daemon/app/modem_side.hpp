@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "drivers/asio.hpp"
@@ -40,6 +41,7 @@ class ModemSide {
 
     nlohmann::json list() const;
     bool has(std::string_view name) const;
+    std::vector<std::string> names() const;
     std::optional<std::string> why_waiting(std::string_view recipient,
                                            std::string_view bound_modem,
                                            std::string_view because) const;

@@ -122,6 +122,7 @@ class ModemPool::Impl : public std::enable_shared_from_this<ModemPool::Impl>, pu
     json list() const;
     ModemCounters& counters() { return counters_; }
     bool has(std::string_view name) const;
+    std::vector<std::string> names() const;
     std::optional<drivers::ModemStatus> status(std::string_view name) const;
     std::optional<std::string> why_waiting(std::string_view recipient,
                                            const std::optional<BoundTo>& bound) const;
@@ -200,6 +201,10 @@ json ModemPool::list() const {
 }
 bool ModemPool::has(std::string_view name) const {
     return impl_->has(name);
+}
+
+std::vector<std::string> ModemPool::names() const {
+    return impl_->names();
 }
 std::optional<std::string> ModemPool::why_waiting(std::string_view recipient,
                                                   const std::optional<BoundTo>& bound) const {
@@ -414,6 +419,13 @@ json ModemPool::Impl::list() const {
 bool ModemPool::Impl::has(std::string_view name) const {
     auto s = find(name);
     return s && s->config.enabled;
+}
+
+std::vector<std::string> ModemPool::Impl::names() const {
+    std::vector<std::string> out;
+    out.reserve(slots_.size());
+    for (const auto& s : slots_) out.push_back(s->config.name);
+    return out;
 }
 
 std::optional<drivers::ModemStatus> ModemPool::Impl::status(std::string_view name) const {

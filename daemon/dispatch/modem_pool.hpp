@@ -93,6 +93,8 @@ class ModemPool {
     void load_counters(const std::vector<store::ModemTotals>& totals, store::Time now);
     // A configured, enabled modem of this name (for `send`'s `modem` parameter).
     bool has(std::string_view name) const;
+    // Every configured modem's name, enabled or not, in the config's order.
+    std::vector<std::string> names() const;
     std::optional<drivers::ModemStatus> status(std::string_view name) const;
     // Why no modem may take a due part to `recipient` now (see routing.hpp's
     // why_waiting), from every configured modem's state, routes and cap.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace smsgw::service {
 
@@ -15,8 +16,10 @@ class ModemDirectory {
     virtual ~ModemDirectory() = default;
     // The `modems` array of modem.list.
     virtual nlohmann::json list() const = 0;
-    // A configured modem of that name (send's `modem` parameter).
+    // A configured modem of that name that is enabled (send's `modem` parameter).
     virtual bool has(std::string_view name) const = 0;
+    // Every configured modem's name, enabled or not: what a refusal offers.
+    virtual std::vector<std::string> names() const = 0;
     // Why a due part to `recipient` waits — no modem may take it now — or
     // nullopt when one may. `bound_modem` (empty: none) is the modem the message
     // must go through, `because` says why ("the send asked for it").

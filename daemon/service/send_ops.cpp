@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "daemon/api/suggest.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/message_builder.hpp"
@@ -185,6 +186,20 @@ std::optional<api::Error> admission(Service::Impl& s, const CallerInfo& caller, 
     return std::nullopt;
 }
 
+// Why `send`'s `modem` names no modem a part may go to: one that is configured
+// but disabled, or a name that is not configured, with the names that are
+// (a modem's name is matched exactly, case included).
+std::string modem_refusal(const std::string& name, const std::vector<std::string>& configured) {
+    if (std::find(configured.begin(), configured.end(), name) != configured.end())
+        return "modem \"" + name + "\" is disabled in the configuration (enabled: false)";
+    if (configured.empty()) return "no modem named \"" + name + "\": no modem is configured";
+    std::string names;
+    for (const auto& n : configured) names += (names.empty() ? "" : ", ") + n;
+    const std::vector<std::string_view> known(configured.begin(), configured.end());
+    return "no modem named \"" + name + "\" is configured (configured: " + names + ")" +
+           api::did_you_mean(name, known);
+}
+
 // Builds one message. The checks that need the store (opt-outs, idempotency,
 // the wallet) run in the insert's transaction; their refusals are turned into
 // errors by refusal() below.
@@ -194,7 +209,7 @@ Expected<store::NewMessage, api::Error> prepare(Service::Impl& s, const api::Sen
     const auto& settings = s.deps.settings.get();
     if (p.modem && !s.deps.modems.has(*p.modem))
         return unexpected(make_error(api::ErrorCode::not_found,
-                                     "no modem named \"" + *p.modem + "\" is configured",
+                                     modem_refusal(*p.modem, s.deps.modems.names()),
                                      std::string(prefix) + "modem"));
     const int limit = s.config->limits.max_parts_per_message;
     core::BuildContext ctx{s.config->default_country, settings,

@@ -1344,6 +1344,30 @@ TEST_CASE("SIGTERM drains and exits 0, SIGHUP adds a modem without a restart") {
     CHECK(d.log().find("stopped") != std::string::npos);
 }
 
+TEST_CASE("a send to a modem that is disabled or not configured says which modems there are") {
+    SimProcess a, b;
+    TempDir dir;
+    DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &a, ""},
+                                                            {"office-2", &b, "enabled: false"}}));
+    REQUIRE(d.wait_modems_ready(1));
+    const auto refusal = [&](const std::string& modem) {
+        const json r = d.request(send_req("+4915123456789", "hello", {{"modem", modem}}));
+        INFO(r.dump());
+        REQUIRE(r["ok"] == false);
+        CHECK(r["error"]["code"] == "not_found");
+        CHECK(r["error"]["field"] == "modem");
+        return r["error"]["message"].get<std::string>();
+    };
+    CHECK(refusal("office-2") ==
+          "modem \"office-2\" is disabled in the configuration (enabled: false)");
+    CHECK(refusal("Office-1") == "no modem named \"Office-1\" is configured (configured: "
+                                 "office-1, office-2); did you mean `office-1`?");
+    CHECK(refusal("backroom") ==
+          "no modem named \"backroom\" is configured (configured: office-1, office-2)");
+    // Nothing was queued by the refusals.
+    CHECK(d.request_ok({{"id", 1}, {"op", "message.list"}})["messages"].empty());
+}
+
 }  // namespace smsgw::test
 
 namespace smsgw::test {
