@@ -327,7 +327,7 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     CHECK(json::parse(json_out).at("modems").size() == 2);
 }
 
-TEST_CASE("smsgwctl: every op of the op table has its subcommand") {
+TEST_CASE("smsgwctl: every op of the op table has its subcommand, with an example") {
     for (const api::OpInfo& op : api::op_table()) {
         // The op's words: `wallet.topup` is `wallet topup`; two read better otherwise.
         std::string words(op.name);
@@ -342,6 +342,8 @@ TEST_CASE("smsgwctl: every op of the op table has its subcommand") {
         INFO(op.name);
         CHECK(r.status == 0);
         CHECK(has(r.out, "Usage: smsgwctl " + words + " "));
+        // The README promises each subcommand's help shows how it is typed.
+        CHECK((has(r.out, "\nExample:\n  smsgwctl ") || has(r.out, "\nExamples:\n  ")));
     }
 }
 

@@ -514,6 +514,7 @@ int main(int argc, char** argv) {
                         "queued message waits for (waiting).");
     integer_param(get, "message_id", "message_id", "the message id")->required();
     shown_by(get, smsgw::ctl::render_message);
+    get.app->footer("Example:\n  smsgwctl message get 42\n");
     auto& list = command(message, "list", "message.list", "Messages, newest first.");
     param<std::string>(list, "--state", "state", "only messages in this state")
         ->check(CLI::IsMember(names(smsgw::api::message_state_names)));
@@ -537,6 +538,7 @@ int main(int argc, char** argv) {
                            "Cancel a message none of whose parts has been handed to a modem yet "
                            "(a member: only one it submitted).");
     integer_param(cancel, "message_id", "message_id", "the message id")->required();
+    cancel.app->footer("Example:\n  smsgwctl message cancel 42\n");
 
     // ---- inbound list -----------------------------------------------------------
     CLI::App* inbound = group("inbound", "Received messages.");
@@ -551,6 +553,9 @@ int main(int argc, char** argv) {
     param<std::string>(inbound_list, "--until", "until", "received before (ISO-8601 with offset)");
     integer_param(inbound_list, "--limit", "limit", "at most this many (1…1000)");
     integer_param(inbound_list, "--before-id", "before_id", "continue after this id");
+    inbound_list.app->footer("Examples:\n"
+                             "  smsgwctl inbound list --since 2026-05-04T00:00:00+02:00\n"
+                             "  smsgwctl inbound list --from \"0176 1234 5678\" --limit 20\n");
 
     // ---- optout list|add|remove -------------------------------------------------
     CLI::App* optout = group("optout", "The opt-out list (STOP replies and manual entries); manager role.");
@@ -562,16 +567,21 @@ int main(int argc, char** argv) {
                        "only this number, short code or sender name (as the inbox shows it)");
     integer_param(optout_list, "--limit", "limit", "at most this many (1…1000)");
     integer_param(optout_list, "--before-id", "before_id", "continue after this id");
+    optout_list.app->footer("Examples:\n  smsgwctl optout list\n"
+                            "  smsgwctl optout list --number +4917612345678\n");
     auto& optout_add = command(optout, "add", "optout.add",
                                "Opt a number out: every send to it is refused (opted_out), "
                                "transactional ones too unless an admin turned on setting "
                                "optout.allow_transactional (off by default).");
     param<std::string>(optout_add, "number", "number", "the number")->required();
     param<std::string>(optout_add, "--note", "note", "why (kept with the entry)");
+    optout_add.app->footer(
+        "Example:\n  smsgwctl optout add \"0176 1234 5678\" --note \"asked by phone\"\n");
     auto& optout_remove = command(optout, "remove", "optout.remove", "Take a number off the list.");
     param<std::string>(optout_remove, "number", "number",
                        "the number, short code or sender name (as optout list shows it)")
         ->required();
+    optout_remove.app->footer("Example:\n  smsgwctl optout remove +4917612345678\n");
 
     // ---- settings get|set -------------------------------------------------------
     CLI::App* settings = group("settings", "Run-time settings kept in the database; manager role "
@@ -670,7 +680,8 @@ int main(int argc, char** argv) {
         "--json adds the port, IMEI, IMSI, ICCID, SMSC, SIM storage, registration, route\n"
         "prefixes, rate limits, the part in flight, and signal_at, last_signal_dbm and\n"
         "last_signal_bars (signal_dbm and signal_bars are null while the modem is not ready).\n"
-        "For why a modem is not ready, run smsgw-diag probe on its port.\n");
+        "For why a modem is not ready, run smsgw-diag probe on its port.\n"
+        "Examples:\n  smsgwctl modem list\n  smsgwctl --json modem list\n");
     auto& preview = command(&app, "preview", "preview",
                             "How a text would be sent: encoding, segments, offending characters, "
                             "transliterated alternative, cost. Sends nothing.");
@@ -684,6 +695,9 @@ int main(int argc, char** argv) {
                        "sms.prefix_company_name is on)")
         ->check(CLI::IsMember(names(smsgw::api::category_names)));
     preview.prepare = text_from_stdin;
+    preview.app->footer("Examples:\n"
+                        "  smsgwctl preview --text \"Ihr Tisch ist bereit\"\n"
+                        "  smsgwctl preview --text \"Café – 20 % off\" --transliterate --to +4915123456789\n");
 
     // ---- events -----------------------------------------------------------------
     CLI::App* events = app.add_subcommand(
