@@ -206,6 +206,7 @@ bool ModemPool::has(std::string_view name) const {
 std::vector<std::string> ModemPool::names() const {
     return impl_->names();
 }
+
 std::optional<std::string> ModemPool::why_waiting(std::string_view recipient,
                                                   const std::optional<BoundTo>& bound) const {
     return impl_->why_waiting(recipient, bound);
