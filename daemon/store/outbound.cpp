@@ -658,12 +658,20 @@ std::optional<Part> Store::uncertain_part_reported(const StatusReport& report, T
         if (!st.step()) return std::nullopt;
         return static_cast<int>(st.int64(0));
     };
+    // parts_report (modem, tp_mr, sent_at) finds, for one TP-MR value, the
+    // latest send before a time (or the earliest after it) in one seek: 256
+    // seeks, one per value, however many parts the modem has sent, where one
+    // query ordered by sent_at would walk and sort the modem's whole history.
     const auto before = neighbour_mr(
-        "SELECT tp_mr FROM parts WHERE modem = ?1 AND tp_mr IS NOT NULL AND sent_at <= ?2 "
-        "ORDER BY sent_at DESC LIMIT 1");
+        "WITH RECURSIVE mrs(mr) AS (SELECT 0 UNION ALL SELECT mr + 1 FROM mrs WHERE mr < 255) "
+        "SELECT mr FROM (SELECT mr, (SELECT max(sent_at) FROM parts WHERE modem = ?1 AND "
+        "tp_mr = mrs.mr AND sent_at <= ?2) AS at FROM mrs) "
+        "WHERE at IS NOT NULL ORDER BY at DESC LIMIT 1");
     const auto after = neighbour_mr(
-        "SELECT tp_mr FROM parts WHERE modem = ?1 AND tp_mr IS NOT NULL AND sent_at > ?2 "
-        "ORDER BY sent_at ASC LIMIT 1");
+        "WITH RECURSIVE mrs(mr) AS (SELECT 0 UNION ALL SELECT mr + 1 FROM mrs WHERE mr < 255) "
+        "SELECT mr FROM (SELECT mr, (SELECT min(sent_at) FROM parts WHERE modem = ?1 AND "
+        "tp_mr = mrs.mr AND sent_at > ?2) AS at FROM mrs) "
+        "WHERE at IS NOT NULL ORDER BY at ASC LIMIT 1");
     // A modem that never had a part confirmed (its first send lost its
     // answer) has no neighbour to ask: the one candidate is the one meant.
     const int mr = report.tp_mr & 0xFF;

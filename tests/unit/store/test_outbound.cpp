@@ -928,3 +928,36 @@ TEST_CASE("message.list pages newest first with before_id and filters", "[store]
     CHECK(stats.messages[static_cast<std::size_t>(State::sending)] == 3);
     CHECK(stats.parts_queued == 22);
 }
+
+TEST_CASE("a report settles an uncertain part by the TP-MRs sent just before and after it",
+          "[store][outbound][reports]") {
+    TempDir dir;
+    Store store(dir.file("s.db"));
+    // 300 earlier sends on m1 whose TP-MRs wrap past 255, then 20, the part
+    // whose answer was lost, and 22. The neighbours are the sends next to it
+    // in time, whatever their TP-MR values.
+    std::vector<NewMessage> batch;
+    for (int i = 0; i < 303; ++i) batch.push_back(message("+4917001" + std::to_string(1000 + i)));
+    store.insert_messages(batch, t0());
+    const auto parts = store.claim_next_parts("m1", at_seconds(1), 303);
+    REQUIRE(parts.size() == 303);
+    for (int i = 0; i < 300; ++i)
+        store.mark_sent(parts[static_cast<std::size_t>(i)].id, (i + 100) % 256, at_seconds(10 + i));
+    store.mark_sent(parts[300].id, 20, at_seconds(400));
+    store.mark_uncertain(parts[301].id, "no answer", at_seconds(401));
+    store.mark_sent(parts[302].id, 22, at_seconds(402));
+    const std::string recipient = "+49170011301";
+    const auto lost = [&] { return store.get_message(parts[301].message_id)->parts.at(0); };
+    REQUIRE(lost().state == State::uncertain);
+
+    // TP-MR 30 follows neither neighbour: left for a person to decide.
+    CHECK_FALSE(store.match_status_report(report("m1", 30, recipient, 0), at_seconds(403), 1h));
+    CHECK(lost().state == State::uncertain);
+    // 21 follows 20 (and precedes 22): the network took it, and delivered it.
+    const auto settled = store.match_status_report(report("m1", 21, recipient, 0), at_seconds(404), 1h);
+    REQUIRE(settled);
+    CHECK(settled->part_id == parts[301].id);
+    const Part part = lost();
+    CHECK(part.state == State::delivered);
+    CHECK(part.tp_mr == 21);
+}

@@ -139,3 +139,28 @@ TEST_CASE("the claim walks parts_queue in order without sorting", "[store][plans
     }
     CHECK(found);
 }
+
+TEST_CASE("an uncertain part's neighbours are found by one seek per TP-MR", "[store][plans]") {
+    TempDir dir;
+    Store store(dir.file("plans.db"));
+    std::vector<NewMessage> batch = {message("+4917001"), message("+4917002"), message("+4917003")};
+    store.insert_messages(batch, t0());
+    const auto parts = store.claim_next_parts("m1", t0(), 3);
+    REQUIRE(parts.size() == 3);
+    store.mark_sent(parts[0].id, 20, at_seconds(1));
+    store.mark_uncertain(parts[1].id, "no answer", at_seconds(2));
+    store.mark_sent(parts[2].id, 22, at_seconds(3));
+    REQUIRE(store.match_status_report(report("m1", 21, "+4917002", 0), at_seconds(4), 1h));
+    int found = 0;
+    for (const auto& sql : store.database().prepared_sql()) {
+        if (sql.find("WITH RECURSIVE mrs") == std::string::npos) continue;
+        ++found;
+        std::string all;
+        for (const auto& s : plan(store.database(), sql)) all += s + "\n";
+        INFO(all);
+        // The modem's history is never walked: each value is a range of one index.
+        CHECK_THAT(all, Catch::Contains("USING COVERING INDEX parts_report (modem=? AND tp_mr=? AND sent_at"));
+        CHECK_THAT(all, !Catch::Contains("SCAN parts"));
+    }
+    CHECK(found == 2);
+}
