@@ -652,26 +652,29 @@ std::optional<Part> Store::uncertain_part_reported(const StatusReport& report, T
     if (!candidate) return std::nullopt;
     // No part goes out on a modem while one is in AT+CMGS: the parts sent on
     // it just before and just after the uncertain one are its neighbours.
-    const auto neighbour_mr = [&](const char* sql) -> std::optional<int> {
+    // parts_report (modem, tp_mr, sent_at) finds, for one TP-MR value, the
+    // latest send at or before a time (or the earliest after it) in one seek:
+    // 256 seeks, one per value, however many parts the modem has sent, where
+    // one query ordered by sent_at would walk and sort the modem's history.
+    static const auto nearest_sql = [](std::string_view aggregate, std::string_view side,
+                                       std::string_view order) {
+        return "WITH RECURSIVE mrs(mr) AS (SELECT 0 UNION ALL SELECT mr + 1 FROM mrs WHERE "
+               "mr < 255) SELECT mr FROM (SELECT mr, (SELECT " +
+               std::string(aggregate) +
+               "(sent_at) FROM parts WHERE modem = ?1 AND tp_mr = mrs.mr AND sent_at " +
+               std::string(side) + " ?2) AS at FROM mrs) WHERE at IS NOT NULL ORDER BY at " +
+               std::string(order) + " LIMIT 1";
+    };
+    static const std::string latest_before = nearest_sql("max", "<=", "DESC");
+    static const std::string earliest_after = nearest_sql("min", ">", "ASC");
+    const auto neighbour_mr = [&](const std::string& sql) -> std::optional<int> {
         Statement st = db_->prepare(sql);
         st.bind_all(report.modem, uncertain_at);
         if (!st.step()) return std::nullopt;
         return static_cast<int>(st.int64(0));
     };
-    // parts_report (modem, tp_mr, sent_at) finds, for one TP-MR value, the
-    // latest send before a time (or the earliest after it) in one seek: 256
-    // seeks, one per value, however many parts the modem has sent, where one
-    // query ordered by sent_at would walk and sort the modem's whole history.
-    const auto before = neighbour_mr(
-        "WITH RECURSIVE mrs(mr) AS (SELECT 0 UNION ALL SELECT mr + 1 FROM mrs WHERE mr < 255) "
-        "SELECT mr FROM (SELECT mr, (SELECT max(sent_at) FROM parts WHERE modem = ?1 AND "
-        "tp_mr = mrs.mr AND sent_at <= ?2) AS at FROM mrs) "
-        "WHERE at IS NOT NULL ORDER BY at DESC LIMIT 1");
-    const auto after = neighbour_mr(
-        "WITH RECURSIVE mrs(mr) AS (SELECT 0 UNION ALL SELECT mr + 1 FROM mrs WHERE mr < 255) "
-        "SELECT mr FROM (SELECT mr, (SELECT min(sent_at) FROM parts WHERE modem = ?1 AND "
-        "tp_mr = mrs.mr AND sent_at > ?2) AS at FROM mrs) "
-        "WHERE at IS NOT NULL ORDER BY at ASC LIMIT 1");
+    const auto before = neighbour_mr(latest_before);
+    const auto after = neighbour_mr(earliest_after);
     // A modem that never had a part confirmed (its first send lost its
     // answer) has no neighbour to ask: the one candidate is the one meant.
     const int mr = report.tp_mr & 0xFF;
