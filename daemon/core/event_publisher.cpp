@@ -13,12 +13,19 @@ namespace smsgw::core {
 using api::EventName;
 using nlohmann::json;
 
-bool EventPublisher::listening() const {
-    return bus_ != nullptr && bus_->subscriber_count() > 0;
+bool EventPublisher::listening(EventName event) const {
+    return bus_ != nullptr && bus_->wanted(server::event_bit(event));
+}
+
+bool EventPublisher::listening_to_updates() const {
+    using server::event_bit;
+    return bus_ != nullptr &&
+           bus_->wanted(event_bit(EventName::message_sent) | event_bit(EventName::message_delivered) |
+                        event_bit(EventName::message_failed));
 }
 
 void EventPublisher::message_queued(const store::Message& message) {
-    if (!listening()) return;
+    if (!listening(EventName::message_queued)) return;
     bus_->publish(EventName::message_queued, message_json(message, false));
 }
 
@@ -42,15 +49,19 @@ bool EventPublisher::has_event(const store::StateUpdate& update) {
     return update.message_changed() && event_for(update.message_to).has_value();
 }
 
+bool EventPublisher::listening_to(const store::StateUpdate& update) const {
+    return has_event(update) && listening(*event_for(update.message_to));
+}
+
 void EventPublisher::message_update(store::Store& store, const store::StateUpdate& update) {
-    if (!has_event(update) || !listening()) return;
+    if (!listening_to(update)) return;
     if (const auto message = store.find_message(update.message_id))
         publish_update(update, *message);
 }
 
 void EventPublisher::message_update(const store::StateUpdate& update,
                                     const store::Message& message) {
-    if (has_event(update) && listening()) publish_update(update, message);
+    if (listening_to(update)) publish_update(update, message);
 }
 
 void EventPublisher::publish_update(const store::StateUpdate& update,
@@ -62,14 +73,14 @@ void EventPublisher::publish_update(const store::StateUpdate& update,
 
 void EventPublisher::inbound_received(const store::Inbound& inbound) {
     if (inbound_stored_) inbound_stored_(inbound);
-    if (!listening()) return;
+    if (!listening(EventName::inbound_received)) return;
     json fields = inbound_json(inbound);
     fields.erase("raw_pdus");
     bus_->publish(EventName::inbound_received, fields);
 }
 
 void EventPublisher::optout_added(const store::OptOut& optout) {
-    if (!listening()) return;
+    if (!listening(EventName::optout_added)) return;
     // An event line carries no "id": a client matches responses by it.
     json fields = optout_json(optout);
     fields.erase("id");
@@ -80,7 +91,7 @@ void EventPublisher::optout_added(const store::OptOut& optout) {
 void EventPublisher::optout_removed(std::string_view number, std::string_view source,
                                     store::Time at, std::optional<std::int64_t> source_inbound_id,
                                     std::optional<std::int64_t> uid) {
-    if (!listening()) return;
+    if (!listening(EventName::optout_removed)) return;
     bus_->publish(EventName::optout_removed,
                   {{"number", number},
                    {"source", source},
@@ -90,12 +101,12 @@ void EventPublisher::optout_removed(std::string_view number, std::string_view so
 }
 
 void EventPublisher::modem_up(const drivers::ModemStatus& status) {
-    if (!listening()) return;
+    if (!listening(EventName::modem_up)) return;
     bus_->publish(EventName::modem_up, modem_json(status));
 }
 
 void EventPublisher::modem_down(const drivers::ModemStatus& status, std::string_view why) {
-    if (!listening()) return;
+    if (!listening(EventName::modem_down)) return;
     json fields = modem_json(status);
     fields["why"] = why;
     bus_->publish(EventName::modem_down, fields);

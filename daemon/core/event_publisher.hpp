@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/api/vocabulary.hpp"
 #include "daemon/store/types.hpp"
 #include "drivers/modem.hpp"
 
@@ -29,8 +30,13 @@ class EventPublisher {
     // The server is built after its request handler, which publishes through
     // this object: the bus is attached once the server exists.
     void attach(server::EventBus* bus) { bus_ = bus; }
-    // Someone subscribed: worth building an event's fields.
-    bool listening() const;
+    // Someone subscribed to `event`: worth building its fields. An event
+    // nobody asked for costs nothing (an application that waits for
+    // message.delivered does not pay for a message.queued per submission).
+    bool listening(api::EventName event) const;
+    // Someone subscribed to an event a message's state change may make
+    // (message.sent, message.delivered, message.failed).
+    bool listening_to_updates() const;
 
     void message_queued(const store::Message& message);
     // Reads the message when the update changed its state and someone listens.
@@ -57,7 +63,9 @@ class EventPublisher {
     void modem_down(const drivers::ModemStatus& status, std::string_view why);
 
   private:
-    // An update has_event() and someone listening: the event goes out.
+    // An update has_event() that someone subscribed to.
+    bool listening_to(const store::StateUpdate& update) const;
+    // An update someone listens to: the event goes out.
     void publish_update(const store::StateUpdate& update, const store::Message& message);
 
     server::EventBus* bus_;

@@ -917,7 +917,7 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
                 events_.message_update(store_, out->update);  // a subscriber came meanwhile
         },
         SteadyClock::now() + options_.record_delay,
-        [this, out] { out->listening = events_.listening(); });
+        [this, out] { out->listening = events_.listening_to_updates(); });
 }
 
 void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const SendResult& r,

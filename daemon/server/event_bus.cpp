@@ -35,6 +35,8 @@ void EventBus::subscribe(EventSink& sink, EventMask events) {
         subscribers_.erase(&sink);
     else
         subscribers_[&sink] = events;
+    wanted_ = 0;
+    for (const auto& [_, mask] : subscribers_) wanted_ |= mask;
 }
 
 }  // namespace smsgw::server

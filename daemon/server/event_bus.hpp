@@ -49,10 +49,13 @@ class EventBus {
     void unsubscribe(EventSink& sink) { subscribe(sink, 0); }
 
     std::size_t subscriber_count() const { return subscribers_.size(); }
+    // Some subscriber takes one of `events`: worth building such an event.
+    bool wanted(EventMask events) const { return (wanted_ & events) != 0; }
     std::uint64_t published() const { return published_; }
 
   private:
     std::map<EventSink*, EventMask> subscribers_;
+    EventMask wanted_ = 0;  // the union of subscribers_' masks
     std::uint64_t published_ = 0;
 };
 

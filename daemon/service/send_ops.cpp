@@ -109,7 +109,7 @@ std::optional<api::Error> key_reused(const store::Message& first, const store::N
 
 // Publishes message.queued for a message just committed as `id`.
 void publish_queued(core::EventPublisher& events, store::Message view, std::int64_t id) {
-    if (!events.listening()) return;
+    if (!events.listening(api::EventName::message_queued)) return;
     view.id = id;
     events.message_queued(view);
 }
