@@ -181,6 +181,15 @@ void Store::record_change(std::string_view entity, std::int64_t id, std::optiona
     st.run();
 }
 
+void Store::record_changes(std::string_view entity, const std::string& ids_json, State from,
+                           State to, Time at, std::optional<std::string_view> detail) {
+    Statement st = db_->prepare(
+        "INSERT INTO state_changes (entity, entity_id, from_state, to_state, at, detail) "
+        "SELECT ?1, value, ?2, ?3, ?4, ?5 FROM json_each(?6) ORDER BY key");
+    st.bind_all(entity, to_string(from), to_string(to), to_millis(at), detail, ids_json);
+    st.run();
+}
+
 std::pair<State, State> Store::refresh_message_state(std::int64_t message_id, Time at) {
     // The message's error: its first failed part's, or, for a message left
     // uncertain, why its first uncertain part is (the user decides on a resend).

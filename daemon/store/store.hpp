@@ -285,6 +285,10 @@ class Store {
     void check_foreign_keys();
     void record_change(std::string_view entity, std::int64_t id, std::optional<State> from,
                        State to, Time at, std::optional<std::string_view> detail);
+    // The same change of every entity in `ids_json` (a JSON array of ids), in
+    // its order, with one statement.
+    void record_changes(std::string_view entity, const std::string& ids_json, State from, State to,
+                        Time at, std::optional<std::string_view> detail);
     // Re-derives a message's state from its parts and records a change.
     std::pair<State, State> refresh_message_state(std::int64_t message_id, Time at);
     // Cancels a message none of whose parts has left the queue (its parts given).

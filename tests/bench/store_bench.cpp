@@ -130,6 +130,41 @@ int main(int argc, char** argv) {
         std::printf("| %d | %.0f |\n", limit, static_cast<double>(claimed) / seconds_since(start));
     }
 
+    // What the dispatcher's writer does for a modem quicker than its commits
+    // (GroupCommit puts a claim of many parts and the results of the parts
+    // sent meanwhile into one transaction): its SQLite time per part, which
+    // bounds how fast one such modem can send.
+    std::printf("\n## The dispatcher's writer per part (claims of 256 and their results, one "
+                "transaction each, medians of 9 rounds, µs)\n\n");
+    std::printf("| claim | result (mark_sent) | commit |\n|---:|---:|---:|\n");
+    {
+        std::vector<double> claim_us, result_us, commit_us;
+        for (int round = 0; round < 9; ++round) {
+            Store::Batch batch(store);
+            auto t0 = Clock::now();
+            const auto parts = store.claim_next_parts("bench", now(), 256, {}, {},
+                                                      Store::Written::with_claim);
+            auto t1 = Clock::now();
+            for (const Part& p : parts) store.mark_sent(p.id, static_cast<int>(p.id & 0xFF), now());
+            auto t2 = Clock::now();
+            batch.commit();
+            auto t3 = Clock::now();
+            const double n = static_cast<double>(std::max<std::size_t>(parts.size(), 1));
+            const auto us = [n](auto a, auto b) {
+                return std::chrono::duration<double, std::micro>(b - a).count() / n;
+            };
+            claim_us.push_back(us(t0, t1));
+            result_us.push_back(us(t1, t2));
+            commit_us.push_back(us(t2, t3));
+        }
+        const auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v[v.size() / 2];
+        };
+        std::printf("| %.1f | %.1f | %.1f |\n", median(claim_us), median(result_us),
+                    median(commit_us));
+    }
+
     // A fresh file, so the first row of the table starts near empty.
     Store growing(fresh("store_bench_growth.db"));
     Counter grown;

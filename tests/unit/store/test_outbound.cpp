@@ -170,6 +170,76 @@ TEST_CASE("claims go by priority, then age, and wait for not_before", "[store][o
     CHECK(due[0].message_id == scheduled);
 }
 
+TEST_CASE("a claim records each part's and each message's move to sending, in order",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto single = insert(store, message("+491700000001", 1), at_seconds(0));
+    const auto three = insert(store, message("+491700000002", 3), at_seconds(1));
+    const auto other = insert(store, message("+491700000003", 1), at_seconds(2));
+    const auto claimed =
+        store.claim_next_parts("m1", at_seconds(5), 10, {}, {}, Store::Written::with_claim);
+    REQUIRE(claimed.size() == 5);
+    for (const auto& p : claimed) {
+        CHECK(p.state == State::sending);
+        CHECK(p.modem == "m1");
+        CHECK(p.attempts == 1);
+        CHECK(p.written);
+    }
+    for (const auto id : {single, three, other}) {
+        const auto got = store.get_message(id);
+        REQUIRE(got);
+        CHECK(got->message.state == State::sending);
+        CHECK(got->message.modem == "m1");
+        CHECK(got->message.updated_at == at_seconds(5));
+        for (const auto& p : got->parts) {
+            CHECK(p.state == State::sending);
+            CHECK(p.attempts == 1);
+            CHECK(p.written);
+        }
+    }
+    // The history: queued, then every part's move, then the message's.
+    const auto expect = [&](std::int64_t id, int parts) {
+        const auto history = store.message_history(id);
+        REQUIRE(history.size() == static_cast<std::size_t>(parts + 2));
+        CHECK(history.front().to == State::queued);
+        const auto detail = store.get_message(id);
+        for (int i = 0; i < parts; ++i) {
+            const auto& c = history[static_cast<std::size_t>(1 + i)];
+            CHECK(c.entity == "part");
+            CHECK(c.entity_id == detail->parts[static_cast<std::size_t>(i)].id);
+            CHECK(c.from == State::queued);
+            CHECK(c.to == State::sending);
+            CHECK(c.at == at_seconds(5));
+            CHECK(c.detail == "m1");
+        }
+        CHECK(history.back().entity == "message");
+        CHECK(history.back().from == State::queued);
+        CHECK(history.back().to == State::sending);
+    };
+    expect(single, 1);
+    expect(three, 3);
+    expect(other, 1);
+
+    // A retry claimed again counts a second attempt; its message, back in the
+    // queue with it, moves to sending once more.
+    store.mark_failed(claimed[0].id, "+CMS ERROR: 42", FailureKind::temporary, at_seconds(6));
+    CHECK(message_state(store, single) == State::queued);
+    const auto again = store.claim_next_parts("m1", at_seconds(3600), 10);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].id == claimed[0].id);
+    CHECK(again[0].attempts == 2);
+    CHECK_FALSE(again[0].written);
+    CHECK(message_state(store, single) == State::sending);
+    const auto history = store.message_history(single);
+    REQUIRE(history.size() == 7);  // + part and message back to queued, and both out again
+    CHECK(history[5].entity == "part");
+    CHECK(history[5].to == State::sending);
+    CHECK(history[6].entity == "message");
+    CHECK(history[6].from == State::queued);
+    CHECK(history[6].to == State::sending);
+}
+
 TEST_CASE("all parts of a message go through the modem that took its first part",
           "[store][outbound]") {
     TempDir dir;
