@@ -604,6 +604,25 @@ awaitable<Exit> Modem::Impl::unlock() {
     co_return Exit::failed;
 }
 
+void Modem::Impl::note_registration(const at::Registration& reg) {
+    if (reg.domain == at::RegDomain::gprs) return;
+    (reg.domain == at::RegDomain::eps ? eps_reg_ : circuit_reg_) = reg.status;
+    const auto is_registered = [](const std::optional<at::RegStatus>& s) {
+        return s && at::is_registered(*s);
+    };
+    // Shown: the registered domain (circuit first), else what circuit said.
+    const auto& shown = is_registered(circuit_reg_) ? circuit_reg_
+                        : is_registered(eps_reg_)   ? eps_reg_
+                        : circuit_reg_              ? circuit_reg_
+                                                    : eps_reg_;
+    status_.registration = std::string(at::to_string(*shown));
+}
+
+bool Modem::Impl::registered() const {
+    return (circuit_reg_ && at::is_registered(*circuit_reg_)) ||
+           (eps_reg_ && at::is_registered(*eps_reg_));
+}
+
 awaitable<Exit> Modem::Impl::register_network() {
     // Back from ready: say why (the technician's first question), not only which SIM.
     const std::string imsi = status_.imsi.empty() ? "" : "IMSI " + status_.imsi;
@@ -615,7 +634,20 @@ awaitable<Exit> Modem::Impl::register_network() {
               reregister_ ? "network registration lost (" + status_.registration + ")" +
                                 (imsi.empty() ? "" : ", " + imsi)
                           : imsi);
+    const bool lost = reregister_;
     reregister_ = false;
+    // Lost again soon after it was last found: the modem's answers disagree
+    // (one domain registered and another not, a cell at the edge of reach).
+    // A poll's pause, unless a registration URC ends it, so that the set-up
+    // and the health check cannot take turns as fast as the modem answers.
+    const auto now = std::chrono::steady_clock::now();
+    if (lost && last_reregister_ && now - *last_reregister_ < 5 * settings_.register_poll) {
+        if (!co_await sleep(settings_.register_poll)) co_return Exit::stopped;
+        if (!gone_.empty()) co_return Exit::gone;
+    }
+    if (lost) last_reregister_ = std::chrono::steady_clock::now();
+    circuit_reg_.reset();  // each domain is asked anew
+    eps_reg_.reset();
     // Registration URCs with location wake us as soon as the network answers.
     Reply r = co_await cmd("AT+CREG=2");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
@@ -629,8 +661,8 @@ awaitable<Exit> Modem::Impl::register_network() {
             if (!r.ok() || r.lines.empty()) continue;
             const auto reg = at::parse_registration(r.lines.front());
             if (!reg) continue;
-            status_.registration = std::string(at::to_string(reg->status));
-            if (at::is_registered(reg->status)) {
+            note_registration(*reg);
+            if (registered()) {
                 hang_.clear();
                 co_return Exit::ok;
             }

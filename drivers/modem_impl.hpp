@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "drivers/at/network_replies.hpp"
 #include "drivers/at/quirks.hpp"
 #include "drivers/at/sms_replies.hpp"
 #include "drivers/at_engine.hpp"
@@ -155,6 +156,10 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // another reason is not set up again all the time.
     bool may_set_up_anew() const;
     void set_up_anew(std::string why);  // restarted_ = why, and the time noted
+    // Notes what a domain said (an answer or a URC; +CGREG, packet data only,
+    // is left out) and shows the registered one, if one is, in the status.
+    void note_registration(const at::Registration& reg);
+    bool registered() const;  // the circuit or the EPS domain is
     std::string log_name() const { return "modem[" + settings_.name + "]"; }
 
     asio::io_context& io_;
@@ -174,6 +179,14 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     bool echo_after_restart_told_ = false;  // the log said it once since the last set-up
     bool send_error_shown_ = false;  // last_error is a refused AT+CMGS's (show_send_error)
     bool reregister_ = false;
+    // What each domain said last: +CREG (circuit) and +CEREG (EPS). An LTE-only
+    // stick, or a network without 2G/3G, answers "searching" to AT+CREG? while
+    // +CEREG says registered, and its SMS go over LTE: the modem counts as
+    // registered while either says so (as smsgw-diag judges it).
+    std::optional<at::RegStatus> circuit_reg_;
+    std::optional<at::RegStatus> eps_reg_;
+    // When the lifecycle last left ready because the registration was lost.
+    std::optional<std::chrono::steady_clock::time_point> last_reregister_;
     bool drain_requested_ = false;
     bool pin_rejected_ = false;
     bool needs_cnma_ = false;

@@ -535,10 +535,17 @@ awaitable<Exit> Modem::Impl::health() {
     r = co_await health_cmd("AT+CREG?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     if (auto reg = at::parse_registration(r.line("+CREG:"))) {
-        const std::string now(at::to_string(reg->status));
-        changed |= now != status_.registration;
-        status_.registration = now;
+        const std::string before = status_.registration;
+        note_registration(*reg);
         if (!at::is_registered(reg->status)) {
+            // Not on 2G/3G: an LTE-only modem may be registered on LTE.
+            eps_reg_.reset();
+            r = co_await health_cmd("AT+CEREG?");
+            if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+            if (auto eps = at::parse_registration(r.line("+CEREG:"))) note_registration(*eps);
+        }
+        changed |= before != status_.registration;
+        if (!registered()) {
             reregister_ = true;
             co_return Exit::reregister;
         }
@@ -647,11 +654,9 @@ void Modem::Impl::on_urc(const at::Urc& urc) {
         case at::UrcKind::eps_registration: {
             const auto reg = at::parse_registration(line);
             if (!reg) break;
-            const bool was = status_.registration == "home" || status_.registration == "roaming" ||
-                             status_.registration.find("sms_only") != std::string::npos;
-            status_.registration = std::string(at::to_string(reg->status));
-            if (status_.state == ModemState::ready && was && !at::is_registered(reg->status))
-                reregister_ = true;
+            const bool was = registered();
+            note_registration(*reg);
+            if (status_.state == ModemState::ready && was && !registered()) reregister_ = true;
             wake();
             break;
         }

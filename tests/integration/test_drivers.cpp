@@ -1441,6 +1441,38 @@ TEST_CASE("Modem: a port held by another program is reported busy, with its name
     REQUIRE(rig.ready());
 }
 
+TEST_CASE("Modem: an LTE-only modem, searching on +CREG and registered on +CEREG, is ready and stays so") {
+    SimProcess sim({"--lte-only"});
+    Rig rig(test_settings("office-1", sim.link()));
+    REQUIRE(rig.ready(8s));
+    CHECK(rig.modem->status().registration == "home");
+    // Several health checks (every 300 ms here), each asking AT+CREG? and,
+    // as that says searching, AT+CEREG?: the modem stays ready, and is not
+    // set up again and again.
+    const auto commands = [&] { return sim.control({{"op", "stats"}})["stats"]["commands"].get<int>(); };
+    const int before = commands();
+    rig.io.run_for(1500ms);
+    CHECK(rig.modem->status().state == ModemState::ready);
+    CHECK(rig.observer.count(ModemState::registering) == 1);
+    CHECK(rig.observer.count(ModemState::configuring) == 1);
+    CHECK(commands() - before < 100);
+    // 2G/3G comes and goes (a +CREG URC each time) while LTE holds: still ready.
+    sim.control({{"op", "set"}, {"lte_only", false}});
+    rig.io.run_for(200ms);
+    sim.control({{"op", "set"}, {"lte_only", true}});
+    rig.io.run_for(700ms);
+    CHECK(rig.modem->status().state == ModemState::ready);
+    CHECK(rig.observer.count(ModemState::registering) == 1);
+    check_sent_once(rig, sim, 0);
+    // Lost on LTE as well: the modem leaves ready, and comes back with the network.
+    sim.control({{"op", "set"}, {"registration", "searching"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::registering) == 2; }, 5s));
+    CHECK(rig.modem->status().last_error == "registration_lost");
+    sim.control({{"op", "set"}, {"registration", "home"}});
+    REQUIRE(rig.ready(8s));
+    CHECK(rig.modem->status().registration == "home");
+}
+
 TEST_CASE("Modem: registration denied is reported, and the modem comes up once the network accepts it") {
     SimProcess sim({"--registration", "denied"});
     Rig rig(test_settings("office-1", sim.link()));

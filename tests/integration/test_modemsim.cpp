@@ -418,6 +418,25 @@ TEST_CASE("registration changes: +CREG URCs and +CMS ERROR: 331 without service"
     CHECK(submit(modem, message->parts[0]).find("+CMGS: ") != std::string::npos);
 }
 
+TEST_CASE("Option --lte-only: +CREG searches while +CEREG is registered, and SMS go out") {
+    SimProcess sim({"--lte-only"});
+    PtyClient modem(sim.link());
+    REQUIRE(modem.command("ATE0;+CMEE=1;+CREG=1") == "ATE0;+CMEE=1;+CREG=1\r\r\nOK\r\n");
+    CHECK(modem.command("AT+CREG?") == "\r\n+CREG: 1,2\r\n\r\nOK\r\n");
+    CHECK(modem.command("AT+CGREG?") == "\r\n+CGREG: 0,2\r\n\r\nOK\r\n");
+    CHECK(modem.command("AT+CEREG?") == "\r\n+CEREG: 0,1\r\n\r\nOK\r\n");
+    auto message = pdu::encode_submit("+491701234567", "over LTE");
+    REQUIRE(message.has_value());
+    CHECK(submit(modem, message->parts[0]).find("+CMGS: ") != std::string::npos);
+    // 2G/3G back, and gone again: a +CREG URC each time.
+    sim.control({{"op", "set"}, {"lte_only", false}});
+    CHECK(modem.expect("\r\n+CREG: 1\r\n").size() > 0);
+    sim.control({{"op", "set"}, {"lte_only", true}});
+    CHECK(modem.expect("\r\n+CREG: 2\r\n").size() > 0);
+    CHECK(sim.control({{"op", "set"}, {"lte_only", "yes"}})["error"] ==
+          "lte_only: expected true or false");
+}
+
 TEST_CASE("Option --cmgs-latency-ms: the answer comes late and input typed meanwhile waits") {
     SimProcess sim({"--cmgs-latency-ms", "300"});
     PtyClient modem(sim.link());

@@ -222,7 +222,7 @@ ModemCore::Outcome ModemCore::cmd_huawei_cpin(const AtCommand& c) {
 }
 
 std::string ModemCore::creg_line(const std::string& name, int n, bool unsolicited) const {
-    Registration r = effective_registration();
+    Registration r = registration_of(name);
     std::string line = name + ": ";
     if (!unsolicited) line += std::to_string(n) + ",";
     line += std::to_string(creg_stat(r));

@@ -209,6 +209,10 @@ public:
             if (!reg) throw OpError("registration: expected home, roaming, searching, denied or none");
             core_.set_registration(*reg);
         }
+        if (req.contains("lte_only")) {
+            if (!req["lte_only"].is_boolean()) throw OpError("lte_only: expected true or false");
+            core_.set_lte_only(req["lte_only"].get<bool>());
+        }
         if (auto e = opt_number(req, "error_rate", 0, 1)) core_.set_error_rate(*e);
         if (auto o = opt_string(req, "operator")) core_.set_operator(*o);
         if (auto ms = opt_number(req, "answer_latency_ms", 0, 600000))

@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
     app.add_option("--registration", registration, "network registration")
         ->check(CLI::IsMember({"home", "roaming", "searching", "denied", "none"}))
         ->capture_default_str();
+    app.add_flag("--lte-only", c.lte_only,
+                 "registered on LTE only: +CREG and +CGREG say searching, +CEREG the registration");
     app.add_flag("--auto-report", c.auto_report, "status report for each part that requests one");
     app.add_option("--report-delay-ms", c.report_delay_ms, "delay of --auto-report reports")
         ->check(CLI::Range(0, 600000))
@@ -148,6 +150,7 @@ int main(int argc, char** argv) {
         "  {\"op\":\"hang\",\"seconds\":S}  {\"op\":\"unplug\",\"seconds\":S}\n"
         "  {\"op\":\"restart\"}  optional: quiet, keep_echo\n"
         "  {\"op\":\"set\",…}  signal (0–31, 99), registration (home|roaming|searching|denied|none),\n"
+        "      lte_only (true|false, as --lte-only),\n"
         "      error_rate (0–1), operator, lose_answer_to (\"AT+CMGD\"), refuse_reads, cmgs_without_mr,\n"
         "      answer_latency_ms (as --answer-latency-ms, from the next command)\n"
         "  {\"op\":\"stats\"}  {\"op\":\"sent\"}  {\"op\":\"storage\"}  counters, parts sent, slots\n");

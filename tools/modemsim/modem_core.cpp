@@ -476,6 +476,23 @@ void ModemCore::registration_changed(Registration before) {
     retry_waiting();
 }
 
+void ModemCore::set_lte_only(bool lte_only) {
+    if (lte_only == config_.lte_only) return;
+    config_.lte_only = lte_only;
+    const Registration now = effective_registration();
+    if (now != Registration::home && now != Registration::roaming) return;  // nothing shown changes
+    log_event(std::string("LTE only ") + (lte_only ? "on" : "off"));
+    if (creg_n_ > 0) urc({creg_line("+CREG", creg_n_, true)});
+    if (cgreg_n_ > 0) urc({creg_line("+CGREG", cgreg_n_, true)});
+    retry_waiting();
+}
+
+Registration ModemCore::registration_of(const std::string& name) const {
+    const Registration r = effective_registration();
+    const bool registered = r == Registration::home || r == Registration::roaming;
+    return config_.lte_only && registered && name != "+CEREG" ? Registration::searching : r;
+}
+
 void ModemCore::set_registration(Registration registration) {
     Registration before = effective_registration();
     config_.registration = registration;

@@ -107,6 +107,7 @@ public:
     void power_off();
     void set_signal(int signal);
     void set_registration(Registration registration);
+    void set_lte_only(bool lte_only);  // announced like a registration change
     void set_error_rate(double rate) { config_.error_rate = rate; }
     // From the next command line on (--answer-latency-ms).
     void set_answer_latency(int ms) { config_.answer_latency_ms = ms; }
@@ -182,6 +183,8 @@ private:
     std::string random_noise_line();
     Registration effective_registration() const;
     void registration_changed(Registration before);
+    // What +CREG/+CGREG (`name`) or +CEREG reports: --lte-only keeps the first two searching.
+    Registration registration_of(const std::string& name) const;
     void become_deaf(std::chrono::milliseconds duration, bool boot_afterwards);
     void reset_profile();  // ATZ / AT&F: V.250, 27.007 and 27.005 settings
 

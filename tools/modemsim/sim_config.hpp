@@ -63,6 +63,9 @@ struct SimConfig {
     std::uint32_t seed = 1;
     int signal = 20;                    // +CSQ <rssi>, 0..31 or 99
     Registration registration = Registration::home;
+    // An LTE-only stick (or a network without 2G/3G): +CREG and +CGREG say
+    // "searching" while +CEREG reports the registration; its SMS go over LTE.
+    bool lte_only = false;
     bool auto_report = false;           // a status report for each part with SRR
     int report_delay_ms = 500;
     int first_mr = 0;                   // TP-MR the first submit gets
