@@ -648,10 +648,14 @@ awaitable<Exit> Modem::Impl::register_network() {
     if (lost) last_reregister_ = std::chrono::steady_clock::now();
     circuit_reg_.reset();  // each domain is asked anew
     eps_reg_.reset();
-    // Registration URCs with location wake us as soon as the network answers.
+    // Registration URCs with location wake us as soon as the network answers,
+    // on 2G/3G and, where the modem has it, on LTE (a modem without LTE
+    // refuses AT+CEREG, which changes nothing).
     Reply r = co_await cmd("AT+CREG=2");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     if (!r.ok()) (void)co_await cmd("AT+CREG=1");
+    r = co_await cmd("AT+CEREG=2");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
     const auto deadline = std::chrono::steady_clock::now() + settings_.register_timeout;
     bool denied_logged = false;
     for (;;) {
