@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "config/key_table.hpp"
+#include "config/pin_file.hpp"
 #include "config/stages.hpp"
 
 namespace smsgw::config {
@@ -208,12 +209,9 @@ const KeyRule<ModemConfig> modem_keys[] = {
     {"pin", false,
      [](Reader& r, const Node& v, const Path& p, ModemConfig& o) {
          auto value = r.text(v, p);
-         // TS 51.011 §9.3: a CHV is 4 to 8 decimal digits. Not echoed: it is a secret.
-         if (value && (!all_digits(*value) || value->size() < 4 || value->size() > 8))
-             return r.error(v, p,
-                            "expected a PIN of 4 to 8 digits, found " +
-                                std::to_string(value->size()) + " characters" +
-                                (all_digits(*value) ? "" : " that are not all digits"));
+         if (value)
+             if (const std::string problem = pin_problem(*value); !problem.empty())
+                 return r.error(v, p, problem);
          assign(value, o.pin);
      }},
     {"pin_file", false,

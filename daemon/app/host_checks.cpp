@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "config/pin_file.hpp"
 #include "daemon/server/nss.hpp"
 
 namespace smsgw::app {
@@ -63,10 +64,15 @@ std::vector<HostProblem> check_host(const config::Config& config) {
                            "until it exists (create it, e.g. with systemd-sysusers, and restart)"});
     for (std::size_t i = 0; i < config.modems.size(); ++i) {
         const auto& pin_file = config.modems[i].pin_file;
-        if (pin_file.empty() || ::access(pin_file.c_str(), R_OK) == 0) continue;
-        out.push_back({"modems[" + std::to_string(i) + "].pin_file",
-                       "cannot read " + pin_file + " (" + std::strerror(errno) +
-                           "): the modem will not be started unless smsgwd's user can"});
+        if (pin_file.empty()) continue;
+        const std::string key = "modems[" + std::to_string(i) + "].pin_file";
+        if (::access(pin_file.c_str(), R_OK) != 0) {
+            out.push_back({key, "cannot read " + pin_file + " (" + std::strerror(errno) +
+                                    "): the modem will not be started unless smsgwd's user can"});
+            continue;
+        }
+        if (const auto read = config::read_pin_file(pin_file); !read.pin && !read.unreadable)
+            out.push_back({key, read.problem, true});
     }
     check_role(config.roles.admin, "admin", out);
     check_role(config.roles.manager, "manager", out);

@@ -51,9 +51,19 @@ int main(int argc, char** argv) {
     auto loaded = smsgw::config::load_file(config_path, options);
     if (loaded.ok()) {
         // What only this machine can say (missing users, groups, PIN
-        // files): warnings on stderr (the journal, under systemd).
-        for (const auto& p : smsgw::app::check_host(loaded.config))
-            std::cerr << config_path << ": " << p.key << ": warning: " << p.message << "\n";
+        // files): warnings on stderr (the journal, under systemd), and an
+        // error for a PIN file that holds no PIN.
+        bool host_error = false;
+        for (const auto& p : smsgw::app::check_host(loaded.config)) {
+            std::cerr << config_path << ": " << p.key << (p.error ? ": " : ": warning: ")
+                      << p.message << "\n";
+            host_error |= p.error;
+        }
+        if (host_error) {
+            if (!check)
+                std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";
+            return 2;
+        }
     } else {
         std::cerr << smsgw::config::to_string(loaded.errors);
         if (!check) std::cerr << "smsgwd: not started: fix the config above (" << config_path << ")\n";

@@ -7,11 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "config/pin_file.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
 #include "daemon/core/views.hpp"
@@ -24,7 +21,7 @@ namespace smsgw::dispatch {
 namespace asio = drivers::asio;
 using nlohmann::json;
 
-Expected<drivers::ModemSettings, std::string> modem_settings(
+Expected<drivers::ModemSettings, ModemSettingsError> modem_settings(
     const config::ModemConfig& config, const drivers::ModemSettings& defaults) {
     drivers::ModemSettings s = defaults;
     s.name = config.name;
@@ -35,20 +32,13 @@ Expected<drivers::ModemSettings, std::string> modem_settings(
     s.smsc = config.smsc;
     s.pin = config.pin;
     if (!config.pin_file.empty()) {
-        std::ifstream in(config.pin_file);
-        if (!in) {
-            const int err = errno;
-            return unexpected("cannot read pin_file " + config.pin_file + ": " +
-                              std::strerror(err));
-        }
-        std::stringstream content;
-        content << in.rdbuf();
-        std::string pin = content.str();
-        const auto first = pin.find_first_not_of(" \t\r\n");
-        const auto last = pin.find_last_not_of(" \t\r\n");
-        pin = first == std::string::npos ? std::string() : pin.substr(first, last - first + 1);
-        if (pin.empty()) return unexpected("pin_file " + config.pin_file + " is empty");
-        s.pin = std::move(pin);
+        // Read at each start: the file may have changed since the config was
+        // checked, and what is no PIN must not cost the SIM an attempt.
+        auto read = config::read_pin_file(config.pin_file);
+        if (!read.pin)
+            return unexpected(ModemSettingsError{
+                read.unreadable ? "pin_file_unreadable" : "pin_file_invalid", read.problem});
+        s.pin = std::move(*read.pin);
     }
     return s;
 }
@@ -245,10 +235,10 @@ void ModemPool::Impl::start_slot(Slot& s) {
         drivers::ModemStatus st;
         st.name = s.name;
         st.state = drivers::ModemState::failed;
-        st.last_error = "pin_file_unreadable";
-        st.last_error_text = settings.error();
+        st.last_error = settings.error().code;
+        st.last_error_text = settings.error().text;
         s.offline = st;
-        spdlog::error("modem[{}] not started: {}", s.name, settings.error());
+        spdlog::error("modem[{}] not started: {}", s.name, settings.error().text);
         return;
     }
     s.offline.reset();

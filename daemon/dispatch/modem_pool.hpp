@@ -59,10 +59,17 @@ struct PoolOptions {
     std::chrono::milliseconds drain_timeout = 70s;
 };
 
+// Why a configured modem cannot be started: its modem.list last_error
+// ("pin_file_unreadable", "pin_file_invalid") and the text that says why.
+struct ModemSettingsError {
+    std::string code;
+    std::string text;
+};
+
 // The driver settings for one configured modem: `defaults` with the config's
-// name, port, match, baud, smsc and PIN (pin_file read and trimmed). Fails with
-// a reason when the pin file cannot be read.
-Expected<drivers::ModemSettings, std::string> modem_settings(
+// name, port, match, baud, smsc and PIN (pin_file read and trimmed). Fails when
+// the pin file cannot be read or holds no PIN (config::read_pin_file).
+Expected<drivers::ModemSettings, ModemSettingsError> modem_settings(
     const config::ModemConfig& config, const drivers::ModemSettings& defaults);
 
 // What apply() did, for the reload's log line.

@@ -161,6 +161,30 @@ TEST_CASE("smsgwd --check accepts a valid config and names the key of an invalid
     CHECK(roles_rc == 0);
     CHECK(roles_out.find("roles.member.users: warning: no user \"no-such-user-here\"") != std::string::npos);
 
+    // A pin_file that can be read and holds no PIN is an error, as an inline
+    // `pin` that is none: the modem's SIM is never tried with it, and neither
+    // --check nor the start quotes it.
+    const std::string pin_path = dir.path() + "/office-1.pin";
+    std::ofstream(pin_path) << "12ab\n";
+    const std::string pin_cfg = dir.path() + "/pin.yaml";
+    std::string pin_yaml = daemon_config(dir.path(), {});
+    REQUIRE(pin_yaml.find("modems: []\n") != std::string::npos);
+    pin_yaml.replace(pin_yaml.find("modems: []\n"), 11,
+                     "modems:\n  - { name: office-1, port: /dev/null, pin_file: " + pin_path + " }\n");
+    std::ofstream(pin_cfg) << pin_yaml;
+    for (const bool checking : {true, false}) {
+        std::vector<std::string> args = {smsgwd_binary(), "--config", pin_cfg};
+        if (checking) args.push_back("--check");
+        auto [pin_rc, pin_out] = run_program(args);
+        INFO(pin_out);
+        CHECK(pin_rc == 2);
+        CHECK(pin_out.find("modems[0].pin_file: pin_file " + pin_path +
+                           ": expected a PIN of 4 to 8 digits, found 4 characters that are not "
+                           "all digits") != std::string::npos);
+        CHECK(pin_out.find("12ab") == std::string::npos);
+        CHECK((pin_out.find("not started") != std::string::npos) == !checking);
+    }
+
     // A wrong command line is a usage error too (2), named.
     auto [usage_rc, usage_out] = run_program({smsgwd_binary(), "--bogus"});
     INFO(usage_out);

@@ -8,6 +8,7 @@
 // are waited for with generous deadlines; nothing asserts on wall-clock time.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -1269,6 +1270,29 @@ TEST_CASE("dispatch: a reload adds, updates, restarts and removes modems") {
     CHECK_FALSE(rig.pool->has("b"));
     REQUIRE(rig.run_until([&] { return !rig.scheduler->info("b").attached; }));
     CHECK(rig.pool->list()[0]["enabled"] == false);
+}
+
+TEST_CASE("dispatch: a pin_file that holds no PIN leaves the modem failed and its SIM untried") {
+    SimProcess sim({"--pin", "1234"});
+    TempDir dir;
+    DispatchRig rig;
+    auto c = sim_modem("a", sim);
+    c.pin_file = dir.path() + "/a.pin";
+    std::ofstream(c.pin_file) << "12ab\n";  // changed since --check, say
+    rig.pool->apply({c});
+    const auto listed = rig.pool->list();
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["state"] == "failed");
+    CHECK(listed[0]["last_error"] == "pin_file_invalid");
+    CHECK(listed[0]["last_error_text"].get<std::string>().find("expected a PIN of 4 to 8 digits") !=
+          std::string::npos);
+    CHECK(sim.control({{"op", "stats"}})["stats"]["commands"] == 0);  // the port never opened
+
+    // The right PIN in a file of another name: the modem unlocks its SIM.
+    c.pin_file = dir.path() + "/a2.pin";
+    std::ofstream(c.pin_file) << "1234\n";
+    rig.pool->apply({c});
+    REQUIRE(rig.ready("a"));
 }
 
 // Throughput by hand (hidden; never asserted on time):
