@@ -2,10 +2,14 @@
 // become one located diagnostic), run the key tables (schema.cpp) and the
 // cross-key checks (validate.cpp), and hand back the Config or every problem
 // sorted by position. Exceptions from yaml-cpp stop here.
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "config/load.hpp"
@@ -13,12 +17,56 @@
 
 namespace smsgw::config {
 
+namespace {
+
+// Where a second document with something in it begins. yaml-cpp's LoadAll is
+// not used: some malformed texts (a line starting with `,`) make it produce
+// empty documents for ever; the parser is asked for at most two.
+std::optional<YAML::Mark> second_document(std::string_view yaml) {
+    struct Events : YAML::EventHandler {
+        std::optional<YAML::Mark> start;
+        bool content = false;  // more than a null: not a stray `---`
+        void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+        void OnDocumentEnd() override {}
+        void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+        void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content = true; }
+        void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                      const std::string&) override {
+            content = true;
+        }
+        void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                             YAML::EmitterStyle::value) override {
+            content = true;
+        }
+        void OnSequenceEnd() override {}
+        void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                        YAML::EmitterStyle::value) override {
+            content = true;
+        }
+        void OnMapEnd() override {}
+    };
+    std::istringstream in{std::string(yaml)};
+    YAML::Parser parser(in);
+    Events first;
+    if (!parser.HandleNextDocument(first)) return std::nullopt;
+    Events second;
+    if (!parser.HandleNextDocument(second) || !second.content) return std::nullopt;
+    return second.start;
+}
+
+}  // namespace
+
 LoadResult load_string(std::string_view yaml, std::string_view file_name,
                        const LoadOptions& options) {
     LoadResult result;
     Reader reader(std::string(file_name), options);
     try {
         const YAML::Node root = YAML::Load(std::string(yaml));
+        // Keys after a `---` would be ignored in silence.
+        if (const auto second = second_document(yaml))
+            reader.error(Location{second->line + 1, second->column + 1}, "",
+                         "expected one YAML document, found a second one after `---`: smsgwd "
+                         "reads only the first, so put every key in it");
         read_config(reader, root, result.config);
         validate_config(reader, result.config);
     } catch (const YAML::Exception& e) {

@@ -24,6 +24,16 @@ logg: { level: info }
     CHECK(contains(error_at(r, "logg").message, "did you mean `log`?"));
 }
 
+TEST_CASE("a second YAML document is refused, not ignored; a leading or stray `---` is fine") {
+    const LoadResult r = load("socket: { path: /run/smsgw/smsgw.sock }\n---\ndatabse: /tmp/x.db\n");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line == 3);
+    CHECK(r.errors[0].path.empty());
+    CHECK(contains(r.errors[0].message, "expected one YAML document, found a second one after `---`"));
+    CHECK(load("---\nsocket: { path: /run/smsgw/smsgw.sock }\n").ok());
+    CHECK(load("socket: { path: /run/smsgw/smsgw.sock }\n---\n").ok());
+}
+
 TEST_CASE("unknown key far from any known key gets no suggestion") {
     const LoadResult r = load("colour_scheme: dark\n");
     const Diagnostic d = error_at(r, "colour_scheme");
