@@ -305,8 +305,9 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
         case api::Op::wallet_get: {
             const auto& p = std::get<api::WalletGetParams>(request.params);
             if (p.before_id == 1000) {
-                // The richer shape a daemon may answer: unsigned amounts with a
-                // direction, micro-unit twins, a display text and the next page.
+                // The richer shape a daemon may answer: amounts with a direction,
+                // signed (as smsgwd's charges are) or not (its credits), micro-unit
+                // twins, a display text and the next page.
                 const auto entry = [](std::int64_t id, const char* amount, const char* direction,
                                       std::int64_t micros, json message_id) {
                     return json{{"id", id},
@@ -326,7 +327,7 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                     {"balance_micros", 12'340'000},
                     {"currency", "EUR"},
                     {"display", "12.34 EUR"},
-                    {"ledger", json::array({entry(999, "0.09", "charge", -90'000, 880),
+                    {"ledger", json::array({entry(999, "-0.09", "charge", -90'000, 880),
                                             entry(998, "5", "credit", 5'000'000, nullptr)})},
                     {"next_before_id", 998}};
             }

@@ -422,7 +422,8 @@ TEST_CASE("smsgwctl: wallet get shows the balance with its currency and the ledg
     CHECK(has(r.out, "balance  12.34 EUR"));
     CHECK_FALSE(has(r.out, "ledger"));
 
-    // Unsigned amounts with a direction, extra fields: still one readable table.
+    // Amounts with a direction, one signed and one not, extra fields: still one
+    // readable table, the sign saying the direction of every entry.
     r = run_ctl({"--socket", fx.path, "wallet", "get", "--before", "1000"});
     CHECK(r.status == 0);
     for (const char* part : {"enabled  no (messages are not charged)\nbalance  12.34 EUR\n",

@@ -227,16 +227,17 @@ void money_with_currency(json& view, const std::string& key) {
 }
 
 // A signed amount: "-0.09" out, "+10.50" in, from the amount's own sign or
-// the entry's `direction`.
+// the entry's `direction`, which the sign then says for every entry alike (a
+// charge's amount comes signed already, a credit's not).
 void sign_amount(json& row) {
     const auto amount = row.find("amount");
     if (amount == row.end() || !amount->is_string()) return;
     const std::string text = amount->get<std::string>();
     const bool zero = text.find_first_not_of("0.") == std::string::npos;
-    if (text.empty() || zero || text[0] == '-' || text[0] == '+') return;
+    if (text.empty() || zero) return;  // no sign to carry the direction
     const auto direction = row.find("direction");
     const bool charge = direction != row.end() && *direction == "charge";
-    *amount = (charge ? "-" : "+") + text;
+    if (text[0] != '-' && text[0] != '+') *amount = (charge ? "-" : "+") + text;
     if (direction != row.end() && (charge || *direction == "credit")) row.erase("direction");
 }
 
