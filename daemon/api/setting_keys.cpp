@@ -30,7 +30,8 @@ constexpr SettingSpec specs[] = {
      "Charge each message's cost to the wallet; refuse sends it cannot pay "
      "(insufficient_balance)."},
     {"sms.max_segments", T::integer, "10", Role::admin, 1, 255,
-     "The most segments one message may have; longer texts are refused (text_too_long)."},
+     "The most segments one message may have; longer texts are refused (text_too_long). "
+     "At most the daemon's limits.max_parts_per_message (10 unless its config says more)."},
     {"sms.sender_caption", T::sender_caption, R"("")", Role::admin, 0, 0,
      "Originator shown to recipients: up to 11 letters/digits (A-Z, 0-9, space, - _) or up "
      "to 15 digits; empty: the SIM's number. Only where the network lets it through."},
