@@ -298,7 +298,13 @@ void Connection::arm_deadline(std::chrono::milliseconds after) {
     deadline_.expires_at(at);
     deadline_.async_wait([self = shared_from_this()](error_code ec) {
         if (ec) return;
-        spdlog::debug("socket: connection {}: closed at its deadline", self->caller_.connection_id);
+        if (self->reply_bytes_ > 0)  // a client that stopped reading its replies
+            spdlog::info("socket: connection {} closed at its deadline with {} bytes of replies "
+                         "it did not read",
+                         self->caller_.connection_id, self->reply_bytes_);
+        else
+            spdlog::debug("socket: connection {}: closed at its deadline",
+                          self->caller_.connection_id);
         self->abort();
     });
 }
