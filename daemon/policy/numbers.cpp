@@ -154,7 +154,8 @@ std::string parse_error_reason(PhoneNumberUtil::ErrorType e, const std::string& 
             return "too short" + in;
         case PhoneNumberUtil::TOO_LONG_NSN:
             return "too long" + in;
-        case PhoneNumberUtil::NOT_A_NUMBER:
+        case PhoneNumberUtil::NOT_A_NUMBER:  // "0", "0000", "+49": nothing left to dial
+            return "too few digits after the country code or the national prefix" + in;
         case PhoneNumberUtil::NO_PARSING_ERROR:
             break;
     }

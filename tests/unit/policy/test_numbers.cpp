@@ -297,3 +297,13 @@ TEST_CASE("numbers: +CC numbers agree with libphonenumber's full Parse") {
     CHECK(compared > 20000);
     CHECK(valid > compared / 5);  // the shortcut was exercised, not only the errors
 }
+
+TEST_CASE("numbers: what is too short to read says so, naming the country") {
+    for (const char* input : {"0000", "0", "+49"}) {
+        const auto r = normalize(input, "DE");
+        INFO(input);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().reason.find("too few digits after the country code or the national prefix") == 0);
+    }
+    CHECK(normalize("0", "DE").error().reason.find("for DE") != std::string::npos);
+}
