@@ -246,11 +246,14 @@ void Server::stop(std::function<void()> on_stopped) {
         s.retry.cancel();
         if (s.listening.fd >= 0) remove_socket_file(s.listening);
         // A client that does not read its replies holds the stop up to the limit.
-        spdlog::info("socket: stopping; {} connection(s) finishing: their requests in flight are "
-                     "answered and the replies written, for at most {} s",
-                     s.connections.size(),
-                     std::chrono::duration_cast<std::chrono::seconds>(s.options.drain_timeout)
-                         .count());
+        if (s.connections.empty())
+            spdlog::info("socket: stopping");
+        else
+            spdlog::info("socket: stopping; {} connection(s) finishing: their requests in flight "
+                         "are answered and the replies written, for at most {} s",
+                         s.connections.size(),
+                         std::chrono::duration_cast<std::chrono::seconds>(s.options.drain_timeout)
+                             .count());
         std::vector<std::shared_ptr<Connection>> open;
         for (const auto& [id, connection] : s.connections) open.push_back(connection);
         for (const auto& connection : open) connection->stop();
