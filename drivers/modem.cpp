@@ -604,23 +604,27 @@ awaitable<Exit> Modem::Impl::unlock() {
     co_return Exit::failed;
 }
 
+namespace {
+
+bool says_registered(const std::optional<at::RegStatus>& s) {
+    return s && at::is_registered(*s);
+}
+
+}  // namespace
+
 void Modem::Impl::note_registration(const at::Registration& reg) {
     if (reg.domain == at::RegDomain::gprs) return;
     (reg.domain == at::RegDomain::eps ? eps_reg_ : circuit_reg_) = reg.status;
-    const auto is_registered = [](const std::optional<at::RegStatus>& s) {
-        return s && at::is_registered(*s);
-    };
     // Shown: the registered domain (circuit first), else what circuit said.
-    const auto& shown = is_registered(circuit_reg_) ? circuit_reg_
-                        : is_registered(eps_reg_)   ? eps_reg_
-                        : circuit_reg_              ? circuit_reg_
-                                                    : eps_reg_;
+    const auto& shown = says_registered(circuit_reg_) ? circuit_reg_
+                        : says_registered(eps_reg_)   ? eps_reg_
+                        : circuit_reg_                ? circuit_reg_
+                                                      : eps_reg_;
     status_.registration = std::string(at::to_string(*shown));
 }
 
 bool Modem::Impl::registered() const {
-    return (circuit_reg_ && at::is_registered(*circuit_reg_)) ||
-           (eps_reg_ && at::is_registered(*eps_reg_));
+    return says_registered(circuit_reg_) || says_registered(eps_reg_);
 }
 
 awaitable<Exit> Modem::Impl::register_network() {

@@ -1,10 +1,7 @@
 #include "daemon/app/host_checks.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "config/pin_file.hpp"
@@ -65,13 +62,13 @@ std::vector<HostProblem> check_host(const config::Config& config) {
     for (std::size_t i = 0; i < config.modems.size(); ++i) {
         const auto& pin_file = config.modems[i].pin_file;
         if (pin_file.empty()) continue;
+        const auto read = config::read_pin_file(pin_file);
+        if (read.pin) continue;
         const std::string key = "modems[" + std::to_string(i) + "].pin_file";
-        if (::access(pin_file.c_str(), R_OK) != 0) {
-            out.push_back({key, "cannot read " + pin_file + " (" + std::strerror(errno) +
-                                    "): the modem will not be started unless smsgwd's user can"});
-            continue;
-        }
-        if (const auto read = config::read_pin_file(pin_file); !read.pin && !read.unreadable)
+        if (read.unreadable)
+            out.push_back(
+                {key, read.problem + ": the modem will not be started unless smsgwd's user can"});
+        else
             out.push_back({key, read.problem, true});
     }
     check_role(config.roles.admin, "admin", out);

@@ -201,15 +201,9 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
     // Set-based, a few statements for the whole claim rather than four per
     // part: a modem quicker than the writer's commits claims hundreds at a
     // time, and the writer's time per part is what holds it back.
-    const auto ids_of = [](const auto& items, auto id) {
-        std::string out = "[";
-        for (const auto& item : items) {
-            if (out.size() > 1) out += ',';
-            out += std::to_string(id(item));
-        }
-        return out + "]";
-    };
-    const std::string part_ids = ids_of(parts, [](const Part& p) { return p.id; });
+    std::vector<std::int64_t> ids;
+    for (const Part& p : parts) ids.push_back(p.id);
+    const std::string part_ids = rows::json_array(ids);
     const bool marked_written = written == Written::with_claim;
     db_->prepare(
            "UPDATE parts SET state = 'sending', modem = ?1, attempts = attempts + 1, written = ?2 "
@@ -228,12 +222,11 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
         Statement start = db_->prepare(
             "UPDATE messages SET state = 'sending', modem = coalesce(modem, ?1), updated_at = ?2 "
             "WHERE id IN (SELECT value FROM json_each(?3)) AND state = 'queued' RETURNING id");
-        start.bind_all(modem, to_millis(now),
-                       ids_of(single, [](std::int64_t id) { return id; }));
+        start.bind_all(modem, to_millis(now), rows::json_array(single));
         while (start.step()) started.push_back(start.int64(0));
         std::sort(started.begin(), started.end());  // RETURNING has no order
-        record_changes("message", ids_of(started, [](std::int64_t id) { return id; }),
-                       State::queued, State::sending, now, std::nullopt);
+        record_changes("message", rows::json_array(started), State::queued, State::sending, now,
+                       std::nullopt);
     }
     std::vector<std::int64_t> messages;  // to bind and re-derive from their parts
     for (Part& p : parts) {

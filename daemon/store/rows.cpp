@@ -35,6 +35,15 @@ std::string json_array(std::span<const std::string> items) {
     return out + "]";
 }
 
+std::string json_array(std::span<const std::int64_t> ids) {
+    std::string out = "[";
+    for (const std::int64_t id : ids) {
+        if (out.size() > 1) out += ',';
+        out += std::to_string(id);
+    }
+    return out + "]";
+}
+
 Message message(const Statement& st) {
     Message m;
     m.id = st.int64(0);

@@ -44,6 +44,8 @@ std::optional<int> optional_int(const Statement& st, int column);
 
 // A JSON array of strings (route prefixes for json_each, raw PDUs).
 std::string json_array(std::span<const std::string> items);
+// A JSON array of row ids, for `id IN (SELECT value FROM json_each(?))`.
+std::string json_array(std::span<const std::int64_t> ids);
 
 Message message(const Statement& st);
 Part part(const Statement& st);

@@ -226,8 +226,7 @@ std::string ModemCore::creg_line(const std::string& name, int n, bool unsolicite
     std::string line = name + ": ";
     if (!unsolicited) line += std::to_string(n) + ",";
     line += std::to_string(creg_stat(r));
-    bool registered = r == Registration::home || r == Registration::roaming;
-    if (n >= 2 && registered) {
+    if (n >= 2 && is_registered(r)) {
         // Location area / tracking area and cell id, fixed for the simulated cell.
         line += ",\"1A2B\",\"00C3D4E5\"";
         if (name != "+CREG" || traits_.access_technology == 7)
@@ -256,8 +255,7 @@ ModemCore::Outcome ModemCore::cmd_cops(const AtCommand& c) {
     auto name_in = [&](int format) {
         return format == 2 ? numeric : format == 1 ? short_name : config_.operator_name;
     };
-    Registration r = effective_registration();
-    bool registered = r == Registration::home || r == Registration::roaming;
+    const bool registered = is_registered(effective_registration());
     const std::string act = std::to_string(traits_.access_technology);
     switch (c.form) {
         case CommandForm::query:
@@ -361,8 +359,7 @@ ModemCore::Outcome ModemCore::cmd_cscs(const AtCommand& c) {
 }
 
 ModemCore::Outcome ModemCore::cmd_cgatt(const AtCommand& c) {
-    Registration r = effective_registration();
-    bool attached = r == Registration::home || r == Registration::roaming;
+    const bool attached = is_registered(effective_registration());
     switch (c.form) {
         case CommandForm::query: info(std::string("+CGATT: ") + (attached ? "1" : "0")); return ok();
         case CommandForm::test: info("+CGATT: (0,1)"); return ok();

@@ -470,27 +470,29 @@ void ModemCore::registration_changed(Registration before) {
     Registration now = effective_registration();
     if (now == before) return;
     log_event(std::string("registration ") + to_string(before) + " → " + to_string(now));
+    announce_registration(true);
+    retry_waiting();
+}
+
+void ModemCore::announce_registration(bool eps) {
     if (creg_n_ > 0) urc({creg_line("+CREG", creg_n_, true)});
     if (cgreg_n_ > 0) urc({creg_line("+CGREG", cgreg_n_, true)});
-    if (cereg_n_ > 0) urc({creg_line("+CEREG", cereg_n_, true)});
-    retry_waiting();
+    if (eps && cereg_n_ > 0) urc({creg_line("+CEREG", cereg_n_, true)});
 }
 
 void ModemCore::set_lte_only(bool lte_only) {
     if (lte_only == config_.lte_only) return;
     config_.lte_only = lte_only;
-    const Registration now = effective_registration();
-    if (now != Registration::home && now != Registration::roaming) return;  // nothing shown changes
+    // Only +CREG and +CGREG change, and only while registered; sends go on
+    // over LTE either way.
+    if (!is_registered(effective_registration())) return;
     log_event(std::string("LTE only ") + (lte_only ? "on" : "off"));
-    if (creg_n_ > 0) urc({creg_line("+CREG", creg_n_, true)});
-    if (cgreg_n_ > 0) urc({creg_line("+CGREG", cgreg_n_, true)});
-    retry_waiting();
+    announce_registration(false);
 }
 
 Registration ModemCore::registration_of(const std::string& name) const {
     const Registration r = effective_registration();
-    const bool registered = r == Registration::home || r == Registration::roaming;
-    return config_.lte_only && registered && name != "+CEREG" ? Registration::searching : r;
+    return config_.lte_only && is_registered(r) && name != "+CEREG" ? Registration::searching : r;
 }
 
 void ModemCore::set_registration(Registration registration) {

@@ -183,6 +183,9 @@ private:
     std::string random_noise_line();
     Registration effective_registration() const;
     void registration_changed(Registration before);
+    // The registration URCs the modem was asked for (AT+CREG=n…), +CEREG's
+    // only with `eps`.
+    void announce_registration(bool eps);
     // What +CREG/+CGREG (`name`) or +CEREG reports: --lte-only keeps the first two searching.
     Registration registration_of(const std::string& name) const;
     void become_deaf(std::chrono::milliseconds duration, bool boot_afterwards);

@@ -60,4 +60,8 @@ int creg_stat(Registration r) {
     return 0;
 }
 
+bool is_registered(Registration r) {
+    return r == Registration::home || r == Registration::roaming;
+}
+
 }  // namespace smsgw::modemsim

@@ -22,6 +22,7 @@ enum class Registration : std::uint8_t { none, home, searching, denied, roaming 
 const char* to_string(Registration r);
 std::optional<Registration> registration_from_string(std::string_view name);
 int creg_stat(Registration r);  // 0 none, 1 home, 2 searching, 3 denied, 5 roaming
+bool is_registered(Registration r);  // home or roaming
 
 struct SimConfig {
     Flavour flavour = Flavour::generic;
