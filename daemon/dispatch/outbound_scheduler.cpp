@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/event_publisher.hpp"
@@ -197,6 +198,10 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     awaitable<std::string> commit_written(std::shared_ptr<Impl> self, std::int64_t part_id);
     // Queues the result of send `id` (settled once committed or given up).
     void record(Sender& s, const store::Part& part, const SendResult& r, std::uint64_t id);
+    void record_sent(Sender& s, const store::Part& part, const SendResult& r, std::uint64_t id);
+    // A result committed (update) or given up (null): counted, logged, its event.
+    void settle(Sender& s, const store::Part& part, const SendResult& r, std::uint64_t id,
+                const store::StateUpdate* update, const std::optional<store::Message>& message);
     void recorded(Sender& s, const store::Part& part, const SendResult& r,
                   const store::StateUpdate& update);
     // Queues requeue_modem_parts; what s holds claimed is void from now on.
@@ -225,6 +230,20 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     bool due_known_ = false;
     std::optional<store::Time> next_due_;
     LocalDayCache today_;
+    // Sent results gathered into one writer operation until it starts.
+    struct SentResults {
+        struct Item {
+            Sender* sender;
+            store::Part part;
+            SendResult result;
+            std::uint64_t id;
+            std::optional<store::StateUpdate> update;  // none: the part was no longer sending
+            std::optional<store::Message> message;     // for its event, when someone listens
+        };
+        std::vector<Item> items;
+        bool listening = false;
+    };
+    std::weak_ptr<SentResults> sent_waiting_;
 };
 
 // ---- public handle ------------------------------------------------------------------
@@ -860,6 +879,10 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
     }
     if (r.status == SendResult::Status::sent || r.status == SendResult::Status::uncertain)
         s.limiter.count_sent(s.day);  // an uncertain part may have cost a send too
+    if (r.status == SendResult::Status::sent) {
+        record_sent(s, part, r, id);
+        return;
+    }
     // The update, and the message as its event shows it: read by the writer in
     // the same transaction when someone listens, which spares the io_context
     // a read transaction of its own for every part.
@@ -874,50 +897,96 @@ void OutboundScheduler::Impl::record(Sender& s, const store::Part& part, const S
         [part, r, out](store::Store& st) {
             const store::Time now = core::now();
             auto& update = out->update;
-            switch (r.status) {
-                case SendResult::Status::sent:
-                    update = st.mark_sent(part.id, r.mr, now);  // sent always has its TP-MR
-                    break;
-                case SendResult::Status::failed:
-                    update = st.mark_failed(part.id, r.reason,
-                                            r.error_class() == at::ErrorClass::permanent
-                                                ? store::FailureKind::permanent
-                                                : store::FailureKind::temporary,
-                                            now);
-                    break;
-                case SendResult::Status::uncertain:
-                    update = st.mark_uncertain(
-                        part.id, r.reason.empty() ? "no answer to AT+CMGS after the PDU" : r.reason,
-                        now);
-                    break;
-                case SendResult::Status::not_ready:
-                    break;
-            }
+            if (r.status == SendResult::Status::failed)
+                update = st.mark_failed(part.id, r.reason,
+                                        r.error_class() == at::ErrorClass::permanent
+                                            ? store::FailureKind::permanent
+                                            : store::FailureKind::temporary,
+                                        now);
+            else
+                update = st.mark_uncertain(
+                    part.id, r.reason.empty() ? "no answer to AT+CMGS after the PDU" : r.reason,
+                    now);
             if (out->listening && core::EventPublisher::has_event(update))
                 out->message = st.find_message(update.message_id);
         },
         [this, sp, part, r, out, id](bool committed) {
-            // Given up too: a report about it then matches nothing, and the
-            // part becomes uncertain (below); later reports are not held up.
-            send_settled(*sp, id);
-            if (!committed) {
-                // It stays in sending; the next requeue marks it uncertain first,
-                // so that it is never put back in the queue and sent again.
-                spdlog::error(
-                    "dispatch: modem[{}] the outcome of {} ({}) could not be recorded; it will "
-                    "be marked uncertain",
-                    sp->name, describe(part), to_string(r.status));
-                sp->unrecorded.push_back(part.id);
-                return;
-            }
-            recorded(*sp, part, r, out->update);
-            if (out->message)
-                events_.message_update(out->update, *out->message);
-            else
-                events_.message_update(store_, out->update);  // a subscriber came meanwhile
+            settle(*sp, part, r, id, committed ? &out->update : nullptr, out->message);
         },
         SteadyClock::now() + options_.record_delay,
         [this, out] { out->listening = events_.listening_to_updates(); });
+}
+
+void OutboundScheduler::Impl::record_sent(Sender& s, const store::Part& part, const SendResult& r,
+                                          std::uint64_t id) {
+    // Joins the sent results not yet handed to the writer, one operation for
+    // them all: at 0 ms a modem has hundreds between two commits, and the
+    // writer's time per part is what holds it back.
+    if (auto batch = sent_waiting_.lock()) {
+        batch->items.push_back(SentResults::Item{&s, part, r, id, {}, {}});
+        return;
+    }
+    auto batch = std::make_shared<SentResults>();
+    batch->items.push_back(SentResults::Item{&s, part, r, id, {}, {}});
+    sent_waiting_ = batch;
+    commits_->submit(
+        [batch](store::Store& st) {
+            std::vector<store::Store::SentPart> sent;
+            sent.reserve(batch->items.size());
+            for (const auto& item : batch->items) sent.push_back({item.part.id, item.result.mr});
+            auto updates = st.mark_sent_many(sent, core::now());
+            std::vector<std::int64_t> shown;  // messages whose event is built
+            for (std::size_t i = 0; i < updates.size(); ++i) {
+                batch->items[i].update = std::move(updates[i]);
+                const auto& u = batch->items[i].update;
+                if (batch->listening && u && core::EventPublisher::has_event(*u))
+                    shown.push_back(u->message_id);
+            }
+            if (shown.empty()) return;
+            std::unordered_map<std::int64_t, store::Message> messages;
+            for (auto& m : st.find_messages(shown)) messages.emplace(m.id, std::move(m));
+            for (auto& item : batch->items) {
+                if (!item.update || !core::EventPublisher::has_event(*item.update)) continue;
+                const auto it = messages.find(item.update->message_id);
+                if (it != messages.end()) item.message = it->second;
+            }
+        },
+        [this, batch](bool committed) {
+            for (auto& item : batch->items) {
+                const store::StateUpdate* update =
+                    committed && item.update ? &*item.update : nullptr;
+                settle(*item.sender, item.part, item.result, item.id, update, item.message);
+            }
+        },
+        SteadyClock::now() + options_.record_delay,
+        [this, batch] {
+            // Handed to the writer: what is sent from now on goes in a new one.
+            if (sent_waiting_.lock() == batch) sent_waiting_.reset();
+            batch->listening = events_.listening_to_updates();
+        });
+}
+
+void OutboundScheduler::Impl::settle(Sender& s, const store::Part& part, const SendResult& r,
+                                     std::uint64_t id, const store::StateUpdate* update,
+                                     const std::optional<store::Message>& message) {
+    // Given up too: a report about it then matches nothing, and the part
+    // becomes uncertain (below); later reports are not held up.
+    send_settled(s, id);
+    if (!update) {
+        // It stays in sending; the next requeue marks it uncertain first, so
+        // that it is never put back in the queue and sent again.
+        spdlog::error(
+            "dispatch: modem[{}] the outcome of {} ({}) could not be recorded; it will be "
+            "marked uncertain",
+            s.name, describe(part), to_string(r.status));
+        s.unrecorded.push_back(part.id);
+        return;
+    }
+    recorded(s, part, r, *update);
+    if (message)
+        events_.message_update(*update, *message);
+    else
+        events_.message_update(store_, *update);  // a subscriber came meanwhile
 }
 
 void OutboundScheduler::Impl::recorded(Sender& s, const store::Part& part, const SendResult& r,

@@ -1,7 +1,9 @@
 // The outbound queue: accepting batches (idempotency, wallet), claiming parts
 // for a modem, and every transition a part makes until its status report.
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "daemon/store/rows.hpp"
 #include "daemon/store/sqlite.hpp"
@@ -285,18 +287,103 @@ std::optional<Time> Store::last_sent(std::string_view modem) {
 }
 
 StateUpdate Store::mark_sent(std::int64_t part_id, int tp_mr, Time at) {
+    const SentPart one[] = {{part_id, tp_mr}};
+    auto updates = mark_sent_many(one, at);
+    if (!updates.front()) require_state(load_part(part_id), State::sending, "mark_sent");
+    return *updates.front();
+}
+
+std::vector<std::optional<StateUpdate>> Store::mark_sent_many(std::span<const SentPart> sent,
+                                                              Time at) {
+    std::vector<std::optional<StateUpdate>> updates(sent.size());
+    if (sent.empty()) return updates;
+    std::string pairs = "[";  // [[part id, TP-MR], …], a part given twice by its first
+    std::unordered_set<std::int64_t> given;
+    for (const SentPart& s : sent) {
+        if (!given.insert(s.part_id).second) continue;
+        if (pairs.size() > 1) pairs += ',';
+        pairs += '[' + std::to_string(s.part_id) + ',' + std::to_string(s.tp_mr & 0xFF) + ']';
+    }
+    pairs += ']';
     Transaction tx(*db_);
-    Part part = load_part(part_id);
-    require_state(part, State::sending, "mark_sent");
-    Statement st = db_->prepare(
-        "UPDATE parts SET state = 'sent', tp_mr = ?, sent_at = ?, error = NULL, written = 0 "
-        "WHERE id = ?");
-    st.bind_all(tp_mr & 0xFF, to_millis(at), part_id).run();
-    record_change("part", part.id, part.state, State::sent, at,
-                  "TP-MR " + std::to_string(tp_mr & 0xFF));
-    StateUpdate u = finish_update(part, State::sent, at);
+    struct Moved {
+        std::int64_t message_id;
+        int total;
+    };
+    std::unordered_map<std::int64_t, Moved> moved;  // by part id
+    {
+        // `+parts.state`: each given part by its rowid. Searched by state
+        // instead, SQLite would walk every sending part for every one given.
+        Statement st = db_->prepare(
+            "UPDATE parts SET state = 'sent', tp_mr = j.value ->> 1, sent_at = ?1, error = NULL, "
+            "written = 0 FROM json_each(?2) j WHERE parts.id = j.value ->> 0 AND "
+            "+parts.state = 'sending' RETURNING parts.id, parts.message_id, parts.total");
+        st.bind_all(to_millis(at), pairs);
+        while (st.step())
+            moved.emplace(st.int64(0), Moved{st.int64(1), static_cast<int>(st.int64(2))});
+    }
+    if (moved.empty()) {
+        tx.commit();
+        return updates;
+    }
+    // The history in the order given; a part given twice moved once.
+    std::string moved_pairs = "[";
+    std::vector<std::int64_t> single;  // messages of one part: sending → sent with it
+    std::vector<std::int64_t> multi;   // the others, derived again from their parts
+    struct Change {
+        std::size_t last = 0;  // index of its last part in `sent`
+        State from = State::sending;
+        State to = State::sent;
+    };
+    std::unordered_map<std::int64_t, Change> changes;  // by message id
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        const auto node = moved.extract(sent[i].part_id);
+        if (node.empty()) continue;
+        if (moved_pairs.size() > 1) moved_pairs += ',';
+        moved_pairs += '[' + std::to_string(sent[i].part_id) + ',' +
+                       std::to_string(sent[i].tp_mr & 0xFF) + ']';
+        StateUpdate& u = updates[i].emplace();
+        u.part_id = sent[i].part_id;
+        u.message_id = node.mapped().message_id;
+        u.part_state = State::sent;
+        const auto [change, first] = changes.try_emplace(u.message_id);
+        change->second.last = i;
+        if (first) (node.mapped().total == 1 ? single : multi).push_back(u.message_id);
+    }
+    moved_pairs += ']';
+    db_->prepare(
+           "INSERT INTO state_changes (entity, entity_id, from_state, to_state, at, detail) "
+           "SELECT 'part', j.value ->> 0, 'sending', 'sent', ?1, 'TP-MR ' || (j.value ->> 1) "
+           "FROM json_each(?2) j ORDER BY j.key")
+        .bind_all(to_millis(at), moved_pairs)
+        .run();
+    if (!single.empty()) {
+        std::vector<std::int64_t> followed;  // those that were in sending, as expected
+        Statement st = db_->prepare(
+            "UPDATE messages SET state = 'sent', error = NULL, updated_at = ?1 "
+            "WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'sending' RETURNING id");
+        st.bind_all(to_millis(at), rows::json_array(single));
+        while (st.step()) followed.push_back(st.int64(0));
+        std::sort(followed.begin(), followed.end());  // RETURNING has no order
+        record_changes("message", rows::json_array(followed), State::sending, State::sent, at,
+                       std::nullopt);
+        for (const std::int64_t id : single)
+            if (!std::binary_search(followed.begin(), followed.end(), id)) multi.push_back(id);
+    }
+    for (const std::int64_t id : multi) {
+        Change& change = changes.at(id);
+        std::tie(change.from, change.to) = refresh_message_state(id, at);
+    }
+    // A message's change on its last part's update; its earlier parts' say
+    // it stayed as it was.
+    for (std::size_t i = 0; i < updates.size(); ++i) {
+        if (!updates[i]) continue;
+        const Change& change = changes.at(updates[i]->message_id);
+        updates[i]->message_from = change.from;
+        updates[i]->message_to = change.last == i ? change.to : change.from;
+    }
     tx.commit();
-    return u;
+    return updates;
 }
 
 StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, FailureKind kind,

@@ -298,6 +298,12 @@ std::optional<Message> Store::find_message(std::int64_t message_id) {
     return rows::one(*db_, sql, rows::message, message_id);
 }
 
+std::vector<Message> Store::find_messages(std::span<const std::int64_t> message_ids) {
+    static const std::string sql = "SELECT " + rows::message_columns +
+                                   " FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))";
+    return rows::all(*db_, sql, rows::message, rows::json_array(message_ids));
+}
+
 std::optional<Message> Store::find_by_idempotency_key(std::string_view key) {
     static const std::string sql =
         "SELECT " + rows::message_columns + " FROM messages m WHERE m.idempotency_key = ?";

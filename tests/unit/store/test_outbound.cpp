@@ -240,6 +240,99 @@ TEST_CASE("a claim records each part's and each message's move to sending, in or
     CHECK(history[6].to == State::sending);
 }
 
+TEST_CASE("sent results of many parts: each part's TP-MR and history, a message's change once",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto single = insert(store, message("+491700000001", 1), at_seconds(0));
+    const auto two = insert(store, message("+491700000002", 2), at_seconds(1));
+    const auto three = insert(store, message("+491700000003", 3), at_seconds(2));
+    const auto ended = insert(store, message("+491700000004", 1), at_seconds(3));
+    const auto claimed = store.claim_next_parts("m1", at_seconds(5), 10);
+    REQUIRE(claimed.size() == 7);
+    const auto part_of = [&](std::int64_t message, int seq) {
+        for (const auto& p : claimed)
+            if (p.message_id == message && p.seq == seq) return p.id;
+        FAIL("no part " << seq << " of message " << message);
+        return std::int64_t{0};
+    };
+    // The last message's part ends before its result comes: no longer sending.
+    store.mark_failed(part_of(ended, 1), "+CMS ERROR: 500", FailureKind::permanent,
+                      at_seconds(6));
+    const Store::SentPart sent[] = {
+        {part_of(two, 1), 7},     {part_of(single, 1), 8}, {part_of(three, 1), 9},
+        {part_of(ended, 1), 10},  {part_of(two, 2), 255 + 12},  // the TP-MR is a byte
+        {part_of(single, 1), 13},  // given twice: moved once, by its first entry
+    };
+    const auto updates = store.mark_sent_many(sent, at_seconds(7));
+    REQUIRE(updates.size() == 6);
+    CHECK_FALSE(updates[3]);
+    CHECK_FALSE(updates[5]);
+    for (const std::size_t i : {0u, 1u, 2u, 4u}) {
+        REQUIRE(updates[i]);
+        CHECK(updates[i]->part_id == sent[i].part_id);
+        CHECK(updates[i]->part_state == State::sent);
+    }
+    // The single message went sending → sent; the two-part one changes on its
+    // last part's update, its first says it stayed in sending; the three-part
+    // one, two parts still to go, stays in sending.
+    CHECK(updates[1]->message_id == single);
+    CHECK(updates[1]->message_from == State::sending);
+    CHECK(updates[1]->message_to == State::sent);
+    CHECK(updates[0]->message_id == two);
+    CHECK_FALSE(updates[0]->message_changed());
+    CHECK(updates[0]->message_from == State::sending);
+    CHECK(updates[4]->message_id == two);
+    CHECK(updates[4]->message_from == State::sending);
+    CHECK(updates[4]->message_to == State::sent);
+    CHECK(updates[2]->message_id == three);
+    CHECK_FALSE(updates[2]->message_changed());
+    CHECK(updates[2]->message_to == State::sending);
+
+    CHECK(message_state(store, single) == State::sent);
+    CHECK(message_state(store, two) == State::sent);
+    CHECK(message_state(store, three) == State::sending);
+    CHECK(message_state(store, ended) == State::failed);
+    const auto two_detail = store.get_message(two);
+    CHECK(two_detail->parts[0].tp_mr == 7);
+    CHECK(two_detail->parts[1].tp_mr == 11);
+    CHECK(two_detail->parts[1].sent_at == at_seconds(7));
+    CHECK(two_detail->message.updated_at == at_seconds(7));
+    CHECK(store.get_message(single)->parts[0].tp_mr == 8);
+    CHECK_FALSE(store.get_message(ended)->parts[0].tp_mr);
+
+    // Each part's move with its TP-MR, then the message's, once.
+    const auto history = store.message_history(two);
+    REQUIRE(history.size() == 7);  // queued; 2 parts and the message to sending; 2 parts sent; sent
+    CHECK(history[4].entity == "part");
+    CHECK(history[4].from == State::sending);
+    CHECK(history[4].to == State::sent);
+    CHECK(history[4].detail == "TP-MR 7");
+    CHECK(history[4].at == at_seconds(7));
+    CHECK(history[5].detail == "TP-MR 11");
+    CHECK(history[6].entity == "message");
+    CHECK(history[6].from == State::sending);
+    CHECK(history[6].to == State::sent);
+    const auto single_history = store.message_history(single);
+    REQUIRE(single_history.size() == 5);
+    CHECK(single_history[3].detail == "TP-MR 8");
+    CHECK(single_history[4].entity == "message");
+    CHECK(single_history[4].to == State::sent);
+    CHECK(store.message_history(ended).size() == 5);  // nothing added by the late result
+
+    // One part at a time (mark_sent) takes the same path, and refuses a part
+    // no longer sending, saying what it is.
+    const auto last = store.mark_sent(part_of(three, 2), 14, at_seconds(8));
+    CHECK_FALSE(last.message_changed());
+    try {
+        store.mark_sent(part_of(ended, 1), 15, at_seconds(8));
+        FAIL("mark_sent accepted a failed part");
+    } catch (const StoreError& e) {
+        CHECK_THAT(e.what(), Catch::Contains("is failed, not sending"));
+    }
+    CHECK(store.mark_sent_many({}, at_seconds(9)).empty());
+}
+
 TEST_CASE("all parts of a message go through the modem that took its first part",
           "[store][outbound]") {
     TempDir dir;
