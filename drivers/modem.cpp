@@ -319,7 +319,14 @@ awaitable<void> Modem::Impl::run() {
         }
         Exit e = co_await identify();
         if (e == Exit::ok) e = co_await unlock();
-        while (e == Exit::ok || e == Exit::reregister) {
+        while (e == Exit::ok || e == Exit::reregister || e == Exit::sim) {
+            if (e == Exit::sim) {
+                spdlog::warn("{} {}: unlocking the SIM again", log_name(), sim_attention_);
+                set_error("sim_attention", sim_attention_ + ": unlocking the SIM again");
+                sim_attention_.clear();
+                e = co_await unlock();
+                if (e != Exit::ok) break;
+            }
             e = co_await register_network();
             if (e == Exit::ok) e = co_await configure();
             if (e == Exit::ok) e = co_await ready_loop();
@@ -683,6 +690,10 @@ awaitable<Exit> Modem::Impl::register_network() {
                 publish(r.lines.front());
             }
         }
+        // A SIM re-seated or reset asks for its PIN again, and one pulled is
+        // gone: the modem then registers nowhere, and waiting for the network
+        // would never end (nor say why).
+        if (const Exit e = co_await check_sim_while_unregistered(); e != Exit::ok) co_return e;
         if (std::chrono::steady_clock::now() >= deadline) {
             if (status_.last_error != "registration_denied")
                 set_error("not_registered", "not registered after " +
@@ -694,6 +705,27 @@ awaitable<Exit> Modem::Impl::register_network() {
         if (!co_await sleep(settings_.register_poll)) co_return Exit::stopped;
         if (!gone_.empty()) co_return Exit::gone;
     }
+}
+
+bool Modem::Impl::is_sim_state_error(std::string_view name) {
+    return name == "sim_not_inserted" || name == "sim_failure" || name == "sim_wrong" ||
+           name.ends_with("pin_required") || name.ends_with("puk_required");
+}
+
+awaitable<Exit> Modem::Impl::check_sim_while_unregistered() {
+    const Reply r = co_await cmd("AT+CPIN?");
+    if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
+    if (!r.ok()) {
+        // Busy, or a modem that does not say: the registration goes on.
+        if (!r.final.error || !is_sim_state_error(r.final.error->entry().name)) co_return Exit::ok;
+        sim_attention_ = "AT+CPIN? answers " + r.final.line;
+        co_return Exit::sim;
+    }
+    const auto state = at::parse_cpin(r.line("+CPIN:"));
+    if (!state || *state == at::PinState::ready || *state == at::PinState::not_ready)
+        co_return Exit::ok;  // NOT READY: the SIM is starting; asked again at the next poll
+    sim_attention_ = "AT+CPIN? answers " + r.line("+CPIN:");
+    co_return Exit::sim;
 }
 
 // A modem that has just started refuses SMS commands until its SMS service is
@@ -924,6 +956,7 @@ awaitable<Exit> Modem::Impl::ready_loop() {
         // A restart first: its set-up registers too, and unlocks the SIM
         // before, which a restarted modem may ask for again.
         if (!restarted_.empty()) co_return Exit::restarted;
+        if (!sim_attention_.empty()) co_return Exit::sim;
         if (reregister_) co_return Exit::reregister;
         // Reads first: an announced message may be a STOP, and a delete only
         // frees a slot that nobody waits for. The deletes of a burst's

@@ -27,6 +27,7 @@ enum class Exit {
     hang,        // no answer in time: recovery ladder
     failed,      // a technician must act; retried slowly, never with a rejected PIN
     reregister,  // registration lost while ready
+    sim,         // the SIM asks for attention again (its PIN, gone): unlock it anew
     restarted,   // the modem announced a start-up while ready: set it up again
     stopped,     // stop() was called
 };
@@ -52,6 +53,12 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     awaitable<Exit> identify_basic();
     awaitable<Exit> identify();
     awaitable<Exit> unlock();
+    // While not registered: whether the SIM is the reason (AT+CPIN? says other
+    // than READY) — Exit::sim then, with sim_attention_ saying why.
+    awaitable<Exit> check_sim_while_unregistered();
+    // Whether an error (by its table name) is about the SIM's state: not
+    // inserted, failed, wrong, or asking for a PIN or PUK.
+    static bool is_sim_state_error(std::string_view error_name);
     awaitable<Exit> register_network();
     awaitable<Exit> configure();
     // configure() waits this long for the modem's SMS service to start.
@@ -175,6 +182,10 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     std::string gone_;  // why the port went away; empty while it is there
     std::string hang_;  // the command that got no answer; empty when none
     std::string restarted_;  // the start-up indication seen while ready; empty when none
+    // Why the SIM needs unlocking again while the modem runs (an AT+CMGS or
+    // AT+CPIN? said so: a SIM re-seated or reset asks for its PIN again, one
+    // pulled is gone); empty when it does not.
+    std::string sim_attention_;
     bool echo_seen_off_ = false;  // a command answered without echo since the last set-up
     bool echo_after_restart_told_ = false;  // the log said it once since the last set-up
     bool send_error_shown_ = false;  // last_error is a refused AT+CMGS's (show_send_error)

@@ -178,6 +178,12 @@ void Modem::Impl::show_send_error(const at::Final& final) {
     if (entry.error_class != at::ErrorClass::modem) return;
     std::string text = "AT+CMGS refused: " + final.error->to_string();
     if (!entry.hint.empty()) text += " (" + std::string(entry.hint) + ")";
+    // The SIM asks for its PIN again, or is gone: the lifecycle unlocks it
+    // anew (with the configured PIN) or says what it needs.
+    if (is_sim_state_error(entry.name) && sim_attention_.empty()) {
+        sim_attention_ = "AT+CMGS refused: " + final.error->to_string();
+        wake();
+    }
     set_error(std::string(entry.name), std::move(text));
     send_error_shown_ = true;
 }

@@ -963,6 +963,54 @@ TEST_CASE("Modem: a quiet restart that locks the SIM again is unlocked and set u
     CHECK(r.status == SendResult::Status::sent);
 }
 
+TEST_CASE("Modem: a SIM that asks for its PIN again while ready is unlocked again, one pulled is missing") {
+    // A SIM re-seated in a hot-swap tray, or reset by the network, asks for
+    // its PIN again without the modem restarting; the next AT+CMGS says so
+    // (+CMS ERROR 311), and the modem leaves ready to unlock it with the
+    // configured PIN rather than wait for a network it cannot join.
+    SimProcess sim({"--pin", "4321"});
+    auto settings = test_settings("office-1", sim.link());
+    settings.pin = "4321";
+    settings.health_interval = 1h;  // only the sends tell
+    settings.drain_interval = 1h;
+    Rig rig(std::move(settings));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "sim"}, {"event", "reset"}});
+    const auto refused = rig.send(encode("+4917012345678", "while the SIM is locked").parts[0]);
+    REQUIRE(refused.status == SendResult::Status::failed);
+    CHECK(refused.error_class() == at::ErrorClass::modem);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 2; }, 8s));
+    CHECK(rig.observer.count(ModemState::unlocking) == 2);
+    CHECK(rig.observer.count(ModemState::failed) == 0);
+    CHECK(rig.modem->status().last_error.empty());
+    CHECK(rig.send(encode("+4917012345678", "unlocked again").parts[0]).status ==
+          SendResult::Status::sent);
+
+    // Pulled: the modem says what is missing, and comes back when it is there.
+    sim.control({{"op", "sim"}, {"event", "removed"}});
+    const auto no_sim = rig.send(encode("+4917012345678", "no SIM").parts[0]);
+    REQUIRE(no_sim.status == SendResult::Status::failed);
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::failed); }, 8s));
+    CHECK(rig.modem->status().last_error == "sim_missing");
+    CHECK_THAT(rig.modem->status().last_error_text, Catch::Contains("SIM"));
+    sim.control({{"op", "sim"}, {"event", "inserted"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.count(ModemState::ready) == 3; }, 8s));
+    CHECK(rig.send(encode("+4917012345678", "back").parts[0]).status ==
+          SendResult::Status::sent);
+}
+
+TEST_CASE("Modem: a SIM pulled from a ready modem is found missing, not waited for as a network") {
+    // No send tells this time: the health check finds the modem unregistered,
+    // and while it waits for the network it asks the SIM too.
+    SimProcess sim;
+    Rig rig(frequent_health_checks(sim));
+    REQUIRE(rig.ready());
+    sim.control({{"op", "sim"}, {"event", "removed"}});
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::failed); }, 8s));
+    CHECK(rig.modem->status().last_error == "sim_missing");
+    CHECK(rig.observer.saw(ModemState::registering));
+}
+
 TEST_CASE("Modem: a message stored without an announcement is found at the next health check") {
     // Lost +CMTI: the health check's AT+CPMS? shows more on the SIM than the
     // driver knows of, and it reads them then, not at the next periodic drain.

@@ -437,6 +437,36 @@ TEST_CASE("Option --lte-only: +CREG searches while +CEREG is registered, and SMS
           "lte_only: expected true or false");
 }
 
+TEST_CASE("Control op sim: a SIM reset asks for its PIN again, a pulled one is not inserted") {
+    SimProcess sim({"--pin", "4321"});
+    PtyClient modem(sim.link());
+    REQUIRE(modem.command("ATE0;+CMEE=1;+CREG=1") == "ATE0;+CMEE=1;+CREG=1\r\r\nOK\r\n");
+    REQUIRE(modem.command("AT+CPIN=\"4321\"") == "\r\nOK\r\n");
+    CHECK(modem.expect("\r\n+CREG: 1\r\n").size() > 0);
+    auto message = pdu::encode_submit("+491701234567", "locked");
+    REQUIRE(message.has_value());
+    // Reset, announced: the PIN again, the network lost with it, SMS refused.
+    REQUIRE(sim.control({{"op", "sim"}, {"event", "reset"}, {"announce", true}})["ok"] == true);
+    CHECK(modem.expect("\r\n+CREG: 0\r\n").find("+CPIN: SIM PIN") != std::string::npos);
+    CHECK(modem.command("AT+CPIN?") == "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+    modem.send("AT+CMGS=" + std::to_string(message->parts[0].tpdu_length) + "\r");
+    CHECK(modem.expect("\r\n+CMS ERROR: 311\r\n").size() > 0);
+    REQUIRE(modem.command("AT+CPIN=\"4321\"") == "\r\nOK\r\n");
+    CHECK(modem.expect("\r\n+CREG: 1\r\n").size() > 0);
+    // Pulled, not announced: not inserted, to AT+CPIN? and to SMS commands.
+    REQUIRE(sim.control({{"op", "sim"}, {"event", "removed"}})["ok"] == true);
+    CHECK(modem.expect("\r\n+CREG: 0\r\n").find("+CPIN") == std::string::npos);
+    CHECK(modem.command("AT+CPIN?") == "\r\n+CME ERROR: 10\r\n");
+    modem.send("AT+CMGS=" + std::to_string(message->parts[0].tpdu_length) + "\r");
+    CHECK(modem.expect("\r\n+CMS ERROR: 310\r\n").size() > 0);
+    // Back in the tray: locked until its PIN is entered.
+    REQUIRE(sim.control({{"op", "sim"}, {"event", "inserted"}})["ok"] == true);
+    CHECK(modem.command("AT+CPIN?") == "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+    CHECK(sim.control({{"op", "sim"}, {"event", "lost"}})["error"] ==
+          "event: expected reset, removed or inserted, not \"lost\"");
+    CHECK(sim.control({{"op", "sim"}})["error"] == "event: expected reset, removed or inserted");
+}
+
 TEST_CASE("Option --cmgs-latency-ms: the answer comes late and input typed meanwhile waits") {
     SimProcess sim({"--cmgs-latency-ms", "300"});
     PtyClient modem(sim.link());

@@ -19,6 +19,7 @@ struct AtError {
 namespace cme {
 inline constexpr int operation_not_allowed = 3;
 inline constexpr int operation_not_supported = 4;
+inline constexpr int sim_not_inserted = 10;
 inline constexpr int sim_pin_required = 11;
 inline constexpr int sim_puk_required = 12;
 inline constexpr int sim_failure = 13;
@@ -31,6 +32,7 @@ namespace cms {
 inline constexpr int operation_not_allowed = 302;
 inline constexpr int operation_not_supported = 303;
 inline constexpr int invalid_pdu_parameter = 304;
+inline constexpr int sim_not_inserted = 310;
 inline constexpr int sim_pin_required = 311;
 inline constexpr int sim_failure = 313;
 inline constexpr int sim_puk_required = 316;

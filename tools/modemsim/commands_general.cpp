@@ -141,6 +141,7 @@ ModemCore::Outcome ModemCore::cmd_cpin(const AtCommand& c) {
             case SimLock::pin: info("+CPIN: SIM PIN"); break;
             case SimLock::puk: info("+CPIN: SIM PUK"); break;
             case SimLock::blocked: return err_cme(cme::sim_failure);
+            case SimLock::absent: return err_cme(cme::sim_not_inserted);
         }
         return ok();
     }
@@ -154,6 +155,7 @@ ModemCore::Outcome ModemCore::cmd_cpin(const AtCommand& c) {
             // TS 27.007 §8.3: no PIN pending → error, nothing sent to the SIM.
             return err_cme(cme::operation_not_allowed);
         case SimLock::blocked: return err_cme(cme::sim_failure);
+        case SimLock::absent: return err_cme(cme::sim_not_inserted);
         case SimLock::pin:
             if (*code != pin_) {
                 if (--pin_tries_ <= 0) sim_lock_ = SimLock::puk;
@@ -217,6 +219,7 @@ ModemCore::Outcome ModemCore::cmd_huawei_cpin(const AtCommand& c) {
         case SimLock::pin: info("^CPIN: SIM PIN," + std::to_string(pin_tries_) + tail); break;
         case SimLock::puk: info("^CPIN: SIM PUK," + std::to_string(puk_tries_) + tail); break;
         case SimLock::blocked: return err_cme(cme::sim_failure);
+        case SimLock::absent: return err_cme(cme::sim_not_inserted);
     }
     return ok();
 }

@@ -192,6 +192,22 @@ public:
         return json::object();
     }
 
+    json sim(const json& req) {
+        const auto event = opt_string(req, "event");
+        if (!event) throw OpError("event: expected reset, removed or inserted");
+        ModemCore::SimEvent e;
+        if (*event == "reset")
+            e = ModemCore::SimEvent::reset;
+        else if (*event == "removed")
+            e = ModemCore::SimEvent::removed;
+        else if (*event == "inserted")
+            e = ModemCore::SimEvent::inserted;
+        else
+            throw OpError("event: expected reset, removed or inserted, not \"" + *event + "\"");
+        core_.sim_event(e, opt_bool(req, "announce"));
+        return json::object();
+    }
+
     json unplug(const json& req) {
         auto seconds = opt_number(req, "seconds", 0, 3600);
         if (!seconds) throw OpError("seconds: a number is required");
@@ -280,7 +296,7 @@ constexpr OpRow kOps[] = {
     {"hang", &ControlOpsImpl::hang}, {"unplug", &ControlOpsImpl::unplug},
     {"set", &ControlOpsImpl::set}, {"stats", &ControlOpsImpl::stats},
     {"sent", &ControlOpsImpl::sent}, {"storage", &ControlOpsImpl::storage},
-    {"restart", &ControlOpsImpl::restart},
+    {"restart", &ControlOpsImpl::restart}, {"sim", &ControlOpsImpl::sim},
 };
 
 }  // namespace

@@ -149,6 +149,8 @@ int main(int argc, char** argv) {
         "      during_response_to: \"AT+CMGS\" (inside that answer), before_answer: true\n"
         "  {\"op\":\"hang\",\"seconds\":S}  {\"op\":\"unplug\",\"seconds\":S}\n"
         "  {\"op\":\"restart\"}  optional: quiet, keep_echo\n"
+        "  {\"op\":\"sim\",\"event\":\"reset\"}  the SIM, without a restart: reset (asks for its PIN\n"
+        "      again when it has one), removed or inserted; optional: announce (+CPIN: …)\n"
         "  {\"op\":\"set\",…}  signal (0–31, 99), registration (home|roaming|searching|denied|none),\n"
         "      lte_only (true|false, as --lte-only),\n"
         "      error_rate (0–1), operator, lose_answer_to (\"AT+CMGD\"), refuse_reads, cmgs_without_mr,\n"

@@ -289,6 +289,7 @@ void ModemCore::execute_line(std::string_view raw, bool logged) {
             switch (sim_lock_) {
                 case SimLock::pin: code = cms ? cms::sim_pin_required : cme::sim_pin_required; break;
                 case SimLock::puk: code = cms ? cms::sim_puk_required : cme::sim_puk_required; break;
+                case SimLock::absent: code = cms ? cms::sim_not_inserted : cme::sim_not_inserted; break;
                 default: code = cms ? cms::sim_failure : cme::sim_failure; break;
             }
             finish_response(AtError{cms ? ErrorKind::cms : ErrorKind::cme, code});
@@ -493,6 +494,34 @@ void ModemCore::set_lte_only(bool lte_only) {
 Registration ModemCore::registration_of(const std::string& name) const {
     const Registration r = effective_registration();
     return config_.lte_only && is_registered(r) && name != "+CEREG" ? Registration::searching : r;
+}
+
+void ModemCore::sim_event(SimEvent event, bool announce) {
+    const Registration before = effective_registration();
+    switch (event) {
+        case SimEvent::reset:
+        case SimEvent::inserted:
+            // A blocked SIM stays blocked; the PIN counter is the SIM's own.
+            if (sim_lock_ == SimLock::puk || sim_lock_ == SimLock::blocked) break;
+            sim_lock_ = pin_.empty() ? SimLock::ready : SimLock::pin;
+            break;
+        case SimEvent::removed:
+            sim_lock_ = SimLock::absent;
+            break;
+    }
+    log_event(std::string("SIM ") + (event == SimEvent::reset     ? "reset"
+                                      : event == SimEvent::removed ? "removed"
+                                                                   : "inserted"));
+    if (announce) {
+        switch (sim_lock_) {
+            case SimLock::ready: urc({"+CPIN: READY"}); break;
+            case SimLock::pin: urc({"+CPIN: SIM PIN"}); break;
+            case SimLock::puk: urc({"+CPIN: SIM PUK"}); break;
+            case SimLock::absent: urc({"+CPIN: NOT INSERTED"}); break;
+            case SimLock::blocked: break;
+        }
+    }
+    registration_changed(before);
 }
 
 void ModemCore::set_registration(Registration registration) {

@@ -105,6 +105,13 @@ public:
     void power_on();
     // Unplugged: no power, so no network either; the SMSC keeps what arrives.
     void power_off();
+    // What happens to the SIM while the modem runs, without a restart: reset
+    // (re-seated in a hot-swap tray, or a SIM refresh) it asks for its PIN
+    // again when it has one; removed, the SIM commands answer "not inserted";
+    // inserted, it is back, locked when it has a PIN. The network is lost
+    // and found with it. With announce, a "+CPIN: …" line says so.
+    enum class SimEvent { reset, removed, inserted };
+    void sim_event(SimEvent event, bool announce);
     void set_signal(int signal);
     void set_registration(Registration registration);
     void set_lte_only(bool lte_only);  // announced like a registration change
@@ -278,7 +285,7 @@ private:
     int cusd_ = 0;
 
     // SIM.
-    enum class SimLock : std::uint8_t { ready, pin, puk, blocked };
+    enum class SimLock : std::uint8_t { ready, pin, puk, blocked, absent };
     SimLock sim_lock_ = SimLock::ready;
     std::string pin_;
     int pin_tries_ = 3, puk_tries_ = 10;
