@@ -82,6 +82,9 @@ void Modem::confirm_committed(const InboundPdu& pdu) {
 void Modem::release(const InboundPdu& pdu) {
     impl_->release(pdu);
 }
+void Modem::try_again_now() {
+    impl_->try_again_now();
+}
 const ModemStatus& Modem::status() const {
     return impl_->status_;
 }
@@ -90,6 +93,23 @@ const ModemSettings& Modem::settings() const {
 }
 
 // ---- Impl: helpers -------------------------------------------------------------
+
+namespace {
+
+// "60 s", "1.5 s", "400 ms": a retry interval as people read it.
+std::string seconds_text(std::chrono::milliseconds d) {
+    if (d < std::chrono::seconds(1)) return std::to_string(d.count()) + " ms";
+    if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
+    return std::to_string(d.count() / 1000) + "." + std::to_string(d.count() % 1000 / 100) + " s";
+}
+
+}  // namespace
+
+void Modem::Impl::try_again_now() {
+    if (status_.state != ModemState::failed && status_.state != ModemState::down) return;
+    spdlog::info("{} {}: tried again now", log_name(), to_string(status_.state));
+    wake();
+}
 
 Modem::Impl::Impl(asio::io_context& io, ModemSettings settings, ModemObserver* observer)
     : settings_(std::move(settings)),
@@ -358,7 +378,11 @@ awaitable<void> Modem::Impl::run() {
             continue;
         }
         // failed: a technician must act. Retry slowly (a SIM may be inserted, a PIN
-        // entered by hand) but never with a PIN the SIM refused.
+        // entered by hand) but never with a PIN the SIM refused; at once when
+        // the owner asks (try_again_now: a reload).
+        const std::string when = "; tried again every " + seconds_text(settings_.backoff_max) +
+                                 ", and at once after a config reload (SIGHUP)";
+        if (!status_.last_error_text.ends_with(when)) status_.last_error_text += when;
         set_state(ModemState::failed, status_.last_error_text);
         if (!co_await sleep(settings_.backoff_max)) break;
     }
@@ -597,7 +621,10 @@ awaitable<Exit> Modem::Impl::unlock() {
                 continue;  // AT+CPIN? again until READY
             }
             case at::PinState::sim_puk:
-                set_error("puk_required", "the SIM is blocked and needs its PUK (too many wrong PINs)");
+                set_error("puk_required",
+                          "the SIM is blocked and needs its PUK (too many wrong PINs): unlock it "
+                          "with the PUK from the SIM's card holder — in `smsgw-diag at`: "
+                          "AT+CPIN=\"<PUK>\",\"<new PIN>\" — and put the new PIN in the config");
                 co_return Exit::failed;
             case at::PinState::not_inserted:
                 set_error("sim_missing", "no SIM card inserted");

@@ -198,6 +198,10 @@ class Modem {
     // for PDUs without an index (+CMT/+CDS, acknowledged when they came).
     void release(const InboundPdu& pdu);
 
+    // A modem failed (a technician had to act) or down (its port gone) is
+    // tried again now rather than at its next retry; otherwise nothing.
+    void try_again_now();
+
     const ModemStatus& status() const;
     const ModemSettings& settings() const;
 

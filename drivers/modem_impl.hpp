@@ -42,6 +42,7 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     awaitable<SendResult> send(std::string pdu_hex, int tpdu_length, Modem::SendGate before_write);
     void confirm_committed(const InboundPdu& pdu);
     void release(const InboundPdu& pdu);
+    void try_again_now();
 
     ModemSettings settings_;
     ModemStatus status_;

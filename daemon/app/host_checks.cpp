@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <filesystem>
 
 #include "config/pin_file.hpp"
@@ -46,6 +47,42 @@ void check_directory(const std::string& file, const std::string& key, const std:
                             "create it first (mkdir -p " + dir + ", owned by the user smsgwd runs as)"});
 }
 
+// The modems' fixed ports: one that is not there (yet) is a warning (a stick
+// not plugged in waits for it), two names of one device an error (the
+// second modem would find its port held, by smsgwd itself).
+void check_ports(const std::vector<config::ModemConfig>& modems, std::vector<HostProblem>& out) {
+    struct Seen {
+        std::size_t index;
+        dev_t device;
+        ino_t inode;
+    };
+    std::vector<Seen> seen;
+    for (std::size_t i = 0; i < modems.size(); ++i) {
+        const auto& m = modems[i];
+        if (m.port.empty() || !m.enabled) continue;
+        const std::string key = "modems[" + std::to_string(i) + "].port";
+        struct stat st {};
+        if (::stat(m.port.c_str(), &st) != 0) {
+            if (errno == ENOENT)
+                out.push_back({key, m.port + " does not exist (yet): modem " + m.name +
+                                        " stays down, looked for every 5 s, until it appears "
+                                        "(plugged in; or named otherwise: ls /dev/serial/by-id/)"});
+            continue;
+        }
+        for (const Seen& other : seen) {
+            if (other.device != st.st_dev || other.inode != st.st_ino) continue;
+            out.push_back({key,
+                           m.port + " is the same device as modems[" +
+                               std::to_string(other.index) + "].port (" +
+                               modems[other.index].port +
+                               "): one modem per device; remove one of them",
+                           true});
+            break;
+        }
+        seen.push_back({i, st.st_dev, st.st_ino});
+    }
+}
+
 }  // namespace
 
 std::vector<HostProblem> check_host(const config::Config& config) {
@@ -71,6 +108,7 @@ std::vector<HostProblem> check_host(const config::Config& config) {
         else
             out.push_back({key, read.problem, true});
     }
+    check_ports(config.modems, out);
     check_role(config.roles.admin, "admin", out);
     check_role(config.roles.manager, "manager", out);
     check_role(config.roles.member, "member", out);

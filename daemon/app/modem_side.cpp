@@ -80,8 +80,10 @@ void ModemSide::reload(const config::Config& config) {
     impl_->scheduler.reconfigure(dispatch::SchedulerOptions::from(config));
     auto r = impl_->pool.apply(config.modems);
     impl_->config = config;
-    spdlog::info("SIGHUP: modems started: {}; stopped: {}; restarted: {}; updated: {}",
-                 joined(r.started), joined(r.stopped), joined(r.restarted), joined(r.updated));
+    spdlog::info("SIGHUP: modems started: {}; stopped: {}; restarted: {}; updated: {}; failed "
+                 "or down, tried again now: {}",
+                 joined(r.started), joined(r.stopped), joined(r.restarted), joined(r.updated),
+                 joined(r.tried_again));
     impl_->scheduler.wake();
 }
 
@@ -103,9 +105,12 @@ std::vector<std::string> ModemSide::names() const {
 
 std::optional<std::string> ModemSide::why_waiting(std::string_view recipient,
                                                   std::string_view bound_modem,
-                                                  std::string_view because) const {
+                                                  std::string_view because,
+                                                  std::string_view bound_sim) const {
     std::optional<dispatch::BoundTo> bound;
-    if (!bound_modem.empty()) bound = dispatch::BoundTo{std::string(bound_modem), std::string(because)};
+    if (!bound_modem.empty())
+        bound = dispatch::BoundTo{std::string(bound_modem), std::string(because),
+                                  std::string(bound_sim)};
     return impl_->pool.why_waiting(recipient, bound);
 }
 

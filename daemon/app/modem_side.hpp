@@ -44,7 +44,8 @@ class ModemSide {
     std::vector<std::string> names() const;
     std::optional<std::string> why_waiting(std::string_view recipient,
                                            std::string_view bound_modem,
-                                           std::string_view because) const;
+                                           std::string_view because,
+                                           std::string_view bound_sim) const;
     void wake();
     // Run-time settings changed: sms.enabled off holds every send.
     void settings_changed();

@@ -147,9 +147,10 @@ json modem_json(const drivers::ModemStatus& s) {
         {"operator", s.operator_name},
         {"registration", s.registration},
         {"signal_dbm", current ? optional_json(s.signal_dbm) : json(nullptr)},
-        {"signal_bars", current ? json(s.signal_bars) : json(nullptr)},
+        // +CSQ: 99 (not known or not detectable) has no dBm, and no bars either.
+        {"signal_bars", current && s.signal_dbm ? json(s.signal_bars) : json(nullptr)},
         {"last_signal_dbm", read ? optional_json(s.signal_dbm) : json(nullptr)},
-        {"last_signal_bars", read ? json(s.signal_bars) : json(nullptr)},
+        {"last_signal_bars", read && s.signal_dbm ? json(s.signal_bars) : json(nullptr)},
         {"signal_at",
          read ? json(format_time(
                     std::chrono::time_point_cast<std::chrono::milliseconds>(*s.signal_at)))

@@ -58,6 +58,28 @@ bool same_sending(const config::ModemConfig& a, const config::ModemConfig& b) {
            a.route_prefixes == b.route_prefixes && a.status_reports == b.status_reports;
 }
 
+// What a reload changed of the sending settings, as the log says it:
+// "send_rate_per_minute 20 → 30, route_prefixes +49 → +49, +43".
+std::string sending_changes(const config::ModemConfig& a, const config::ModemConfig& b) {
+    std::string out;
+    const auto add = [&out](std::string_view key, const std::string& from, const std::string& to) {
+        if (from == to) return;
+        if (!out.empty()) out += ", ";
+        out += std::string(key) + " " + from + " → " + to;
+    };
+    const auto list = [](const std::vector<std::string>& items) {
+        std::string text;
+        for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+        return text.empty() ? std::string("(none)") : text;
+    };
+    add("send_rate_per_minute", std::to_string(a.send_rate_per_minute),
+        std::to_string(b.send_rate_per_minute));
+    add("max_per_day", std::to_string(a.max_per_day), std::to_string(b.max_per_day));
+    add("route_prefixes", list(a.route_prefixes), list(b.route_prefixes));
+    add("status_reports", a.status_reports ? "true" : "false", b.status_reports ? "true" : "false");
+    return out;
+}
+
 }  // namespace
 
 struct Slot;
@@ -270,9 +292,20 @@ ApplyResult ModemPool::Impl::apply(const std::vector<config::ModemConfig>& modem
             start_slot(*s);
             (cfg.enabled ? result.started : result.stopped).push_back(cfg.name);
         } else if (same_driver(s->config, cfg) && (s->current || !cfg.enabled)) {
+            // A reload is what a technician does after fixing a SIM or a
+            // cable: a modem waiting for its next retry is tried now.
+            if (s->current) {
+                const auto state = s->current->modem->status().state;
+                if (state == drivers::ModemState::failed || state == drivers::ModemState::down) {
+                    s->current->modem->try_again_now();
+                    result.tried_again.push_back(cfg.name);
+                }
+            }
             if (same_sending(s->config, cfg)) {
                 result.unchanged.push_back(cfg.name);
             } else {
+                spdlog::info("modem[{}] updated in place: {}", cfg.name,
+                             sending_changes(s->config, cfg));
                 s->config = cfg;
                 scheduler_.update(cfg);
                 result.updated.push_back(cfg.name);
@@ -283,9 +316,13 @@ ApplyResult ModemPool::Impl::apply(const std::vector<config::ModemConfig>& modem
             s->current.reset();
             if (s->ready) {
                 drivers::ModemStatus st = old->modem->status();
-                st.last_error = "config_reload";
-                st.last_error_text = "its settings changed in a config reload: starting it again";
-                went_down(*s, st, "restarted by a config reload");
+                st.last_error = cfg.enabled ? "config_reload" : "disabled";
+                st.last_error_text = cfg.enabled
+                                         ? "its settings changed in a config reload: starting it again"
+                                         : "enabled: false in the config";
+                went_down(*s, st,
+                          cfg.enabled ? "restarted by a config reload"
+                                      : "disabled by a config reload (enabled: false)");
             }
             std::weak_ptr<Slot> weak_slot = s;
             retire(s, std::move(old), "config changed", [weak, weak_slot] {
@@ -451,6 +488,7 @@ std::optional<std::string> ModemPool::Impl::why_waiting(
         const drivers::ModemStatus st = slot_status(*s);
         m.condition = std::string(drivers::to_string(st.state));
         if (!st.last_error_text.empty()) m.condition += ": " + st.last_error_text;
+        m.sim = st.imsi;
         modems.push_back(std::move(m));
     }
     return dispatch::why_waiting(recipient, bound, modems);

@@ -75,6 +75,8 @@ Expected<drivers::ModemSettings, ModemSettingsError> modem_settings(
 // What apply() did, for the reload's log line.
 struct ApplyResult {
     std::vector<std::string> started, stopped, restarted, updated, unchanged;
+    // Kept as they were, but failed or down: tried again at once.
+    std::vector<std::string> tried_again;
 };
 
 class ModemPool {

@@ -175,6 +175,8 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     awaitable<void> nap(Sender& s, SteadyClock::duration d);
     awaitable<void> expiry_loop(std::shared_ptr<Impl> self);
     void fail_stranded(store::Time now);
+    // The same for messages bound to a SIM their modem no longer holds.
+    void fail_awaiting_sim(store::Time now);
     // How long an idle sender may sleep: until the first part due after
     // `looked_at` (its last claim's time), at most options_.idle_recheck. A
     // known later due time is kept between calls: every path that makes a new
@@ -216,6 +218,9 @@ class OutboundScheduler::Impl : public std::enable_shared_from_this<OutboundSche
     std::map<std::string, std::unique_ptr<Sender>, std::less<>> senders_;
     // Modems holding partly sent messages while not attached, and since when.
     std::map<std::string, store::Time, std::less<>> unavailable_since_;
+    // (modem, IMSI): since when the modem holds another SIM than the one
+    // messages bound to it were sent from.
+    std::map<std::pair<std::string, std::string>, store::Time> sim_away_since_;
     std::uint64_t wake_seq_ = 0;
     int idle_count_ = 0;
     bool poke_pending_ = false;
@@ -830,6 +835,7 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
     // writer thread must not read the sender), and what it claimed.
     struct Claim {
         std::string modem;
+        std::string sim;  // the IMSI the modem holds now
         int count = 0;
         std::vector<std::string> routes, excluded;
         std::vector<store::Part> parts;
@@ -844,7 +850,7 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
             if (job->count <= 0) return;
             job->due_by = core::now();
             job->parts = st.claim_next_parts(job->modem, *job->due_by, job->count, job->routes,
-                                             job->excluded, written);
+                                             job->excluded, written, job->sim);
         },
         [this, sp, job, epoch](bool committed) {
             sp->claim_pending = false;
@@ -865,6 +871,7 @@ void OutboundScheduler::Impl::claim(Sender& s, int want, SteadyClock::time_point
             sp->claim_wake = wake_seq_;
             job->count = want - static_cast<int>(sp->claimed.size());
             job->modem = sp->name;
+            job->sim = sp->modem->status().imsi;
             job->routes = sp->config.route_prefixes;
             job->excluded = sp->excluded;
         });
@@ -1144,6 +1151,47 @@ void OutboundScheduler::Impl::fail_stranded(store::Time now) {
     unavailable_since_ = std::move(still);
 }
 
+void OutboundScheduler::Impl::fail_awaiting_sim(store::Time now) {
+    // A modem that holds another SIM than the one it sent a message's first
+    // parts from (a stick swapped at its port, or its port changed): those
+    // messages wait for that SIM as for a modem that is away.
+    std::map<std::pair<std::string, std::string>, store::Time> still;
+    for (const auto& [name, s] : senders_) {
+        if (!s->modem) continue;  // away: fail_stranded waits for the modem itself
+        const std::string& imsi = s->modem->status().imsi;
+        if (imsi.empty()) continue;
+        for (const std::string& sim : store_.sims_awaited(name, imsi)) {
+            const auto key = std::pair(name, sim);
+            const auto known = sim_away_since_.find(key);
+            const store::Time since = known == sim_away_since_.end() ? now : known->second;
+            if (known == sim_away_since_.end())
+                spdlog::warn("dispatch: modem[{}] holds SIM IMSI {}, but messages it sent part "
+                             "of went out from IMSI {}: they wait for that SIM (a handset joins "
+                             "only parts from one sender), and fail after "
+                             "retry.bound_modem_wait_minutes",
+                             name, imsi, sim);
+            still.emplace(key, since);
+            if (options_.bound_modem_wait <= 0ms || now - since < options_.bound_modem_wait)
+                continue;
+            const auto minutes =
+                std::chrono::duration_cast<std::chrono::minutes>(now - since).count();
+            const std::string reason =
+                "modem " + name + " has held another SIM (IMSI " + imsi + ") for " +
+                std::to_string(minutes) +
+                " min (retry.bound_modem_wait_minutes), and the message must go out from the "
+                "SIM its first parts went out from (IMSI " + sim +
+                "): a handset joins only parts from one sender";
+            const auto updates = store_.fail_bound_to_sim(name, sim, reason, now);
+            for (const auto& u : updates) events_.message_update(store_, u);
+            if (!updates.empty())
+                spdlog::warn("dispatch: modem[{}] without SIM IMSI {} for {} min: {} message(s) "
+                             "bound to it failed",
+                             name, sim, minutes, updates.size());
+        }
+    }
+    sim_away_since_ = std::move(still);
+}
+
 awaitable<void> OutboundScheduler::Impl::expiry_loop(std::shared_ptr<Impl> self) {
     while (!closed_) {
         expire_timer_.expires_after(options_.expire_interval);
@@ -1157,6 +1205,7 @@ awaitable<void> OutboundScheduler::Impl::expiry_loop(std::shared_ptr<Impl> self)
                 spdlog::info("dispatch: {} message(s) expired before they were sent",
                              updates.size());
             fail_stranded(core::now());
+            fail_awaiting_sim(core::now());
         } catch (const std::exception& e) {
             spdlog::error("dispatch: expiry sweep: {}", e.what());
         }

@@ -68,6 +68,10 @@ std::optional<std::string> why_waiting(std::string_view recipient,
                                      [&](const auto& m) { return m.name == bound->modem; });
         const std::string head = "waits for modem " + bound->modem + " (" + bound->because + "), ";
         if (it == modems.end()) return head + "which is not in the config";
+        if (!bound->sim.empty() && !it->sim.empty() && it->sim != bound->sim)
+            return head + "which holds another SIM now (IMSI " + it->sim +
+                   "): the first parts went out from IMSI " + bound->sim +
+                   ", and a handset joins only parts from one sender; put that SIM back in it";
         if (may_send(*it)) return std::nullopt;
         return head + "which " + why_not_sending(*it);
     }

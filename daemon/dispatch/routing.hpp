@@ -42,6 +42,7 @@ struct ModemAvailability {
     bool capped = false;    // max_per_day reached for today
     std::string resting;    // why it takes nothing for a while (refusals in a row); empty: it does
     std::string condition;  // what it is doing instead, for people: "down: port gone: …"
+    std::string sim;        // the IMSI of the SIM it holds; empty: not known
 };
 
 // A message whose due part must go through one modem: the one its send asked
@@ -49,6 +50,7 @@ struct ModemAvailability {
 struct BoundTo {
     std::string modem;
     std::string because;  // "the send asked for it", "its first part went through it"
+    std::string sim;      // the IMSI it must hold (its first parts went out from it); empty: any
 };
 
 // Why no modem may take a due part to `recipient` now, or nullopt when one may

@@ -22,10 +22,12 @@ class ModemDirectory {
     virtual std::vector<std::string> names() const = 0;
     // Why a due part to `recipient` waits — no modem may take it now — or
     // nullopt when one may. `bound_modem` (empty: none) is the modem the message
-    // must go through, `because` says why ("the send asked for it").
+    // must go through, `because` says why ("the send asked for it"), and
+    // `bound_sim` the IMSI it must hold there (empty: any).
     virtual std::optional<std::string> why_waiting(std::string_view recipient,
                                                    std::string_view bound_modem,
-                                                   std::string_view because) const = 0;
+                                                   std::string_view because,
+                                                   std::string_view bound_sim) const = 0;
     // New parts were committed to the queue: look for work now.
     virtual void wake() = 0;
     // A run-time setting changed (settings.set): sms.enabled holds or releases

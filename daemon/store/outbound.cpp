@@ -165,7 +165,7 @@ std::optional<std::int64_t> Store::insert_one(const NewMessage& m, Time insert_t
 std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int limit,
                                           std::span<const std::string> route_prefixes,
                                           std::span<const std::string> exclude_prefixes,
-                                          Written written) {
+                                          Written written, std::string_view sim) {
     // Walks parts_queue (state, priority DESC, message_id, seq) from the head;
     // rows not yet due or bound elsewhere are skipped, never sorted.
     static const std::string base = "SELECT " + rows::part_columns +
@@ -173,7 +173,8 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
                                     " WHERE p.state = 'queued' AND p.next_attempt_at <= ?1"
                                     " AND (m.modem IS NULL OR m.modem = ?2)"
                                     " AND (m.requested_modem IS NULL OR m.requested_modem = ?2)"
-                                    " AND (m.expires_at IS NULL OR m.expires_at > ?1)";
+                                    " AND (m.expires_at IS NULL OR m.expires_at > ?1)"
+                                    " AND (m.sim IS NULL OR coalesce(?6, '') = '' OR m.sim = ?6)";
     static const std::string routed =
         " AND (m.modem = ?2 OR m.requested_modem = ?2 OR EXISTS (SELECT 1 FROM json_each(?4)"
         " WHERE substr(m.recipient, 1, length(value)) = value))";
@@ -191,7 +192,7 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
     std::vector<Part> parts;
     {
         Statement st = db_->prepare(sql[with_routes][with_exclusions]);
-        st.bind(1, to_millis(now)).bind(2, modem).bind(3, std::max(limit, 0));
+        st.bind(1, to_millis(now)).bind(2, modem).bind(3, std::max(limit, 0)).bind(6, sim);
         if (with_routes) st.bind(4, rows::json_array(route_prefixes));
         if (with_exclusions) st.bind(5, rows::json_array(exclude_prefixes));
         while (st.step()) parts.push_back(rows::part(st));
@@ -245,6 +246,16 @@ std::vector<Part> Store::claim_next_parts(std::string_view modem, Time now, int 
             "UPDATE messages SET modem = ?, updated_at = ? WHERE id = ? AND modem IS NULL");
         bind.bind_all(modem, to_millis(now), id).run();
         refresh_message_state(id, now);
+    }
+    if (!sim.empty()) {
+        // Bound to the SIM as well: what the modem sends of them, the rest follows.
+        std::vector<std::int64_t> bound;
+        for (const Part& p : parts) bound.push_back(p.message_id);
+        db_->prepare(
+               "UPDATE messages SET sim = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND "
+               "sim IS NULL")
+            .bind_all(sim, rows::json_array(bound))
+            .run();
     }
     tx.commit();
     return parts;
@@ -411,7 +422,8 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
         // Nothing of the message went out: let any modem take the retry (the
         // error may be this modem's); a partly sent message stays bound.
         Statement unbind = db_->prepare(
-            "UPDATE messages SET modem = NULL WHERE id = ?1 AND requested_modem IS NULL AND NOT "
+            "UPDATE messages SET modem = NULL, sim = NULL WHERE id = ?1 AND requested_modem IS "
+            "NULL AND NOT "
             "EXISTS "
             "(SELECT 1 FROM parts WHERE message_id = ?1 AND state <> 'queued')");
         unbind.bind(1, part.message_id).run();
@@ -486,7 +498,7 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
     }
     for (std::int64_t id : released) {
         Statement st =
-            db_->prepare("UPDATE messages SET modem = NULL, updated_at = ? WHERE id = ?");
+            db_->prepare("UPDATE messages SET modem = NULL, sim = NULL, updated_at = ? WHERE id = ?");
         st.bind_all(to_millis(now), id).run();
     }
     std::vector<std::int64_t> touched;
@@ -620,9 +632,42 @@ std::vector<StateUpdate> Store::fail_bound_to(std::string_view modem, std::strin
         st.bind_all(modem, to_millis(asked_due_by));
         while (st.step()) ids.push_back(st.int64(0));
     }
+    auto updates = fail_unsent_parts(ids, reason, now);
+    tx.commit();
+    return updates;
+}
+
+std::vector<StateUpdate> Store::fail_unsent_parts(std::span<const std::int64_t> message_ids,
+                                                  std::string_view reason, Time now) {
     std::vector<StateUpdate> updates;
-    for (std::int64_t id : ids)
+    for (std::int64_t id : message_ids)
         if (auto u = end_queued_parts(id, State::failed, reason, now)) updates.push_back(*u);
+    return updates;
+}
+
+std::vector<std::string> Store::sims_awaited(std::string_view modem, std::string_view sim) {
+    // The rows of messages_open_bound for this modem.
+    Statement st = db_->prepare(
+        "SELECT DISTINCT sim FROM messages WHERE modem = ?1 AND state IN ('queued', 'sending') "
+        "AND sim IS NOT NULL AND sim <> ?2 ORDER BY 1");
+    st.bind_all(modem, sim);
+    std::vector<std::string> sims;
+    while (st.step()) sims.push_back(st.text(0));
+    return sims;
+}
+
+std::vector<StateUpdate> Store::fail_bound_to_sim(std::string_view modem, std::string_view sim,
+                                                  std::string_view reason, Time now) {
+    Transaction tx(*db_);
+    std::vector<std::int64_t> ids;
+    {
+        Statement st = db_->prepare(
+            "SELECT id FROM messages WHERE modem = ?1 AND state IN ('queued', 'sending') AND "
+            "sim = ?2 ORDER BY id");
+        st.bind_all(modem, sim);
+        while (st.step()) ids.push_back(st.int64(0));
+    }
+    auto updates = fail_unsent_parts(ids, reason, now);
     tx.commit();
     return updates;
 }

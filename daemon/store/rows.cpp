@@ -67,6 +67,7 @@ Message message(const Statement& st) {
     m.caller_uid = st.optional_int64(18);
     m.parts_total = static_cast<int>(st.int64(19));
     m.currency = st.text(20);
+    m.sim = st.optional_text(21);
     return m;
 }
 

@@ -19,7 +19,7 @@ inline const std::string message_columns =
     "m.validity_minutes, m.requested_modem, m.modem, m.idempotency_key, m.state, m.error, m.cost, "
     "m.created_at, "
     "m.updated_at, m.caller_uid, (SELECT count(*) FROM parts c WHERE c.message_id = m.id), "
-    "m.currency";
+    "m.currency, m.sim";
 
 inline const std::string part_columns =
     "p.id, p.message_id, p.seq, p.total, p.pdu, p.tpdu_length, p.state, p.modem, p.tp_mr, "

@@ -103,11 +103,15 @@ class Store {
     // the message is already bound to or requested for this modem.
     // `written`: whether the claim also marks the parts written (mark_written),
     // for a sender that writes them too soon after to wait for a commit each.
+    // `sim`: the IMSI of the SIM the modem holds now (empty: unknown). A
+    // message bound to another SIM is not claimed (its first parts went out
+    // from that one); the others are bound to this one with the modem.
     enum class Written { later, with_claim };
     std::vector<Part> claim_next_parts(std::string_view modem, Time now, int limit,
                                        std::span<const std::string> route_prefixes = {},
                                        std::span<const std::string> exclude_prefixes = {},
-                                       Written written = Written::later);
+                                       Written written = Written::later,
+                                       std::string_view sim = {});
     // A claimed part's AT+CMGS is about to be written: committed before the
     // write, it is what makes the part uncertain after a crash (a part claimed
     // but never written goes back to the queue instead). False when the part is
@@ -178,6 +182,13 @@ class Store {
     // by asked_due_by — a message scheduled later waits for its own turn.
     std::vector<StateUpdate> fail_bound_to(std::string_view modem, std::string_view reason,
                                            Time now, Time asked_due_by);
+    // The SIMs (IMSIs), other than `sim`, that unfinished messages bound to
+    // the modem wait for: it sent their first parts while holding them.
+    std::vector<std::string> sims_awaited(std::string_view modem, std::string_view sim);
+    // The SIM has been away from the modem too long: the queued parts of the
+    // unfinished messages bound to both fail with reason.
+    std::vector<StateUpdate> fail_bound_to_sim(std::string_view modem, std::string_view sim,
+                                               std::string_view reason, Time now);
     // The most recent part sent on modem with this TP-MR to this recipient within
     // window before now, updated from the report's TP-ST (TS 23.040 §9.2.3.15):
     // completed → delivered, permanent or final temporary error → failed,
@@ -344,6 +355,9 @@ class Store {
     // queued (only a part in AT+CMGS is left: its outcome decides).
     std::optional<StateUpdate> end_queued_parts(std::int64_t message_id, State to,
                                                 std::string_view reason, Time now);
+    // end_queued_parts(failed) for each message, the updates of those that had any.
+    std::vector<StateUpdate> fail_unsent_parts(std::span<const std::int64_t> message_ids,
+                                               std::string_view reason, Time now);
     std::optional<std::int64_t> insert_one(const NewMessage& message, Time now, bool charge_wallet);
     void record_seen_pdu(std::string_view modem, std::string_view pdu, Time at);
     // Within the caller's transaction: the balance after a ledger row of

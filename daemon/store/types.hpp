@@ -120,6 +120,8 @@ struct Message {
     std::optional<int> validity_minutes;
     std::optional<std::string> requested_modem;
     std::optional<std::string> modem;
+    // The IMSI of the SIM it is bound to with its modem (Store::claim_next_parts).
+    std::optional<std::string> sim;
     std::optional<std::string> idempotency_key;
     State state = State::queued;
     std::optional<std::string> error;

@@ -54,6 +54,8 @@ DispatchRig::DispatchRig(DispatchOptions options) {
                                                           options.inbound);
     dispatch::PoolOptions po;
     po.defaults = test_settings("", "");
+    if (options.modem_backoff_max > std::chrono::milliseconds(0))
+        po.defaults.backoff_max = options.modem_backoff_max;
     po.drain_timeout = std::chrono::seconds(5);
     pool = std::make_unique<dispatch::ModemPool>(io, events, *scheduler, *inbound, po);
     scheduler->startup();

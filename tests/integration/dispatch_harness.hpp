@@ -30,6 +30,9 @@ struct DispatchOptions {
     store::RetryPolicy retry{3, {std::chrono::seconds(1)}};
     dispatch::SchedulerOptions scheduler;
     dispatch::InboundOptions inbound;  // default_country DE, default keyword lists
+    // How long a failed modem waits before it tries again; zero: the test
+    // settings' (400 ms).
+    std::chrono::milliseconds modem_backoff_max{0};
     DispatchOptions();
 };
 

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <optional>
 #include <thread>
@@ -184,6 +185,28 @@ TEST_CASE("smsgwd --check accepts a valid config and names the key of an invalid
         CHECK(pin_out.find("12ab") == std::string::npos);
         CHECK((pin_out.find("not started") != std::string::npos) == !checking);
     }
+
+    // A port that is not there (yet) is a warning: the stick may be plugged
+    // in later. One device under two modems' ports (its name and a link to
+    // it, as /dev/serial/by-id/ gives) is an error: the second would find it
+    // held, by smsgwd itself.
+    const std::string link = dir.path() + "/usb-HUAWEI_Mobile-if00-port0";
+    REQUIRE(::symlink("/dev/null", link.c_str()) == 0);
+    const std::string ports_cfg = dir.path() + "/ports.yaml";
+    std::string ports_yaml = daemon_config(dir.path(), {});
+    ports_yaml.replace(ports_yaml.find("modems: []\n"), 11,
+                       "modems:\n  - { name: office-1, port: /dev/null }\n"
+                       "  - { name: office-2, port: " + link + " }\n"
+                       "  - { name: office-3, port: /dev/ttyUSB-not-here }\n");
+    std::ofstream(ports_cfg) << ports_yaml;
+    auto [ports_rc, ports_out] = run_program({smsgwd_binary(), "--config", ports_cfg, "--check"});
+    INFO(ports_out);
+    CHECK(ports_rc == 2);
+    CHECK(ports_out.find("modems[1].port: " + link +
+                         " is the same device as modems[0].port (/dev/null): one modem per "
+                         "device; remove one of them") != std::string::npos);
+    CHECK(ports_out.find("modems[2].port: warning: /dev/ttyUSB-not-here does not exist (yet): "
+                         "modem office-3 stays down") != std::string::npos);
 
     // A wrong command line is a usage error too (2), named.
     auto [usage_rc, usage_out] = run_program({smsgwd_binary(), "--bogus"});
@@ -1430,6 +1453,30 @@ TEST_CASE("smsgwd tells systemd where its start is, when it is ready, that it li
     REQUIRE(held);
     CHECK_THAT(*held, Catch::Contains(
                           "messages queued; sending is switched off (setting sms.enabled is false)"));
+
+    // A modem that goes down is told within a second or two, not at the
+    // next quarter-minute's count of the queue.
+    REQUIRE(d->wait_modems_ready(1));
+    a.control({{"op", "unplug"}, {"seconds", 30}});
+    const auto unplugged = std::chrono::steady_clock::now();
+    REQUIRE(systemd.until("STATUS=0/1 modems ready, 0 messages queued; sending is switched off "
+                          "(setting sms.enabled is false)", 10s));
+    CHECK(std::chrono::steady_clock::now() - unplugged < 10s);
+    // A reload refused (the file broken) keeps the running configuration, and
+    // the status says so until a reload works.
+    std::stringstream config_text;
+    config_text << std::ifstream(d->config_path()).rdbuf();
+    std::ofstream(d->config_path()) << config_text.str() << "retry: { attempts: many }\n";
+    d->signal(SIGHUP);
+    auto refused = systemd.until("READY=1", 10s);
+    REQUIRE(refused);
+    CHECK_THAT(*refused, Catch::Contains("; SIGHUP refused: " + d->config_path() +
+                                         " is not valid (see the log); running the previous one"));
+    std::ofstream(d->config_path()) << config_text.str();
+    d->signal(SIGHUP);
+    auto taken = systemd.until("READY=1", 10s);
+    REQUIRE(taken);
+    CHECK_THAT(*taken, !Catch::Contains("SIGHUP refused"));
 
     d->signal(SIGTERM);
     auto stopping = systemd.until("STOPPING=1", 10s);

@@ -464,7 +464,7 @@ TEST_CASE("dispatch: a modem whose network refuses every send rests, the others 
     CHECK(rig.scheduler->info("good").resting.empty());
     // A message asked for the resting modem says why it waits.
     const auto why =
-        rig.pool->why_waiting("+4917012345699", dispatch::BoundTo{"bad", "the send asked for it"});
+        rig.pool->why_waiting("+4917012345699", dispatch::BoundTo{"bad", "the send asked for it", ""});
     REQUIRE(why);
     CHECK_THAT(*why, Catch::Contains("which rests: its network refused"));
 }
@@ -844,18 +844,34 @@ TEST_CASE("dispatch: two uncertain parts to one recipient are left for a person 
     CHECK(rig.state(second) == State::uncertain);
 }
 
-TEST_CASE("dispatch: the rest of a message fails when the modem that began it stays away") {
-    SimProcess a({"--cmgs-latency-ms", "300"}), b;
+namespace {
+
+// Bound messages fail after a second of waiting, looked at every 200 ms.
+DispatchOptions bound_wait_of_a_second() {
     DispatchOptions options;
     options.scheduler.expire_interval = 200ms;
     options.scheduler.bound_modem_wait = 1s;
-    DispatchRig rig(options);
-    rig.pool->apply({sim_modem("a", a)});
+    return options;
+}
+
+// A three-part message to +4917012345600 whose first part modem "a" (on
+// `sim`) has sent: the rest is bound to it. Its id.
+std::int64_t begin_three_parts(DispatchRig& rig, const SimProcess& sim) {
+    rig.pool->apply({sim_modem("a", sim)});
     REQUIRE(rig.ready("a"));
     const auto id = rig.queue("+4917012345600", three_part_text);
-    // Unplugged once the first part's answer is recorded (the simulator logs a
-    // part before it answers; unplugged in between, that part is uncertain).
+    // Once the first part's answer is recorded (the simulator logs a part
+    // before it answers; unplugged in between, that part is uncertain).
     REQUIRE(rig.run_until([&] { return rig.message(id).parts[0].state == State::sent; }));
+    return id;
+}
+
+}  // namespace
+
+TEST_CASE("dispatch: the rest of a message fails when the modem that began it stays away") {
+    SimProcess a({"--cmgs-latency-ms", "300"}), b;
+    DispatchRig rig(bound_wait_of_a_second());
+    const auto id = begin_three_parts(rig, a);
     a.control({{"op", "unplug"}, {"seconds", 120}});
     // Another modem is up, but the parts must not go through another SIM.
     rig.pool->apply({sim_modem("a", a), sim_modem("b", b)});
@@ -869,6 +885,56 @@ TEST_CASE("dispatch: the rest of a message fails when the modem that began it st
     CHECK(got.parts[2].state == State::failed);
     CHECK(sim_sent(b).empty());
     CHECK(rig.run_until([&] { return !rig.sink.named("message.failed").empty(); }));
+}
+
+TEST_CASE("dispatch: the rest of a message waits for its SIM while another stick holds its modem") {
+    // The stick that sent the first part is swapped for another at the modem's
+    // port (here: the port changed by a reload). Same modem name, another SIM:
+    // the recipient's handset would never join the parts. The rest waits for
+    // the first SIM; new messages go out from the one there now.
+    SimProcess a({"--cmgs-latency-ms", "300"});
+    SimProcess other({"--imsi", "262079999999999", "--imei", "356938035643810"});
+    DispatchRig rig;
+    const auto id = begin_three_parts(rig, a);
+    REQUIRE(rig.message(id).message.sim == std::optional<std::string>("262019876543210"));
+    rig.pool->apply({sim_modem("a", other)});
+    REQUIRE(rig.run_until([&] {
+        const auto st = rig.pool->status("a");
+        return st && st->state == drivers::ModemState::ready && st->imsi == "262079999999999";
+    }));
+    const auto fresh = rig.queue("+4917012345601", "from the SIM there now");
+    REQUIRE(rig.run_until([&] { return rig.state(fresh) == State::sent; }));
+    const auto waiting = rig.message(id);
+    CHECK(waiting.message.state == State::sending);
+    for (const auto& e : sim_sent(other)) CHECK(e["to"] != "+4917012345600");
+    const auto why = rig.pool->why_waiting(
+        "+4917012345600",
+        dispatch::BoundTo{"a", "its first part went through it", *waiting.message.sim});
+    REQUIRE(why);
+    CHECK_THAT(*why, Catch::Contains("holds another SIM now (IMSI 262079999999999)") &&
+                         Catch::Contains("IMSI 262019876543210"));
+    // The first stick back: the rest goes out from it.
+    rig.pool->apply({sim_modem("a", a)});
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::sent; }, 20s));
+    std::size_t from_a = 0;
+    for (const auto& e : sim_sent(a)) from_a += e["to"] == "+4917012345600";
+    CHECK(from_a == 3);
+}
+
+TEST_CASE("dispatch: the rest of a message fails when its SIM stays away from its modem") {
+    SimProcess a({"--cmgs-latency-ms", "300"});
+    SimProcess other({"--imsi", "262079999999999", "--imei", "356938035643810"});
+    DispatchRig rig(bound_wait_of_a_second());
+    const auto id = begin_three_parts(rig, a);
+    rig.pool->apply({sim_modem("a", other)});
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::failed; }, 30s));
+    const auto got = rig.message(id);
+    INFO(*got.message.error);
+    CHECK_THAT(*got.message.error, Catch::Contains("held another SIM (IMSI 262079999999999)") &&
+                                       Catch::Contains("retry.bound_modem_wait_minutes"));
+    CHECK(got.parts[0].state == State::sent);
+    CHECK(got.parts[2].state == State::failed);
+    for (const auto& e : sim_sent(other)) CHECK(e["to"] != "+4917012345600");
 }
 
 TEST_CASE("dispatch: a message asking for a modem that never comes up fails after the wait") {
@@ -1270,6 +1336,35 @@ TEST_CASE("dispatch: a reload adds, updates, restarts and removes modems") {
     CHECK_FALSE(rig.pool->has("b"));
     REQUIRE(rig.run_until([&] { return !rig.scheduler->info("b").attached; }));
     CHECK(rig.pool->list()[0]["enabled"] == false);
+}
+
+TEST_CASE("dispatch: a reload tries a failed modem again at once, not at its next retry") {
+    // The technician puts the SIM in and reloads: the modem comes up now,
+    // not an hour later (its retry here), and says when it is tried again.
+    SimProcess sim;
+    sim.control({{"op", "sim"}, {"event", "removed"}});
+    DispatchOptions options;
+    options.modem_backoff_max = std::chrono::hours(1);
+    DispatchRig rig(options);
+    rig.pool->apply({sim_modem("a", sim)});
+    REQUIRE(rig.run_until([&] {
+        const auto st = rig.pool->status("a");
+        return st && st->state == drivers::ModemState::failed;
+    }));
+    const auto failed = *rig.pool->status("a");
+    CHECK(failed.last_error == "sim_missing");
+    CHECK_THAT(failed.last_error_text,
+               Catch::EndsWith("; tried again every 3600 s, and at once after a config reload "
+                               "(SIGHUP)"));
+    const auto id = rig.queue("+4917012345600", "once the SIM is in");
+    sim.control({{"op", "sim"}, {"event", "inserted"}});
+    const auto result = rig.pool->apply({sim_modem("a", sim)});
+    CHECK(result.tried_again == std::vector<std::string>{"a"});
+    CHECK(result.unchanged == std::vector<std::string>{"a"});
+    REQUIRE(rig.ready("a"));
+    REQUIRE(rig.run_until([&] { return rig.state(id) == State::sent; }));
+    // Ready, a reload leaves it alone.
+    CHECK(rig.pool->apply({sim_modem("a", sim)}).tried_again.empty());
 }
 
 TEST_CASE("dispatch: a pin_file that holds no PIN leaves the modem failed and its SIM untried") {

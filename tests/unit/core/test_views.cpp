@@ -32,6 +32,18 @@ TEST_CASE("modem views: a ready modem's signal is current, with when it was read
     CHECK(j["signal_at"] == "2026-05-28T20:26:40.123Z");
 }
 
+TEST_CASE("modem views: a signal the modem cannot measure (+CSQ: 99) has no bars either") {
+    auto s = read_at(drivers::ModemState::ready);
+    s.signal_dbm.reset();
+    s.signal_bars = 0;
+    const json j = core::modem_json(s);
+    CHECK(j["signal_dbm"].is_null());
+    CHECK(j["signal_bars"].is_null());
+    CHECK(j["last_signal_dbm"].is_null());
+    CHECK(j["last_signal_bars"].is_null());
+    CHECK(j["signal_at"] == "2026-05-28T20:26:40.123Z");
+}
+
 TEST_CASE("modem views: a modem that is not ready shows its last signal as the last, not now") {
     for (const auto state : {drivers::ModemState::down, drivers::ModemState::failed,
                              drivers::ModemState::recovering, drivers::ModemState::registering,

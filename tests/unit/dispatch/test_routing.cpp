@@ -126,13 +126,28 @@ TEST_CASE("a recipient no route covers names the routes there are", "[dispatch][
 TEST_CASE("a bound message waits for its own modem only", "[dispatch][routing]") {
     std::vector<ModemAvailability> modems = {modem("one", {}, false, "down: port gone: EOF"),
                                              modem("two", {}, true)};
-    const BoundTo first_part{"one", "its first part went through it"};
+    const BoundTo first_part{"one", "its first part went through it", ""};
     CHECK(why_waiting("+4930123", first_part, modems) ==
           "waits for modem one (its first part went through it), which is down: port gone: EOF");
-    CHECK_FALSE(why_waiting("+4930123", BoundTo{"two", "the send asked for it"}, modems));
+    CHECK_FALSE(why_waiting("+4930123", BoundTo{"two", "the send asked for it", ""}, modems));
     modems[1].enabled = false;
-    CHECK(why_waiting("+4930123", BoundTo{"two", "the send asked for it"}, modems) ==
+    CHECK(why_waiting("+4930123", BoundTo{"two", "the send asked for it", ""}, modems) ==
           "waits for modem two (the send asked for it), which is disabled (enabled: false)");
-    CHECK(why_waiting("+4930123", BoundTo{"gone", "the send asked for it"}, modems) ==
+    CHECK(why_waiting("+4930123", BoundTo{"gone", "the send asked for it", ""}, modems) ==
           "waits for modem gone (the send asked for it), which is not in the config");
+}
+
+TEST_CASE("a message bound to a SIM waits while its modem holds another", "[dispatch][routing]") {
+    std::vector<ModemAvailability> modems = {modem("one", {}, true)};
+    modems[0].sim = "262079999999999";
+    const BoundTo bound{"one", "its first part went through it", "262019876543210"};
+    CHECK(why_waiting("+4930123", bound, modems) ==
+          "waits for modem one (its first part went through it), which holds another SIM now "
+          "(IMSI 262079999999999): the first parts went out from IMSI 262019876543210, and a "
+          "handset joins only parts from one sender; put that SIM back in it");
+    modems[0].sim = bound.sim;  // back
+    CHECK_FALSE(why_waiting("+4930123", bound, modems));
+    modems[0].sim.clear();  // a modem that does not tell its IMSI: taken as the same
+    CHECK_FALSE(why_waiting("+4930123", bound, modems));
+    CHECK_FALSE(why_waiting("+4930123", BoundTo{"one", "the send asked for it", ""}, modems));
 }

@@ -359,6 +359,55 @@ TEST_CASE("all parts of a message go through the modem that took its first part"
     CHECK(rest[0].modem == "m1");
 }
 
+TEST_CASE("a message is bound to the SIM its modem held when it took the first part",
+          "[store][outbound]") {
+    TempDir dir;
+    Store store(dir.file("q.db"));
+    const auto two = insert(store, message("+491700000001", 2), at_seconds(0));
+    const auto first = store.claim_next_parts("m1", at_seconds(1), 1, {}, {},
+                                              Store::Written::later, "262011111111111");
+    REQUIRE(first.size() == 1);
+    store.mark_sent(first[0].id, 1, at_seconds(1));
+    CHECK(store.get_message(two)->message.sim == std::optional<std::string>("262011111111111"));
+    // The same modem with another SIM: the rest is not taken; a new message is.
+    const auto fresh = insert(store, message("+491700000002", 1), at_seconds(2));
+    const auto other = store.claim_next_parts("m1", at_seconds(3), 10, {}, {},
+                                              Store::Written::later, "262022222222222");
+    REQUIRE(other.size() == 1);
+    CHECK(other[0].message_id == fresh);
+    store.mark_sent(other[0].id, 2, at_seconds(3));
+    CHECK(store.sims_awaited("m1", "262022222222222") ==
+          std::vector<std::string>{"262011111111111"});
+    CHECK(store.sims_awaited("m1", "262011111111111").empty());
+    // A modem that does not tell its IMSI is taken for the same.
+    const auto unknown = store.claim_next_parts("m1", at_seconds(4), 10);
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].message_id == two);
+    // Back in the queue unsent (the modem went down): a requeue of a message
+    // nothing of which went out releases the modem and the SIM with it.
+    const auto loose = insert(store, message("+491700000003", 1), at_seconds(5));
+    store.claim_next_parts("m1", at_seconds(6), 1, {}, {}, Store::Written::later,
+                           "262022222222222");
+    CHECK(store.get_message(loose)->message.sim == std::optional<std::string>("262022222222222"));
+    store.requeue_modem_parts("m1", at_seconds(7), "");
+    CHECK_FALSE(store.get_message(loose)->message.modem);
+    CHECK_FALSE(store.get_message(loose)->message.sim);
+    // The SIM stays away: the rest of what it began fails.
+    const auto three = insert(store, message("+491700000004", 3), at_seconds(8));
+    const auto begun = store.claim_next_parts("m2", at_seconds(9), 2, {}, {},
+                                              Store::Written::later, "262033333333333");
+    REQUIRE(begun.size() == 2);  // the one put back, and the first part of three
+    CHECK(begun[0].message_id == loose);
+    CHECK(begun[1].message_id == three);
+    for (const auto& p : begun) store.mark_sent(p.id, 3, at_seconds(9));
+    const auto updates = store.fail_bound_to_sim("m2", "262033333333333", "the SIM stayed away",
+                                                 at_seconds(10));
+    REQUIRE(updates.size() == 1);
+    CHECK(updates[0].message_id == three);
+    CHECK(message_state(store, three) == State::failed);
+    CHECK(message_state(store, loose) == State::sent);
+}
+
 TEST_CASE("a requested modem is the only one that sends the message", "[store][outbound]") {
     TempDir dir;
     Store store(dir.file("q.db"));
