@@ -317,8 +317,13 @@ awaitable<void> Modem::Impl::run() {
     bool have_port = false;
     while (!stopping_) {
         if (!have_port) {
-            set_state(ModemState::opening,
-                      settings_.port.empty() ? "looking for IMEI " + settings_.imei : settings_.port);
+            // A port that is not there is looked for again every few seconds,
+            // for as long as it takes: it stays down meanwhile rather than
+            // logging two state changes each time.
+            if (status_.state != ModemState::down || status_.last_error != "port_not_found")
+                set_state(ModemState::opening, settings_.port.empty()
+                                                   ? "looking for IMEI " + settings_.imei
+                                                   : settings_.port);
             const Exit e = co_await open_port();
             if (e == Exit::stopped) break;
             if (e != Exit::ok) {

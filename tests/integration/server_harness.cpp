@@ -293,7 +293,8 @@ server::awaitable<server::HandlerResult> TestHandler::handle(const api::Request&
                                                     {"resting", nullptr},
                                                     {"last_error", "not_registered"},
                                                     {"last_error_text",
-                                                     "not registered: searching for a network"}}})}};
+                                                     "not registered after 90000 ms (searching): "
+                                                     "check antenna, coverage and SIM"}}})}};
         case api::Op::preview: {
             const auto& p = std::get<api::PreviewParams>(request.params);
             co_return json{{"encoding", "gsm7"},

@@ -1209,6 +1209,22 @@ TEST_CASE("Modem: unplug and re-plug, re-identified by IMEI on a new path") {
     CHECK(sent_log(other).empty());
 }
 
+TEST_CASE("Modem: a port that is not there stays down while it is looked for, then comes up") {
+    // Looked for every few seconds for as long as it takes: down, said once,
+    // not "opening → down" twice a retry for ever.
+    SimProcess sim;
+    TempDir dir;
+    const std::string port = dir.path() + "/ttyUSB-later";
+    Rig rig(test_settings("office-1", port));
+    REQUIRE(run_until(rig.io, [&] { return rig.observer.saw(ModemState::down); }));
+    run_until(rig.io, [] { return false; }, 1500ms);  // several retries (100 ms, doubling to 400)
+    CHECK(rig.observer.count(ModemState::opening) == 1);
+    CHECK(rig.observer.count(ModemState::down) == 1);
+    CHECK(rig.modem->status().last_error == "port_not_found");
+    std::filesystem::create_symlink(sim.link(), port);
+    REQUIRE(rig.ready());
+}
+
 TEST_CASE("Modem: a full storage is drained and held-back messages arrive") {
     SimProcess sim({"--storage-size", "3"});
     // Five messages before the driver starts: three fill the SIM, two wait in the network.

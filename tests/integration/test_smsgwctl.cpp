@@ -308,7 +308,10 @@ TEST_CASE("smsgwctl: every operation's subcommand, with tables") {
     // A modem that is not ready: its last reading, said to be one, with its age.
     CHECK(has(out, "last -95 dBm 3 min ago"));
     CHECK(has(out, "registering  -  "));  // office-2 has no operator yet
-    CHECK(has(out, "not registered: searching for a network"));
+    // A last error cut in the table is whole under it: its end says what to do.
+    CHECK(has(out, "not registered after 90000 ms (searchin…"));
+    CHECK(has(out, "\noffice-2: last error: not registered after 90000 ms (searching): check "
+                   "antenna, coverage and SIM\n"));
     // What STATE does not say: why a modem takes no messages.
     CHECK(has(out, "\noffice-1: takes no messages: its network refused 5 sends in a row\n"));
     CHECK(has(out, "\noffice-2: takes no messages: reached its max_per_day; takes messages again "

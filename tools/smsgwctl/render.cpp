@@ -528,6 +528,20 @@ std::string not_sending_lines(const json& modems) {
     return out;
 }
 
+// A last error the table cut: whole, under it, since its end is usually
+// what to do ("…: check antenna, coverage and SIM").
+std::string cut_error_lines(const json& modems) {
+    std::string out;
+    for (const json& m : modems) {
+        const std::string error = error_cell(m);
+        if (width(error) <= table_cell_max) continue;
+        const auto n = m.find("name");
+        out += (n != m.end() && n->is_string() ? n->get<std::string>() : std::string("?")) +
+               ": last error: " + error + "\n";
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string render_modems(const json& result) {
@@ -555,6 +569,7 @@ std::string render_modems(const json& result) {
         rows.push_back(std::move(row));
     }
     return table(rows, ColumnOrder::as_given) + not_sending_lines(*modems) +
+           cut_error_lines(*modems) +
            "(smsgwctl --json modem list: port, IMEI, ICCID, SMSC, storage, routes and limits)\n";
 }
 
