@@ -346,11 +346,15 @@ awaitable<void> Modem::Impl::run() {
         if (e == Exit::ok) e = co_await unlock();
         while (e == Exit::ok || e == Exit::reregister || e == Exit::sim) {
             if (e == Exit::sim) {
-                spdlog::warn("{} {}: unlocking the SIM again", log_name(), sim_attention_);
-                set_error("sim_attention", sim_attention_ + ": unlocking the SIM again");
+                const std::string why = std::move(sim_attention_);
                 sim_attention_.clear();
+                spdlog::warn("{} {}: unlocking the SIM again", log_name(), why);
+                set_error("sim_attention", why + ": unlocking the SIM again");
                 e = co_await unlock();
                 if (e != Exit::ok) break;
+                // Shown until it is ready: what happened, and what it waits for now.
+                set_error("sim_attention",
+                          why + ": the SIM is unlocked again; waiting for the network");
             }
             e = co_await register_network();
             if (e == Exit::ok) e = co_await configure();

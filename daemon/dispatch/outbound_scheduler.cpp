@@ -433,6 +433,7 @@ void OutboundScheduler::Impl::attach(std::shared_ptr<drivers::Modem> modem,
     else
         poke(s);
     wake();  // routes changed: the others' exclusions too
+    fail_awaiting_sim(core::now());  // says at once when it holds another SIM than they need
 }
 
 void OutboundScheduler::Impl::update(const config::ModemConfig& config) {
