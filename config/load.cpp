@@ -19,29 +19,34 @@ namespace smsgw::config {
 
 namespace {
 
-// Where a second document with something in it begins. yaml-cpp's LoadAll is
+// Where the content of a second document begins (its first key), if it has
+// any: a stray `---` at the end is fine. yaml-cpp's LoadAll is
 // not used: some malformed texts (a line starting with `,`) make it produce
 // empty documents for ever; the parser is asked for at most two.
 std::optional<YAML::Mark> second_document(std::string_view yaml) {
     struct Events : YAML::EventHandler {
-        std::optional<YAML::Mark> start;
-        bool content = false;  // more than a null: not a stray `---`
-        void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+        // Where its content starts (the first key a reader thought was
+        // read); none for a document that is only a null (a stray `---`).
+        std::optional<YAML::Mark> content;
+        void note(const YAML::Mark& mark) {
+            if (!content) content = mark;
+        }
+        void OnDocumentStart(const YAML::Mark&) override {}
         void OnDocumentEnd() override {}
         void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-        void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content = true; }
-        void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+        void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
+        void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                       const std::string&) override {
-            content = true;
+            note(mark);
         }
-        void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+        void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                              YAML::EmitterStyle::value) override {
-            content = true;
+            note(mark);
         }
         void OnSequenceEnd() override {}
-        void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+        void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                         YAML::EmitterStyle::value) override {
-            content = true;
+            note(mark);
         }
         void OnMapEnd() override {}
     };
@@ -50,8 +55,8 @@ std::optional<YAML::Mark> second_document(std::string_view yaml) {
     Events first;
     if (!parser.HandleNextDocument(first)) return std::nullopt;
     Events second;
-    if (!parser.HandleNextDocument(second) || !second.content) return std::nullopt;
-    return second.start;
+    if (!parser.HandleNextDocument(second)) return std::nullopt;
+    return second.content;
 }
 
 }  // namespace

@@ -1048,7 +1048,7 @@ TEST_CASE("a top-up past the wallet's limit is refused naming amount and the roo
     CHECK(over["error"]["message"].get<std::string>().find("expected at most 0 ") != std::string::npos);
 }
 
-TEST_CASE("sms.currency changes only with the wallet empty; each cost keeps its currency") {
+TEST_CASE("sms.currency changes only with the wallet empty, each cost keeps its currency") {
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {}));
     const auto set_currency = [&](const char* code) {
@@ -1279,7 +1279,7 @@ TEST_CASE("a database smsgwd cannot use stops it with the file and what to do") 
     }
 }
 
-TEST_CASE("modem list counts what the database holds, across a restart; message.get its currency") {
+TEST_CASE("modem list counts what the database holds, across a restart, message.get its currency") {
     SimProcess sim;
     TempDir dir;
     DaemonProcess d(dir.path(), daemon_config(dir.path(), {{"office-1", &sim, ""}}));

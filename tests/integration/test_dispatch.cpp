@@ -668,7 +668,7 @@ TEST_CASE("dispatch: a modem unplugged mid-queue hands its queue over, no messag
 // A stick that stops answering mid-queue (firmware hang): the part whose
 // AT+CMGS got no answer may or may not have reached the network, so it is
 // uncertain and never sent again; the modem is recovered and sends the rest.
-TEST_CASE("dispatch: a modem that hangs mid-send is recovered; nothing is sent twice") {
+TEST_CASE("dispatch: a modem that hangs mid-send is recovered, nothing is sent twice") {
     SimProcess sim({"--cmgs-latency-ms", "300"});
     DispatchRig rig;
     rig.pool->apply({sim_modem("m", sim)});

@@ -63,7 +63,7 @@ pdu::SmsDeliver decode_deliver(const std::string& hex) {
 
 }  // namespace
 
-TEST_CASE("a stuck echo stays on after ATE0; a restart turns it on unless kept") {
+TEST_CASE("a stuck echo stays on after ATE0, a restart turns it on unless kept") {
     {
         SimProcess sim({"--echo-stuck"});
         PtyClient modem(sim.link());

@@ -36,7 +36,7 @@ TEST_CASE("lexer: lines and CRLF split across reads") {
     CHECK(lex({"AT+C", "SQ\r", "\r\nOK\r\n"}) == Lines{"AT+CSQ", "OK"});
 }
 
-TEST_CASE("lexer: NUL and other control bytes are dropped; Ctrl-Z ends the echoed PDU") {
+TEST_CASE("lexer: NUL and other control bytes are dropped, Ctrl-Z ends the echoed PDU") {
     CHECK(lex({std::string_view("\0\0OK\r\n", 6)}) == Lines{"OK"});
     CHECK(lex({"0011000B\x1A\r\n+CMGS: 5\r\n"}) == Lines{"0011000B", "+CMGS: 5"});
     // A modem answering in digits (ATV0) starts its text without a line break.

@@ -24,7 +24,7 @@ logg: { level: info }
     CHECK(contains(error_at(r, "logg").message, "did you mean `log`?"));
 }
 
-TEST_CASE("a second YAML document is refused, not ignored; a leading or stray `---` is fine") {
+TEST_CASE("a second YAML document is refused, not ignored, a leading or stray `---` is fine") {
     const LoadResult r = load("socket: { path: /run/smsgw/smsgw.sock }\n---\ndatabse: /tmp/x.db\n");
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].line == 3);
@@ -187,7 +187,7 @@ TEST_CASE("the wait for a bound modem is 0 to 30 days in minutes") {
               .message == "expected a whole number in 0..43200, found 50000");
 }
 
-TEST_CASE("backoff must not shrink; no delays only without retries") {
+TEST_CASE("backoff must not shrink, no delays only without retries") {
     const LoadResult r = load("retry: { backoff_seconds: [10, 60, 30, 30] }\n");
     CHECK(error_at(r, "retry.backoff_seconds[2]").message ==
           "expected a delay no shorter than the one before (60), found 30");

@@ -64,7 +64,7 @@ struct Rig {
 
 }  // namespace
 
-TEST_CASE("submissions of one turn share one transaction; a lone one is committed on the spot",
+TEST_CASE("submissions of one turn share one transaction, a lone one is committed on the spot",
           "[service][submit]") {
     Rig rig;
     auto& [dir, io, store, q] = rig;
