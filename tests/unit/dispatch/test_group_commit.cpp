@@ -69,7 +69,7 @@ TEST_CASE_METHOD(CommitRig, "operations queued together share one commit, done a
 }
 
 TEST_CASE_METHOD(CommitRig,
-                 "prepare reads the caller's state as the batch forms; run is on the writer thread",
+                 "prepare reads the caller's state as the batch forms, run is on the writer thread",
                  "[dispatch][commit]") {
     store::Store reader(dir.file("q.db"));
     int state = 1;  // the dispatcher's, which only the io_context's thread touches
