@@ -389,9 +389,14 @@ awaitable<void> Modem::Impl::run() {
         // failed: a technician must act. Retry slowly (a SIM may be inserted, a PIN
         // entered by hand) but never with a PIN the SIM refused; at once when
         // the owner asks (try_again_now: a reload).
+        // A PIN the SIM refused, or its last attempt, is never tried again by
+        // itself: its text says what to do, and a retry would change nothing.
+        const bool pin_held_back =
+            status_.last_error == "pin_rejected" || status_.last_error == "pin_last_attempt";
         const std::string when = "; tried again every " + seconds_text(settings_.backoff_max) +
                                  ", and at once after a config reload (SIGHUP)";
-        if (!status_.last_error_text.ends_with(when)) status_.last_error_text += when;
+        if (!pin_held_back && !status_.last_error_text.ends_with(when))
+            status_.last_error_text += when;
         set_state(ModemState::failed, status_.last_error_text);
         if (!co_await sleep(settings_.backoff_max)) break;
     }

@@ -81,6 +81,7 @@ done
 wait_until 10 test -S "$demo_dir/modem-b.ctl"
 
 say "smsgwd on config/demo.yaml (log: $demo_dir/smsgwd.log)"
+echo "to paste the commands below into another shell: export SMSGW_SOCKET=$(quote "$SMSGW_SOCKET")"
 run "$smsgwd" --config config/demo.yaml --check
 "$smsgwd" --config config/demo.yaml 2>"$demo_dir/smsgwd.log" &
 pids+=($!)

@@ -58,6 +58,7 @@ struct Daemon::Parts : service::ModemDirectory {
     asio::steady_timer drain_timer;
 
     std::unique_ptr<store::DatabaseLock> database_lock;  // before the store, released after it
+    std::string database_in_use;  // the path it was opened with: a reload cannot change it
     std::unique_ptr<store::Store> store;
     std::unique_ptr<core::SettingsCache> settings;
     core::EventPublisher events;
@@ -166,9 +167,13 @@ void Daemon::Parts::reload() {
     }
     reload_refused.clear();
     auto fresh = std::make_shared<const config::Config>(std::move(loaded.config));
-    if (fresh->database != config->database)
-        spdlog::warn("SIGHUP: database changed to {}; takes effect at the next start",
-                     fresh->database);
+    if (fresh->database != config->database) {
+        if (fresh->database == database_in_use)
+            spdlog::info("SIGHUP: database back to {}, the one in use", fresh->database);
+        else
+            spdlog::warn("SIGHUP: database changed to {}; takes effect at the next start",
+                         fresh->database);
+    }
     if (fresh->socket.path != config->socket.path || fresh->socket.mode != config->socket.mode ||
         fresh->socket.group != config->socket.group)
         spdlog::warn("SIGHUP: socket settings changed; they take effect at the next start");
@@ -233,6 +238,7 @@ Daemon::Daemon(std::string config_path, config::LoadOptions load_options, config
     const auto opening = std::chrono::steady_clock::now();
     p.database_lock = std::make_unique<store::DatabaseLock>(c.database);
     p.store = std::make_unique<store::Store>(c.database, store_options(c));
+    p.database_in_use = c.database;
     const int found = p.store->schema_version_found();
     if (found != 0 && found != p.store->schema_version())
         spdlog::info("database {} upgraded from schema version {} to {} in {:.1f} s", c.database,

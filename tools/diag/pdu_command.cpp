@@ -120,7 +120,7 @@ void add_pdu_command(CLI::App& app, int& status) {
         ->check(CLI::Range(0, 65535));
     e->add_flag("--ref16", enc->ref16, "Use a 16-bit concatenation reference (IEI 08)");
     e->add_option("--validity", enc->validity, "Relative validity period in minutes (5 .. 635040)")
-        ->check(CLI::Range(1, 635040));
+        ->check(CLI::Range(5, 635040));
     e->add_flag("--transliterate", enc->transliterate,
                 "Replace characters outside GSM-7 by their closest GSM-7 spelling first");
     e->add_flag("--json", enc->json, "Print the JSON contract object");

@@ -672,7 +672,7 @@ int main(int argc, char** argv) {
     shown_by(modem_list, smsgw::ctl::render_modems);
     modem_list.app->footer(
         "The table shows what to check first. SIGNAL is read while a modem is ready; one that\n"
-        "is not shows its last reading and its age (\"last -71 dBm (4/5) 3 min ago\"), or -.\n"
+        "is not shows its last reading and its age (\"last -71 dBm 3 min ago\"), or -.\n"
         "SENT counts the parts the network took through the modem, TODAY those since local\n"
         "midnight (what max_per_day counts), RECEIVED the messages it received: all as the\n"
         "database keeps them, so a restart does not reset them. FAILED counts refusals since\n"

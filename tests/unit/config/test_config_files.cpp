@@ -18,6 +18,9 @@ TEST_CASE("config/smsgw.yaml (the annotated example) validates") {
     CHECK(c.modems[0].smsc == "+491722270333");
     CHECK(c.modems[1].match.imei == "356938035643809");
     CHECK(c.roles.admin.users == std::vector<std::string>{"root"});
+    // Installed as the config: it must not narrow the built-in STOP words.
+    CHECK(c.optout.keywords == default_optout_keywords());
+    CHECK(c.optout.resubscribe_keywords == default_resubscribe_keywords());
 }
 
 TEST_CASE("config/demo.yaml validates once its placeholders are given") {
