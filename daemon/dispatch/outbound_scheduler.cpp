@@ -433,7 +433,13 @@ void OutboundScheduler::Impl::attach(std::shared_ptr<drivers::Modem> modem,
     else
         poke(s);
     wake();  // routes changed: the others' exclusions too
-    fail_awaiting_sim(core::now());  // says at once when it holds another SIM than they need
+    try {
+        fail_awaiting_sim(core::now());  // says at once when it holds another SIM than they need
+    } catch (const std::exception& e) {
+        // The expiry loop looks again; a store that fails says so there too.
+        spdlog::warn("dispatch: modem[{}] could not look for messages bound to another SIM: {}",
+                     s.name, e.what());
+    }
 }
 
 void OutboundScheduler::Impl::update(const config::ModemConfig& config) {
