@@ -435,8 +435,13 @@ awaitable<Exit> Modem::Impl::try_port(const std::string& path, bool must_match) 
                                 settings_.rtscts ? FlowControl::rtscts : FlowControl::none};
     if (const auto ec = port_->open(path, options, &detail)) {
         const bool busy = ec == SerialError::busy;
-        set_error(busy ? "port_busy" : ec == SerialError::not_found ? "port_not_found" : "port_error",
-                  ec.message() + ": " + detail);
+        const bool absent = ec == SerialError::not_found;
+        // What to look at first, for the one a technician meets most.
+        set_error(busy ? "port_busy" : absent ? "port_not_found" : "port_error",
+                  ec.message() + ": " + detail +
+                      (absent ? " (is the stick plugged in? its /dev/ttyUSB name may have "
+                                "changed: ls -l /dev/serial/by-id/, and name the port by that link)"
+                              : ""));
         spdlog::debug("{} {}", log_name(), status_.last_error_text);
         co_return Exit::gone;
     }
@@ -726,7 +731,8 @@ awaitable<Exit> Modem::Impl::register_network() {
                 denied_logged = true;
                 set_error("registration_denied",
                           "the network denied registration (" + r.lines.front() +
-                              "): SIM barred, not activated or roaming not allowed");
+                              "): SIM barred, not activated or roaming not allowed; try the "
+                              "SIM in a phone, or ask the operator");
                 spdlog::warn("{} {}", log_name(), status_.last_error_text);
                 publish(r.lines.front());
             }
