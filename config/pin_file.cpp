@@ -8,9 +8,13 @@
 
 namespace smsgw::config {
 
+bool all_digits(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string pin_problem(std::string_view pin) {
-    const bool digits =
-        !pin.empty() && std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits = all_digits(pin);
     if (digits && pin.size() >= 4 && pin.size() <= 8) return {};
     return "expected a PIN of 4 to 8 digits, found " + std::to_string(pin.size()) + " characters" +
            (digits || pin.empty() ? "" : " that are not all digits");

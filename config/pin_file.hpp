@@ -10,6 +10,10 @@
 
 namespace smsgw::config {
 
+// Whether `s` is decimal digits only, and not empty (a PIN, an IMEI, a
+// number after its `+`).
+bool all_digits(std::string_view s);
+
 // Why `pin` is not a SIM PIN (TS 51.011 §9.3: 4 to 8 decimal digits), as
 // "expected a PIN of 4 to 8 digits, found …"; empty when it is one.
 std::string pin_problem(std::string_view pin);

@@ -16,11 +16,6 @@ namespace {
 using Node = YAML::Node;
 using Path = std::string;
 
-bool all_digits(std::string_view s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // `+` and 1–15 digits: E.164 allows 15 digits after the country code's `+`.
 bool is_international(std::string_view s, std::size_t min_digits) {
     return s.size() >= 1 + min_digits && s.size() <= 16 && s[0] == '+' && all_digits(s.substr(1));

@@ -754,9 +754,13 @@ awaitable<Exit> Modem::Impl::register_network() {
     }
 }
 
+bool Modem::Impl::asks_for_code(std::string_view name) {
+    return name.ends_with("pin_required") || name.ends_with("puk_required");
+}
+
 bool Modem::Impl::is_sim_state_error(std::string_view name) {
     return name == "sim_not_inserted" || name == "sim_failure" || name == "sim_wrong" ||
-           name.ends_with("pin_required") || name.ends_with("puk_required");
+           asks_for_code(name);
 }
 
 awaitable<Exit> Modem::Impl::check_sim_while_unregistered() {

@@ -60,6 +60,8 @@ class Modem::Impl : public std::enable_shared_from_this<Modem::Impl> {
     // Whether an error (by its table name) is about the SIM's state: not
     // inserted, failed, wrong, or asking for a PIN or PUK.
     static bool is_sim_state_error(std::string_view error_name);
+    // Whether an error (by its table name) is the SIM asking for a PIN or PUK.
+    static bool asks_for_code(std::string_view error_name);
     awaitable<Exit> register_network();
     awaitable<Exit> configure();
     // configure() waits this long for the modem's SMS service to start.

@@ -599,8 +599,7 @@ awaitable<Exit> Modem::Impl::check_settings() {
     // on the SIM unannounced, and the SIM may ask for its PIN.
     Reply r = co_await health_cmd("AT+CNMI?");
     if (const Exit e = exit_for(r); e != Exit::ok) co_return e;
-    const bool pin_asked = r.final.error && (r.final.error->entry().name.ends_with("pin_required") ||
-                                             r.final.error->entry().name.ends_with("puk_required"));
+    const bool pin_asked = r.final.error && asks_for_code(r.final.error->entry().name);
     const std::string now = cnmi_shown(r);
     if (!pin_asked && (now.empty() || now == cnmi_as_set_)) co_return Exit::ok;
     const std::string what = pin_asked ? r.final.line : now;

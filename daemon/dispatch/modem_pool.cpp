@@ -68,9 +68,7 @@ std::string sending_changes(const config::ModemConfig& a, const config::ModemCon
         out += std::string(key) + " " + from + " → " + to;
     };
     const auto list = [](const std::vector<std::string>& items) {
-        std::string text;
-        for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-        return text.empty() ? std::string("(none)") : text;
+        return items.empty() ? std::string("(none)") : joined(items, ", ");
     };
     add("send_rate_per_minute", std::to_string(a.send_rate_per_minute),
         std::to_string(b.send_rate_per_minute));

@@ -50,13 +50,9 @@ json waiting_json(const store::MessageDetail& d, const ModemDirectory& modems, s
     const std::string_view because =
         m.requested_modem ? "the send asked for it"
                           : "its first part went through it; the rest must follow on the same SIM";
-    // Bound by its first parts, it is bound to their SIM too; asked for by
-    // the send and not yet sent, any SIM of that modem will do.
-    const bool sent_some = std::any_of(d.parts.begin(), d.parts.end(), [](const store::Part& p) {
-        return p.state != store::State::queued;
-    });
-    const std::string sim = sent_some ? m.sim.value_or("") : std::string();
-    return core::optional_json(modems.why_waiting(m.recipient, bound, because, sim));
+    // Bound by its first parts, it is bound to their SIM too (the store
+    // keeps one only while a part has left the queue).
+    return core::optional_json(modems.why_waiting(m.recipient, bound, because, m.sim.value_or("")));
 }
 
 }  // namespace

@@ -419,13 +419,13 @@ StateUpdate Store::mark_failed(std::int64_t part_id, std::string_view error, Fai
         Statement st = db_->prepare("UPDATE parts SET next_attempt_at = ?, error = ? WHERE id = ?");
         st.bind_all(to_millis(retry_at), error, part_id).run();
         set_part_state(part, State::queued, now, error);
-        // Nothing of the message went out: let any modem take the retry (the
-        // error may be this modem's); a partly sent message stays bound.
+        // Nothing of the message went out: let any modem (any SIM of the one
+        // the send asked for) take the retry, the error may be this modem's;
+        // a partly sent message stays bound.
         Statement unbind = db_->prepare(
-            "UPDATE messages SET modem = NULL, sim = NULL WHERE id = ?1 AND requested_modem IS "
-            "NULL AND NOT "
-            "EXISTS "
-            "(SELECT 1 FROM parts WHERE message_id = ?1 AND state <> 'queued')");
+            "UPDATE messages SET sim = NULL, modem = CASE WHEN requested_modem IS NULL THEN NULL "
+            "ELSE modem END WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM parts WHERE message_id "
+            "= ?1 AND state <> 'queued')");
         unbind.bind(1, part.message_id).run();
         StateUpdate u = finish_update(part, State::queued, now);
         u.retry_at = retry_at;
@@ -484,6 +484,14 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
                        why.empty() ? "modem " + std::string(modem) + " went down before sending it"
                                    : std::string(why));
     }
+    // Nothing of them left the queue: bound to no SIM any more, those asked
+    // for this modem by name included (any SIM of it will do).
+    db_->prepare(
+           "UPDATE messages SET sim = NULL WHERE modem = ?1 AND sim IS NOT NULL AND state IN "
+           "('queued', 'sending') AND NOT EXISTS (SELECT 1 FROM parts p WHERE p.message_id = "
+           "messages.id AND p.state <> 'queued')")
+        .bind_all(modem)
+        .run();
     std::vector<std::int64_t> released;
     {
         // Bound, unfinished, not requested for this modem, and not one part has
@@ -498,7 +506,7 @@ std::vector<std::int64_t> Store::requeue_modem_parts(std::string_view modem, Tim
     }
     for (std::int64_t id : released) {
         Statement st =
-            db_->prepare("UPDATE messages SET modem = NULL, sim = NULL, updated_at = ? WHERE id = ?");
+            db_->prepare("UPDATE messages SET modem = NULL, updated_at = ? WHERE id = ?");
         st.bind_all(to_millis(now), id).run();
     }
     std::vector<std::int64_t> touched;

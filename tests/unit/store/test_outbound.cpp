@@ -406,6 +406,17 @@ TEST_CASE("a message is bound to the SIM its modem held when it took the first p
     CHECK(updates[0].message_id == three);
     CHECK(message_state(store, three) == State::failed);
     CHECK(message_state(store, loose) == State::sent);
+    // Asked for a modem by name and refused before anything went out: it keeps
+    // its modem, and any SIM of it will do for the retry.
+    NewMessage asked = message("+491700000005", 1);
+    asked.requested_modem = "m3";
+    const auto named = insert(store, asked, at_seconds(11));
+    const auto tried = store.claim_next_parts("m3", at_seconds(12), 1, {}, {},
+                                              Store::Written::later, "262044444444444");
+    REQUIRE(tried.size() == 1);
+    store.mark_failed(tried[0].id, "+CMS ERROR: 42", FailureKind::temporary, at_seconds(12));
+    CHECK(store.get_message(named)->message.modem == std::optional<std::string>("m3"));
+    CHECK_FALSE(store.get_message(named)->message.sim);
 }
 
 TEST_CASE("a requested modem is the only one that sends the message", "[store][outbound]") {
